@@ -1,0 +1,51 @@
+// GET /internal/v1/decisions: the gateway's question, answered from the cache when it can.
+// Kept free of JSON libraries: the answer is one of a few fixed shapes.
+#include "api/errors.hpp"
+#include "api/guards.hpp"
+#include "api/json_body.hpp"
+#include "api/route_groups.hpp"
+
+namespace canopy::api {
+namespace {
+
+http::Response decision_response(const decision::Decision& d) {
+  std::string body;
+  body.reserve(48);
+  body += d.allow ? R"({"allow":true,"reason":")" : R"({"allow":false,"reason":")";
+  body += d.reason;
+  body += "\"}";
+  return http::Response{200, "application/json", std::move(body), {}};
+}
+
+asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s) {
+  const auto token = bearer_token(ctx);
+  if (!token || !s.service_token.matches(*token)) {
+    co_return challenge(error_response(make_error(Errc::unauthenticated, "send the service token as a bearer token")),
+                        "Bearer realm=\"canopy-internal\"");
+  }
+  if (auto q = check_query(ctx, {"app", "school", "data_type", "operation"}, {"field"}); !q) {
+    co_return error_response(q.error());
+  }
+  const auto op = parse_operation(*ctx.query_param("operation"));
+  if (!op) {
+    co_return error_response(make_error(Errc::invalid_value, "operation must be read, write, update or delete"));
+  }
+  decision::Query query{*ctx.query_param("app"), *ctx.query_param("school"), *ctx.query_param("data_type"), *op,
+                        std::nullopt};
+  if (const auto* field = ctx.query_param("field")) {
+    if (field->empty()) co_return error_response(make_error(Errc::invalid_value, "field must not be empty"));
+    query.field = *field;
+  }
+  if (auto hit = s.checker.check_cached(query)) co_return decision_response(*hit);
+  decision::Decision d;
+  co_await s.blocking.run([&] { d = s.checker.check_store(query); });
+  co_return decision_response(d);
+}
+
+}  // namespace
+
+void add_decision_routes(http::Router& router, Services& s) {
+  router.add(http::Method::get, "/internal/v1/decisions", [&s](auto& ctx) { return decide(ctx, s); });
+}
+
+}  // namespace canopy::api

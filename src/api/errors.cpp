@@ -1,0 +1,48 @@
+// Errc -> HTTP status.
+#include "api/errors.hpp"
+
+#include "http/server.hpp"
+
+namespace canopy::api {
+
+unsigned http_status(Errc code) {
+  switch (code) {
+    case Errc::bad_request:
+    case Errc::malformed_json:
+    case Errc::unknown_field:
+    case Errc::missing_field:
+    case Errc::wrong_type:
+    case Errc::invalid_value:
+    case Errc::unknown_parameter:
+    case Errc::missing_parameter: return 400;
+    case Errc::unauthenticated:
+    case Errc::invalid_credentials: return 401;
+    case Errc::csrf_token_invalid:
+    case Errc::forbidden:
+    case Errc::application_not_live:
+    case Errc::competitor_not_connectable: return 403;
+    case Errc::not_found:
+    case Errc::unknown_school:
+    case Errc::unknown_app:
+    case Errc::unknown_user:
+    case Errc::connection_not_found: return 404;
+    case Errc::method_not_allowed: return 405;
+    case Errc::invalid_transition:
+    case Errc::request_rejected:
+    case Errc::concurrent_change: return 409;
+    case Errc::body_too_large: return 413;
+    case Errc::unsupported_media_type: return 415;
+    case Errc::account_locked: return 429;
+    case Errc::headers_too_large: return 431;
+    case Errc::internal: return 500;
+    case Errc::too_many_connections:
+    case Errc::unavailable: return 503;
+  }
+  return 500;
+}
+
+http::Response error_response(const Error& error) {
+  return http::error_response(http_status(error.code), to_string(error.code), error.message);
+}
+
+}  // namespace canopy::api

@@ -1,0 +1,76 @@
+// Credential extraction and checks.
+#include "api/guards.hpp"
+
+#include "auth/crypto.hpp"
+
+namespace canopy::api {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+bool is_state_change(http::Method m) {
+  return m != http::Method::get && m != http::Method::head && m != http::Method::options;
+}
+
+}  // namespace
+
+std::optional<std::string_view> bearer_token(const http::RequestContext& ctx) {
+  const auto auth = ctx.header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (auth.size() <= kBearer.size() || auth.substr(0, kBearer.size()) != kBearer) return std::nullopt;
+  return trim(auth.substr(kBearer.size()));
+}
+
+std::optional<SessionToken> session_token(const http::RequestContext& ctx) {
+  if (auto bearer = bearer_token(ctx)) return SessionToken{std::string(*bearer), false};
+  std::string_view cookies = ctx.header("cookie");
+  while (!cookies.empty()) {
+    const auto semi = cookies.find(';');
+    const auto pair = trim(cookies.substr(0, semi));
+    cookies = semi == std::string_view::npos ? std::string_view() : cookies.substr(semi + 1);
+    const auto eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == kSessionCookie) {
+      return SessionToken{std::string(pair.substr(eq + 1)), true};
+    }
+  }
+  return std::nullopt;
+}
+
+Result<auth::Authenticated> authenticate_user(const http::RequestContext& ctx, Services& services) {
+  const auto token = session_token(ctx);
+  if (!token) return make_error(Errc::unauthenticated, "sign in first: POST /api/v1/session");
+  auto who = services.sessions.authenticate(token->token);
+  if (!who) return who.error();
+  // A cookie is sent by the browser on its own; a state change must also prove it came from
+  // Canopy's page by echoing the CSRF token. Bearer tokens are never sent implicitly.
+  if (token->from_cookie && is_state_change(ctx.method) &&
+      !auth::constant_time_equal(ctx.header("x-csrf-token"), who->csrf_token)) {
+    return make_error(Errc::csrf_token_invalid,
+                      "send the X-CSRF-Token header given at sign-in with every change");
+  }
+  return who;
+}
+
+Result<const policy::App*> authenticate_partner(const http::RequestContext& ctx, Services& services) {
+  const auto header = ctx.header("authorization");
+  constexpr std::string_view kBasic = "Basic ";
+  const auto missing = make_error(Errc::unauthenticated, "authenticate with your client id and secret (HTTP Basic)");
+  if (header.size() <= kBasic.size() || header.substr(0, kBasic.size()) != kBasic) return missing;
+  const auto decoded = auth::base64_decode(trim(header.substr(kBasic.size())));
+  if (!decoded) return missing;
+  const auto colon = decoded->find(':');
+  if (colon == std::string::npos) return missing;
+  return services.partners.authenticate(std::string_view(*decoded).substr(0, colon),
+                                        std::string_view(*decoded).substr(colon + 1));
+}
+
+http::Response challenge(http::Response response, std::string_view scheme) {
+  if (response.status == 401) response.headers.emplace_back("WWW-Authenticate", std::string(scheme));
+  return response;
+}
+
+}  // namespace canopy::api

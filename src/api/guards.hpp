@@ -1,0 +1,35 @@
+// Who is calling: a signed-in person (bearer token or cookie + CSRF header), a partner app
+// (HTTP Basic client credentials) or the gateway (service bearer token).
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "api/services.hpp"
+#include "auth/sessions.hpp"
+#include "core/result.hpp"
+#include "http/request.hpp"
+
+namespace canopy::api {
+
+inline constexpr std::string_view kSessionCookie = "canopy_session";
+
+struct SessionToken {
+  std::string token;
+  bool from_cookie = false;
+};
+
+std::optional<SessionToken> session_token(const http::RequestContext& ctx);
+std::optional<std::string_view> bearer_token(const http::RequestContext& ctx);
+
+// Blocking: run on the pool. Checks the session and, for cookie-authenticated state changes,
+// the X-CSRF-Token header.
+Result<auth::Authenticated> authenticate_user(const http::RequestContext& ctx, Services& services);
+
+// Blocking: run on the pool.
+Result<const policy::App*> authenticate_partner(const http::RequestContext& ctx, Services& services);
+
+// Adds the WWW-Authenticate challenge a 401 needs.
+http::Response challenge(http::Response response, std::string_view scheme);
+
+}  // namespace canopy::api

@@ -1,0 +1,13 @@
+// Each resource file registers its own routes; routes.cpp calls them all.
+#pragma once
+
+#include "api/services.hpp"
+
+namespace canopy::api {
+
+void add_session_routes(http::Router& router, Services& s);
+void add_school_app_routes(http::Router& router, Services& s);
+void add_partner_routes(http::Router& router, Services& s);
+void add_decision_routes(http::Router& router, Services& s);
+
+}  // namespace canopy::api

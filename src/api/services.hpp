@@ -1,0 +1,33 @@
+// What the API handlers are wired to: references to the use cases, built once in main.
+#pragma once
+
+#include <functional>
+
+#include "auth/partners.hpp"
+#include "auth/sessions.hpp"
+#include "consent/service.hpp"
+#include "decision/checker.hpp"
+#include "http/blocking.hpp"
+#include "http/router.hpp"
+#include "policy/snapshot.hpp"
+#include "store/store.hpp"
+
+namespace canopy::api {
+
+struct Services {
+  const policy::PolicySnapshot& policy;
+  consent::Service& consent;
+  decision::Checker& checker;
+  auth::SessionService& sessions;
+  auth::PartnerAuthenticator& partners;
+  const auth::ServiceToken& service_token;
+  store::DirectoryStore& directory;
+  http::BlockingPool& blocking;
+  std::function<bool()> ready;  // true when the store answers and the server is not stopping
+  bool secure_cookies = false;  // set the Secure attribute (behind TLS)
+  std::chrono::seconds session_ttl{std::chrono::hours(8)};
+};
+
+void add_routes(http::Router& router, Services& services);
+
+}  // namespace canopy::api

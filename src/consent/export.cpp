@@ -1,0 +1,39 @@
+// CSV export of an app's permission set.
+#include "consent/export.hpp"
+
+namespace canopy::consent {
+
+std::string csv_cell(std::string_view value) {
+  std::string cell(value);
+  if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@')) {
+    cell.insert(cell.begin(), '\'');
+  }
+  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
+  std::string quoted = "\"";
+  for (char c : cell) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  quoted += '"';
+  return quoted;
+}
+
+std::string data_csv(const policy::App& app, const policy::PolicySnapshot& policy) {
+  std::string out = "app,permission_set_version,data_type,field,read,write,update,delete\r\n";
+  const auto row = [&](const DataTypeGrant& grant, std::string_view field) {
+    out += csv_cell(app.name) + ',' + std::to_string(app.permissions.version()) + ',' +
+           csv_cell(grant.data_type) + ',' + csv_cell(field);
+    for (Operation op : kAllOperations) out += grant.operations.has(op) ? ",yes" : ",no";
+    out += "\r\n";
+  };
+  for (const auto& grant : app.permissions.grants()) {
+    if (!grant.all_fields) {
+      for (const auto& f : grant.fields) row(grant, f);
+    } else if (const auto* def = policy.find_data_type(grant.data_type)) {
+      for (const auto& f : def->fields) row(grant, f);
+    }
+  }
+  return out;
+}
+
+}  // namespace canopy::consent

@@ -1,0 +1,155 @@
+// Consent transitions with optimistic concurrency: read, decide with the pure state machine,
+// then write only if nobody changed the row in between; otherwise decide again on fresh data.
+#include "consent/service.hpp"
+
+namespace canopy::consent {
+namespace {
+
+constexpr int kMaxAttempts = 5;
+
+cache::Presence presence_of(ConnectionStatus s) {
+  switch (s) {
+    case ConnectionStatus::pending: return cache::Presence::pending;
+    case ConnectionStatus::approved: return cache::Presence::approved;
+    case ConnectionStatus::rejected: return cache::Presence::rejected;
+  }
+  return cache::Presence::pending;
+}
+
+Error not_connectable(const policy::App& app) {
+  if (app.competitor) {
+    return make_error(Errc::competitor_not_connectable,
+                      app.name + " competes with the MIS and cannot be connected");
+  }
+  return make_error(Errc::application_not_live, "Application Not Live: " + app.name +
+                                                    " is not available for connections yet");
+}
+
+}  // namespace
+
+cache::Entry cache_entry_for(const store::Connection& c) {
+  return {presence_of(c.status), c.permission_set_version, c.revision};
+}
+
+void Service::publish(const store::Connection& c) { cache_.put(c.school_id, c.app_id, cache_entry_for(c)); }
+
+Result<Site> Service::school(std::string_view school_id) {
+  auto site = directory_.find_site(school_id);
+  if (!site || site->kind != SiteKind::school) {
+    return make_error(Errc::unknown_school, "no school '" + std::string(school_id) + "'");
+  }
+  return std::move(*site);
+}
+
+Result<const policy::App*> Service::app(std::string_view app_id) const {
+  const auto* app = policy_.find_app(app_id);
+  if (app == nullptr) return make_error(Errc::unknown_app, "no app '" + std::string(app_id) + "'");
+  return app;
+}
+
+std::vector<store::Connection> Service::list(std::string_view school_id,
+                                             std::optional<ConnectionStatus> status) {
+  return connections_.list_connections(school_id, status);
+}
+
+Result<store::Connection> Service::connection(std::string_view school_id, std::string_view app_id) {
+  auto c = connections_.find_connection(school_id, app_id);
+  if (!c) {
+    return make_error(Errc::connection_not_found,
+                      "'" + std::string(app_id) + "' has not asked to connect to this school");
+  }
+  return std::move(*c);
+}
+
+Result<store::Connection> Service::decide(const tenancy::Actor& actor, std::string_view app_id,
+                                          AdminAction action, std::string_view request_id) {
+  auto app = this->app(app_id);
+  if (!app) return app.error();
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    auto current = connection(actor.school_id, app_id);
+    if (!current) return current.error();
+    // Re-consent: an approved app whose permission set changed is approved again as it is now.
+    const bool reconsent = action == AdminAction::approve &&
+                           current->status == ConnectionStatus::approved &&
+                           current->permission_set_version != (*app)->permissions.version();
+    auto next = reconsent ? Result<ConnectionStatus>(ConnectionStatus::approved)
+                          : next_status(current->status, action);
+    if (!next) return next.error();
+    if (action == AdminAction::cancel) return std::move(*current);
+    if (action == AdminAction::approve && ((*app)->competitor || !(*app)->live)) {
+      return not_connectable(**app);
+    }
+    // Approving consents to the permission set shown now; rejecting keeps the version on record.
+    const int version = action == AdminAction::approve ? (*app)->permissions.version()
+                                                       : current->permission_set_version;
+    const TimePoint now = clock_.now();
+    store::ConnectionChange change{.school_id = actor.school_id,
+                                   .app_id = std::string(app_id),
+                                   .expected_revision = current->revision,
+                                   .to = *next,
+                                   .permission_set_version = version,
+                                   .at = now,
+                                   .is_decision = true,
+                                   .decided_by = actor.email};
+    store::AuditRecord audit{.school_id = actor.school_id,
+                             .app_id = std::string(app_id),
+                             .actor_kind = store::ActorKind::user,
+                             .actor = actor.email,
+                             .actor_site = actor.acting_site,
+                             .actor_role = actor.role,
+                             .via_trust = actor.via_trust,
+                             .action = std::string(to_string(action)),
+                             .from_status = current->status,
+                             .to_status = *next,
+                             .permission_set_version = version,
+                             .at = now,
+                             .request_id = std::string(request_id)};
+    if (auto applied = connections_.apply(change, audit)) {
+      publish(*applied);
+      return std::move(*applied);
+    }
+  }
+  return make_error(Errc::concurrent_change, "the connection kept changing; try again");
+}
+
+Result<RequestOutcome> Service::request(const policy::App& app, std::string_view school_id,
+                                        std::string_view request_id) {
+  auto site = school(school_id);
+  if (!site) return site.error();
+  if (app.competitor || !app.live) return not_connectable(app);
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    if (auto existing = connections_.find_connection(school_id, app.id)) {
+      if (existing->status == ConnectionStatus::rejected) {
+        return make_error(Errc::request_rejected,
+                          site->name + " has rejected " + app.name +
+                              "; only the school can approve it again");
+      }
+      return RequestOutcome{std::move(*existing), false};
+    }
+    const TimePoint now = clock_.now();
+    store::ConnectionChange change{.school_id = std::string(school_id),
+                                   .app_id = app.id,
+                                   .expected_revision = std::nullopt,
+                                   .to = ConnectionStatus::pending,
+                                   .permission_set_version = app.permissions.version(),
+                                   .at = now};
+    store::AuditRecord audit{.school_id = std::string(school_id),
+                             .app_id = app.id,
+                             .actor_kind = store::ActorKind::partner,
+                             .actor = app.id,
+                             .actor_site = std::string(school_id),
+                             .actor_role = "partner",
+                             .action = "request",
+                             .to_status = ConnectionStatus::pending,
+                             .permission_set_version = app.permissions.version(),
+                             .at = now,
+                             .request_id = std::string(request_id)};
+    if (auto applied = connections_.apply(change, audit)) {
+      publish(*applied);
+      return RequestOutcome{std::move(*applied), true};
+    }
+  }
+  return make_error(Errc::concurrent_change, "the connection kept changing; try again");
+}
+
+}  // namespace canopy::consent

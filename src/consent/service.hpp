@@ -1,0 +1,57 @@
+// Consent use cases: partners ask, school admins approve, reject (revoke) or defer.
+// Each change is one store transaction (connection row + audit record); the decision cache is
+// updated only after it commits, so no check can see a state that was never stored.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "cache/decision_cache.hpp"
+#include "core/connection.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "policy/snapshot.hpp"
+#include "store/store.hpp"
+#include "tenancy/actor.hpp"
+
+namespace canopy::consent {
+
+struct RequestOutcome {
+  store::Connection connection;
+  bool created = false;
+};
+
+cache::Entry cache_entry_for(const store::Connection& connection);
+
+class Service {
+ public:
+  Service(const policy::PolicySnapshot& policy, store::ConnectionStore& connections,
+          store::DirectoryStore& directory, cache::DecisionCache& cache, const Clock& clock)
+      : policy_(policy), connections_(connections), directory_(directory), cache_(cache), clock_(clock) {}
+
+  Result<Site> school(std::string_view school_id);
+  Result<const policy::App*> app(std::string_view app_id) const;
+
+  std::vector<store::Connection> list(std::string_view school_id, std::optional<ConnectionStatus> status);
+  Result<store::Connection> connection(std::string_view school_id, std::string_view app_id);
+
+  // A school admin's decision. Cancel is valid only while pending and changes nothing.
+  Result<store::Connection> decide(const tenancy::Actor& actor, std::string_view app_id,
+                                   AdminAction action, std::string_view request_id);
+
+  // A partner app asks a school for a connection. Asking again while pending (or once
+  // approved) returns the existing connection unchanged.
+  Result<RequestOutcome> request(const policy::App& app, std::string_view school_id,
+                                 std::string_view request_id);
+
+ private:
+  void publish(const store::Connection& connection);
+
+  const policy::PolicySnapshot& policy_;
+  store::ConnectionStore& connections_;
+  store::DirectoryStore& directory_;
+  cache::DecisionCache& cache_;
+  const Clock& clock_;
+};
+
+}  // namespace canopy::consent

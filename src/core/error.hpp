@@ -1,0 +1,56 @@
+// Canopy's error codes: one stable, documented string per failure a caller can see.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace canopy {
+
+enum class Errc {
+  // Malformed requests.
+  bad_request,
+  malformed_json,
+  unknown_field,
+  missing_field,
+  wrong_type,
+  invalid_value,
+  unknown_parameter,
+  missing_parameter,
+  body_too_large,
+  headers_too_large,
+  unsupported_media_type,
+  // Who is asking.
+  unauthenticated,
+  invalid_credentials,
+  account_locked,
+  csrf_token_invalid,
+  forbidden,
+  // What they ask about.
+  not_found,
+  method_not_allowed,
+  unknown_school,
+  unknown_app,
+  unknown_user,
+  connection_not_found,
+  // Domain rules.
+  invalid_transition,
+  request_rejected,
+  application_not_live,
+  competitor_not_connectable,
+  concurrent_change,
+  // The service itself.
+  too_many_connections,
+  unavailable,
+  internal,
+};
+
+std::string_view to_string(Errc code);
+
+struct Error {
+  Errc code;
+  std::string message;
+};
+
+inline Error make_error(Errc code, std::string message) { return Error{code, std::move(message)}; }
+
+}  // namespace canopy

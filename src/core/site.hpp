@@ -1,0 +1,32 @@
+// Sites (trusts and schools) and MIS users, as every module sees them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace canopy {
+
+enum class SiteKind { school, trust };
+
+struct Site {
+  std::string id;
+  std::string name;
+  SiteKind kind = SiteKind::school;
+  std::string trust_id;  // the trust a school belongs to; empty for trusts and standalone schools
+  std::int64_t urn = 0;  // schools only
+  std::string phase;     // schools only
+  bool dummy = false;    // a school site still in data migration
+  friend bool operator==(const Site&, const Site&) = default;
+};
+
+struct User {
+  std::int64_t id = 0;
+  std::string email;  // lower case; the sign-in name
+  std::string name;
+  std::string home_site;
+  std::vector<std::string> roles;  // business role ids, sorted
+};
+
+}  // namespace canopy

@@ -1,0 +1,64 @@
+// Decision evaluation. Every deny names its reason, so the gateway and operators can tell
+// "not approved" from "approved, but not this field".
+#include "decision/checker.hpp"
+
+#include "consent/service.hpp"
+
+namespace canopy::decision {
+namespace {
+
+std::optional<Decision> app_gate(const policy::App* app) {
+  if (app == nullptr) return Decision{false, "unknown_app"};
+  if (app->competitor) return Decision{false, "competitor"};
+  if (!app->live) return Decision{false, "application_not_live"};
+  return std::nullopt;
+}
+
+}  // namespace
+
+Decision Checker::evaluate(const policy::App& app, const cache::Entry& entry, const Query& q) {
+  switch (entry.presence) {
+    case cache::Presence::unknown_school: return {false, "unknown_school"};
+    case cache::Presence::not_requested: return {false, "not_requested"};
+    case cache::Presence::pending: return {false, "pending"};
+    case cache::Presence::rejected: return {false, "rejected"};
+    case cache::Presence::approved: break;
+  }
+  // The school consented to one version; a changed set needs its consent again.
+  if (entry.permission_set_version != app.permissions.version()) return {false, "reconsent_required"};
+  switch (app.permissions.check(q.data_type, q.field, q.operation)) {
+    case GrantVerdict::granted: return {true, "approved"};
+    case GrantVerdict::data_type_not_granted: return {false, "data_type_not_granted"};
+    case GrantVerdict::field_not_granted: return {false, "field_not_granted"};
+    case GrantVerdict::operation_not_granted: return {false, "operation_not_granted"};
+  }
+  return {false, "data_type_not_granted"};
+}
+
+std::optional<Decision> Checker::check_cached(const Query& q) const {
+  const auto* app = policy_.find_app(q.app);
+  if (auto gate = app_gate(app)) return gate;
+  auto entry = cache_.get(q.school, q.app);
+  if (!entry) return std::nullopt;
+  return evaluate(*app, *entry, q);
+}
+
+Decision Checker::check_store(const Query& q) {
+  const auto* app = policy_.find_app(q.app);
+  if (auto gate = app_gate(app)) return *gate;
+  if (auto connection = connections_.find_connection(q.school, q.app)) {
+    const auto entry = consent::cache_entry_for(*connection);
+    cache_.put(q.school, q.app, entry);
+    return evaluate(*app, entry, q);
+  }
+  const auto site = directory_.find_site(q.school);
+  if (!site || site->kind != SiteKind::school) {
+    // Not cached: schools are added by import, and a negative entry would outlive that.
+    return {false, "unknown_school"};
+  }
+  const cache::Entry none{cache::Presence::not_requested, 0, 0};
+  cache_.put(q.school, q.app, none);
+  return evaluate(*app, none, q);
+}
+
+}  // namespace canopy::decision

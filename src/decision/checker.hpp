@@ -1,0 +1,48 @@
+// The hot path: may app A do operation O on data type T (field F) of school S, right now?
+// check_cached() answers from policy and cache alone, never blocking; on a miss the caller runs
+// check_store() on the blocking pool, which fills the cache for the next time.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "cache/decision_cache.hpp"
+#include "core/operation.hpp"
+#include "policy/snapshot.hpp"
+#include "store/store.hpp"
+
+namespace canopy::decision {
+
+struct Query {
+  std::string_view app;
+  std::string_view school;
+  std::string_view data_type;
+  Operation operation = Operation::read;
+  std::optional<std::string_view> field;
+};
+
+struct Decision {
+  bool allow = false;
+  std::string_view reason;  // a stable code; static storage
+};
+
+class Checker {
+ public:
+  Checker(const policy::PolicySnapshot& policy, cache::DecisionCache& cache,
+          store::ConnectionStore& connections, store::DirectoryStore& directory)
+      : policy_(policy), cache_(cache), connections_(connections), directory_(directory) {}
+
+  std::optional<Decision> check_cached(const Query& query) const;
+  Decision check_store(const Query& query);
+
+  // Pure evaluation of one cached entry against the app's current permission set.
+  static Decision evaluate(const policy::App& app, const cache::Entry& entry, const Query& query);
+
+ private:
+  const policy::PolicySnapshot& policy_;
+  cache::DecisionCache& cache_;
+  store::ConnectionStore& connections_;
+  store::DirectoryStore& directory_;
+};
+
+}  // namespace canopy::decision

@@ -1,0 +1,46 @@
+// What handlers see of HTTP: a request context and a response, free of Beast types.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "http/asio.hpp"
+
+namespace canopy::http {
+
+enum class Method { get, head, post, put, patch, del, options, other };
+std::string_view to_string(Method m);
+
+struct RequestContext {
+  Method method = Method::get;
+  std::string path;  // percent-decoded, without the query
+  std::vector<std::pair<std::string, std::string>> query;        // decoded, in order
+  std::vector<std::pair<std::string, std::string>> headers;      // names lower-case
+  std::vector<std::pair<std::string_view, std::string>> params;  // from the route pattern
+  std::string body;
+  std::string remote_address;
+  std::string request_id;
+
+  std::string_view header(std::string_view lower_name) const;
+  const std::string* query_param(std::string_view name) const;
+  std::string_view param(std::string_view name) const;
+};
+
+struct Response {
+  unsigned status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+using Handler = std::function<asio::awaitable<Response>(RequestContext&)>;
+
+// Splits "a=1&b=x%20y" into decoded pairs; false on a malformed escape.
+bool parse_query(std::string_view raw, std::vector<std::pair<std::string, std::string>>& out);
+// Percent-decoding; '+' is a space only in queries.
+bool percent_decode(std::string_view in, std::string& out, bool plus_is_space);
+
+}  // namespace canopy::http

@@ -1,0 +1,73 @@
+// Route matching by path segments.
+#include "http/router.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace canopy::http {
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 1;  // paths start with '/'
+  while (start <= path.size()) {
+    const auto slash = path.find('/', start);
+    const auto end = slash == std::string_view::npos ? path.size() : slash;
+    parts.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
+
+}  // namespace
+
+void Router::add(Method method, std::string_view pattern, Handler handler) {
+  if (pattern.empty() || pattern.front() != '/') throw std::invalid_argument("route must start with /");
+  Route route{method, {}, std::move(handler)};
+  for (auto part : split_path(pattern)) {
+    const bool param = part.size() > 2 && part.front() == '{' && part.back() == '}';
+    route.segments.push_back({std::string(param ? part.substr(1, part.size() - 2) : part), param});
+  }
+  routes_.push_back(std::move(route));
+}
+
+bool Router::matches(const Route& route, const std::vector<std::string_view>& parts,
+                     std::vector<std::pair<std::string_view, std::string>>* params) {
+  if (route.segments.size() != parts.size()) return false;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const auto& seg = route.segments[i];
+    if (seg.is_param) {
+      if (parts[i].empty()) return false;
+    } else if (seg.text != parts[i]) {
+      return false;
+    }
+  }
+  if (params) {
+    params->clear();
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      if (route.segments[i].is_param) params->emplace_back(route.segments[i].text, std::string(parts[i]));
+    }
+  }
+  return true;
+}
+
+Router::Match Router::match(RequestContext& ctx) const {
+  Match result;
+  if (ctx.path.empty() || ctx.path.front() != '/') return result;
+  const auto parts = split_path(ctx.path);
+  const Method wanted = ctx.method == Method::head ? Method::get : ctx.method;
+  for (const auto& route : routes_) {
+    if (!matches(route, parts, nullptr)) continue;
+    if (route.method == wanted) {
+      matches(route, parts, &ctx.params);
+      result.handler = &route.handler;
+      return result;
+    }
+    if (std::find(result.allowed.begin(), result.allowed.end(), route.method) == result.allowed.end()) {
+      result.allowed.push_back(route.method);
+    }
+  }
+  return result;
+}
+
+}  // namespace canopy::http

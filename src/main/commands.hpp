@@ -1,0 +1,36 @@
+// The `canopy` subcommands. Each returns the process exit code.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace canopy::cli {
+
+enum ExitCode : int { kOk = 0, kInvalid = 1, kUsage = 2, kFailure = 3 };
+
+struct Common {
+  std::filesystem::path db = "var/canopy.db";
+  std::filesystem::path policies = "policies";
+};
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";
+  unsigned io_threads = 2;
+  unsigned blocking_threads = 4;
+  std::size_t max_connections = 1024;
+  std::filesystem::path service_token_file;
+  bool secure_cookies = false;
+  long session_ttl_minutes = 480;
+  bool access_log = true;
+  std::string password_cost = "interactive";
+  unsigned shutdown_grace_seconds = 10;
+};
+
+int serve(const Common& common, const ServeOptions& options);
+int migrate(const Common& common);
+int policies_check(const std::filesystem::path& dir);
+int tenants_import(const Common& common, const std::filesystem::path& dir);
+int users_set_password(const Common& common, const std::string& email, const std::string& cost);
+int partners_set_secret(const Common& common, const std::string& app, bool generate);
+
+}  // namespace canopy::cli

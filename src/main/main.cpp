@@ -1,0 +1,116 @@
+// canopy: the executable. Parses the command line and hands off; nothing else lives here.
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "main/commands.hpp"
+
+int main(int argc, char** argv) {
+  using namespace canopy::cli;
+  spdlog::set_default_logger(spdlog::stderr_color_mt("canopy"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
+  CLI::App app{"Canopy decides which third-party apps may touch a school's data.\n"
+               "Environment: CANOPY_DB, CANOPY_POLICIES, CANOPY_LISTEN, CANOPY_SERVICE_TOKEN,\n"
+               "CANOPY_SERVICE_TOKEN_FILE override the defaults of the options they name."};
+  app.require_subcommand(1);
+  Common common;
+  const auto add_db = [&](CLI::App* cmd) {
+    cmd->add_option("--db", common.db, "SQLite database file (created if missing)")
+        ->envname("CANOPY_DB")
+        ->capture_default_str();
+  };
+  const auto add_policies = [&](CLI::App* cmd) {
+    cmd->add_option("--policies", common.policies, "Directory of policy YAML")
+        ->envname("CANOPY_POLICIES")
+        ->capture_default_str();
+  };
+
+  ServeOptions serve_opts;
+  auto* serve_cmd = app.add_subcommand("serve", "Run the HTTP service (migrates the database first)");
+  add_db(serve_cmd);
+  add_policies(serve_cmd);
+  serve_cmd->add_option("--listen", serve_opts.listen, "ADDRESS:PORT to listen on; port 0 picks a free port")
+      ->envname("CANOPY_LISTEN")
+      ->capture_default_str();
+  serve_cmd->add_option("--threads", serve_opts.io_threads, "I/O threads")->check(CLI::Range(1u, 64u))->capture_default_str();
+  serve_cmd->add_option("--blocking-threads", serve_opts.blocking_threads, "Threads for database and hashing work")
+      ->check(CLI::Range(1u, 256u))
+      ->capture_default_str();
+  serve_cmd->add_option("--max-connections", serve_opts.max_connections, "Open connections before new ones get 503")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+      ->capture_default_str();
+  serve_cmd->add_option("--service-token-file", serve_opts.service_token_file,
+                        "File holding the gateway's bearer token (or set CANOPY_SERVICE_TOKEN)")
+      ->envname("CANOPY_SERVICE_TOKEN_FILE");
+  serve_cmd->add_flag("--secure-cookies", serve_opts.secure_cookies, "Mark session cookies Secure (serve behind TLS)");
+  serve_cmd->add_option("--session-ttl-minutes", serve_opts.session_ttl_minutes, "How long a sign-in lasts")
+      ->check(CLI::Range(1L, 7L * 24 * 60))
+      ->capture_default_str();
+  serve_cmd->add_flag("!--no-access-log", serve_opts.access_log, "Do not log each request");
+  serve_cmd->add_option("--password-cost", serve_opts.password_cost, "argon2id cost: interactive or moderate")
+      ->check(CLI::IsMember({"minimum", "interactive", "moderate"}))
+      ->capture_default_str();
+  serve_cmd->add_option("--shutdown-grace", serve_opts.shutdown_grace_seconds,
+                        "Seconds in-flight requests get to finish after SIGTERM")
+      ->capture_default_str();
+
+  auto* migrate_cmd = app.add_subcommand("migrate", "Apply pending database migrations");
+  add_db(migrate_cmd);
+
+  auto* policies_cmd = app.add_subcommand("policies", "Policy catalogue tools");
+  policies_cmd->require_subcommand(1);
+  std::filesystem::path check_dir = "policies";
+  auto* check_cmd = policies_cmd->add_subcommand("check", "Validate a policies directory; exit 1 on any problem");
+  check_cmd->add_option("DIR", check_dir, "Policies directory")->capture_default_str();
+
+  auto* tenants_cmd = app.add_subcommand("tenants", "Trusts, schools and users");
+  tenants_cmd->require_subcommand(1);
+  std::filesystem::path tenants_dir = "tenants";
+  auto* import_cmd = tenants_cmd->add_subcommand("import", "Create or update trusts, schools and users from YAML (idempotent)");
+  import_cmd->add_option("DIR", tenants_dir, "Tenants directory")->capture_default_str();
+  add_db(import_cmd);
+  add_policies(import_cmd);
+
+  auto* users_cmd = app.add_subcommand("users", "MIS user accounts");
+  users_cmd->require_subcommand(1);
+  std::string email;
+  std::string cost = "interactive";
+  auto* set_password_cmd = users_cmd->add_subcommand("set-password", "Set a user's password, read from standard input");
+  set_password_cmd->add_option("EMAIL", email, "The user's email")->required();
+  set_password_cmd->add_option("--cost", cost, "argon2id cost")
+      ->check(CLI::IsMember({"minimum", "interactive", "moderate"}))
+      ->capture_default_str();
+  add_db(set_password_cmd);
+
+  auto* partners_cmd = app.add_subcommand("partners", "Partner app credentials");
+  partners_cmd->require_subcommand(1);
+  std::string app_id;
+  bool generate = false;
+  auto* secret_cmd = partners_cmd->add_subcommand(
+      "set-secret", "Set an app's client secret, read from standard input (client id = app id)");
+  secret_cmd->add_option("APP", app_id, "The app id from policies/apps")->required();
+  secret_cmd->add_flag("--generate", generate, "Generate a random secret and print it instead of reading one");
+  add_db(secret_cmd);
+  add_policies(secret_cmd);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kOk : kUsage;
+  }
+
+  try {
+    if (*serve_cmd) return serve(common, serve_opts);
+    if (*migrate_cmd) return migrate(common);
+    if (*check_cmd) return policies_check(check_dir);
+    if (*import_cmd) return tenants_import(common, tenants_dir);
+    if (*set_password_cmd) return users_set_password(common, email, cost);
+    if (*secret_cmd) return partners_set_secret(common, app_id, generate);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return kFailure;
+  }
+  return kUsage;
+}

@@ -1,0 +1,253 @@
+// Validation of policies/: the only way a PolicySnapshot comes to exist.
+#include <algorithm>
+#include <set>
+
+#include "policy/snapshot.hpp"
+#include "policy/yaml_reader.hpp"
+
+namespace canopy::policy {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Loader {
+ public:
+  explicit Loader(std::vector<std::string>& errors) : errors_(errors) {}
+
+  void load_permissions(const fs::path& file) {
+    YamlReader r(file, errors_);
+    auto root = r.load();
+    if (!root || !r.check_map(*root, "permissions.yaml", {"permissions"})) return;
+    const YAML::Node list = (*root)["permissions"];
+    if (!r.check_sequence(list, "permissions")) return;
+    for (const auto& item : list) {
+      if (!r.check_map(item, "a permission", {"name"}, {"description"})) continue;
+      auto name = r.string(item, "name");
+      if (!name) continue;
+      if (!permission_names_.insert(*name).second) {
+        r.error(item, "duplicate permission '" + *name + "'");
+        continue;
+      }
+      permissions_.push_back({*name, r.string(item, "description").value_or("")});
+    }
+  }
+
+  void load_roles(const fs::path& file) {
+    YamlReader r(file, errors_);
+    auto root = r.load();
+    if (!root || !r.check_map(*root, "business_roles.yaml", {"business_roles"})) return;
+    const YAML::Node list = (*root)["business_roles"];
+    if (!r.check_sequence(list, "business_roles")) return;
+    std::set<std::string> ids;
+    for (const auto& item : list) {
+      if (!r.check_map(item, "a business role", {"id", "name", "site_kind", "permissions"})) continue;
+      BusinessRole role;
+      auto id = r.string(item, "id");
+      auto name = r.string(item, "name");
+      auto kind = r.string(item, "site_kind");
+      auto perms = r.string_list(item, "permissions");
+      if (!id || !name || !kind || !perms) continue;
+      if (!is_slug(*id)) r.error(item["id"], "role id '" + *id + "' must be lower-case letters, digits, '-' and '_'");
+      if (!ids.insert(*id).second) r.error(item["id"], "duplicate business role '" + *id + "'");
+      if (*kind == "school") role.site_kind = SiteKind::school;
+      else if (*kind == "trust") role.site_kind = SiteKind::trust;
+      else r.error(item["site_kind"], "site_kind must be school or trust, not '" + *kind + "'");
+      std::size_t i = 0;
+      for (const auto& p : *perms) {
+        if (!permission_names_.contains(p)) {
+          r.error(item["permissions"][i], "role '" + *id + "' names unknown permission '" + p + "'");
+        }
+        ++i;
+      }
+      role.id = *id;
+      role.name = *name;
+      role.permissions = *perms;
+      roles_.push_back(std::move(role));
+    }
+  }
+
+  void load_data_types(const fs::path& file) {
+    YamlReader r(file, errors_);
+    auto root = r.load();
+    if (!root || !r.check_map(*root, "data_types.yaml", {"data_types"})) return;
+    const YAML::Node list = (*root)["data_types"];
+    if (!r.check_sequence(list, "data_types")) return;
+    for (const auto& item : list) {
+      if (!r.check_map(item, "a data type", {"name", "fields"})) continue;
+      auto name = r.string(item, "name");
+      auto fields = r.string_list(item, "fields");
+      if (!name || !fields) continue;
+      if (std::any_of(data_types_.begin(), data_types_.end(),
+                      [&](const DataTypeDef& d) { return d.name == *name; })) {
+        r.error(item["name"], "duplicate data type '" + *name + "'");
+        continue;
+      }
+      std::set<std::string> seen;
+      for (std::size_t i = 0; i < fields->size(); ++i) {
+        if (!seen.insert((*fields)[i]).second) {
+          r.error(item["fields"][i], "duplicate field '" + (*fields)[i] + "' in " + *name);
+        }
+      }
+      data_types_.push_back({*name, *fields});
+    }
+  }
+
+  void load_app(const fs::path& file) {
+    YamlReader r(file, errors_);
+    auto root = r.load();
+    if (!root || !r.check_map(*root, "an app file", {"app", "permission_set"})) return;
+    const YAML::Node a = (*root)["app"];
+    if (!r.check_map(a, "app", {"id", "name", "vendor", "kind", "live", "competitor"},
+                     {"alternative_connection", "website", "description"})) {
+      return;
+    }
+    App app;
+    auto id = r.string(a, "id");
+    auto name = r.string(a, "name");
+    auto vendor = r.string(a, "vendor");
+    auto kind = r.string(a, "kind");
+    auto live = r.boolean(a, "live");
+    auto competitor = r.boolean(a, "competitor");
+    if (!id || !name || !vendor || !kind || !live || !competitor) return;
+    if (!is_slug(*id)) {
+      r.error(a["id"], "app id '" + *id + "' must be lower-case letters, digits, '-' and '_'");
+    } else if (*id != file.stem().string()) {
+      r.error(a["id"], "app id '" + *id + "' must match the file name '" + file.filename().string() + "'");
+    }
+    if (!app_ids_.insert(*id).second) r.error(a["id"], "duplicate app id '" + *id + "'");
+    if (*kind == "partner") app.kind = AppKind::partner;
+    else if (*kind == "data_provider") app.kind = AppKind::data_provider;
+    else r.error(a["kind"], "kind must be partner or data_provider, not '" + *kind + "'");
+    app.id = *id;
+    app.name = *name;
+    app.vendor = *vendor;
+    app.live = *live;
+    app.competitor = *competitor;
+    app.alternative_connection = r.boolean(a, "alternative_connection").value_or(false);
+    app.website = r.string(a, "website").value_or("");
+    app.description = r.string(a, "description").value_or("");
+    if (auto set = load_permission_set(r, (*root)["permission_set"], app)) {
+      app.permissions = std::move(*set);
+      apps_.push_back(std::move(app));
+    }
+  }
+
+  LoadResult finish() {
+    if (!errors_.empty()) return {nullptr, std::move(errors_)};
+    return {std::make_shared<const PolicySnapshot>(std::move(apps_), std::move(data_types_),
+                                                   std::move(permissions_), std::move(roles_)),
+            {}};
+  }
+
+ private:
+  std::optional<PermissionSet> load_permission_set(YamlReader& r, const YAML::Node& ps, const App& app) {
+    if (!r.check_map(ps, "permission_set", {"version", "data_types"})) return std::nullopt;
+    auto version = r.integer(ps, "version");
+    if (!version) return std::nullopt;
+    bool ok = true;
+    if (*version < 1 || *version > 1'000'000) {
+      r.error(ps["version"], "permission set version must be a positive integer");
+      ok = false;
+    }
+    const YAML::Node list = ps["data_types"];
+    if (!r.check_sequence(list, "permission_set.data_types")) return std::nullopt;
+    std::vector<DataTypeGrant> grants;
+    for (const auto& item : list) {
+      if (!r.check_map(item, "a data type grant", {"type", "fields", "operations"})) {
+        ok = false;
+        continue;
+      }
+      auto grant = load_grant(r, item, app);
+      if (!grant) {
+        ok = false;
+        continue;
+      }
+      if (std::any_of(grants.begin(), grants.end(),
+                      [&](const DataTypeGrant& g) { return g.data_type == grant->data_type; })) {
+        r.error(item["type"], "data type '" + grant->data_type + "' is listed twice");
+        ok = false;
+        continue;
+      }
+      grants.push_back(std::move(*grant));
+    }
+    if (!ok) return std::nullopt;
+    return PermissionSet(static_cast<int>(*version), std::move(grants));
+  }
+
+  std::optional<DataTypeGrant> load_grant(YamlReader& r, const YAML::Node& item, const App& app) {
+    auto type = r.string(item, "type");
+    if (!type) return std::nullopt;
+    auto def = std::find_if(data_types_.begin(), data_types_.end(),
+                            [&](const DataTypeDef& d) { return d.name == *type; });
+    if (def == data_types_.end()) {
+      r.error(item["type"], "unknown data type '" + *type + "'");
+      return std::nullopt;
+    }
+    DataTypeGrant grant;
+    grant.data_type = *type;
+    bool ok = true;
+    const YAML::Node fields = item["fields"];
+    if (fields.IsScalar() && fields.Scalar() == "all") {
+      grant.all_fields = true;
+    } else if (auto list = r.string_list(item, "fields")) {
+      if (list->empty()) {
+        r.error(fields, "fields must be 'all' or a non-empty list");
+        ok = false;
+      }
+      for (std::size_t i = 0; i < list->size(); ++i) {
+        const auto& f = (*list)[i];
+        if (std::find(def->fields.begin(), def->fields.end(), f) == def->fields.end()) {
+          r.error(fields[i], "unknown field '" + f + "' of data type '" + *type + "'");
+          ok = false;
+        }
+      }
+      grant.fields = std::move(*list);
+    } else {
+      ok = false;
+    }
+    const YAML::Node ops = item["operations"];
+    if (!r.check_sequence(ops, "operations")) return std::nullopt;
+    for (const auto& op_node : ops) {
+      const auto text = op_node.IsScalar() ? op_node.Scalar() : std::string();
+      auto op = parse_operation(text);
+      if (!op) {
+        r.error(op_node, "unknown operation '" + text + "' (read, write, update or delete)");
+        ok = false;
+      } else if (app.kind == AppKind::data_provider && *op != Operation::read) {
+        r.error(op_node, "data provider '" + app.id + "' may only read; '" + text +
+                             "' on " + *type + " is not allowed");
+        ok = false;
+      } else {
+        grant.operations.add(*op);
+      }
+    }
+    if (ok && grant.operations.empty()) {
+      r.error(ops, "operations must list at least one of read, write, update, delete");
+      ok = false;
+    }
+    if (!ok) return std::nullopt;
+    return grant;
+  }
+
+  std::vector<std::string>& errors_;
+  std::set<std::string, std::less<>> permission_names_;
+  std::set<std::string> app_ids_;
+  std::vector<PermissionDef> permissions_;
+  std::vector<BusinessRole> roles_;
+  std::vector<DataTypeDef> data_types_;
+  std::vector<App> apps_;
+};
+
+}  // namespace
+
+LoadResult load_policies(const std::filesystem::path& dir) {
+  std::vector<std::string> errors;
+  Loader loader(errors);
+  loader.load_permissions(dir / "permissions.yaml");
+  loader.load_roles(dir / "business_roles.yaml");
+  loader.load_data_types(dir / "data_types.yaml");
+  for (const auto& file : yaml_files_in(dir / "apps", errors)) loader.load_app(file);
+  return loader.finish();
+}
+
+}  // namespace canopy::policy

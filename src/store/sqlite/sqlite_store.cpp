@@ -1,0 +1,424 @@
+// SQL for the embedded store. All SQL for SQLite lives in this file.
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <algorithm>
+
+namespace canopy::store {
+
+using sqlite::Statement;
+using sqlite::Transaction;
+
+namespace {
+
+ConnectionStatus status_from(const std::string& text) {
+  if (auto s = parse_connection_status(text)) return *s;
+  throw StoreError("sqlite: connections row has unknown status '" + text + "'");
+}
+
+constexpr std::string_view kConnectionColumns =
+    "school_id, app_id, status, permission_set_version, revision, requested_at_ms, decided_at_ms, "
+    "decided_by";
+
+Connection read_connection(const Statement& s) {
+  Connection c;
+  c.school_id = s.text(0);
+  c.app_id = s.text(1);
+  c.status = status_from(s.text(2));
+  c.permission_set_version = static_cast<int>(s.integer(3));
+  c.revision = s.integer(4);
+  c.requested_at = from_unix_ms(s.integer(5));
+  if (auto d = s.optional_integer(6)) c.decided_at = from_unix_ms(*d);
+  c.decided_by = s.text(7);
+  return c;
+}
+
+Site read_site(const Statement& s) {
+  Site site;
+  site.id = s.text(0);
+  site.name = s.text(1);
+  site.kind = s.text(2) == "trust" ? SiteKind::trust : SiteKind::school;
+  site.trust_id = s.text(3);
+  site.urn = s.integer(4);
+  site.phase = s.text(5);
+  site.dummy = s.integer(6) != 0;
+  return site;
+}
+
+constexpr std::string_view kSiteColumns = "id, name, kind, trust_id, urn, phase, dummy";
+
+std::optional<std::string> non_empty(const std::string& s) {
+  return s.empty() ? std::nullopt : std::optional<std::string>(s);
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(const std::filesystem::path& file) : db_(file) {}
+
+int SqliteStore::schema_version_locked() {
+  db_.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+      "NULL, applied_at_ms INTEGER NOT NULL)");
+  auto s = db_.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  s.step();
+  return static_cast<int>(s.integer(0));
+}
+
+int SqliteStore::schema_version() {
+  std::lock_guard lock(mutex_);
+  return schema_version_locked();
+}
+
+Result<MigrationReport> SqliteStore::migrate(const Clock& clock) {
+  std::lock_guard lock(mutex_);
+  const auto migrations = sqlite_migrations();
+  const int known = latest_version(migrations);
+  MigrationReport report;
+  report.from_version = schema_version_locked();
+  if (report.from_version > known) {
+    return make_error(Errc::unavailable,
+                      "database schema version " + std::to_string(report.from_version) +
+                          " is newer than this canopy understands (" + std::to_string(known) +
+                          "); run a newer canopy");
+  }
+  for (const auto& m : migrations) {
+    if (m.version <= report.from_version) continue;
+    Transaction tx(db_);
+    db_.exec(m.sql);
+    db_.prepare("INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)")
+        .bind(1, m.version)
+        .bind(2, std::string_view(m.name))
+        .bind(3, to_unix_ms(clock.now()))
+        .run();
+    tx.commit();
+  }
+  report.to_version = std::max(report.from_version, known);
+  return report;
+}
+
+std::optional<Connection> SqliteStore::find_connection(std::string_view school, std::string_view app) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT " + std::string(kConnectionColumns) +
+                       " FROM connections WHERE school_id = ? AND app_id = ?");
+  s.bind(1, school).bind(2, app);
+  if (!s.step()) return std::nullopt;
+  return read_connection(s);
+}
+
+std::vector<Connection> SqliteStore::list_connections(std::string_view school,
+                                                      std::optional<ConnectionStatus> status) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT " + std::string(kConnectionColumns) +
+                       " FROM connections WHERE school_id = ?1 AND (?2 IS NULL OR status = ?2)"
+                       " ORDER BY app_id");
+  s.bind(1, school);
+  if (status) s.bind(2, to_string(*status)); else s.bind_null(2);
+  std::vector<Connection> out;
+  while (s.step()) out.push_back(read_connection(s));
+  return out;
+}
+
+std::optional<Connection> SqliteStore::apply(const ConnectionChange& change, const AuditRecord& audit) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(db_);
+  if (change.expected_revision) {
+    auto s = db_.prepare(
+        "UPDATE connections SET status = ?1, permission_set_version = ?2, revision = revision + 1,"
+        " decided_at_ms = CASE WHEN ?3 THEN ?4 ELSE decided_at_ms END,"
+        " decided_by = CASE WHEN ?3 THEN ?5 ELSE decided_by END"
+        " WHERE school_id = ?6 AND app_id = ?7 AND revision = ?8");
+    s.bind(1, to_string(change.to))
+        .bind(2, change.permission_set_version)
+        .bind(3, change.is_decision)
+        .bind(4, to_unix_ms(change.at))
+        .bind(5, change.decided_by)
+        .bind(6, change.school_id)
+        .bind(7, change.app_id)
+        .bind(8, *change.expected_revision)
+        .run();
+    if (db_.changes() == 0) return std::nullopt;
+  } else {
+    auto s = db_.prepare(
+        "INSERT INTO connections (school_id, app_id, status, permission_set_version, revision,"
+        " requested_at_ms, decided_at_ms, decided_by) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7)"
+        " ON CONFLICT (school_id, app_id) DO NOTHING");
+    s.bind(1, change.school_id)
+        .bind(2, change.app_id)
+        .bind(3, to_string(change.to))
+        .bind(4, change.permission_set_version)
+        .bind(5, to_unix_ms(change.at));
+    if (change.is_decision) {
+      s.bind(6, to_unix_ms(change.at)).bind(7, change.decided_by);
+    } else {
+      s.bind_null(6).bind_null(7);
+    }
+    s.run();
+    if (db_.changes() == 0) return std::nullopt;
+  }
+  db_.prepare(
+         "INSERT INTO audit_log (school_id, app_id, actor_kind, actor, actor_site, actor_role,"
+         " via_trust, action, from_status, to_status, permission_set_version, at_ms, request_id)"
+         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, audit.school_id)
+      .bind(2, audit.app_id)
+      .bind(3, to_string(audit.actor_kind))
+      .bind(4, audit.actor)
+      .bind(5, audit.actor_site)
+      .bind(6, audit.actor_role)
+      .bind(7, audit.via_trust)
+      .bind(8, audit.action)
+      .bind(9, audit.from_status ? std::optional<std::string_view>(to_string(*audit.from_status))
+                                 : std::nullopt)
+      .bind(10, to_string(audit.to_status))
+      .bind(11, audit.permission_set_version)
+      .bind(12, to_unix_ms(audit.at))
+      .bind(13, audit.request_id)
+      .run();
+  auto s = db_.prepare("SELECT " + std::string(kConnectionColumns) +
+                       " FROM connections WHERE school_id = ? AND app_id = ?");
+  s.bind(1, change.school_id).bind(2, change.app_id);
+  if (!s.step()) throw StoreError("sqlite: connection vanished inside its own transaction");
+  Connection result = read_connection(s);
+  tx.commit();
+  return result;
+}
+
+std::vector<AuditRecord> SqliteStore::audit_for_school(std::string_view school, std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare(
+      "SELECT id, school_id, app_id, actor_kind, actor, actor_site, actor_role, via_trust, action,"
+      " from_status, to_status, permission_set_version, at_ms, request_id"
+      " FROM audit_log WHERE school_id = ? ORDER BY id LIMIT ?");
+  s.bind(1, school).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<AuditRecord> out;
+  while (s.step()) {
+    AuditRecord r;
+    r.id = s.integer(0);
+    r.school_id = s.text(1);
+    r.app_id = s.text(2);
+    r.actor_kind = parse_actor_kind(s.text(3)).value_or(ActorKind::system);
+    r.actor = s.text(4);
+    r.actor_site = s.text(5);
+    r.actor_role = s.text(6);
+    r.via_trust = s.integer(7) != 0;
+    r.action = s.text(8);
+    if (!s.is_null(9)) r.from_status = status_from(s.text(9));
+    r.to_status = status_from(s.text(10));
+    r.permission_set_version = static_cast<int>(s.integer(11));
+    r.at = from_unix_ms(s.integer(12));
+    r.request_id = s.text(13);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::int64_t SqliteStore::audit_count() {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT COUNT(*) FROM audit_log");
+  s.step();
+  return s.integer(0);
+}
+
+Upsert SqliteStore::upsert_site(const Site& site) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(db_);
+  auto find = db_.prepare("SELECT " + std::string(kSiteColumns) + " FROM sites WHERE id = ?");
+  find.bind(1, site.id);
+  std::optional<Site> existing;
+  if (find.step()) existing = read_site(find);
+  if (existing && *existing == site) return Upsert::unchanged;
+  db_.prepare(
+         "INSERT INTO sites (id, name, kind, trust_id, urn, phase, dummy) VALUES (?1, ?2, ?3, ?4,"
+         " ?5, ?6, ?7) ON CONFLICT (id) DO UPDATE SET name = ?2, kind = ?3, trust_id = ?4,"
+         " urn = ?5, phase = ?6, dummy = ?7")
+      .bind(1, site.id)
+      .bind(2, site.name)
+      .bind(3, site.kind == SiteKind::trust ? "trust" : "school")
+      .bind(4, non_empty(site.trust_id))
+      .bind(5, site.urn)
+      .bind(6, site.phase)
+      .bind(7, site.dummy)
+      .run();
+  tx.commit();
+  return existing ? Upsert::changed : Upsert::created;
+}
+
+std::optional<Site> SqliteStore::find_site(std::string_view id) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT " + std::string(kSiteColumns) + " FROM sites WHERE id = ?");
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return read_site(s);
+}
+
+std::vector<Site> SqliteStore::list_sites() {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT " + std::string(kSiteColumns) + " FROM sites ORDER BY id");
+  std::vector<Site> out;
+  while (s.step()) out.push_back(read_site(s));
+  return out;
+}
+
+std::optional<User> SqliteStore::read_user(Statement& s) {
+  if (!s.step()) return std::nullopt;
+  User u;
+  u.id = s.integer(0);
+  u.email = s.text(1);
+  u.name = s.text(2);
+  u.home_site = s.text(3);
+  auto roles = db_.prepare("SELECT role FROM user_roles WHERE user_id = ? ORDER BY role");
+  roles.bind(1, u.id);
+  while (roles.step()) u.roles.push_back(roles.text(0));
+  return u;
+}
+
+Upsert SqliteStore::upsert_user(const User& user) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(db_);
+  auto find = db_.prepare("SELECT id, email, name, home_site FROM users WHERE email = ?");
+  find.bind(1, user.email);
+  std::optional<User> existing = read_user(find);
+  std::vector<std::string> roles = user.roles;
+  std::sort(roles.begin(), roles.end());
+  if (existing && existing->name == user.name && existing->home_site == user.home_site &&
+      existing->roles == roles) {
+    return Upsert::unchanged;
+  }
+  std::int64_t id = 0;
+  if (existing) {
+    id = existing->id;
+    db_.prepare("UPDATE users SET name = ?, home_site = ? WHERE id = ?")
+        .bind(1, user.name).bind(2, user.home_site).bind(3, id).run();
+    db_.prepare("DELETE FROM user_roles WHERE user_id = ?").bind(1, id).run();
+  } else {
+    db_.prepare("INSERT INTO users (email, name, home_site) VALUES (?, ?, ?)")
+        .bind(1, user.email).bind(2, user.name).bind(3, user.home_site).run();
+    id = db_.last_insert_id();
+  }
+  for (const auto& role : roles) {
+    db_.prepare("INSERT INTO user_roles (user_id, role) VALUES (?, ?)").bind(1, id).bind(2, role).run();
+  }
+  tx.commit();
+  return existing ? Upsert::changed : Upsert::created;
+}
+
+std::optional<User> SqliteStore::find_user(std::int64_t id) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT id, email, name, home_site FROM users WHERE id = ?");
+  s.bind(1, id);
+  return read_user(s);
+}
+
+std::optional<User> SqliteStore::find_user_by_email(std::string_view email) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT id, email, name, home_site FROM users WHERE email = ?");
+  s.bind(1, email);
+  return read_user(s);
+}
+
+std::optional<std::string> SqliteStore::password_hash(std::int64_t user_id) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT password_hash FROM users WHERE id = ?");
+  s.bind(1, user_id);
+  if (!s.step() || s.is_null(0)) return std::nullopt;
+  return s.text(0);
+}
+
+void SqliteStore::set_password_hash(std::int64_t user_id, const std::string& hash) {
+  std::lock_guard lock(mutex_);
+  db_.prepare("UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until_ms = NULL WHERE id = ?")
+      .bind(1, hash).bind(2, user_id).run();
+}
+
+Lockout SqliteStore::lockout(std::int64_t user_id) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT failed_attempts, locked_until_ms FROM users WHERE id = ?");
+  s.bind(1, user_id);
+  Lockout out;
+  if (s.step()) {
+    out.failed_attempts = static_cast<int>(s.integer(0));
+    if (auto t = s.optional_integer(1)) out.locked_until = from_unix_ms(*t);
+  }
+  return out;
+}
+
+void SqliteStore::set_lockout(std::int64_t user_id, const Lockout& lockout) {
+  std::lock_guard lock(mutex_);
+  std::optional<std::int64_t> until;
+  if (lockout.locked_until) until = to_unix_ms(*lockout.locked_until);
+  db_.prepare("UPDATE users SET failed_attempts = ?, locked_until_ms = ? WHERE id = ?")
+      .bind(1, lockout.failed_attempts).bind(2, until).bind(3, user_id).run();
+}
+
+void SqliteStore::set_partner_secret_hash(std::string_view app_id, const std::string& hash, TimePoint at) {
+  std::lock_guard lock(mutex_);
+  db_.prepare(
+         "INSERT INTO partner_credentials (app_id, secret_hash, created_at_ms) VALUES (?1, ?2, ?3)"
+         " ON CONFLICT (app_id) DO UPDATE SET secret_hash = ?2, created_at_ms = ?3")
+      .bind(1, app_id).bind(2, hash).bind(3, to_unix_ms(at)).run();
+}
+
+std::optional<std::string> SqliteStore::partner_secret_hash(std::string_view app_id) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT secret_hash FROM partner_credentials WHERE app_id = ?");
+  s.bind(1, app_id);
+  if (!s.step()) return std::nullopt;
+  return s.text(0);
+}
+
+void SqliteStore::create_session(const Session& session) {
+  std::lock_guard lock(mutex_);
+  db_.prepare("INSERT INTO sessions (token_hash, user_id, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?)")
+      .bind(1, session.token_hash)
+      .bind(2, session.user_id)
+      .bind(3, to_unix_ms(session.created_at))
+      .bind(4, to_unix_ms(session.expires_at))
+      .run();
+}
+
+std::optional<Session> SqliteStore::find_session(std::string_view token_hash) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT token_hash, user_id, created_at_ms, expires_at_ms FROM sessions WHERE token_hash = ?");
+  s.bind(1, token_hash);
+  if (!s.step()) return std::nullopt;
+  return Session{s.text(0), s.integer(1), from_unix_ms(s.integer(2)), from_unix_ms(s.integer(3))};
+}
+
+bool SqliteStore::delete_session(std::string_view token_hash) {
+  std::lock_guard lock(mutex_);
+  db_.prepare("DELETE FROM sessions WHERE token_hash = ?").bind(1, token_hash).run();
+  return db_.changes() > 0;
+}
+
+std::size_t SqliteStore::delete_expired_sessions(TimePoint now) {
+  std::lock_guard lock(mutex_);
+  db_.prepare("DELETE FROM sessions WHERE expires_at_ms <= ?").bind(1, to_unix_ms(now)).run();
+  return static_cast<std::size_t>(db_.changes());
+}
+
+void SqliteStore::record_login(const LoginAttempt& a) {
+  std::lock_guard lock(mutex_);
+  db_.prepare("INSERT INTO login_history (email, user_id, at_ms, address, user_agent, outcome) VALUES (?, ?, ?, ?, ?, ?)")
+      .bind(1, a.email)
+      .bind(2, a.user_id)
+      .bind(3, to_unix_ms(a.at))
+      .bind(4, a.address)
+      .bind(5, a.user_agent)
+      .bind(6, a.outcome)
+      .run();
+}
+
+std::vector<LoginAttempt> SqliteStore::logins_for_user(std::int64_t user_id, std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare(
+      "SELECT id, email, user_id, at_ms, address, user_agent, outcome FROM login_history"
+      " WHERE user_id = ? ORDER BY id DESC LIMIT ?");
+  s.bind(1, user_id).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<LoginAttempt> out;
+  while (s.step()) {
+    out.push_back({s.integer(0), s.text(1), s.optional_integer(2), from_unix_ms(s.integer(3)),
+                   s.text(4), s.text(5), s.text(6)});
+  }
+  return out;
+}
+
+}  // namespace canopy::store

@@ -1,0 +1,63 @@
+// The embedded default store: one SQLite file, so `canopy serve` runs with no servers.
+// SQLite calls block; callers run them on the blocking pool, never on an io thread.
+#pragma once
+
+#include <filesystem>
+#include <mutex>
+
+#include "core/result.hpp"
+#include "store/migrations.hpp"
+#include "store/sqlite/sqlite_db.hpp"
+#include "store/store.hpp"
+
+namespace canopy::store {
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const std::filesystem::path& file);
+
+  // Applies pending migrations; refuses a database newer than this binary knows.
+  Result<MigrationReport> migrate(const Clock& clock);
+  int schema_version();
+
+  std::optional<Connection> find_connection(std::string_view school, std::string_view app) override;
+  std::vector<Connection> list_connections(std::string_view school,
+                                           std::optional<ConnectionStatus> status) override;
+  std::optional<Connection> apply(const ConnectionChange& change, const AuditRecord& audit) override;
+
+  std::vector<AuditRecord> audit_for_school(std::string_view school, std::size_t limit) override;
+  std::int64_t audit_count() override;
+
+  Upsert upsert_site(const Site& site) override;
+  std::optional<Site> find_site(std::string_view id) override;
+  std::vector<Site> list_sites() override;
+  Upsert upsert_user(const User& user) override;
+  std::optional<User> find_user(std::int64_t id) override;
+  std::optional<User> find_user_by_email(std::string_view email) override;
+
+  std::optional<std::string> password_hash(std::int64_t user_id) override;
+  void set_password_hash(std::int64_t user_id, const std::string& hash) override;
+  Lockout lockout(std::int64_t user_id) override;
+  void set_lockout(std::int64_t user_id, const Lockout& lockout) override;
+  void set_partner_secret_hash(std::string_view app_id, const std::string& hash, TimePoint at) override;
+  std::optional<std::string> partner_secret_hash(std::string_view app_id) override;
+
+  void create_session(const Session& session) override;
+  std::optional<Session> find_session(std::string_view token_hash) override;
+  bool delete_session(std::string_view token_hash) override;
+  std::size_t delete_expired_sessions(TimePoint now) override;
+
+  void record_login(const LoginAttempt& attempt) override;
+  std::vector<LoginAttempt> logins_for_user(std::int64_t user_id, std::size_t limit) override;
+
+ private:
+  int schema_version_locked();
+  std::optional<User> read_user(sqlite::Statement& stmt);
+
+  // One connection, serialised: SQLite writes are serialised anyway and the embedded
+  // default serves one school office, not a SaaS fleet.
+  std::mutex mutex_;
+  sqlite::Database db_;
+};
+
+}  // namespace canopy::store

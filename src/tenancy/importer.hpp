@@ -1,0 +1,35 @@
+// Writes a TenantSet into the store. Idempotent: a second run with the same files changes
+// nothing. Demo connections are only created, never overwritten: an admin's later decision wins.
+#pragma once
+
+#include <functional>
+
+#include "core/time.hpp"
+#include "store/store.hpp"
+#include "tenancy/tenants.hpp"
+
+namespace canopy::tenancy {
+
+struct Counts {
+  int created = 0;
+  int changed = 0;
+  int unchanged = 0;
+  void add(store::Upsert u) {
+    (u == store::Upsert::created ? created : u == store::Upsert::changed ? changed : unchanged) += 1;
+  }
+};
+
+struct ImportReport {
+  Counts sites;
+  Counts users;
+  Counts connections;  // changed stays 0: existing connections are kept as they are
+};
+
+// Called after each item with (done, total); for progress on a terminal.
+using Progress = std::function<void(std::size_t done, std::size_t total)>;
+
+ImportReport import_tenants(const TenantSet& tenants, const policy::PolicySnapshot& policy,
+                            store::DirectoryStore& directory, store::ConnectionStore& connections,
+                            const Clock& clock, const Progress& progress = {});
+
+}  // namespace canopy::tenancy
