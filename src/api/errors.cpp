@@ -24,7 +24,6 @@ unsigned http_status(Errc code) {
     case Errc::not_found:
     case Errc::unknown_school:
     case Errc::unknown_app:
-    case Errc::unknown_user:
     case Errc::connection_not_found: return 404;
     case Errc::method_not_allowed: return 405;
     case Errc::invalid_transition:
@@ -42,7 +41,14 @@ unsigned http_status(Errc code) {
 }
 
 http::Response error_response(const Error& error) {
-  return http::error_response(http_status(error.code), to_string(error.code), error.message);
+  auto r = http::error_response(http_status(error.code), to_string(error.code), error.message);
+  // People's routes take a session token; sign-in itself answers 401 without a challenge.
+  if (error.code == Errc::unauthenticated) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"canopy\"");
+  return r;
+}
+
+http::Response respond(Result<http::Response> result) {
+  return result ? std::move(*result) : error_response(result.error());
 }
 
 }  // namespace canopy::api

@@ -69,7 +69,9 @@ Result<const policy::App*> authenticate_partner(const http::RequestContext& ctx,
 }
 
 http::Response challenge(http::Response response, std::string_view scheme) {
-  if (response.status == 401) response.headers.emplace_back("WWW-Authenticate", std::string(scheme));
+  if (response.status != 401) return response;
+  std::erase_if(response.headers, [](const auto& h) { return h.first == "WWW-Authenticate"; });
+  response.headers.emplace_back("WWW-Authenticate", std::string(scheme));
   return response;
 }
 

@@ -29,7 +29,7 @@ Result<auth::Authenticated> authenticate_user(const http::RequestContext& ctx, S
 // Blocking: run on the pool.
 Result<const policy::App*> authenticate_partner(const http::RequestContext& ctx, Services& services);
 
-// Adds the WWW-Authenticate challenge a 401 needs.
+// Sets the WWW-Authenticate challenge of a 401 to `scheme`.
 http::Response challenge(http::Response response, std::string_view scheme);
 
 }  // namespace canopy::api

@@ -19,49 +19,35 @@ nlohmann::json partner_view(const store::Connection& c) {
           {"decided_at", c.decided_at ? nlohmann::json(format_rfc3339(*c.decided_at)) : nlohmann::json(nullptr)}};
 }
 
+// Partner failures carry the Basic challenge, so a client knows which credentials to send.
+asio::awaitable<http::Response> as_partner(http::RequestContext& ctx, Services& s,
+                                           std::function<Result<http::Response>(const policy::App&)> work) {
+  auto out = co_await on_pool(s, [&]() -> Result<http::Response> {
+    auto app = authenticate_partner(ctx, s);
+    if (!app) return app.error();
+    return work(**app);
+  });
+  co_return challenge(respond(std::move(out)), kPartnerChallenge);
+}
+
 asio::awaitable<http::Response> request_connection(http::RequestContext& ctx, Services& s) {
   auto body = parse_body(ctx, {{"school", JsonType::string}});
-  Result<http::Response> out = make_error(Errc::internal, "");
-  co_await s.blocking.run([&] {
-    auto app = authenticate_partner(ctx, s);
-    if (!app) {
-      out = app.error();
-      return;
-    }
-    if (!body) {
-      out = body.error();
-      return;
-    }
-    auto outcome = s.consent.request(**app, (*body)["school"].get<std::string>(), ctx.request_id);
-    if (!outcome) {
-      out = outcome.error();
-      return;
-    }
-    out = json_response(outcome->created ? 201 : 200, partner_view(outcome->connection));
+  co_return co_await as_partner(ctx, s, [&](const policy::App& app) -> Result<http::Response> {
+    if (!body) return body.error();
+    auto outcome = s.consent.request(app, (*body)["school"].get<std::string>(), ctx.request_id);
+    if (!outcome) return outcome.error();
+    return json_response(outcome->created ? 201 : 200, partner_view(outcome->connection));
   });
-  co_return out ? std::move(*out) : challenge(error_response(out.error()), kPartnerChallenge);
 }
 
 asio::awaitable<http::Response> connection_status(http::RequestContext& ctx, Services& s) {
-  Result<http::Response> out = make_error(Errc::internal, "");
-  co_await s.blocking.run([&] {
-    auto app = authenticate_partner(ctx, s);
-    if (!app) {
-      out = app.error();
-      return;
-    }
-    if (auto school = s.consent.school(ctx.param("school")); !school) {
-      out = school.error();
-      return;
-    }
-    auto c = s.consent.connection(ctx.param("school"), (*app)->id);
-    if (!c) {
-      out = c.error();
-      return;
-    }
-    out = json_response(200, partner_view(*c));
+  co_return co_await as_partner(ctx, s, [&](const policy::App& app) -> Result<http::Response> {
+    auto school = s.consent.school(ctx.param("school"));
+    if (!school) return school.error();
+    auto c = s.consent.connection(school->id, app.id);
+    if (!c) return c.error();
+    return json_response(200, partner_view(*c));
   });
-  co_return out ? std::move(*out) : challenge(error_response(out.error()), kPartnerChallenge);
 }
 
 }  // namespace

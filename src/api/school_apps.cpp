@@ -16,26 +16,15 @@ using SchoolWork = std::function<Result<http::Response>(const tenancy::Actor&, c
 // Authenticates, finds the school, resolves the caller as its admin, then runs `work`; all on
 // the blocking pool in one hop. Failures come back in a fixed order: 401, 404 school, 403.
 asio::awaitable<http::Response> as_school_admin(http::RequestContext& ctx, Services& s, SchoolWork work) {
-  Result<http::Response> out = make_error(Errc::internal, "");
-  co_await s.blocking.run([&] {
+  co_return respond(co_await on_pool(s, [&]() -> Result<http::Response> {
     auto who = authenticate_user(ctx, s);
-    if (!who) {
-      out = who.error();
-      return;
-    }
+    if (!who) return who.error();
     auto school = s.consent.school(ctx.param("school"));
-    if (!school) {
-      out = school.error();
-      return;
-    }
+    if (!school) return school.error();
     auto actor = tenancy::resolve_school_admin(who->user, *school, s.policy);
-    if (!actor) {
-      out = actor.error();
-      return;
-    }
-    out = work(*actor, *school);
-  });
-  co_return out ? std::move(*out) : error_response(out.error());
+    if (!actor) return actor.error();
+    return work(*actor, *school);
+  }));
 }
 
 asio::awaitable<http::Response> list_apps(http::RequestContext& ctx, Services& s) {
@@ -82,7 +71,7 @@ asio::awaitable<http::Response> data_csv(http::RequestContext& ctx, Services& s)
   co_return co_await as_school_admin(ctx, s, [&](const tenancy::Actor&, const Site& school) -> Result<http::Response> {
     auto app = s.consent.app(ctx.param("app"));
     if (!app) return app.error();
-    http::Response r{200, "text/csv; charset=utf-8", consent::data_csv(**app, s.policy), {}};
+    http::Response r{200, "text/csv; charset=utf-8", consent::data_csv(**app), {}};
     r.headers.emplace_back("Content-Disposition",
                            "attachment; filename=\"" + (*app)->id + "-" + school.id + "-data.csv\"");
     return r;

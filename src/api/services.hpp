@@ -30,4 +30,13 @@ struct Services {
 
 void add_routes(http::Router& router, Services& services);
 
+using Work = std::function<Result<http::Response>()>;
+
+// Runs blocking `work` (store, hashing) on the pool and resumes on the caller's strand.
+inline asio::awaitable<Result<http::Response>> on_pool(Services& s, Work work) {
+  Result<http::Response> out = make_error(Errc::internal, "the work did not run");
+  co_await s.blocking.run([&] { out = work(); });
+  co_return out;
+}
+
 }  // namespace canopy::api

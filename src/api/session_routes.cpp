@@ -46,24 +46,24 @@ asio::awaitable<http::Response> sign_in(http::RequestContext& ctx, Services& s) 
 }
 
 asio::awaitable<http::Response> sign_out(http::RequestContext& ctx, Services& s) {
-  Result<auth::Authenticated> who = make_error(Errc::internal, "");
-  co_await s.blocking.run([&] {
-    who = authenticate_user(ctx, s);
-    if (who) s.sessions.sign_out(session_token(ctx)->token);
-  });
-  if (!who) co_return error_response(who.error());
-  http::Response r{204, "application/json", "", {}};
-  r.headers.emplace_back("Set-Cookie", session_cookie(s, "", 0));
-  co_return r;
+  co_return respond(co_await on_pool(s, [&]() -> Result<http::Response> {
+    auto who = authenticate_user(ctx, s);
+    if (!who) return who.error();
+    s.sessions.sign_out(session_token(ctx)->token);
+    http::Response r{204, "", "", {}};
+    r.headers.emplace_back("Set-Cookie", session_cookie(s, "", 0));
+    return r;
+  }));
 }
 
 asio::awaitable<http::Response> me(http::RequestContext& ctx, Services& s) {
-  Result<auth::Authenticated> who = make_error(Errc::internal, "");
-  co_await s.blocking.run([&] { who = authenticate_user(ctx, s); });
-  if (!who) co_return error_response(who.error());
-  auto body = user_view(who->user);
-  body["csrf_token"] = who->csrf_token;
-  co_return json_response(200, body);
+  co_return respond(co_await on_pool(s, [&]() -> Result<http::Response> {
+    auto who = authenticate_user(ctx, s);
+    if (!who) return who.error();
+    auto body = user_view(who->user);
+    body["csrf_token"] = who->csrf_token;
+    return json_response(200, body);
+  }));
 }
 
 }  // namespace

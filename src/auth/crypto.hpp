@@ -23,5 +23,6 @@ std::string digest_hex(std::string_view data);
 bool constant_time_equal(std::string_view a, std::string_view b);
 // Standard base64 (with padding), as in HTTP Basic credentials; nullopt when malformed.
 std::optional<std::string> base64_decode(std::string_view text);
+std::string base64_encode(std::string_view bytes);
 
 }  // namespace canopy::auth

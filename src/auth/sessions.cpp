@@ -43,16 +43,10 @@ void SessionService::record(std::string_view email, std::optional<std::int64_t> 
 
 SignInOutcome SessionService::fail(std::int64_t user_id, std::string_view email,
                                    std::string_view address, std::string_view user_agent) {
-  store::Lockout lock = credentials_.lockout(user_id);
-  lock.failed_attempts += 1;
-  const int attempts = lock.failed_attempts;
-  if (lock.failed_attempts >= policy_.max_failures) {
-    lock.locked_until = clock_.now() + policy_.lock_duration;
-    lock.failed_attempts = 0;
-  }
-  credentials_.set_lockout(user_id, lock);
+  const int attempts =
+      credentials_.register_failure(user_id, policy_.max_failures, clock_.now() + policy_.lock_duration);
   record(email, user_id, address, user_agent, "invalid_credentials");
-  auto delay = policy_.failure_delay * (1LL << std::min(attempts - 1, 16));
+  auto delay = policy_.failure_delay * (1LL << std::clamp(attempts - 1, 0, 16));
   return {make_error(Errc::invalid_credentials, "the email or password is not right"),
           std::min<std::chrono::milliseconds>(delay, policy_.max_failure_delay), std::nullopt};
 }
@@ -80,7 +74,8 @@ SignInOutcome SessionService::sign_in(std::string_view email_in, std::string_vie
   }
   if (!verify_password(*hash, password)) return fail(user->id, email, address, user_agent);
 
-  if (lock.failed_attempts != 0 || lock.locked_until) credentials_.set_lockout(user->id, {});
+  if (lock.failed_attempts != 0 || lock.locked_until) credentials_.clear_lockout(user->id);
+  sessions_.delete_expired_sessions(now);
   record(email, user->id, address, user_agent, "success");
   SignedIn out{random_token(), {}, *user, now + policy_.session_ttl};
   out.csrf_token = csrf_token_for(out.token);

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string_view>
 
+#include "core/connection.hpp"
+
 namespace canopy::cache {
 
 enum class Presence : std::uint8_t {
@@ -21,6 +23,9 @@ struct Entry {
   int permission_set_version = 0;
   std::int64_t revision = 0;  // the connection's revision; 0 when there is no connection
 };
+
+// The entry for a stored connection, from its status, approved version and revision.
+Entry entry_for_connection(ConnectionStatus status, int permission_set_version, std::int64_t revision);
 
 class DecisionCache {
  public:

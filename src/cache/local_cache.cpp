@@ -5,6 +5,13 @@
 
 namespace canopy::cache {
 
+Entry entry_for_connection(ConnectionStatus status, int permission_set_version, std::int64_t revision) {
+  Presence presence = Presence::pending;
+  if (status == ConnectionStatus::approved) presence = Presence::approved;
+  if (status == ConnectionStatus::rejected) presence = Presence::rejected;
+  return {presence, permission_set_version, revision};
+}
+
 std::size_t LocalCache::Hash::operator()(const KeyView& k) const {
   const std::size_t h = std::hash<std::string_view>{}(k.school);
   return h ^ (std::hash<std::string_view>{}(k.app) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));

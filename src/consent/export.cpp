@@ -5,7 +5,7 @@ namespace canopy::consent {
 
 std::string csv_cell(std::string_view value) {
   std::string cell(value);
-  if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@')) {
+  if (!cell.empty() && std::string_view("=+-@\t\r").find(cell[0]) != std::string_view::npos) {
     cell.insert(cell.begin(), '\'');
   }
   if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
@@ -18,7 +18,7 @@ std::string csv_cell(std::string_view value) {
   return quoted;
 }
 
-std::string data_csv(const policy::App& app, const policy::PolicySnapshot& policy) {
+std::string data_csv(const policy::App& app) {
   std::string out = "app,permission_set_version,data_type,field,read,write,update,delete\r\n";
   const auto row = [&](const DataTypeGrant& grant, std::string_view field) {
     out += csv_cell(app.name) + ',' + std::to_string(app.permissions.version()) + ',' +
@@ -27,11 +27,7 @@ std::string data_csv(const policy::App& app, const policy::PolicySnapshot& polic
     out += "\r\n";
   };
   for (const auto& grant : app.permissions.grants()) {
-    if (!grant.all_fields) {
-      for (const auto& f : grant.fields) row(grant, f);
-    } else if (const auto* def = policy.find_data_type(grant.data_type)) {
-      for (const auto& f : def->fields) row(grant, f);
-    }
+    for (const auto& f : grant.fields) row(grant, f);
   }
   return out;
 }

@@ -7,15 +7,6 @@ namespace {
 
 constexpr int kMaxAttempts = 5;
 
-cache::Presence presence_of(ConnectionStatus s) {
-  switch (s) {
-    case ConnectionStatus::pending: return cache::Presence::pending;
-    case ConnectionStatus::approved: return cache::Presence::approved;
-    case ConnectionStatus::rejected: return cache::Presence::rejected;
-  }
-  return cache::Presence::pending;
-}
-
 Error not_connectable(const policy::App& app) {
   if (app.competitor) {
     return make_error(Errc::competitor_not_connectable,
@@ -28,7 +19,7 @@ Error not_connectable(const policy::App& app) {
 }  // namespace
 
 cache::Entry cache_entry_for(const store::Connection& c) {
-  return {presence_of(c.status), c.permission_set_version, c.revision};
+  return cache::entry_for_connection(c.status, c.permission_set_version, c.revision);
 }
 
 void Service::publish(const store::Connection& c) { cache_.put(c.school_id, c.app_id, cache_entry_for(c)); }

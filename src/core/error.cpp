@@ -25,7 +25,6 @@ std::string_view to_string(Errc code) {
     case Errc::method_not_allowed: return "method_not_allowed";
     case Errc::unknown_school: return "unknown_school";
     case Errc::unknown_app: return "unknown_app";
-    case Errc::unknown_user: return "unknown_user";
     case Errc::connection_not_found: return "connection_not_found";
     case Errc::invalid_transition: return "invalid_transition";
     case Errc::request_rejected: return "request_rejected";

@@ -30,7 +30,6 @@ enum class Errc {
   method_not_allowed,
   unknown_school,
   unknown_app,
-  unknown_user,
   connection_not_found,
   // Domain rules.
   invalid_transition,

@@ -32,7 +32,7 @@ GrantVerdict PermissionSet::check(std::string_view data_type, std::optional<std:
                                   Operation op) const {
   const DataTypeGrant* grant = find(data_type);
   if (grant == nullptr) return GrantVerdict::data_type_not_granted;
-  if (field && !grant->all_fields &&
+  if (field &&
       !std::binary_search(grant->fields.begin(), grant->fields.end(), *field, std::less<>{})) {
     return GrantVerdict::field_not_granted;
   }

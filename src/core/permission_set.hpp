@@ -14,7 +14,9 @@ namespace canopy {
 struct DataTypeGrant {
   std::string data_type;
   bool all_fields = false;
-  std::vector<std::string> fields;  // sorted; empty when all_fields
+  // Sorted. With all_fields, every field the catalogue knows for the type, so a field name
+  // the catalogue does not know is never granted.
+  std::vector<std::string> fields;
   Operations operations;
 };
 

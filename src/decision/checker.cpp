@@ -2,7 +2,6 @@
 // "not approved" from "approved, but not this field".
 #include "decision/checker.hpp"
 
-#include "consent/service.hpp"
 
 namespace canopy::decision {
 namespace {
@@ -47,7 +46,8 @@ Decision Checker::check_store(const Query& q) {
   const auto* app = policy_.find_app(q.app);
   if (auto gate = app_gate(app)) return *gate;
   if (auto connection = connections_.find_connection(q.school, q.app)) {
-    const auto entry = consent::cache_entry_for(*connection);
+    const auto entry = cache::entry_for_connection(connection->status, connection->permission_set_version,
+                                                   connection->revision);
     cache_.put(q.school, q.app, entry);
     return evaluate(*app, entry, q);
   }

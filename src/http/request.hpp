@@ -16,7 +16,7 @@ std::string_view to_string(Method m);
 
 struct RequestContext {
   Method method = Method::get;
-  std::string path;  // percent-decoded, without the query
+  std::string path;  // as sent, without the query; the router decodes each segment
   std::vector<std::pair<std::string, std::string>> query;        // decoded, in order
   std::vector<std::pair<std::string, std::string>> headers;      // names lower-case
   std::vector<std::pair<std::string_view, std::string>> params;  // from the route pattern

@@ -7,13 +7,16 @@
 namespace canopy::http {
 namespace {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> parts;
+// Splits before decoding, so an escaped '/' (%2F) stays inside its segment.
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> parts;
   std::size_t start = 1;  // paths start with '/'
   while (start <= path.size()) {
     const auto slash = path.find('/', start);
     const auto end = slash == std::string_view::npos ? path.size() : slash;
-    parts.push_back(path.substr(start, end - start));
+    std::string part;
+    if (!percent_decode(path.substr(start, end - start), part, false)) return {};
+    parts.push_back(std::move(part));
     start = end + 1;
   }
   return parts;
@@ -31,7 +34,7 @@ void Router::add(Method method, std::string_view pattern, Handler handler) {
   routes_.push_back(std::move(route));
 }
 
-bool Router::matches(const Route& route, const std::vector<std::string_view>& parts,
+bool Router::matches(const Route& route, const std::vector<std::string>& parts,
                      std::vector<std::pair<std::string_view, std::string>>* params) {
   if (route.segments.size() != parts.size()) return false;
   for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -45,7 +48,7 @@ bool Router::matches(const Route& route, const std::vector<std::string_view>& pa
   if (params) {
     params->clear();
     for (std::size_t i = 0; i < parts.size(); ++i) {
-      if (route.segments[i].is_param) params->emplace_back(route.segments[i].text, std::string(parts[i]));
+      if (route.segments[i].is_param) params->emplace_back(route.segments[i].text, parts[i]);
     }
   }
   return true;

@@ -31,7 +31,7 @@ class Router {
     std::vector<Segment> segments;
     Handler handler;
   };
-  static bool matches(const Route& route, const std::vector<std::string_view>& parts,
+  static bool matches(const Route& route, const std::vector<std::string>& parts,
                       std::vector<std::pair<std::string_view, std::string>>* params);
 
   std::vector<Route> routes_;

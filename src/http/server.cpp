@@ -69,6 +69,23 @@ std::string allow_header(const std::vector<Method>& methods) {
   return out;
 }
 
+// Every response, success or failure, leaves through here with the same headers.
+bhttp::response<bhttp::string_body> to_beast(Response response, const std::string& request_id,
+                                             bool keep_alive, bool head) {
+  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), 11};
+  res.set(bhttp::field::server, "canopy");
+  if (!response.content_type.empty()) res.set(bhttp::field::content_type, response.content_type);
+  res.set("X-Request-Id", request_id);
+  res.set(bhttp::field::cache_control, "no-store");
+  res.set("X-Content-Type-Options", "nosniff");
+  for (const auto& [name, value] : response.headers) res.insert(name, value);
+  res.keep_alive(keep_alive);
+  res.body() = std::move(response.body);
+  res.prepare_payload();
+  if (head) res.body().clear();
+  return res;
+}
+
 }  // namespace
 
 Response error_response(unsigned status, std::string_view code, std::string_view message) {
@@ -136,13 +153,11 @@ asio::awaitable<void> Server::accept_loop() {
 
 asio::awaitable<void> Server::refuse(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
-  const Response r = error_response(503, "too_many_connections", "the server is at its connection limit");
-  bhttp::response<bhttp::string_body> res{bhttp::status::service_unavailable, 11};
-  res.set(bhttp::field::content_type, r.content_type);
-  res.set(bhttp::field::connection, "close");
-  res.set(bhttp::field::retry_after, "1");
-  res.body() = r.body;
-  res.prepare_payload();
+  Response r = error_response(503, "too_many_connections", "the server is at its connection limit");
+  r.headers.emplace_back("Retry-After", "1");
+  const std::string request_id = new_request_id();
+  spdlog::warn("rid={} refused a connection: {} open, the limit", request_id, limits_.max_connections);
+  auto res = to_beast(std::move(r), request_id, false, false);
   stream.expires_after(std::chrono::seconds(2));
   beast::error_code ec;
   co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
@@ -218,7 +233,9 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
       ctx.method = method_of(req.method());
       const std::string_view target = req.target();
       const auto q = target.find('?');
-      const bool path_ok = percent_decode(target.substr(0, q), ctx.path, false);
+      ctx.path = std::string(target.substr(0, q));
+      std::string decoded;
+      const bool path_ok = percent_decode(ctx.path, decoded, false);
       const bool query_ok = q == std::string_view::npos || parse_query(target.substr(q + 1), ctx.query);
       if (!path_ok || !query_ok) {
         response = error_response(400, "bad_request", "the request target is not properly escaped");
@@ -234,24 +251,15 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
     }
     if (stopping_) keep_alive = false;
 
-    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), 11};
-    res.set(bhttp::field::server, "canopy");
-    res.set(bhttp::field::content_type, response.content_type);
-    res.set("X-Request-Id", ctx.request_id);
-    res.set(bhttp::field::cache_control, "no-store");
-    res.set("X-Content-Type-Options", "nosniff");
-    for (const auto& [name, value] : response.headers) res.insert(name, value);
-    res.keep_alive(keep_alive);
     const bool head = ctx.method == Method::head;
-    res.body() = std::move(response.body);
-    res.prepare_payload();
-    if (head) res.body().clear();
+    const unsigned status = response.status;
+    auto res = to_beast(std::move(response), ctx.request_id, keep_alive, head);
 
     if (limits_.access_log) {
       const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                               std::chrono::steady_clock::now() - started).count();
-      spdlog::info("rid={} {} {} {} {}us {}", ctx.request_id, to_string(ctx.method), ctx.path,
-                   response.status, micros, ctx.remote_address);
+      spdlog::info("rid={} {} {} {} {}us {}", ctx.request_id, to_string(ctx.method), ctx.path, status,
+                   micros, ctx.remote_address);
     }
     stream.expires_after(limits_.read_timeout);
     bhttp::serializer<false, bhttp::string_body> sr{res};

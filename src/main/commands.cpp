@@ -1,4 +1,5 @@
 // The administrative subcommands: migrate, policies check, tenants import, users, partners.
+#include <termios.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -7,7 +8,7 @@
 #include "auth/crypto.hpp"
 #include "auth/partners.hpp"
 #include "main/commands.hpp"
-#include "main/wiring.hpp"
+#include "main/application.hpp"
 #include "tenancy/importer.hpp"
 
 namespace canopy::cli {
@@ -33,11 +34,13 @@ std::unique_ptr<store::SqliteStore> open_store(const std::filesystem::path& db, 
 
 int migrate(const Common& common) {
   SystemClock clock;
+  std::error_code ec;
+  if (common.db.has_parent_path()) std::filesystem::create_directories(common.db.parent_path(), ec);
   store::SqliteStore store(common.db);
   auto report = store.migrate(clock);
   if (!report) {
     std::cerr << common.db.string() << ": " << report.error().message << '\n';
-    return kInvalid;
+    return kFailure;
   }
   if (report->from_version == report->to_version) {
     std::cout << common.db.string() << ": schema is up to date (version " << report->to_version << ")\n";
@@ -88,19 +91,38 @@ int tenants_import(const Common& common, const std::filesystem::path& dir) {
 }
 
 namespace {
+
+// Reads one line from standard input; on a terminal, without echoing it.
 std::string read_secret_line() {
+  termios saved{};
+  const bool tty = tcgetattr(STDIN_FILENO, &saved) == 0;
+  if (tty) {
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  }
   std::string line;
   std::getline(std::cin, line);
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    std::cerr << '\n';
+  }
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
 }
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 }  // namespace
 
 int users_set_password(const Common& common, const std::string& email, const std::string& cost) {
   SystemClock clock;
   auto store = open_store(common.db, clock);
   if (!store) return kFailure;
-  const auto user = store->find_user_by_email(email);
+  const auto user = store->find_user_by_email(lower(email));
   if (!user) {
     std::cerr << "no user with email " << email << " (import tenants first)\n";
     return kInvalid;

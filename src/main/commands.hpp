@@ -2,7 +2,12 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
+
+#include "core/time.hpp"
+#include "policy/snapshot.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 
 namespace canopy::cli {
 
@@ -32,5 +37,9 @@ int policies_check(const std::filesystem::path& dir);
 int tenants_import(const Common& common, const std::filesystem::path& dir);
 int users_set_password(const Common& common, const std::string& email, const std::string& cost);
 int partners_set_secret(const Common& common, const std::string& app, bool generate);
+
+// Shared start-up steps. Null (with every problem printed to stderr) on failure.
+std::shared_ptr<const policy::PolicySnapshot> load_policies_or_report(const std::filesystem::path& dir);
+std::unique_ptr<store::SqliteStore> open_store(const std::filesystem::path& db, const Clock& clock);
 
 }  // namespace canopy::cli

@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1L, 7L * 24 * 60))
       ->capture_default_str();
   serve_cmd->add_flag("!--no-access-log", serve_opts.access_log, "Do not log each request");
-  serve_cmd->add_option("--password-cost", serve_opts.password_cost, "argon2id cost: interactive or moderate")
+  serve_cmd->add_option("--password-cost", serve_opts.password_cost,
+                        "argon2id cost used when checking sign-ins for unknown emails; match users set-password --cost")
       ->check(CLI::IsMember({"minimum", "interactive", "moderate"}))
       ->capture_default_str();
   serve_cmd->add_option("--shutdown-grace", serve_opts.shutdown_grace_seconds,

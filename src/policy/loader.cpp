@@ -189,6 +189,7 @@ class Loader {
     const YAML::Node fields = item["fields"];
     if (fields.IsScalar() && fields.Scalar() == "all") {
       grant.all_fields = true;
+      grant.fields = def->fields;
     } else if (auto list = r.string_list(item, "fields")) {
       if (list->empty()) {
         r.error(fields, "fields must be 'all' or a non-empty list");

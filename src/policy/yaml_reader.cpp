@@ -32,8 +32,16 @@ bool YamlReader::check_map(const YAML::Node& node, std::string_view what,
     return false;
   }
   bool ok = true;
+  std::vector<std::string> seen;
   for (const auto& kv : node) {
     const auto key = kv.first.as<std::string>();
+    // yaml-cpp keeps the first of two equal keys; most readers of a diff would take the last.
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      error(kv.first, "key '" + key + "' is given twice in " + std::string(what));
+      ok = false;
+      continue;
+    }
+    seen.push_back(key);
     const auto known = [&](std::initializer_list<std::string_view> keys) {
       return std::find(keys.begin(), keys.end(), key) != keys.end();
     };

@@ -2,6 +2,7 @@
 // are refused, and reading goes on after an error so one run lists every problem in a file.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <initializer_list>
@@ -39,7 +40,8 @@ class YamlReader {
   std::optional<std::int64_t> integer(const YAML::Node& map, std::string_view key);
   std::optional<std::vector<std::string>> string_list(const YAML::Node& map, std::string_view key);
 
-  static int line_of(const YAML::Node& node) { return node.Mark().line + 1; }
+  // An empty document has no position; report it at line 1.
+  static int line_of(const YAML::Node& node) { return std::max(node.Mark().line, 0) + 1; }
 
  private:
   std::filesystem::path file_;

@@ -108,7 +108,10 @@ class CredentialStore {
   virtual std::optional<std::string> password_hash(std::int64_t user_id) = 0;
   virtual void set_password_hash(std::int64_t user_id, const std::string& hash) = 0;
   virtual Lockout lockout(std::int64_t user_id) = 0;
-  virtual void set_lockout(std::int64_t user_id, const Lockout& lockout) = 0;
+  // Atomically counts one more consecutive failure; at `max_failures` the account locks until
+  // `lock_until` and the count starts again. Returns the count including this failure.
+  virtual int register_failure(std::int64_t user_id, int max_failures, TimePoint lock_until) = 0;
+  virtual void clear_lockout(std::int64_t user_id) = 0;
   virtual void set_partner_secret_hash(std::string_view app_id, const std::string& hash, TimePoint at) = 0;
   virtual std::optional<std::string> partner_secret_hash(std::string_view app_id) = 0;
 };

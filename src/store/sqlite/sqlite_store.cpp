@@ -65,7 +65,9 @@ int SqliteStore::schema_version_locked() {
 
 int SqliteStore::schema_version() {
   std::lock_guard lock(mutex_);
-  return schema_version_locked();
+  auto s = db_.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  s.step();
+  return static_cast<int>(s.integer(0));
 }
 
 Result<MigrationReport> SqliteStore::migrate(const Clock& clock) {
@@ -341,12 +343,26 @@ Lockout SqliteStore::lockout(std::int64_t user_id) {
   return out;
 }
 
-void SqliteStore::set_lockout(std::int64_t user_id, const Lockout& lockout) {
+int SqliteStore::register_failure(std::int64_t user_id, int max_failures, TimePoint lock_until) {
+  // Atomic because every call holds the one connection's mutex and runs in one transaction.
   std::lock_guard lock(mutex_);
-  std::optional<std::int64_t> until;
-  if (lockout.locked_until) until = to_unix_ms(*lockout.locked_until);
-  db_.prepare("UPDATE users SET failed_attempts = ?, locked_until_ms = ? WHERE id = ?")
-      .bind(1, lockout.failed_attempts).bind(2, until).bind(3, user_id).run();
+  Transaction tx(db_);
+  auto read = db_.prepare("SELECT failed_attempts FROM users WHERE id = ?");
+  read.bind(1, user_id);
+  if (!read.step()) return 0;
+  const int attempts = static_cast<int>(read.integer(0)) + 1;
+  const bool lock_now = attempts >= max_failures;
+  auto write = db_.prepare(
+      "UPDATE users SET failed_attempts = ?1,"
+      " locked_until_ms = CASE WHEN ?2 THEN ?3 ELSE locked_until_ms END WHERE id = ?4");
+  write.bind(1, lock_now ? 0 : attempts).bind(2, lock_now).bind(3, to_unix_ms(lock_until)).bind(4, user_id).run();
+  tx.commit();
+  return attempts;
+}
+
+void SqliteStore::clear_lockout(std::int64_t user_id) {
+  std::lock_guard lock(mutex_);
+  db_.prepare("UPDATE users SET failed_attempts = 0, locked_until_ms = NULL WHERE id = ?").bind(1, user_id).run();
 }
 
 void SqliteStore::set_partner_secret_hash(std::string_view app_id, const std::string& hash, TimePoint at) {

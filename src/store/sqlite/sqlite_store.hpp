@@ -38,7 +38,8 @@ class SqliteStore final : public Store {
   std::optional<std::string> password_hash(std::int64_t user_id) override;
   void set_password_hash(std::int64_t user_id, const std::string& hash) override;
   Lockout lockout(std::int64_t user_id) override;
-  void set_lockout(std::int64_t user_id, const Lockout& lockout) override;
+  int register_failure(std::int64_t user_id, int max_failures, TimePoint lock_until) override;
+  void clear_lockout(std::int64_t user_id) override;
   void set_partner_secret_hash(std::string_view app_id, const std::string& hash, TimePoint at) override;
   std::optional<std::string> partner_secret_hash(std::string_view app_id) override;
 

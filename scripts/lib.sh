@@ -1,0 +1,38 @@
+# Shared by the scripts: where things are, and installing what is missing from Debian.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${CANOPY_BUILD_DIR:-$ROOT/build}"
+
+# Debian 12 packages the build and the tests need.
+BUILD_PACKAGES=(
+  g++ cmake make ccache pkg-config git ca-certificates
+  libboost-dev libboost-system-dev
+  libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libsodium-dev
+  libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
+  curl python3
+)
+
+# Installs the packages given that are not installed yet; runs apt-get update once, only if needed.
+install_missing() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "==> installing from Debian: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# Configures (once) and builds; extra arguments go to cmake's configure step.
+build() {
+  local jobs
+  jobs="$(nproc 2>/dev/null || echo 2)"
+  if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+    cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="${CANOPY_BUILD_TYPE:-RelWithDebInfo}" "$@" >/dev/null
+  fi
+  cmake --build "$BUILD_DIR" -j "$jobs"
+}

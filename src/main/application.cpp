@@ -1,0 +1,97 @@
+// Construction order follows the dependency arrows: policy and store, then cache and use
+// cases, then routes and the server.
+#include "main/application.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace canopy::cli {
+
+Result<std::unique_ptr<Application>> Application::create(AppConfig config, const Clock& clock) {
+  auto loaded = policy::load_policies(config.policies);
+  if (!loaded.snapshot) {
+    std::string message;
+    for (const auto& e : loaded.errors) message += e + "\n";
+    return make_error(Errc::invalid_value, message + config.policies.string() + ": policies did not validate");
+  }
+  std::error_code ec;
+  if (config.db.has_parent_path()) std::filesystem::create_directories(config.db.parent_path(), ec);
+  auto store = std::make_unique<store::SqliteStore>(config.db);
+  if (auto migrated = store->migrate(clock); !migrated) {
+    return make_error(migrated.error().code, config.db.string() + ": " + migrated.error().message);
+  }
+  return std::unique_ptr<Application>(
+      new Application(std::move(config), clock, std::move(loaded.snapshot), std::move(store)));
+}
+
+Application::Application(AppConfig config, const Clock& clock,
+                         std::shared_ptr<const policy::PolicySnapshot> policy,
+                         std::unique_ptr<store::SqliteStore> store)
+    : config_(std::move(config)),
+      clock_(clock),
+      policy_(std::move(policy)),
+      store_(std::move(store)),
+      blocking_(config_.blocking_threads),
+      consent_(*policy_, *store_, *store_, cache_, clock_),
+      checker_(*policy_, cache_, *store_, *store_),
+      sessions_(*store_, *store_, *store_, *store_, clock_, config_.sign_in),
+      partners_(*policy_, *store_),
+      service_token_(config_.service_token),
+      services_{*policy_, consent_, checker_, sessions_, partners_, service_token_, *store_, blocking_,
+                [this] {
+                  if (stopping_) return false;
+                  try {
+                    return store_->schema_version() > 0;
+                  } catch (const std::exception&) {
+                    return false;
+                  }
+                },
+                config_.secure_cookies, config_.sign_in.session_ttl},
+      io_(static_cast<int>(config_.io_threads)),
+      server_(io_, router_, config_.limits) {
+  api::add_routes(router_, services_);
+}
+
+Application::~Application() {
+  if (!stopping_) stop(std::chrono::milliseconds(0));
+  wait();
+  blocking_.join();
+}
+
+asio::ip::tcp::endpoint Application::listen() { return server_.listen(config_.address, config_.port); }
+
+void Application::run() {
+  for (unsigned i = 1; i < config_.io_threads; ++i) threads_.emplace_back([this] { io_.run(); });
+  io_.run();
+  wait();
+}
+
+void Application::start() {
+  for (unsigned i = 0; i < config_.io_threads; ++i) threads_.emplace_back([this] { io_.run(); });
+}
+
+void Application::wait() {
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+void Application::stop(std::chrono::milliseconds grace) {
+  stopping_ = true;
+  server_.stop();
+  asio::co_spawn(io_, [this, grace]() -> asio::awaitable<void> {
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    asio::steady_timer timer(io_);
+    while (server_.active_connections() > 0) {
+      if (std::chrono::steady_clock::now() >= deadline) {
+        spdlog::warn("{} connection(s) still busy after the grace period; closing them", server_.active_connections());
+        io_.stop();
+        co_return;
+      }
+      timer.expires_after(std::chrono::milliseconds(20));
+      co_await timer.async_wait(asio::use_awaitable);
+    }
+  }, asio::detached);
+}
+
+}  // namespace canopy::cli

@@ -1,0 +1,81 @@
+// The wired service: store, cache, use cases, routes and HTTP server, built from one config.
+// `canopy serve` runs it until a signal; tests run it on port 0 in the same process.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include "api/services.hpp"
+#include "auth/partners.hpp"
+#include "auth/sessions.hpp"
+#include "cache/local_cache.hpp"
+#include "core/result.hpp"
+#include "http/server.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace canopy::cli {
+
+struct AppConfig {
+  std::filesystem::path db = "var/canopy.db";
+  std::filesystem::path policies = "policies";
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;
+  unsigned io_threads = 2;
+  unsigned blocking_threads = 4;
+  std::string service_token;  // required: main generates one when none is configured
+  bool secure_cookies = false;
+  auth::SignInPolicy sign_in;
+  http::ServerLimits limits;
+};
+
+class Application {
+ public:
+  // Loads and validates policies, opens and migrates the store. Errors list every problem.
+  static Result<std::unique_ptr<Application>> create(AppConfig config, const Clock& clock);
+  ~Application();
+
+  // Binds; returns the bound endpoint (port 0 picks a free one).
+  asio::ip::tcp::endpoint listen();
+  // Runs io threads until everything has stopped. The calling thread is one of them.
+  void run();
+  // Runs the io threads in the background (tests); join with wait().
+  void start();
+  void wait();
+  // Stops accepting, lets in-flight requests finish for up to `grace`, then stops hard.
+  void stop(std::chrono::milliseconds grace);
+
+  asio::io_context& io() { return io_; }
+  store::SqliteStore& store() { return *store_; }
+  const policy::PolicySnapshot& policy() const { return *policy_; }
+  cache::LocalCache& cache() { return cache_; }
+
+ private:
+  Application(AppConfig config, const Clock& clock, std::shared_ptr<const policy::PolicySnapshot> policy,
+              std::unique_ptr<store::SqliteStore> store);
+
+  AppConfig config_;
+  const Clock& clock_;
+  std::shared_ptr<const policy::PolicySnapshot> policy_;
+  std::unique_ptr<store::SqliteStore> store_;
+  cache::LocalCache cache_;
+  http::BlockingPool blocking_;
+  consent::Service consent_;
+  decision::Checker checker_;
+  auth::SessionService sessions_;
+  auth::PartnerAuthenticator partners_;
+  auth::ServiceToken service_token_;
+  std::atomic<bool> stopping_{false};
+  api::Services services_;
+  http::Router router_;
+  asio::io_context io_;
+  http::Server server_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace canopy::cli

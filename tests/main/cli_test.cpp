@@ -1,0 +1,196 @@
+// The `canopy` executable through its real command line: help, exit codes, validation with
+// file:line, idempotent import, passwords from stdin, migrations, and serve with SIGTERM.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "support/http_client.hpp"
+#include "support/temp_dir.hpp"
+
+namespace canopy::testing {
+namespace {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  // Runs canopy with `args` (already shell-quoted where needed) and `input` on stdin.
+  CommandResult canopy(const std::string& args, const std::string& input = "") {
+    const auto in = dir.write("stdin.txt", input);
+    const auto out = dir.path() / "stdout.txt";
+    const auto err = dir.path() / "stderr.txt";
+    const std::string cmd = std::string("cd ") + quote(CANOPY_SOURCE_DIR) + " && CANOPY_DB=" +
+                            quote(db().string()) + " " + quote(CANOPY_BINARY) + " " + args + " <" +
+                            quote(in.string()) + " >" + quote(out.string()) + " 2>" + quote(err.string());
+    const int status = std::system(cmd.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+  }
+  std::filesystem::path db() const { return dir.path() / "canopy.db"; }
+
+  TempDir dir;
+};
+
+TEST_F(Cli, HelpListsEverySubcommand) {
+  auto r = canopy("--help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* sub : {"serve", "migrate", "policies", "tenants", "users", "partners"}) {
+    EXPECT_NE(r.out.find(sub), std::string::npos) << sub;
+  }
+  for (const char* sub : {"serve --help", "migrate --help", "policies check --help", "tenants import --help",
+                          "users set-password --help", "partners set-secret --help"}) {
+    auto h = canopy(sub);
+    EXPECT_EQ(h.exit_code, 0) << sub;
+    EXPECT_NE(h.out.find("Usage"), std::string::npos) << sub;
+  }
+  EXPECT_NE(canopy("serve --help").out.find("--listen"), std::string::npos);
+}
+
+TEST_F(Cli, UsageErrorsExitTwo) {
+  EXPECT_EQ(canopy("").exit_code, 2);
+  EXPECT_EQ(canopy("frobnicate").exit_code, 2);
+  EXPECT_EQ(canopy("serve --threads 0").exit_code, 2);
+}
+
+TEST_F(Cli, PoliciesCheckAcceptsTheCatalogue) {
+  auto r = canopy("policies check policies");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("ok:"), std::string::npos);
+}
+
+TEST_F(Cli, PoliciesCheckRefusesADataProviderThatUpdates) {
+  const auto policies = dir.path() / "policies";
+  std::filesystem::copy(std::string(CANOPY_SOURCE_DIR) + "/policies", policies, std::filesystem::copy_options::recursive);
+  const auto wonde = policies / "apps" / "wonde.yaml";
+  std::string text = slurp(wonde);
+  const auto at = text.find("operations: [read]");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, std::string("operations: [read]").size(), "operations: [read, update]");
+  std::ofstream(wonde) << text;
+  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+
+  auto r = canopy("policies check " + quote(policies.string()));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(wonde.string() + ":" + std::to_string(line) + ": data provider 'wonde' may only read"),
+            std::string::npos)
+      << r.err;
+  // serve refuses to start on the same catalogue.
+  auto serve = canopy("serve --listen 127.0.0.1:0 --policies " + quote(policies.string()));
+  EXPECT_EQ(serve.exit_code, 1);
+  EXPECT_NE(serve.err.find("may only read"), std::string::npos);
+}
+
+TEST_F(Cli, TenantsImportIsIdempotent) {
+  auto first = canopy("tenants import tenants");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("sites: 7 created"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("connections: 27 created"), std::string::npos) << first.out;
+  auto second = canopy("tenants import tenants");
+  ASSERT_EQ(second.exit_code, 0);
+  EXPECT_NE(second.out.find("sites: 0 created, 0 changed, 7 unchanged"), std::string::npos) << second.out;
+  EXPECT_NE(second.out.find("users: 0 created, 0 changed"), std::string::npos);
+  EXPECT_NE(second.out.find("connections: 0 created, 27 already present"), std::string::npos);
+  EXPECT_EQ(second.err, "") << "no progress output when stderr is not a terminal";
+}
+
+TEST_F(Cli, TenantsImportReportsBadFiles) {
+  dir.write("tenants/bad.yaml", "school:\n  id: bad-school\n  name: Bad\n  urn: 123456\n  phase: primary\n  colour: red\n");
+  auto r = canopy("tenants import " + quote((dir.path() / "tenants").string()));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("bad.yaml:6: unknown key 'colour'"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, SetPasswordReadsStandardInput) {
+  ASSERT_EQ(canopy("tenants import tenants").exit_code, 0);
+  auto ok = canopy("users set-password amir.admin@oakfield-primary.example --cost minimum", "a long password\n");
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  auto short_one = canopy("users set-password amir.admin@oakfield-primary.example", "short\n");
+  EXPECT_EQ(short_one.exit_code, 1);
+  auto nobody = canopy("users set-password nobody@nowhere.example", "a long password\n");
+  EXPECT_EQ(nobody.exit_code, 1);
+  EXPECT_NE(nobody.err.find("no user"), std::string::npos);
+}
+
+TEST_F(Cli, PartnerSecrets) {
+  auto generated = canopy("partners set-secret wonde --generate");
+  EXPECT_EQ(generated.exit_code, 0) << generated.err;
+  EXPECT_NE(generated.out.find("client secret: "), std::string::npos);
+  EXPECT_EQ(canopy("partners set-secret wonde", "a-secret-of-enough-length\n").exit_code, 0);
+  EXPECT_EQ(canopy("partners set-secret wonde", "short\n").exit_code, 1);
+  EXPECT_EQ(canopy("partners set-secret no-such-app", "a-secret-of-enough-length\n").exit_code, 1);
+}
+
+TEST_F(Cli, MigrateAndRefuseANewerDatabase) {
+  auto first = canopy("migrate");
+  EXPECT_EQ(first.exit_code, 0);
+  EXPECT_NE(first.out.find("from version 0 to"), std::string::npos) << first.out;
+  EXPECT_NE(canopy("migrate").out.find("up to date"), std::string::npos);
+  ASSERT_EQ(std::system(("sqlite3 " + quote(db().string()) +
+                         " \"INSERT INTO schema_migrations VALUES (999, 'future', 0)\"").c_str()), 0);
+  auto newer = canopy("migrate");
+  EXPECT_EQ(newer.exit_code, 3);
+  EXPECT_NE(newer.err.find("newer"), std::string::npos) << newer.err;
+  auto serve = canopy("serve --listen 127.0.0.1:0");
+  EXPECT_NE(serve.exit_code, 0);
+  EXPECT_NE(serve.err.find("newer"), std::string::npos);
+}
+
+TEST_F(Cli, ServeAnswersAndStopsOnSigterm) {
+  int out_pipe[2];
+  ASSERT_EQ(pipe(out_pipe), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    dup2(out_pipe[1], STDOUT_FILENO);
+    close(out_pipe[0]);
+    if (chdir(CANOPY_SOURCE_DIR) != 0) _exit(127);
+    setenv("CANOPY_DB", db().c_str(), 1);
+    setenv("CANOPY_SERVICE_TOKEN", "cli-test-token", 1);
+    execl(CANOPY_BINARY, CANOPY_BINARY, "serve", "--listen", "127.0.0.1:0", "--no-access-log", nullptr);
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  FILE* out = fdopen(out_pipe[0], "r");
+  char line[256] = {};
+  ASSERT_NE(fgets(line, sizeof line, out), nullptr);
+  const std::string banner = line;
+  ASSERT_EQ(banner.rfind("canopy listening on http://127.0.0.1:", 0), 0u) << banner;
+  const auto port = static_cast<std::uint16_t>(std::stoi(banner.substr(banner.rfind(':') + 1)));
+
+  HttpClient client(port);
+  EXPECT_EQ(client.get("/healthz").status, 200u);
+  EXPECT_EQ(client.get("/internal/v1/decisions?app=wonde&school=oakfield-primary&data_type=Student&operation=read",
+                       bearer("cli-test-token")).status, 200u);
+
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  fclose(out);
+}
+
+}  // namespace
+}  // namespace canopy::testing

@@ -1,0 +1,53 @@
+// A small blocking HTTP/1.1 client for tests: a real TCP connection per request.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace canopy::testing {
+
+struct HttpResult {
+  unsigned status = 0;
+  std::map<std::string, std::string> headers;  // names lower-case
+  std::string body;
+
+  nlohmann::json json() const { return nlohmann::json::parse(body); }
+  std::string code() const { return json().value("code", ""); }
+  std::string header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+class HttpClient {
+ public:
+  explicit HttpClient(std::uint16_t port) : port_(port) {}
+
+  HttpResult request(std::string_view method, std::string_view target, std::string_view body = {},
+                     const Headers& headers = {}) const;
+  HttpResult get(std::string_view target, const Headers& headers = {}) const {
+    return request("GET", target, {}, headers);
+  }
+  HttpResult post_json(std::string_view target, std::string_view body, Headers headers = {}) const {
+    headers.emplace_back("Content-Type", "application/json");
+    return request("POST", target, body, headers);
+  }
+  // Sends raw bytes and returns everything the server answered before closing.
+  std::string raw(std::string_view bytes) const;
+
+ private:
+  std::uint16_t port_;
+};
+
+Headers bearer(const std::string& token);
+Headers basic(const std::string& user, const std::string& password);
+
+}  // namespace canopy::testing

@@ -1,0 +1,63 @@
+// End-to-end fixture wiring.
+#include "support/test_app.hpp"
+
+#include "auth/crypto.hpp"
+#include "tenancy/importer.hpp"
+
+namespace canopy::testing {
+
+std::string source_path(const std::string& relative) { return std::string(CANOPY_SOURCE_DIR) + "/" + relative; }
+
+TestApp::TestApp(cli::AppConfig config) {
+  config.db = dir_.path() / "canopy.db";
+  config.policies = source_path("policies");
+  config.address = "127.0.0.1";
+  config.port = 0;
+  config.service_token = kServiceToken;
+  config.sign_in.dummy_cost = auth::PasswordCost::minimum;
+  config.sign_in.failure_delay = std::chrono::milliseconds(1);
+  config.sign_in.max_failure_delay = std::chrono::milliseconds(5);
+  config.limits.access_log = false;
+  auto created = cli::Application::create(config, clock_);
+  if (!created) throw std::runtime_error(created.error().message);
+  app_ = std::move(*created);
+
+  auto tenants = tenancy::load_tenants(source_path("tenants"), app_->policy());
+  if (!tenants.errors.empty()) throw std::runtime_error(tenants.errors.front());
+  tenancy::import_tenants(tenants.tenants, app_->policy(), store(), store(), clock_);
+  const auto hash = auth::hash_password(kPassword, auth::PasswordCost::minimum);
+  for (const auto& user : tenants.tenants.users) {
+    store().set_password_hash(store().find_user_by_email(user.email)->id, hash);
+  }
+  for (const auto& app : app_->policy().apps()) {
+    store().set_partner_secret_hash(app.id, auth::digest_hex(kPartnerSecret), clock_.now());
+  }
+  port_ = app_->listen().port();
+  client_ = HttpClient(port_);
+  app_->start();
+}
+
+TestApp::~TestApp() {
+  app_->stop(std::chrono::milliseconds(2000));
+  app_->wait();
+}
+
+std::string TestApp::sign_in(const std::string& email, const std::string& password) {
+  auto r = client_.post_json("/api/v1/session",
+                             nlohmann::json{{"email", email}, {"password", password}}.dump());
+  EXPECT_EQ(r.status, 201u) << r.body;
+  return r.status == 201 ? r.json()["token"].get<std::string>() : std::string();
+}
+
+std::string TestApp::state() {
+  std::string out;
+  for (const auto& site : store().list_sites()) {
+    for (const auto& c : store().list_connections(site.id, std::nullopt)) {
+      out += c.school_id + "/" + c.app_id + "=" + std::string(to_string(c.status)) + "@" +
+             std::to_string(c.revision) + ";";
+    }
+  }
+  return out + "audit=" + std::to_string(store().audit_count());
+}
+
+}  // namespace canopy::testing

@@ -1,0 +1,54 @@
+// A real Canopy on port 0 with the demo policies and tenants, for end-to-end tests.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "main/application.hpp"
+#include "support/http_client.hpp"
+#include "support/manual_clock.hpp"
+#include "support/temp_dir.hpp"
+
+namespace canopy::testing {
+
+inline constexpr char kServiceToken[] = "test-service-token";
+inline constexpr char kPassword[] = "correct horse battery";
+inline constexpr char kPartnerSecret[] = "partner-secret-for-tests";
+
+// Demo users (tenants/) the tests sign in as.
+inline constexpr char kAmir[] = "amir.admin@oakfield-primary.example";      // admin, oakfield-primary
+inline constexpr char kJoanne[] = "joanne.hughes@oakfield-primary.example"; // office, oakfield-primary
+inline constexpr char kClaire[] = "claire.brennan@hazelwood-primary.example";  // admin, hazelwood-primary
+inline constexpr char kDana[] = "dana.central@oakfield.example";            // trust central team
+
+std::string source_path(const std::string& relative);
+
+class TestApp {
+ public:
+  // Imports tenants/, gives every demo user kPassword and every app kPartnerSecret.
+  explicit TestApp(cli::AppConfig overrides = {});
+  ~TestApp();
+
+  HttpClient& client() { return client_; }
+  std::uint16_t port() const { return port_; }
+  cli::Application& app() { return *app_; }
+  store::SqliteStore& store() { return app_->store(); }
+  ManualClock& clock() { return clock_; }
+
+  // Signs in; returns the bearer token (fails the test when sign-in fails).
+  std::string sign_in(const std::string& email, const std::string& password = kPassword);
+  // A fingerprint of every connection row and the audit count: equal before and after a
+  // refused request means the request changed nothing.
+  std::string state();
+
+ private:
+  TempDir dir_;
+  ManualClock clock_;
+  std::unique_ptr<cli::Application> app_;
+  std::uint16_t port_ = 0;
+  HttpClient client_{0};
+};
+
+}  // namespace canopy::testing
