@@ -27,12 +27,10 @@ install_missing() {
   fi
 }
 
-# Configures (once) and builds; extra arguments go to cmake's configure step.
+# Configures and builds; extra arguments go to cmake's configure step (and stay in its cache).
 build() {
   local jobs
   jobs="$(nproc 2>/dev/null || echo 2)"
-  if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
-    cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="${CANOPY_BUILD_TYPE:-RelWithDebInfo}" "$@" >/dev/null
-  fi
+  cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="${CANOPY_BUILD_TYPE:-RelWithDebInfo}" "$@" >/dev/null
   cmake --build "$BUILD_DIR" -j "$jobs"
 }
