@@ -24,7 +24,8 @@ const policy::PolicySnapshot& catalogue() {
 std::vector<decision::Query> queries(std::size_t count, std::size_t schools) {
   static std::vector<std::string> school_ids;
   school_ids.clear();
-  for (std::size_t i = 0; i < schools; ++i) school_ids.push_back("school-" + std::to_string(i));
+  for (std::size_t i = 0; i < schools; ++i)
+    school_ids.push_back("school-" + std::to_string(i));
   std::mt19937 rng(42);
   std::vector<decision::Query> out;
   const auto& apps = catalogue().apps();
@@ -32,8 +33,10 @@ std::vector<decision::Query> queries(std::size_t count, std::size_t schools) {
     const auto& app = apps[rng() % apps.size()];
     const auto& grants = app.permissions.grants();
     const auto& grant = grants[rng() % grants.size()];
-    decision::Query q{app.id, school_ids[rng() % schools], grant.data_type, kAllOperations[rng() % 4], std::nullopt};
-    if (rng() % 2 == 0 && !grant.fields.empty()) q.field = grant.fields[rng() % grant.fields.size()];
+    decision::Query q{app.id, school_ids[rng() % schools], grant.data_type,
+                      kAllOperations[rng() % 4], std::nullopt};
+    if (rng() % 2 == 0 && !grant.fields.empty())
+      q.field = grant.fields[rng() % grant.fields.size()];
     out.push_back(q);
   }
   return out;
@@ -43,7 +46,8 @@ void BM_Evaluate(benchmark::State& state) {
   const auto qs = queries(4096, 1);
   const cache::Entry approved{cache::Presence::approved, 0, 1};
   std::vector<const policy::App*> apps;
-  for (const auto& q : qs) apps.push_back(catalogue().find_app(q.app));
+  for (const auto& q : qs)
+    apps.push_back(catalogue().find_app(q.app));
   std::size_t i = 0;
   std::size_t allowed = 0;
   for (auto _ : state) {
@@ -69,9 +73,17 @@ void BM_CheckCached(benchmark::State& state) {
   }
   // The checker never reaches the store on a warm cache; these references are never used.
   struct NoStore final : store::ConnectionStore, store::DirectoryStore {
-    std::optional<store::Connection> find_connection(std::string_view, std::string_view) override { throw std::logic_error("miss"); }
-    std::vector<store::Connection> list_connections(std::string_view, std::optional<ConnectionStatus>) override { return {}; }
-    std::optional<store::Connection> apply(const store::ConnectionChange&, const store::AuditRecord&) override { return {}; }
+    std::optional<store::Connection> find_connection(std::string_view, std::string_view) override {
+      throw std::logic_error("miss");
+    }
+    std::vector<store::Connection> list_connections(std::string_view,
+                                                    std::optional<ConnectionStatus>) override {
+      return {};
+    }
+    std::optional<store::Connection> apply(const store::ConnectionChange&,
+                                           const store::AuditRecord&) override {
+      return {};
+    }
     store::Upsert upsert_site(const Site&) override { return store::Upsert::unchanged; }
     std::optional<Site> find_site(std::string_view) override { return {}; }
     std::vector<Site> list_sites() override { return {}; }

@@ -20,7 +20,8 @@ http::Response decision_response(const decision::Decision& d) {
 asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s) {
   const auto token = bearer_token(ctx);
   if (!token || !s.service_token.matches(*token)) {
-    co_return challenge(error_response(make_error(Errc::unauthenticated, "send the service token as a bearer token")),
+    co_return challenge(error_response(make_error(Errc::unauthenticated,
+                                                  "send the service token as a bearer token")),
                         "Bearer realm=\"canopy-internal\"");
   }
   if (auto q = check_query(ctx, {"app", "school", "data_type", "operation"}, {"field"}); !q) {
@@ -28,12 +29,14 @@ asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s) {
   }
   const auto op = parse_operation(*ctx.query_param("operation"));
   if (!op) {
-    co_return error_response(make_error(Errc::invalid_value, "operation must be read, write, update or delete"));
+    co_return error_response(
+        make_error(Errc::invalid_value, "operation must be read, write, update or delete"));
   }
-  decision::Query query{*ctx.query_param("app"), *ctx.query_param("school"), *ctx.query_param("data_type"), *op,
-                        std::nullopt};
+  decision::Query query{*ctx.query_param("app"), *ctx.query_param("school"),
+                        *ctx.query_param("data_type"), *op, std::nullopt};
   if (const auto* field = ctx.query_param("field")) {
-    if (field->empty()) co_return error_response(make_error(Errc::invalid_value, "field must not be empty"));
+    if (field->empty())
+      co_return error_response(make_error(Errc::invalid_value, "field must not be empty"));
     query.field = *field;
   }
   if (auto hit = s.checker.check_cached(query)) co_return decision_response(*hit);
@@ -45,7 +48,8 @@ asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s) {
 }  // namespace
 
 void add_decision_routes(http::Router& router, Services& s) {
-  router.add(http::Method::get, "/internal/v1/decisions", [&s](auto& ctx) { return decide(ctx, s); });
+  router.add(http::Method::get, "/internal/v1/decisions",
+             [&s](auto& ctx) { return decide(ctx, s); });
 }
 
 }  // namespace canopy::api

@@ -14,28 +14,40 @@ unsigned http_status(Errc code) {
     case Errc::wrong_type:
     case Errc::invalid_value:
     case Errc::unknown_parameter:
-    case Errc::missing_parameter: return 400;
+    case Errc::missing_parameter:
+      return 400;
     case Errc::unauthenticated:
-    case Errc::invalid_credentials: return 401;
+    case Errc::invalid_credentials:
+      return 401;
     case Errc::csrf_token_invalid:
     case Errc::forbidden:
     case Errc::application_not_live:
-    case Errc::competitor_not_connectable: return 403;
+    case Errc::competitor_not_connectable:
+      return 403;
     case Errc::not_found:
     case Errc::unknown_school:
     case Errc::unknown_app:
-    case Errc::connection_not_found: return 404;
-    case Errc::method_not_allowed: return 405;
+    case Errc::connection_not_found:
+      return 404;
+    case Errc::method_not_allowed:
+      return 405;
     case Errc::invalid_transition:
     case Errc::request_rejected:
-    case Errc::concurrent_change: return 409;
-    case Errc::body_too_large: return 413;
-    case Errc::unsupported_media_type: return 415;
-    case Errc::account_locked: return 429;
-    case Errc::headers_too_large: return 431;
-    case Errc::internal: return 500;
+    case Errc::concurrent_change:
+      return 409;
+    case Errc::body_too_large:
+      return 413;
+    case Errc::unsupported_media_type:
+      return 415;
+    case Errc::account_locked:
+      return 429;
+    case Errc::headers_too_large:
+      return 431;
+    case Errc::internal:
+      return 500;
     case Errc::too_many_connections:
-    case Errc::unavailable: return 503;
+    case Errc::unavailable:
+      return 503;
   }
   return 500;
 }
@@ -43,7 +55,8 @@ unsigned http_status(Errc code) {
 http::Response error_response(const Error& error) {
   auto r = http::error_response(http_status(error.code), to_string(error.code), error.message);
   // People's routes take a session token; sign-in itself answers 401 without a challenge.
-  if (error.code == Errc::unauthenticated) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"canopy\"");
+  if (error.code == Errc::unauthenticated)
+    r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"canopy\"");
   return r;
 }
 

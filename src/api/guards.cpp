@@ -7,8 +7,10 @@ namespace canopy::api {
 namespace {
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  while (!s.empty() && s.front() == ' ')
+    s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ')
+    s.remove_suffix(1);
   return s;
 }
 
@@ -21,7 +23,8 @@ bool is_state_change(http::Method m) {
 std::optional<std::string_view> bearer_token(const http::RequestContext& ctx) {
   const auto auth = ctx.header("authorization");
   constexpr std::string_view kBearer = "Bearer ";
-  if (auth.size() <= kBearer.size() || auth.substr(0, kBearer.size()) != kBearer) return std::nullopt;
+  if (auth.size() <= kBearer.size() || auth.substr(0, kBearer.size()) != kBearer)
+    return std::nullopt;
   return trim(auth.substr(kBearer.size()));
 }
 
@@ -55,10 +58,12 @@ Result<auth::Authenticated> authenticate_user(const http::RequestContext& ctx, S
   return who;
 }
 
-Result<const policy::App*> authenticate_partner(const http::RequestContext& ctx, Services& services) {
+Result<const policy::App*> authenticate_partner(const http::RequestContext& ctx,
+                                                Services& services) {
   const auto header = ctx.header("authorization");
   constexpr std::string_view kBasic = "Basic ";
-  const auto missing = make_error(Errc::unauthenticated, "authenticate with your client id and secret (HTTP Basic)");
+  const auto missing =
+      make_error(Errc::unauthenticated, "authenticate with your client id and secret (HTTP Basic)");
   if (header.size() <= kBasic.size() || header.substr(0, kBasic.size()) != kBasic) return missing;
   const auto decoded = auth::base64_decode(trim(header.substr(kBasic.size())));
   if (!decoded) return missing;

@@ -27,7 +27,8 @@ std::optional<std::string_view> bearer_token(const http::RequestContext& ctx);
 Result<auth::Authenticated> authenticate_user(const http::RequestContext& ctx, Services& services);
 
 // Blocking: run on the pool.
-Result<const policy::App*> authenticate_partner(const http::RequestContext& ctx, Services& services);
+Result<const policy::App*> authenticate_partner(const http::RequestContext& ctx,
+                                                Services& services);
 
 // Sets the WWW-Authenticate challenge of a 401 to `scheme`.
 http::Response challenge(http::Response response, std::string_view scheme);

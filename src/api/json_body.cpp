@@ -8,18 +8,24 @@ namespace {
 
 bool has_type(const nlohmann::json& v, JsonType t) {
   switch (t) {
-    case JsonType::string: return v.is_string();
-    case JsonType::boolean: return v.is_boolean();
-    case JsonType::integer: return v.is_number_integer();
+    case JsonType::string:
+      return v.is_string();
+    case JsonType::boolean:
+      return v.is_boolean();
+    case JsonType::integer:
+      return v.is_number_integer();
   }
   return false;
 }
 
 std::string_view type_name(JsonType t) {
   switch (t) {
-    case JsonType::string: return "a string";
-    case JsonType::boolean: return "true or false";
-    case JsonType::integer: return "an integer";
+    case JsonType::string:
+      return "a string";
+    case JsonType::boolean:
+      return "true or false";
+    case JsonType::integer:
+      return "an integer";
   }
   return "a value";
 }
@@ -27,7 +33,8 @@ std::string_view type_name(JsonType t) {
 bool is_json_content_type(std::string_view ct) {
   const auto semi = ct.find(';');
   std::string base(ct.substr(0, semi));
-  while (!base.empty() && base.back() == ' ') base.pop_back();
+  while (!base.empty() && base.back() == ' ')
+    base.pop_back();
   std::transform(base.begin(), base.end(), base.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return base == "application/json";
@@ -35,7 +42,8 @@ bool is_json_content_type(std::string_view ct) {
 
 }  // namespace
 
-Result<nlohmann::json> parse_body(const http::RequestContext& ctx, std::initializer_list<FieldSpec> fields) {
+Result<nlohmann::json> parse_body(const http::RequestContext& ctx,
+                                  std::initializer_list<FieldSpec> fields) {
   nlohmann::json body = nlohmann::json::object();
   if (!ctx.body.empty()) {
     if (!is_json_content_type(ctx.header("content-type"))) {
@@ -46,12 +54,14 @@ Result<nlohmann::json> parse_body(const http::RequestContext& ctx, std::initiali
     if (!body.is_object()) return make_error(Errc::wrong_type, "the body must be a JSON object");
   }
   for (const auto& [key, value] : body.items()) {
-    const auto spec = std::find_if(fields.begin(), fields.end(), [&](const FieldSpec& f) { return f.name == key; });
+    const auto spec = std::find_if(fields.begin(), fields.end(),
+                                   [&](const FieldSpec& f) { return f.name == key; });
     if (spec == fields.end()) {
       return make_error(Errc::unknown_field, "'" + key + "' is not a field this request takes");
     }
     if (!has_type(value, spec->type)) {
-      return make_error(Errc::wrong_type, "'" + key + "' must be " + std::string(type_name(spec->type)));
+      return make_error(Errc::wrong_type,
+                        "'" + key + "' must be " + std::string(type_name(spec->type)));
     }
   }
   for (const auto& f : fields) {
@@ -62,7 +72,8 @@ Result<nlohmann::json> parse_body(const http::RequestContext& ctx, std::initiali
   return body;
 }
 
-Status check_query(const http::RequestContext& ctx, std::initializer_list<std::string_view> required,
+Status check_query(const http::RequestContext& ctx,
+                   std::initializer_list<std::string_view> required,
                    std::initializer_list<std::string_view> optional) {
   const auto in = [](std::initializer_list<std::string_view> list, std::string_view k) {
     return std::find(list.begin(), list.end(), k) != list.end();
@@ -70,10 +81,12 @@ Status check_query(const http::RequestContext& ctx, std::initializer_list<std::s
   for (std::size_t i = 0; i < ctx.query.size(); ++i) {
     const auto& key = ctx.query[i].first;
     if (!in(required, key) && !in(optional, key)) {
-      return make_error(Errc::unknown_parameter, "'" + key + "' is not a parameter this request takes");
+      return make_error(Errc::unknown_parameter,
+                        "'" + key + "' is not a parameter this request takes");
     }
     for (std::size_t j = 0; j < i; ++j) {
-      if (ctx.query[j].first == key) return make_error(Errc::invalid_value, "'" + key + "' is given twice");
+      if (ctx.query[j].first == key)
+        return make_error(Errc::invalid_value, "'" + key + "' is given twice");
     }
   }
   for (auto r : required) {

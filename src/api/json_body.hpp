@@ -21,10 +21,12 @@ struct FieldSpec {
 };
 
 // An empty body counts as {} (so POST .../approve needs no body at all).
-Result<nlohmann::json> parse_body(const http::RequestContext& ctx, std::initializer_list<FieldSpec> fields);
+Result<nlohmann::json> parse_body(const http::RequestContext& ctx,
+                                  std::initializer_list<FieldSpec> fields);
 
 // Refuses query parameters outside `allowed`; reports the first missing `required` one.
-Status check_query(const http::RequestContext& ctx, std::initializer_list<std::string_view> required,
+Status check_query(const http::RequestContext& ctx,
+                   std::initializer_list<std::string_view> required,
                    std::initializer_list<std::string_view> optional = {});
 
 http::Response json_response(unsigned status, const nlohmann::json& body);

@@ -16,12 +16,14 @@ nlohmann::json partner_view(const store::Connection& c) {
           {"status", to_string(c.status)},
           {"permission_set_version", c.permission_set_version},
           {"requested_at", format_rfc3339(c.requested_at)},
-          {"decided_at", c.decided_at ? nlohmann::json(format_rfc3339(*c.decided_at)) : nlohmann::json(nullptr)}};
+          {"decided_at",
+           c.decided_at ? nlohmann::json(format_rfc3339(*c.decided_at)) : nlohmann::json(nullptr)}};
 }
 
 // Partner failures carry the Basic challenge, so a client knows which credentials to send.
-asio::awaitable<http::Response> as_partner(http::RequestContext& ctx, Services& s,
-                                           std::function<Result<http::Response>(const policy::App&)> work) {
+asio::awaitable<http::Response> as_partner(
+    http::RequestContext& ctx, Services& s,
+    std::function<Result<http::Response>(const policy::App&)> work) {
   auto out = co_await on_pool(s, [&]() -> Result<http::Response> {
     auto app = authenticate_partner(ctx, s);
     if (!app) return app.error();

@@ -10,15 +10,17 @@ void add_routes(http::Router& router, Services& s) {
   add_partner_routes(router, s);
   add_decision_routes(router, s);
 
-  router.add(http::Method::get, "/healthz", [](http::RequestContext&) -> asio::awaitable<http::Response> {
-    co_return json_response(200, {{"status", "ok"}});
-  });
-  router.add(http::Method::get, "/readyz", [&s](http::RequestContext&) -> asio::awaitable<http::Response> {
-    bool ready = false;
-    co_await s.blocking.run([&] { ready = s.ready(); });
-    co_return ready ? json_response(200, {{"status", "ready"}})
-                    : json_response(503, {{"code", "unavailable"}, {"message", "not ready"}});
-  });
+  router.add(http::Method::get, "/healthz",
+             [](http::RequestContext&) -> asio::awaitable<http::Response> {
+               co_return json_response(200, {{"status", "ok"}});
+             });
+  router.add(
+      http::Method::get, "/readyz", [&s](http::RequestContext&) -> asio::awaitable<http::Response> {
+        bool ready = false;
+        co_await s.blocking.run([&] { ready = s.ready(); });
+        co_return ready ? json_response(200, {{"status", "ready"}})
+                        : json_response(503, {{"code", "unavailable"}, {"message", "not ready"}});
+      });
 }
 
 }  // namespace canopy::api

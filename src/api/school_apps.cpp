@@ -15,7 +15,8 @@ using SchoolWork = std::function<Result<http::Response>(const tenancy::Actor&, c
 
 // Authenticates, finds the school, resolves the caller as its admin, then runs `work`; all on
 // the blocking pool in one hop. Failures come back in a fixed order: 401, 404 school, 403.
-asio::awaitable<http::Response> as_school_admin(http::RequestContext& ctx, Services& s, SchoolWork work) {
+asio::awaitable<http::Response> as_school_admin(http::RequestContext& ctx, Services& s,
+                                                SchoolWork work) {
   co_return respond(co_await on_pool(s, [&]() -> Result<http::Response> {
     auto who = authenticate_user(ctx, s);
     if (!who) return who.error();
@@ -33,64 +34,77 @@ asio::awaitable<http::Response> list_apps(http::RequestContext& ctx, Services& s
   if (const auto* text = ctx.query_param("status")) {
     status = parse_connection_status(*text);
     if (!status) {
-      co_return error_response(make_error(Errc::invalid_value, "status must be pending, approved or rejected"));
+      co_return error_response(
+          make_error(Errc::invalid_value, "status must be pending, approved or rejected"));
     }
   }
-  co_return co_await as_school_admin(ctx, s, [&](const tenancy::Actor&, const Site& school) -> Result<http::Response> {
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& c : s.consent.list(school.id, status)) {
-      // A connection whose app left the catalogue cannot be shown or decided; skip it.
-      if (const auto* app = s.policy.find_app(c.app_id)) items.push_back(connection_summary(c, *app));
-    }
-    return json_response(200, {{"school", school.id}, {"status", status ? nlohmann::json(to_string(*status)) : nlohmann::json(nullptr)}, {"items", std::move(items)}});
-  });
+  co_return co_await as_school_admin(
+      ctx, s, [&](const tenancy::Actor&, const Site& school) -> Result<http::Response> {
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& c : s.consent.list(school.id, status)) {
+          // A connection whose app left the catalogue cannot be shown or decided; skip it.
+          if (const auto* app = s.policy.find_app(c.app_id))
+            items.push_back(connection_summary(c, *app));
+        }
+        return json_response(
+            200, {{"school", school.id},
+                  {"status", status ? nlohmann::json(to_string(*status)) : nlohmann::json(nullptr)},
+                  {"items", std::move(items)}});
+      });
 }
 
 asio::awaitable<http::Response> show_app(http::RequestContext& ctx, Services& s) {
   if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
-  co_return co_await as_school_admin(ctx, s, [&](const tenancy::Actor&, const Site& school) -> Result<http::Response> {
-    auto app = s.consent.app(ctx.param("app"));
-    if (!app) return app.error();
-    auto c = s.consent.connection(school.id, (*app)->id);
-    return json_response(200, connection_detail(c ? &*c : nullptr, **app, school));
-  });
+  co_return co_await as_school_admin(
+      ctx, s, [&](const tenancy::Actor&, const Site& school) -> Result<http::Response> {
+        auto app = s.consent.app(ctx.param("app"));
+        if (!app) return app.error();
+        auto c = s.consent.connection(school.id, (*app)->id);
+        return json_response(200, connection_detail(c ? &*c : nullptr, **app, school));
+      });
 }
 
 asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s, AdminAction action) {
   if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
   if (auto body = parse_body(ctx, {}); !body) co_return error_response(body.error());
-  co_return co_await as_school_admin(ctx, s, [&](const tenancy::Actor& actor, const Site& school) -> Result<http::Response> {
-    auto decided = s.consent.decide(actor, ctx.param("app"), action, ctx.request_id);
-    if (!decided) return decided.error();
-    return json_response(200, connection_detail(&*decided, *s.policy.find_app(decided->app_id), school));
-  });
+  co_return co_await as_school_admin(
+      ctx, s, [&](const tenancy::Actor& actor, const Site& school) -> Result<http::Response> {
+        auto decided = s.consent.decide(actor, ctx.param("app"), action, ctx.request_id);
+        if (!decided) return decided.error();
+        return json_response(
+            200, connection_detail(&*decided, *s.policy.find_app(decided->app_id), school));
+      });
 }
 
 asio::awaitable<http::Response> data_csv(http::RequestContext& ctx, Services& s) {
   if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
-  co_return co_await as_school_admin(ctx, s, [&](const tenancy::Actor&, const Site& school) -> Result<http::Response> {
-    auto app = s.consent.app(ctx.param("app"));
-    if (!app) return app.error();
-    http::Response r{200, "text/csv; charset=utf-8", consent::data_csv(**app), {}};
-    r.headers.emplace_back("Content-Disposition",
-                           "attachment; filename=\"" + (*app)->id + "-" + school.id + "-data.csv\"");
-    return r;
-  });
+  co_return co_await as_school_admin(
+      ctx, s, [&](const tenancy::Actor&, const Site& school) -> Result<http::Response> {
+        auto app = s.consent.app(ctx.param("app"));
+        if (!app) return app.error();
+        http::Response r{200, "text/csv; charset=utf-8", consent::data_csv(**app), {}};
+        r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + (*app)->id + "-" +
+                                                          school.id + "-data.csv\"");
+        return r;
+      });
 }
 
 }  // namespace
 
 void add_school_app_routes(http::Router& router, Services& s) {
   using M = http::Method;
-  router.add(M::get, "/api/v1/schools/{school}/apps", [&s](auto& ctx) { return list_apps(ctx, s); });
-  router.add(M::get, "/api/v1/schools/{school}/apps/{app}", [&s](auto& ctx) { return show_app(ctx, s); });
+  router.add(M::get, "/api/v1/schools/{school}/apps",
+             [&s](auto& ctx) { return list_apps(ctx, s); });
+  router.add(M::get, "/api/v1/schools/{school}/apps/{app}",
+             [&s](auto& ctx) { return show_app(ctx, s); });
   router.add(M::post, "/api/v1/schools/{school}/apps/{app}/approve",
              [&s](auto& ctx) { return decide(ctx, s, AdminAction::approve); });
   router.add(M::post, "/api/v1/schools/{school}/apps/{app}/reject",
              [&s](auto& ctx) { return decide(ctx, s, AdminAction::reject); });
   router.add(M::post, "/api/v1/schools/{school}/apps/{app}/cancel",
              [&s](auto& ctx) { return decide(ctx, s, AdminAction::cancel); });
-  router.add(M::get, "/api/v1/schools/{school}/apps/{app}/data.csv", [&s](auto& ctx) { return data_csv(ctx, s); });
+  router.add(M::get, "/api/v1/schools/{school}/apps/{app}/data.csv",
+             [&s](auto& ctx) { return data_csv(ctx, s); });
 }
 
 }  // namespace canopy::api

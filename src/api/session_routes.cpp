@@ -25,7 +25,8 @@ asio::awaitable<http::Response> sign_in(http::RequestContext& ctx, Services& s) 
   }
   std::optional<auth::SignInOutcome> outcome;
   co_await s.blocking.run([&] {
-    outcome.emplace(s.sessions.sign_in(email, password, ctx.remote_address, ctx.header("user-agent")));
+    outcome.emplace(
+        s.sessions.sign_in(email, password, ctx.remote_address, ctx.header("user-agent")));
   });
   if (outcome->delay.count() > 0) {
     asio::steady_timer timer(co_await asio::this_coro::executor, outcome->delay);
@@ -33,7 +34,8 @@ asio::awaitable<http::Response> sign_in(http::RequestContext& ctx, Services& s) 
   }
   if (!outcome->result) {
     auto r = error_response(outcome->result.error());
-    if (outcome->retry_after) r.headers.emplace_back("Retry-After", std::to_string(outcome->retry_after->count()));
+    if (outcome->retry_after)
+      r.headers.emplace_back("Retry-After", std::to_string(outcome->retry_after->count()));
     co_return r;
   }
   const auto& in = *outcome->result;
@@ -41,7 +43,8 @@ asio::awaitable<http::Response> sign_in(http::RequestContext& ctx, Services& s) 
                                {"csrf_token", in.csrf_token},
                                {"expires_at", format_rfc3339(in.expires_at)},
                                {"user", user_view(in.user)}});
-  r.headers.emplace_back("Set-Cookie", session_cookie(s, in.token, static_cast<long>(s.session_ttl.count())));
+  r.headers.emplace_back("Set-Cookie",
+                         session_cookie(s, in.token, static_cast<long>(s.session_ttl.count())));
   co_return r;
 }
 

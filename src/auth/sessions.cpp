@@ -15,7 +15,9 @@ std::string lower(std::string_view s) {
 }
 
 // Login history keeps what the client sent, bounded, so a hostile header cannot bloat it.
-std::string bounded(std::string_view s) { return std::string(s.substr(0, 512)); }
+std::string bounded(std::string_view s) {
+  return std::string(s.substr(0, 512));
+}
 
 }  // namespace
 
@@ -23,9 +25,10 @@ std::string csrf_token_for(std::string_view session_token) {
   return digest_hex(std::string("canopy-csrf-v1:") + std::string(session_token));
 }
 
-SessionService::SessionService(store::DirectoryStore& directory, store::CredentialStore& credentials,
-                               store::SessionStore& sessions, store::LoginHistoryStore& history,
-                               const Clock& clock, SignInPolicy policy)
+SessionService::SessionService(store::DirectoryStore& directory,
+                               store::CredentialStore& credentials, store::SessionStore& sessions,
+                               store::LoginHistoryStore& history, const Clock& clock,
+                               SignInPolicy policy)
     : directory_(directory),
       credentials_(credentials),
       sessions_(sessions),
@@ -43,8 +46,8 @@ void SessionService::record(std::string_view email, std::optional<std::int64_t> 
 
 SignInOutcome SessionService::fail(std::int64_t user_id, std::string_view email,
                                    std::string_view address, std::string_view user_agent) {
-  const int attempts =
-      credentials_.register_failure(user_id, policy_.max_failures, clock_.now() + policy_.lock_duration);
+  const int attempts = credentials_.register_failure(user_id, policy_.max_failures,
+                                                     clock_.now() + policy_.lock_duration);
   record(email, user_id, address, user_agent, "invalid_credentials");
   auto delay = policy_.failure_delay * (1LL << std::clamp(attempts - 1, 0, 16));
   return {make_error(Errc::invalid_credentials, "the email or password is not right"),
@@ -68,8 +71,8 @@ SignInOutcome SessionService::sign_in(std::string_view email_in, std::string_vie
   if (lock.locked_until && *lock.locked_until > now) {
     record(email, user->id, address, user_agent, "account_locked");
     const auto left = std::chrono::ceil<std::chrono::seconds>(*lock.locked_until - now);
-    return {make_error(Errc::account_locked,
-                       "too many failed sign-ins; try again in " + std::to_string(left.count()) + " seconds"),
+    return {make_error(Errc::account_locked, "too many failed sign-ins; try again in " +
+                                                 std::to_string(left.count()) + " seconds"),
             std::chrono::milliseconds(0), left};
   }
   if (!verify_password(*hash, password)) return fail(user->id, email, address, user_agent);

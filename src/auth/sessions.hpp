@@ -16,9 +16,9 @@ namespace canopy::auth {
 
 struct SignInPolicy {
   std::chrono::seconds session_ttl{std::chrono::hours(8)};
-  int max_failures = 5;                            // consecutive failures before a lock
-  std::chrono::seconds lock_duration{15 * 60};     // how long a lock lasts
-  std::chrono::milliseconds failure_delay{250};    // doubled for each consecutive failure
+  int max_failures = 5;                          // consecutive failures before a lock
+  std::chrono::seconds lock_duration{15 * 60};   // how long a lock lasts
+  std::chrono::milliseconds failure_delay{250};  // doubled for each consecutive failure
   std::chrono::milliseconds max_failure_delay{4000};
   PasswordCost dummy_cost = PasswordCost::interactive;  // match the cost real hashes use
 };
@@ -51,8 +51,8 @@ class SessionService {
                  store::SessionStore& sessions, store::LoginHistoryStore& history,
                  const Clock& clock, SignInPolicy policy);
 
-  SignInOutcome sign_in(std::string_view email, std::string_view password,
-                        std::string_view address, std::string_view user_agent);
+  SignInOutcome sign_in(std::string_view email, std::string_view password, std::string_view address,
+                        std::string_view user_agent);
   Result<Authenticated> authenticate(std::string_view token);
   bool sign_out(std::string_view token);
 

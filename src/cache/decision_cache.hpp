@@ -25,7 +25,8 @@ struct Entry {
 };
 
 // The entry for a stored connection, from its status, approved version and revision.
-Entry entry_for_connection(ConnectionStatus status, int permission_set_version, std::int64_t revision);
+Entry entry_for_connection(ConnectionStatus status, int permission_set_version,
+                           std::int64_t revision);
 
 class DecisionCache {
  public:

@@ -5,7 +5,8 @@
 
 namespace canopy::cache {
 
-Entry entry_for_connection(ConnectionStatus status, int permission_set_version, std::int64_t revision) {
+Entry entry_for_connection(ConnectionStatus status, int permission_set_version,
+                           std::int64_t revision) {
   Presence presence = Presence::pending;
   if (status == ConnectionStatus::approved) presence = Presence::approved;
   if (status == ConnectionStatus::rejected) presence = Presence::rejected;

@@ -23,11 +23,13 @@ std::string data_csv(const policy::App& app) {
   const auto row = [&](const DataTypeGrant& grant, std::string_view field) {
     out += csv_cell(app.name) + ',' + std::to_string(app.permissions.version()) + ',' +
            csv_cell(grant.data_type) + ',' + csv_cell(field);
-    for (Operation op : kAllOperations) out += grant.operations.has(op) ? ",yes" : ",no";
+    for (Operation op : kAllOperations)
+      out += grant.operations.has(op) ? ",yes" : ",no";
     out += "\r\n";
   };
   for (const auto& grant : app.permissions.grants()) {
-    for (const auto& f : grant.fields) row(grant, f);
+    for (const auto& f : grant.fields)
+      row(grant, f);
   }
   return out;
 }

@@ -12,8 +12,8 @@ Error not_connectable(const policy::App& app) {
     return make_error(Errc::competitor_not_connectable,
                       app.name + " competes with the MIS and cannot be connected");
   }
-  return make_error(Errc::application_not_live, "Application Not Live: " + app.name +
-                                                    " is not available for connections yet");
+  return make_error(Errc::application_not_live,
+                    "Application Not Live: " + app.name + " is not available for connections yet");
 }
 
 }  // namespace
@@ -22,7 +22,9 @@ cache::Entry cache_entry_for(const store::Connection& c) {
   return cache::entry_for_connection(c.status, c.permission_set_version, c.revision);
 }
 
-void Service::publish(const store::Connection& c) { cache_.put(c.school_id, c.app_id, cache_entry_for(c)); }
+void Service::publish(const store::Connection& c) {
+  cache_.put(c.school_id, c.app_id, cache_entry_for(c));
+}
 
 Result<Site> Service::school(std::string_view school_id) {
   auto site = directory_.find_site(school_id);
@@ -111,9 +113,8 @@ Result<RequestOutcome> Service::request(const policy::App& app, std::string_view
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     if (auto existing = connections_.find_connection(school_id, app.id)) {
       if (existing->status == ConnectionStatus::rejected) {
-        return make_error(Errc::request_rejected,
-                          site->name + " has rejected " + app.name +
-                              "; only the school can approve it again");
+        return make_error(Errc::request_rejected, site->name + " has rejected " + app.name +
+                                                      "; only the school can approve it again");
       }
       return RequestOutcome{std::move(*existing), false};
     }

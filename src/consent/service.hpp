@@ -27,12 +27,17 @@ class Service {
  public:
   Service(const policy::PolicySnapshot& policy, store::ConnectionStore& connections,
           store::DirectoryStore& directory, cache::DecisionCache& cache, const Clock& clock)
-      : policy_(policy), connections_(connections), directory_(directory), cache_(cache), clock_(clock) {}
+      : policy_(policy),
+        connections_(connections),
+        directory_(directory),
+        cache_(cache),
+        clock_(clock) {}
 
   Result<Site> school(std::string_view school_id);
   Result<const policy::App*> app(std::string_view app_id) const;
 
-  std::vector<store::Connection> list(std::string_view school_id, std::optional<ConnectionStatus> status);
+  std::vector<store::Connection> list(std::string_view school_id,
+                                      std::optional<ConnectionStatus> status);
   Result<store::Connection> connection(std::string_view school_id, std::string_view app_id);
 
   // A school admin's decision. Cancel is valid only while pending and changes nothing.

@@ -7,15 +7,19 @@ namespace canopy {
 
 std::string_view to_string(ConnectionStatus status) {
   switch (status) {
-    case ConnectionStatus::pending: return "pending";
-    case ConnectionStatus::approved: return "approved";
-    case ConnectionStatus::rejected: return "rejected";
+    case ConnectionStatus::pending:
+      return "pending";
+    case ConnectionStatus::approved:
+      return "approved";
+    case ConnectionStatus::rejected:
+      return "rejected";
   }
   return "pending";
 }
 
 std::optional<ConnectionStatus> parse_connection_status(std::string_view text) {
-  for (auto s : {ConnectionStatus::pending, ConnectionStatus::approved, ConnectionStatus::rejected}) {
+  for (auto s :
+       {ConnectionStatus::pending, ConnectionStatus::approved, ConnectionStatus::rejected}) {
     if (to_string(s) == text) return s;
   }
   return std::nullopt;
@@ -23,9 +27,12 @@ std::optional<ConnectionStatus> parse_connection_status(std::string_view text) {
 
 std::string_view to_string(AdminAction action) {
   switch (action) {
-    case AdminAction::approve: return "approve";
-    case AdminAction::reject: return "reject";
-    case AdminAction::cancel: return "cancel";
+    case AdminAction::approve:
+      return "approve";
+    case AdminAction::reject:
+      return "reject";
+    case AdminAction::cancel:
+      return "cancel";
   }
   return "approve";
 }

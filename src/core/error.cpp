@@ -5,35 +5,64 @@ namespace canopy {
 
 std::string_view to_string(Errc code) {
   switch (code) {
-    case Errc::bad_request: return "bad_request";
-    case Errc::malformed_json: return "malformed_json";
-    case Errc::unknown_field: return "unknown_field";
-    case Errc::missing_field: return "missing_field";
-    case Errc::wrong_type: return "wrong_type";
-    case Errc::invalid_value: return "invalid_value";
-    case Errc::unknown_parameter: return "unknown_parameter";
-    case Errc::missing_parameter: return "missing_parameter";
-    case Errc::body_too_large: return "body_too_large";
-    case Errc::headers_too_large: return "headers_too_large";
-    case Errc::unsupported_media_type: return "unsupported_media_type";
-    case Errc::unauthenticated: return "unauthenticated";
-    case Errc::invalid_credentials: return "invalid_credentials";
-    case Errc::account_locked: return "account_locked";
-    case Errc::csrf_token_invalid: return "csrf_token_invalid";
-    case Errc::forbidden: return "forbidden";
-    case Errc::not_found: return "not_found";
-    case Errc::method_not_allowed: return "method_not_allowed";
-    case Errc::unknown_school: return "unknown_school";
-    case Errc::unknown_app: return "unknown_app";
-    case Errc::connection_not_found: return "connection_not_found";
-    case Errc::invalid_transition: return "invalid_transition";
-    case Errc::request_rejected: return "request_rejected";
-    case Errc::application_not_live: return "application_not_live";
-    case Errc::competitor_not_connectable: return "competitor_not_connectable";
-    case Errc::concurrent_change: return "concurrent_change";
-    case Errc::too_many_connections: return "too_many_connections";
-    case Errc::unavailable: return "unavailable";
-    case Errc::internal: return "internal";
+    case Errc::bad_request:
+      return "bad_request";
+    case Errc::malformed_json:
+      return "malformed_json";
+    case Errc::unknown_field:
+      return "unknown_field";
+    case Errc::missing_field:
+      return "missing_field";
+    case Errc::wrong_type:
+      return "wrong_type";
+    case Errc::invalid_value:
+      return "invalid_value";
+    case Errc::unknown_parameter:
+      return "unknown_parameter";
+    case Errc::missing_parameter:
+      return "missing_parameter";
+    case Errc::body_too_large:
+      return "body_too_large";
+    case Errc::headers_too_large:
+      return "headers_too_large";
+    case Errc::unsupported_media_type:
+      return "unsupported_media_type";
+    case Errc::unauthenticated:
+      return "unauthenticated";
+    case Errc::invalid_credentials:
+      return "invalid_credentials";
+    case Errc::account_locked:
+      return "account_locked";
+    case Errc::csrf_token_invalid:
+      return "csrf_token_invalid";
+    case Errc::forbidden:
+      return "forbidden";
+    case Errc::not_found:
+      return "not_found";
+    case Errc::method_not_allowed:
+      return "method_not_allowed";
+    case Errc::unknown_school:
+      return "unknown_school";
+    case Errc::unknown_app:
+      return "unknown_app";
+    case Errc::connection_not_found:
+      return "connection_not_found";
+    case Errc::invalid_transition:
+      return "invalid_transition";
+    case Errc::request_rejected:
+      return "request_rejected";
+    case Errc::application_not_live:
+      return "application_not_live";
+    case Errc::competitor_not_connectable:
+      return "competitor_not_connectable";
+    case Errc::concurrent_change:
+      return "concurrent_change";
+    case Errc::too_many_connections:
+      return "too_many_connections";
+    case Errc::unavailable:
+      return "unavailable";
+    case Errc::internal:
+      return "internal";
   }
   return "internal";
 }

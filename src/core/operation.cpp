@@ -5,10 +5,14 @@ namespace canopy {
 
 std::string_view to_string(Operation op) {
   switch (op) {
-    case Operation::read: return "read";
-    case Operation::write: return "write";
-    case Operation::update: return "update";
-    case Operation::del: return "delete";
+    case Operation::read:
+      return "read";
+    case Operation::write:
+      return "write";
+    case Operation::update:
+      return "update";
+    case Operation::del:
+      return "delete";
   }
   return "read";
 }

@@ -7,10 +7,14 @@ namespace canopy {
 
 std::string_view to_string(GrantVerdict verdict) {
   switch (verdict) {
-    case GrantVerdict::granted: return "granted";
-    case GrantVerdict::data_type_not_granted: return "data_type_not_granted";
-    case GrantVerdict::field_not_granted: return "field_not_granted";
-    case GrantVerdict::operation_not_granted: return "operation_not_granted";
+    case GrantVerdict::granted:
+      return "granted";
+    case GrantVerdict::data_type_not_granted:
+      return "data_type_not_granted";
+    case GrantVerdict::field_not_granted:
+      return "field_not_granted";
+    case GrantVerdict::operation_not_granted:
+      return "operation_not_granted";
   }
   return "data_type_not_granted";
 }
@@ -19,12 +23,14 @@ PermissionSet::PermissionSet(int version, std::vector<DataTypeGrant> grants)
     : version_(version), grants_(std::move(grants)) {
   std::sort(grants_.begin(), grants_.end(),
             [](const auto& a, const auto& b) { return a.data_type < b.data_type; });
-  for (auto& g : grants_) std::sort(g.fields.begin(), g.fields.end());
+  for (auto& g : grants_)
+    std::sort(g.fields.begin(), g.fields.end());
 }
 
 const DataTypeGrant* PermissionSet::find(std::string_view data_type) const {
-  auto it = std::lower_bound(grants_.begin(), grants_.end(), data_type,
-                             [](const DataTypeGrant& g, std::string_view t) { return g.data_type < t; });
+  auto it =
+      std::lower_bound(grants_.begin(), grants_.end(), data_type,
+                       [](const DataTypeGrant& g, std::string_view t) { return g.data_type < t; });
   return it != grants_.end() && it->data_type == data_type ? &*it : nullptr;
 }
 

@@ -20,7 +20,12 @@ struct DataTypeGrant {
   Operations operations;
 };
 
-enum class GrantVerdict { granted, data_type_not_granted, field_not_granted, operation_not_granted };
+enum class GrantVerdict {
+  granted,
+  data_type_not_granted,
+  field_not_granted,
+  operation_not_granted
+};
 
 std::string_view to_string(GrantVerdict verdict);
 

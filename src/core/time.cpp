@@ -1,8 +1,8 @@
 // Conversions between wall-clock time and its stored and printed forms.
 #include "core/time.hpp"
 
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 
 namespace canopy {
 
@@ -10,7 +10,9 @@ std::int64_t to_unix_ms(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
-TimePoint from_unix_ms(std::int64_t ms) { return TimePoint{std::chrono::milliseconds{ms}}; }
+TimePoint from_unix_ms(std::int64_t ms) {
+  return TimePoint{std::chrono::milliseconds{ms}};
+}
 
 std::string format_rfc3339(TimePoint t) {
   const std::int64_t ms = to_unix_ms(t);

@@ -2,7 +2,6 @@
 // "not approved" from "approved, but not this field".
 #include "decision/checker.hpp"
 
-
 namespace canopy::decision {
 namespace {
 
@@ -17,19 +16,29 @@ std::optional<Decision> app_gate(const policy::App* app) {
 
 Decision Checker::evaluate(const policy::App& app, const cache::Entry& entry, const Query& q) {
   switch (entry.presence) {
-    case cache::Presence::unknown_school: return {false, "unknown_school"};
-    case cache::Presence::not_requested: return {false, "not_requested"};
-    case cache::Presence::pending: return {false, "pending"};
-    case cache::Presence::rejected: return {false, "rejected"};
-    case cache::Presence::approved: break;
+    case cache::Presence::unknown_school:
+      return {false, "unknown_school"};
+    case cache::Presence::not_requested:
+      return {false, "not_requested"};
+    case cache::Presence::pending:
+      return {false, "pending"};
+    case cache::Presence::rejected:
+      return {false, "rejected"};
+    case cache::Presence::approved:
+      break;
   }
   // The school consented to one version; a changed set needs its consent again.
-  if (entry.permission_set_version != app.permissions.version()) return {false, "reconsent_required"};
+  if (entry.permission_set_version != app.permissions.version())
+    return {false, "reconsent_required"};
   switch (app.permissions.check(q.data_type, q.field, q.operation)) {
-    case GrantVerdict::granted: return {true, "approved"};
-    case GrantVerdict::data_type_not_granted: return {false, "data_type_not_granted"};
-    case GrantVerdict::field_not_granted: return {false, "field_not_granted"};
-    case GrantVerdict::operation_not_granted: return {false, "operation_not_granted"};
+    case GrantVerdict::granted:
+      return {true, "approved"};
+    case GrantVerdict::data_type_not_granted:
+      return {false, "data_type_not_granted"};
+    case GrantVerdict::field_not_granted:
+      return {false, "field_not_granted"};
+    case GrantVerdict::operation_not_granted:
+      return {false, "operation_not_granted"};
   }
   return {false, "data_type_not_granted"};
 }
@@ -46,8 +55,8 @@ Decision Checker::check_store(const Query& q) {
   const auto* app = policy_.find_app(q.app);
   if (auto gate = app_gate(app)) return *gate;
   if (auto connection = connections_.find_connection(q.school, q.app)) {
-    const auto entry = cache::entry_for_connection(connection->status, connection->permission_set_version,
-                                                   connection->revision);
+    const auto entry = cache::entry_for_connection(
+        connection->status, connection->permission_set_version, connection->revision);
     cache_.put(q.school, q.app, entry);
     return evaluate(*app, entry, q);
   }

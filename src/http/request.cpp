@@ -5,14 +5,22 @@ namespace canopy::http {
 
 std::string_view to_string(Method m) {
   switch (m) {
-    case Method::get: return "GET";
-    case Method::head: return "HEAD";
-    case Method::post: return "POST";
-    case Method::put: return "PUT";
-    case Method::patch: return "PATCH";
-    case Method::del: return "DELETE";
-    case Method::options: return "OPTIONS";
-    case Method::other: return "OTHER";
+    case Method::get:
+      return "GET";
+    case Method::head:
+      return "HEAD";
+    case Method::post:
+      return "POST";
+    case Method::put:
+      return "PUT";
+    case Method::patch:
+      return "PATCH";
+    case Method::del:
+      return "DELETE";
+    case Method::options:
+      return "OPTIONS";
+    case Method::other:
+      return "OTHER";
   }
   return "OTHER";
 }
@@ -77,7 +85,8 @@ bool parse_query(std::string_view raw, std::vector<std::pair<std::string, std::s
     const auto eq = part.find('=');
     std::string key, value;
     if (!percent_decode(part.substr(0, eq), key, true)) return false;
-    if (eq != std::string_view::npos && !percent_decode(part.substr(eq + 1), value, true)) return false;
+    if (eq != std::string_view::npos && !percent_decode(part.substr(eq + 1), value, true))
+      return false;
     out.emplace_back(std::move(key), std::move(value));
   }
   return true;

@@ -25,7 +25,8 @@ std::vector<std::string> split_path(std::string_view path) {
 }  // namespace
 
 void Router::add(Method method, std::string_view pattern, Handler handler) {
-  if (pattern.empty() || pattern.front() != '/') throw std::invalid_argument("route must start with /");
+  if (pattern.empty() || pattern.front() != '/')
+    throw std::invalid_argument("route must start with /");
   Route route{method, {}, std::move(handler)};
   for (auto part : split_path(pattern)) {
     const bool param = part.size() > 2 && part.front() == '{' && part.back() == '}';
@@ -66,7 +67,8 @@ Router::Match Router::match(RequestContext& ctx) const {
       result.handler = &route.handler;
       return result;
     }
-    if (std::find(result.allowed.begin(), result.allowed.end(), route.method) == result.allowed.end()) {
+    if (std::find(result.allowed.begin(), result.allowed.end(), route.method) ==
+        result.allowed.end()) {
       result.allowed.push_back(route.method);
     }
   }

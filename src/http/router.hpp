@@ -15,8 +15,8 @@ class Router {
   void add(Method method, std::string_view pattern, Handler handler);
 
   struct Match {
-    const Handler* handler = nullptr;   // set when found
-    std::vector<Method> allowed;        // set when the path exists with other methods
+    const Handler* handler = nullptr;  // set when found
+    std::vector<Method> allowed;       // set when the path exists with other methods
   };
   // On a match, fills ctx.params with the pattern's parameters.
   Match match(RequestContext& ctx) const;

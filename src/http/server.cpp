@@ -2,11 +2,11 @@
 // handler's unexpected exception is caught, once, here, and turned into a bare 500.
 #include "http/server.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include <random>
 
@@ -26,14 +26,22 @@ namespace {
 
 Method method_of(bhttp::verb v) {
   switch (v) {
-    case bhttp::verb::get: return Method::get;
-    case bhttp::verb::head: return Method::head;
-    case bhttp::verb::post: return Method::post;
-    case bhttp::verb::put: return Method::put;
-    case bhttp::verb::patch: return Method::patch;
-    case bhttp::verb::delete_: return Method::del;
-    case bhttp::verb::options: return Method::options;
-    default: return Method::other;
+    case bhttp::verb::get:
+      return Method::get;
+    case bhttp::verb::head:
+      return Method::head;
+    case bhttp::verb::post:
+      return Method::post;
+    case bhttp::verb::put:
+      return Method::put;
+    case bhttp::verb::patch:
+      return Method::patch;
+    case bhttp::verb::delete_:
+      return Method::del;
+    case bhttp::verb::options:
+      return Method::options;
+    default:
+      return Method::other;
   }
 }
 
@@ -78,7 +86,8 @@ bhttp::response<bhttp::string_body> to_beast(Response response, const std::strin
   res.set("X-Request-Id", request_id);
   res.set(bhttp::field::cache_control, "no-store");
   res.set("X-Content-Type-Options", "nosniff");
-  for (const auto& [name, value] : response.headers) res.insert(name, value);
+  for (const auto& [name, value] : response.headers)
+    res.insert(name, value);
   res.keep_alive(keep_alive);
   res.body() = std::move(response.body);
   res.prepare_payload();
@@ -127,8 +136,8 @@ void Server::stop() {
 asio::awaitable<void> Server::accept_loop() {
   while (!stopping_) {
     beast::error_code ec;
-    tcp::socket socket = co_await acceptor_.async_accept(asio::make_strand(io_),
-                                                         asio::redirect_error(asio::use_awaitable, ec));
+    tcp::socket socket = co_await acceptor_.async_accept(
+        asio::make_strand(io_), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (stopping_ || ec == asio::error::operation_aborted) break;
       spdlog::warn("accept failed: {}", ec.message());
@@ -156,7 +165,8 @@ asio::awaitable<void> Server::refuse(tcp::socket socket) {
   Response r = error_response(503, "too_many_connections", "the server is at its connection limit");
   r.headers.emplace_back("Retry-After", "1");
   const std::string request_id = new_request_id();
-  spdlog::warn("rid={} refused a connection: {} open, the limit", request_id, limits_.max_connections);
+  spdlog::warn("rid={} refused a connection: {} open, the limit", request_id,
+               limits_.max_connections);
   auto res = to_beast(std::move(r), request_id, false, false);
   stream.expires_after(std::chrono::seconds(2));
   beast::error_code ec;
@@ -168,8 +178,9 @@ asio::awaitable<Response> Server::dispatch(RequestContext& ctx) {
   const auto match = router_.match(ctx);
   if (match.handler == nullptr) {
     if (!match.allowed.empty()) {
-      Response r = error_response(405, "method_not_allowed",
-                                  std::string(to_string(ctx.method)) + " is not allowed on " + ctx.path);
+      Response r =
+          error_response(405, "method_not_allowed",
+                         std::string(to_string(ctx.method)) + " is not allowed on " + ctx.path);
       r.headers.emplace_back("Allow", allow_header(match.allowed));
       co_return r;
     }
@@ -179,9 +190,11 @@ asio::awaitable<Response> Server::dispatch(RequestContext& ctx) {
     co_return co_await (*match.handler)(ctx);
   } catch (const std::exception& e) {
     // Never disclose internals to a client; the log keeps the detail under the request id.
-    spdlog::error("rid={} {} {} failed: {}", ctx.request_id, to_string(ctx.method), ctx.path, e.what());
+    spdlog::error("rid={} {} {} failed: {}", ctx.request_id, to_string(ctx.method), ctx.path,
+                  e.what());
   }
-  co_return error_response(500, "internal", "something went wrong; quote request id " + ctx.request_id);
+  co_return error_response(500, "internal",
+                           "something went wrong; quote request id " + ctx.request_id);
 }
 
 asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
@@ -200,11 +213,13 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
 
     connection->idle = true;
     stream.expires_after(limits_.idle_timeout);
-    co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    co_await bhttp::async_read_header(stream, buffer, parser,
+                                      asio::redirect_error(asio::use_awaitable, ec));
     connection->idle = false;
     if (!ec) {
       stream.expires_after(limits_.read_timeout);
-      co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      co_await bhttp::async_read(stream, buffer, parser,
+                                 asio::redirect_error(asio::use_awaitable, ec));
     }
 
     const auto started = std::chrono::steady_clock::now();
@@ -212,14 +227,16 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
     Response response;
     bool keep_alive = false;
     if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
-        ec == beast::error::timeout || ec == asio::error::connection_reset || ec == asio::error::eof) {
+        ec == beast::error::timeout || ec == asio::error::connection_reset ||
+        ec == asio::error::eof) {
       break;
     }
     ctx.request_id = new_request_id();
     ctx.remote_address = remote;
     if (ec == bhttp::error::body_limit) {
-      response = error_response(413, "body_too_large",
-                                "the request body is larger than " + std::to_string(limits_.body_limit) + " bytes");
+      response = error_response(
+          413, "body_too_large",
+          "the request body is larger than " + std::to_string(limits_.body_limit) + " bytes");
     } else if (ec == bhttp::error::header_limit) {
       response = error_response(431, "headers_too_large", "the request headers are too large");
     } else if (ec) {
@@ -236,13 +253,15 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
       ctx.path = std::string(target.substr(0, q));
       std::string decoded;
       const bool path_ok = percent_decode(ctx.path, decoded, false);
-      const bool query_ok = q == std::string_view::npos || parse_query(target.substr(q + 1), ctx.query);
+      const bool query_ok =
+          q == std::string_view::npos || parse_query(target.substr(q + 1), ctx.query);
       if (!path_ok || !query_ok) {
         response = error_response(400, "bad_request", "the request target is not properly escaped");
       } else {
         for (const auto& field : req) {
           std::string name(field.name_string());
-          for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          for (auto& ch : name)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
           ctx.headers.emplace_back(std::move(name), std::string(field.value()));
         }
         ctx.body = std::move(req.body());
@@ -257,9 +276,10 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
 
     if (limits_.access_log) {
       const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                              std::chrono::steady_clock::now() - started).count();
-      spdlog::info("rid={} {} {} {} {}us {}", ctx.request_id, to_string(ctx.method), ctx.path, status,
-                   micros, ctx.remote_address);
+                              std::chrono::steady_clock::now() - started)
+                              .count();
+      spdlog::info("rid={} {} {} {} {}us {}", ctx.request_id, to_string(ctx.method), ctx.path,
+                   status, micros, ctx.remote_address);
     }
     stream.expires_after(limits_.read_timeout);
     bhttp::serializer<false, bhttp::string_body> sr{res};

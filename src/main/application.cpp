@@ -10,8 +10,10 @@ Result<std::unique_ptr<Application>> Application::create(AppConfig config, const
   auto loaded = policy::load_policies(config.policies);
   if (!loaded.snapshot) {
     std::string message;
-    for (const auto& e : loaded.errors) message += e + "\n";
-    return make_error(Errc::invalid_value, message + config.policies.string() + ": policies did not validate");
+    for (const auto& e : loaded.errors)
+      message += e + "\n";
+    return make_error(Errc::invalid_value,
+                      message + config.policies.string() + ": policies did not validate");
   }
   std::error_code ec;
   if (config.db.has_parent_path()) std::filesystem::create_directories(config.db.parent_path(), ec);
@@ -36,7 +38,14 @@ Application::Application(AppConfig config, const Clock& clock,
       sessions_(*store_, *store_, *store_, *store_, clock_, config_.sign_in),
       partners_(*policy_, *store_),
       service_token_(config_.service_token),
-      services_{*policy_, consent_, checker_, sessions_, partners_, service_token_, *store_, blocking_,
+      services_{*policy_,
+                consent_,
+                checker_,
+                sessions_,
+                partners_,
+                service_token_,
+                *store_,
+                blocking_,
                 [this] {
                   if (stopping_) return false;
                   try {
@@ -45,7 +54,8 @@ Application::Application(AppConfig config, const Clock& clock,
                     return false;
                   }
                 },
-                config_.secure_cookies, config_.sign_in.session_ttl},
+                config_.secure_cookies,
+                config_.sign_in.session_ttl},
       io_(static_cast<int>(config_.io_threads)),
       server_(io_, router_, config_.limits) {
   api::add_routes(router_, services_);
@@ -57,16 +67,20 @@ Application::~Application() {
   blocking_.join();
 }
 
-asio::ip::tcp::endpoint Application::listen() { return server_.listen(config_.address, config_.port); }
+asio::ip::tcp::endpoint Application::listen() {
+  return server_.listen(config_.address, config_.port);
+}
 
 void Application::run() {
-  for (unsigned i = 1; i < config_.io_threads; ++i) threads_.emplace_back([this] { io_.run(); });
+  for (unsigned i = 1; i < config_.io_threads; ++i)
+    threads_.emplace_back([this] { io_.run(); });
   io_.run();
   wait();
 }
 
 void Application::start() {
-  for (unsigned i = 0; i < config_.io_threads; ++i) threads_.emplace_back([this] { io_.run(); });
+  for (unsigned i = 0; i < config_.io_threads; ++i)
+    threads_.emplace_back([this] { io_.run(); });
 }
 
 void Application::wait() {
@@ -79,19 +93,23 @@ void Application::wait() {
 void Application::stop(std::chrono::milliseconds grace) {
   stopping_ = true;
   server_.stop();
-  asio::co_spawn(io_, [this, grace]() -> asio::awaitable<void> {
-    const auto deadline = std::chrono::steady_clock::now() + grace;
-    asio::steady_timer timer(io_);
-    while (server_.active_connections() > 0) {
-      if (std::chrono::steady_clock::now() >= deadline) {
-        spdlog::warn("{} connection(s) still busy after the grace period; closing them", server_.active_connections());
-        io_.stop();
-        co_return;
-      }
-      timer.expires_after(std::chrono::milliseconds(20));
-      co_await timer.async_wait(asio::use_awaitable);
-    }
-  }, asio::detached);
+  asio::co_spawn(
+      io_,
+      [this, grace]() -> asio::awaitable<void> {
+        const auto deadline = std::chrono::steady_clock::now() + grace;
+        asio::steady_timer timer(io_);
+        while (server_.active_connections() > 0) {
+          if (std::chrono::steady_clock::now() >= deadline) {
+            spdlog::warn("{} connection(s) still busy after the grace period; closing them",
+                         server_.active_connections());
+            io_.stop();
+            co_return;
+          }
+          timer.expires_after(std::chrono::milliseconds(20));
+          co_await timer.async_wait(asio::use_awaitable);
+        }
+      },
+      asio::detached);
 }
 
 }  // namespace canopy::cli

@@ -56,7 +56,8 @@ class Application {
   cache::LocalCache& cache() { return cache_; }
 
  private:
-  Application(AppConfig config, const Clock& clock, std::shared_ptr<const policy::PolicySnapshot> policy,
+  Application(AppConfig config, const Clock& clock,
+              std::shared_ptr<const policy::PolicySnapshot> policy,
               std::unique_ptr<store::SqliteStore> store);
 
   AppConfig config_;

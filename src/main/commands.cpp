@@ -7,20 +7,24 @@
 
 #include "auth/crypto.hpp"
 #include "auth/partners.hpp"
-#include "main/commands.hpp"
 #include "main/application.hpp"
+#include "main/commands.hpp"
 #include "tenancy/importer.hpp"
 
 namespace canopy::cli {
 
-std::shared_ptr<const policy::PolicySnapshot> load_policies_or_report(const std::filesystem::path& dir) {
+std::shared_ptr<const policy::PolicySnapshot> load_policies_or_report(
+    const std::filesystem::path& dir) {
   auto loaded = policy::load_policies(dir);
-  for (const auto& e : loaded.errors) std::cerr << e << '\n';
-  if (!loaded.snapshot) std::cerr << dir.string() << ": " << loaded.errors.size() << " problem(s); nothing loaded\n";
+  for (const auto& e : loaded.errors)
+    std::cerr << e << '\n';
+  if (!loaded.snapshot)
+    std::cerr << dir.string() << ": " << loaded.errors.size() << " problem(s); nothing loaded\n";
   return loaded.snapshot;
 }
 
-std::unique_ptr<store::SqliteStore> open_store(const std::filesystem::path& db, const Clock& clock) {
+std::unique_ptr<store::SqliteStore> open_store(const std::filesystem::path& db,
+                                               const Clock& clock) {
   std::error_code ec;
   if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path(), ec);
   auto store = std::make_unique<store::SqliteStore>(db);
@@ -43,10 +47,11 @@ int migrate(const Common& common) {
     return kFailure;
   }
   if (report->from_version == report->to_version) {
-    std::cout << common.db.string() << ": schema is up to date (version " << report->to_version << ")\n";
+    std::cout << common.db.string() << ": schema is up to date (version " << report->to_version
+              << ")\n";
   } else {
-    std::cout << common.db.string() << ": migrated schema from version " << report->from_version << " to "
-              << report->to_version << '\n';
+    std::cout << common.db.string() << ": migrated schema from version " << report->from_version
+              << " to " << report->to_version << '\n';
   }
   return kOk;
 }
@@ -54,9 +59,9 @@ int migrate(const Common& common) {
 int policies_check(const std::filesystem::path& dir) {
   auto snapshot = load_policies_or_report(dir);
   if (!snapshot) return kInvalid;
-  std::cout << dir.string() << ": ok: " << snapshot->apps().size() << " apps, " << snapshot->data_types().size()
-            << " data types, " << snapshot->roles().size() << " business roles, " << snapshot->permissions().size()
-            << " permissions\n";
+  std::cout << dir.string() << ": ok: " << snapshot->apps().size() << " apps, "
+            << snapshot->data_types().size() << " data types, " << snapshot->roles().size()
+            << " business roles, " << snapshot->permissions().size() << " permissions\n";
   return kOk;
 }
 
@@ -64,7 +69,8 @@ int tenants_import(const Common& common, const std::filesystem::path& dir) {
   auto policy = load_policies_or_report(common.policies);
   if (!policy) return kInvalid;
   auto loaded = tenancy::load_tenants(dir, *policy);
-  for (const auto& e : loaded.errors) std::cerr << e << '\n';
+  for (const auto& e : loaded.errors)
+    std::cerr << e << '\n';
   if (!loaded.errors.empty()) {
     std::cerr << dir.string() << ": " << loaded.errors.size() << " problem(s); nothing imported\n";
     return kInvalid;
@@ -78,15 +84,16 @@ int tenants_import(const Common& common, const std::filesystem::path& dir) {
       std::fprintf(stderr, "\rimporting %zu/%zu%s", done, total, done == total ? "\n" : "");
     }
   };
-  const auto report = tenancy::import_tenants(loaded.tenants, *policy, *store, *store, clock, progress);
+  const auto report =
+      tenancy::import_tenants(loaded.tenants, *policy, *store, *store, clock, progress);
   const auto line = [](const char* what, const tenancy::Counts& c) {
-    std::cout << what << ": " << c.created << " created, " << c.changed << " changed, " << c.unchanged
-              << " unchanged\n";
+    std::cout << what << ": " << c.created << " created, " << c.changed << " changed, "
+              << c.unchanged << " unchanged\n";
   };
   line("sites", report.sites);
   line("users", report.users);
-  std::cout << "connections: " << report.connections.created << " created, " << report.connections.unchanged
-            << " already present (kept as they are)\n";
+  std::cout << "connections: " << report.connections.created << " created, "
+            << report.connections.unchanged << " already present (kept as they are)\n";
   return kOk;
 }
 
@@ -112,7 +119,8 @@ std::string read_secret_line() {
 }
 
 std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
 
@@ -133,7 +141,8 @@ int users_set_password(const Common& common, const std::string& email, const std
     std::cerr << "a password must be 8 to 1024 characters\n";
     return kInvalid;
   }
-  store->set_password_hash(user->id, auth::hash_password(password, *auth::parse_password_cost(cost)));
+  store->set_password_hash(user->id,
+                           auth::hash_password(password, *auth::parse_password_cost(cost)));
   std::cout << "password set for " << email << '\n';
   return kOk;
 }
@@ -145,13 +154,16 @@ int partners_set_secret(const Common& common, const std::string& app, bool gener
   auto store = open_store(common.db, clock);
   if (!store) return kFailure;
   auth::PartnerAuthenticator partners(*policy, *store);
-  auto set = partners.set_secret(app, generate ? auth::random_token() : read_secret_line(), clock.now());
+  auto set =
+      partners.set_secret(app, generate ? auth::random_token() : read_secret_line(), clock.now());
   if (!set) {
     std::cerr << set.error().message << '\n';
     return kInvalid;
   }
-  if (generate) std::cout << "client id: " << app << "\nclient secret: " << *set << '\n';
-  else std::cout << "secret set for " << app << '\n';
+  if (generate)
+    std::cout << "client id: " << app << "\nclient secret: " << *set << '\n';
+  else
+    std::cout << "secret set for " << app << '\n';
   return kOk;
 }
 

@@ -39,7 +39,8 @@ int users_set_password(const Common& common, const std::string& email, const std
 int partners_set_secret(const Common& common, const std::string& app, bool generate);
 
 // Shared start-up steps. Null (with every problem printed to stderr) on failure.
-std::shared_ptr<const policy::PolicySnapshot> load_policies_or_report(const std::filesystem::path& dir);
+std::shared_ptr<const policy::PolicySnapshot> load_policies_or_report(
+    const std::filesystem::path& dir);
 std::unique_ptr<store::SqliteStore> open_store(const std::filesystem::path& db, const Clock& clock);
 
 }  // namespace canopy::cli

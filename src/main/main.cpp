@@ -1,7 +1,7 @@
 // canopy: the executable. Parses the command line and hands off; nothing else lives here.
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "main/commands.hpp"
 
@@ -10,9 +10,10 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("canopy"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
 
-  CLI::App app{"Canopy decides which third-party apps may touch a school's data.\n"
-               "Environment: CANOPY_DB, CANOPY_POLICIES, CANOPY_LISTEN, CANOPY_SERVICE_TOKEN,\n"
-               "CANOPY_SERVICE_TOKEN_FILE override the defaults of the options they name."};
+  CLI::App app{
+      "Canopy decides which third-party apps may touch a school's data.\n"
+      "Environment: CANOPY_DB, CANOPY_POLICIES, CANOPY_LISTEN, CANOPY_SERVICE_TOKEN,\n"
+      "CANOPY_SERVICE_TOKEN_FILE override the defaults of the options they name."};
   app.require_subcommand(1);
   Common common;
   const auto add_db = [&](CLI::App* cmd) {
@@ -27,33 +28,49 @@ int main(int argc, char** argv) {
   };
 
   ServeOptions serve_opts;
-  auto* serve_cmd = app.add_subcommand("serve", "Run the HTTP service (migrates the database first)");
+  auto* serve_cmd =
+      app.add_subcommand("serve", "Run the HTTP service (migrates the database first)");
   add_db(serve_cmd);
   add_policies(serve_cmd);
-  serve_cmd->add_option("--listen", serve_opts.listen, "ADDRESS:PORT to listen on; port 0 picks a free port")
+  serve_cmd
+      ->add_option("--listen", serve_opts.listen,
+                   "ADDRESS:PORT to listen on; port 0 picks a free port")
       ->envname("CANOPY_LISTEN")
       ->capture_default_str();
-  serve_cmd->add_option("--threads", serve_opts.io_threads, "I/O threads")->check(CLI::Range(1u, 64u))->capture_default_str();
-  serve_cmd->add_option("--blocking-threads", serve_opts.blocking_threads, "Threads for database and hashing work")
+  serve_cmd->add_option("--threads", serve_opts.io_threads, "I/O threads")
+      ->check(CLI::Range(1u, 64u))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--blocking-threads", serve_opts.blocking_threads,
+                   "Threads for database and hashing work")
       ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
-  serve_cmd->add_option("--max-connections", serve_opts.max_connections, "Open connections before new ones get 503")
+  serve_cmd
+      ->add_option("--max-connections", serve_opts.max_connections,
+                   "Open connections before new ones get 503")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
       ->capture_default_str();
-  serve_cmd->add_option("--service-token-file", serve_opts.service_token_file,
-                        "File holding the gateway's bearer token (or set CANOPY_SERVICE_TOKEN)")
+  serve_cmd
+      ->add_option("--service-token-file", serve_opts.service_token_file,
+                   "File holding the gateway's bearer token (or set CANOPY_SERVICE_TOKEN)")
       ->envname("CANOPY_SERVICE_TOKEN_FILE");
-  serve_cmd->add_flag("--secure-cookies", serve_opts.secure_cookies, "Mark session cookies Secure (serve behind TLS)");
-  serve_cmd->add_option("--session-ttl-minutes", serve_opts.session_ttl_minutes, "How long a sign-in lasts")
+  serve_cmd->add_flag("--secure-cookies", serve_opts.secure_cookies,
+                      "Mark session cookies Secure (serve behind TLS)");
+  serve_cmd
+      ->add_option("--session-ttl-minutes", serve_opts.session_ttl_minutes,
+                   "How long a sign-in lasts")
       ->check(CLI::Range(1L, 7L * 24 * 60))
       ->capture_default_str();
   serve_cmd->add_flag("!--no-access-log", serve_opts.access_log, "Do not log each request");
-  serve_cmd->add_option("--password-cost", serve_opts.password_cost,
-                        "argon2id cost used when checking sign-ins for unknown emails; match users set-password --cost")
+  serve_cmd
+      ->add_option("--password-cost", serve_opts.password_cost,
+                   "argon2id cost used when checking sign-ins for unknown emails; match users "
+                   "set-password --cost")
       ->check(CLI::IsMember({"minimum", "interactive", "moderate"}))
       ->capture_default_str();
-  serve_cmd->add_option("--shutdown-grace", serve_opts.shutdown_grace_seconds,
-                        "Seconds in-flight requests get to finish after SIGTERM")
+  serve_cmd
+      ->add_option("--shutdown-grace", serve_opts.shutdown_grace_seconds,
+                   "Seconds in-flight requests get to finish after SIGTERM")
       ->capture_default_str();
 
   auto* migrate_cmd = app.add_subcommand("migrate", "Apply pending database migrations");
@@ -62,13 +79,15 @@ int main(int argc, char** argv) {
   auto* policies_cmd = app.add_subcommand("policies", "Policy catalogue tools");
   policies_cmd->require_subcommand(1);
   std::filesystem::path check_dir = "policies";
-  auto* check_cmd = policies_cmd->add_subcommand("check", "Validate a policies directory; exit 1 on any problem");
+  auto* check_cmd =
+      policies_cmd->add_subcommand("check", "Validate a policies directory; exit 1 on any problem");
   check_cmd->add_option("DIR", check_dir, "Policies directory")->capture_default_str();
 
   auto* tenants_cmd = app.add_subcommand("tenants", "Trusts, schools and users");
   tenants_cmd->require_subcommand(1);
   std::filesystem::path tenants_dir = "tenants";
-  auto* import_cmd = tenants_cmd->add_subcommand("import", "Create or update trusts, schools and users from YAML (idempotent)");
+  auto* import_cmd = tenants_cmd->add_subcommand(
+      "import", "Create or update trusts, schools and users from YAML (idempotent)");
   import_cmd->add_option("DIR", tenants_dir, "Tenants directory")->capture_default_str();
   add_db(import_cmd);
   add_policies(import_cmd);
@@ -77,7 +96,8 @@ int main(int argc, char** argv) {
   users_cmd->require_subcommand(1);
   std::string email;
   std::string cost = "interactive";
-  auto* set_password_cmd = users_cmd->add_subcommand("set-password", "Set a user's password, read from standard input");
+  auto* set_password_cmd =
+      users_cmd->add_subcommand("set-password", "Set a user's password, read from standard input");
   set_password_cmd->add_option("EMAIL", email, "The user's email")->required();
   set_password_cmd->add_option("--cost", cost, "argon2id cost")
       ->check(CLI::IsMember({"minimum", "interactive", "moderate"}))
@@ -91,7 +111,8 @@ int main(int argc, char** argv) {
   auto* secret_cmd = partners_cmd->add_subcommand(
       "set-secret", "Set an app's client secret, read from standard input (client id = app id)");
   secret_cmd->add_option("APP", app_id, "The app id from policies/apps")->required();
-  secret_cmd->add_flag("--generate", generate, "Generate a random secret and print it instead of reading one");
+  secret_cmd->add_flag("--generate", generate,
+                       "Generate a random secret and print it instead of reading one");
   add_db(secret_cmd);
   add_policies(secret_cmd);
 

@@ -1,7 +1,7 @@
 // `canopy serve`: builds the Application from the command line and runs it until SIGINT or
 // SIGTERM, letting in-flight requests finish within the grace period.
-#include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/signal_set.hpp>
 
 #include <cctype>
 #include <cstdlib>
@@ -20,7 +20,8 @@ std::optional<std::string> service_token(const ServeOptions& o) {
     std::ifstream in(o.service_token_file);
     std::string token;
     if (in) std::getline(in, token);
-    while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+    while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back())))
+      token.pop_back();
     if (token.empty()) {
       std::cerr << o.service_token_file.string() << ": cannot read a service token from it\n";
       return std::nullopt;
@@ -29,8 +30,10 @@ std::optional<std::string> service_token(const ServeOptions& o) {
   }
   if (const char* env = std::getenv("CANOPY_SERVICE_TOKEN"); env && *env) return std::string(env);
   std::string token = auth::random_token();
-  spdlog::warn("no service token configured (CANOPY_SERVICE_TOKEN or --service-token-file); "
-               "the decision endpoint accepts this one until restart: {}", token);
+  spdlog::warn(
+      "no service token configured (CANOPY_SERVICE_TOKEN or --service-token-file); "
+      "the decision endpoint accepts this one until restart: {}",
+      token);
   return token;
 }
 
@@ -87,13 +90,14 @@ int serve(const Common& common, const ServeOptions& o) {
     std::cerr << "cannot listen on " << o.listen << ": " << e.code().message() << '\n';
     return kFailure;
   }
-  std::cout << "canopy listening on http://" << endpoint.address().to_string() << ':' << endpoint.port()
-            << std::endl;
+  std::cout << "canopy listening on http://" << endpoint.address().to_string() << ':'
+            << endpoint.port() << std::endl;
 
   asio::signal_set signals((*app)->io(), SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
-    spdlog::info("signal {}: finishing in-flight requests (at most {}s)", signal, o.shutdown_grace_seconds);
+    spdlog::info("signal {}: finishing in-flight requests (at most {}s)", signal,
+                 o.shutdown_grace_seconds);
     (*app)->stop(std::chrono::seconds(o.shutdown_grace_seconds));
   });
   (*app)->run();

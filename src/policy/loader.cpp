@@ -40,22 +40,29 @@ class Loader {
     if (!r.check_sequence(list, "business_roles")) return;
     std::set<std::string> ids;
     for (const auto& item : list) {
-      if (!r.check_map(item, "a business role", {"id", "name", "site_kind", "permissions"})) continue;
+      if (!r.check_map(item, "a business role", {"id", "name", "site_kind", "permissions"}))
+        continue;
       BusinessRole role;
       auto id = r.string(item, "id");
       auto name = r.string(item, "name");
       auto kind = r.string(item, "site_kind");
       auto perms = r.string_list(item, "permissions");
       if (!id || !name || !kind || !perms) continue;
-      if (!is_slug(*id)) r.error(item["id"], "role id '" + *id + "' must be lower-case letters, digits, '-' and '_'");
+      if (!is_slug(*id))
+        r.error(item["id"],
+                "role id '" + *id + "' must be lower-case letters, digits, '-' and '_'");
       if (!ids.insert(*id).second) r.error(item["id"], "duplicate business role '" + *id + "'");
-      if (*kind == "school") role.site_kind = SiteKind::school;
-      else if (*kind == "trust") role.site_kind = SiteKind::trust;
-      else r.error(item["site_kind"], "site_kind must be school or trust, not '" + *kind + "'");
+      if (*kind == "school")
+        role.site_kind = SiteKind::school;
+      else if (*kind == "trust")
+        role.site_kind = SiteKind::trust;
+      else
+        r.error(item["site_kind"], "site_kind must be school or trust, not '" + *kind + "'");
       std::size_t i = 0;
       for (const auto& p : *perms) {
         if (!permission_names_.contains(p)) {
-          r.error(item["permissions"][i], "role '" + *id + "' names unknown permission '" + p + "'");
+          r.error(item["permissions"][i],
+                  "role '" + *id + "' names unknown permission '" + p + "'");
         }
         ++i;
       }
@@ -112,12 +119,16 @@ class Loader {
     if (!is_slug(*id)) {
       r.error(a["id"], "app id '" + *id + "' must be lower-case letters, digits, '-' and '_'");
     } else if (*id != file.stem().string()) {
-      r.error(a["id"], "app id '" + *id + "' must match the file name '" + file.filename().string() + "'");
+      r.error(a["id"],
+              "app id '" + *id + "' must match the file name '" + file.filename().string() + "'");
     }
     if (!app_ids_.insert(*id).second) r.error(a["id"], "duplicate app id '" + *id + "'");
-    if (*kind == "partner") app.kind = AppKind::partner;
-    else if (*kind == "data_provider") app.kind = AppKind::data_provider;
-    else r.error(a["kind"], "kind must be partner or data_provider, not '" + *kind + "'");
+    if (*kind == "partner")
+      app.kind = AppKind::partner;
+    else if (*kind == "data_provider")
+      app.kind = AppKind::data_provider;
+    else
+      r.error(a["kind"], "kind must be partner or data_provider, not '" + *kind + "'");
     app.id = *id;
     app.name = *name;
     app.vendor = *vendor;
@@ -140,7 +151,8 @@ class Loader {
   }
 
  private:
-  std::optional<PermissionSet> load_permission_set(YamlReader& r, const YAML::Node& ps, const App& app) {
+  std::optional<PermissionSet> load_permission_set(YamlReader& r, const YAML::Node& ps,
+                                                   const App& app) {
     if (!r.check_map(ps, "permission_set", {"version", "data_types"})) return std::nullopt;
     auto version = r.integer(ps, "version");
     if (!version) return std::nullopt;
@@ -215,8 +227,8 @@ class Loader {
         r.error(op_node, "unknown operation '" + text + "' (read, write, update or delete)");
         ok = false;
       } else if (app.kind == AppKind::data_provider && *op != Operation::read) {
-        r.error(op_node, "data provider '" + app.id + "' may only read; '" + text +
-                             "' on " + *type + " is not allowed");
+        r.error(op_node, "data provider '" + app.id + "' may only read; '" + text + "' on " +
+                             *type + " is not allowed");
         ok = false;
       } else {
         grant.operations.add(*op);
@@ -247,7 +259,8 @@ LoadResult load_policies(const std::filesystem::path& dir) {
   loader.load_permissions(dir / "permissions.yaml");
   loader.load_roles(dir / "business_roles.yaml");
   loader.load_data_types(dir / "data_types.yaml");
-  for (const auto& file : yaml_files_in(dir / "apps", errors)) loader.load_app(file);
+  for (const auto& file : yaml_files_in(dir / "apps", errors))
+    loader.load_app(file);
   return loader.finish();
 }
 

@@ -16,7 +16,8 @@ bool BusinessRole::holds(std::string_view permission) const {
 namespace {
 template <class T, class Key>
 void build_index(const std::vector<T>& items, Key key, auto& index) {
-  for (std::size_t i = 0; i < items.size(); ++i) index.emplace(key(items[i]), i);
+  for (std::size_t i = 0; i < items.size(); ++i)
+    index.emplace(key(items[i]), i);
 }
 template <class T, class Index>
 const T* lookup(const std::vector<T>& items, const Index& index, std::string_view key) {
@@ -33,9 +34,12 @@ PolicySnapshot::PolicySnapshot(std::vector<App> apps, std::vector<DataTypeDef> d
       permissions_(std::move(permissions)),
       roles_(std::move(roles)) {
   std::sort(apps_.begin(), apps_.end(), [](const App& a, const App& b) { return a.id < b.id; });
-  build_index(apps_, [](const App& a) { return a.id; }, app_index_);
-  build_index(data_types_, [](const DataTypeDef& d) { return d.name; }, data_type_index_);
-  build_index(roles_, [](const BusinessRole& r) { return r.id; }, role_index_);
+  build_index(
+      apps_, [](const App& a) { return a.id; }, app_index_);
+  build_index(
+      data_types_, [](const DataTypeDef& d) { return d.name; }, data_type_index_);
+  build_index(
+      roles_, [](const BusinessRole& r) { return r.id; }, role_index_);
 }
 
 const App* PolicySnapshot::find_app(std::string_view id) const {

@@ -124,7 +124,8 @@ std::vector<std::filesystem::path> yaml_files_in(const std::filesystem::path& di
     return files;
   }
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".yaml") files.push_back(entry.path());
+    if (entry.is_regular_file() && entry.path().extension() == ".yaml")
+      files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   return files;

@@ -7,7 +7,8 @@ namespace canopy::store {
 
 int latest_version(std::span<const Migration> migrations) {
   int v = 0;
-  for (const auto& m : migrations) v = std::max(v, m.version);
+  for (const auto& m : migrations)
+    v = std::max(v, m.version);
   return v;
 }
 

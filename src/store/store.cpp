@@ -5,9 +5,12 @@ namespace canopy::store {
 
 std::string_view to_string(ActorKind kind) {
   switch (kind) {
-    case ActorKind::user: return "user";
-    case ActorKind::partner: return "partner";
-    case ActorKind::system: return "system";
+    case ActorKind::user:
+      return "user";
+    case ActorKind::partner:
+      return "partner";
+    case ActorKind::system:
+      return "system";
   }
   return "system";
 }

@@ -68,12 +68,14 @@ struct ConnectionChange {
 class ConnectionStore {
  public:
   virtual ~ConnectionStore() = default;
-  virtual std::optional<Connection> find_connection(std::string_view school, std::string_view app) = 0;
+  virtual std::optional<Connection> find_connection(std::string_view school,
+                                                    std::string_view app) = 0;
   virtual std::vector<Connection> list_connections(std::string_view school,
                                                    std::optional<ConnectionStatus> status) = 0;
   // In one transaction: checks the expected revision, writes the connection and appends the
   // audit record. nullopt when the revision check failed (someone else changed it first).
-  virtual std::optional<Connection> apply(const ConnectionChange& change, const AuditRecord& audit) = 0;
+  virtual std::optional<Connection> apply(const ConnectionChange& change,
+                                          const AuditRecord& audit) = 0;
 };
 
 class AuditStore {
@@ -112,7 +114,8 @@ class CredentialStore {
   // `lock_until` and the count starts again. Returns the count including this failure.
   virtual int register_failure(std::int64_t user_id, int max_failures, TimePoint lock_until) = 0;
   virtual void clear_lockout(std::int64_t user_id) = 0;
-  virtual void set_partner_secret_hash(std::string_view app_id, const std::string& hash, TimePoint at) = 0;
+  virtual void set_partner_secret_hash(std::string_view app_id, const std::string& hash,
+                                       TimePoint at) = 0;
   virtual std::optional<std::string> partner_secret_hash(std::string_view app_id) = 0;
 };
 

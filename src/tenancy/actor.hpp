@@ -13,9 +13,9 @@ namespace canopy::tenancy {
 struct Actor {
   std::int64_t user_id = 0;
   std::string email;
-  std::string school_id;   // the school acted in
-  std::string acting_site; // the site the authority comes from (the school, or its trust)
-  std::string role;        // the business role holding the permission
+  std::string school_id;    // the school acted in
+  std::string acting_site;  // the site the authority comes from (the school, or its trust)
+  std::string role;         // the business role holding the permission
   bool via_trust = false;
 };
 

@@ -7,7 +7,8 @@ ImportReport import_tenants(const TenantSet& tenants, const policy::PolicySnapsh
                             store::DirectoryStore& directory, store::ConnectionStore& connections,
                             const Clock& clock, const Progress& progress) {
   ImportReport report;
-  const std::size_t total = tenants.sites.size() + tenants.users.size() + tenants.connections.size();
+  const std::size_t total =
+      tenants.sites.size() + tenants.users.size() + tenants.connections.size();
   std::size_t done = 0;
   const auto tick = [&] {
     ++done;

@@ -15,7 +15,9 @@ struct Counts {
   int changed = 0;
   int unchanged = 0;
   void add(store::Upsert u) {
-    (u == store::Upsert::created ? created : u == store::Upsert::changed ? changed : unchanged) += 1;
+    (u == store::Upsert::created   ? created
+     : u == store::Upsert::changed ? changed
+                                   : unchanged) += 1;
   }
 };
 

@@ -14,13 +14,16 @@ using policy::YamlReader;
 bool plausible_email(std::string_view e) {
   const auto at = e.find('@');
   return at != std::string_view::npos && at > 0 && at + 1 < e.size() &&
-         e.find('@', at + 1) == std::string_view::npos && e.find('.', at) != std::string_view::npos &&
-         std::none_of(e.begin(), e.end(), [](char c) { return c <= ' ' || (c >= 'A' && c <= 'Z'); });
+         e.find('@', at + 1) == std::string_view::npos &&
+         e.find('.', at) != std::string_view::npos && std::none_of(e.begin(), e.end(), [](char c) {
+           return c <= ' ' || (c >= 'A' && c <= 'Z');
+         });
 }
 
 class TenantReader {
  public:
-  TenantReader(const policy::PolicySnapshot& policy, TenantsLoad& out) : policy_(policy), out_(out) {}
+  TenantReader(const policy::PolicySnapshot& policy, TenantsLoad& out)
+      : policy_(policy), out_(out) {}
 
   void read_file(const std::filesystem::path& file) {
     YamlReader r(file, out_.errors);
@@ -41,7 +44,8 @@ class TenantReader {
       read_users(r, (*root)["users"], trust);
       const YAML::Node schools = (*root)["schools"];
       if (!r.check_sequence(schools, "schools")) return;
-      for (const auto& s : schools) read_school(r, s, trust.id);
+      for (const auto& s : schools)
+        read_school(r, s, trust.id);
     } else {
       if (!r.check_map(*root, "a school file", {"school"})) return;
       read_school(r, (*root)["school"], "");
@@ -63,7 +67,9 @@ class TenantReader {
   }
 
   void read_school(YamlReader& r, const YAML::Node& s, const std::string& trust_id) {
-    if (!r.check_map(s, "school", {"id", "name", "urn", "phase"}, {"dummy", "users", "connections"})) return;
+    if (!r.check_map(s, "school", {"id", "name", "urn", "phase"},
+                     {"dummy", "users", "connections"}))
+      return;
     Site school;
     school.kind = SiteKind::school;
     school.trust_id = trust_id;
@@ -73,9 +79,11 @@ class TenantReader {
     auto phase = r.string(s, "phase");
     if (!id || !name || !urn || !phase) return;
     if (*urn < 100000 || *urn > 999999) r.error(s["urn"], "urn must be a 6-digit number");
-    static const std::set<std::string, std::less<>> kPhases{"primary", "secondary", "all_through", "special"};
+    static const std::set<std::string, std::less<>> kPhases{"primary", "secondary", "all_through",
+                                                            "special"};
     if (!kPhases.contains(*phase)) {
-      r.error(s["phase"], "phase must be primary, secondary, all_through or special, not '" + *phase + "'");
+      r.error(s["phase"],
+              "phase must be primary, secondary, all_through or special, not '" + *phase + "'");
     }
     school.id = *id;
     school.name = *name;
@@ -146,7 +154,8 @@ class TenantReader {
       } else if (!app->live) {
         r.error(c["app"], "'" + *app_id + "' is not live");
       } else if (!status) {
-        r.error(c["status"], "status must be pending, approved or rejected, not '" + *status_text + "'");
+        r.error(c["status"],
+                "status must be pending, approved or rejected, not '" + *status_text + "'");
       } else if (!seen.insert(*app_id).second) {
         r.error(c["app"], "'" + *app_id + "' is listed twice for " + school.id);
       } else {
@@ -166,7 +175,8 @@ class TenantReader {
 TenantsLoad load_tenants(const std::filesystem::path& dir, const policy::PolicySnapshot& policy) {
   TenantsLoad out;
   TenantReader reader(policy, out);
-  for (const auto& file : policy::yaml_files_in(dir, out.errors)) reader.read_file(file);
+  for (const auto& file : policy::yaml_files_in(dir, out.errors))
+    reader.read_file(file);
   return out;
 }
 

@@ -8,12 +8,15 @@ namespace {
 
 const std::string kRequests = "/partner/v1/connection-requests";
 
-std::string school_body(const std::string& school) { return nlohmann::json{{"school", school}}.dump(); }
+std::string school_body(const std::string& school) {
+  return nlohmann::json{{"school", school}}.dump();
+}
 
 TEST(PartnerApi, RequestCreatesAPendingConnectionOnce) {
   TestApp t;
   const auto audit_before = t.store().audit_count();
-  auto first = t.client().post_json(kRequests, school_body("oakfield-primary"), basic("tucasi", kPartnerSecret));
+  auto first = t.client().post_json(kRequests, school_body("oakfield-primary"),
+                                    basic("tucasi", kPartnerSecret));
   ASSERT_EQ(first.status, 201u) << first.body;
   EXPECT_EQ(first.json()["status"], "pending");
   EXPECT_EQ(first.json()["app"], "tucasi");
@@ -23,14 +26,16 @@ TEST(PartnerApi, RequestCreatesAPendingConnectionOnce) {
   EXPECT_EQ(audit.actor, "tucasi");
   EXPECT_EQ(std::string(store::to_string(audit.actor_kind)), "partner");
 
-  auto again = t.client().post_json(kRequests, school_body("oakfield-primary"), basic("tucasi", kPartnerSecret));
+  auto again = t.client().post_json(kRequests, school_body("oakfield-primary"),
+                                    basic("tucasi", kPartnerSecret));
   EXPECT_EQ(again.status, 200u);
   EXPECT_EQ(again.json()["requested_at"], first.json()["requested_at"]);
   EXPECT_EQ(t.store().audit_count(), audit_before + 1);
 
   // The school admin now sees it among pending requests.
   const auto token = t.sign_in(kAmir);
-  auto pending = t.client().get("/api/v1/schools/oakfield-primary/apps?status=pending", bearer(token));
+  auto pending =
+      t.client().get("/api/v1/schools/oakfield-primary/apps?status=pending", bearer(token));
   EXPECT_NE(pending.body.find("\"tucasi\""), std::string::npos);
 
   auto status = t.client().get(kRequests + "/oakfield-primary", basic("tucasi", kPartnerSecret));
@@ -40,7 +45,8 @@ TEST(PartnerApi, RequestCreatesAPendingConnectionOnce) {
 
 TEST(PartnerApi, AskingWhenApprovedReturnsTheApproval) {
   TestApp t;
-  auto r = t.client().post_json(kRequests, school_body("oakfield-primary"), basic("wonde", kPartnerSecret));
+  auto r = t.client().post_json(kRequests, school_body("oakfield-primary"),
+                                basic("wonde", kPartnerSecret));
   EXPECT_EQ(r.status, 200u);
   EXPECT_EQ(r.json()["status"], "approved");
 }
@@ -72,21 +78,30 @@ TEST_P(PartnerRefusals, ChangeNothing) {
 INSTANTIATE_TEST_SUITE_P(
     All, PartnerRefusals,
     ::testing::Values(
-        Refusal{"competitor", "rival-mis", kPartnerSecret, school_body("oakfield-primary"), 403, "competitor_not_connectable"},
-        Refusal{"not_live", "lessonloop", kPartnerSecret, school_body("oakfield-primary"), 403, "application_not_live"},
-        Refusal{"rejected_by_school", "studybugs", kPartnerSecret, school_body("oakfield-primary"), 409, "request_rejected"},
-        Refusal{"unknown_school", "tucasi", kPartnerSecret, school_body("atlantis-high"), 404, "unknown_school"},
-        Refusal{"wrong_secret", "tucasi", "not-the-secret", school_body("oakfield-primary"), 401, "invalid_credentials"},
-        Refusal{"unknown_client", "no-such-app", kPartnerSecret, school_body("oakfield-primary"), 401, "invalid_credentials"},
+        Refusal{"competitor", "rival-mis", kPartnerSecret, school_body("oakfield-primary"), 403,
+                "competitor_not_connectable"},
+        Refusal{"not_live", "lessonloop", kPartnerSecret, school_body("oakfield-primary"), 403,
+                "application_not_live"},
+        Refusal{"rejected_by_school", "studybugs", kPartnerSecret, school_body("oakfield-primary"),
+                409, "request_rejected"},
+        Refusal{"unknown_school", "tucasi", kPartnerSecret, school_body("atlantis-high"), 404,
+                "unknown_school"},
+        Refusal{"wrong_secret", "tucasi", "not-the-secret", school_body("oakfield-primary"), 401,
+                "invalid_credentials"},
+        Refusal{"unknown_client", "no-such-app", kPartnerSecret, school_body("oakfield-primary"),
+                401, "invalid_credentials"},
         Refusal{"missing_school", "tucasi", kPartnerSecret, "{}", 400, "missing_field"},
-        Refusal{"school_not_string", "tucasi", kPartnerSecret, R"({"school": 7})", 400, "wrong_type"},
-        Refusal{"extra_field", "tucasi", kPartnerSecret, R"({"school": "oakfield-primary", "status": "approved"})", 400, "unknown_field"},
+        Refusal{"school_not_string", "tucasi", kPartnerSecret, R"({"school": 7})", 400,
+                "wrong_type"},
+        Refusal{"extra_field", "tucasi", kPartnerSecret,
+                R"({"school": "oakfield-primary", "status": "approved"})", 400, "unknown_field"},
         Refusal{"malformed", "tucasi", kPartnerSecret, R"({"school": )", 400, "malformed_json"}),
     [](const auto& test_case) { return test_case.param.name; });
 
 TEST(PartnerApi, NotLiveMessageMatchesTheHelpArticle) {
   TestApp t;
-  auto r = t.client().post_json(kRequests, school_body("oakfield-primary"), basic("lessonloop", kPartnerSecret));
+  auto r = t.client().post_json(kRequests, school_body("oakfield-primary"),
+                                basic("lessonloop", kPartnerSecret));
   EXPECT_NE(r.json()["message"].get<std::string>().find("Application Not Live"), std::string::npos);
 }
 
@@ -96,7 +111,8 @@ TEST(PartnerApi, NoCredentialsIs401WithChallenge) {
   EXPECT_EQ(r.status, 401u);
   EXPECT_EQ(r.code(), "unauthenticated");
   EXPECT_EQ(r.header("www-authenticate"), "Basic realm=\"canopy-partner\"");
-  auto garbage = t.client().post_json(kRequests, school_body("oakfield-primary"), {{"Authorization", "Basic !!!"}});
+  auto garbage = t.client().post_json(kRequests, school_body("oakfield-primary"),
+                                      {{"Authorization", "Basic !!!"}});
   EXPECT_EQ(garbage.status, 401u);
 }
 
@@ -105,7 +121,8 @@ TEST(PartnerApi, StatusOfAConnectionNeverAskedFor) {
   auto r = t.client().get(kRequests + "/oakfield-primary", basic("tucasi", kPartnerSecret));
   EXPECT_EQ(r.status, 404u);
   EXPECT_EQ(r.code(), "connection_not_found");
-  EXPECT_EQ(t.client().get(kRequests + "/nowhere", basic("tucasi", kPartnerSecret)).code(), "unknown_school");
+  EXPECT_EQ(t.client().get(kRequests + "/nowhere", basic("tucasi", kPartnerSecret)).code(),
+            "unknown_school");
 }
 
 }  // namespace

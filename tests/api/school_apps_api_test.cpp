@@ -13,7 +13,8 @@ const std::string kApps = "/api/v1/schools/oakfield-primary/apps";
 std::vector<std::string> app_ids(const HttpResult& r) {
   std::vector<std::string> ids;
   const auto body = r.json();
-  for (const auto& item : body["items"]) ids.push_back(item["app"]);
+  for (const auto& item : body["items"])
+    ids.push_back(item["app"]);
   return ids;
 }
 
@@ -30,8 +31,10 @@ TEST_F(SchoolAppsApi, ListsByStatus) {
   EXPECT_EQ(app_ids(pending), (std::vector<std::string>{"hodder", "parentpay"}));
   EXPECT_EQ(pending.json()["items"][1]["name"], "ParentPay");
   EXPECT_EQ(pending.json()["items"][1]["status"], "pending");
-  EXPECT_EQ(app_ids(t.client().get(kApps + "?status=approved", auth)), (std::vector<std::string>{"cpoms", "wonde"}));
-  EXPECT_EQ(app_ids(t.client().get(kApps + "?status=rejected", auth)), (std::vector<std::string>{"studybugs"}));
+  EXPECT_EQ(app_ids(t.client().get(kApps + "?status=approved", auth)),
+            (std::vector<std::string>{"cpoms", "wonde"}));
+  EXPECT_EQ(app_ids(t.client().get(kApps + "?status=rejected", auth)),
+            (std::vector<std::string>{"studybugs"}));
   EXPECT_EQ(app_ids(t.client().get(kApps, auth)).size(), 5u);
 }
 
@@ -101,8 +104,9 @@ TEST_P(Transitions, FollowTheStateMachine) {
   const auto& p = GetParam();
   const auto audit_before = t.store().audit_count();
   const auto before = t.state();
-  auto r = t.client().request("POST", kApps + "/" + p.app + "/" + p.action, {},
-                              {{"Authorization", "Bearer " + token}, {"X-Request-Id", "rid-" + p.action}});
+  auto r = t.client().request(
+      "POST", kApps + "/" + p.app + "/" + p.action, {},
+      {{"Authorization", "Bearer " + token}, {"X-Request-Id", "rid-" + p.action}});
   const auto row = t.store().find_connection("oakfield-primary", p.app);
   if (p.to.empty()) {
     EXPECT_EQ(r.status, 409u) << r.body;
@@ -146,11 +150,14 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& test_case) { return test_case.param.from + "_" + test_case.param.action; });
 
 TEST_F(SchoolAppsApi, RevokeThenReapprove) {
-  EXPECT_EQ(t.client().request("POST", kApps + "/wonde/reject", {}, auth).json()["status"], "rejected");
+  EXPECT_EQ(t.client().request("POST", kApps + "/wonde/reject", {}, auth).json()["status"],
+            "rejected");
   EXPECT_EQ(app_ids(t.client().get(kApps + "?status=rejected", auth)),
             (std::vector<std::string>{"studybugs", "wonde"}));
-  EXPECT_EQ(t.client().request("POST", kApps + "/wonde/approve", {}, auth).json()["status"], "approved");
-  EXPECT_EQ(app_ids(t.client().get(kApps + "?status=approved", auth)), (std::vector<std::string>{"cpoms", "wonde"}));
+  EXPECT_EQ(t.client().request("POST", kApps + "/wonde/approve", {}, auth).json()["status"],
+            "approved");
+  EXPECT_EQ(app_ids(t.client().get(kApps + "?status=approved", auth)),
+            (std::vector<std::string>{"cpoms", "wonde"}));
 }
 
 struct BadRequest {
@@ -185,39 +192,62 @@ const std::string kApprove = "/api/v1/schools/oakfield-primary/apps/parentpay/ap
 INSTANTIATE_TEST_SUITE_P(
     All, BadRequests,
     ::testing::Values(
-        BadRequest{"status_in_body", "POST", kApprove, R"({"status":"approved"})", "application/json", kAmir, 400, "unknown_field"},
-        BadRequest{"school_in_body", "POST", kApprove, R"({"school":"hazelwood-primary"})", "application/json", kAmir, 400, "unknown_field"},
-        BadRequest{"malformed_json", "POST", kApprove, R"({"status":)", "application/json", kAmir, 400, "malformed_json"},
-        BadRequest{"array_body", "POST", kApprove, "[1,2]", "application/json", kAmir, 400, "wrong_type"},
-        BadRequest{"not_json", "POST", kApprove, "approve=yes", "application/x-www-form-urlencoded", kAmir, 415, "unsupported_media_type"},
-        BadRequest{"oversize_body", "POST", kApprove, std::string(70 * 1024, ' '), "application/json", kAmir, 413, "body_too_large"},
-        BadRequest{"query_on_approve", "POST", kApprove + "?force=1", "", "", kAmir, 400, "unknown_parameter"},
-        BadRequest{"unknown_school", "POST", "/api/v1/schools/no-such-school/apps/parentpay/approve", "", "", kAmir, 404, "unknown_school"},
-        BadRequest{"trust_as_school", "GET", "/api/v1/schools/oakfield-trust/apps", "", "", kDana, 404, "unknown_school"},
-        BadRequest{"unknown_app", "POST", "/api/v1/schools/oakfield-primary/apps/no-such-app/approve", "", "", kAmir, 404, "unknown_app"},
-        BadRequest{"never_asked", "POST", "/api/v1/schools/oakfield-primary/apps/tucasi/approve", "", "", kAmir, 404, "connection_not_found"},
+        BadRequest{"status_in_body", "POST", kApprove, R"({"status":"approved"})",
+                   "application/json", kAmir, 400, "unknown_field"},
+        BadRequest{"school_in_body", "POST", kApprove, R"({"school":"hazelwood-primary"})",
+                   "application/json", kAmir, 400, "unknown_field"},
+        BadRequest{"malformed_json", "POST", kApprove, R"({"status":)", "application/json", kAmir,
+                   400, "malformed_json"},
+        BadRequest{"array_body", "POST", kApprove, "[1,2]", "application/json", kAmir, 400,
+                   "wrong_type"},
+        BadRequest{"not_json", "POST", kApprove, "approve=yes", "application/x-www-form-urlencoded",
+                   kAmir, 415, "unsupported_media_type"},
+        BadRequest{"oversize_body", "POST", kApprove, std::string(70 * 1024, ' '),
+                   "application/json", kAmir, 413, "body_too_large"},
+        BadRequest{"query_on_approve", "POST", kApprove + "?force=1", "", "", kAmir, 400,
+                   "unknown_parameter"},
+        BadRequest{"unknown_school", "POST",
+                   "/api/v1/schools/no-such-school/apps/parentpay/approve", "", "", kAmir, 404,
+                   "unknown_school"},
+        BadRequest{"trust_as_school", "GET", "/api/v1/schools/oakfield-trust/apps", "", "", kDana,
+                   404, "unknown_school"},
+        BadRequest{"unknown_app", "POST",
+                   "/api/v1/schools/oakfield-primary/apps/no-such-app/approve", "", "", kAmir, 404,
+                   "unknown_app"},
+        BadRequest{"never_asked", "POST", "/api/v1/schools/oakfield-primary/apps/tucasi/approve",
+                   "", "", kAmir, 404, "connection_not_found"},
         BadRequest{"other_schools_admin", "POST", kApprove, "", "", kClaire, 403, "forbidden"},
-        BadRequest{"other_schools_admin_reads", "GET", "/api/v1/schools/oakfield-primary/apps", "", "", kClaire, 403, "forbidden"},
+        BadRequest{"other_schools_admin_reads", "GET", "/api/v1/schools/oakfield-primary/apps", "",
+                   "", kClaire, 403, "forbidden"},
         BadRequest{"office_user", "POST", kApprove, "", "", kJoanne, 403, "forbidden"},
         BadRequest{"trust_user", "POST", kApprove, "", "", kDana, 403, "forbidden"},
         BadRequest{"no_credentials", "POST", kApprove, "", "", "", 401, "unauthenticated"},
         BadRequest{"wrong_method", "PUT", kApprove, "", "", kAmir, 405, "method_not_allowed"},
-        BadRequest{"delete_app", "DELETE", "/api/v1/schools/oakfield-primary/apps/parentpay", "", "", kAmir, 405, "method_not_allowed"},
-        BadRequest{"escaped_slash_stays_in_the_id", "GET", "/api/v1/schools/oakfield-primary%2Fapps%2Fwonde/apps", "", "", kAmir, 404, "unknown_school"},
-        BadRequest{"unknown_route", "GET", "/api/v1/schools/oakfield-primary/gadgets", "", "", kAmir, 404, "not_found"}),
+        BadRequest{"delete_app", "DELETE", "/api/v1/schools/oakfield-primary/apps/parentpay", "",
+                   "", kAmir, 405, "method_not_allowed"},
+        BadRequest{"escaped_slash_stays_in_the_id", "GET",
+                   "/api/v1/schools/oakfield-primary%2Fapps%2Fwonde/apps", "", "", kAmir, 404,
+                   "unknown_school"},
+        BadRequest{"unknown_route", "GET", "/api/v1/schools/oakfield-primary/gadgets", "", "",
+                   kAmir, 404, "not_found"}),
     [](const auto& test_case) { return test_case.param.name; });
 
 TEST_F(SchoolAppsApi, DataCsvListsEveryFieldAndOperation) {
   auto r = t.client().get(kApps + "/parentpay/data.csv", auth);
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_EQ(r.header("content-type"), "text/csv; charset=utf-8");
-  EXPECT_EQ(r.header("content-disposition"), "attachment; filename=\"parentpay-oakfield-primary-data.csv\"");
-  EXPECT_EQ(r.body.rfind("app,permission_set_version,data_type,field,read,write,update,delete\r\n", 0), 0u);
+  EXPECT_EQ(r.header("content-disposition"),
+            "attachment; filename=\"parentpay-oakfield-primary-data.csv\"");
+  EXPECT_EQ(
+      r.body.rfind("app,permission_set_version,data_type,field,read,write,update,delete\r\n", 0),
+      0u);
   EXPECT_NE(r.body.find("ParentPay,3,Payment,"), std::string::npos);
   EXPECT_NE(r.body.find("ParentPay,3,Guardian,firstName,yes,no,no,no\r\n"), std::string::npos);
   // An all-fields grant is spelled out field by field from the catalogue.
   std::size_t meal_rows = 0;
-  for (std::size_t at = r.body.find(",Meal,"); at != std::string::npos; at = r.body.find(",Meal,", at + 1)) ++meal_rows;
+  for (std::size_t at = r.body.find(",Meal,"); at != std::string::npos;
+       at = r.body.find(",Meal,", at + 1))
+    ++meal_rows;
   EXPECT_EQ(meal_rows, t.app().policy().find_data_type("Meal")->fields.size());
 }
 

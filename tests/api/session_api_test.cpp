@@ -19,7 +19,8 @@ std::string cookie_value(const HttpResult& r) {
 
 TEST(SessionApi, SignInReturnsTokenCookieAndCsrf) {
   TestApp t;
-  auto r = t.client().post_json("/api/v1/session", credentials(kAmir, kPassword), {{"User-Agent", "unit-test/1"}});
+  auto r = t.client().post_json("/api/v1/session", credentials(kAmir, kPassword),
+                                {{"User-Agent", "unit-test/1"}});
   ASSERT_EQ(r.status, 201u) << r.body;
   const auto body = r.json();
   EXPECT_EQ(body["user"]["email"], kAmir);
@@ -39,14 +40,16 @@ TEST(SessionApi, SignInReturnsTokenCookieAndCsrf) {
 
 TEST(SessionApi, EmailIsCaseInsensitive) {
   TestApp t;
-  auto r = t.client().post_json("/api/v1/session", credentials("Amir.Admin@Oakfield-Primary.example", kPassword));
+  auto r = t.client().post_json("/api/v1/session",
+                                credentials("Amir.Admin@Oakfield-Primary.example", kPassword));
   EXPECT_EQ(r.status, 201u) << r.body;
 }
 
 TEST(SessionApi, WrongPasswordAndUnknownUserLookTheSame) {
   TestApp t;
   auto wrong = t.client().post_json("/api/v1/session", credentials(kAmir, "not the password"));
-  auto unknown = t.client().post_json("/api/v1/session", credentials("nobody@nowhere.example", kPassword));
+  auto unknown =
+      t.client().post_json("/api/v1/session", credentials("nobody@nowhere.example", kPassword));
   EXPECT_EQ(wrong.status, 401u);
   EXPECT_EQ(unknown.status, 401u);
   EXPECT_EQ(wrong.code(), "invalid_credentials");
@@ -67,11 +70,13 @@ TEST(SessionApi, BadSignInBodiesAreRefused) {
       {R"(["a"])", "application/json", 400, "wrong_type"},
       {R"({"email": "a@b.example"})", "application/json", 400, "missing_field"},
       {R"({"email": 5, "password": "x"})", "application/json", 400, "wrong_type"},
-      {R"({"email": "a@b.example", "password": "x", "remember": true})", "application/json", 400, "unknown_field"},
+      {R"({"email": "a@b.example", "password": "x", "remember": true})", "application/json", 400,
+       "unknown_field"},
       {R"({"email": "a@b.example", "password": "x"})", "text/plain", 415, "unsupported_media_type"},
   };
   for (const auto& c : cases) {
-    auto r = t.client().request("POST", "/api/v1/session", c.body, {{"Content-Type", c.content_type}});
+    auto r =
+        t.client().request("POST", "/api/v1/session", c.body, {{"Content-Type", c.content_type}});
     EXPECT_EQ(r.status, c.status) << c.body;
     EXPECT_EQ(r.code(), c.code) << c.body;
   }
@@ -81,7 +86,8 @@ TEST(SessionApi, BadSignInBodiesAreRefused) {
 TEST(SessionApi, RepeatedFailuresLockTheAccountAndAreRecorded) {
   TestApp t;
   for (int i = 0; i < 5; ++i) {
-    auto r = t.client().post_json("/api/v1/session", credentials(kAmir, "wrong-" + std::to_string(i)));
+    auto r =
+        t.client().post_json("/api/v1/session", credentials(kAmir, "wrong-" + std::to_string(i)));
     EXPECT_EQ(r.status, 401u);
   }
   auto locked = t.client().post_json("/api/v1/session", credentials(kAmir, kPassword));
@@ -129,17 +135,20 @@ TEST(SessionApi, CookieStateChangesNeedTheCsrfHeader) {
   const std::string approve = "/api/v1/schools/oakfield-primary/apps/parentpay/approve";
 
   // Reading with the cookie alone is fine.
-  EXPECT_EQ(t.client().get("/api/v1/schools/oakfield-primary/apps", {{"Cookie", cookie}}).status, 200u);
+  EXPECT_EQ(t.client().get("/api/v1/schools/oakfield-primary/apps", {{"Cookie", cookie}}).status,
+            200u);
 
   const auto before = t.state();
   auto no_header = t.client().request("POST", approve, {}, {{"Cookie", cookie}});
   EXPECT_EQ(no_header.status, 403u);
   EXPECT_EQ(no_header.code(), "csrf_token_invalid");
-  auto wrong_header = t.client().request("POST", approve, {}, {{"Cookie", cookie}, {"X-CSRF-Token", "0000"}});
+  auto wrong_header =
+      t.client().request("POST", approve, {}, {{"Cookie", cookie}, {"X-CSRF-Token", "0000"}});
   EXPECT_EQ(wrong_header.status, 403u);
   EXPECT_EQ(t.state(), before);
 
-  auto ok = t.client().request("POST", approve, {}, {{"Cookie", "theme=dark; " + cookie}, {"X-CSRF-Token", csrf}});
+  auto ok = t.client().request("POST", approve, {},
+                               {{"Cookie", "theme=dark; " + cookie}, {"X-CSRF-Token", csrf}});
   EXPECT_EQ(ok.status, 200u) << ok.body;
   EXPECT_EQ(ok.json()["status"], "approved");
 }

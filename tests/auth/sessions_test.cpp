@@ -49,7 +49,8 @@ class SessionServiceTest : public ::testing::Test {
     policy_.session_ttl = 1h;
     policy_.failure_delay = 100ms;
     policy_.max_failure_delay = 1000ms;
-    service_ = std::make_unique<SessionService>(*store_, *store_, *store_, *store_, clock_, policy_);
+    service_ =
+        std::make_unique<SessionService>(*store_, *store_, *store_, *store_, clock_, policy_);
   }
 
   SignInOutcome sign_in(std::string_view password, std::string_view email = kEmail) {
@@ -148,8 +149,8 @@ TEST_F(SessionServiceTest, UnknownEmailIsInvalidCredentialsWithAnonymousHistory)
 
   // The anonymous attempt is recorded, with the email asked for and no user id.
   store::sqlite::Database db(dir_.path() / "canopy.db");
-  auto row = db.prepare(
-      "SELECT user_id, address, user_agent, outcome FROM login_history WHERE email = ?");
+  auto row =
+      db.prepare("SELECT user_id, address, user_agent, outcome FROM login_history WHERE email = ?");
   row.bind(1, std::string_view("nobody@oakfield-primary.example"));
   ASSERT_TRUE(row.step());
   EXPECT_TRUE(row.is_null(0));
@@ -181,7 +182,8 @@ TEST_F(SessionServiceTest, LocksAfterMaxFailures) {
 }
 
 TEST_F(SessionServiceTest, SignsInAgainAfterTheLockExpires) {
-  for (int i = 0; i < policy_.max_failures; ++i) (void)sign_in("wrong");
+  for (int i = 0; i < policy_.max_failures; ++i)
+    (void)sign_in("wrong");
   ASSERT_EQ(sign_in(kPassword).result.error().code, Errc::account_locked);
   clock_.advance(policy_.lock_duration + 1s);
   auto out = sign_in(kPassword);
@@ -192,7 +194,8 @@ TEST_F(SessionServiceTest, SignsInAgainAfterTheLockExpires) {
 }
 
 TEST_F(SessionServiceTest, LockExpiresExactlyAtLockDuration) {
-  for (int i = 0; i < policy_.max_failures; ++i) (void)sign_in("wrong");
+  for (int i = 0; i < policy_.max_failures; ++i)
+    (void)sign_in("wrong");
   clock_.advance(policy_.lock_duration - 1ms);
   EXPECT_EQ(sign_in(kPassword).result.error().code, Errc::account_locked);
   clock_.advance(1ms);
@@ -200,18 +203,20 @@ TEST_F(SessionServiceTest, LockExpiresExactlyAtLockDuration) {
 }
 
 TEST_F(SessionServiceTest, SuccessResetsTheFailureCount) {
-  for (int i = 0; i < policy_.max_failures - 1; ++i) (void)sign_in("wrong");
+  for (int i = 0; i < policy_.max_failures - 1; ++i)
+    (void)sign_in("wrong");
   ASSERT_EQ(store_->lockout(user_id_).failed_attempts, policy_.max_failures - 1);
   ASSERT_TRUE(sign_in(kPassword).result.ok());
   EXPECT_EQ(store_->lockout(user_id_).failed_attempts, 0);
   // max_failures - 1 more failures do not lock: the count started again.
-  for (int i = 0; i < policy_.max_failures - 1; ++i) (void)sign_in("wrong");
+  for (int i = 0; i < policy_.max_failures - 1; ++i)
+    (void)sign_in("wrong");
   EXPECT_TRUE(sign_in(kPassword).result.ok());
 }
 
 TEST_F(SessionServiceTest, AuthenticateRejectsUnknownToken) {
-  for (std::string_view token : {std::string_view(""), std::string_view("not-a-token"),
-                                 std::string_view(random_token())}) {
+  for (std::string_view token :
+       {std::string_view(""), std::string_view("not-a-token"), std::string_view(random_token())}) {
     auto r = service_->authenticate(token);
     ASSERT_FALSE(r.ok()) << token;
     EXPECT_EQ(r.error().code, Errc::unauthenticated);
@@ -264,13 +269,14 @@ TEST_F(SessionServiceTest, SigningOutOneSessionKeepsTheOther) {
 }
 
 TEST_F(SessionServiceTest, EveryAttemptIsInLoginHistory) {
-  (void)sign_in("wrong");                     // invalid_credentials
+  (void)sign_in("wrong");  // invalid_credentials
   clock_.advance(1s);
   ASSERT_TRUE(sign_in(kPassword).result.ok());  // success
   clock_.advance(1s);
-  for (int i = 0; i < policy_.max_failures; ++i) (void)sign_in("wrong");  // locks
+  for (int i = 0; i < policy_.max_failures; ++i)
+    (void)sign_in("wrong");  // locks
   clock_.advance(1s);
-  (void)sign_in(kPassword);                   // account_locked
+  (void)sign_in(kPassword);  // account_locked
 
   const auto history = store_->logins_for_user(user_id_, 100);
   ASSERT_EQ(history.size(), static_cast<std::size_t>(3 + policy_.max_failures));
@@ -335,8 +341,9 @@ TEST(CryptoToken, RandomTokensAreDistinctAnd43Chars) {
   for (int i = 0; i < 200; ++i) {
     const auto t = random_token();
     EXPECT_EQ(t.size(), 43u) << t;
-    EXPECT_EQ(t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-              std::string::npos)
+    EXPECT_EQ(
+        t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos)
         << t;
     seen.insert(t);
   }

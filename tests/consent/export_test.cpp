@@ -34,7 +34,8 @@ std::vector<std::string> lines(const std::string& csv) {
 class ExportCsv : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_.write("permissions.yaml", "permissions:\n  - name: \"School: User Accounts: Administer\"\n");
+    dir_.write("permissions.yaml",
+               "permissions:\n  - name: \"School: User Accounts: Administer\"\n");
     dir_.write("business_roles.yaml",
                "business_roles:\n  - id: school_administrator\n    name: Admin\n"
                "    site_kind: school\n    permissions: [\"School: User Accounts: Administer\"]\n");
@@ -42,12 +43,13 @@ class ExportCsv : public ::testing::Test {
                "data_types:\n"
                "  - name: Student\n    fields: [firstName, lastName, dateOfBirth]\n"
                "  - name: Detention\n    fields: [student, reason, attended]\n");
-    dir_.write("apps/seatplanner.yaml",
-               "app:\n  id: seatplanner\n  name: Seat Planner\n  vendor: Planner Ltd\n"
-               "  kind: partner\n  live: true\n  competitor: false\n"
-               "permission_set:\n  version: 3\n  data_types:\n"
-               "    - type: Student\n      fields: [lastName, firstName]\n      operations: [read]\n"
-               "    - type: Detention\n      fields: all\n      operations: [read, write, delete]\n");
+    dir_.write(
+        "apps/seatplanner.yaml",
+        "app:\n  id: seatplanner\n  name: Seat Planner\n  vendor: Planner Ltd\n"
+        "  kind: partner\n  live: true\n  competitor: false\n"
+        "permission_set:\n  version: 3\n  data_types:\n"
+        "    - type: Student\n      fields: [lastName, firstName]\n      operations: [read]\n"
+        "    - type: Detention\n      fields: all\n      operations: [read, write, delete]\n");
     auto loaded = policy::load_policies(dir_.path());
     ASSERT_TRUE(loaded.errors.empty()) << loaded.errors.front();
     policy_ = loaded.snapshot;
@@ -152,7 +154,8 @@ TEST(CsvCell, FormulaLeadingCharactersGetAnApostrophe) {
   EXPECT_EQ(csv_cell("-1"), "'-1");
   EXPECT_EQ(csv_cell("@cmd"), "'@cmd");
   // Both at once: the apostrophe goes inside the quotes.
-  EXPECT_EQ(csv_cell("=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+  EXPECT_EQ(csv_cell("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
 }
 
 }  // namespace

@@ -205,9 +205,9 @@ TEST_F(ConsentService, IllegalTransitionsChangeNothing) {
     const char* app;
     AdminAction action;
   };
-  for (const Case& c : {Case{"cpoms", AdminAction::approve}, Case{"cpoms", AdminAction::cancel},
-                        Case{"studybugs", AdminAction::reject},
-                        Case{"studybugs", AdminAction::cancel}}) {
+  for (const Case& c :
+       {Case{"cpoms", AdminAction::approve}, Case{"cpoms", AdminAction::cancel},
+        Case{"studybugs", AdminAction::reject}, Case{"studybugs", AdminAction::cancel}}) {
     SCOPED_TRACE(std::string(c.app) + " " + std::string(to_string(c.action)));
     const auto before = state();
     auto r = service_->decide(actor(), c.app, c.action, "req-illegal");
@@ -367,7 +367,8 @@ TEST_F(ConsentService, PartnerRequestAfterRejection) {
   auto r = service_->request(app("studybugs"), kSchool, "req");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, Errc::request_rejected);
-  EXPECT_NE(r.error().message.find("Oakfield Primary School"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("Oakfield Primary School"), std::string::npos)
+      << r.error().message;
   EXPECT_EQ(state(), before);
 }
 
@@ -413,7 +414,8 @@ TEST_F(ConsentService, SchoolAndAppLookups) {
 TEST_F(ConsentService, ListByStatus) {
   const auto ids = [](const std::vector<store::Connection>& list) {
     std::vector<std::string> out;
-    for (const auto& c : list) out.push_back(c.app_id);
+    for (const auto& c : list)
+      out.push_back(c.app_id);
     return out;
   };
   using V = std::vector<std::string>;

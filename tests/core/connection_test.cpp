@@ -33,7 +33,8 @@ std::optional<S> expected_next(S from, A action) {
 
 void expect_next(S from, A action, S to) {
   auto r = next_status(from, action);
-  ASSERT_TRUE(r.ok()) << to_string(action) << " from " << to_string(from) << ": " << r.error().message;
+  ASSERT_TRUE(r.ok()) << to_string(action) << " from " << to_string(from) << ": "
+                      << r.error().message;
   EXPECT_EQ(*r, to) << to_string(action) << " from " << to_string(from);
 }
 
@@ -48,8 +49,12 @@ void expect_illegal(S from, A action) {
       << r.error().message;
 }
 
-TEST(ConnectionStateMachine, ApproveFromPending) { expect_next(S::pending, A::approve, S::approved); }
-TEST(ConnectionStateMachine, RejectFromPending) { expect_next(S::pending, A::reject, S::rejected); }
+TEST(ConnectionStateMachine, ApproveFromPending) {
+  expect_next(S::pending, A::approve, S::approved);
+}
+TEST(ConnectionStateMachine, RejectFromPending) {
+  expect_next(S::pending, A::reject, S::rejected);
+}
 TEST(ConnectionStateMachine, CancelFromPendingStaysPending) {
   expect_next(S::pending, A::cancel, S::pending);
 }
@@ -60,10 +65,18 @@ TEST(ConnectionStateMachine, ReapproveIsApproveFromRejected) {
   expect_next(S::rejected, A::approve, S::approved);
 }
 
-TEST(ConnectionStateMachine, ApproveFromApprovedIsIllegal) { expect_illegal(S::approved, A::approve); }
-TEST(ConnectionStateMachine, RejectFromRejectedIsIllegal) { expect_illegal(S::rejected, A::reject); }
-TEST(ConnectionStateMachine, CancelFromApprovedIsIllegal) { expect_illegal(S::approved, A::cancel); }
-TEST(ConnectionStateMachine, CancelFromRejectedIsIllegal) { expect_illegal(S::rejected, A::cancel); }
+TEST(ConnectionStateMachine, ApproveFromApprovedIsIllegal) {
+  expect_illegal(S::approved, A::approve);
+}
+TEST(ConnectionStateMachine, RejectFromRejectedIsIllegal) {
+  expect_illegal(S::rejected, A::reject);
+}
+TEST(ConnectionStateMachine, CancelFromApprovedIsIllegal) {
+  expect_illegal(S::approved, A::cancel);
+}
+TEST(ConnectionStateMachine, CancelFromRejectedIsIllegal) {
+  expect_illegal(S::rejected, A::cancel);
+}
 
 TEST(ConnectionStateMachine, EveryPairMatchesTheTable) {
   int legal = 0;
@@ -102,7 +115,8 @@ TEST(ConnectionStatusText, RoundTrips) {
 }
 
 TEST(ConnectionStatusText, RejectsUnknownAndWrongCase) {
-  for (const char* text : {"", "Pending", "APPROVED", "revoked", "cancelled", " pending", "pending "}) {
+  for (const char* text :
+       {"", "Pending", "APPROVED", "revoked", "cancelled", " pending", "pending "}) {
     EXPECT_FALSE(parse_connection_status(text).has_value()) << '"' << text << '"';
   }
 }

@@ -15,7 +15,8 @@ using V = GrantVerdict;
 
 Operations ops(std::initializer_list<Operation> list) {
   Operations out;
-  for (Operation op : list) out.add(op);
+  for (Operation op : list)
+    out.add(op);
   return out;
 }
 
@@ -30,8 +31,8 @@ DataTypeGrant grant(std::string type, std::vector<std::string> fields, Operation
 }
 
 // The catalogue's BehaviouralIncident fields: an all-fields grant carries every one of them.
-const std::vector<std::string> kIncidentFields{"student", "incidentType", "incidentDate", "location",
-                                               "description", "points"};
+const std::vector<std::string> kIncidentFields{"student",  "incidentType", "incidentDate",
+                                               "location", "description",  "points"};
 
 // Grants deliberately given out of order: the constructor sorts types and fields.
 PermissionSet sample() {
@@ -49,7 +50,8 @@ TEST(PermissionSetCheck, VersionAndSortedGrants) {
   EXPECT_EQ(set.grants()[0].data_type, "BehaviouralIncident");
   EXPECT_EQ(set.grants()[1].data_type, "Detention");
   EXPECT_EQ(set.grants()[2].data_type, "Student");
-  EXPECT_EQ(set.grants()[2].fields, (std::vector<std::string>{"firstName", "lastName", "yearGroup"}));
+  EXPECT_EQ(set.grants()[2].fields,
+            (std::vector<std::string>{"firstName", "lastName", "yearGroup"}));
   ASSERT_NE(set.find("Student"), nullptr);
   EXPECT_EQ(set.find("Staff"), nullptr);
 }
@@ -67,7 +69,8 @@ TEST(PermissionSetCheck, DataTypeNotGranted) {
   EXPECT_EQ(set.check("Staff", "firstName", Operation::read), V::data_type_not_granted);
   EXPECT_EQ(set.check("student", "firstName", Operation::read), V::data_type_not_granted);
   EXPECT_EQ(set.check("", std::nullopt, Operation::read), V::data_type_not_granted);
-  EXPECT_EQ(PermissionSet().check("Student", std::nullopt, Operation::read), V::data_type_not_granted);
+  EXPECT_EQ(PermissionSet().check("Student", std::nullopt, Operation::read),
+            V::data_type_not_granted);
 }
 
 TEST(PermissionSetCheck, FieldNotGrantedForSpecificFields) {
@@ -113,7 +116,8 @@ TEST(PermissionSetCheck, OperationNotGranted) {
   EXPECT_EQ(set.check("Student", "firstName", Operation::write), V::operation_not_granted);
   EXPECT_EQ(set.check("Student", "firstName", Operation::update), V::operation_not_granted);
   EXPECT_EQ(set.check("Student", "firstName", Operation::del), V::operation_not_granted);
-  EXPECT_EQ(set.check("BehaviouralIncident", std::nullopt, Operation::del), V::operation_not_granted);
+  EXPECT_EQ(set.check("BehaviouralIncident", std::nullopt, Operation::del),
+            V::operation_not_granted);
   EXPECT_EQ(set.check("Detention", "student", Operation::write), V::operation_not_granted);
   EXPECT_EQ(set.check("Detention", "student", Operation::update), V::operation_not_granted);
 }
@@ -129,7 +133,8 @@ TEST(PermissionOperations, EmptyByDefault) {
   Operations o;
   EXPECT_TRUE(o.empty());
   EXPECT_FALSE(o.only_read());
-  for (Operation op : kAllOperations) EXPECT_FALSE(o.has(op)) << to_string(op);
+  for (Operation op : kAllOperations)
+    EXPECT_FALSE(o.has(op)) << to_string(op);
 }
 
 TEST(PermissionOperations, EachOperationIsItsOwnBit) {
@@ -138,7 +143,8 @@ TEST(PermissionOperations, EachOperationIsItsOwnBit) {
     o.add(added);
     EXPECT_FALSE(o.empty());
     for (Operation op : kAllOperations) {
-      EXPECT_EQ(o.has(op), op == added) << "added " << to_string(added) << ", asked " << to_string(op);
+      EXPECT_EQ(o.has(op), op == added)
+          << "added " << to_string(added) << ", asked " << to_string(op);
     }
     EXPECT_EQ(o.only_read(), added == Operation::read);
   }
@@ -158,8 +164,10 @@ TEST(PermissionOperations, AddIsIdempotentAndCombines) {
   EXPECT_FALSE(a.has(Operation::update));
   EXPECT_EQ(a, ops({Operation::del, Operation::read}));
   EXPECT_NE(a, ops({Operation::read}));
-  const Operations all = ops({Operation::read, Operation::write, Operation::update, Operation::del});
-  for (Operation op : kAllOperations) EXPECT_TRUE(all.has(op));
+  const Operations all =
+      ops({Operation::read, Operation::write, Operation::update, Operation::del});
+  for (Operation op : kAllOperations)
+    EXPECT_TRUE(all.has(op));
 }
 
 TEST(PermissionParseOperation, NamesRoundTrip) {
@@ -176,8 +184,8 @@ TEST(PermissionParseOperation, NamesRoundTrip) {
 }
 
 TEST(PermissionParseOperation, RejectsOtherSpellings) {
-  for (std::string_view text : {"Delete", "DELETE", "del", "remove", "create", "Read", "", "read ",
-                                "writes"}) {
+  for (std::string_view text :
+       {"Delete", "DELETE", "del", "remove", "create", "Read", "", "read ", "writes"}) {
     EXPECT_FALSE(parse_operation(text).has_value()) << '"' << text << '"';
   }
 }

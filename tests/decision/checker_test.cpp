@@ -25,8 +25,10 @@ constexpr char kSchool[] = "oakfield-primary";
 // hodder pending, studybugs rejected. lgfl never asked there.
 
 Query query(std::string_view app, std::string_view data_type, Operation op = Operation::read,
-            std::optional<std::string_view> field = std::nullopt, std::string_view school = kSchool) {
-  return Query{.app = app, .school = school, .data_type = data_type, .operation = op, .field = field};
+            std::optional<std::string_view> field = std::nullopt,
+            std::string_view school = kSchool) {
+  return Query{
+      .app = app, .school = school, .data_type = data_type, .operation = op, .field = field};
 }
 
 class CheckerTest : public ::testing::Test {
@@ -87,9 +89,13 @@ class CheckerTest : public ::testing::Test {
   std::unique_ptr<Checker> checker_;
 };
 
-TEST_F(CheckerTest, UnknownApp) { expect(query("no-such-app", "Student"), false, "unknown_app"); }
+TEST_F(CheckerTest, UnknownApp) {
+  expect(query("no-such-app", "Student"), false, "unknown_app");
+}
 
-TEST_F(CheckerTest, Competitor) { expect(query("rival-mis", "Student"), false, "competitor"); }
+TEST_F(CheckerTest, Competitor) {
+  expect(query("rival-mis", "Student"), false, "competitor");
+}
 
 TEST_F(CheckerTest, ApplicationNotLive) {
   expect(query("lessonloop", "Student"), false, "application_not_live");
@@ -105,8 +111,8 @@ TEST_F(CheckerTest, UnknownSchoolIsNotCached) {
 }
 
 TEST_F(CheckerTest, TrustSiteIsNotASchool) {
-  const auto d = checker_->check_store(query("wonde", "Student", Operation::read, std::nullopt,
-                                             "oakfield-trust"));
+  const auto d = checker_->check_store(
+      query("wonde", "Student", Operation::read, std::nullopt, "oakfield-trust"));
   EXPECT_FALSE(d.allow);
   EXPECT_EQ(d.reason, "unknown_school");
 }
@@ -119,9 +125,13 @@ TEST_F(CheckerTest, NotRequested) {
   EXPECT_EQ(entry->revision, 0);
 }
 
-TEST_F(CheckerTest, Pending) { expect(query("parentpay", "Payment"), false, "pending"); }
+TEST_F(CheckerTest, Pending) {
+  expect(query("parentpay", "Payment"), false, "pending");
+}
 
-TEST_F(CheckerTest, Rejected) { expect(query("studybugs", "Student"), false, "rejected"); }
+TEST_F(CheckerTest, Rejected) {
+  expect(query("studybugs", "Student"), false, "rejected");
+}
 
 TEST_F(CheckerTest, ApprovedAllows) {
   expect(query("wonde", "Student", Operation::read, "firstName"), true, "approved");
@@ -244,7 +254,8 @@ TEST(DecisionLocalCache, ManyKeysAcrossShardsAndClear) {
     EXPECT_EQ(e->revision, i + 1);
   }
   cache.clear();
-  for (int i = 0; i < 200; ++i) EXPECT_FALSE(cache.get("school-" + std::to_string(i), "app").has_value());
+  for (int i = 0; i < 200; ++i)
+    EXPECT_FALSE(cache.get("school-" + std::to_string(i), "app").has_value());
   // After a clear, any revision may fill the entry again.
   cache.put("school-1", "app", Entry{Presence::pending, 1, 1});
   EXPECT_EQ(cache.get("school-1", "app")->presence, Presence::pending);
@@ -255,8 +266,10 @@ TEST(DecisionCacheEntry, ForConnection) {
   EXPECT_EQ(e.presence, Presence::approved);
   EXPECT_EQ(e.permission_set_version, 3);
   EXPECT_EQ(e.revision, 9);
-  EXPECT_EQ(cache::entry_for_connection(ConnectionStatus::pending, 1, 1).presence, Presence::pending);
-  EXPECT_EQ(cache::entry_for_connection(ConnectionStatus::rejected, 1, 1).presence, Presence::rejected);
+  EXPECT_EQ(cache::entry_for_connection(ConnectionStatus::pending, 1, 1).presence,
+            Presence::pending);
+  EXPECT_EQ(cache::entry_for_connection(ConnectionStatus::rejected, 1, 1).presence,
+            Presence::rejected);
 }
 
 }  // namespace

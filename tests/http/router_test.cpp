@@ -231,8 +231,8 @@ TEST(QueryParse, EncodedKeys) {
 }
 
 TEST(QueryParse, MalformedEscapesAreRefused) {
-  for (std::string_view raw : {"a=%4", "a=%zz", "a=%", "%4=1", "%zz=1", "a=1&b=%g0", "a=%%41",
-                               "a=%4 "}) {
+  for (std::string_view raw :
+       {"a=%4", "a=%zz", "a=%", "%4=1", "%zz=1", "a=1&b=%g0", "a=%%41", "a=%4 "}) {
     Pairs out;
     EXPECT_FALSE(parse_query(raw, out)) << raw;
   }

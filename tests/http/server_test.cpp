@@ -114,7 +114,8 @@ TEST_F(ServerTest, OversizeHeadersAre431) {
 
 TEST_F(ServerTest, MalformedHttpIs400) {
   start();
-  const auto answer = client().raw("GET /hello/a HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
+  const auto answer =
+      client().raw("GET /hello/a HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
   EXPECT_NE(answer.find("HTTP/1.1 400"), std::string::npos) << answer;
   EXPECT_NE(answer.find("\"bad_request\""), std::string::npos);
 }

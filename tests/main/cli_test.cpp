@@ -31,7 +31,8 @@ std::string slurp(const std::filesystem::path& file) {
 
 std::string quote(const std::string& s) {
   std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  for (char c : s)
+    q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
 }
 
@@ -42,9 +43,10 @@ class Cli : public ::testing::Test {
     const auto in = dir.write("stdin.txt", input);
     const auto out = dir.path() / "stdout.txt";
     const auto err = dir.path() / "stderr.txt";
-    const std::string cmd = std::string("cd ") + quote(CANOPY_SOURCE_DIR) + " && CANOPY_DB=" +
-                            quote(db().string()) + " " + quote(CANOPY_BINARY) + " " + args + " <" +
-                            quote(in.string()) + " >" + quote(out.string()) + " 2>" + quote(err.string());
+    const std::string cmd = std::string("cd ") + quote(CANOPY_SOURCE_DIR) +
+                            " && CANOPY_DB=" + quote(db().string()) + " " + quote(CANOPY_BINARY) +
+                            " " + args + " <" + quote(in.string()) + " >" + quote(out.string()) +
+                            " 2>" + quote(err.string());
     const int status = std::system(cmd.c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
   }
@@ -59,8 +61,9 @@ TEST_F(Cli, HelpListsEverySubcommand) {
   for (const char* sub : {"serve", "migrate", "policies", "tenants", "users", "partners"}) {
     EXPECT_NE(r.out.find(sub), std::string::npos) << sub;
   }
-  for (const char* sub : {"serve --help", "migrate --help", "policies check --help", "tenants import --help",
-                          "users set-password --help", "partners set-secret --help"}) {
+  for (const char* sub :
+       {"serve --help", "migrate --help", "policies check --help", "tenants import --help",
+        "users set-password --help", "partners set-secret --help"}) {
     auto h = canopy(sub);
     EXPECT_EQ(h.exit_code, 0) << sub;
     EXPECT_NE(h.out.find("Usage"), std::string::npos) << sub;
@@ -82,18 +85,21 @@ TEST_F(Cli, PoliciesCheckAcceptsTheCatalogue) {
 
 TEST_F(Cli, PoliciesCheckRefusesADataProviderThatUpdates) {
   const auto policies = dir.path() / "policies";
-  std::filesystem::copy(std::string(CANOPY_SOURCE_DIR) + "/policies", policies, std::filesystem::copy_options::recursive);
+  std::filesystem::copy(std::string(CANOPY_SOURCE_DIR) + "/policies", policies,
+                        std::filesystem::copy_options::recursive);
   const auto wonde = policies / "apps" / "wonde.yaml";
   std::string text = slurp(wonde);
   const auto at = text.find("operations: [read]");
   ASSERT_NE(at, std::string::npos);
   text.replace(at, std::string("operations: [read]").size(), "operations: [read, update]");
   std::ofstream(wonde) << text;
-  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+  const int line =
+      1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
 
   auto r = canopy("policies check " + quote(policies.string()));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find(wonde.string() + ":" + std::to_string(line) + ": data provider 'wonde' may only read"),
+  EXPECT_NE(r.err.find(wonde.string() + ":" + std::to_string(line) +
+                       ": data provider 'wonde' may only read"),
             std::string::npos)
       << r.err;
   // serve refuses to start on the same catalogue.
@@ -109,14 +115,17 @@ TEST_F(Cli, TenantsImportIsIdempotent) {
   EXPECT_NE(first.out.find("connections: 27 created"), std::string::npos) << first.out;
   auto second = canopy("tenants import tenants");
   ASSERT_EQ(second.exit_code, 0);
-  EXPECT_NE(second.out.find("sites: 0 created, 0 changed, 7 unchanged"), std::string::npos) << second.out;
+  EXPECT_NE(second.out.find("sites: 0 created, 0 changed, 7 unchanged"), std::string::npos)
+      << second.out;
   EXPECT_NE(second.out.find("users: 0 created, 0 changed"), std::string::npos);
   EXPECT_NE(second.out.find("connections: 0 created, 27 already present"), std::string::npos);
   EXPECT_EQ(second.err, "") << "no progress output when stderr is not a terminal";
 }
 
 TEST_F(Cli, TenantsImportReportsBadFiles) {
-  dir.write("tenants/bad.yaml", "school:\n  id: bad-school\n  name: Bad\n  urn: 123456\n  phase: primary\n  colour: red\n");
+  dir.write(
+      "tenants/bad.yaml",
+      "school:\n  id: bad-school\n  name: Bad\n  urn: 123456\n  phase: primary\n  colour: red\n");
   auto r = canopy("tenants import " + quote((dir.path() / "tenants").string()));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("bad.yaml:6: unknown key 'colour'"), std::string::npos) << r.err;
@@ -124,7 +133,8 @@ TEST_F(Cli, TenantsImportReportsBadFiles) {
 
 TEST_F(Cli, SetPasswordReadsStandardInput) {
   ASSERT_EQ(canopy("tenants import tenants").exit_code, 0);
-  auto ok = canopy("users set-password amir.admin@oakfield-primary.example --cost minimum", "a long password\n");
+  auto ok = canopy("users set-password amir.admin@oakfield-primary.example --cost minimum",
+                   "a long password\n");
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   auto short_one = canopy("users set-password amir.admin@oakfield-primary.example", "short\n");
   EXPECT_EQ(short_one.exit_code, 1);
@@ -148,7 +158,9 @@ TEST_F(Cli, MigrateAndRefuseANewerDatabase) {
   EXPECT_NE(first.out.find("from version 0 to"), std::string::npos) << first.out;
   EXPECT_NE(canopy("migrate").out.find("up to date"), std::string::npos);
   ASSERT_EQ(std::system(("sqlite3 " + quote(db().string()) +
-                         " \"INSERT INTO schema_migrations VALUES (999, 'future', 0)\"").c_str()), 0);
+                         " \"INSERT INTO schema_migrations VALUES (999, 'future', 0)\"")
+                            .c_str()),
+            0);
   auto newer = canopy("migrate");
   EXPECT_EQ(newer.exit_code, 3);
   EXPECT_NE(newer.err.find("newer"), std::string::npos) << newer.err;
@@ -168,7 +180,8 @@ TEST_F(Cli, ServeAnswersAndStopsOnSigterm) {
     if (chdir(CANOPY_SOURCE_DIR) != 0) _exit(127);
     setenv("CANOPY_DB", db().c_str(), 1);
     setenv("CANOPY_SERVICE_TOKEN", "cli-test-token", 1);
-    execl(CANOPY_BINARY, CANOPY_BINARY, "serve", "--listen", "127.0.0.1:0", "--no-access-log", nullptr);
+    execl(CANOPY_BINARY, CANOPY_BINARY, "serve", "--listen", "127.0.0.1:0", "--no-access-log",
+          nullptr);
     _exit(127);
   }
   close(out_pipe[1]);
@@ -181,8 +194,12 @@ TEST_F(Cli, ServeAnswersAndStopsOnSigterm) {
 
   HttpClient client(port);
   EXPECT_EQ(client.get("/healthz").status, 200u);
-  EXPECT_EQ(client.get("/internal/v1/decisions?app=wonde&school=oakfield-primary&data_type=Student&operation=read",
-                       bearer("cli-test-token")).status, 200u);
+  EXPECT_EQ(client
+                .get("/internal/v1/"
+                     "decisions?app=wonde&school=oakfield-primary&data_type=Student&operation=read",
+                     bearer("cli-test-token"))
+                .status,
+            200u);
 
   ASSERT_EQ(kill(pid, SIGTERM), 0);
   int status = 0;

@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 
 std::string dump(const std::vector<std::string>& errors) {
   std::string out;
-  for (const auto& e : errors) out += "\n  " + e;
+  for (const auto& e : errors)
+    out += "\n  " + e;
   return out.empty() ? " (no errors)" : out;
 }
 
@@ -45,22 +46,26 @@ constexpr char kDataTypes[] =
 
 // Line numbers of this text are used below: keep them stable.
 std::string partner(const std::string& id) {
-  return "app:\n"                               // 1
-         "  id: " + id + "\n"                   // 2
-         "  name: Partner " + id + "\n"         // 3
-         "  vendor: Vendor Ltd\n"               // 4
-         "  kind: partner\n"                    // 5
-         "  live: true\n"                       // 6
-         "  competitor: false\n"                // 7
-         "permission_set:\n"                    // 8
-         "  version: 2\n"                       // 9
-         "  data_types:\n"                      // 10
-         "    - type: Student\n"                // 11
+  return "app:\n"  // 1
+         "  id: " +
+         id +
+         "\n"  // 2
+         "  name: Partner " +
+         id +
+         "\n"                                     // 3
+         "  vendor: Vendor Ltd\n"                 // 4
+         "  kind: partner\n"                      // 5
+         "  live: true\n"                         // 6
+         "  competitor: false\n"                  // 7
+         "permission_set:\n"                      // 8
+         "  version: 2\n"                         // 9
+         "  data_types:\n"                        // 10
+         "    - type: Student\n"                  // 11
          "      fields: [firstName, lastName]\n"  // 12
-         "      operations: [read, update]\n"   // 13
-         "    - type: Staff\n"                  // 14
-         "      fields: all\n"                  // 15
-         "      operations: [read]\n";          // 16
+         "      operations: [read, update]\n"     // 13
+         "    - type: Staff\n"                    // 14
+         "      fields: all\n"                    // 15
+         "      operations: [read]\n";            // 16
 }
 
 class PolicyLoader : public ::testing::Test {
@@ -168,7 +173,8 @@ TEST_F(PolicyLoader, MinimalDirectoryLoads) {
   EXPECT_FALSE(app->competitor);
   EXPECT_FALSE(app->alternative_connection);
   EXPECT_EQ(app->permissions.version(), 2);
-  EXPECT_EQ(app->permissions.check("Student", "firstName", Operation::update), GrantVerdict::granted);
+  EXPECT_EQ(app->permissions.check("Student", "firstName", Operation::update),
+            GrantVerdict::granted);
   EXPECT_EQ(app->permissions.check("Student", "yearGroup", Operation::read),
             GrantVerdict::field_not_granted);
   EXPECT_EQ(app->permissions.check("Staff", "workEmail", Operation::read), GrantVerdict::granted);
@@ -189,19 +195,19 @@ TEST_F(PolicyLoader, MinimalDirectoryLoads) {
 
 TEST_F(PolicyLoader, DataProviderGrantedUpdateNamesFileAndLine) {
   dir_.write("apps/wonde.yaml",
-             "app:\n"                        // 1
-             "  id: wonde\n"                 // 2
-             "  name: Wonde\n"               // 3
-             "  vendor: Wonde Ltd\n"         // 4
-             "  kind: data_provider\n"       // 5
-             "  live: true\n"                // 6
-             "  competitor: false\n"         // 7
-             "permission_set:\n"             // 8
-             "  version: 4\n"                // 9
-             "  data_types:\n"               // 10
-             "    - type: Student\n"         // 11
+             "app:\n"                              // 1
+             "  id: wonde\n"                       // 2
+             "  name: Wonde\n"                     // 3
+             "  vendor: Wonde Ltd\n"               // 4
+             "  kind: data_provider\n"             // 5
+             "  live: true\n"                      // 6
+             "  competitor: false\n"               // 7
+             "permission_set:\n"                   // 8
+             "  version: 4\n"                      // 9
+             "  data_types:\n"                     // 10
+             "    - type: Student\n"               // 11
              "      operations: [read, update]\n"  // 12
-             "      fields: all\n");         // 13
+             "      fields: all\n");               // 13
   const auto result = load();
   EXPECT_EQ(result.snapshot, nullptr);
   ASSERT_EQ(result.errors.size(), 1u) << dump(result.errors);
@@ -214,22 +220,22 @@ TEST_F(PolicyLoader, DataProviderGrantedUpdateNamesFileAndLine) {
 
 TEST_F(PolicyLoader, DataProviderErrorPointsAtTheOffendingOperationLine) {
   dir_.write("apps/groupcall.yaml",
-             "app:\n"                        // 1
-             "  id: groupcall\n"             // 2
-             "  name: Groupcall\n"           // 3
-             "  vendor: Groupcall Ltd\n"     // 4
-             "  kind: data_provider\n"       // 5
-             "  live: true\n"                // 6
-             "  competitor: false\n"         // 7
-             "permission_set:\n"             // 8
-             "  version: 1\n"                // 9
-             "  data_types:\n"               // 10
-             "    - type: Staff\n"           // 11
-             "      fields: all\n"           // 12
-             "      operations:\n"           // 13
-             "        - read\n"              // 14
-             "        - write\n"             // 15
-             "        - delete\n");          // 16
+             "app:\n"                     // 1
+             "  id: groupcall\n"          // 2
+             "  name: Groupcall\n"        // 3
+             "  vendor: Groupcall Ltd\n"  // 4
+             "  kind: data_provider\n"    // 5
+             "  live: true\n"             // 6
+             "  competitor: false\n"      // 7
+             "permission_set:\n"          // 8
+             "  version: 1\n"             // 9
+             "  data_types:\n"            // 10
+             "    - type: Staff\n"        // 11
+             "      fields: all\n"        // 12
+             "      operations:\n"        // 13
+             "        - read\n"           // 14
+             "        - write\n"          // 15
+             "        - delete\n");       // 16
   const auto result = load();
   EXPECT_EQ(result.snapshot, nullptr);
   ASSERT_EQ(result.errors.size(), 2u) << dump(result.errors);
@@ -276,7 +282,8 @@ TEST_F(PolicyLoader, UnknownKeyAtTopLevelOfPermissions) {
   const auto result = load();
   EXPECT_EQ(result.snapshot, nullptr);
   ASSERT_FALSE(result.errors.empty());
-  EXPECT_EQ(result.errors[0], file("permissions.yaml") + ":1: unknown key 'version' in permissions.yaml");
+  EXPECT_EQ(result.errors[0],
+            file("permissions.yaml") + ":1: unknown key 'version' in permissions.yaml");
 }
 
 TEST_F(PolicyLoader, MisspeltKeyIsUnknownAndTheRealKeyMissing) {
@@ -311,8 +318,8 @@ TEST_F(PolicyLoader, DuplicateAppId) {
   const auto result = load();
   EXPECT_EQ(result.snapshot, nullptr);
   // apps/ is read in file-name order: classcharts.yaml claims the id first.
-  EXPECT_TRUE(has_error(result.errors, file("apps/cpoms.yaml") + ":2: ",
-                        "duplicate app id 'classcharts'"))
+  EXPECT_TRUE(
+      has_error(result.errors, file("apps/cpoms.yaml") + ":2: ", "duplicate app id 'classcharts'"))
       << dump(result.errors);
   EXPECT_FALSE(has_error(result.errors, file("apps/classcharts.yaml"), "")) << dump(result.errors);
 }
@@ -331,13 +338,13 @@ TEST_F(PolicyLoader, AppIdMustBeASlug) {
 
 TEST_F(PolicyLoader, RoleNamingUnknownPermission) {
   dir_.write("business_roles.yaml",
-             "business_roles:\n"                                  // 1
-             "  - id: school_office\n"                            // 2
-             "    name: School Office\n"                          // 3
-             "    site_kind: school\n"                            // 4
-             "    permissions:\n"                                 // 5
-             "      - \"School: User Accounts: Administer\"\n"    // 6
-             "      - \"School: Lunch: Eat\"\n");                 // 7
+             "business_roles:\n"                                // 1
+             "  - id: school_office\n"                          // 2
+             "    name: School Office\n"                        // 3
+             "    site_kind: school\n"                          // 4
+             "    permissions:\n"                               // 5
+             "      - \"School: User Accounts: Administer\"\n"  // 6
+             "      - \"School: Lunch: Eat\"\n");               // 7
   expect_only_error("business_roles.yaml", 7,
                     "role 'school_office' names unknown permission 'School: Lunch: Eat'");
 }
@@ -374,8 +381,8 @@ TEST_F(PolicyLoader, FieldOfAnotherDataTypeIsUnknown) {
 
 TEST_F(PolicyLoader, DuplicateDataTypeInASet) {
   dir_.write("apps/classcharts.yaml", partner("classcharts") +
-                                          "    - type: Student\n"    // 17
-                                          "      fields: all\n"      // 18
+                                          "    - type: Student\n"  // 17
+                                          "      fields: all\n"    // 18
                                           "      operations: [read]\n");
   expect_only_error("apps/classcharts.yaml", 17, "data type 'Student' is listed twice");
 }
@@ -398,7 +405,8 @@ TEST_F(PolicyLoader, VersionMustBePositive) {
   std::string text = partner("classcharts");
   text.replace(text.find("version: 2"), 10, "version: 0");
   dir_.write("apps/classcharts.yaml", text);
-  expect_only_error("apps/classcharts.yaml", 9, "permission set version must be a positive integer");
+  expect_only_error("apps/classcharts.yaml", 9,
+                    "permission set version must be a positive integer");
 }
 
 TEST_F(PolicyLoader, NonBooleanLive) {
@@ -410,10 +418,10 @@ TEST_F(PolicyLoader, NonBooleanLive) {
 
 TEST_F(PolicyLoader, YamlSyntaxError) {
   dir_.write("apps/classcharts.yaml",
-             "app:\n"                      // 1
-             "  id: classcharts\n"         // 2
-             "  name: [Class Charts\n"     // 3: the flow sequence is never closed
-             "  vendor: Edukey\n");        // 4
+             "app:\n"                   // 1
+             "  id: classcharts\n"      // 2
+             "  name: [Class Charts\n"  // 3: the flow sequence is never closed
+             "  vendor: Edukey\n");     // 4
   const auto result = load();
   EXPECT_EQ(result.snapshot, nullptr);
   ASSERT_EQ(result.errors.size(), 1u) << dump(result.errors);
@@ -427,14 +435,15 @@ TEST_F(PolicyLoader, YamlSyntaxError) {
 
 TEST_F(PolicyLoader, YamlSyntaxErrorOnAKnownLine) {
   dir_.write("data_types.yaml",
-             "data_types:\n"                           // 1
-             "  - name: Student\n"                     // 2
-             "    fields: [firstName, lastName]\n"     // 3
-             "  - name: Staff: Teaching\n");           // 4: a second ':' in a plain scalar
+             "data_types:\n"                        // 1
+             "  - name: Student\n"                  // 2
+             "    fields: [firstName, lastName]\n"  // 3
+             "  - name: Staff: Teaching\n");        // 4: a second ':' in a plain scalar
   const auto result = load();
   EXPECT_EQ(result.snapshot, nullptr);
   ASSERT_FALSE(result.errors.empty());
-  EXPECT_TRUE(result.errors[0].starts_with(file("data_types.yaml") + ":4: ")) << dump(result.errors);
+  EXPECT_TRUE(result.errors[0].starts_with(file("data_types.yaml") + ":4: "))
+      << dump(result.errors);
 }
 
 TEST_F(PolicyLoader, MissingRequiredKey) {
@@ -486,8 +495,9 @@ TEST_F(PolicyLoader, EveryProblemIsReportedInOneRun) {
   const auto result = load();
   EXPECT_EQ(result.snapshot, nullptr);
   ASSERT_EQ(result.errors.size(), 2u) << dump(result.errors);
-  EXPECT_EQ(result.errors[0], file("apps/classcharts.yaml") +
-                                  ":13: unknown operation 'remove' (read, write, update or delete)");
+  EXPECT_EQ(result.errors[0],
+            file("apps/classcharts.yaml") +
+                ":13: unknown operation 'remove' (read, write, update or delete)");
   EXPECT_EQ(result.errors[1], file("apps/parentpay.yaml") + ":14: unknown data type 'Pupil'");
 }
 
@@ -499,9 +509,10 @@ TEST_F(PolicyLoader, ProblemsInDifferentPolicyFilesAreAllReported) {
   const auto result = load();
   EXPECT_EQ(result.snapshot, nullptr);
   ASSERT_EQ(result.errors.size(), 2u) << dump(result.errors);
-  EXPECT_EQ(result.errors[0],
-            file("business_roles.yaml") + ":9: role 'trust_central_team' names unknown permission 'Nope'");
-  EXPECT_EQ(result.errors[1], file("apps/classcharts.yaml") + ":17: unknown key 'extra' in an app file");
+  EXPECT_EQ(result.errors[0], file("business_roles.yaml") +
+                                  ":9: role 'trust_central_team' names unknown permission 'Nope'");
+  EXPECT_EQ(result.errors[1],
+            file("apps/classcharts.yaml") + ":17: unknown key 'extra' in an app file");
 }
 
 TEST_F(PolicyLoader, NonYamlFilesInAppsAreIgnored) {
@@ -532,19 +543,19 @@ TEST_F(PolicyLoader, AppFileThatIsAListIsRefused) {
 // refuse the file instead of silently picking one.
 TEST_F(PolicyLoader, DuplicateKeyInAGrantIsRefused) {
   dir_.write("apps/wonde.yaml",
-             "app:\n"                           // 1
-             "  id: wonde\n"                    // 2
-             "  name: Wonde\n"                  // 3
-             "  vendor: Wonde Ltd\n"            // 4
-             "  kind: data_provider\n"          // 5
-             "  live: true\n"                   // 6
-             "  competitor: false\n"            // 7
-             "permission_set:\n"                // 8
-             "  version: 4\n"                   // 9
-             "  data_types:\n"                  // 10
-             "    - type: Student\n"            // 11
-             "      fields: all\n"              // 12
-             "      operations: [read]\n"       // 13
+             "app:\n"                                // 1
+             "  id: wonde\n"                         // 2
+             "  name: Wonde\n"                       // 3
+             "  vendor: Wonde Ltd\n"                 // 4
+             "  kind: data_provider\n"               // 5
+             "  live: true\n"                        // 6
+             "  competitor: false\n"                 // 7
+             "permission_set:\n"                     // 8
+             "  version: 4\n"                        // 9
+             "  data_types:\n"                       // 10
+             "    - type: Student\n"                 // 11
+             "      fields: all\n"                   // 12
+             "      operations: [read]\n"            // 13
              "      operations: [read, update]\n");  // 14
   const auto result = load();
   EXPECT_EQ(result.snapshot, nullptr) << "a data provider file with two 'operations' keys loaded";

@@ -323,14 +323,17 @@ TEST_F(SqliteStoreData, ListConnectionsFiltersByStatusAndOrdersByApp) {
 
   const auto apps = [](const std::vector<Connection>& list) {
     std::vector<std::string> out;
-    for (const auto& c : list) out.push_back(c.app_id);
+    for (const auto& c : list)
+      out.push_back(c.app_id);
     return out;
   };
   using V = std::vector<std::string>;
   EXPECT_EQ(apps(store_->list_connections("oak", std::nullopt)),
             (V{"classcharts", "cpoms", "hodder", "parentpay", "wonde"}));
-  EXPECT_EQ(apps(store_->list_connections("oak", ConnectionStatus::pending)), (V{"classcharts", "cpoms"}));
-  EXPECT_EQ(apps(store_->list_connections("oak", ConnectionStatus::approved)), (V{"parentpay", "wonde"}));
+  EXPECT_EQ(apps(store_->list_connections("oak", ConnectionStatus::pending)),
+            (V{"classcharts", "cpoms"}));
+  EXPECT_EQ(apps(store_->list_connections("oak", ConnectionStatus::approved)),
+            (V{"parentpay", "wonde"}));
   EXPECT_EQ(apps(store_->list_connections("oak", ConnectionStatus::rejected)), (V{"hodder"}));
   EXPECT_EQ(apps(store_->list_connections("elm", std::nullopt)), (V{"aardvark"}));
   EXPECT_TRUE(store_->list_connections("elm", ConnectionStatus::approved).empty());
@@ -392,7 +395,8 @@ TEST_F(SqliteStoreData, RegisterFailureCountsThenLocks) {
 TEST_F(SqliteStoreData, RegisterFailureCountStartsAgainAfterALock) {
   const auto uid = add_user("amir@example.org");
   const TimePoint until = clock_.now() + 15min;
-  for (int i = 0; i < 3; ++i) (void)store_->register_failure(uid, 3, until);
+  for (int i = 0; i < 3; ++i)
+    (void)store_->register_failure(uid, 3, until);
   ASSERT_TRUE(store_->lockout(uid).locked_until.has_value());
   // One more failure (e.g. a request that raced the lock, at the same instant): the count
   // restarted at the lock, so this is failure number 1 of the next run.
@@ -409,7 +413,8 @@ TEST_F(SqliteStoreData, RegisterFailureForUnknownUserCountsNothing) {
 
 TEST_F(SqliteStoreData, ClearLockout) {
   const auto uid = add_user("amir@example.org");
-  for (int i = 0; i < 3; ++i) (void)store_->register_failure(uid, 3, clock_.now() + 15min);
+  for (int i = 0; i < 3; ++i)
+    (void)store_->register_failure(uid, 3, clock_.now() + 15min);
   (void)store_->register_failure(uid, 3, clock_.now() + 15min);
   store_->clear_lockout(uid);
   const Lockout got = store_->lockout(uid);
@@ -420,7 +425,8 @@ TEST_F(SqliteStoreData, ClearLockout) {
 TEST_F(SqliteStoreData, SetPasswordHashClearsLockout) {
   const auto uid = add_user("amir@example.org");
   EXPECT_FALSE(store_->password_hash(uid).has_value());
-  for (int i = 0; i < 3; ++i) (void)store_->register_failure(uid, 3, clock_.now() + 15min);
+  for (int i = 0; i < 3; ++i)
+    (void)store_->register_failure(uid, 3, clock_.now() + 15min);
   (void)store_->register_failure(uid, 3, clock_.now() + 15min);
   ASSERT_TRUE(store_->lockout(uid).locked_until.has_value());
   store_->set_password_hash(uid, "$argon2id$fake");
@@ -446,7 +452,8 @@ TEST_F(SqliteStoreData, LoginHistoryNewestFirstWithLimit) {
   ASSERT_EQ(all.size(), 5u);
   EXPECT_EQ(all[0].address, "10.0.0.4");
   EXPECT_EQ(all[4].address, "10.0.0.0");
-  for (std::size_t i = 1; i < all.size(); ++i) EXPECT_GT(all[i - 1].at, all[i].at);
+  for (std::size_t i = 1; i < all.size(); ++i)
+    EXPECT_GT(all[i - 1].at, all[i].at);
   EXPECT_EQ(all[0].email, "amir@example.org");
   EXPECT_EQ(all[0].user_id, std::optional<std::int64_t>(amir));
   EXPECT_EQ(all[0].user_agent, "agent-4");

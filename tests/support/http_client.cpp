@@ -18,8 +18,8 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
-HttpResult HttpClient::request(std::string_view method, std::string_view target, std::string_view body,
-                               const Headers& headers) const {
+HttpResult HttpClient::request(std::string_view method, std::string_view target,
+                               std::string_view body, const Headers& headers) const {
   asio::io_context io;
   beast::tcp_stream stream(io);
   stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
@@ -28,7 +28,8 @@ HttpResult HttpClient::request(std::string_view method, std::string_view target,
   req.target(target);
   req.version(11);
   req.set(bhttp::field::host, "127.0.0.1");
-  for (const auto& [k, v] : headers) req.insert(k, v);
+  for (const auto& [k, v] : headers)
+    req.insert(k, v);
   req.body() = std::string(body);
   req.keep_alive(false);
   req.prepare_payload();
@@ -43,7 +44,8 @@ HttpResult HttpClient::request(std::string_view method, std::string_view target,
   out.status = res.result_int();
   for (const auto& f : res) {
     std::string name(f.name_string());
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : name)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     out.headers[name] = std::string(f.value());
   }
   out.body = std::move(res.body());
@@ -69,7 +71,9 @@ std::string HttpClient::raw(std::string_view bytes) const {
   return out;
 }
 
-Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+Headers bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
 
 Headers basic(const std::string& user, const std::string& password) {
   return {{"Authorization", "Basic " + auth::base64_encode(user + ":" + password)}};

@@ -6,7 +6,9 @@
 
 namespace canopy::testing {
 
-std::string source_path(const std::string& relative) { return std::string(CANOPY_SOURCE_DIR) + "/" + relative; }
+std::string source_path(const std::string& relative) {
+  return std::string(CANOPY_SOURCE_DIR) + "/" + relative;
+}
 
 TestApp::TestApp(cli::AppConfig config) {
   config.db = dir_.path() / "canopy.db";

@@ -18,10 +18,12 @@ inline constexpr char kPassword[] = "correct horse battery";
 inline constexpr char kPartnerSecret[] = "partner-secret-for-tests";
 
 // Demo users (tenants/) the tests sign in as.
-inline constexpr char kAmir[] = "amir.admin@oakfield-primary.example";      // admin, oakfield-primary
-inline constexpr char kJoanne[] = "joanne.hughes@oakfield-primary.example"; // office, oakfield-primary
-inline constexpr char kClaire[] = "claire.brennan@hazelwood-primary.example";  // admin, hazelwood-primary
-inline constexpr char kDana[] = "dana.central@oakfield.example";            // trust central team
+inline constexpr char kAmir[] = "amir.admin@oakfield-primary.example";  // admin, oakfield-primary
+inline constexpr char kJoanne[] =
+    "joanne.hughes@oakfield-primary.example";  // office, oakfield-primary
+inline constexpr char kClaire[] =
+    "claire.brennan@hazelwood-primary.example";                   // admin, hazelwood-primary
+inline constexpr char kDana[] = "dana.central@oakfield.example";  // trust central team
 
 std::string source_path(const std::string& relative);
 

@@ -25,7 +25,8 @@ class ActorResolve : public ::testing::Test {
     tenants_ = std::make_shared<TenantSet>(std::move(tenants.tenants));
     // Give users distinct ids, as the store would.
     std::int64_t id = 100;
-    for (auto& u : tenants_->users) u.id = id++;
+    for (auto& u : tenants_->users)
+      u.id = id++;
   }
   static void TearDownTestSuite() {
     policy_.reset();
@@ -52,10 +53,10 @@ class ActorResolve : public ::testing::Test {
   static inline std::shared_ptr<TenantSet> tenants_;
 };
 
-constexpr char kAmir[] = "amir.admin@oakfield-primary.example";       // admin, oakfield-primary
-constexpr char kJoanne[] = "joanne.hughes@oakfield-primary.example";  // office, oakfield-primary
+constexpr char kAmir[] = "amir.admin@oakfield-primary.example";         // admin, oakfield-primary
+constexpr char kJoanne[] = "joanne.hughes@oakfield-primary.example";    // office, oakfield-primary
 constexpr char kClaire[] = "claire.brennan@hazelwood-primary.example";  // admin, hazelwood-primary
-constexpr char kDana[] = "dana.central@oakfield.example";             // trust central team
+constexpr char kDana[] = "dana.central@oakfield.example";               // trust central team
 
 TEST_F(ActorResolve, AdminOfTheSchool) {
   auto actor = resolve(kAmir, "oakfield-primary");
@@ -92,7 +93,8 @@ TEST_F(ActorResolve, OfficeUserWithoutAdministerIsForbidden) {
   auto actor = resolve(kJoanne, "oakfield-primary");
   ASSERT_FALSE(actor.ok());
   EXPECT_EQ(actor.error().code, Errc::forbidden);
-  EXPECT_NE(actor.error().message.find(std::string(policy::kAdministerSchoolUsers)), std::string::npos)
+  EXPECT_NE(actor.error().message.find(std::string(policy::kAdministerSchoolUsers)),
+            std::string::npos)
       << actor.error().message;
 }
 

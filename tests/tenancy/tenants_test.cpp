@@ -20,7 +20,8 @@ namespace fs = std::filesystem;
 
 std::string dump(const std::vector<std::string>& errors) {
   std::string out;
-  for (const auto& e : errors) out += "\n  " + e;
+  for (const auto& e : errors)
+    out += "\n  " + e;
   return out.empty() ? " (no errors)" : out;
 }
 
@@ -37,44 +38,44 @@ const fs::path kDemoTenants = fs::path(CANOPY_SOURCE_DIR) / "tenants";
 
 // Line numbers of these texts are used below: keep them stable.
 constexpr char kTrustFile[] =
-    "trust:\n"                                   // 1
-    "  id: elm-trust\n"                          // 2
-    "  name: Elm Trust\n"                        // 3
-    "users:\n"                                   // 4
-    "  - email: central@elm.example\n"           // 5
-    "    name: Cara Central\n"                   // 6
-    "    roles: [trust_central_team]\n"          // 7
-    "schools:\n"                                 // 8
-    "  - id: elm-primary\n"                      // 9
-    "    name: Elm Primary\n"                    // 10
-    "    urn: 111111\n"                          // 11
-    "    phase: primary\n"                       // 12
-    "    users:\n"                               // 13
-    "      - email: admin@elm-primary.example\n" // 14
-    "        name: Ada Admin\n"                  // 15
-    "        roles: [school_administrator]\n"    // 16
-    "    connections:\n"                         // 17
-    "      - app: wonde\n"                       // 18
-    "        status: approved\n"                 // 19
-    "      - app: cpoms\n"                       // 20
-    "        status: pending\n";                 // 21
+    "trust:\n"                                    // 1
+    "  id: elm-trust\n"                           // 2
+    "  name: Elm Trust\n"                         // 3
+    "users:\n"                                    // 4
+    "  - email: central@elm.example\n"            // 5
+    "    name: Cara Central\n"                    // 6
+    "    roles: [trust_central_team]\n"           // 7
+    "schools:\n"                                  // 8
+    "  - id: elm-primary\n"                       // 9
+    "    name: Elm Primary\n"                     // 10
+    "    urn: 111111\n"                           // 11
+    "    phase: primary\n"                        // 12
+    "    users:\n"                                // 13
+    "      - email: admin@elm-primary.example\n"  // 14
+    "        name: Ada Admin\n"                   // 15
+    "        roles: [school_administrator]\n"     // 16
+    "    connections:\n"                          // 17
+    "      - app: wonde\n"                        // 18
+    "        status: approved\n"                  // 19
+    "      - app: cpoms\n"                        // 20
+    "        status: pending\n";                  // 21
 
 constexpr char kSchoolFile[] =
-    "school:\n"                                  // 1
-    "  id: ash-academy\n"                        // 2
-    "  name: Ash Academy\n"                      // 3
-    "  urn: 222222\n"                            // 4
-    "  phase: secondary\n"                       // 5
-    "  users:\n"                                 // 6
-    "    - email: admin@ash.example\n"           // 7
-    "      name: Ash Admin\n"                    // 8
-    "      roles: [school_administrator]\n"      // 9
-    "    - email: office@ash.example\n"          // 10
-    "      name: Olly Office\n"                  // 11
-    "      roles: [school_office]\n"             // 12
-    "  connections:\n"                           // 13
-    "    - app: parentpay\n"                     // 14
-    "      status: rejected\n";                  // 15
+    "school:\n"                              // 1
+    "  id: ash-academy\n"                    // 2
+    "  name: Ash Academy\n"                  // 3
+    "  urn: 222222\n"                        // 4
+    "  phase: secondary\n"                   // 5
+    "  users:\n"                             // 6
+    "    - email: admin@ash.example\n"       // 7
+    "      name: Ash Admin\n"                // 8
+    "      roles: [school_administrator]\n"  // 9
+    "    - email: office@ash.example\n"      // 10
+    "      name: Olly Office\n"              // 11
+    "      roles: [school_office]\n"         // 12
+    "  connections:\n"                       // 13
+    "    - app: parentpay\n"                 // 14
+    "      status: rejected\n";              // 15
 
 std::string replace(std::string text, const std::string& from, const std::string& to) {
   const auto at = text.find(from);
@@ -107,7 +108,8 @@ const User* user_by_email(const TenantSet& set, std::string_view email) {
 }
 
 const Site* site_by_id(const TenantSet& set, std::string_view id) {
-  auto it = std::find_if(set.sites.begin(), set.sites.end(), [&](const Site& s) { return s.id == id; });
+  auto it =
+      std::find_if(set.sites.begin(), set.sites.end(), [&](const Site& s) { return s.id == id; });
   return it == set.sites.end() ? nullptr : &*it;
 }
 
@@ -184,8 +186,9 @@ TEST_F(TenantLoad, SmallDirectoryLoads) {
   const Site* elm = site_by_id(set, "elm-primary");
   ASSERT_NE(elm, nullptr);
   EXPECT_EQ(elm->trust_id, "elm-trust");
-  const auto parentpay = std::find_if(set.connections.begin(), set.connections.end(),
-                                      [](const SeedConnection& c) { return c.app_id == "parentpay"; });
+  const auto parentpay =
+      std::find_if(set.connections.begin(), set.connections.end(),
+                   [](const SeedConnection& c) { return c.app_id == "parentpay"; });
   ASSERT_NE(parentpay, set.connections.end());
   EXPECT_EQ(parentpay->school_id, "ash-academy");
   EXPECT_EQ(parentpay->status, ConnectionStatus::rejected);
@@ -215,16 +218,20 @@ TEST_F(TenantLoad, UnknownRole) {
 
 TEST_F(TenantLoad, TrustRoleHeldAtASchool) {
   dir_.write("ash-academy.yaml",
-             replace(kSchoolFile, "[school_office]", "\n        - school_office\n        - trust_central_team"));
+             replace(kSchoolFile, "[school_office]",
+                     "\n        - school_office\n        - trust_central_team"));
   // roles: (12) / - school_office (13) / - trust_central_team (14)
-  expect_only_error("ash-academy.yaml", 14,
-                    "role 'trust_central_team' is held at a trust, but this user's home site is not");
+  expect_only_error(
+      "ash-academy.yaml", 14,
+      "role 'trust_central_team' is held at a trust, but this user's home site is not");
 }
 
 TEST_F(TenantLoad, SchoolRoleHeldAtATrust) {
-  dir_.write("elm-trust.yaml", replace(kTrustFile, "[trust_central_team]", "[school_administrator]"));
-  expect_only_error("elm-trust.yaml", 7,
-                    "role 'school_administrator' is held at a school, but this user's home site is not");
+  dir_.write("elm-trust.yaml",
+             replace(kTrustFile, "[trust_central_team]", "[school_administrator]"));
+  expect_only_error(
+      "elm-trust.yaml", 7,
+      "role 'school_administrator' is held at a school, but this user's home site is not");
 }
 
 TEST_F(TenantLoad, CompetitorAppConnection) {
@@ -254,14 +261,15 @@ TEST_F(TenantLoad, DuplicateSchoolIdAcrossFiles) {
 }
 
 TEST_F(TenantLoad, BadStatus) {
-  dir_.write("ash-academy.yaml", replace(kSchoolFile, "status: rejected", "status: revoked"));  // 15
+  dir_.write("ash-academy.yaml",
+             replace(kSchoolFile, "status: rejected", "status: revoked"));  // 15
   expect_only_error("ash-academy.yaml", 15,
                     "status must be pending, approved or rejected, not 'revoked'");
 }
 
 TEST_F(TenantLoad, AppListedTwiceForOneSchool) {
   dir_.write("ash-academy.yaml", std::string(kSchoolFile) +
-                                     "    - app: parentpay\n"   // 16
+                                     "    - app: parentpay\n"  // 16
                                      "      status: pending\n");
   expect_only_error("ash-academy.yaml", 16, "'parentpay' is listed twice for ash-academy");
 }
@@ -274,7 +282,8 @@ TEST_F(TenantLoad, DuplicateEmail) {
 
 TEST_F(TenantLoad, UpperCaseEmailIsRefused) {
   dir_.write("ash-academy.yaml", replace(kSchoolFile, "office@ash.example", "Office@ash.example"));
-  expect_only_error("ash-academy.yaml", 10, "'Office@ash.example' is not a lower-case email address");
+  expect_only_error("ash-academy.yaml", 10,
+                    "'Office@ash.example' is not a lower-case email address");
 }
 
 TEST_F(TenantLoad, MissingRequiredKey) {
@@ -343,7 +352,8 @@ TEST_F(TenantImport, CreatesEverything) {
     ASSERT_TRUE(c.has_value()) << seed.school_id << "/" << seed.app_id;
     EXPECT_EQ(c->status, seed.status) << seed.school_id << "/" << seed.app_id;
     EXPECT_EQ(c->revision, 1);
-    EXPECT_EQ(c->permission_set_version, real_policy().find_app(seed.app_id)->permissions.version());
+    EXPECT_EQ(c->permission_set_version,
+              real_policy().find_app(seed.app_id)->permissions.version());
     EXPECT_EQ(c->decided_at.has_value(), seed.status != ConnectionStatus::pending);
   }
   for (const auto& u : set.users) {

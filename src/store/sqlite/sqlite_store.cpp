@@ -77,10 +77,10 @@ Result<MigrationReport> SqliteStore::migrate(const Clock& clock) {
   MigrationReport report;
   report.from_version = schema_version_locked();
   if (report.from_version > known) {
-    return make_error(Errc::unavailable,
-                      "database schema version " + std::to_string(report.from_version) +
-                          " is newer than this canopy understands (" + std::to_string(known) +
-                          "); run a newer canopy");
+    return make_error(Errc::unavailable, "database schema version " +
+                                             std::to_string(report.from_version) +
+                                             " is newer than this canopy understands (" +
+                                             std::to_string(known) + "); run a newer canopy");
   }
   for (const auto& m : migrations) {
     if (m.version <= report.from_version) continue;
@@ -97,7 +97,8 @@ Result<MigrationReport> SqliteStore::migrate(const Clock& clock) {
   return report;
 }
 
-std::optional<Connection> SqliteStore::find_connection(std::string_view school, std::string_view app) {
+std::optional<Connection> SqliteStore::find_connection(std::string_view school,
+                                                       std::string_view app) {
   std::lock_guard lock(mutex_);
   auto s = db_.prepare("SELECT " + std::string(kConnectionColumns) +
                        " FROM connections WHERE school_id = ? AND app_id = ?");
@@ -113,13 +114,18 @@ std::vector<Connection> SqliteStore::list_connections(std::string_view school,
                        " FROM connections WHERE school_id = ?1 AND (?2 IS NULL OR status = ?2)"
                        " ORDER BY app_id");
   s.bind(1, school);
-  if (status) s.bind(2, to_string(*status)); else s.bind_null(2);
+  if (status)
+    s.bind(2, to_string(*status));
+  else
+    s.bind_null(2);
   std::vector<Connection> out;
-  while (s.step()) out.push_back(read_connection(s));
+  while (s.step())
+    out.push_back(read_connection(s));
   return out;
 }
 
-std::optional<Connection> SqliteStore::apply(const ConnectionChange& change, const AuditRecord& audit) {
+std::optional<Connection> SqliteStore::apply(const ConnectionChange& change,
+                                             const AuditRecord& audit) {
   std::lock_guard lock(mutex_);
   Transaction tx(db_);
   if (change.expected_revision) {
@@ -256,7 +262,8 @@ std::vector<Site> SqliteStore::list_sites() {
   std::lock_guard lock(mutex_);
   auto s = db_.prepare("SELECT " + std::string(kSiteColumns) + " FROM sites ORDER BY id");
   std::vector<Site> out;
-  while (s.step()) out.push_back(read_site(s));
+  while (s.step())
+    out.push_back(read_site(s));
   return out;
 }
 
@@ -269,7 +276,8 @@ std::optional<User> SqliteStore::read_user(Statement& s) {
   u.home_site = s.text(3);
   auto roles = db_.prepare("SELECT role FROM user_roles WHERE user_id = ? ORDER BY role");
   roles.bind(1, u.id);
-  while (roles.step()) u.roles.push_back(roles.text(0));
+  while (roles.step())
+    u.roles.push_back(roles.text(0));
   return u;
 }
 
@@ -289,15 +297,24 @@ Upsert SqliteStore::upsert_user(const User& user) {
   if (existing) {
     id = existing->id;
     db_.prepare("UPDATE users SET name = ?, home_site = ? WHERE id = ?")
-        .bind(1, user.name).bind(2, user.home_site).bind(3, id).run();
+        .bind(1, user.name)
+        .bind(2, user.home_site)
+        .bind(3, id)
+        .run();
     db_.prepare("DELETE FROM user_roles WHERE user_id = ?").bind(1, id).run();
   } else {
     db_.prepare("INSERT INTO users (email, name, home_site) VALUES (?, ?, ?)")
-        .bind(1, user.email).bind(2, user.name).bind(3, user.home_site).run();
+        .bind(1, user.email)
+        .bind(2, user.name)
+        .bind(3, user.home_site)
+        .run();
     id = db_.last_insert_id();
   }
   for (const auto& role : roles) {
-    db_.prepare("INSERT INTO user_roles (user_id, role) VALUES (?, ?)").bind(1, id).bind(2, role).run();
+    db_.prepare("INSERT INTO user_roles (user_id, role) VALUES (?, ?)")
+        .bind(1, id)
+        .bind(2, role)
+        .run();
   }
   tx.commit();
   return existing ? Upsert::changed : Upsert::created;
@@ -327,8 +344,12 @@ std::optional<std::string> SqliteStore::password_hash(std::int64_t user_id) {
 
 void SqliteStore::set_password_hash(std::int64_t user_id, const std::string& hash) {
   std::lock_guard lock(mutex_);
-  db_.prepare("UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until_ms = NULL WHERE id = ?")
-      .bind(1, hash).bind(2, user_id).run();
+  db_.prepare(
+         "UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until_ms = NULL WHERE id "
+         "= ?")
+      .bind(1, hash)
+      .bind(2, user_id)
+      .run();
 }
 
 Lockout SqliteStore::lockout(std::int64_t user_id) {
@@ -355,22 +376,32 @@ int SqliteStore::register_failure(std::int64_t user_id, int max_failures, TimePo
   auto write = db_.prepare(
       "UPDATE users SET failed_attempts = ?1,"
       " locked_until_ms = CASE WHEN ?2 THEN ?3 ELSE locked_until_ms END WHERE id = ?4");
-  write.bind(1, lock_now ? 0 : attempts).bind(2, lock_now).bind(3, to_unix_ms(lock_until)).bind(4, user_id).run();
+  write.bind(1, lock_now ? 0 : attempts)
+      .bind(2, lock_now)
+      .bind(3, to_unix_ms(lock_until))
+      .bind(4, user_id)
+      .run();
   tx.commit();
   return attempts;
 }
 
 void SqliteStore::clear_lockout(std::int64_t user_id) {
   std::lock_guard lock(mutex_);
-  db_.prepare("UPDATE users SET failed_attempts = 0, locked_until_ms = NULL WHERE id = ?").bind(1, user_id).run();
+  db_.prepare("UPDATE users SET failed_attempts = 0, locked_until_ms = NULL WHERE id = ?")
+      .bind(1, user_id)
+      .run();
 }
 
-void SqliteStore::set_partner_secret_hash(std::string_view app_id, const std::string& hash, TimePoint at) {
+void SqliteStore::set_partner_secret_hash(std::string_view app_id, const std::string& hash,
+                                          TimePoint at) {
   std::lock_guard lock(mutex_);
   db_.prepare(
          "INSERT INTO partner_credentials (app_id, secret_hash, created_at_ms) VALUES (?1, ?2, ?3)"
          " ON CONFLICT (app_id) DO UPDATE SET secret_hash = ?2, created_at_ms = ?3")
-      .bind(1, app_id).bind(2, hash).bind(3, to_unix_ms(at)).run();
+      .bind(1, app_id)
+      .bind(2, hash)
+      .bind(3, to_unix_ms(at))
+      .run();
 }
 
 std::optional<std::string> SqliteStore::partner_secret_hash(std::string_view app_id) {
@@ -383,7 +414,9 @@ std::optional<std::string> SqliteStore::partner_secret_hash(std::string_view app
 
 void SqliteStore::create_session(const Session& session) {
   std::lock_guard lock(mutex_);
-  db_.prepare("INSERT INTO sessions (token_hash, user_id, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?)")
+  db_.prepare(
+         "INSERT INTO sessions (token_hash, user_id, created_at_ms, expires_at_ms) VALUES (?, ?, "
+         "?, ?)")
       .bind(1, session.token_hash)
       .bind(2, session.user_id)
       .bind(3, to_unix_ms(session.created_at))
@@ -393,7 +426,9 @@ void SqliteStore::create_session(const Session& session) {
 
 std::optional<Session> SqliteStore::find_session(std::string_view token_hash) {
   std::lock_guard lock(mutex_);
-  auto s = db_.prepare("SELECT token_hash, user_id, created_at_ms, expires_at_ms FROM sessions WHERE token_hash = ?");
+  auto s = db_.prepare(
+      "SELECT token_hash, user_id, created_at_ms, expires_at_ms FROM sessions WHERE token_hash = "
+      "?");
   s.bind(1, token_hash);
   if (!s.step()) return std::nullopt;
   return Session{s.text(0), s.integer(1), from_unix_ms(s.integer(2)), from_unix_ms(s.integer(3))};
@@ -413,7 +448,9 @@ std::size_t SqliteStore::delete_expired_sessions(TimePoint now) {
 
 void SqliteStore::record_login(const LoginAttempt& a) {
   std::lock_guard lock(mutex_);
-  db_.prepare("INSERT INTO login_history (email, user_id, at_ms, address, user_agent, outcome) VALUES (?, ?, ?, ?, ?, ?)")
+  db_.prepare(
+         "INSERT INTO login_history (email, user_id, at_ms, address, user_agent, outcome) VALUES "
+         "(?, ?, ?, ?, ?, ?)")
       .bind(1, a.email)
       .bind(2, a.user_id)
       .bind(3, to_unix_ms(a.at))

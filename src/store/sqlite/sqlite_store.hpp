@@ -23,7 +23,8 @@ class SqliteStore final : public Store {
   std::optional<Connection> find_connection(std::string_view school, std::string_view app) override;
   std::vector<Connection> list_connections(std::string_view school,
                                            std::optional<ConnectionStatus> status) override;
-  std::optional<Connection> apply(const ConnectionChange& change, const AuditRecord& audit) override;
+  std::optional<Connection> apply(const ConnectionChange& change,
+                                  const AuditRecord& audit) override;
 
   std::vector<AuditRecord> audit_for_school(std::string_view school, std::size_t limit) override;
   std::int64_t audit_count() override;
@@ -40,7 +41,8 @@ class SqliteStore final : public Store {
   Lockout lockout(std::int64_t user_id) override;
   int register_failure(std::int64_t user_id, int max_failures, TimePoint lock_until) override;
   void clear_lockout(std::int64_t user_id) override;
-  void set_partner_secret_hash(std::string_view app_id, const std::string& hash, TimePoint at) override;
+  void set_partner_secret_hash(std::string_view app_id, const std::string& hash,
+                               TimePoint at) override;
   std::optional<std::string> partner_secret_hash(std::string_view app_id) override;
 
   void create_session(const Session& session) override;
