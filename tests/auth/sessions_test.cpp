@@ -215,8 +215,7 @@ TEST_F(SessionServiceTest, SuccessResetsTheFailureCount) {
 }
 
 TEST_F(SessionServiceTest, AuthenticateRejectsUnknownToken) {
-  for (std::string_view token :
-       {std::string_view(""), std::string_view("not-a-token"), std::string_view(random_token())}) {
+  for (const std::string& token : {std::string(), std::string("not-a-token"), random_token()}) {
     auto r = service_->authenticate(token);
     ASSERT_FALSE(r.ok()) << token;
     EXPECT_EQ(r.error().code, Errc::unauthenticated);
