@@ -10,6 +10,8 @@ BUILD_PACKAGES=(
   libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libsodium-dev
   libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
   curl python3
+  libmysqlcppconn-dev libhiredis-dev
+  mariadb-server mariadb-client redis-server redis-tools
 )
 
 # Installs the packages given that are not installed yet; runs apt-get update once, only if needed.

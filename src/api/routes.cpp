@@ -4,6 +4,11 @@
 
 namespace canopy::api {
 
+asio::awaitable<void> publish_change(Services& s, const store::Connection& c) {
+  if (s.shared == nullptr) co_return;
+  co_await s.shared->publish(c.school_id, c.app_id, consent::cache_entry_for(c));
+}
+
 void add_routes(http::Router& router, Services& s) {
   add_session_routes(router, s);
   add_school_app_routes(router, s);

@@ -67,13 +67,18 @@ asio::awaitable<http::Response> show_app(http::RequestContext& ctx, Services& s)
 asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s, AdminAction action) {
   if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
   if (auto body = parse_body(ctx, {}); !body) co_return error_response(body.error());
-  co_return co_await as_school_admin(
+  std::optional<store::Connection> changed;
+  auto response = co_await as_school_admin(
       ctx, s, [&](const tenancy::Actor& actor, const Site& school) -> Result<http::Response> {
         auto decided = s.consent.decide(actor, ctx.param("app"), action, ctx.request_id);
         if (!decided) return decided.error();
+        if (action != AdminAction::cancel) changed = *decided;
         return json_response(
             200, connection_detail(&*decided, *s.policy.find_app(decided->app_id), school));
       });
+  // The change is committed; other replicas learn of it before the caller does.
+  if (changed) co_await publish_change(s, *changed);
+  co_return response;
 }
 
 asio::awaitable<http::Response> data_csv(http::RequestContext& ctx, Services& s) {

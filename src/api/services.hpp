@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "auth/partners.hpp"
+#include "cache/shared_level.hpp"
 #include "auth/sessions.hpp"
 #include "consent/service.hpp"
 #include "decision/checker.hpp"
@@ -26,7 +27,12 @@ struct Services {
   std::function<bool()> ready;  // true when the store answers and the server is not stopping
   bool secure_cookies = false;  // set the Secure attribute (behind TLS)
   std::chrono::seconds session_ttl{std::chrono::hours(8)};
+  cache::SharedLevel* shared = nullptr;  // the Redis level across replicas; none when embedded
 };
+
+// After a committed change: tells the other replicas (when there are any) and returns once
+// acknowledging the change is safe.
+asio::awaitable<void> publish_change(Services& s, const store::Connection& connection);
 
 void add_routes(http::Router& router, Services& services);
 

@@ -33,7 +33,10 @@ class Checker {
       : policy_(policy), cache_(cache), connections_(connections), directory_(directory) {}
 
   std::optional<Decision> check_cached(const Query& query) const;
-  Decision check_store(const Query& query);
+  // The same answer for an entry found elsewhere (the shared level); fills level 1.
+  Decision check_entry(const Query& query, const cache::Entry& entry);
+  // Reads the store; fills level 1 and, when the connection exists, `*found` (for level 2).
+  Decision check_store(const Query& query, std::optional<cache::Entry>* found = nullptr);
 
   // Pure evaluation of one cached entry against the app's current permission set.
   static Decision evaluate(const policy::App& app, const cache::Entry& entry, const Query& query);

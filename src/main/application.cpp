@@ -27,14 +27,16 @@ Result<std::unique_ptr<Application>> Application::create(AppConfig config, const
 
 Application::Application(AppConfig config, const Clock& clock,
                          std::shared_ptr<const policy::PolicySnapshot> policy,
-                         std::unique_ptr<store::SqliteStore> store)
+                         std::unique_ptr<store::Store> store)
     : config_(std::move(config)),
       clock_(clock),
       policy_(std::move(policy)),
       store_(std::move(store)),
+      io_(static_cast<int>(config_.io_threads)),
+      cache_(&make_cache()),
       blocking_(config_.blocking_threads),
-      consent_(*policy_, *store_, *store_, cache_, clock_),
-      checker_(*policy_, cache_, *store_, *store_),
+      consent_(*policy_, *store_, *store_, *cache_, clock_),
+      checker_(*policy_, *cache_, *store_, *store_),
       sessions_(*store_, *store_, *store_, *store_, clock_, config_.sign_in),
       partners_(*policy_, *store_),
       service_token_(config_.service_token),
@@ -55,10 +57,20 @@ Application::Application(AppConfig config, const Clock& clock,
                   }
                 },
                 config_.secure_cookies,
-                config_.sign_in.session_ttl},
-      io_(static_cast<int>(config_.io_threads)),
+                config_.sign_in.session_ttl,
+                shared_.get()},
       server_(io_, router_, config_.limits) {
   api::add_routes(router_, services_);
+  if (shared_) shared_->start();
+}
+
+cache::DecisionCache& Application::make_cache() {
+  if (config_.cache == AppConfig::CacheKind::redis) {
+    shared_ = std::make_unique<cache::SharedCache>(io_, config_.redis);
+    return *shared_;
+  }
+  local_ = std::make_unique<cache::LocalCache>();
+  return *local_;
 }
 
 Application::~Application() {
@@ -93,6 +105,7 @@ void Application::wait() {
 void Application::stop(std::chrono::milliseconds grace) {
   stopping_ = true;
   server_.stop();
+  if (shared_) shared_->stop();
   asio::co_spawn(
       io_,
       [this, grace]() -> asio::awaitable<void> {

@@ -15,6 +15,7 @@
 #include "auth/partners.hpp"
 #include "auth/sessions.hpp"
 #include "cache/local_cache.hpp"
+#include "cache/shared_cache.hpp"
 #include "core/result.hpp"
 #include "http/server.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -32,6 +33,9 @@ struct AppConfig {
   bool secure_cookies = false;
   auth::SignInPolicy sign_in;
   http::ServerLimits limits;
+  // The decision cache: in-process only, or shared by replicas through Redis.
+  enum class CacheKind { local, redis } cache = CacheKind::local;
+  cache::SharedCacheConfig redis;
 };
 
 class Application {
@@ -51,20 +55,25 @@ class Application {
   void stop(std::chrono::milliseconds grace);
 
   asio::io_context& io() { return io_; }
-  store::SqliteStore& store() { return *store_; }
+  store::Store& store() { return *store_; }
   const policy::PolicySnapshot& policy() const { return *policy_; }
-  cache::LocalCache& cache() { return cache_; }
+  cache::DecisionCache& cache() { return *cache_; }
+  cache::SharedCache* shared_cache() { return shared_.get(); }
 
  private:
   Application(AppConfig config, const Clock& clock,
               std::shared_ptr<const policy::PolicySnapshot> policy,
-              std::unique_ptr<store::SqliteStore> store);
+              std::unique_ptr<store::Store> store);
+  cache::DecisionCache& make_cache();
 
   AppConfig config_;
   const Clock& clock_;
   std::shared_ptr<const policy::PolicySnapshot> policy_;
-  std::unique_ptr<store::SqliteStore> store_;
-  cache::LocalCache cache_;
+  std::unique_ptr<store::Store> store_;
+  asio::io_context io_;
+  std::unique_ptr<cache::LocalCache> local_;
+  std::unique_ptr<cache::SharedCache> shared_;
+  cache::DecisionCache* cache_;
   http::BlockingPool blocking_;
   consent::Service consent_;
   decision::Checker checker_;
@@ -74,7 +83,6 @@ class Application {
   std::atomic<bool> stopping_{false};
   api::Services services_;
   http::Router router_;
-  asio::io_context io_;
   http::Server server_;
   std::vector<std::thread> threads_;
 };

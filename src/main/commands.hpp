@@ -29,6 +29,10 @@ struct ServeOptions {
   bool access_log = true;
   std::string password_cost = "interactive";
   unsigned shutdown_grace_seconds = 10;
+  std::string cache = "local";  // local or redis
+  std::string redis = "127.0.0.1:6379";
+  std::string redis_prefix = "canopy";
+  unsigned lease_ms = 2000;
 };
 
 int serve(const Common& common, const ServeOptions& options);

@@ -72,6 +72,23 @@ int main(int argc, char** argv) {
       ->add_option("--shutdown-grace", serve_opts.shutdown_grace_seconds,
                    "Seconds in-flight requests get to finish after SIGTERM")
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--cache", serve_opts.cache,
+                   "Decision cache: local (one process) or redis (shared by replicas, immediate revocation)")
+      ->check(CLI::IsMember({"local", "redis"}))
+      ->envname("CANOPY_CACHE")
+      ->capture_default_str();
+  serve_cmd->add_option("--redis", serve_opts.redis, "Redis HOST:PORT for --cache redis")
+      ->envname("CANOPY_REDIS")
+      ->capture_default_str();
+  serve_cmd->add_option("--redis-prefix", serve_opts.redis_prefix, "Prefix of Canopy's Redis keys and channel")
+      ->envname("CANOPY_REDIS_PREFIX")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--lease-ms", serve_opts.lease_ms,
+                   "How long a replica trusts its in-process cache after a heartbeat; a reject waits at most this long")
+      ->check(CLI::Range(200u, 60000u))
+      ->capture_default_str();
 
   auto* migrate_cmd = app.add_subcommand("migrate", "Apply pending database migrations");
   add_db(migrate_cmd);

@@ -73,6 +73,20 @@ int serve(const Common& common, const ServeOptions& o) {
   config.sign_in.dummy_cost = *auth::parse_password_cost(o.password_cost);
   config.limits.max_connections = o.max_connections;
   config.limits.access_log = o.access_log;
+  if (o.cache == "redis") {
+    config.cache = AppConfig::CacheKind::redis;
+    std::string host;
+    std::uint16_t redis_port = 0;
+    if (!split_listen(o.redis, host, redis_port)) {
+      std::cerr << "--redis must be HOST:PORT, e.g. 127.0.0.1:6379\n";
+      return kUsage;
+    }
+    config.redis.redis = {host, redis_port};
+    config.redis.prefix = o.redis_prefix;
+    config.redis.lease = std::chrono::milliseconds(o.lease_ms);
+    config.redis.heartbeat = config.redis.lease / 5;
+    config.redis.margin = config.redis.lease / 8;
+  }
   const auto token = service_token(o);
   if (!token) return kInvalid;
   config.service_token = *token;

@@ -13,13 +13,9 @@ struct Migration {
 };
 
 std::span<const Migration> sqlite_migrations();
+std::span<const Migration> mysql_migrations();
 
 // The newest schema version a migration list reaches.
 int latest_version(std::span<const Migration> migrations);
-
-struct MigrationReport {
-  int from_version = 0;
-  int to_version = 0;
-};
 
 }  // namespace canopy::store

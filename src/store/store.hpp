@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/connection.hpp"
+#include "core/result.hpp"
 #include "core/site.hpp"
 #include "core/time.hpp"
 
@@ -152,12 +153,23 @@ class LoginHistoryStore {
   virtual std::vector<LoginAttempt> logins_for_user(std::int64_t user_id, std::size_t limit) = 0;
 };
 
+struct MigrationReport {
+  int from_version = 0;
+  int to_version = 0;
+};
+
 // Everything at once, for wiring; use cases take the narrow interfaces above.
 class Store : public ConnectionStore,
               public AuditStore,
               public DirectoryStore,
               public CredentialStore,
               public SessionStore,
-              public LoginHistoryStore {};
+              public LoginHistoryStore {
+ public:
+  // Applies pending migrations; refuses (Errc::unavailable) a database newer than this binary.
+  virtual Result<MigrationReport> migrate(const Clock& clock) = 0;
+  // The schema version the database is at; also the readiness probe.
+  virtual int schema_version() = 0;
+};
 
 }  // namespace canopy::store

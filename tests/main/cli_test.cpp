@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "support/http_client.hpp"
+#include "support/serve_process.hpp"
 #include "support/temp_dir.hpp"
 
 namespace canopy::testing {
@@ -170,43 +171,16 @@ TEST_F(Cli, MigrateAndRefuseANewerDatabase) {
 }
 
 TEST_F(Cli, ServeAnswersAndStopsOnSigterm) {
-  int out_pipe[2];
-  ASSERT_EQ(pipe(out_pipe), 0);
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    dup2(out_pipe[1], STDOUT_FILENO);
-    close(out_pipe[0]);
-    if (chdir(CANOPY_SOURCE_DIR) != 0) _exit(127);
-    setenv("CANOPY_DB", db().c_str(), 1);
-    setenv("CANOPY_SERVICE_TOKEN", "cli-test-token", 1);
-    execl(CANOPY_BINARY, CANOPY_BINARY, "serve", "--listen", "127.0.0.1:0", "--no-access-log",
-          nullptr);
-    _exit(127);
-  }
-  close(out_pipe[1]);
-  FILE* out = fdopen(out_pipe[0], "r");
-  char line[256] = {};
-  ASSERT_NE(fgets(line, sizeof line, out), nullptr);
-  const std::string banner = line;
-  ASSERT_EQ(banner.rfind("canopy listening on http://127.0.0.1:", 0), 0u) << banner;
-  const auto port = static_cast<std::uint16_t>(std::stoi(banner.substr(banner.rfind(':') + 1)));
-
-  HttpClient client(port);
+  ServeProcess serve({"--no-access-log"}, {{"CANOPY_DB", db().string()}, {"CANOPY_SERVICE_TOKEN", "cli-test-token"}});
+  HttpClient client(serve.port());
   EXPECT_EQ(client.get("/healthz").status, 200u);
-  EXPECT_EQ(client
-                .get("/internal/v1/"
-                     "decisions?app=wonde&school=oakfield-primary&data_type=Student&operation=read",
-                     bearer("cli-test-token"))
+  EXPECT_EQ(client.get("/internal/v1/decisions?app=wonde&school=oakfield-primary&data_type=Student&operation=read",
+                       bearer("cli-test-token"))
                 .status,
             200u);
-
-  ASSERT_EQ(kill(pid, SIGTERM), 0);
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  const int status = serve.terminate();
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
-  fclose(out);
 }
 
 }  // namespace

@@ -36,7 +36,7 @@ class TestApp {
   HttpClient& client() { return client_; }
   std::uint16_t port() const { return port_; }
   cli::Application& app() { return *app_; }
-  store::SqliteStore& store() { return app_->store(); }
+  store::Store& store() { return app_->store(); }
   ManualClock& clock() { return clock_; }
 
   // Signs in; returns the bearer token (fails the test when sign-in fails).

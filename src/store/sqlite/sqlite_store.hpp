@@ -17,8 +17,8 @@ class SqliteStore final : public Store {
   explicit SqliteStore(const std::filesystem::path& file);
 
   // Applies pending migrations; refuses a database newer than this binary knows.
-  Result<MigrationReport> migrate(const Clock& clock);
-  int schema_version();
+  Result<MigrationReport> migrate(const Clock& clock) override;
+  int schema_version() override;
 
   std::optional<Connection> find_connection(std::string_view school, std::string_view app) override;
   std::vector<Connection> list_connections(std::string_view school,

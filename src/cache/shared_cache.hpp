@@ -1,0 +1,95 @@
+// Decision cache shared by replicas through Redis, with revocation that is immediate across
+// them. Two levels: each replica's in-process entries (level 1, answered without I/O) and
+// Redis entries (level 2, shared). The design, and why no replica can allow after a reject has
+// been acknowledged, is in docs/architecture.md ("Revocation across replicas"). In short:
+//  * a replica may use level 1 only while it is *fresh*: it has received its own heartbeat,
+//    published on the event channel, within the last lease (minus a margin). Redis delivers a
+//    channel's messages in order, so a replica that received its heartbeat has also applied
+//    every invalidation published before it;
+//  * after a commit that takes an allow away, the deciding replica writes level 2, publishes the
+//    invalidation, and answers only when every live replica has acknowledged it or a full lease
+//    has passed, after which no replica can still be fresh without having applied it;
+//  * losing the subscription makes a replica unfresh at once and clears level 1 when it returns.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "cache/local_cache.hpp"
+#include "cache/shared_level.hpp"
+#include "cache/redis_connection.hpp"
+
+namespace canopy::cache {
+
+struct SharedCacheConfig {
+  RedisEndpoint redis;
+  std::string prefix = "canopy";                 // key and channel prefix, one per deployment
+  std::chrono::milliseconds lease{2000};         // how long one heartbeat keeps a replica fresh
+  std::chrono::milliseconds heartbeat{400};      // how often replicas heartbeat
+  std::chrono::milliseconds margin{250};         // allowance for delivery delay and clock drift
+#ifdef CANOPY_BROKEN_INVALIDATION
+  bool invalidation_enabled = false;  // a deliberately broken build, to prove the tests catch it
+#else
+  bool invalidation_enabled = true;
+#endif
+};
+
+class SharedCache final : public DecisionCache, public SharedLevel {
+ public:
+  SharedCache(asio::io_context& io, SharedCacheConfig config);
+  ~SharedCache() override;
+
+  void start();
+  void stop();
+
+  // Level 1; get() answers only while this replica is fresh.
+  std::optional<Entry> get(std::string_view school, std::string_view app) const override;
+  void put(std::string_view school, std::string_view app, const Entry& entry) override;
+  void clear() override;
+
+  asio::awaitable<std::optional<Entry>> fetch(std::string school, std::string app) override;
+  asio::awaitable<void> remember(std::string school, std::string app, Entry entry) override;
+  asio::awaitable<void> publish(std::string school, std::string app, Entry entry) override;
+
+  bool fresh() const;
+  const std::string& replica_id() const { return id_; }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct Waiter;
+
+  asio::awaitable<void> heartbeat_loop();
+  void on_message(std::string_view message);
+  void on_subscribed();
+  void on_lost();
+  std::string key(std::string_view school, std::string_view app) const;
+  void warn_degraded(std::string_view what);
+
+  asio::io_context& io_;
+  SharedCacheConfig config_;
+  std::string id_;
+  std::string channel_;
+  std::string replicas_key_;
+  LocalCache local_;
+  std::shared_ptr<RedisConnection> commands_;
+  std::shared_ptr<RedisConnection> events_;
+  std::atomic<std::int64_t> fresh_until_{0};  // steady-clock nanoseconds
+  std::atomic<bool> stopping_{false};
+
+  std::mutex mutex_;  // guards what follows
+  std::map<std::uint64_t, Clock::time_point> heartbeats_sent_;
+  std::uint64_t next_nonce_ = 1;
+  std::map<std::uint64_t, std::shared_ptr<Waiter>> waiters_;
+  std::uint64_t next_seq_ = 1;
+  Clock::time_point last_warning_{};
+};
+
+std::string encode_entry(const Entry& entry);
+std::optional<Entry> decode_entry(std::string_view text);
+
+}  // namespace canopy::cache

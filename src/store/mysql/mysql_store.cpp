@@ -1,0 +1,775 @@
+// SQL for the MySQL / MariaDB store. All SQL for MySQL lives in this file.
+#include "store/mysql/mysql_store.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/datatype.h>
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <limits>
+#include <type_traits>
+
+#include "store/migrations.hpp"
+
+namespace canopy::store {
+namespace {
+
+// The rows of one query. Owns its statement too: Connector/C++ result sets of prepared
+// statements read from buffers the statement owns, so the statement must outlive them.
+class Rows {
+ public:
+  Rows(std::unique_ptr<sql::PreparedStatement> statement, std::unique_ptr<sql::ResultSet> rows)
+      : statement_(std::move(statement)), rows_(std::move(rows)) {}
+  bool next() { return rows_->next(); }
+  // 0-based columns, like the SQLite wrapper (the driver counts from 1).
+  bool is_null(unsigned column) const { return rows_->isNull(column + 1); }
+  std::string text(unsigned column) const { return rows_->getString(column + 1).asStdString(); }
+  std::int64_t integer(unsigned column) const { return rows_->getInt64(column + 1); }
+  std::optional<std::int64_t> optional_integer(unsigned column) const {
+    if (is_null(column)) return std::nullopt;
+    return integer(column);
+  }
+
+ private:
+  std::unique_ptr<sql::PreparedStatement> statement_;  // destroyed after rows_
+  std::unique_ptr<sql::ResultSet> rows_;
+};
+
+// A prepared statement with positional parameters, bound in order.
+class Query {
+ public:
+  Query(sql::Connection& connection, const std::string& text)
+      : statement_(connection.prepareStatement(text)) {}
+
+  Query& bind(std::string_view v) {
+    statement_->setString(next(), sql::SQLString(v.data(), v.size()));
+    return *this;
+  }
+  // Without this overload a string literal would convert to bool, not string_view.
+  Query& bind(const char* v) { return bind(std::string_view(v)); }
+  Query& bind(std::int64_t v) {
+    statement_->setInt64(next(), v);
+    return *this;
+  }
+  Query& bind(int v) { return bind(static_cast<std::int64_t>(v)); }
+  Query& bind(bool v) { return bind(static_cast<std::int64_t>(v ? 1 : 0)); }
+  Query& bind_null() {
+    statement_->setNull(next(), sql::DataType::VARCHAR);
+    return *this;
+  }
+  template <class T>
+  Query& bind(const std::optional<T>& v) {
+    return v ? bind(*v) : bind_null();
+  }
+
+  // Rows changed (not merely matched: the connection does not ask for CLIENT_FOUND_ROWS).
+  int update() { return statement_->executeUpdate(); }
+  // Runs the query; the Query is spent afterwards.
+  Rows rows() {
+    std::unique_ptr<sql::ResultSet> result(statement_->executeQuery());
+    return Rows(std::move(statement_), std::move(result));
+  }
+
+ private:
+  unsigned next() { return ++index_; }
+  std::unique_ptr<sql::PreparedStatement> statement_;
+  unsigned index_ = 0;
+};
+
+void execute(sql::Connection& connection, const std::string& statement) {
+  std::unique_ptr<sql::Statement> s(connection.createStatement());
+  s->execute(statement);
+}
+
+std::int64_t scalar(sql::Connection& connection, const std::string& statement) {
+  auto rows = Query(connection, statement).rows();
+  if (!rows.next()) throw StoreError("mysql: no row from: " + statement);
+  return rows.integer(0);
+}
+
+ConnectionStatus status_from(const std::string& value) {
+  if (auto s = parse_connection_status(value)) return *s;
+  throw StoreError("mysql: row has unknown status '" + value + "'");
+}
+
+// LIMIT takes a signed 64-bit value; "everything" must not wrap to a negative one.
+std::int64_t limit_value(std::size_t limit) {
+  return static_cast<std::int64_t>(
+      std::min<std::size_t>(limit, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
+}
+
+// Ids and keys are valid UTF-8 by construction (policy and tenant files, hex digests), but
+// lookups also get what a client sent. MariaDB refuses a parameter that is not valid UTF-8
+// with an error, which would make user input look like a database failure; no stored key can
+// equal such a string, so lookups answer "not found" without asking the server.
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t extra = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((c & 0xE0) == 0xC0) {
+      extra = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + extra >= s.size()) return false;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    const std::uint32_t min_for_length[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < min_for_length[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+constexpr std::string_view kConnectionColumns =
+    "school_id, app_id, status, permission_set_version, revision, requested_at_ms, decided_at_ms, "
+    "decided_by";
+
+Connection read_connection(const Rows& r) {
+  Connection c;
+  c.school_id = r.text(0);
+  c.app_id = r.text(1);
+  c.status = status_from(r.text(2));
+  c.permission_set_version = static_cast<int>(r.integer(3));
+  c.revision = r.integer(4);
+  c.requested_at = from_unix_ms(r.integer(5));
+  if (auto d = r.optional_integer(6)) c.decided_at = from_unix_ms(*d);
+  c.decided_by = r.text(7);
+  return c;
+}
+
+std::string select_connection() {
+  return "SELECT " + std::string(kConnectionColumns) +
+         " FROM connections WHERE school_id = ? AND app_id = ?";
+}
+
+constexpr std::string_view kSiteColumns = "id, name, kind, trust_id, urn, phase, dummy";
+
+Site read_site(const Rows& r) {
+  Site site;
+  site.id = r.text(0);
+  site.name = r.text(1);
+  site.kind = r.text(2) == "trust" ? SiteKind::trust : SiteKind::school;
+  site.trust_id = r.text(3);
+  site.urn = r.integer(4);
+  site.phase = r.text(5);
+  site.dummy = r.integer(6) != 0;
+  return site;
+}
+
+std::optional<Site> find_site_on(sql::Connection& c, std::string_view id, bool for_update) {
+  auto rows = Query(c, "SELECT " + std::string(kSiteColumns) + " FROM sites WHERE id = ?" +
+                           (for_update ? " FOR UPDATE" : ""))
+                  .bind(id)
+                  .rows();
+  if (!rows.next()) return std::nullopt;
+  return read_site(rows);
+}
+
+// One statement for the user and their roles, so both come from the same committed state.
+template <class Key>
+std::optional<User> find_user_on(sql::Connection& c, std::string_view column, const Key& key) {
+  Query q(c, "SELECT u.id, u.email, u.name, u.home_site, r.role FROM users u"
+             " LEFT JOIN user_roles r ON r.user_id = u.id WHERE u." + std::string(column) +
+             " = ? ORDER BY r.role");
+  auto rows = q.bind(key).rows();
+  std::optional<User> user;
+  while (rows.next()) {
+    if (!user) {
+      user.emplace();
+      user->id = rows.integer(0);
+      user->email = rows.text(1);
+      user->name = rows.text(2);
+      user->home_site = rows.text(3);
+    }
+    if (!rows.is_null(4)) user->roles.push_back(rows.text(4));
+  }
+  return user;
+}
+
+// Splits a migration file into statements: each ends with ';' at the end of a line, and
+// lines that are only a comment are dropped. Migrations never put ';' at a line end inside a
+// statement, which keeps this simple and avoids multi-statement mode on the connection.
+std::vector<std::string> split_statements(std::string_view script) {
+  std::vector<std::string> out;
+  std::string current;
+  std::size_t start = 0;
+  while (start < script.size()) {
+    auto end = script.find('\n', start);
+    if (end == std::string_view::npos) end = script.size();
+    std::string_view line = script.substr(start, end - start);
+    start = end + 1;
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos || line.substr(first, 2) == "--") continue;
+    const auto last = line.find_last_not_of(" \t\r");
+    line = line.substr(0, last + 1);
+    if (line.back() == ';') {
+      current.append(line.substr(0, line.size() - 1));
+      out.push_back(std::move(current));
+      current.clear();
+    } else {
+      current.append(line).append("\n");
+    }
+  }
+  if (current.find_first_not_of(" \t\r\n") != std::string::npos) out.push_back(current);
+  return out;
+}
+
+// Asks transact() for one more attempt from the start (a concurrent insert won a race).
+struct RetryTransaction {};
+
+constexpr std::chrono::seconds kMigrationLockWait{120};
+
+}  // namespace
+
+MysqlStore::MysqlStore(MysqlConfig config) : pool_(std::move(config)) {}
+
+template <class Work>
+auto MysqlStore::read(std::string_view what, Work&& work) {
+  for (int attempt = 0;; ++attempt) {
+    auto lease = pool_.acquire(attempt > 0);
+    try {
+      return work(*lease);
+    } catch (const sql::SQLException& e) {
+      const bool broken = mysql::is_connection_error(e);
+      if (broken) {
+        lease.discard();
+        pool_.note_connection_failure();
+        if (attempt == 0) {
+          spdlog::warn("mysql: {}: connection lost ({}); retrying on a new connection", what,
+                       e.getErrorCode());
+          continue;
+        }
+      }
+      throw StoreError(mysql::describe(e, what, pool_.config().password));
+    }
+  }
+}
+
+template <class Work>
+auto MysqlStore::transact(std::string_view what, Work&& work) {
+  for (int attempt = 0;; ++attempt) {
+    auto lease = pool_.acquire(attempt > 0);
+    bool committing = false;
+    const auto roll_back = [&] {
+      try {
+        execute(*lease, "ROLLBACK");
+      } catch (const sql::SQLException&) {
+        // A connection that cannot roll back must not go back to the pool mid-transaction.
+        lease.discard();
+      }
+    };
+    try {
+      execute(*lease, "START TRANSACTION");
+      auto result = work(*lease);
+      committing = true;
+      execute(*lease, "COMMIT");
+      return result;
+    } catch (const sql::SQLException& e) {
+      const bool broken = mysql::is_connection_error(e);
+      if (broken) {
+        lease.discard();
+        pool_.note_connection_failure();
+      } else {
+        roll_back();
+      }
+      const bool retry = attempt == 0 && !committing && (broken || e.getErrorCode() == mysql::kDeadlock);
+      if (retry) {
+        spdlog::warn("mysql: {}: {} ({}); retrying the transaction", what,
+                     broken ? "connection lost" : "deadlock", e.getErrorCode());
+        continue;
+      }
+      throw StoreError(mysql::describe(e, what, pool_.config().password) +
+                       (committing ? "; the commit's outcome is unknown" : ""));
+    } catch (const RetryTransaction&) {
+      roll_back();
+      if (attempt == 0) continue;
+      throw StoreError("mysql: " + std::string(what) + ": kept conflicting with a concurrent change");
+    } catch (...) {
+      roll_back();
+      throw;
+    }
+  }
+}
+
+int MysqlStore::schema_version() {
+  return read("schema_version", [](sql::Connection& c) {
+    return static_cast<int>(scalar(c, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  });
+}
+
+Result<MigrationReport> MysqlStore::migrate(const Clock& clock) {
+  const auto migrations = mysql_migrations();
+  const int known = latest_version(migrations);
+  const std::string& password = pool_.config().password;
+  // Named locks are server-wide; the database name keeps two Canopy databases on one server
+  // from waiting for each other. MySQL caps lock names at 64 characters.
+  const std::string lock_name = ("canopy.migrate." + pool_.config().database).substr(0, 64);
+  auto lease = pool_.acquire();
+  bool locked = false;
+  try {
+    sql::Connection& c = *lease;
+    auto got = Query(c, "SELECT GET_LOCK(?, ?)")
+                   .bind(lock_name)
+                   .bind(static_cast<std::int64_t>(kMigrationLockWait.count()))
+                   .rows();
+    if (!got.next() || got.is_null(0) || got.integer(0) != 1) {
+      throw StoreError("mysql: migrate: another process held the migration lock for " +
+                       std::to_string(kMigrationLockWait.count()) + " s");
+    }
+    locked = true;
+    execute(c,
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INT NOT NULL PRIMARY KEY,"
+            " name VARCHAR(255) NOT NULL, applied_at_ms BIGINT NOT NULL)"
+            " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+    MigrationReport report;
+    report.from_version =
+        static_cast<int>(scalar(c, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    const auto unlock = [&] {
+      (void)Query(c, "SELECT RELEASE_LOCK(?)").bind(lock_name).rows();
+      locked = false;
+    };
+    if (report.from_version > known) {
+      unlock();
+      return make_error(Errc::unavailable, "database schema version " +
+                                               std::to_string(report.from_version) +
+                                               " is newer than this canopy understands (" +
+                                               std::to_string(known) + "); run a newer canopy");
+    }
+    for (const auto& m : migrations) {
+      if (m.version <= report.from_version) continue;
+      // DDL commits implicitly; each statement of a migration is written to be re-runnable.
+      for (const auto& statement : split_statements(m.sql))
+        execute(c, statement);
+      Query(c, "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)")
+          .bind(m.version)
+          .bind(m.name)
+          .bind(to_unix_ms(clock.now()))
+          .update();
+      spdlog::info("mysql: applied migration {}", m.name);
+    }
+    unlock();
+    report.to_version = std::max(report.from_version, known);
+    return report;
+  } catch (const sql::SQLException& e) {
+    // Closing the connection also releases the named lock if we still held it.
+    if (mysql::is_connection_error(e) || locked) lease.discard();
+    throw StoreError(mysql::describe(e, "migrate", password));
+  } catch (...) {
+    if (locked) lease.discard();
+    throw;
+  }
+}
+
+std::optional<Connection> MysqlStore::find_connection(std::string_view school,
+                                                      std::string_view app) {
+  if (!valid_utf8(school) || !valid_utf8(app)) return std::nullopt;
+  return read("find_connection", [&](sql::Connection& c) -> std::optional<Connection> {
+    auto rows = Query(c, select_connection()).bind(school).bind(app).rows();
+    if (!rows.next()) return std::nullopt;
+    return read_connection(rows);
+  });
+}
+
+std::vector<Connection> MysqlStore::list_connections(std::string_view school,
+                                                     std::optional<ConnectionStatus> status) {
+  if (!valid_utf8(school)) return {};
+  return read("list_connections", [&](sql::Connection& c) {
+    Query q(c, "SELECT " + std::string(kConnectionColumns) + " FROM connections WHERE school_id = ?" +
+                   (status ? " AND status = ?" : "") + " ORDER BY app_id");
+    q.bind(school);
+    if (status) q.bind(to_string(*status));
+    auto rows = q.rows();
+    std::vector<Connection> out;
+    while (rows.next())
+      out.push_back(read_connection(rows));
+    return out;
+  });
+}
+
+// Isolation: READ COMMITTED plus the revision check, not REPEATABLE READ. The check is the
+// UPDATE's WHERE clause, and an InnoDB UPDATE is a locking read: it takes the row's exclusive
+// lock and evaluates the WHERE on the newest committed version, whatever the isolation level.
+// So when two admins decide at once, the second UPDATE waits for the first transaction,
+// then sees revision N+1 instead of N and changes nothing: apply returns nullopt and the
+// consent service decides again on fresh data. The audit row is inserted while the row lock
+// is held, so its AUTO_INCREMENT id is allocated after every earlier change of the same
+// connection committed: audit ids follow the order of the changes. The insert path relies on
+// the primary key the same way (a concurrent insert waits, then fails as a duplicate).
+// REPEATABLE READ would add gap locks and snapshot reads that this needs for nothing.
+std::optional<Connection> MysqlStore::apply(const ConnectionChange& change,
+                                            const AuditRecord& audit) {
+  // Retrying after a lost connection re-runs the revision check, so a change can never be
+  // applied (or audited) twice.
+  return transact("apply", [&](sql::Connection& c) -> std::optional<Connection> {
+    if (change.expected_revision) {
+      Query q(c, std::string("UPDATE connections SET status = ?, permission_set_version = ?,"
+                             " revision = revision + 1") +
+                     (change.is_decision ? ", decided_at_ms = ?, decided_by = ?" : "") +
+                     " WHERE school_id = ? AND app_id = ? AND revision = ?");
+      q.bind(to_string(change.to)).bind(change.permission_set_version);
+      if (change.is_decision) q.bind(to_unix_ms(change.at)).bind(change.decided_by);
+      q.bind(change.school_id).bind(change.app_id).bind(*change.expected_revision);
+      if (q.update() == 0) return std::nullopt;
+    } else {
+      Query q(c,
+              "INSERT INTO connections (school_id, app_id, status, permission_set_version,"
+              " revision, requested_at_ms, decided_at_ms, decided_by) VALUES (?, ?, ?, ?, 1, ?, ?, ?)");
+      q.bind(change.school_id)
+          .bind(change.app_id)
+          .bind(to_string(change.to))
+          .bind(change.permission_set_version)
+          .bind(to_unix_ms(change.at));
+      if (change.is_decision) {
+        q.bind(to_unix_ms(change.at)).bind(change.decided_by);
+      } else {
+        q.bind_null().bind_null();
+      }
+      try {
+        q.update();
+      } catch (const sql::SQLException& e) {
+        // The connection exists already: insert-if-absent writes nothing.
+        if (e.getErrorCode() == mysql::kDuplicateKey) return std::nullopt;
+        throw;
+      }
+    }
+    Query(c,
+          "INSERT INTO audit_log (school_id, app_id, actor_kind, actor, actor_site, actor_role,"
+          " via_trust, action, from_status, to_status, permission_set_version, at_ms, request_id)"
+          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(audit.school_id)
+        .bind(audit.app_id)
+        .bind(to_string(audit.actor_kind))
+        .bind(audit.actor)
+        .bind(audit.actor_site)
+        .bind(audit.actor_role)
+        .bind(audit.via_trust)
+        .bind(audit.action)
+        .bind(audit.from_status ? std::optional<std::string_view>(to_string(*audit.from_status))
+                                : std::nullopt)
+        .bind(to_string(audit.to_status))
+        .bind(audit.permission_set_version)
+        .bind(to_unix_ms(audit.at))
+        .bind(audit.request_id)
+        .update();
+    auto rows = Query(c, select_connection()).bind(change.school_id).bind(change.app_id).rows();
+    if (!rows.next()) throw StoreError("mysql: connection vanished inside its own transaction");
+    return read_connection(rows);
+  });
+}
+
+std::vector<AuditRecord> MysqlStore::audit_for_school(std::string_view school, std::size_t limit) {
+  if (!valid_utf8(school)) return {};
+  return read("audit_for_school", [&](sql::Connection& c) {
+    auto rows =
+        Query(c,
+              "SELECT id, school_id, app_id, actor_kind, actor, actor_site, actor_role, via_trust,"
+              " action, from_status, to_status, permission_set_version, at_ms, request_id"
+              " FROM audit_log WHERE school_id = ? ORDER BY id LIMIT ?")
+            .bind(school)
+            .bind(limit_value(limit))
+            .rows();
+    std::vector<AuditRecord> out;
+    while (rows.next()) {
+      AuditRecord r;
+      r.id = rows.integer(0);
+      r.school_id = rows.text(1);
+      r.app_id = rows.text(2);
+      r.actor_kind = parse_actor_kind(rows.text(3)).value_or(ActorKind::system);
+      r.actor = rows.text(4);
+      r.actor_site = rows.text(5);
+      r.actor_role = rows.text(6);
+      r.via_trust = rows.integer(7) != 0;
+      r.action = rows.text(8);
+      if (!rows.is_null(9)) r.from_status = status_from(rows.text(9));
+      r.to_status = status_from(rows.text(10));
+      r.permission_set_version = static_cast<int>(rows.integer(11));
+      r.at = from_unix_ms(rows.integer(12));
+      r.request_id = rows.text(13);
+      out.push_back(std::move(r));
+    }
+    return out;
+  });
+}
+
+std::int64_t MysqlStore::audit_count() {
+  return read("audit_count",
+              [](sql::Connection& c) { return scalar(c, "SELECT COUNT(*) FROM audit_log"); });
+}
+
+Upsert MysqlStore::upsert_site(const Site& site) {
+  return transact("upsert_site", [&](sql::Connection& c) {
+    // FOR UPDATE: two importers comparing against the same old row must not both decide.
+    const std::optional<Site> existing = find_site_on(c, site.id, true);
+    if (existing && *existing == site) return Upsert::unchanged;
+    Query q(c, existing ? "UPDATE sites SET name = ?, kind = ?, trust_id = ?, urn = ?, phase = ?,"
+                          " dummy = ? WHERE id = ?"
+                        : "INSERT INTO sites (name, kind, trust_id, urn, phase, dummy, id)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?)");
+    q.bind(site.name)
+        .bind(site.kind == SiteKind::trust ? "trust" : "school")
+        .bind(site.trust_id.empty() ? std::nullopt : std::optional<std::string_view>(site.trust_id))
+        .bind(site.urn)
+        .bind(site.phase)
+        .bind(site.dummy)
+        .bind(site.id);
+    try {
+      q.update();
+    } catch (const sql::SQLException& e) {
+      // Someone created it between our read and insert: compare again against theirs.
+      if (e.getErrorCode() == mysql::kDuplicateKey) throw RetryTransaction{};
+      throw;
+    }
+    return existing ? Upsert::changed : Upsert::created;
+  });
+}
+
+std::optional<Site> MysqlStore::find_site(std::string_view id) {
+  if (!valid_utf8(id)) return std::nullopt;
+  return read("find_site", [&](sql::Connection& c) { return find_site_on(c, id, false); });
+}
+
+std::vector<Site> MysqlStore::list_sites() {
+  return read("list_sites", [](sql::Connection& c) {
+    auto rows = Query(c, "SELECT " + std::string(kSiteColumns) + " FROM sites ORDER BY id").rows();
+    std::vector<Site> out;
+    while (rows.next())
+      out.push_back(read_site(rows));
+    return out;
+  });
+}
+
+Upsert MysqlStore::upsert_user(const User& user) {
+  std::vector<std::string> roles = user.roles;
+  std::sort(roles.begin(), roles.end());
+  return transact("upsert_user", [&](sql::Connection& c) {
+    // Lock the user's row first, so concurrent upserts of one user take turns.
+    std::optional<std::int64_t> id;
+    {
+      auto rows = Query(c, "SELECT id FROM users WHERE email = ? FOR UPDATE").bind(user.email).rows();
+      if (rows.next()) id = rows.integer(0);
+    }
+    const bool existed = id.has_value();
+    if (existed) {
+      const auto existing = find_user_on(c, "id", *id);
+      if (existing && existing->name == user.name && existing->home_site == user.home_site &&
+          existing->roles == roles) {
+        return Upsert::unchanged;
+      }
+      Query(c, "UPDATE users SET name = ?, home_site = ? WHERE id = ?")
+          .bind(user.name)
+          .bind(user.home_site)
+          .bind(*id)
+          .update();
+      Query(c, "DELETE FROM user_roles WHERE user_id = ?").bind(*id).update();
+    } else {
+      try {
+        Query(c, "INSERT INTO users (email, name, home_site) VALUES (?, ?, ?)")
+            .bind(user.email)
+            .bind(user.name)
+            .bind(user.home_site)
+            .update();
+      } catch (const sql::SQLException& e) {
+        if (e.getErrorCode() == mysql::kDuplicateKey) throw RetryTransaction{};
+        throw;
+      }
+      id = scalar(c, "SELECT LAST_INSERT_ID()");
+    }
+    for (const auto& role : roles)
+      Query(c, "INSERT INTO user_roles (user_id, role) VALUES (?, ?)").bind(*id).bind(role).update();
+    return existed ? Upsert::changed : Upsert::created;
+  });
+}
+
+std::optional<User> MysqlStore::find_user(std::int64_t id) {
+  return read("find_user", [&](sql::Connection& c) {
+    return find_user_on(c, "id", id);
+  });
+}
+
+std::optional<User> MysqlStore::find_user_by_email(std::string_view email) {
+  if (!valid_utf8(email)) return std::nullopt;
+  return read("find_user_by_email", [&](sql::Connection& c) {
+    return find_user_on(c, "email", email);
+  });
+}
+
+std::optional<std::string> MysqlStore::password_hash(std::int64_t user_id) {
+  return read("password_hash", [&](sql::Connection& c) -> std::optional<std::string> {
+    auto rows = Query(c, "SELECT password_hash FROM users WHERE id = ?").bind(user_id).rows();
+    if (!rows.next() || rows.is_null(0)) return std::nullopt;
+    return rows.text(0);
+  });
+}
+
+void MysqlStore::set_password_hash(std::int64_t user_id, const std::string& hash) {
+  transact("set_password_hash", [&](sql::Connection& c) {
+    return Query(c,
+                 "UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until_ms = NULL"
+                 " WHERE id = ?")
+        .bind(hash)
+        .bind(user_id)
+        .update();
+  });
+}
+
+Lockout MysqlStore::lockout(std::int64_t user_id) {
+  return read("lockout", [&](sql::Connection& c) {
+    auto rows =
+        Query(c, "SELECT failed_attempts, locked_until_ms FROM users WHERE id = ?").bind(user_id).rows();
+    Lockout out;
+    if (rows.next()) {
+      out.failed_attempts = static_cast<int>(rows.integer(0));
+      if (auto t = rows.optional_integer(1)) out.locked_until = from_unix_ms(*t);
+    }
+    return out;
+  });
+}
+
+int MysqlStore::register_failure(std::int64_t user_id, int max_failures, TimePoint lock_until) {
+  // Atomic: the row lock from FOR UPDATE makes concurrent failures for one user take turns,
+  // so each counts exactly once.
+  return transact("register_failure", [&](sql::Connection& c) {
+    auto rows =
+        Query(c, "SELECT failed_attempts FROM users WHERE id = ? FOR UPDATE").bind(user_id).rows();
+    if (!rows.next()) return 0;
+    const int attempts = static_cast<int>(rows.integer(0)) + 1;
+    const bool lock_now = attempts >= max_failures;
+    Query q(c, std::string("UPDATE users SET failed_attempts = ?") +
+                   (lock_now ? ", locked_until_ms = ?" : "") + " WHERE id = ?");
+    q.bind(lock_now ? 0 : attempts);
+    if (lock_now) q.bind(to_unix_ms(lock_until));
+    q.bind(user_id).update();
+    return attempts;
+  });
+}
+
+void MysqlStore::clear_lockout(std::int64_t user_id) {
+  transact("clear_lockout", [&](sql::Connection& c) {
+    return Query(c, "UPDATE users SET failed_attempts = 0, locked_until_ms = NULL WHERE id = ?")
+        .bind(user_id)
+        .update();
+  });
+}
+
+void MysqlStore::set_partner_secret_hash(std::string_view app_id, const std::string& hash,
+                                         TimePoint at) {
+  transact("set_partner_secret_hash", [&](sql::Connection& c) {
+    return Query(c,
+                 "INSERT INTO partner_credentials (app_id, secret_hash, created_at_ms) VALUES (?, ?, ?)"
+                 " ON DUPLICATE KEY UPDATE secret_hash = VALUES(secret_hash),"
+                 " created_at_ms = VALUES(created_at_ms)")
+        .bind(app_id)
+        .bind(hash)
+        .bind(to_unix_ms(at))
+        .update();
+  });
+}
+
+std::optional<std::string> MysqlStore::partner_secret_hash(std::string_view app_id) {
+  if (!valid_utf8(app_id)) return std::nullopt;
+  return read("partner_secret_hash", [&](sql::Connection& c) -> std::optional<std::string> {
+    auto rows =
+        Query(c, "SELECT secret_hash FROM partner_credentials WHERE app_id = ?").bind(app_id).rows();
+    if (!rows.next()) return std::nullopt;
+    return rows.text(0);
+  });
+}
+
+void MysqlStore::create_session(const Session& session) {
+  transact("create_session", [&](sql::Connection& c) {
+    return Query(c,
+                 "INSERT INTO sessions (token_hash, user_id, created_at_ms, expires_at_ms)"
+                 " VALUES (?, ?, ?, ?)")
+        .bind(session.token_hash)
+        .bind(session.user_id)
+        .bind(to_unix_ms(session.created_at))
+        .bind(to_unix_ms(session.expires_at))
+        .update();
+  });
+}
+
+std::optional<Session> MysqlStore::find_session(std::string_view token_hash) {
+  if (!valid_utf8(token_hash)) return std::nullopt;
+  return read("find_session", [&](sql::Connection& c) -> std::optional<Session> {
+    auto rows = Query(c,
+                      "SELECT token_hash, user_id, created_at_ms, expires_at_ms FROM sessions"
+                      " WHERE token_hash = ?")
+                    .bind(token_hash)
+                    .rows();
+    if (!rows.next()) return std::nullopt;
+    return Session{rows.text(0), rows.integer(1), from_unix_ms(rows.integer(2)),
+                   from_unix_ms(rows.integer(3))};
+  });
+}
+
+bool MysqlStore::delete_session(std::string_view token_hash) {
+  if (!valid_utf8(token_hash)) return false;
+  return transact("delete_session", [&](sql::Connection& c) {
+    return Query(c, "DELETE FROM sessions WHERE token_hash = ?").bind(token_hash).update() > 0;
+  });
+}
+
+std::size_t MysqlStore::delete_expired_sessions(TimePoint now) {
+  return transact("delete_expired_sessions", [&](sql::Connection& c) {
+    return static_cast<std::size_t>(
+        Query(c, "DELETE FROM sessions WHERE expires_at_ms <= ?").bind(to_unix_ms(now)).update());
+  });
+}
+
+void MysqlStore::record_login(const LoginAttempt& a) {
+  transact("record_login", [&](sql::Connection& c) {
+    return Query(c,
+                 "INSERT INTO login_history (email, user_id, at_ms, address, user_agent, outcome)"
+                 " VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(a.email)
+        .bind(a.user_id)
+        .bind(to_unix_ms(a.at))
+        .bind(a.address)
+        .bind(a.user_agent)
+        .bind(a.outcome)
+        .update();
+  });
+}
+
+std::vector<LoginAttempt> MysqlStore::logins_for_user(std::int64_t user_id, std::size_t limit) {
+  return read("logins_for_user", [&](sql::Connection& c) {
+    auto rows = Query(c,
+                      "SELECT id, email, user_id, at_ms, address, user_agent, outcome"
+                      " FROM login_history WHERE user_id = ? ORDER BY id DESC LIMIT ?")
+                    .bind(user_id)
+                    .bind(limit_value(limit))
+                    .rows();
+    std::vector<LoginAttempt> out;
+    while (rows.next()) {
+      out.push_back({rows.integer(0), rows.text(1), rows.optional_integer(2),
+                     from_unix_ms(rows.integer(3)), rows.text(4), rows.text(5),
+                     rows.text(6)});
+    }
+    return out;
+  });
+}
+
+}  // namespace canopy::store

@@ -1,0 +1,73 @@
+// The production store: MariaDB / MySQL through MySQL Connector/C++ 1.1, over a bounded pool.
+// The driver blocks: callers run store calls on the blocking pool, never on an io thread.
+// Thread-safe: each call checks out its own pooled connection.
+#pragma once
+
+#include "core/result.hpp"
+#include "store/mysql/mysql_pool.hpp"
+#include "store/store.hpp"
+
+namespace canopy::store {
+
+class MysqlStore final : public Store {
+ public:
+  // Connects lazily: the first call opens the first connection.
+  explicit MysqlStore(MysqlConfig config);
+
+  // Applies pending migrations under a server-wide named lock, so replicas starting together
+  // migrate once; refuses a database newer than this binary knows.
+  Result<MigrationReport> migrate(const Clock& clock) override;
+  int schema_version() override;
+
+  std::optional<Connection> find_connection(std::string_view school, std::string_view app) override;
+  std::vector<Connection> list_connections(std::string_view school,
+                                           std::optional<ConnectionStatus> status) override;
+  std::optional<Connection> apply(const ConnectionChange& change,
+                                  const AuditRecord& audit) override;
+
+  std::vector<AuditRecord> audit_for_school(std::string_view school, std::size_t limit) override;
+  std::int64_t audit_count() override;
+
+  Upsert upsert_site(const Site& site) override;
+  std::optional<Site> find_site(std::string_view id) override;
+  std::vector<Site> list_sites() override;
+  Upsert upsert_user(const User& user) override;
+  std::optional<User> find_user(std::int64_t id) override;
+  std::optional<User> find_user_by_email(std::string_view email) override;
+
+  std::optional<std::string> password_hash(std::int64_t user_id) override;
+  void set_password_hash(std::int64_t user_id, const std::string& hash) override;
+  Lockout lockout(std::int64_t user_id) override;
+  int register_failure(std::int64_t user_id, int max_failures, TimePoint lock_until) override;
+  void clear_lockout(std::int64_t user_id) override;
+  void set_partner_secret_hash(std::string_view app_id, const std::string& hash,
+                               TimePoint at) override;
+  std::optional<std::string> partner_secret_hash(std::string_view app_id) override;
+
+  void create_session(const Session& session) override;
+  std::optional<Session> find_session(std::string_view token_hash) override;
+  bool delete_session(std::string_view token_hash) override;
+  std::size_t delete_expired_sessions(TimePoint now) override;
+
+  void record_login(const LoginAttempt& attempt) override;
+  std::vector<LoginAttempt> logins_for_user(std::int64_t user_id, std::size_t limit) override;
+
+  // For tests and metrics: connections currently open (idle or in use).
+  std::size_t open_connections() const { return pool_.open_connections(); }
+
+ private:
+  // Runs `work` on one pooled connection in autocommit mode. Only for statements that are
+  // safe to run twice: retried once on a fresh connection when the connection broke.
+  template <class Work>
+  auto read(std::string_view what, Work&& work);
+  // Runs `work` in one transaction and commits. Retried once from the start when the
+  // connection broke before COMMIT was sent (the server then rolls the attempt back), on a
+  // deadlock (InnoDB rolled it back), or when `work` asks for it; never when COMMIT itself
+  // failed, because then the outcome is unknown.
+  template <class Work>
+  auto transact(std::string_view what, Work&& work);
+
+  mysql::Pool pool_;
+};
+
+}  // namespace canopy::store

@@ -1,0 +1,127 @@
+// Two `canopy serve` replicas on one database and one Redis: a reject acknowledged by one is
+// honoured by the other at once, over a thousand rounds, and while Redis is down and back.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <random>
+
+#include "support/http_client.hpp"
+#include "support/serve_process.hpp"
+#include "support/servers.hpp"
+#include "support/temp_dir.hpp"
+
+namespace canopy::testing {
+namespace {
+
+constexpr char kToken[] = "replica-test-token";
+constexpr char kAdmin[] = "amir.admin@oakfield-primary.example";
+constexpr char kPassword[] = "replica test password";
+const std::string kProbe = "/internal/v1/decisions?app=wonde&school=oakfield-primary&data_type=Student&operation=read";
+const std::string kApps = "/api/v1/schools/oakfield-primary/apps/wonde/";
+
+class Replicas : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto& servers = TestServers::get();
+    std::mt19937_64 rng(std::random_device{}());
+    env_ = {{"CANOPY_DB", (dir_.path() / "canopy.db").string()}, {"CANOPY_SERVICE_TOKEN", kToken}};
+    const std::string in_root = std::string("cd ") + CANOPY_SOURCE_DIR + " && ";
+    const std::string cli = "CANOPY_DB=" + env_["CANOPY_DB"] + " " + CANOPY_BINARY;
+    ASSERT_EQ(std::system((in_root + cli + " tenants import tenants >/dev/null").c_str()), 0);
+    ASSERT_EQ(std::system((in_root + "printf '%s\\n' '" + kPassword + "' | " + cli + " users set-password " +
+                           kAdmin + " --cost minimum >/dev/null")
+                              .c_str()),
+              0);
+    args_ = {"--cache", "redis", "--redis", "127.0.0.1:" + std::to_string(servers.redis_port), "--redis-prefix",
+             "canopy-test-" + std::to_string(rng() % 1000000000), "--lease-ms", "1000", "--no-access-log",
+             "--password-cost", "minimum"};
+    a_ = std::make_unique<ServeProcess>(args_, env_);
+    b_ = std::make_unique<ServeProcess>(args_, env_);
+  }
+
+  std::string sign_in(const HttpClient& c) {
+    auto r = c.post_json("/api/v1/session", nlohmann::json{{"email", kAdmin}, {"password", kPassword}}.dump());
+    EXPECT_EQ(r.status, 201u) << r.body;
+    return r.json()["token"];
+  }
+
+  static bool allows(const HttpClient& c) {
+    auto r = c.get(kProbe, bearer(kToken));
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return r.json()["allow"].get<bool>();
+  }
+
+  // Waits (bounded) until the replica answers allow: approvals need not be instant.
+  static bool becomes_allowed(const HttpClient& c) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (allows(c)) return true;
+    }
+    return false;
+  }
+
+  TempDir dir_;
+  std::map<std::string, std::string> env_;
+  std::vector<std::string> args_;
+  std::unique_ptr<ServeProcess> a_;
+  std::unique_ptr<ServeProcess> b_;
+};
+
+TEST_F(Replicas, NoReplicaAllowsAfterAnAcknowledgedReject) {
+  HttpClient a(a_->port());
+  HttpClient b(b_->port());
+  const std::string token_a = sign_in(a);
+  const std::string token_b = sign_in(b);
+  int allows_after_reject = 0;
+  constexpr int kRounds = 1000;
+  for (int round = 0; round < kRounds; ++round) {
+    // Alternate which replica decides and which one is probed.
+    const HttpClient& decider = round % 2 == 0 ? a : b;
+    const HttpClient& prober = round % 2 == 0 ? b : a;
+    const auto& token = round % 2 == 0 ? token_a : token_b;
+    ASSERT_TRUE(becomes_allowed(prober)) << "round " << round;  // the prober's cache holds allow
+    auto rejected = decider.request("POST", kApps + "reject", {}, bearer(token));
+    ASSERT_EQ(rejected.status, 200u) << rejected.body;
+    if (allows(prober)) ++allows_after_reject;
+    ASSERT_EQ(decider.request("POST", kApps + "approve", {}, bearer(token)).status, 200u);
+  }
+  EXPECT_EQ(allows_after_reject, 0) << "of " << kRounds << " rounds";
+}
+
+TEST_F(Replicas, RedisDownStaysCorrectAndRecovers) {
+  HttpClient a(a_->port());
+  HttpClient b(b_->port());
+  const std::string token = sign_in(a);
+  ASSERT_TRUE(becomes_allowed(b));
+  const auto& servers = TestServers::get();
+  servers.run("stop-redis");
+
+  // Decisions come from the store; a reject still takes effect everywhere once acknowledged.
+  EXPECT_TRUE(allows(b));
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_EQ(a.request("POST", kApps + "reject", {}, bearer(token)).status, 200u);
+  const auto reject_took = std::chrono::steady_clock::now() - started;
+  EXPECT_FALSE(allows(b));
+  EXPECT_FALSE(allows(a));
+  // With nobody to acknowledge, the reject waited out the lease (1 s here) before answering.
+  EXPECT_GE(reject_took, std::chrono::milliseconds(1000));
+  ASSERT_EQ(a.request("POST", kApps + "approve", {}, bearer(token)).status, 200u);
+  EXPECT_TRUE(becomes_allowed(b));
+
+  servers.run("start-redis");
+  // Recovery is by itself: once the replicas are back, a reject is acknowledged quickly again.
+  bool fast_again = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (!fast_again && std::chrono::steady_clock::now() < deadline) {
+    const auto t0 = std::chrono::steady_clock::now();
+    ASSERT_EQ(a.request("POST", kApps + "reject", {}, bearer(token)).status, 200u);
+    fast_again = std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(500);
+    EXPECT_FALSE(allows(b));
+    ASSERT_EQ(a.request("POST", kApps + "approve", {}, bearer(token)).status, 200u);
+    ASSERT_TRUE(becomes_allowed(b));
+  }
+  EXPECT_TRUE(fast_again) << "replicas did not get back to acknowledging through Redis";
+}
+
+}  // namespace
+}  // namespace canopy::testing

@@ -1,0 +1,31 @@
+// A `canopy serve` child process on a free port, for tests of the real executable.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace canopy::testing {
+
+class ServeProcess {
+ public:
+  // Runs CANOPY_BINARY serve --listen 127.0.0.1:0 `args` from the repository root with `env`
+  // added to the environment; waits for the "listening" banner (throws if it never comes).
+  ServeProcess(std::vector<std::string> args, std::map<std::string, std::string> env);
+  ~ServeProcess();
+  ServeProcess(const ServeProcess&) = delete;
+  ServeProcess& operator=(const ServeProcess&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  // Sends SIGTERM and returns the exit status (as from waitpid), or -1 if it was gone.
+  int terminate();
+
+ private:
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace canopy::testing
