@@ -15,11 +15,9 @@ Result<std::unique_ptr<Application>> Application::create(AppConfig config, const
     return make_error(Errc::invalid_value,
                       message + config.policies.string() + ": policies did not validate");
   }
-  std::error_code ec;
-  if (config.db.has_parent_path()) std::filesystem::create_directories(config.db.parent_path(), ec);
-  auto store = std::make_unique<store::SqliteStore>(config.db);
+  auto store = open_store(config.store);
   if (auto migrated = store->migrate(clock); !migrated) {
-    return make_error(migrated.error().code, config.db.string() + ": " + migrated.error().message);
+    return make_error(migrated.error().code, config.store.describe() + ": " + migrated.error().message);
   }
   return std::unique_ptr<Application>(
       new Application(std::move(config), clock, std::move(loaded.snapshot), std::move(store)));

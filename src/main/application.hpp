@@ -18,12 +18,12 @@
 #include "cache/shared_cache.hpp"
 #include "core/result.hpp"
 #include "http/server.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "main/store_config.hpp"
 
 namespace canopy::cli {
 
 struct AppConfig {
-  std::filesystem::path db = "var/canopy.db";
+  StoreConfig store;
   std::filesystem::path policies = "policies";
   std::string address = "127.0.0.1";
   std::uint16_t port = 8080;

@@ -23,14 +23,11 @@ std::shared_ptr<const policy::PolicySnapshot> load_policies_or_report(
   return loaded.snapshot;
 }
 
-std::unique_ptr<store::SqliteStore> open_store(const std::filesystem::path& db,
-                                               const Clock& clock) {
-  std::error_code ec;
-  if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path(), ec);
-  auto store = std::make_unique<store::SqliteStore>(db);
+std::unique_ptr<store::Store> open_migrated_store(const StoreConfig& config, const Clock& clock) {
+  auto store = open_store(config);
   auto report = store->migrate(clock);
   if (!report) {
-    std::cerr << db.string() << ": " << report.error().message << '\n';
+    std::cerr << config.describe() << ": " << report.error().message << '\n';
     return nullptr;
   }
   return store;
@@ -38,20 +35,18 @@ std::unique_ptr<store::SqliteStore> open_store(const std::filesystem::path& db,
 
 int migrate(const Common& common) {
   SystemClock clock;
-  std::error_code ec;
-  if (common.db.has_parent_path()) std::filesystem::create_directories(common.db.parent_path(), ec);
-  store::SqliteStore store(common.db);
-  auto report = store.migrate(clock);
+  auto store = open_store(common.store);
+  auto report = store->migrate(clock);
+  const auto where = common.store.describe();
   if (!report) {
-    std::cerr << common.db.string() << ": " << report.error().message << '\n';
+    std::cerr << where << ": " << report.error().message << '\n';
     return kFailure;
   }
   if (report->from_version == report->to_version) {
-    std::cout << common.db.string() << ": schema is up to date (version " << report->to_version
-              << ")\n";
+    std::cout << where << ": schema is up to date (version " << report->to_version << ")\n";
   } else {
-    std::cout << common.db.string() << ": migrated schema from version " << report->from_version
-              << " to " << report->to_version << '\n';
+    std::cout << where << ": migrated schema from version " << report->from_version << " to "
+              << report->to_version << '\n';
   }
   return kOk;
 }
@@ -76,7 +71,7 @@ int tenants_import(const Common& common, const std::filesystem::path& dir) {
     return kInvalid;
   }
   SystemClock clock;
-  auto store = open_store(common.db, clock);
+  auto store = open_migrated_store(common.store, clock);
   if (!store) return kFailure;
   const bool tty = isatty(STDERR_FILENO) != 0;
   const auto progress = [tty](std::size_t done, std::size_t total) {
@@ -128,7 +123,7 @@ std::string lower(std::string s) {
 
 int users_set_password(const Common& common, const std::string& email, const std::string& cost) {
   SystemClock clock;
-  auto store = open_store(common.db, clock);
+  auto store = open_migrated_store(common.store, clock);
   if (!store) return kFailure;
   const auto user = store->find_user_by_email(lower(email));
   if (!user) {
@@ -151,7 +146,7 @@ int partners_set_secret(const Common& common, const std::string& app, bool gener
   auto policy = load_policies_or_report(common.policies);
   if (!policy) return kInvalid;
   SystemClock clock;
-  auto store = open_store(common.db, clock);
+  auto store = open_migrated_store(common.store, clock);
   if (!store) return kFailure;
   auth::PartnerAuthenticator partners(*policy, *store);
   auto set =

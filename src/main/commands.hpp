@@ -7,14 +7,14 @@
 
 #include "core/time.hpp"
 #include "policy/snapshot.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "main/store_config.hpp"
 
 namespace canopy::cli {
 
 enum ExitCode : int { kOk = 0, kInvalid = 1, kUsage = 2, kFailure = 3 };
 
 struct Common {
-  std::filesystem::path db = "var/canopy.db";
+  StoreConfig store;
   std::filesystem::path policies = "policies";
 };
 
@@ -45,6 +45,6 @@ int partners_set_secret(const Common& common, const std::string& app, bool gener
 // Shared start-up steps. Null (with every problem printed to stderr) on failure.
 std::shared_ptr<const policy::PolicySnapshot> load_policies_or_report(
     const std::filesystem::path& dir);
-std::unique_ptr<store::SqliteStore> open_store(const std::filesystem::path& db, const Clock& clock);
+std::unique_ptr<store::Store> open_migrated_store(const StoreConfig& config, const Clock& clock);
 
 }  // namespace canopy::cli

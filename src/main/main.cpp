@@ -12,14 +12,32 @@ int main(int argc, char** argv) {
 
   CLI::App app{
       "Canopy decides which third-party apps may touch a school's data.\n"
-      "Environment: CANOPY_DB, CANOPY_POLICIES, CANOPY_LISTEN, CANOPY_SERVICE_TOKEN,\n"
-      "CANOPY_SERVICE_TOKEN_FILE override the defaults of the options they name."};
+      "Every option's environment variable (shown as Env) overrides its default; secrets come\n"
+      "only from the environment or files: CANOPY_SERVICE_TOKEN(_FILE), CANOPY_MYSQL_PASSWORD(_FILE)."};
   app.require_subcommand(1);
   Common common;
   const auto add_db = [&](CLI::App* cmd) {
-    cmd->add_option("--db", common.db, "SQLite database file (created if missing)")
+    auto& s = common.store;
+    cmd->add_option("--store", s.kind, "Where state lives: sqlite (embedded) or mysql (MySQL/MariaDB)")
+        ->transform(CLI::CheckedTransformer(
+            std::map<std::string, StoreConfig::Kind>{{"sqlite", StoreConfig::Kind::sqlite},
+                                                     {"mysql", StoreConfig::Kind::mysql}}))
+        ->envname("CANOPY_STORE")
+        ->default_str("sqlite");
+    cmd->add_option("--db", s.sqlite_path, "SQLite database file (created if missing)")
         ->envname("CANOPY_DB")
         ->capture_default_str();
+    cmd->add_option("--mysql-host", s.mysql.host, "MySQL/MariaDB host")->envname("CANOPY_MYSQL_HOST")->capture_default_str();
+    cmd->add_option("--mysql-port", s.mysql.port, "MySQL/MariaDB port")->envname("CANOPY_MYSQL_PORT")->capture_default_str();
+    cmd->add_option("--mysql-user", s.mysql.user, "MySQL/MariaDB user")->envname("CANOPY_MYSQL_USER");
+    cmd->add_option("--mysql-database", s.mysql.database, "MySQL/MariaDB database")->envname("CANOPY_MYSQL_DATABASE");
+    cmd->add_option("--mysql-pool-size", s.mysql.pool_size, "Connections in the MySQL pool")
+        ->envname("CANOPY_MYSQL_POOL_SIZE")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{512}))
+        ->capture_default_str();
+    cmd->add_option("--mysql-password-file", s.mysql_password_file,
+                    "File holding the MySQL password (or set CANOPY_MYSQL_PASSWORD)")
+        ->envname("CANOPY_MYSQL_PASSWORD_FILE");
   };
   const auto add_policies = [&](CLI::App* cmd) {
     cmd->add_option("--policies", common.policies, "Directory of policy YAML")
@@ -140,6 +158,7 @@ int main(int argc, char** argv) {
     return code == 0 ? kOk : kUsage;
   }
 
+  if (!load_store_secrets(common.store)) return kInvalid;
   try {
     if (*serve_cmd) return serve(common, serve_opts);
     if (*migrate_cmd) return migrate(common);

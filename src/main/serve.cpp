@@ -60,7 +60,7 @@ bool split_listen(const std::string& listen, std::string& address, std::uint16_t
 
 int serve(const Common& common, const ServeOptions& o) {
   AppConfig config;
-  config.db = common.db;
+  config.store = common.store;
   config.policies = common.policies;
   if (!split_listen(o.listen, config.address, config.port)) {
     std::cerr << "--listen must be ADDRESS:PORT, e.g. 127.0.0.1:8080\n";

@@ -11,7 +11,7 @@ std::string source_path(const std::string& relative) {
 }
 
 TestApp::TestApp(cli::AppConfig config) {
-  config.db = dir_.path() / "canopy.db";
+  config.store.sqlite_path = dir_.path() / "canopy.db";
   config.policies = source_path("policies");
   config.address = "127.0.0.1";
   config.port = 0;
