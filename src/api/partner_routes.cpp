@@ -35,13 +35,14 @@ asio::awaitable<http::Response> as_partner(
 asio::awaitable<http::Response> request_connection(http::RequestContext& ctx, Services& s) {
   auto body = parse_body(ctx, {{"school", JsonType::string}});
   std::optional<store::Connection> created;
-  auto response = co_await as_partner(ctx, s, [&](const policy::App& app) -> Result<http::Response> {
-    if (!body) return body.error();
-    auto outcome = s.consent.request(app, (*body)["school"].get<std::string>(), ctx.request_id);
-    if (!outcome) return outcome.error();
-    if (outcome->created) created = outcome->connection;
-    return json_response(outcome->created ? 201 : 200, partner_view(outcome->connection));
-  });
+  auto response =
+      co_await as_partner(ctx, s, [&](const policy::App& app) -> Result<http::Response> {
+        if (!body) return body.error();
+        auto outcome = s.consent.request(app, (*body)["school"].get<std::string>(), ctx.request_id);
+        if (!outcome) return outcome.error();
+        if (outcome->created) created = outcome->connection;
+        return json_response(outcome->created ? 201 : 200, partner_view(outcome->connection));
+      });
   if (created) co_await publish_change(s, *created);
   co_return response;
 }

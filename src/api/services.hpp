@@ -4,8 +4,8 @@
 #include <functional>
 
 #include "auth/partners.hpp"
-#include "cache/shared_level.hpp"
 #include "auth/sessions.hpp"
+#include "cache/shared_level.hpp"
 #include "consent/service.hpp"
 #include "decision/checker.hpp"
 #include "http/blocking.hpp"

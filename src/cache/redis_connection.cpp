@@ -17,20 +17,35 @@ namespace {
 RedisReply convert(const redisReply* r) {
   RedisReply out;
   switch (r->type) {
-    case REDIS_REPLY_STRING: out.type = RedisReply::Type::string; break;
-    case REDIS_REPLY_STATUS: out.type = RedisReply::Type::status; break;
-    case REDIS_REPLY_ERROR: out.type = RedisReply::Type::error; break;
-    case REDIS_REPLY_INTEGER: out.type = RedisReply::Type::integer; break;
-    case REDIS_REPLY_ARRAY: out.type = RedisReply::Type::array; break;
-    default: out.type = RedisReply::Type::nil; break;
+    case REDIS_REPLY_STRING:
+      out.type = RedisReply::Type::string;
+      break;
+    case REDIS_REPLY_STATUS:
+      out.type = RedisReply::Type::status;
+      break;
+    case REDIS_REPLY_ERROR:
+      out.type = RedisReply::Type::error;
+      break;
+    case REDIS_REPLY_INTEGER:
+      out.type = RedisReply::Type::integer;
+      break;
+    case REDIS_REPLY_ARRAY:
+      out.type = RedisReply::Type::array;
+      break;
+    default:
+      out.type = RedisReply::Type::nil;
+      break;
   }
   if (r->str != nullptr) out.str.assign(r->str, r->len);
   out.integer = r->integer;
-  for (std::size_t i = 0; i < r->elements; ++i) out.elements.push_back(convert(r->element[i]));
+  for (std::size_t i = 0; i < r->elements; ++i)
+    out.elements.push_back(convert(r->element[i]));
   return out;
 }
 
-RedisConnection* self_of(const redisAsyncContext* ac) { return static_cast<RedisConnection*>(ac->data); }
+RedisConnection* self_of(const redisAsyncContext* ac) {
+  return static_cast<RedisConnection*>(ac->data);
+}
 
 struct Pending {
   std::function<void(RedisConnection::Reply)> done;
@@ -38,13 +53,15 @@ struct Pending {
 
 }  // namespace
 
-std::shared_ptr<RedisConnection> RedisConnection::create(asio::io_context& io, RedisEndpoint endpoint,
-                                                         std::string name, Events events) {
+std::shared_ptr<RedisConnection> RedisConnection::create(asio::io_context& io,
+                                                         RedisEndpoint endpoint, std::string name,
+                                                         Events events) {
   return std::shared_ptr<RedisConnection>(
       new RedisConnection(io, std::move(endpoint), std::move(name), std::move(events)));
 }
 
-RedisConnection::RedisConnection(asio::io_context& io, RedisEndpoint endpoint, std::string name, Events events)
+RedisConnection::RedisConnection(asio::io_context& io, RedisEndpoint endpoint, std::string name,
+                                 Events events)
     : io_(io),
       strand_(asio::make_strand(io)),
       endpoint_(std::move(endpoint)),
@@ -114,7 +131,8 @@ void RedisConnection::on_connect(const redisAsyncContext* ac, int status) {
   }
   self->backoff_ = std::chrono::milliseconds(100);
   self->connected_ = true;
-  spdlog::info("redis {}: connected to {}:{}", self->name_, self->endpoint_.host, self->endpoint_.port);
+  spdlog::info("redis {}: connected to {}:{}", self->name_, self->endpoint_.host,
+               self->endpoint_.port);
   if (self->channel_) self->send_subscribe();
   if (self->events_.connected) self->events_.connected();
 }
@@ -132,7 +150,8 @@ void RedisConnection::on_disconnect(const redisAsyncContext* ac, int status) {
 }
 
 void RedisConnection::send(std::vector<std::string> args, std::function<void(Reply)> done) {
-  asio::dispatch(strand_, [self = shared_from_this(), args = std::move(args), done = std::move(done)]() mutable {
+  asio::dispatch(strand_, [self = shared_from_this(), args = std::move(args),
+                           done = std::move(done)]() mutable {
     if (self->ac_ == nullptr || !self->connected_) {
       done(std::nullopt);
       return;
@@ -144,8 +163,9 @@ void RedisConnection::send(std::vector<std::string> args, std::function<void(Rep
       lens.push_back(a.size());
     }
     auto* pending = new Pending{std::move(done)};
-    if (redisAsyncCommandArgv(self->ac_, &RedisConnection::on_reply, pending, static_cast<int>(argv.size()),
-                              argv.data(), lens.data()) != REDIS_OK) {
+    if (redisAsyncCommandArgv(self->ac_, &RedisConnection::on_reply, pending,
+                              static_cast<int>(argv.size()), argv.data(),
+                              lens.data()) != REDIS_OK) {
       auto callback = std::move(pending->done);
       delete pending;
       callback(std::nullopt);
@@ -199,7 +219,8 @@ void RedisConnection::on_subscription(redisAsyncContext*, void* reply, void* pri
   if (kind == "subscribe") {
     if (self->events_.subscribed) self->events_.subscribed();
   } else if (kind == "message" && r->element[2]->str != nullptr) {
-    if (self->events_.message) self->events_.message(std::string_view(r->element[2]->str, r->element[2]->len));
+    if (self->events_.message)
+      self->events_.message(std::string_view(r->element[2]->str, r->element[2]->len));
   }
 }
 
@@ -232,13 +253,17 @@ void RedisConnection::ev_add_read(void* p) {
   self->want_read_ = true;
   self->arm_read();
 }
-void RedisConnection::ev_del_read(void* p) { static_cast<RedisConnection*>(p)->want_read_ = false; }
+void RedisConnection::ev_del_read(void* p) {
+  static_cast<RedisConnection*>(p)->want_read_ = false;
+}
 void RedisConnection::ev_add_write(void* p) {
   auto* self = static_cast<RedisConnection*>(p);
   self->want_write_ = true;
   self->arm_write();
 }
-void RedisConnection::ev_del_write(void* p) { static_cast<RedisConnection*>(p)->want_write_ = false; }
+void RedisConnection::ev_del_write(void* p) {
+  static_cast<RedisConnection*>(p)->want_write_ = false;
+}
 
 void RedisConnection::ev_cleanup(void* p) {
   auto* self = static_cast<RedisConnection*>(p);

@@ -41,9 +41,9 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   using Reply = std::optional<RedisReply>;  // nullopt: not connected, or the connection dropped
 
   struct Events {
-    std::function<void()> connected;     // on the strand, after each (re)connect
-    std::function<void()> disconnected;  // on the strand, after each loss
-    std::function<void()> subscribed;    // on the strand, when SUBSCRIBE is confirmed
+    std::function<void()> connected;                // on the strand, after each (re)connect
+    std::function<void()> disconnected;             // on the strand, after each loss
+    std::function<void()> subscribed;               // on the strand, when SUBSCRIBE is confirmed
     std::function<void(std::string_view)> message;  // on the strand, per message on the channel
   };
 

@@ -56,7 +56,8 @@ std::string random_id() {
   std::mt19937_64 rng(rd());
   static constexpr char kHex[] = "0123456789abcdef";
   std::string id(12, '0');
-  for (auto& c : id) c = kHex[rng() & 15];
+  for (auto& c : id)
+    c = kHex[rng() & 15];
   return id;
 }
 
@@ -84,8 +85,8 @@ std::int64_t ticks(std::chrono::steady_clock::time_point t) {
 }  // namespace
 
 std::string encode_entry(const Entry& e) {
-  return std::to_string(static_cast<int>(e.presence)) + " " + std::to_string(e.permission_set_version) + " " +
-         std::to_string(e.revision);
+  return std::to_string(static_cast<int>(e.presence)) + " " +
+         std::to_string(e.permission_set_version) + " " + std::to_string(e.revision);
 }
 
 std::optional<Entry> decode_entry(std::string_view text) {
@@ -93,8 +94,8 @@ std::optional<Entry> decode_entry(std::string_view text) {
   int presence = 0;
   Entry e;
   if (parts.size() != 3 || !parse_number(parts[0], presence) || presence < 0 ||
-      presence > static_cast<int>(Presence::rejected) || !parse_number(parts[1], e.permission_set_version) ||
-      !parse_number(parts[2], e.revision)) {
+      presence > static_cast<int>(Presence::rejected) ||
+      !parse_number(parts[1], e.permission_set_version) || !parse_number(parts[2], e.revision)) {
     return std::nullopt;
   }
   e.presence = static_cast<Presence>(presence);
@@ -124,7 +125,9 @@ SharedCache::SharedCache(asio::io_context& io, SharedCacheConfig config)
   events_ = RedisConnection::create(io_, config_.redis, "events", std::move(events));
 }
 
-SharedCache::~SharedCache() { stop(); }
+SharedCache::~SharedCache() {
+  stop();
+}
 
 void SharedCache::start() {
   commands_->start();
@@ -139,7 +142,9 @@ void SharedCache::stop() {
   events_->stop();
 }
 
-bool SharedCache::fresh() const { return ticks(Clock::now()) < fresh_until_.load(std::memory_order_acquire); }
+bool SharedCache::fresh() const {
+  return ticks(Clock::now()) < fresh_until_.load(std::memory_order_acquire);
+}
 
 std::optional<Entry> SharedCache::get(std::string_view school, std::string_view app) const {
   if (!fresh()) return std::nullopt;
@@ -150,7 +155,9 @@ void SharedCache::put(std::string_view school, std::string_view app, const Entry
   local_.put(school, app, entry);
 }
 
-void SharedCache::clear() { local_.clear(); }
+void SharedCache::clear() {
+  local_.clear();
+}
 
 std::string SharedCache::key(std::string_view school, std::string_view app) const {
   return config_.prefix + ":conn:" + std::string(school) + ":" + std::string(app);
@@ -176,8 +183,9 @@ asio::awaitable<std::optional<Entry>> SharedCache::fetch(std::string school, std
 }
 
 asio::awaitable<void> SharedCache::remember(std::string school, std::string app, Entry entry) {
-  std::vector<std::string> args{"EVAL", kRememberScript, "1", key(school, app), encode_entry(entry),
-                                std::to_string(entry.revision)};
+  std::vector<std::string> args{
+      "EVAL",           kRememberScript,     "1",
+      key(school, app), encode_entry(entry), std::to_string(entry.revision)};
   auto reply = co_await commands_->command(std::move(args));
   if (!reply || reply->type == RedisReply::Type::error) warn_degraded("level-2 write failed");
 }
@@ -190,8 +198,8 @@ asio::awaitable<void> SharedCache::publish(std::string school, std::string app, 
     std::lock_guard lock(mutex_);
     seq = next_seq_++;
   }
-  const std::string message = "inv " + id_ + " " + std::to_string(seq) + " " + school + " " + app + " " +
-                              encode_entry(entry);
+  const std::string message = "inv " + id_ + " " + std::to_string(seq) + " " + school + " " + app +
+                              " " + encode_entry(entry);
   if (!config_.invalidation_enabled) {
     co_await remember(school, app, entry);
     co_return;
@@ -205,8 +213,15 @@ asio::awaitable<void> SharedCache::publish(std::string school, std::string app, 
     std::lock_guard lock(mutex_);
     waiters_[seq] = waiter;
   }
-  std::vector<std::string> args{"EVAL", kPublishScript, "3", key(school, app), replicas_key_, channel_,
-                                            encode_entry(entry), std::to_string(entry.revision), message};
+  std::vector<std::string> args{"EVAL",
+                                kPublishScript,
+                                "3",
+                                key(school, app),
+                                replicas_key_,
+                                channel_,
+                                encode_entry(entry),
+                                std::to_string(entry.revision),
+                                message};
   auto reply = co_await commands_->command(std::move(args));
   if (!must_wait) co_return;
   bool done = false;
@@ -241,10 +256,17 @@ asio::awaitable<void> SharedCache::heartbeat_loop() {
       std::lock_guard lock(mutex_);
       nonce = next_nonce_++;
       heartbeats_sent_[nonce] = Clock::now();
-      while (heartbeats_sent_.size() > 64) heartbeats_sent_.erase(heartbeats_sent_.begin());
+      while (heartbeats_sent_.size() > 64)
+        heartbeats_sent_.erase(heartbeats_sent_.begin());
     }
-    std::vector<std::string> args{"EVAL", kHeartbeatScript, "2", replicas_key_, channel_, id_,
-                                 std::to_string(config_.lease.count()), "hb " + id_ + " " + std::to_string(nonce)};
+    std::vector<std::string> args{"EVAL",
+                                  kHeartbeatScript,
+                                  "2",
+                                  replicas_key_,
+                                  channel_,
+                                  id_,
+                                  std::to_string(config_.lease.count()),
+                                  "hb " + id_ + " " + std::to_string(nonce)};
     co_await commands_->command(std::move(args));
     timer.expires_after(config_.heartbeat);
     boost::system::error_code ec;
@@ -258,7 +280,9 @@ void SharedCache::on_subscribed() {
   local_.clear();
 }
 
-void SharedCache::on_lost() { fresh_until_.store(0, std::memory_order_release); }
+void SharedCache::on_lost() {
+  fresh_until_.store(0, std::memory_order_release);
+}
 
 void SharedCache::on_message(std::string_view message) {
   const auto parts = split(message);
@@ -277,15 +301,18 @@ void SharedCache::on_message(std::string_view message) {
     const auto until = ticks(sent + config_.lease - config_.margin);
     auto current = fresh_until_.load(std::memory_order_acquire);
     if (current <= now) local_.clear();  // lapsed: invalidations may have been missed
-    while (until > current && !fresh_until_.compare_exchange_weak(current, until, std::memory_order_acq_rel)) {
+    while (until > current &&
+           !fresh_until_.compare_exchange_weak(current, until, std::memory_order_acq_rel)) {
     }
   } else if (parts[0] == "inv" && parts.size() == 8) {
     if (!config_.invalidation_enabled) return;
-    const auto entry = decode_entry(std::string(parts[5]) + " " + std::string(parts[6]) + " " + std::string(parts[7]));
+    const auto entry = decode_entry(std::string(parts[5]) + " " + std::string(parts[6]) + " " +
+                                    std::string(parts[7]));
     if (!entry) return;
     local_.put(parts[3], parts[4], *entry);
     if (parts[1] != id_) {
-      commands_->send({"PUBLISH", channel_, "ack " + std::string(parts[1]) + " " + std::string(parts[2]) + " " + id_},
+      commands_->send({"PUBLISH", channel_,
+                       "ack " + std::string(parts[1]) + " " + std::string(parts[2]) + " " + id_},
                       [](RedisConnection::Reply) {});
     }
   } else if (parts[0] == "ack" && parts.size() == 4 && parts[1] == id_) {

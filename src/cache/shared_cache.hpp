@@ -21,17 +21,17 @@
 #include <string>
 
 #include "cache/local_cache.hpp"
-#include "cache/shared_level.hpp"
 #include "cache/redis_connection.hpp"
+#include "cache/shared_level.hpp"
 
 namespace canopy::cache {
 
 struct SharedCacheConfig {
   RedisEndpoint redis;
-  std::string prefix = "canopy";                 // key and channel prefix, one per deployment
-  std::chrono::milliseconds lease{2000};         // how long one heartbeat keeps a replica fresh
-  std::chrono::milliseconds heartbeat{400};      // how often replicas heartbeat
-  std::chrono::milliseconds margin{250};         // allowance for delivery delay and clock drift
+  std::string prefix = "canopy";             // key and channel prefix, one per deployment
+  std::chrono::milliseconds lease{2000};     // how long one heartbeat keeps a replica fresh
+  std::chrono::milliseconds heartbeat{400};  // how often replicas heartbeat
+  std::chrono::milliseconds margin{250};     // allowance for delivery delay and clock drift
 #ifdef CANOPY_BROKEN_INVALIDATION
   bool invalidation_enabled = false;  // a deliberately broken build, to prove the tests catch it
 #else

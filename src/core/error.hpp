@@ -1,6 +1,7 @@
 // Canopy's error codes: one stable, documented string per failure a caller can see.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -44,6 +45,13 @@ enum class Errc {
 };
 
 std::string_view to_string(Errc code);
+
+// A backend (database, cache) is unavailable. Thrown, not returned: no input causes it, and
+// the request boundary turns it into 503 "unavailable" with nothing half-applied.
+class UnavailableError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 struct Error {
   Errc code;

@@ -2,6 +2,8 @@
 // handler's unexpected exception is caught, once, here, and turned into a bare 500.
 #include "http/server.hpp"
 
+#include "core/error.hpp"
+
 #include <spdlog/spdlog.h>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
@@ -186,12 +188,23 @@ asio::awaitable<Response> Server::dispatch(RequestContext& ctx) {
     }
     co_return error_response(404, "not_found", "no such resource: " + ctx.path);
   }
+  bool unavailable = false;
   try {
     co_return co_await (*match.handler)(ctx);
+  } catch (const UnavailableError& e) {
+    unavailable = true;
+    spdlog::warn("rid={} {} {}: backend unavailable: {}", ctx.request_id, to_string(ctx.method),
+                 ctx.path, e.what());
   } catch (const std::exception& e) {
     // Never disclose internals to a client; the log keeps the detail under the request id.
     spdlog::error("rid={} {} {} failed: {}", ctx.request_id, to_string(ctx.method), ctx.path,
                   e.what());
+  }
+  if (unavailable) {
+    Response r = error_response(503, "unavailable",
+                                "the service cannot reach its database; try again shortly");
+    r.headers.emplace_back("Retry-After", "2");
+    co_return r;
   }
   co_return error_response(500, "internal",
                            "something went wrong; quote request id " + ctx.request_id);

@@ -17,7 +17,8 @@ Result<std::unique_ptr<Application>> Application::create(AppConfig config, const
   }
   auto store = open_store(config.store);
   if (auto migrated = store->migrate(clock); !migrated) {
-    return make_error(migrated.error().code, config.store.describe() + ": " + migrated.error().message);
+    return make_error(migrated.error().code,
+                      config.store.describe() + ": " + migrated.error().message);
   }
   return std::unique_ptr<Application>(
       new Application(std::move(config), clock, std::move(loaded.snapshot), std::move(store)));

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "core/time.hpp"
-#include "policy/snapshot.hpp"
 #include "main/store_config.hpp"
+#include "policy/snapshot.hpp"
 
 namespace canopy::cli {
 

@@ -2,8 +2,10 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 #include "main/commands.hpp"
+#include "main/config_file.hpp"
 
 int main(int argc, char** argv) {
   using namespace canopy::cli;
@@ -13,24 +15,33 @@ int main(int argc, char** argv) {
   CLI::App app{
       "Canopy decides which third-party apps may touch a school's data.\n"
       "Every option's environment variable (shown as Env) overrides its default; secrets come\n"
-      "only from the environment or files: CANOPY_SERVICE_TOKEN(_FILE), CANOPY_MYSQL_PASSWORD(_FILE)."};
+      "only from the environment or files: CANOPY_SERVICE_TOKEN(_FILE), "
+      "CANOPY_MYSQL_PASSWORD(_FILE)."};
   app.require_subcommand(1);
+  // An option given by the configuration file and again on the command line takes the latter.
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   Common common;
   const auto add_db = [&](CLI::App* cmd) {
     auto& s = common.store;
-    cmd->add_option("--store", s.kind, "Where state lives: sqlite (embedded) or mysql (MySQL/MariaDB)")
-        ->transform(CLI::CheckedTransformer(
-            std::map<std::string, StoreConfig::Kind>{{"sqlite", StoreConfig::Kind::sqlite},
-                                                     {"mysql", StoreConfig::Kind::mysql}}))
+    cmd->add_option("--store", s.kind,
+                    "Where state lives: sqlite (embedded) or mysql (MySQL/MariaDB)")
+        ->transform(CLI::CheckedTransformer(std::map<std::string, StoreConfig::Kind>{
+            {"sqlite", StoreConfig::Kind::sqlite}, {"mysql", StoreConfig::Kind::mysql}}))
         ->envname("CANOPY_STORE")
         ->default_str("sqlite");
     cmd->add_option("--db", s.sqlite_path, "SQLite database file (created if missing)")
         ->envname("CANOPY_DB")
         ->capture_default_str();
-    cmd->add_option("--mysql-host", s.mysql.host, "MySQL/MariaDB host")->envname("CANOPY_MYSQL_HOST")->capture_default_str();
-    cmd->add_option("--mysql-port", s.mysql.port, "MySQL/MariaDB port")->envname("CANOPY_MYSQL_PORT")->capture_default_str();
-    cmd->add_option("--mysql-user", s.mysql.user, "MySQL/MariaDB user")->envname("CANOPY_MYSQL_USER");
-    cmd->add_option("--mysql-database", s.mysql.database, "MySQL/MariaDB database")->envname("CANOPY_MYSQL_DATABASE");
+    cmd->add_option("--mysql-host", s.mysql.host, "MySQL/MariaDB host")
+        ->envname("CANOPY_MYSQL_HOST")
+        ->capture_default_str();
+    cmd->add_option("--mysql-port", s.mysql.port, "MySQL/MariaDB port")
+        ->envname("CANOPY_MYSQL_PORT")
+        ->capture_default_str();
+    cmd->add_option("--mysql-user", s.mysql.user, "MySQL/MariaDB user")
+        ->envname("CANOPY_MYSQL_USER");
+    cmd->add_option("--mysql-database", s.mysql.database, "MySQL/MariaDB database")
+        ->envname("CANOPY_MYSQL_DATABASE");
     cmd->add_option("--mysql-pool-size", s.mysql.pool_size, "Connections in the MySQL pool")
         ->envname("CANOPY_MYSQL_POOL_SIZE")
         ->check(CLI::Range(std::size_t{1}, std::size_t{512}))
@@ -46,8 +57,13 @@ int main(int argc, char** argv) {
   };
 
   ServeOptions serve_opts;
+  std::string config_path;
   auto* serve_cmd =
       app.add_subcommand("serve", "Run the HTTP service (migrates the database first)");
+  serve_cmd->add_option(
+      "--config", config_path,
+      "YAML file of option: value pairs (e.g. `store: mysql`); the environment and the "
+      "command line override it; secrets are refused there");
   add_db(serve_cmd);
   add_policies(serve_cmd);
   serve_cmd
@@ -91,20 +107,24 @@ int main(int argc, char** argv) {
                    "Seconds in-flight requests get to finish after SIGTERM")
       ->capture_default_str();
   serve_cmd
-      ->add_option("--cache", serve_opts.cache,
-                   "Decision cache: local (one process) or redis (shared by replicas, immediate revocation)")
+      ->add_option(
+          "--cache", serve_opts.cache,
+          "Decision cache: local (one process) or redis (shared by replicas, immediate revocation)")
       ->check(CLI::IsMember({"local", "redis"}))
       ->envname("CANOPY_CACHE")
       ->capture_default_str();
   serve_cmd->add_option("--redis", serve_opts.redis, "Redis HOST:PORT for --cache redis")
       ->envname("CANOPY_REDIS")
       ->capture_default_str();
-  serve_cmd->add_option("--redis-prefix", serve_opts.redis_prefix, "Prefix of Canopy's Redis keys and channel")
+  serve_cmd
+      ->add_option("--redis-prefix", serve_opts.redis_prefix,
+                   "Prefix of Canopy's Redis keys and channel")
       ->envname("CANOPY_REDIS_PREFIX")
       ->capture_default_str();
   serve_cmd
       ->add_option("--lease-ms", serve_opts.lease_ms,
-                   "How long a replica trusts its in-process cache after a heartbeat; a reject waits at most this long")
+                   "How long a replica trusts its in-process cache after a heartbeat; a reject "
+                   "waits at most this long")
       ->check(CLI::Range(200u, 60000u))
       ->capture_default_str();
 
@@ -151,8 +171,28 @@ int main(int argc, char** argv) {
   add_db(secret_cmd);
   add_policies(secret_cmd);
 
+  // The configuration file's settings go in front of the real arguments, so those win.
+  std::vector<std::string> args;
+  for (int i = 0; i < argc; ++i)
+    args.emplace_back(argv[i] != nullptr ? argv[i] : "");
+  if (const auto config = find_config_argument(argc, argv); !config.empty()) {
+    std::vector<std::string> errors;
+    const auto from_file = config_file_arguments(config, *serve_cmd, errors);
+    for (const auto& e : errors)
+      std::cerr << e << '\n';
+    if (!errors.empty()) return kInvalid;
+    const auto serve_at = std::find(args.begin(), args.end(), "serve");
+    if (serve_at == args.end()) {
+      std::cerr << "--config is an option of `canopy serve`\n";
+      return kUsage;
+    }
+    args.insert(serve_at + 1, from_file.begin(), from_file.end());
+  }
+  std::vector<char*> arg_pointers;
+  for (auto& a : args)
+    arg_pointers.push_back(a.data());
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(arg_pointers.size()), arg_pointers.data());
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? kOk : kUsage;

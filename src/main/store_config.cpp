@@ -12,7 +12,8 @@ namespace canopy::cli {
 
 std::string StoreConfig::describe() const {
   if (kind == Kind::sqlite) return sqlite_path.string();
-  return "mysql://" + mysql.user + "@" + mysql.host + ":" + std::to_string(mysql.port) + "/" + mysql.database;
+  return "mysql://" + mysql.user + "@" + mysql.host + ":" + std::to_string(mysql.port) + "/" +
+         mysql.database;
 }
 
 bool load_store_secrets(StoreConfig& config) {
@@ -21,10 +22,12 @@ bool load_store_secrets(StoreConfig& config) {
     std::ifstream in(config.mysql_password_file);
     std::string password;
     if (!in || !std::getline(in, password)) {
-      std::cerr << config.mysql_password_file.string() << ": cannot read the MySQL password from it\n";
+      std::cerr << config.mysql_password_file.string()
+                << ": cannot read the MySQL password from it\n";
       return false;
     }
-    while (!password.empty() && std::isspace(static_cast<unsigned char>(password.back()))) password.pop_back();
+    while (!password.empty() && std::isspace(static_cast<unsigned char>(password.back())))
+      password.pop_back();
     config.mysql.password = password;
   } else if (const char* env = std::getenv("CANOPY_MYSQL_PASSWORD")) {
     config.mysql.password = env;
@@ -33,9 +36,11 @@ bool load_store_secrets(StoreConfig& config) {
 }
 
 std::unique_ptr<store::Store> open_store(const StoreConfig& config) {
-  if (config.kind == StoreConfig::Kind::mysql) return std::make_unique<store::MysqlStore>(config.mysql);
+  if (config.kind == StoreConfig::Kind::mysql)
+    return std::make_unique<store::MysqlStore>(config.mysql);
   std::error_code ec;
-  if (config.sqlite_path.has_parent_path()) std::filesystem::create_directories(config.sqlite_path.parent_path(), ec);
+  if (config.sqlite_path.has_parent_path())
+    std::filesystem::create_directories(config.sqlite_path.parent_path(), ec);
   return std::make_unique<store::SqliteStore>(config.sqlite_path);
 }
 

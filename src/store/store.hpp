@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/connection.hpp"
+#include "core/error.hpp"
 #include "core/result.hpp"
 #include "core/site.hpp"
 #include "core/time.hpp"
@@ -18,9 +19,9 @@
 namespace canopy::store {
 
 // The database itself failed (unreachable, corrupt, full). Never caused by user input.
-class StoreError : public std::runtime_error {
+class StoreError : public UnavailableError {
  public:
-  using std::runtime_error::runtime_error;
+  using UnavailableError::UnavailableError;
 };
 
 struct Connection {

@@ -109,10 +109,12 @@ TYPED_TEST(DecisionCacheConformance, NewerRevisionReplacesOlderNever) {
 }
 
 TYPED_TEST(DecisionCacheConformance, ClearForgetsEverything) {
-  for (int i = 0; i < 100; ++i) this->cache.put("s" + std::to_string(i), "a", {Presence::approved, 1, 1});
+  for (int i = 0; i < 100; ++i)
+    this->cache.put("s" + std::to_string(i), "a", {Presence::approved, 1, 1});
   EXPECT_TRUE(this->cache.get("s42", "a"));
   this->cache.clear();
-  for (int i = 0; i < 100; ++i) EXPECT_FALSE(this->cache.get("s" + std::to_string(i), "a"));
+  for (int i = 0; i < 100; ++i)
+    EXPECT_FALSE(this->cache.get("s" + std::to_string(i), "a"));
 }
 
 TYPED_TEST(DecisionCacheConformance, KeysDoNotCollide) {
@@ -130,22 +132,28 @@ TEST(EntryEncoding, RoundTripsAndRefusesGarbage) {
   EXPECT_EQ(back->presence, e.presence);
   EXPECT_EQ(back->permission_set_version, 12);
   EXPECT_EQ(back->revision, 345);
-  for (const char* bad : {"", "1 2", "9 1 1", "x 1 1", "1 1 1 1", "-1 1 1", "1 1 z"}) EXPECT_FALSE(decode_entry(bad)) << bad;
+  for (const char* bad : {"", "1 2", "9 1 1", "x 1 1", "1 1 1 1", "-1 1 1", "1 1 z"})
+    EXPECT_FALSE(decode_entry(bad)) << bad;
 }
 
 // Awaits a coroutine from a test thread.
 template <class T>
 T run(asio::io_context& io, asio::awaitable<T> work) {
   std::promise<T> done;
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> { done.set_value(co_await std::move(work)); }, asio::detached);
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { done.set_value(co_await std::move(work)); },
+      asio::detached);
   return done.get_future().get();
 }
 void run(asio::io_context& io, asio::awaitable<void> work) {
   std::promise<void> done;
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    co_await std::move(work);
-    done.set_value();
-  }, asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        co_await std::move(work);
+        done.set_value();
+      },
+      asio::detached);
   done.get_future().get();
 }
 

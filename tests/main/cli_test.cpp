@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <boost/asio/ip/tcp.hpp>
+
 #include "support/http_client.hpp"
 #include "support/serve_process.hpp"
 #include "support/temp_dir.hpp"
@@ -54,6 +56,8 @@ class Cli : public ::testing::Test {
   std::filesystem::path db() const { return dir.path() / "canopy.db"; }
 
   TempDir dir;
+  boost::asio::io_context io_;
+  std::vector<std::unique_ptr<boost::asio::ip::tcp::socket>> asio_holders_;
 };
 
 TEST_F(Cli, HelpListsEverySubcommand) {
@@ -171,16 +175,62 @@ TEST_F(Cli, MigrateAndRefuseANewerDatabase) {
 }
 
 TEST_F(Cli, ServeAnswersAndStopsOnSigterm) {
-  ServeProcess serve({"--no-access-log"}, {{"CANOPY_DB", db().string()}, {"CANOPY_SERVICE_TOKEN", "cli-test-token"}});
+  ServeProcess serve({"--no-access-log"},
+                     {{"CANOPY_DB", db().string()}, {"CANOPY_SERVICE_TOKEN", "cli-test-token"}});
   HttpClient client(serve.port());
   EXPECT_EQ(client.get("/healthz").status, 200u);
-  EXPECT_EQ(client.get("/internal/v1/decisions?app=wonde&school=oakfield-primary&data_type=Student&operation=read",
-                       bearer("cli-test-token"))
+  EXPECT_EQ(client
+                .get("/internal/v1/"
+                     "decisions?app=wonde&school=oakfield-primary&data_type=Student&operation=read",
+                     bearer("cli-test-token"))
                 .status,
             200u);
   const int status = serve.terminate();
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST_F(Cli, ConfigFileRefusesUnknownKeysSecretsAndLists) {
+  const auto file =
+      dir.write("canopy.yaml",
+                "listen: 127.0.0.1:0\nmysql-password: hunter2\ncolour: red\nthreads: [1, 2]\n"
+                "secure-cookies: maybe\nlisten: 127.0.0.1:1\n");
+  auto r = canopy("serve --config " + quote(file.string()));
+  EXPECT_EQ(r.exit_code, 1);
+  const auto f = file.string();
+  EXPECT_NE(r.err.find(f + ":2: 'mysql-password' is a secret"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(f + ":3: unknown key 'colour'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(f + ":4: 'threads' takes a single value"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(f + ":5: 'secure-cookies' is a flag"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(f + ":6: key 'listen' is given twice"), std::string::npos) << r.err;
+  auto bad_yaml = canopy("serve --config " + quote(dir.write("bad.yaml", "listen: [\n").string()));
+  EXPECT_EQ(bad_yaml.exit_code, 1);
+  EXPECT_NE(bad_yaml.err.find("bad.yaml:"), std::string::npos);
+}
+
+TEST_F(Cli, ConfigFileIsOverriddenByEnvironmentAndCommandLine) {
+  // The file's listen address and database are both unusable; the command line (listen) and the
+  // environment (CANOPY_DB) replace them, and the file's other settings still apply.
+  const auto file =
+      dir.write("canopy.yaml",
+                "listen: 256.0.0.1:99999\ndb: /nonexistent/dir/canopy.db\nno-access-log: true\n"
+                "max-connections: 3\n");
+  ServeProcess serve({"--config", file.string()},
+                     {{"CANOPY_DB", db().string()}, {"CANOPY_SERVICE_TOKEN", "cli-test-token"}});
+  HttpClient client(serve.port());
+  EXPECT_EQ(client.get("/healthz").status, 200u);
+  EXPECT_TRUE(std::filesystem::exists(db()));
+  // max-connections 3 from the file: a fourth concurrent connection is refused.
+  asio_holders_.resize(3);
+  for (auto& h : asio_holders_) {
+    h = std::make_unique<boost::asio::ip::tcp::socket>(io_);
+    h->connect({boost::asio::ip::make_address("127.0.0.1"), serve.port()});
+  }
+  HttpResult refused;
+  for (int i = 0; i < 200 && refused.status != 503; ++i)
+    refused = client.get("/healthz");
+  EXPECT_EQ(refused.status, 503u);
+  EXPECT_EQ(refused.code(), "too_many_connections");
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
-// Two `canopy serve` replicas on one database and one Redis: a reject acknowledged by one is
-// honoured by the other at once, over a thousand rounds, and while Redis is down and back.
+// Two `canopy serve` replicas on one MariaDB and one Redis: a reject acknowledged by one is
+// honoured by the other at once, over a thousand rounds; and the degraded modes: Redis down
+// (decisions from the store, rejects still immediate) and MariaDB down (changes refused with
+// 503 and nothing half-applied, decisions served from Redis), each recovering by itself.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -16,7 +18,8 @@ namespace {
 constexpr char kToken[] = "replica-test-token";
 constexpr char kAdmin[] = "amir.admin@oakfield-primary.example";
 constexpr char kPassword[] = "replica test password";
-const std::string kProbe = "/internal/v1/decisions?app=wonde&school=oakfield-primary&data_type=Student&operation=read";
+const std::string kProbe =
+    "/internal/v1/decisions?app=wonde&school=oakfield-primary&data_type=Student&operation=read";
 const std::string kApps = "/api/v1/schools/oakfield-primary/apps/wonde/";
 
 class Replicas : public ::testing::Test {
@@ -24,23 +27,40 @@ class Replicas : public ::testing::Test {
   void SetUp() override {
     const auto& servers = TestServers::get();
     std::mt19937_64 rng(std::random_device{}());
-    env_ = {{"CANOPY_DB", (dir_.path() / "canopy.db").string()}, {"CANOPY_SERVICE_TOKEN", kToken}};
+    database_ = "canopy_r_" + std::to_string(rng() % 1000000000);
+    mysql_ = "mariadb --no-defaults -h127.0.0.1 -P" + std::to_string(servers.mysql_port) + " -u" +
+             servers.mysql_user + " -p" + servers.mysql_password;
+    ASSERT_EQ(std::system((mysql_ + " -e 'CREATE DATABASE " + database_ + "'").c_str()), 0);
+    env_ = {{"CANOPY_STORE", "mysql"},
+            {"CANOPY_MYSQL_HOST", "127.0.0.1"},
+            {"CANOPY_MYSQL_PORT", std::to_string(servers.mysql_port)},
+            {"CANOPY_MYSQL_USER", servers.mysql_user},
+            {"CANOPY_MYSQL_PASSWORD", servers.mysql_password},
+            {"CANOPY_MYSQL_DATABASE", database_},
+            {"CANOPY_SERVICE_TOKEN", kToken}};
     const std::string in_root = std::string("cd ") + CANOPY_SOURCE_DIR + " && ";
-    const std::string cli = "CANOPY_DB=" + env_["CANOPY_DB"] + " " + CANOPY_BINARY;
+    std::string cli;
+    for (const auto& [k, v] : env_)
+      cli += k + "='" + v + "' ";
+    cli += CANOPY_BINARY;
     ASSERT_EQ(std::system((in_root + cli + " tenants import tenants >/dev/null").c_str()), 0);
-    ASSERT_EQ(std::system((in_root + "printf '%s\\n' '" + kPassword + "' | " + cli + " users set-password " +
-                           kAdmin + " --cost minimum >/dev/null")
+    ASSERT_EQ(std::system((in_root + "printf '%s\\n' '" + kPassword + "' | " + cli +
+                           " users set-password " + kAdmin + " --cost minimum >/dev/null")
                               .c_str()),
               0);
-    args_ = {"--cache", "redis", "--redis", "127.0.0.1:" + std::to_string(servers.redis_port), "--redis-prefix",
-             "canopy-test-" + std::to_string(rng() % 1000000000), "--lease-ms", "1000", "--no-access-log",
-             "--password-cost", "minimum"};
+    args_ = {"--cache",         "redis",
+             "--redis",         "127.0.0.1:" + std::to_string(servers.redis_port),
+             "--redis-prefix",  "canopy-test-" + std::to_string(rng() % 1000000000),
+             "--lease-ms",      "1000",
+             "--no-access-log", "--password-cost",
+             "minimum"};
     a_ = std::make_unique<ServeProcess>(args_, env_);
     b_ = std::make_unique<ServeProcess>(args_, env_);
   }
 
   std::string sign_in(const HttpClient& c) {
-    auto r = c.post_json("/api/v1/session", nlohmann::json{{"email", kAdmin}, {"password", kPassword}}.dump());
+    auto r = c.post_json("/api/v1/session",
+                         nlohmann::json{{"email", kAdmin}, {"password", kPassword}}.dump());
     EXPECT_EQ(r.status, 201u) << r.body;
     return r.json()["token"];
   }
@@ -60,7 +80,31 @@ class Replicas : public ::testing::Test {
     return false;
   }
 
-  TempDir dir_;
+  void TearDown() override {
+    a_.reset();
+    b_.reset();
+    std::system((mysql_ + " -e 'DROP DATABASE IF EXISTS " + database_ + "'").c_str());
+  }
+
+  // A fingerprint of the connection and its audit trail, read directly from MariaDB.
+  std::string database_state() const {
+    const std::string query =
+        "SELECT CONCAT(status, '@', revision, '/', (SELECT COUNT(*) FROM " + database_ +
+        ".audit_log)) FROM " + database_ +
+        ".connections WHERE school_id = 'oakfield-primary' AND app_id = 'wonde'";
+    const std::string cmd = mysql_ + " -N -e \"" + query + "\"";
+    std::string out;
+    if (FILE* p = popen(cmd.c_str(), "r")) {
+      char buf[256];
+      while (fgets(buf, sizeof buf, p))
+        out += buf;
+      pclose(p);
+    }
+    return out;
+  }
+
+  std::string database_;
+  std::string mysql_;
   std::map<std::string, std::string> env_;
   std::vector<std::string> args_;
   std::unique_ptr<ServeProcess> a_;
@@ -121,6 +165,40 @@ TEST_F(Replicas, RedisDownStaysCorrectAndRecovers) {
     ASSERT_TRUE(becomes_allowed(b));
   }
   EXPECT_TRUE(fast_again) << "replicas did not get back to acknowledging through Redis";
+}
+
+TEST_F(Replicas, MariadbDownRefusesChangesAndKeepsDeciding) {
+  HttpClient a(a_->port());
+  HttpClient b(b_->port());
+  const std::string token = sign_in(a);
+  ASSERT_TRUE(becomes_allowed(b));  // b has the entry cached; Redis holds it too
+  ASSERT_TRUE(allows(a));
+  const auto before = database_state();
+  ASSERT_FALSE(before.empty());
+  const auto& servers = TestServers::get();
+  servers.run("stop-mariadb");
+
+  auto refused = a.request("POST", kApps + "reject", {}, bearer(token));
+  EXPECT_EQ(refused.status, 503u) << refused.body;
+  EXPECT_EQ(refused.code(), "unavailable");
+  EXPECT_EQ(refused.body.find("SQL"), std::string::npos) << "no internal detail leaks";
+  // Decisions keep coming from the cache while the database is away.
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_TRUE(allows(b));
+    EXPECT_TRUE(allows(a));
+  }
+
+  servers.run("start-mariadb");
+  EXPECT_EQ(database_state(), before) << "the refused reject left nothing behind";
+  // The pool reconnects by itself: the same reject now goes through everywhere.
+  HttpResult again;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  do {
+    again = a.request("POST", kApps + "reject", {}, bearer(token));
+  } while (again.status == 503 && std::chrono::steady_clock::now() < deadline);
+  ASSERT_EQ(again.status, 200u) << again.body;
+  EXPECT_FALSE(allows(b));
+  EXPECT_FALSE(allows(a));
 }
 
 }  // namespace

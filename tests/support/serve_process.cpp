@@ -21,9 +21,11 @@ ServeProcess::ServeProcess(std::vector<std::string> args, std::map<std::string, 
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
     if (chdir(CANOPY_SOURCE_DIR) != 0) _exit(127);
-    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+    for (const auto& [k, v] : env)
+      setenv(k.c_str(), v.c_str(), 1);
     std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
+    for (auto& a : args)
+      argv.push_back(a.data());
     argv.push_back(nullptr);
     execv(argv[0], argv.data());
     _exit(127);
@@ -42,7 +44,9 @@ ServeProcess::ServeProcess(std::vector<std::string> args, std::map<std::string, 
   port_ = static_cast<std::uint16_t>(std::stoi(banner.substr(prefix.size())));
 }
 
-ServeProcess::~ServeProcess() { terminate(); }
+ServeProcess::~ServeProcess() {
+  terminate();
+}
 
 int ServeProcess::terminate() {
   if (pid_ <= 0) return -1;

@@ -11,9 +11,11 @@ namespace canopy::testing {
 const TestServers& TestServers::get() {
   static const TestServers servers = [] {
     const char* path = std::getenv("CANOPY_TEST_SERVERS_ENV");
-    if (path == nullptr) throw std::runtime_error("CANOPY_TEST_SERVERS_ENV is not set: run through ctest");
+    if (path == nullptr)
+      throw std::runtime_error("CANOPY_TEST_SERVERS_ENV is not set: run through ctest");
     std::ifstream in(path);
-    if (!in) throw std::runtime_error(std::string(path) + ": missing; did the servers_start fixture run?");
+    if (!in)
+      throw std::runtime_error(std::string(path) + ": missing; did the servers_start fixture run?");
     std::map<std::string, std::string> env;
     for (std::string line; std::getline(in, line);) {
       const auto eq = line.find('=');
@@ -33,7 +35,8 @@ const TestServers& TestServers::get() {
 }
 
 void TestServers::run(const std::string& command) const {
-  const std::string cmd = std::string("bash '") + CANOPY_SERVERS_SCRIPT + "' " + command + " '" + dir + "'";
+  const std::string cmd =
+      std::string("bash '") + CANOPY_SERVERS_SCRIPT + "' " + command + " '" + dir + "'";
   if (std::system(cmd.c_str()) != 0) throw std::runtime_error("failed: " + cmd);
 }
 

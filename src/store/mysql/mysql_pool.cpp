@@ -23,7 +23,7 @@ sql::mysql::MySQL_Driver& driver() {
   return *instance;
 }
 
-constexpr int kCommandsOutOfSync = 2014;  // CR_COMMANDS_OUT_OF_SYNC: protocol state is lost
+constexpr int kCommandsOutOfSync = 2014;   // CR_COMMANDS_OUT_OF_SYNC: protocol state is lost
 constexpr int kServerLostExtended = 2055;  // CR_SERVER_LOST_EXTENDED
 
 void run(sql::Connection& connection, const std::string& statement) {
@@ -89,8 +89,8 @@ std::unique_ptr<sql::Connection> open_connection(const MysqlConfig& config) {
                          std::to_string(config.lock_wait_timeout.count()));
     return connection;
   } catch (const sql::SQLException& e) {
-    throw StoreError(describe(e, "cannot connect to " + where + " as " + config.user,
-                              config.password));
+    throw StoreError(
+        describe(e, "cannot connect to " + where + " as " + config.user, config.password));
   }
 }
 

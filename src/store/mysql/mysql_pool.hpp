@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -37,13 +38,12 @@ struct MysqlConfig {
 namespace mysql {
 
 // MySQL / MariaDB error numbers the store reacts to.
-inline constexpr int kServerGone = 2006;           // CR_SERVER_GONE_ERROR
-inline constexpr int kServerLost = 2013;           // CR_SERVER_LOST
-inline constexpr int kConnectionKilled = 1927;     // ER_CONNECTION_KILLED (MariaDB)
-inline constexpr int kServerShutdown = 1053;       // ER_SERVER_SHUTDOWN
-inline constexpr int kDuplicateKey = 1062;         // ER_DUP_ENTRY
-inline constexpr int kNoSuchTable = 1146;          // ER_NO_SUCH_TABLE
-inline constexpr int kDeadlock = 1213;             // ER_LOCK_DEADLOCK
+inline constexpr int kServerGone = 2006;        // CR_SERVER_GONE_ERROR
+inline constexpr int kServerLost = 2013;        // CR_SERVER_LOST
+inline constexpr int kConnectionKilled = 1927;  // ER_CONNECTION_KILLED (MariaDB)
+inline constexpr int kServerShutdown = 1053;    // ER_SERVER_SHUTDOWN
+inline constexpr int kDuplicateKey = 1062;      // ER_DUP_ENTRY
+inline constexpr int kDeadlock = 1213;          // ER_LOCK_DEADLOCK
 
 // True when the connection itself is unusable (as opposed to a statement failing on it).
 bool is_connection_error(const sql::SQLException& e);
@@ -107,8 +107,8 @@ class Pool {
   const MysqlConfig config_;
   mutable std::mutex mutex_;
   std::condition_variable slot_freed_;
-  std::vector<Idle> idle_;     // most recently returned last: reuse keeps few connections warm
-  std::size_t open_ = 0;       // idle + leased + being opened; never above pool_size
+  std::vector<Idle> idle_;  // most recently returned last: reuse keeps few connections warm
+  std::size_t open_ = 0;    // idle + leased + being opened; never above pool_size
   std::uint64_t generation_ = 0;
 };
 

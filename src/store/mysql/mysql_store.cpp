@@ -11,7 +11,10 @@
 
 #include <algorithm>
 #include <limits>
-#include <type_traits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "store/migrations.hpp"
 
@@ -98,49 +101,8 @@ ConnectionStatus status_from(const std::string& value) {
 
 // LIMIT takes a signed 64-bit value; "everything" must not wrap to a negative one.
 std::int64_t limit_value(std::size_t limit) {
-  return static_cast<std::int64_t>(
-      std::min<std::size_t>(limit, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
-}
-
-// Ids and keys are valid UTF-8 by construction (policy and tenant files, hex digests), but
-// lookups also get what a client sent. MariaDB refuses a parameter that is not valid UTF-8
-// with an error, which would make user input look like a database failure; no stored key can
-// equal such a string, so lookups answer "not found" without asking the server.
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t extra = 0;
-    std::uint32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    if ((c & 0xE0) == 0xC0) {
-      extra = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      extra = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= s.size()) return false;
-    for (std::size_t k = 1; k <= extra; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    const std::uint32_t min_for_length[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < min_for_length[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += extra + 1;
-  }
-  return true;
+  return static_cast<std::int64_t>(std::min<std::size_t>(
+      limit, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
 }
 
 constexpr std::string_view kConnectionColumns =
@@ -191,9 +153,10 @@ std::optional<Site> find_site_on(sql::Connection& c, std::string_view id, bool f
 // One statement for the user and their roles, so both come from the same committed state.
 template <class Key>
 std::optional<User> find_user_on(sql::Connection& c, std::string_view column, const Key& key) {
-  Query q(c, "SELECT u.id, u.email, u.name, u.home_site, r.role FROM users u"
-             " LEFT JOIN user_roles r ON r.user_id = u.id WHERE u." + std::string(column) +
-             " = ? ORDER BY r.role");
+  Query q(c,
+          "SELECT u.id, u.email, u.name, u.home_site, r.role FROM users u"
+          " LEFT JOIN user_roles r ON r.user_id = u.id WHERE u." +
+              std::string(column) + " = ? ORDER BY r.role");
   auto rows = q.bind(key).rows();
   std::optional<User> user;
   while (rows.next()) {
@@ -270,8 +233,9 @@ auto MysqlStore::read(std::string_view what, Work&& work) {
 
 template <class Work>
 auto MysqlStore::transact(std::string_view what, Work&& work) {
+  bool fresh = false;  // after a broken connection, never retry on another pooled one
   for (int attempt = 0;; ++attempt) {
-    auto lease = pool_.acquire(attempt > 0);
+    auto lease = pool_.acquire(fresh);
     bool committing = false;
     const auto roll_back = [&] {
       try {
@@ -292,21 +256,24 @@ auto MysqlStore::transact(std::string_view what, Work&& work) {
       if (broken) {
         lease.discard();
         pool_.note_connection_failure();
+        fresh = true;
       } else {
         roll_back();
       }
-      const bool retry = attempt == 0 && !committing && (broken || e.getErrorCode() == mysql::kDeadlock);
+      const bool retry =
+          attempt == 0 && !committing && (broken || e.getErrorCode() == mysql::kDeadlock);
       if (retry) {
         spdlog::warn("mysql: {}: {} ({}); retrying the transaction", what,
                      broken ? "connection lost" : "deadlock", e.getErrorCode());
         continue;
       }
       throw StoreError(mysql::describe(e, what, pool_.config().password) +
-                       (committing ? "; the commit's outcome is unknown" : ""));
+                       (committing && broken ? "; the commit's outcome is unknown" : ""));
     } catch (const RetryTransaction&) {
       roll_back();
       if (attempt == 0) continue;
-      throw StoreError("mysql: " + std::string(what) + ": kept conflicting with a concurrent change");
+      throw StoreError("mysql: " + std::string(what) +
+                       ": kept conflicting with a concurrent change");
     } catch (...) {
       roll_back();
       throw;
@@ -385,7 +352,6 @@ Result<MigrationReport> MysqlStore::migrate(const Clock& clock) {
 
 std::optional<Connection> MysqlStore::find_connection(std::string_view school,
                                                       std::string_view app) {
-  if (!valid_utf8(school) || !valid_utf8(app)) return std::nullopt;
   return read("find_connection", [&](sql::Connection& c) -> std::optional<Connection> {
     auto rows = Query(c, select_connection()).bind(school).bind(app).rows();
     if (!rows.next()) return std::nullopt;
@@ -395,10 +361,10 @@ std::optional<Connection> MysqlStore::find_connection(std::string_view school,
 
 std::vector<Connection> MysqlStore::list_connections(std::string_view school,
                                                      std::optional<ConnectionStatus> status) {
-  if (!valid_utf8(school)) return {};
   return read("list_connections", [&](sql::Connection& c) {
-    Query q(c, "SELECT " + std::string(kConnectionColumns) + " FROM connections WHERE school_id = ?" +
-                   (status ? " AND status = ?" : "") + " ORDER BY app_id");
+    Query q(c, "SELECT " + std::string(kConnectionColumns) +
+                   " FROM connections WHERE school_id = ?" + (status ? " AND status = ?" : "") +
+                   " ORDER BY app_id");
     q.bind(school);
     if (status) q.bind(to_string(*status));
     auto rows = q.rows();
@@ -434,9 +400,10 @@ std::optional<Connection> MysqlStore::apply(const ConnectionChange& change,
       q.bind(change.school_id).bind(change.app_id).bind(*change.expected_revision);
       if (q.update() == 0) return std::nullopt;
     } else {
-      Query q(c,
-              "INSERT INTO connections (school_id, app_id, status, permission_set_version,"
-              " revision, requested_at_ms, decided_at_ms, decided_by) VALUES (?, ?, ?, ?, 1, ?, ?, ?)");
+      Query q(
+          c,
+          "INSERT INTO connections (school_id, app_id, status, permission_set_version,"
+          " revision, requested_at_ms, decided_at_ms, decided_by) VALUES (?, ?, ?, ?, 1, ?, ?, ?)");
       q.bind(change.school_id)
           .bind(change.app_id)
           .bind(to_string(change.to))
@@ -481,7 +448,6 @@ std::optional<Connection> MysqlStore::apply(const ConnectionChange& change,
 }
 
 std::vector<AuditRecord> MysqlStore::audit_for_school(std::string_view school, std::size_t limit) {
-  if (!valid_utf8(school)) return {};
   return read("audit_for_school", [&](sql::Connection& c) {
     auto rows =
         Query(c,
@@ -547,7 +513,6 @@ Upsert MysqlStore::upsert_site(const Site& site) {
 }
 
 std::optional<Site> MysqlStore::find_site(std::string_view id) {
-  if (!valid_utf8(id)) return std::nullopt;
   return read("find_site", [&](sql::Connection& c) { return find_site_on(c, id, false); });
 }
 
@@ -568,7 +533,8 @@ Upsert MysqlStore::upsert_user(const User& user) {
     // Lock the user's row first, so concurrent upserts of one user take turns.
     std::optional<std::int64_t> id;
     {
-      auto rows = Query(c, "SELECT id FROM users WHERE email = ? FOR UPDATE").bind(user.email).rows();
+      auto rows =
+          Query(c, "SELECT id FROM users WHERE email = ? FOR UPDATE").bind(user.email).rows();
       if (rows.next()) id = rows.integer(0);
     }
     const bool existed = id.has_value();
@@ -598,22 +564,21 @@ Upsert MysqlStore::upsert_user(const User& user) {
       id = scalar(c, "SELECT LAST_INSERT_ID()");
     }
     for (const auto& role : roles)
-      Query(c, "INSERT INTO user_roles (user_id, role) VALUES (?, ?)").bind(*id).bind(role).update();
+      Query(c, "INSERT INTO user_roles (user_id, role) VALUES (?, ?)")
+          .bind(*id)
+          .bind(role)
+          .update();
     return existed ? Upsert::changed : Upsert::created;
   });
 }
 
 std::optional<User> MysqlStore::find_user(std::int64_t id) {
-  return read("find_user", [&](sql::Connection& c) {
-    return find_user_on(c, "id", id);
-  });
+  return read("find_user", [&](sql::Connection& c) { return find_user_on(c, "id", id); });
 }
 
 std::optional<User> MysqlStore::find_user_by_email(std::string_view email) {
-  if (!valid_utf8(email)) return std::nullopt;
-  return read("find_user_by_email", [&](sql::Connection& c) {
-    return find_user_on(c, "email", email);
-  });
+  return read("find_user_by_email",
+              [&](sql::Connection& c) { return find_user_on(c, "email", email); });
 }
 
 std::optional<std::string> MysqlStore::password_hash(std::int64_t user_id) {
@@ -637,8 +602,9 @@ void MysqlStore::set_password_hash(std::int64_t user_id, const std::string& hash
 
 Lockout MysqlStore::lockout(std::int64_t user_id) {
   return read("lockout", [&](sql::Connection& c) {
-    auto rows =
-        Query(c, "SELECT failed_attempts, locked_until_ms FROM users WHERE id = ?").bind(user_id).rows();
+    auto rows = Query(c, "SELECT failed_attempts, locked_until_ms FROM users WHERE id = ?")
+                    .bind(user_id)
+                    .rows();
     Lockout out;
     if (rows.next()) {
       out.failed_attempts = static_cast<int>(rows.integer(0));
@@ -678,7 +644,8 @@ void MysqlStore::set_partner_secret_hash(std::string_view app_id, const std::str
                                          TimePoint at) {
   transact("set_partner_secret_hash", [&](sql::Connection& c) {
     return Query(c,
-                 "INSERT INTO partner_credentials (app_id, secret_hash, created_at_ms) VALUES (?, ?, ?)"
+                 "INSERT INTO partner_credentials (app_id, secret_hash, created_at_ms) VALUES (?, "
+                 "?, ?)"
                  " ON DUPLICATE KEY UPDATE secret_hash = VALUES(secret_hash),"
                  " created_at_ms = VALUES(created_at_ms)")
         .bind(app_id)
@@ -689,10 +656,10 @@ void MysqlStore::set_partner_secret_hash(std::string_view app_id, const std::str
 }
 
 std::optional<std::string> MysqlStore::partner_secret_hash(std::string_view app_id) {
-  if (!valid_utf8(app_id)) return std::nullopt;
   return read("partner_secret_hash", [&](sql::Connection& c) -> std::optional<std::string> {
-    auto rows =
-        Query(c, "SELECT secret_hash FROM partner_credentials WHERE app_id = ?").bind(app_id).rows();
+    auto rows = Query(c, "SELECT secret_hash FROM partner_credentials WHERE app_id = ?")
+                    .bind(app_id)
+                    .rows();
     if (!rows.next()) return std::nullopt;
     return rows.text(0);
   });
@@ -712,7 +679,6 @@ void MysqlStore::create_session(const Session& session) {
 }
 
 std::optional<Session> MysqlStore::find_session(std::string_view token_hash) {
-  if (!valid_utf8(token_hash)) return std::nullopt;
   return read("find_session", [&](sql::Connection& c) -> std::optional<Session> {
     auto rows = Query(c,
                       "SELECT token_hash, user_id, created_at_ms, expires_at_ms FROM sessions"
@@ -726,7 +692,6 @@ std::optional<Session> MysqlStore::find_session(std::string_view token_hash) {
 }
 
 bool MysqlStore::delete_session(std::string_view token_hash) {
-  if (!valid_utf8(token_hash)) return false;
   return transact("delete_session", [&](sql::Connection& c) {
     return Query(c, "DELETE FROM sessions WHERE token_hash = ?").bind(token_hash).update() > 0;
   });
@@ -765,8 +730,7 @@ std::vector<LoginAttempt> MysqlStore::logins_for_user(std::int64_t user_id, std:
     std::vector<LoginAttempt> out;
     while (rows.next()) {
       out.push_back({rows.integer(0), rows.text(1), rows.optional_integer(2),
-                     from_unix_ms(rows.integer(3)), rows.text(4), rows.text(5),
-                     rows.text(6)});
+                     from_unix_ms(rows.integer(3)), rows.text(4), rows.text(5), rows.text(6)});
     }
     return out;
   });

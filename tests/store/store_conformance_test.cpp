@@ -1,0 +1,1212 @@
+// One suite for every Store backend: each behaviour test runs against SQLite and MariaDB, so
+// the backends cannot drift apart. MariaDB-only tests (pool, reconnect) are at the end.
+#include <gtest/gtest.h>
+
+#include <cppconn/connection.h>
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <latch>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cache/local_cache.hpp"
+#include "consent/service.hpp"
+#include "policy/snapshot.hpp"
+#include "store/migrations.hpp"
+#include "store/mysql/mysql_pool.hpp"
+#include "store/mysql/mysql_store.hpp"
+#include "store/sqlite/sqlite_db.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "support/manual_clock.hpp"
+#include "support/servers.hpp"
+#include "support/temp_dir.hpp"
+#include "tenancy/actor.hpp"
+#include "tenancy/importer.hpp"
+#include "tenancy/tenants.hpp"
+
+namespace canopy::store {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+// ---- Backends: each gives a fresh, empty database and raw SQL access to it. ----
+
+class SqliteBackend {
+ public:
+  static constexpr const char* kName = "sqlite";
+  std::unique_ptr<Store> open() { return std::make_unique<SqliteStore>(file()); }
+  void exec(const std::string& sql) { sqlite::Database(file()).exec(sql); }
+  static int latest() { return latest_version(sqlite_migrations()); }
+
+ private:
+  fs::path file() const { return dir_.path() / "canopy.db"; }
+  testing::TempDir dir_;
+};
+
+// Runs a statement that returns no rows on a Connector connection (test-side administration
+// only; a SELECT must go through int_column, or its unread rows break the connection).
+void run_sql(sql::Connection& c, const std::string& statement) {
+  std::unique_ptr<sql::Statement> s(c.createStatement());
+  s->execute(statement);
+}
+
+std::vector<std::int64_t> int_column(sql::Connection& c, const std::string& query) {
+  std::unique_ptr<sql::Statement> s(c.createStatement());
+  std::unique_ptr<sql::ResultSet> rows(s->executeQuery(query));
+  std::vector<std::int64_t> out;
+  while (rows->next())
+    out.push_back(rows->getInt64(1));
+  return out;
+}
+
+// A database of its own on the fixture's MariaDB, dropped afterwards.
+class MysqlBackend {
+ public:
+  static constexpr const char* kName = "mariadb";
+
+  MysqlBackend() {
+    std::random_device random;
+    const std::uint64_t id = (std::uint64_t{random()} << 32) | random();
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(id));
+    database_ = std::string("canopy_t_") + hex;
+    run_sql(*admin_, "CREATE DATABASE " + database_ + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+  }
+  ~MysqlBackend() {
+    try {
+      run_sql(*admin_, "DROP DATABASE IF EXISTS " + database_);
+    } catch (const std::exception&) {
+      // A failed drop leaves a stray database on a throwaway server; not worth a crash.
+    }
+  }
+  MysqlBackend(const MysqlBackend&) = delete;
+  MysqlBackend& operator=(const MysqlBackend&) = delete;
+
+  MysqlConfig config() const {
+    const auto& servers = testing::TestServers::get();
+    MysqlConfig c;
+    c.host = servers.mysql_host;
+    c.port = servers.mysql_port;
+    c.user = servers.mysql_user;
+    c.password = servers.mysql_password;
+    c.database = database_;
+    return c;
+  }
+  std::unique_ptr<Store> open() { return std::make_unique<MysqlStore>(config()); }
+  std::unique_ptr<MysqlStore> open_mysql(std::size_t pool_size,
+                                         std::chrono::milliseconds checkout_timeout) {
+    auto c = config();
+    c.pool_size = pool_size;
+    c.checkout_timeout = checkout_timeout;
+    return std::make_unique<MysqlStore>(c);
+  }
+  void exec(const std::string& sql) { run_sql(*connect(), sql); }
+  static int latest() { return latest_version(mysql_migrations()); }
+
+  // A connection of the test's own, on the test database.
+  std::unique_ptr<sql::Connection> connect() const { return mysql::open_connection(config()); }
+  // The server's ids of every connection to the test database except `admin`'s own.
+  std::vector<std::int64_t> store_connection_ids() const {
+    return int_column(*admin_, "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = '" +
+                                   database_ + "' AND ID <> CONNECTION_ID() ORDER BY ID");
+  }
+  void kill(std::int64_t id) const { run_sql(*admin_, "KILL CONNECTION " + std::to_string(id)); }
+  sql::Connection& admin() const { return *admin_; }
+  const std::string& database() const { return database_; }
+
+ private:
+  static std::unique_ptr<sql::Connection> open_admin() {
+    const auto& servers = testing::TestServers::get();
+    MysqlConfig c;
+    c.host = servers.mysql_host;
+    c.port = servers.mysql_port;
+    c.user = servers.mysql_user;
+    c.password = servers.mysql_password;
+    return mysql::open_connection(c);
+  }
+  std::unique_ptr<sql::Connection> admin_ = open_admin();
+  std::string database_;
+};
+
+struct BackendNames {
+  template <class Backend>
+  static std::string GetName(int) {
+    return Backend::kName;
+  }
+};
+
+using Backends = ::testing::Types<SqliteBackend, MysqlBackend>;
+
+// ---- Helpers ----
+
+Site school(std::string id, std::string trust = "") {
+  Site s;
+  s.id = std::move(id);
+  s.name = "School " + s.id;
+  s.kind = SiteKind::school;
+  s.trust_id = std::move(trust);
+  s.urn = 123456;
+  s.phase = "primary";
+  return s;
+}
+
+Site trust(std::string id) {
+  Site s;
+  s.id = std::move(id);
+  s.name = "Trust " + s.id;
+  s.kind = SiteKind::trust;
+  return s;
+}
+
+User user(std::string email, std::string home, std::vector<std::string> roles) {
+  User u;
+  u.email = std::move(email);
+  u.name = "Name of " + u.email;
+  u.home_site = std::move(home);
+  u.roles = std::move(roles);
+  return u;
+}
+
+// Waits for `done` with a deadline; the condition is polled because it lives in the server.
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds deadline = 10s) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+  return true;
+}
+
+template <class Backend>
+class StoreConformance : public ::testing::Test {
+ protected:
+  void SetUp() override { store_ = backend_.open(); }
+
+  void migrate() {
+    auto r = store_->migrate(clock_);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+  }
+
+  ConnectionChange insert(std::string school_id, std::string app, ConnectionStatus to,
+                          bool decision = false) {
+    return ConnectionChange{.school_id = std::move(school_id),
+                            .app_id = std::move(app),
+                            .expected_revision = std::nullopt,
+                            .to = to,
+                            .permission_set_version = 3,
+                            .at = clock_.now(),
+                            .is_decision = decision,
+                            .decided_by = decision ? "someone@example.org" : ""};
+  }
+
+  AuditRecord audit(const ConnectionChange& c, std::optional<ConnectionStatus> from,
+                    std::string request_id = "req") {
+    return AuditRecord{.school_id = c.school_id,
+                       .app_id = c.app_id,
+                       .actor_kind = ActorKind::user,
+                       .actor = "amir@example.org",
+                       .actor_site = c.school_id,
+                       .actor_role = "school_administrator",
+                       .via_trust = false,
+                       .action = from ? "approve" : "request",
+                       .from_status = from,
+                       .to_status = c.to,
+                       .permission_set_version = c.permission_set_version,
+                       .at = c.at,
+                       .request_id = std::move(request_id)};
+  }
+
+  std::int64_t add_user(const std::string& email, const std::string& home = "oak") {
+    EXPECT_EQ(store_->upsert_user(user(email, home, {"school_administrator"})), Upsert::created);
+    return store_->find_user_by_email(email).value().id;
+  }
+
+  Backend backend_;  // declared first: the store closes before its database goes
+  testing::ManualClock clock_;
+  std::unique_ptr<Store> store_;
+};
+
+// A store with the schema and two schools in place.
+template <class Backend>
+class StoreData : public StoreConformance<Backend> {
+ protected:
+  void SetUp() override {
+    StoreConformance<Backend>::SetUp();
+    this->migrate();
+    ASSERT_EQ(this->store_->upsert_site(school("oak")), Upsert::created);
+    ASSERT_EQ(this->store_->upsert_site(school("elm")), Upsert::created);
+  }
+};
+
+TYPED_TEST_SUITE(StoreConformance, Backends, BackendNames);
+TYPED_TEST_SUITE(StoreData, Backends, BackendNames);
+
+// ---- Migrations ----
+
+TYPED_TEST(StoreConformance, MigrateNewDatabaseGoesFromZeroToLatest) {
+  const int latest = TypeParam::latest();
+  ASSERT_GE(latest, 1);
+  auto r = this->store_->migrate(this->clock_);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->from_version, 0);
+  EXPECT_EQ(r->to_version, latest);
+  EXPECT_EQ(this->store_->schema_version(), latest);
+}
+
+TYPED_TEST(StoreConformance, MigrateAgainIsANoOp) {
+  this->migrate();
+  ASSERT_EQ(this->store_->upsert_site(school("oak")), Upsert::created);
+  const int latest = TypeParam::latest();
+  auto again = this->store_->migrate(this->clock_);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->from_version, latest);
+  EXPECT_EQ(again->to_version, latest);
+  EXPECT_TRUE(this->store_->find_site("oak").has_value());
+
+  // And from a fresh store on the same database.
+  this->store_.reset();
+  auto reopened = this->backend_.open();
+  auto third = reopened->migrate(this->clock_);
+  ASSERT_TRUE(third.ok()) << third.error().message;
+  EXPECT_EQ(third->from_version, latest);
+  EXPECT_EQ(third->to_version, latest);
+  EXPECT_TRUE(reopened->find_site("oak").has_value());
+}
+
+TYPED_TEST(StoreConformance, NewerDatabaseIsRefused) {
+  // Written by hand, as a newer canopy would have left it (SQL both dialects accept).
+  this->backend_.exec(
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+      " applied_at_ms BIGINT NOT NULL)");
+  this->backend_.exec("INSERT INTO schema_migrations VALUES (999, 'from_the_future', 0)");
+  auto r = this->store_->migrate(this->clock_);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::unavailable);
+  EXPECT_NE(r.error().message.find("newer"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("999"), std::string::npos) << r.error().message;
+  EXPECT_EQ(this->store_->schema_version(), 999);
+}
+
+TYPED_TEST(StoreConformance, NewerVersionAfterAMigrationIsRefusedAndChangesNothing) {
+  this->migrate();
+  ASSERT_EQ(this->store_->upsert_site(school("oak")), Upsert::created);
+  const int latest = TypeParam::latest();
+  this->backend_.exec("INSERT INTO schema_migrations VALUES (" + std::to_string(latest + 1) +
+                      ", '9999_later', 0)");
+  auto r = this->store_->migrate(this->clock_);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::unavailable);
+  EXPECT_NE(r.error().message.find("newer"), std::string::npos) << r.error().message;
+  EXPECT_EQ(this->store_->schema_version(), latest + 1);
+  EXPECT_TRUE(this->store_->find_site("oak").has_value());
+}
+
+// ---- Connections and their audit trail ----
+
+TYPED_TEST(StoreData, InsertCreatesRevisionOneAndOneAuditRow) {
+  auto& store = *this->store_;
+  const auto change = this->insert("oak", "parentpay", ConnectionStatus::pending);
+  auto c = store.apply(change, this->audit(change, std::nullopt, "req-insert"));
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->school_id, "oak");
+  EXPECT_EQ(c->app_id, "parentpay");
+  EXPECT_EQ(c->status, ConnectionStatus::pending);
+  EXPECT_EQ(c->revision, 1);
+  EXPECT_EQ(c->permission_set_version, 3);
+  EXPECT_EQ(c->requested_at, this->clock_.now());
+  EXPECT_FALSE(c->decided_at.has_value());
+  EXPECT_EQ(c->decided_by, "");
+  EXPECT_EQ(store.audit_count(), 1);
+
+  auto found = store.find_connection("oak", "parentpay");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->revision, 1);
+  EXPECT_FALSE(store.find_connection("elm", "parentpay").has_value());
+
+  const auto rows = store.audit_for_school("oak", 10);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_GT(rows[0].id, 0);
+  EXPECT_EQ(rows[0].school_id, "oak");
+  EXPECT_EQ(rows[0].app_id, "parentpay");
+  EXPECT_EQ(rows[0].actor_kind, ActorKind::user);
+  EXPECT_EQ(rows[0].actor, "amir@example.org");
+  EXPECT_EQ(rows[0].actor_site, "oak");
+  EXPECT_EQ(rows[0].actor_role, "school_administrator");
+  EXPECT_FALSE(rows[0].via_trust);
+  EXPECT_EQ(rows[0].action, "request");
+  EXPECT_FALSE(rows[0].from_status.has_value());
+  EXPECT_EQ(rows[0].to_status, ConnectionStatus::pending);
+  EXPECT_EQ(rows[0].permission_set_version, 3);
+  EXPECT_EQ(rows[0].at, this->clock_.now());
+  EXPECT_EQ(rows[0].request_id, "req-insert");
+  EXPECT_TRUE(store.audit_for_school("elm", 10).empty());
+}
+
+TYPED_TEST(StoreData, AuditKeepsEveryActorField) {
+  auto& store = *this->store_;
+  const auto change = this->insert("oak", "wonde", ConnectionStatus::approved, true);
+  AuditRecord a = this->audit(change, std::nullopt, "req-trust");
+  a.actor_kind = ActorKind::partner;
+  a.actor = "dana.central@oakfield.example";
+  a.actor_site = "oakfield-trust";
+  a.actor_role = "trust_central_team";
+  a.via_trust = true;
+  a.action = "import";
+  ASSERT_TRUE(store.apply(change, a).has_value());
+  const auto rows = store.audit_for_school("oak", 10);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].actor_kind, ActorKind::partner);
+  EXPECT_EQ(rows[0].actor, "dana.central@oakfield.example");
+  EXPECT_EQ(rows[0].actor_site, "oakfield-trust");
+  EXPECT_EQ(rows[0].actor_role, "trust_central_team");
+  EXPECT_TRUE(rows[0].via_trust);
+  EXPECT_EQ(rows[0].action, "import");
+  EXPECT_EQ(rows[0].to_status, ConnectionStatus::approved);
+}
+
+TYPED_TEST(StoreData, InsertOfADecisionSetsDecidedFields) {
+  const auto change = this->insert("oak", "wonde", ConnectionStatus::approved, true);
+  auto c = this->store_->apply(change, this->audit(change, std::nullopt));
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->status, ConnectionStatus::approved);
+  ASSERT_TRUE(c->decided_at.has_value());
+  EXPECT_EQ(*c->decided_at, this->clock_.now());
+  EXPECT_EQ(c->decided_by, "someone@example.org");
+}
+
+TYPED_TEST(StoreData, SecondInsertForTheSamePairWritesNothing) {
+  auto& store = *this->store_;
+  const auto first = this->insert("oak", "parentpay", ConnectionStatus::pending);
+  ASSERT_TRUE(store.apply(first, this->audit(first, std::nullopt)).has_value());
+  this->clock_.advance(1min);
+  const auto second = this->insert("oak", "parentpay", ConnectionStatus::approved, true);
+  EXPECT_FALSE(store.apply(second, this->audit(second, std::nullopt)).has_value());
+  EXPECT_EQ(store.audit_count(), 1);
+  auto c = store.find_connection("oak", "parentpay");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->status, ConnectionStatus::pending);
+  EXPECT_EQ(c->revision, 1);
+  EXPECT_EQ(c->requested_at, first.at);
+}
+
+TYPED_TEST(StoreData, UpdateWithTheRightRevision) {
+  auto& store = *this->store_;
+  const auto first = this->insert("oak", "parentpay", ConnectionStatus::pending);
+  ASSERT_TRUE(store.apply(first, this->audit(first, std::nullopt)).has_value());
+  this->clock_.advance(10min);
+  ConnectionChange change{.school_id = "oak",
+                          .app_id = "parentpay",
+                          .expected_revision = 1,
+                          .to = ConnectionStatus::approved,
+                          .permission_set_version = 4,
+                          .at = this->clock_.now(),
+                          .is_decision = true,
+                          .decided_by = "amir@example.org"};
+  auto c = store.apply(change, this->audit(change, ConnectionStatus::pending, "req-approve"));
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->status, ConnectionStatus::approved);
+  EXPECT_EQ(c->revision, 2);
+  EXPECT_EQ(c->permission_set_version, 4);
+  EXPECT_EQ(c->requested_at, first.at);
+  ASSERT_TRUE(c->decided_at.has_value());
+  EXPECT_EQ(*c->decided_at, this->clock_.now());
+  EXPECT_EQ(c->decided_by, "amir@example.org");
+  EXPECT_EQ(store.audit_count(), 2);
+
+  const auto rows = store.audit_for_school("oak", 10);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_LT(rows[0].id, rows[1].id);
+  EXPECT_EQ(rows[1].action, "approve");
+  ASSERT_TRUE(rows[1].from_status.has_value());
+  EXPECT_EQ(*rows[1].from_status, ConnectionStatus::pending);
+  EXPECT_EQ(rows[1].to_status, ConnectionStatus::approved);
+  EXPECT_EQ(rows[1].permission_set_version, 4);
+  EXPECT_EQ(rows[1].request_id, "req-approve");
+  EXPECT_EQ(store.audit_for_school("oak", 1).size(), 1u);
+}
+
+TYPED_TEST(StoreData, UpdateThatIsNotADecisionKeepsDecidedFields) {
+  auto& store = *this->store_;
+  const auto first = this->insert("oak", "wonde", ConnectionStatus::approved, true);
+  ASSERT_TRUE(store.apply(first, this->audit(first, std::nullopt)).has_value());
+  this->clock_.advance(1h);
+  ConnectionChange change{.school_id = "oak",
+                          .app_id = "wonde",
+                          .expected_revision = 1,
+                          .to = ConnectionStatus::approved,
+                          .permission_set_version = 5,
+                          .at = this->clock_.now(),
+                          .is_decision = false};
+  auto c = store.apply(change, this->audit(change, ConnectionStatus::approved));
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->revision, 2);
+  EXPECT_EQ(c->permission_set_version, 5);
+  ASSERT_TRUE(c->decided_at.has_value());
+  EXPECT_EQ(*c->decided_at, first.at);
+  EXPECT_EQ(c->decided_by, "someone@example.org");
+}
+
+TYPED_TEST(StoreData, UpdateWithAStaleRevisionWritesNothing) {
+  auto& store = *this->store_;
+  const auto first = this->insert("oak", "parentpay", ConnectionStatus::pending);
+  ASSERT_TRUE(store.apply(first, this->audit(first, std::nullopt)).has_value());
+  ConnectionChange approve{.school_id = "oak",
+                           .app_id = "parentpay",
+                           .expected_revision = 1,
+                           .to = ConnectionStatus::approved,
+                           .permission_set_version = 3,
+                           .at = this->clock_.now(),
+                           .is_decision = true,
+                           .decided_by = "first@example.org"};
+  ASSERT_TRUE(store.apply(approve, this->audit(approve, ConnectionStatus::pending)).has_value());
+
+  this->clock_.advance(1min);
+  ConnectionChange stale = approve;
+  stale.to = ConnectionStatus::rejected;
+  stale.at = this->clock_.now();
+  stale.decided_by = "second@example.org";  // still expects revision 1
+  EXPECT_FALSE(store.apply(stale, this->audit(stale, ConnectionStatus::pending)).has_value());
+  EXPECT_EQ(store.audit_count(), 2);
+  auto c = store.find_connection("oak", "parentpay");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->status, ConnectionStatus::approved);
+  EXPECT_EQ(c->revision, 2);
+  EXPECT_EQ(c->decided_by, "first@example.org");
+}
+
+TYPED_TEST(StoreData, UpdateOfAMissingConnectionWritesNothing) {
+  auto& store = *this->store_;
+  ConnectionChange change{.school_id = "oak",
+                          .app_id = "ghost",
+                          .expected_revision = 1,
+                          .to = ConnectionStatus::approved,
+                          .at = this->clock_.now(),
+                          .is_decision = true,
+                          .decided_by = "x@example.org"};
+  EXPECT_FALSE(store.apply(change, this->audit(change, ConnectionStatus::pending)).has_value());
+  EXPECT_EQ(store.audit_count(), 0);
+  EXPECT_FALSE(store.find_connection("oak", "ghost").has_value());
+}
+
+TYPED_TEST(StoreData, ConnectionForAnUnknownSchoolIsAStoreErrorAndWritesNothing) {
+  // The schema refuses it (foreign key); the whole transaction, audit row included, goes.
+  auto& store = *this->store_;
+  const auto change = this->insert("nowhere", "parentpay", ConnectionStatus::pending);
+  EXPECT_THROW((void)store.apply(change, this->audit(change, std::nullopt)), StoreError);
+  EXPECT_EQ(store.audit_count(), 0);
+  EXPECT_FALSE(store.find_connection("nowhere", "parentpay").has_value());
+  // The store is still usable afterwards.
+  const auto ok = this->insert("oak", "parentpay", ConnectionStatus::pending);
+  EXPECT_TRUE(store.apply(ok, this->audit(ok, std::nullopt)).has_value());
+}
+
+TYPED_TEST(StoreData, ListConnectionsFiltersByStatusAndOrdersByApp) {
+  auto& store = *this->store_;
+  for (auto [app, status] : std::vector<std::pair<std::string, ConnectionStatus>>{
+           {"wonde", ConnectionStatus::approved},
+           {"cpoms", ConnectionStatus::pending},
+           {"parentpay", ConnectionStatus::approved},
+           {"hodder", ConnectionStatus::rejected},
+           {"classcharts", ConnectionStatus::pending}}) {
+    const auto change = this->insert("oak", app, status, status != ConnectionStatus::pending);
+    ASSERT_TRUE(store.apply(change, this->audit(change, std::nullopt)).has_value()) << app;
+  }
+  const auto elsewhere = this->insert("elm", "aardvark", ConnectionStatus::pending);
+  ASSERT_TRUE(store.apply(elsewhere, this->audit(elsewhere, std::nullopt)).has_value());
+
+  const auto apps = [](const std::vector<Connection>& list) {
+    std::vector<std::string> out;
+    for (const auto& c : list)
+      out.push_back(c.app_id);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(apps(store.list_connections("oak", std::nullopt)),
+            (V{"classcharts", "cpoms", "hodder", "parentpay", "wonde"}));
+  EXPECT_EQ(apps(store.list_connections("oak", ConnectionStatus::pending)),
+            (V{"classcharts", "cpoms"}));
+  EXPECT_EQ(apps(store.list_connections("oak", ConnectionStatus::approved)),
+            (V{"parentpay", "wonde"}));
+  EXPECT_EQ(apps(store.list_connections("oak", ConnectionStatus::rejected)), (V{"hodder"}));
+  EXPECT_EQ(apps(store.list_connections("elm", std::nullopt)), (V{"aardvark"}));
+  EXPECT_TRUE(store.list_connections("elm", ConnectionStatus::approved).empty());
+  EXPECT_TRUE(store.list_connections("nowhere", std::nullopt).empty());
+}
+
+TYPED_TEST(StoreData, IdsCompareByteForByte) {
+  // Both backends treat ids as case-sensitive bytes, in the same order.
+  auto& store = *this->store_;
+  for (const std::string app : {"b-app", "B-app", "a-app"}) {
+    const auto change = this->insert("oak", app, ConnectionStatus::pending);
+    ASSERT_TRUE(store.apply(change, this->audit(change, std::nullopt)).has_value()) << app;
+  }
+  std::vector<std::string> apps;
+  for (const auto& c : store.list_connections("oak", std::nullopt))
+    apps.push_back(c.app_id);
+  EXPECT_EQ(apps, (std::vector<std::string>{"B-app", "a-app", "b-app"}));
+  EXPECT_FALSE(store.find_connection("OAK", "a-app").has_value());
+  EXPECT_FALSE(store.find_site("Oak").has_value());
+}
+
+// ---- Concurrency ----
+
+TYPED_TEST(StoreData, ConcurrentInsertsOfOnePairCreateExactlyOneConnection) {
+  auto& store = *this->store_;
+  constexpr int kThreads = 8;
+  std::atomic<int> created = 0;
+  std::atomic<int> failed = 0;
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      const auto change = this->insert("oak", "parentpay", ConnectionStatus::pending);
+      const auto a = this->audit(change, std::nullopt, "req-" + std::to_string(i));
+      start.arrive_and_wait();
+      try {
+        if (store.apply(change, a)) ++created;
+      } catch (const StoreError&) {
+        ++failed;
+      }
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(created.load(), 1);
+  EXPECT_EQ(store.audit_count(), 1);
+  EXPECT_EQ(store.find_connection("oak", "parentpay").value().revision, 1);
+}
+
+TYPED_TEST(StoreData, RegisterFailureCountsEveryConcurrentFailureOnce) {
+  auto& store = *this->store_;
+  const auto uid = this->add_user("amir@example.org");
+  constexpr int kThreads = 8;
+  constexpr int kEach = 5;
+  std::mutex mutex;
+  std::vector<int> counts;
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&] {
+      start.arrive_and_wait();
+      for (int k = 0; k < kEach; ++k) {
+        const int n = store.register_failure(uid, 1000, this->clock_.now() + 15min);
+        std::lock_guard lock(mutex);
+        counts.push_back(n);
+      }
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  std::sort(counts.begin(), counts.end());
+  std::vector<int> expected(kThreads * kEach);
+  for (int i = 0; i < kThreads * kEach; ++i)
+    expected[static_cast<std::size_t>(i)] = i + 1;
+  EXPECT_EQ(counts, expected);  // every count seen exactly once: no lost update
+  EXPECT_EQ(store.lockout(uid).failed_attempts, kThreads * kEach);
+}
+
+// Two admins hammering approve and reject on one connection through the consent service: the
+// outcome must be one consistent history.
+TYPED_TEST(StoreConformance, ConcurrentDecisionsLeaveOneConsistentHistory) {
+  constexpr char kSchool[] = "oakfield-primary";
+  constexpr char kApp[] = "parentpay";  // pending in the demo tenants
+  auto& store = *this->store_;
+  this->migrate();
+  auto loaded = policy::load_policies(fs::path(CANOPY_SOURCE_DIR) / "policies");
+  ASSERT_TRUE(loaded.errors.empty()) << loaded.errors.front();
+  const auto policy = loaded.snapshot;
+  auto tenants = tenancy::load_tenants(fs::path(CANOPY_SOURCE_DIR) / "tenants", *policy);
+  ASSERT_TRUE(tenants.errors.empty()) << tenants.errors.front();
+  (void)tenancy::import_tenants(tenants.tenants, *policy, store, store, this->clock_);
+  ASSERT_EQ(store.upsert_user(
+                user("beth.admin@oakfield-primary.example", kSchool, {"school_administrator"})),
+            Upsert::created);
+  const auto site = store.find_site(kSchool).value();
+  std::vector<tenancy::Actor> admins;
+  for (const auto* email :
+       {"amir.admin@oakfield-primary.example", "beth.admin@oakfield-primary.example"}) {
+    auto a = tenancy::resolve_school_admin(store.find_user_by_email(email).value(), site, *policy);
+    ASSERT_TRUE(a.ok()) << a.error().message;
+    admins.push_back(*a);
+  }
+  cache::LocalCache cache;
+  consent::Service service(*policy, store, store, cache, this->clock_);
+  const auto before = store.find_connection(kSchool, kApp).value();
+  ASSERT_EQ(before.status, ConnectionStatus::pending);
+
+  constexpr int kThreads = 8;
+  constexpr int kEach = 12;
+  std::atomic<int> decided = 0;
+  std::mutex mutex;
+  std::vector<std::string> unexpected;
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const auto& admin = admins[static_cast<std::size_t>(t) % admins.size()];
+      start.arrive_and_wait();
+      for (int i = 0; i < kEach; ++i) {
+        const auto action = (t + i) % 2 ? AdminAction::approve : AdminAction::reject;
+        try {
+          auto r = service.decide(admin, kApp, action,
+                                  "req-" + std::to_string(t) + "-" + std::to_string(i));
+          if (r.ok()) {
+            ++decided;
+          } else if (r.error().code != Errc::invalid_transition &&
+                     r.error().code != Errc::concurrent_change) {
+            std::lock_guard lock(mutex);
+            unexpected.push_back(r.error().message);
+          }
+        } catch (const std::exception& e) {
+          std::lock_guard lock(mutex);
+          unexpected.push_back(e.what());
+        }
+      }
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  EXPECT_TRUE(unexpected.empty()) << unexpected.front();
+  ASSERT_GT(decided.load(), 1);
+
+  std::vector<AuditRecord> rows;
+  for (auto& r : store.audit_for_school(kSchool, 100'000)) {
+    if (r.app_id == kApp) rows.push_back(std::move(r));
+  }
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows.front().action, "import");  // the demo import created it
+  EXPECT_EQ(static_cast<int>(rows.size()) - 1, decided.load());
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    EXPECT_LT(rows[i - 1].id, rows[i].id);
+    ASSERT_TRUE(rows[i].from_status.has_value()) << "row " << i;
+    EXPECT_EQ(*rows[i].from_status, rows[i - 1].to_status) << "row " << i << " breaks the chain";
+    EXPECT_NE(*rows[i].from_status, rows[i].to_status) << "row " << i;
+  }
+  const auto after = store.find_connection(kSchool, kApp).value();
+  EXPECT_EQ(after.status, rows.back().to_status);
+  EXPECT_EQ(after.revision, before.revision + decided.load());
+  ASSERT_TRUE(cache.get(kSchool, kApp).has_value());
+  EXPECT_EQ(cache.get(kSchool, kApp)->revision, after.revision);
+}
+
+// ---- Sessions ----
+
+TYPED_TEST(StoreData, SessionsCreateFindDelete) {
+  auto& store = *this->store_;
+  const auto uid = this->add_user("amir@example.org");
+  const TimePoint now = this->clock_.now();
+  store.create_session({"hash-a", uid, now, now + 1h});
+  auto s = store.find_session("hash-a");
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->token_hash, "hash-a");
+  EXPECT_EQ(s->user_id, uid);
+  EXPECT_EQ(s->created_at, now);
+  EXPECT_EQ(s->expires_at, now + 1h);
+  EXPECT_FALSE(store.find_session("hash-b").has_value());
+
+  EXPECT_TRUE(store.delete_session("hash-a"));
+  EXPECT_FALSE(store.find_session("hash-a").has_value());
+  EXPECT_FALSE(store.delete_session("hash-a"));
+}
+
+TYPED_TEST(StoreData, DeleteExpiredSessions) {
+  auto& store = *this->store_;
+  const auto uid = this->add_user("amir@example.org");
+  const TimePoint now = this->clock_.now();
+  store.create_session({"old", uid, now - 2h, now - 1h});
+  store.create_session({"edge", uid, now - 1h, now});
+  store.create_session({"fresh", uid, now, now + 1h});
+  EXPECT_EQ(store.delete_expired_sessions(now), 2u);
+  EXPECT_FALSE(store.find_session("old").has_value());
+  EXPECT_FALSE(store.find_session("edge").has_value());
+  EXPECT_TRUE(store.find_session("fresh").has_value());
+  EXPECT_EQ(store.delete_expired_sessions(now), 0u);
+}
+
+// ---- Credentials ----
+
+TYPED_TEST(StoreData, LockoutStartsClear) {
+  const auto uid = this->add_user("amir@example.org");
+  const Lockout none = this->store_->lockout(uid);
+  EXPECT_EQ(none.failed_attempts, 0);
+  EXPECT_FALSE(none.locked_until.has_value());
+}
+
+TYPED_TEST(StoreData, RegisterFailureCountsThenLocks) {
+  auto& store = *this->store_;
+  const auto uid = this->add_user("amir@example.org");
+  const TimePoint until = this->clock_.now() + 15min;
+  EXPECT_EQ(store.register_failure(uid, 3, until), 1);
+  EXPECT_EQ(store.lockout(uid).failed_attempts, 1);
+  EXPECT_FALSE(store.lockout(uid).locked_until.has_value());
+  EXPECT_EQ(store.register_failure(uid, 3, until), 2);
+  EXPECT_FALSE(store.lockout(uid).locked_until.has_value());
+  EXPECT_EQ(store.register_failure(uid, 3, until), 3);
+  const Lockout locked = store.lockout(uid);
+  EXPECT_EQ(locked.failed_attempts, 0);  // the count starts again
+  ASSERT_TRUE(locked.locked_until.has_value());
+  EXPECT_EQ(*locked.locked_until, until);
+}
+
+TYPED_TEST(StoreData, RegisterFailureCountStartsAgainAfterALock) {
+  auto& store = *this->store_;
+  const auto uid = this->add_user("amir@example.org");
+  const TimePoint until = this->clock_.now() + 15min;
+  for (int i = 0; i < 3; ++i)
+    (void)store.register_failure(uid, 3, until);
+  ASSERT_TRUE(store.lockout(uid).locked_until.has_value());
+  // One more failure (e.g. a request that raced the lock, at the same instant): the count
+  // restarted at the lock, so this is failure number 1 of the next run.
+  EXPECT_EQ(store.register_failure(uid, 3, until), 1);
+  EXPECT_EQ(store.lockout(uid).failed_attempts, 1);
+  EXPECT_EQ(*store.lockout(uid).locked_until, until);  // an unlocking failure keeps the lock
+  // With a later clock, the same holds.
+  this->clock_.advance(1s);
+  EXPECT_EQ(store.register_failure(uid, 3, this->clock_.now() + 15min), 2);
+}
+
+TYPED_TEST(StoreData, RegisterFailureForUnknownUserCountsNothing) {
+  EXPECT_EQ(this->store_->register_failure(4242, 3, this->clock_.now() + 15min), 0);
+}
+
+TYPED_TEST(StoreData, ClearLockout) {
+  auto& store = *this->store_;
+  const auto uid = this->add_user("amir@example.org");
+  for (int i = 0; i < 3; ++i)
+    (void)store.register_failure(uid, 3, this->clock_.now() + 15min);
+  (void)store.register_failure(uid, 3, this->clock_.now() + 15min);
+  store.clear_lockout(uid);
+  const Lockout got = store.lockout(uid);
+  EXPECT_EQ(got.failed_attempts, 0);
+  EXPECT_FALSE(got.locked_until.has_value());
+}
+
+TYPED_TEST(StoreData, SetPasswordHashClearsLockout) {
+  auto& store = *this->store_;
+  const auto uid = this->add_user("amir@example.org");
+  EXPECT_FALSE(store.password_hash(uid).has_value());
+  for (int i = 0; i < 3; ++i)
+    (void)store.register_failure(uid, 3, this->clock_.now() + 15min);
+  (void)store.register_failure(uid, 3, this->clock_.now() + 15min);
+  ASSERT_TRUE(store.lockout(uid).locked_until.has_value());
+  store.set_password_hash(uid, "$argon2id$fake");
+  EXPECT_EQ(store.password_hash(uid), std::optional<std::string>("$argon2id$fake"));
+  const Lockout after = store.lockout(uid);
+  EXPECT_EQ(after.failed_attempts, 0);
+  EXPECT_FALSE(after.locked_until.has_value());
+}
+
+TYPED_TEST(StoreData, PartnerSecretSetAndReplace) {
+  auto& store = *this->store_;
+  EXPECT_FALSE(store.partner_secret_hash("parentpay").has_value());
+  store.set_partner_secret_hash("parentpay", "digest-1", this->clock_.now());
+  EXPECT_EQ(store.partner_secret_hash("parentpay"), std::optional<std::string>("digest-1"));
+  this->clock_.advance(1h);
+  store.set_partner_secret_hash("parentpay", "digest-2", this->clock_.now());
+  EXPECT_EQ(store.partner_secret_hash("parentpay"), std::optional<std::string>("digest-2"));
+  EXPECT_FALSE(store.partner_secret_hash("wonde").has_value());
+}
+
+// ---- Login history ----
+
+TYPED_TEST(StoreData, LoginHistoryNewestFirstWithLimit) {
+  auto& store = *this->store_;
+  const auto amir = this->add_user("amir@example.org");
+  const auto other = this->add_user("other@example.org");
+  for (int i = 0; i < 5; ++i) {
+    store.record_login({0, "amir@example.org", amir, this->clock_.now(),
+                        "10.0.0." + std::to_string(i), "agent-" + std::to_string(i),
+                        i % 2 ? "success" : "invalid_credentials"});
+    this->clock_.advance(1s);
+  }
+  store.record_login(
+      {0, "other@example.org", other, this->clock_.now(), "10.9.9.9", "x", "success"});
+  store.record_login({0, "nobody@example.org", std::nullopt, this->clock_.now(), "10.9.9.8", "y",
+                      "invalid_credentials"});
+
+  const auto all = store.logins_for_user(amir, 100);
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(all[0].address, "10.0.0.4");
+  EXPECT_EQ(all[4].address, "10.0.0.0");
+  for (std::size_t i = 1; i < all.size(); ++i)
+    EXPECT_GT(all[i - 1].at, all[i].at);
+  EXPECT_GT(all[0].id, all[1].id);
+  EXPECT_EQ(all[0].email, "amir@example.org");
+  EXPECT_EQ(all[0].user_id, std::optional<std::int64_t>(amir));
+  EXPECT_EQ(all[0].user_agent, "agent-4");
+  EXPECT_EQ(all[0].outcome, "invalid_credentials");
+  EXPECT_EQ(all[1].outcome, "success");
+
+  const auto two = store.logins_for_user(amir, 2);
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0].address, "10.0.0.4");
+  EXPECT_EQ(two[1].address, "10.0.0.3");
+  EXPECT_EQ(store.logins_for_user(other, 10).size(), 1u);
+}
+
+TYPED_TEST(StoreData, LoginHistoryKeepsWhatTheClientSentByteForByte) {
+  // A user agent cut at a byte limit inside a UTF-8 sequence, and raw bytes: kept as sent.
+  auto& store = *this->store_;
+  const auto uid = this->add_user("amir@example.org");
+  const std::string agent = std::string("Mozilla/5.0 caf\xc3", 16) + "\xff\xfe";
+  const std::string email = "AMIR@example.org\xe2\x82";
+  store.record_login({0, email, uid, this->clock_.now(), "::1", agent, "invalid_credentials"});
+  const auto rows = store.logins_for_user(uid, 10);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].user_agent, agent);
+  EXPECT_EQ(rows[0].email, email);
+}
+
+// ---- Directory ----
+
+TYPED_TEST(StoreConformance, UpsertSiteCreatedChangedUnchanged) {
+  auto& store = *this->store_;
+  this->migrate();
+  const Site t = trust("oak-trust");
+  const Site s = school("oak", "oak-trust");
+  EXPECT_EQ(store.upsert_site(t), Upsert::created);
+  EXPECT_EQ(store.upsert_site(s), Upsert::created);
+  EXPECT_EQ(store.upsert_site(t), Upsert::unchanged);
+  EXPECT_EQ(store.upsert_site(s), Upsert::unchanged);
+  EXPECT_EQ(store.find_site("oak"), std::optional<Site>(s));
+  EXPECT_EQ(store.find_site("oak-trust"), std::optional<Site>(t));
+
+  Site renamed = s;
+  renamed.name = "Oak Primary Academy";
+  renamed.dummy = true;
+  EXPECT_EQ(store.upsert_site(renamed), Upsert::changed);
+  EXPECT_EQ(store.find_site("oak"), std::optional<Site>(renamed));
+  EXPECT_EQ(store.upsert_site(renamed), Upsert::unchanged);
+
+  EXPECT_FALSE(store.find_site("ash").has_value());
+  const auto sites = store.list_sites();
+  ASSERT_EQ(sites.size(), 2u);
+  EXPECT_EQ(sites[0].id, "oak");
+  EXPECT_EQ(sites[1].id, "oak-trust");
+}
+
+TYPED_TEST(StoreConformance, SiteTextRoundTripsInFullUnicode) {
+  auto& store = *this->store_;
+  this->migrate();
+  Site s = school("ysgol");
+  s.name = "Ysgol Gymraeg Aberd\xc3\xa2r \xf0\x9f\x8c\xb3";  // â and a 4-byte emoji
+  EXPECT_EQ(store.upsert_site(s), Upsert::created);
+  EXPECT_EQ(store.find_site("ysgol"), std::optional<Site>(s));
+  EXPECT_EQ(store.upsert_site(s), Upsert::unchanged);
+}
+
+TYPED_TEST(StoreData, UpsertUserCreatedChangedUnchanged) {
+  auto& store = *this->store_;
+  User amir = user("amir@example.org", "oak", {"teacher", "school_administrator"});
+  EXPECT_EQ(store.upsert_user(amir), Upsert::created);
+  auto stored = store.find_user_by_email("amir@example.org");
+  ASSERT_TRUE(stored.has_value());
+  const auto id = stored->id;
+  EXPECT_GT(id, 0);
+  EXPECT_EQ(stored->name, amir.name);
+  EXPECT_EQ(stored->home_site, "oak");
+  EXPECT_EQ(stored->roles, (std::vector<std::string>{"school_administrator", "teacher"}));
+
+  EXPECT_EQ(store.upsert_user(amir), Upsert::unchanged);
+  User reordered = amir;
+  reordered.roles = {"school_administrator", "teacher"};
+  EXPECT_EQ(store.upsert_user(reordered), Upsert::unchanged);
+
+  User renamed = amir;
+  renamed.name = "Amir P.";
+  EXPECT_EQ(store.upsert_user(renamed), Upsert::changed);
+  User moved = renamed;
+  moved.home_site = "elm";
+  EXPECT_EQ(store.upsert_user(moved), Upsert::changed);
+  User fewer_roles = moved;
+  fewer_roles.roles = {"teacher"};
+  EXPECT_EQ(store.upsert_user(fewer_roles), Upsert::changed);
+
+  auto after = store.find_user(id);
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->email, "amir@example.org");
+  EXPECT_EQ(after->name, "Amir P.");
+  EXPECT_EQ(after->home_site, "elm");
+  EXPECT_EQ(after->roles, std::vector<std::string>{"teacher"});
+  EXPECT_FALSE(store.find_user(id + 1000).has_value());
+  EXPECT_FALSE(store.find_user_by_email("nobody@example.org").has_value());
+}
+
+TYPED_TEST(StoreData, UserWithoutRoles) {
+  auto& store = *this->store_;
+  EXPECT_EQ(store.upsert_user(user("nobody@example.org", "oak", {})), Upsert::created);
+  auto u = store.find_user_by_email("nobody@example.org");
+  ASSERT_TRUE(u.has_value());
+  EXPECT_TRUE(u->roles.empty());
+  EXPECT_EQ(store.upsert_user(user("nobody@example.org", "oak", {})), Upsert::unchanged);
+  EXPECT_EQ(store.upsert_user(user("nobody@example.org", "oak", {"teacher"})), Upsert::changed);
+  EXPECT_EQ(store.find_user(u->id).value().roles, std::vector<std::string>{"teacher"});
+}
+
+TYPED_TEST(StoreData, UpsertUserNeverTouchesCredentials) {
+  auto& store = *this->store_;
+  const auto uid = this->add_user("amir@example.org");
+  store.set_password_hash(uid, "hash-1");
+  (void)store.register_failure(uid, 5, this->clock_.now() + 15min);
+  (void)store.register_failure(uid, 5, this->clock_.now() + 15min);
+  User renamed = user("amir@example.org", "oak", {"school_administrator"});
+  renamed.name = "Someone Else";
+  EXPECT_EQ(store.upsert_user(renamed), Upsert::changed);
+  EXPECT_EQ(store.password_hash(uid), std::optional<std::string>("hash-1"));
+  EXPECT_EQ(store.lockout(uid).failed_attempts, 2);
+}
+
+// Lookups get what clients sent; bytes that are not UTF-8 find nothing and are never a
+// database failure.
+TYPED_TEST(StoreData, LookupsWithBytesThatAreNotUtf8FindNothing) {
+  auto& store = *this->store_;
+  const std::string bad = "oak\xff\xfe";
+  EXPECT_FALSE(store.find_site(bad).has_value());
+  EXPECT_FALSE(store.find_connection(bad, "parentpay").has_value());
+  EXPECT_FALSE(store.find_connection("oak", bad).has_value());
+  EXPECT_TRUE(store.list_connections(bad, std::nullopt).empty());
+  EXPECT_TRUE(store.audit_for_school(bad, 10).empty());
+  EXPECT_FALSE(store.find_user_by_email("amir@example.org\xc3").has_value());
+  EXPECT_FALSE(store.find_session(bad).has_value());
+  EXPECT_FALSE(store.delete_session(bad));
+  EXPECT_FALSE(store.partner_secret_hash(bad).has_value());
+}
+
+// ---- MariaDB only: the pool, reconnects and configuration ----
+
+class MysqlStoreTest : public ::testing::Test {
+ protected:
+  void migrate(Store& store) {
+    auto r = store.migrate(clock_);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+  }
+
+  MysqlBackend backend_;
+  testing::ManualClock clock_;
+};
+
+TEST_F(MysqlStoreTest, ReadRetriesAfterTheServerKilledThePooledConnection) {
+  auto store = backend_.open_mysql(1, 5000ms);
+  migrate(*store);
+  ASSERT_EQ(store->upsert_site(school("oak")), Upsert::created);
+  const auto before = backend_.store_connection_ids();
+  ASSERT_EQ(before.size(), 1u);
+  backend_.kill(before[0]);
+  ASSERT_TRUE(eventually([&] { return backend_.store_connection_ids().empty(); }));
+
+  // A read on the dead pooled connection is retried once on a fresh one.
+  EXPECT_TRUE(store->find_site("oak").has_value());
+  const auto after_read = backend_.store_connection_ids();
+  ASSERT_EQ(after_read.size(), 1u);
+  EXPECT_NE(after_read[0], before[0]);
+  EXPECT_EQ(store->open_connections(), 1u);
+}
+
+TEST_F(MysqlStoreTest, TransactionRetriesAfterTheServerKilledThePooledConnection) {
+  // A transaction that lost its connection before COMMIT is retried from the start, and
+  // writes its change and audit row exactly once.
+  auto store = backend_.open_mysql(1, 5000ms);
+  migrate(*store);
+  ASSERT_EQ(store->upsert_site(school("oak")), Upsert::created);
+  const auto before = backend_.store_connection_ids();
+  ASSERT_EQ(before.size(), 1u);
+  backend_.kill(before[0]);
+  ASSERT_TRUE(eventually([&] { return backend_.store_connection_ids().empty(); }));
+  ConnectionChange change{.school_id = "oak",
+                          .app_id = "parentpay",
+                          .to = ConnectionStatus::pending,
+                          .permission_set_version = 1,
+                          .at = clock_.now()};
+  AuditRecord audit{.school_id = "oak",
+                    .app_id = "parentpay",
+                    .actor_kind = ActorKind::partner,
+                    .actor = "parentpay",
+                    .actor_site = "oak",
+                    .actor_role = "partner",
+                    .action = "request",
+                    .to_status = ConnectionStatus::pending,
+                    .permission_set_version = 1,
+                    .at = clock_.now(),
+                    .request_id = "req-after-kill"};
+  auto applied = store->apply(change, audit);
+  ASSERT_TRUE(applied.has_value());
+  EXPECT_EQ(applied->revision, 1);
+  EXPECT_EQ(store->audit_count(), 1);
+  EXPECT_EQ(store->open_connections(), 1u);
+  const auto after = backend_.store_connection_ids();
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_NE(after[0], before[0]);
+}
+
+TEST_F(MysqlStoreTest, PoolReplacesDeadIdleConnectionsOnceAFailureIsNoted) {
+  auto config = backend_.config();
+  config.pool_size = 3;
+  mysql::Pool pool(config);
+  {
+    auto a = pool.acquire();
+    auto b = pool.acquire();
+    auto c = pool.acquire();
+  }
+  const auto ids = backend_.store_connection_ids();
+  ASSERT_EQ(ids.size(), 3u);
+  for (auto id : ids)
+    backend_.kill(id);
+  ASSERT_TRUE(eventually([&] { return backend_.store_connection_ids().empty(); }));
+  pool.note_connection_failure();
+  auto a = pool.acquire();
+  auto b = pool.acquire();
+  auto c = pool.acquire();
+  for (auto* lease : {&a, &b, &c})
+    EXPECT_TRUE((*lease)->isValid());
+  EXPECT_EQ(pool.open_connections(), 3u);
+  EXPECT_EQ(backend_.store_connection_ids().size(), 3u);
+}
+
+TEST_F(MysqlStoreTest, PoolCheckoutWaitsThenThrowsWhenExhausted) {
+  auto config = backend_.config();
+  config.pool_size = 2;
+  config.checkout_timeout = 250ms;
+  mysql::Pool pool(config);
+  auto a = pool.acquire();
+  std::optional<mysql::Pool::Lease> b(pool.acquire());
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    (void)pool.acquire();
+    FAIL() << "a third checkout from a pool of two succeeded";
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("pool exhausted"), std::string::npos) << e.what();
+  }
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 250ms);
+  EXPECT_EQ(pool.open_connections(), 2u);
+
+  // A returned connection is handed out again; a discarded one frees its slot.
+  b.reset();
+  auto c = pool.acquire();
+  c.discard();
+  EXPECT_EQ(pool.open_connections(), 1u);
+  auto d = pool.acquire();
+  EXPECT_TRUE(d->isValid());
+  EXPECT_EQ(pool.open_connections(), 2u);
+}
+
+TEST_F(MysqlStoreTest, StoreCallsThrowPoolExhaustedWhileEveryConnectionIsBusy) {
+  auto store = backend_.open_mysql(1, 300ms);
+  migrate(*store);
+  ASSERT_EQ(store->upsert_site(school("oak")), Upsert::created);
+  ASSERT_EQ(store->upsert_user(user("amir@example.org", "oak", {})), Upsert::created);
+  const auto uid = store->find_user_by_email("amir@example.org").value().id;
+
+  // Another client holds the user's row lock, so register_failure holds the only connection.
+  auto holder = backend_.connect();
+  run_sql(*holder, "START TRANSACTION");
+  ASSERT_EQ(
+      int_column(*holder, "SELECT id FROM users WHERE id = " + std::to_string(uid) + " FOR UPDATE"),
+      std::vector<std::int64_t>{uid});
+  int counted = -1;
+  std::string blocked_error;
+  std::thread blocked([&] {
+    try {
+      counted = store->register_failure(uid, 100, clock_.now());
+    } catch (const std::exception& e) {
+      blocked_error = e.what();
+    }
+  });
+  // Blocked on the row lock (MariaDB shows it as a statement still running, not always as
+  // a LOCK WAIT transaction).
+  const bool waiting = eventually([&] {
+    return int_column(backend_.admin(),
+                      "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = '" +
+                          backend_.database() + "' AND INFO LIKE 'SELECT failed_attempts%'")
+               .at(0) == 1;
+  });
+  EXPECT_TRUE(waiting);
+
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    (void)store->find_site("oak");
+    ADD_FAILURE() << "a read got a connection from a pool whose only one was busy";
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("pool exhausted"), std::string::npos) << e.what();
+  }
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 300ms);
+
+  run_sql(*holder, "ROLLBACK");
+  blocked.join();
+  EXPECT_EQ(blocked_error, "");
+  EXPECT_EQ(counted, 1);
+  EXPECT_TRUE(store->find_site("oak").has_value());
+}
+
+TEST_F(MysqlStoreTest, ConcurrentMigrationsApplyEachVersionOnce) {
+  constexpr int kStores = 4;
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int i = 0; i < kStores; ++i)
+    stores.push_back(backend_.open());
+  std::vector<std::optional<Result<MigrationReport>>> reports(kStores);
+  std::latch start(kStores);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kStores; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      reports[static_cast<std::size_t>(i)].emplace(
+          stores[static_cast<std::size_t>(i)]->migrate(clock_));
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  int from_zero = 0;
+  for (auto& r : reports) {
+    ASSERT_TRUE(r.has_value() && r->ok()) << (r && !r->ok() ? r->error().message : "no report");
+    EXPECT_EQ((*r)->to_version, MysqlBackend::latest());
+    if ((*r)->from_version == 0) ++from_zero;
+  }
+  EXPECT_EQ(from_zero, 1);
+  auto c = backend_.connect();
+  EXPECT_EQ(int_column(*c, "SELECT COUNT(*) FROM schema_migrations").at(0), MysqlBackend::latest());
+}
+
+TEST_F(MysqlStoreTest, ConnectFailureIsAStoreErrorWithoutThePassword) {
+  auto config = backend_.config();
+  config.password = "wrong-secret-pw-4242";
+  MysqlStore store(config);
+  try {
+    (void)store.find_site("oak");
+    FAIL() << "signed in with a wrong password";
+  } catch (const StoreError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("cannot connect"), std::string::npos) << message;
+    EXPECT_EQ(message.find(config.password), std::string::npos) << message;
+  }
+  EXPECT_EQ(store.open_connections(), 0u);  // the failed connect gave its slot back
+}
+
+TEST_F(MysqlStoreTest, SchemaIsUtf8mb4InnoDb) {
+  MysqlStore store(backend_.config());
+  migrate(store);
+  auto c = backend_.connect();
+  std::unique_ptr<sql::PreparedStatement> q(
+      c->prepareStatement("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?"
+                          " AND (ENGINE <> 'InnoDB' OR TABLE_COLLATION NOT LIKE 'utf8mb4%')"));
+  q->setString(1, backend_.database());
+  std::unique_ptr<sql::ResultSet> rows(q->executeQuery());
+  ASSERT_TRUE(rows->next());
+  EXPECT_EQ(rows->getInt64(1), 0);
+}
+
+}  // namespace
+}  // namespace canopy::store
