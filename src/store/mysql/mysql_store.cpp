@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "store/migrations.hpp"
+#include "store/row_mapping.hpp"
 
 namespace canopy::store {
 namespace {
@@ -94,60 +95,24 @@ std::int64_t scalar(sql::Connection& connection, const std::string& statement) {
   return rows.integer(0);
 }
 
-ConnectionStatus status_from(const std::string& value) {
-  if (auto s = parse_connection_status(value)) return *s;
-  throw StoreError("mysql: row has unknown status '" + value + "'");
-}
-
 // LIMIT takes a signed 64-bit value; "everything" must not wrap to a negative one.
 std::int64_t limit_value(std::size_t limit) {
   return static_cast<std::int64_t>(std::min<std::size_t>(
       limit, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
 }
 
-constexpr std::string_view kConnectionColumns =
-    "school_id, app_id, status, permission_set_version, revision, requested_at_ms, decided_at_ms, "
-    "decided_by";
-
-Connection read_connection(const Rows& r) {
-  Connection c;
-  c.school_id = r.text(0);
-  c.app_id = r.text(1);
-  c.status = status_from(r.text(2));
-  c.permission_set_version = static_cast<int>(r.integer(3));
-  c.revision = r.integer(4);
-  c.requested_at = from_unix_ms(r.integer(5));
-  if (auto d = r.optional_integer(6)) c.decided_at = from_unix_ms(*d);
-  c.decided_by = r.text(7);
-  return c;
-}
-
 std::string select_connection() {
-  return "SELECT " + std::string(kConnectionColumns) +
+  return "SELECT " + std::string(rows::kConnectionColumns) +
          " FROM connections WHERE school_id = ? AND app_id = ?";
 }
 
-constexpr std::string_view kSiteColumns = "id, name, kind, trust_id, urn, phase, dummy";
-
-Site read_site(const Rows& r) {
-  Site site;
-  site.id = r.text(0);
-  site.name = r.text(1);
-  site.kind = r.text(2) == "trust" ? SiteKind::trust : SiteKind::school;
-  site.trust_id = r.text(3);
-  site.urn = r.integer(4);
-  site.phase = r.text(5);
-  site.dummy = r.integer(6) != 0;
-  return site;
-}
-
 std::optional<Site> find_site_on(sql::Connection& c, std::string_view id, bool for_update) {
-  auto rows = Query(c, "SELECT " + std::string(kSiteColumns) + " FROM sites WHERE id = ?" +
+  auto rows = Query(c, "SELECT " + std::string(rows::kSiteColumns) + " FROM sites WHERE id = ?" +
                            (for_update ? " FOR UPDATE" : ""))
                   .bind(id)
                   .rows();
   if (!rows.next()) return std::nullopt;
-  return read_site(rows);
+  return rows::site(rows);
 }
 
 // One statement for the user and their roles, so both come from the same committed state.
@@ -355,14 +320,14 @@ std::optional<Connection> MysqlStore::find_connection(std::string_view school,
   return read("find_connection", [&](sql::Connection& c) -> std::optional<Connection> {
     auto rows = Query(c, select_connection()).bind(school).bind(app).rows();
     if (!rows.next()) return std::nullopt;
-    return read_connection(rows);
+    return rows::connection(rows);
   });
 }
 
 std::vector<Connection> MysqlStore::list_connections(std::string_view school,
                                                      std::optional<ConnectionStatus> status) {
   return read("list_connections", [&](sql::Connection& c) {
-    Query q(c, "SELECT " + std::string(kConnectionColumns) +
+    Query q(c, "SELECT " + std::string(rows::kConnectionColumns) +
                    " FROM connections WHERE school_id = ?" + (status ? " AND status = ?" : "") +
                    " ORDER BY app_id");
     q.bind(school);
@@ -370,7 +335,7 @@ std::vector<Connection> MysqlStore::list_connections(std::string_view school,
     auto rows = q.rows();
     std::vector<Connection> out;
     while (rows.next())
-      out.push_back(read_connection(rows));
+      out.push_back(rows::connection(rows));
     return out;
   });
 }
@@ -443,39 +408,20 @@ std::optional<Connection> MysqlStore::apply(const ConnectionChange& change,
         .update();
     auto rows = Query(c, select_connection()).bind(change.school_id).bind(change.app_id).rows();
     if (!rows.next()) throw StoreError("mysql: connection vanished inside its own transaction");
-    return read_connection(rows);
+    return rows::connection(rows);
   });
 }
 
 std::vector<AuditRecord> MysqlStore::audit_for_school(std::string_view school, std::size_t limit) {
   return read("audit_for_school", [&](sql::Connection& c) {
-    auto rows =
-        Query(c,
-              "SELECT id, school_id, app_id, actor_kind, actor, actor_site, actor_role, via_trust,"
-              " action, from_status, to_status, permission_set_version, at_ms, request_id"
-              " FROM audit_log WHERE school_id = ? ORDER BY id LIMIT ?")
-            .bind(school)
-            .bind(limit_value(limit))
-            .rows();
+    auto rows = Query(c, "SELECT " + std::string(rows::kAuditColumns) +
+                             " FROM audit_log WHERE school_id = ? ORDER BY id LIMIT ?")
+                    .bind(school)
+                    .bind(limit_value(limit))
+                    .rows();
     std::vector<AuditRecord> out;
-    while (rows.next()) {
-      AuditRecord r;
-      r.id = rows.integer(0);
-      r.school_id = rows.text(1);
-      r.app_id = rows.text(2);
-      r.actor_kind = parse_actor_kind(rows.text(3)).value_or(ActorKind::system);
-      r.actor = rows.text(4);
-      r.actor_site = rows.text(5);
-      r.actor_role = rows.text(6);
-      r.via_trust = rows.integer(7) != 0;
-      r.action = rows.text(8);
-      if (!rows.is_null(9)) r.from_status = status_from(rows.text(9));
-      r.to_status = status_from(rows.text(10));
-      r.permission_set_version = static_cast<int>(rows.integer(11));
-      r.at = from_unix_ms(rows.integer(12));
-      r.request_id = rows.text(13);
-      out.push_back(std::move(r));
-    }
+    while (rows.next())
+      out.push_back(rows::audit(rows));
     return out;
   });
 }
@@ -518,10 +464,11 @@ std::optional<Site> MysqlStore::find_site(std::string_view id) {
 
 std::vector<Site> MysqlStore::list_sites() {
   return read("list_sites", [](sql::Connection& c) {
-    auto rows = Query(c, "SELECT " + std::string(kSiteColumns) + " FROM sites ORDER BY id").rows();
+    auto rows =
+        Query(c, "SELECT " + std::string(rows::kSiteColumns) + " FROM sites ORDER BY id").rows();
     std::vector<Site> out;
     while (rows.next())
-      out.push_back(read_site(rows));
+      out.push_back(rows::site(rows));
     return out;
   });
 }

@@ -1,6 +1,8 @@
 // SQL for the embedded store. All SQL for SQLite lives in this file.
 #include "store/sqlite/sqlite_store.hpp"
 
+#include "store/row_mapping.hpp"
+
 #include <algorithm>
 
 namespace canopy::store {
@@ -9,42 +11,6 @@ using sqlite::Statement;
 using sqlite::Transaction;
 
 namespace {
-
-ConnectionStatus status_from(const std::string& text) {
-  if (auto s = parse_connection_status(text)) return *s;
-  throw StoreError("sqlite: connections row has unknown status '" + text + "'");
-}
-
-constexpr std::string_view kConnectionColumns =
-    "school_id, app_id, status, permission_set_version, revision, requested_at_ms, decided_at_ms, "
-    "decided_by";
-
-Connection read_connection(const Statement& s) {
-  Connection c;
-  c.school_id = s.text(0);
-  c.app_id = s.text(1);
-  c.status = status_from(s.text(2));
-  c.permission_set_version = static_cast<int>(s.integer(3));
-  c.revision = s.integer(4);
-  c.requested_at = from_unix_ms(s.integer(5));
-  if (auto d = s.optional_integer(6)) c.decided_at = from_unix_ms(*d);
-  c.decided_by = s.text(7);
-  return c;
-}
-
-Site read_site(const Statement& s) {
-  Site site;
-  site.id = s.text(0);
-  site.name = s.text(1);
-  site.kind = s.text(2) == "trust" ? SiteKind::trust : SiteKind::school;
-  site.trust_id = s.text(3);
-  site.urn = s.integer(4);
-  site.phase = s.text(5);
-  site.dummy = s.integer(6) != 0;
-  return site;
-}
-
-constexpr std::string_view kSiteColumns = "id, name, kind, trust_id, urn, phase, dummy";
 
 std::optional<std::string> non_empty(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional<std::string>(s);
@@ -100,17 +66,17 @@ Result<MigrationReport> SqliteStore::migrate(const Clock& clock) {
 std::optional<Connection> SqliteStore::find_connection(std::string_view school,
                                                        std::string_view app) {
   std::lock_guard lock(mutex_);
-  auto s = db_.prepare("SELECT " + std::string(kConnectionColumns) +
+  auto s = db_.prepare("SELECT " + std::string(rows::kConnectionColumns) +
                        " FROM connections WHERE school_id = ? AND app_id = ?");
   s.bind(1, school).bind(2, app);
   if (!s.step()) return std::nullopt;
-  return read_connection(s);
+  return rows::connection(s);
 }
 
 std::vector<Connection> SqliteStore::list_connections(std::string_view school,
                                                       std::optional<ConnectionStatus> status) {
   std::lock_guard lock(mutex_);
-  auto s = db_.prepare("SELECT " + std::string(kConnectionColumns) +
+  auto s = db_.prepare("SELECT " + std::string(rows::kConnectionColumns) +
                        " FROM connections WHERE school_id = ?1 AND (?2 IS NULL OR status = ?2)"
                        " ORDER BY app_id");
   s.bind(1, school);
@@ -120,7 +86,7 @@ std::vector<Connection> SqliteStore::list_connections(std::string_view school,
     s.bind_null(2);
   std::vector<Connection> out;
   while (s.step())
-    out.push_back(read_connection(s));
+    out.push_back(rows::connection(s));
   return out;
 }
 
@@ -181,41 +147,23 @@ std::optional<Connection> SqliteStore::apply(const ConnectionChange& change,
       .bind(12, to_unix_ms(audit.at))
       .bind(13, audit.request_id)
       .run();
-  auto s = db_.prepare("SELECT " + std::string(kConnectionColumns) +
+  auto s = db_.prepare("SELECT " + std::string(rows::kConnectionColumns) +
                        " FROM connections WHERE school_id = ? AND app_id = ?");
   s.bind(1, change.school_id).bind(2, change.app_id);
   if (!s.step()) throw StoreError("sqlite: connection vanished inside its own transaction");
-  Connection result = read_connection(s);
+  Connection result = rows::connection(s);
   tx.commit();
   return result;
 }
 
 std::vector<AuditRecord> SqliteStore::audit_for_school(std::string_view school, std::size_t limit) {
   std::lock_guard lock(mutex_);
-  auto s = db_.prepare(
-      "SELECT id, school_id, app_id, actor_kind, actor, actor_site, actor_role, via_trust, action,"
-      " from_status, to_status, permission_set_version, at_ms, request_id"
-      " FROM audit_log WHERE school_id = ? ORDER BY id LIMIT ?");
+  auto s = db_.prepare("SELECT " + std::string(rows::kAuditColumns) +
+                       " FROM audit_log WHERE school_id = ? ORDER BY id LIMIT ?");
   s.bind(1, school).bind(2, static_cast<std::int64_t>(limit));
   std::vector<AuditRecord> out;
-  while (s.step()) {
-    AuditRecord r;
-    r.id = s.integer(0);
-    r.school_id = s.text(1);
-    r.app_id = s.text(2);
-    r.actor_kind = parse_actor_kind(s.text(3)).value_or(ActorKind::system);
-    r.actor = s.text(4);
-    r.actor_site = s.text(5);
-    r.actor_role = s.text(6);
-    r.via_trust = s.integer(7) != 0;
-    r.action = s.text(8);
-    if (!s.is_null(9)) r.from_status = status_from(s.text(9));
-    r.to_status = status_from(s.text(10));
-    r.permission_set_version = static_cast<int>(s.integer(11));
-    r.at = from_unix_ms(s.integer(12));
-    r.request_id = s.text(13);
-    out.push_back(std::move(r));
-  }
+  while (s.step())
+    out.push_back(rows::audit(s));
   return out;
 }
 
@@ -229,10 +177,10 @@ std::int64_t SqliteStore::audit_count() {
 Upsert SqliteStore::upsert_site(const Site& site) {
   std::lock_guard lock(mutex_);
   Transaction tx(db_);
-  auto find = db_.prepare("SELECT " + std::string(kSiteColumns) + " FROM sites WHERE id = ?");
+  auto find = db_.prepare("SELECT " + std::string(rows::kSiteColumns) + " FROM sites WHERE id = ?");
   find.bind(1, site.id);
   std::optional<Site> existing;
-  if (find.step()) existing = read_site(find);
+  if (find.step()) existing = rows::site(find);
   if (existing && *existing == site) return Upsert::unchanged;
   db_.prepare(
          "INSERT INTO sites (id, name, kind, trust_id, urn, phase, dummy) VALUES (?1, ?2, ?3, ?4,"
@@ -252,18 +200,18 @@ Upsert SqliteStore::upsert_site(const Site& site) {
 
 std::optional<Site> SqliteStore::find_site(std::string_view id) {
   std::lock_guard lock(mutex_);
-  auto s = db_.prepare("SELECT " + std::string(kSiteColumns) + " FROM sites WHERE id = ?");
+  auto s = db_.prepare("SELECT " + std::string(rows::kSiteColumns) + " FROM sites WHERE id = ?");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
-  return read_site(s);
+  return rows::site(s);
 }
 
 std::vector<Site> SqliteStore::list_sites() {
   std::lock_guard lock(mutex_);
-  auto s = db_.prepare("SELECT " + std::string(kSiteColumns) + " FROM sites ORDER BY id");
+  auto s = db_.prepare("SELECT " + std::string(rows::kSiteColumns) + " FROM sites ORDER BY id");
   std::vector<Site> out;
   while (s.step())
-    out.push_back(read_site(s));
+    out.push_back(rows::site(s));
   return out;
 }
 

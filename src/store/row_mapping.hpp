@@ -1,0 +1,75 @@
+// Result rows -> records, shared by the SQL backends. Both select the same columns in the same
+// order, so one mapping serves them; a Row needs text(i), integer(i), is_null(i) and
+// optional_integer(i), with columns counted from 0.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "store/store.hpp"
+
+namespace canopy::store::rows {
+
+inline constexpr std::string_view kConnectionColumns =
+    "school_id, app_id, status, permission_set_version, revision, requested_at_ms, decided_at_ms, "
+    "decided_by";
+inline constexpr std::string_view kSiteColumns = "id, name, kind, trust_id, urn, phase, dummy";
+inline constexpr std::string_view kAuditColumns =
+    "id, school_id, app_id, actor_kind, actor, actor_site, actor_role, via_trust, action, "
+    "from_status, "
+    "to_status, permission_set_version, at_ms, request_id";
+
+// A status the schema's CHECK would refuse means the database was changed behind our back.
+inline ConnectionStatus status_from(const std::string& text) {
+  if (auto s = parse_connection_status(text)) return *s;
+  throw StoreError("a stored connection has unknown status '" + text + "'");
+}
+
+template <class Row>
+Connection connection(const Row& r) {
+  Connection c;
+  c.school_id = r.text(0);
+  c.app_id = r.text(1);
+  c.status = status_from(r.text(2));
+  c.permission_set_version = static_cast<int>(r.integer(3));
+  c.revision = r.integer(4);
+  c.requested_at = from_unix_ms(r.integer(5));
+  if (auto d = r.optional_integer(6)) c.decided_at = from_unix_ms(*d);
+  c.decided_by = r.text(7);
+  return c;
+}
+
+template <class Row>
+Site site(const Row& r) {
+  Site s;
+  s.id = r.text(0);
+  s.name = r.text(1);
+  s.kind = r.text(2) == "trust" ? SiteKind::trust : SiteKind::school;
+  s.trust_id = r.text(3);
+  s.urn = r.integer(4);
+  s.phase = r.text(5);
+  s.dummy = r.integer(6) != 0;
+  return s;
+}
+
+template <class Row>
+AuditRecord audit(const Row& row) {
+  AuditRecord r;
+  r.id = row.integer(0);
+  r.school_id = row.text(1);
+  r.app_id = row.text(2);
+  r.actor_kind = parse_actor_kind(row.text(3)).value_or(ActorKind::system);
+  r.actor = row.text(4);
+  r.actor_site = row.text(5);
+  r.actor_role = row.text(6);
+  r.via_trust = row.integer(7) != 0;
+  r.action = row.text(8);
+  if (!row.is_null(9)) r.from_status = status_from(row.text(9));
+  r.to_status = status_from(row.text(10));
+  r.permission_set_version = static_cast<int>(row.integer(11));
+  r.at = from_unix_ms(row.integer(12));
+  r.request_id = row.text(13);
+  return r;
+}
+
+}  // namespace canopy::store::rows
