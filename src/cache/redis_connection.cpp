@@ -182,20 +182,35 @@ void RedisConnection::on_reply(redisAsyncContext*, void* reply, void* privdata) 
   }
 }
 
-asio::awaitable<RedisConnection::Reply> RedisConnection::command(std::vector<std::string> args) {
+asio::awaitable<RedisConnection::Reply> RedisConnection::command(
+    std::vector<std::string> args, std::chrono::milliseconds timeout) {
   auto caller = co_await asio::this_coro::executor;
-  Reply result;
-  co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(
+  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(Reply)>(
       [&](auto handler) {
-        // std::function needs a copyable target; the coroutine's handler is move-only.
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        send(std::move(args), [&result, caller, shared](Reply r) {
-          result = std::move(r);
-          asio::post(caller, std::move(*shared));
+        // Whichever comes first, the reply or the deadline, completes the caller; the other is
+        // ignored. Shared because std::function needs a copyable target and the handler is not.
+        using Handler = decltype(handler);
+        struct Race {
+          Race(Handler h, const asio::any_io_executor& ex, std::chrono::milliseconds t)
+              : complete(std::move(h)), deadline(ex, t) {}
+          std::atomic<bool> done{false};
+          Handler complete;
+          asio::steady_timer deadline;
+        };
+        auto race = std::make_shared<Race>(std::move(handler), caller, timeout);
+        race->deadline.async_wait([race](boost::system::error_code ec) {
+          if (ec || race->done.exchange(true)) return;
+          std::move(race->complete)(Reply{});
+        });
+        send(std::move(args), [race, caller](Reply r) {
+          if (race->done.exchange(true)) return;
+          asio::post(caller, [race, r = std::move(r)]() mutable {
+            race->deadline.cancel();
+            std::move(race->complete)(std::move(r));
+          });
         });
       },
       asio::use_awaitable);
-  co_return result;
 }
 
 void RedisConnection::subscribe(std::string channel) {

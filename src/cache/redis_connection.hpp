@@ -59,7 +59,10 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
 
   // Sends a command from any thread; `done` runs on the strand.
   void send(std::vector<std::string> args, std::function<void(Reply)> done);
-  asio::awaitable<Reply> command(std::vector<std::string> args);
+  // Sends a command and waits at most `timeout` for its reply (nullopt after that), so a
+  // stalled Redis cannot hold a request: callers fall back as if Redis were down.
+  asio::awaitable<Reply> command(std::vector<std::string> args, std::chrono::milliseconds timeout =
+                                                                    std::chrono::milliseconds(500));
   // Subscribes to `channel` now and after every reconnect; messages go to Events::message.
   void subscribe(std::string channel);
 

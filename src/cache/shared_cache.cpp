@@ -11,21 +11,22 @@
 namespace canopy::cache {
 namespace {
 
-// Stores a level-2 entry unless Redis already holds a newer revision.
-// KEYS[1] entry key; ARGV[1] encoded entry; ARGV[2] its revision.
+// Stores a level-2 entry unless Redis already holds a newer revision. Entries expire, so one
+// that somehow outlived a change (Redis restored from a snapshot) cannot be served for long.
+// KEYS[1] entry key; ARGV[1] encoded entry; ARGV[2] its revision; ARGV[3] time to live, ms.
 constexpr const char* kRememberScript = R"lua(
 local current = redis.call('GET', KEYS[1])
 if current then
   local revision = tonumber(string.match(current, '^%S+ %S+ (%S+)$'))
   if revision and revision >= tonumber(ARGV[2]) then return 0 end
 end
-redis.call('SET', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
 return 1
 )lua";
 
 // The same, then publishes the invalidation and returns the replicas alive at that instant.
 // KEYS[1] entry key, KEYS[2] replica set, KEYS[3] channel; ARGV[1] entry, ARGV[2] revision,
-// ARGV[3] message.
+// ARGV[3] message, ARGV[4] time to live of the entry, ms.
 constexpr const char* kPublishScript = R"lua(
 local current = redis.call('GET', KEYS[1])
 local newer = true
@@ -33,7 +34,7 @@ if current then
   local revision = tonumber(string.match(current, '^%S+ %S+ (%S+)$'))
   if revision and revision >= tonumber(ARGV[2]) then newer = false end
 end
-if newer then redis.call('SET', KEYS[1], ARGV[1]) end
+if newer then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4]) end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
@@ -183,9 +184,13 @@ asio::awaitable<std::optional<Entry>> SharedCache::fetch(std::string school, std
 }
 
 asio::awaitable<void> SharedCache::remember(std::string school, std::string app, Entry entry) {
-  std::vector<std::string> args{
-      "EVAL",           kRememberScript,     "1",
-      key(school, app), encode_entry(entry), std::to_string(entry.revision)};
+  std::vector<std::string> args{"EVAL",
+                                kRememberScript,
+                                "1",
+                                key(school, app),
+                                encode_entry(entry),
+                                std::to_string(entry.revision),
+                                std::to_string(config_.level2_ttl.count())};
   auto reply = co_await commands_->command(std::move(args));
   if (!reply || reply->type == RedisReply::Type::error) warn_degraded("level-2 write failed");
 }
@@ -213,16 +218,15 @@ asio::awaitable<void> SharedCache::publish(std::string school, std::string app, 
     std::lock_guard lock(mutex_);
     waiters_[seq] = waiter;
   }
-  std::vector<std::string> args{"EVAL",
-                                kPublishScript,
-                                "3",
-                                key(school, app),
-                                replicas_key_,
-                                channel_,
-                                encode_entry(entry),
-                                std::to_string(entry.revision),
-                                message};
-  auto reply = co_await commands_->command(std::move(args));
+  auto reply = co_await commands_->command(publish_args(school, app, entry, message));
+  if (!reply || reply->type != RedisReply::Type::array) {
+    // Not published: keep it, and publish it as soon as Redis answers again (heartbeat_loop),
+    // so a Redis that kept its data cannot go on serving the state before this change.
+    std::lock_guard lock(mutex_);
+    auto& slot = unpublished_[school + " " + app];
+    if (slot.message.empty() || slot.entry.revision <= entry.revision)
+      slot = {school, app, entry, message};
+  }
   if (!must_wait) co_return;
   bool done = false;
   {
@@ -248,6 +252,40 @@ asio::awaitable<void> SharedCache::publish(std::string school, std::string app, 
   waiters_.erase(seq);
 }
 
+std::vector<std::string> SharedCache::publish_args(const std::string& school,
+                                                   const std::string& app, const Entry& entry,
+                                                   const std::string& message) const {
+  return {"EVAL",
+          kPublishScript,
+          "3",
+          key(school, app),
+          replicas_key_,
+          channel_,
+          encode_entry(entry),
+          std::to_string(entry.revision),
+          message,
+          std::to_string(config_.level2_ttl.count())};
+}
+
+asio::awaitable<void> SharedCache::flush_unpublished() {
+  std::vector<Unpublished> todo;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [k, u] : unpublished_)
+      todo.push_back(u);
+  }
+  for (const auto& u : todo) {
+    auto reply = co_await commands_->command(publish_args(u.school, u.app, u.entry, u.message));
+    if (!reply || reply->type != RedisReply::Type::array) co_return;
+    std::lock_guard lock(mutex_);
+    auto it = unpublished_.find(u.school + " " + u.app);
+    if (it != unpublished_.end() && it->second.entry.revision == u.entry.revision)
+      unpublished_.erase(it);
+  }
+  if (!todo.empty())
+    spdlog::info("redis: published {} change(s) made while it was unreachable", todo.size());
+}
+
 asio::awaitable<void> SharedCache::heartbeat_loop() {
   asio::steady_timer timer(io_);
   while (!stopping_) {
@@ -267,7 +305,8 @@ asio::awaitable<void> SharedCache::heartbeat_loop() {
                                   id_,
                                   std::to_string(config_.lease.count()),
                                   "hb " + id_ + " " + std::to_string(nonce)};
-    co_await commands_->command(std::move(args));
+    auto beat = co_await commands_->command(std::move(args));
+    if (beat && beat->type != RedisReply::Type::error) co_await flush_unpublished();
     timer.expires_after(config_.heartbeat);
     boost::system::error_code ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));

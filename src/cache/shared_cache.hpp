@@ -28,10 +28,11 @@ namespace canopy::cache {
 
 struct SharedCacheConfig {
   RedisEndpoint redis;
-  std::string prefix = "canopy";             // key and channel prefix, one per deployment
-  std::chrono::milliseconds lease{2000};     // how long one heartbeat keeps a replica fresh
-  std::chrono::milliseconds heartbeat{400};  // how often replicas heartbeat
-  std::chrono::milliseconds margin{250};     // allowance for delivery delay and clock drift
+  std::string prefix = "canopy";                 // key and channel prefix, one per deployment
+  std::chrono::milliseconds lease{2000};         // how long one heartbeat keeps a replica fresh
+  std::chrono::milliseconds heartbeat{400};      // how often replicas heartbeat
+  std::chrono::milliseconds margin{250};         // allowance for delivery delay and clock drift
+  std::chrono::milliseconds level2_ttl{60'000};  // how long a Redis entry lives unless rewritten
 #ifdef CANOPY_BROKEN_INVALIDATION
   bool invalidation_enabled = false;  // a deliberately broken build, to prove the tests catch it
 #else
@@ -63,7 +64,16 @@ class SharedCache final : public DecisionCache, public SharedLevel {
   using Clock = std::chrono::steady_clock;
   struct Waiter;
 
+  struct Unpublished {
+    std::string school;
+    std::string app;
+    Entry entry;
+    std::string message;
+  };
   asio::awaitable<void> heartbeat_loop();
+  asio::awaitable<void> flush_unpublished();
+  std::vector<std::string> publish_args(const std::string& school, const std::string& app,
+                                        const Entry& entry, const std::string& message) const;
   void on_message(std::string_view message);
   void on_subscribed();
   void on_lost();
@@ -85,6 +95,7 @@ class SharedCache final : public DecisionCache, public SharedLevel {
   std::map<std::uint64_t, Clock::time_point> heartbeats_sent_;
   std::uint64_t next_nonce_ = 1;
   std::map<std::uint64_t, std::shared_ptr<Waiter>> waiters_;
+  std::map<std::string, Unpublished> unpublished_;  // changes Redis has not heard of yet
   std::uint64_t next_seq_ = 1;
   Clock::time_point last_warning_{};
 };

@@ -38,14 +38,14 @@ std::vector<std::string> config_file_arguments(const std::filesystem::path& file
     }
     seen.push_back(key);
     const CLI::Option* option = key == "config" ? nullptr : command.get_option_no_throw("--" + key);
-    if (key.find("password") != std::string::npos || key.find("token") != std::string::npos ||
-        key.find("secret") != std::string::npos) {
-      if (option == nullptr || key.find("-file") == std::string::npos) {
-        r.error(
-            kv.first,
-            "'" + key + "' is a secret: set it in the environment or point to a file, never here");
-        continue;
-      }
+    // No option takes a secret's value (only *-file options point to one), so an unknown key
+    // that names a secret gets the reason it is refused.
+    if (option == nullptr &&
+        (key.find("password") != std::string::npos || key.find("token") != std::string::npos ||
+         key.find("secret") != std::string::npos)) {
+      r.error(kv.first,
+              "'" + key + "' is a secret: set it in the environment or point to a file, never here");
+      continue;
     }
     if (option == nullptr) {
       r.error(kv.first, "unknown key '" + key +
