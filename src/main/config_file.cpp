@@ -43,8 +43,9 @@ std::vector<std::string> config_file_arguments(const std::filesystem::path& file
     if (option == nullptr &&
         (key.find("password") != std::string::npos || key.find("token") != std::string::npos ||
          key.find("secret") != std::string::npos)) {
-      r.error(kv.first,
-              "'" + key + "' is a secret: set it in the environment or point to a file, never here");
+      r.error(
+          kv.first,
+          "'" + key + "' is a secret: set it in the environment or point to a file, never here");
       continue;
     }
     if (option == nullptr) {
