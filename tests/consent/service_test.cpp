@@ -8,6 +8,7 @@
 #include "consent/service.hpp"
 #include "policy/snapshot.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "support/demo_world.hpp"
 #include "support/manual_clock.hpp"
 #include "support/temp_dir.hpp"
 #include "tenancy/actor.hpp"
@@ -28,15 +29,9 @@ constexpr char kSchool[] = "oakfield-primary";
 class ConsentService : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto loaded = policy::load_policies(fs::path(CANOPY_SOURCE_DIR) / "policies");
-    ASSERT_TRUE(loaded.errors.empty()) << loaded.errors.front();
-    policy_ = loaded.snapshot;
-    store_ = std::make_unique<store::SqliteStore>(dir_.path() / "canopy.db");
-    auto migrated = store_->migrate(clock_);
-    ASSERT_TRUE(migrated.ok()) << migrated.error().message;
-    auto tenants = tenancy::load_tenants(fs::path(CANOPY_SOURCE_DIR) / "tenants", *policy_);
-    ASSERT_TRUE(tenants.errors.empty()) << tenants.errors.front();
-    (void)tenancy::import_tenants(tenants.tenants, *policy_, *store_, *store_, clock_);
+    auto world = testing::load_demo_world(dir_.path(), clock_);
+    policy_ = std::move(world.policy);
+    store_ = std::move(world.store);
     service_ = std::make_unique<Service>(*policy_, *store_, *store_, cache_, clock_);
     clock_.advance(1h);  // decisions happen after the import
   }

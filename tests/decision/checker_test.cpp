@@ -8,6 +8,7 @@
 #include "decision/checker.hpp"
 #include "policy/snapshot.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "support/demo_world.hpp"
 #include "support/manual_clock.hpp"
 #include "support/temp_dir.hpp"
 #include "tenancy/importer.hpp"
@@ -34,15 +35,9 @@ Query query(std::string_view app, std::string_view data_type, Operation op = Ope
 class CheckerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto loaded = policy::load_policies(fs::path(CANOPY_SOURCE_DIR) / "policies");
-    ASSERT_TRUE(loaded.errors.empty()) << loaded.errors.front();
-    policy_ = loaded.snapshot;
-    store_ = std::make_unique<store::SqliteStore>(dir_.path() / "canopy.db");
-    auto migrated = store_->migrate(clock_);
-    ASSERT_TRUE(migrated.ok()) << migrated.error().message;
-    auto tenants = tenancy::load_tenants(fs::path(CANOPY_SOURCE_DIR) / "tenants", *policy_);
-    ASSERT_TRUE(tenants.errors.empty()) << tenants.errors.front();
-    (void)tenancy::import_tenants(tenants.tenants, *policy_, *store_, *store_, clock_);
+    auto world = testing::load_demo_world(dir_.path(), clock_);
+    policy_ = std::move(world.policy);
+    store_ = std::move(world.store);
     checker_ = std::make_unique<Checker>(*policy_, cache_, *store_, *store_);
   }
 
