@@ -4,6 +4,7 @@
 #include <exception>
 
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 
 namespace canopy::http {
@@ -13,13 +14,15 @@ asio::awaitable<void> BlockingPool::run(std::function<void()> work) {
   std::exception_ptr failure;
   co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(
       [&](auto handler) {
-        asio::post(pool_, [&work, &failure, caller, handler = std::move(handler)]() mutable {
+        // The guard keeps the caller's io_context running while it has nothing else to do.
+        asio::post(pool_, [&work, &failure, guard = asio::make_work_guard(caller),
+                           handler = std::move(handler)]() mutable {
           try {
             work();
           } catch (...) {
             failure = std::current_exception();
           }
-          asio::post(caller, std::move(handler));
+          asio::post(guard.get_executor(), std::move(handler));
         });
       },
       asio::use_awaitable);

@@ -25,9 +25,23 @@ std::string_view to_string(Method m) {
   return "OTHER";
 }
 
-std::string_view RequestContext::header(std::string_view lower_name) const {
+namespace {
+char lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+}  // namespace
+
+std::string_view RequestContext::header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
-    if (k == lower_name) return v;
+    if (iequals(k, name)) return v;
   }
   return {};
 }

@@ -1,4 +1,5 @@
 // What handlers see of HTTP: a request context and a response, free of Beast types.
+// A context lives for one request; its header views point into the connection's storage.
 #pragma once
 
 #include <functional>
@@ -17,14 +18,15 @@ std::string_view to_string(Method m);
 struct RequestContext {
   Method method = Method::get;
   std::string path;  // as sent, without the query; the router decodes each segment
-  std::vector<std::pair<std::string, std::string>> query;        // decoded, in order
-  std::vector<std::pair<std::string, std::string>> headers;      // names lower-case
-  std::vector<std::pair<std::string_view, std::string>> params;  // from the route pattern
+  std::vector<std::pair<std::string, std::string>> query;              // decoded, in order
+  std::vector<std::pair<std::string_view, std::string_view>> headers;  // as received
+  std::vector<std::pair<std::string_view, std::string>> params;        // from the route pattern
   std::string body;
   std::string remote_address;
   std::string request_id;
 
-  std::string_view header(std::string_view lower_name) const;
+  // The first field of that name (any case); empty when absent.
+  std::string_view header(std::string_view name) const;
   const std::string* query_param(std::string_view name) const;
   std::string_view param(std::string_view name) const;
 };

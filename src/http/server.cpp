@@ -1,51 +1,55 @@
-// Beast session loop. Expected network errors come back as values (redirect_error); only a
-// handler's unexpected exception is caught, once, here, and turned into a bare 500.
+// The connection loop. Each worker is an io_context run by one thread; a connection's
+// coroutine, its socket and its deadline live on one worker, so the request path takes no lock
+// and starts no timer: a per-worker sweeper closes connections whose deadline has passed.
+// Expected network errors come back as values (redirect_error); only a handler's unexpected
+// exception is caught, once, here, and turned into a bare 500.
 #include "http/server.hpp"
 
-#include "core/error.hpp"
+#include <algorithm>
+#include <list>
+#include <random>
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/strand.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/status.hpp>
 #include <nlohmann/json.hpp>
 
-#include <random>
+#include "core/error.hpp"
+#include "http/request_parser.hpp"
 
 namespace canopy::http {
 
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
+
+struct Server::Worker {
+  explicit Worker(asio::io_context& context) : io(context), sweeper(context) {}
+  asio::io_context& io;
+  asio::steady_timer sweeper;
+  std::list<Connection*> connections;  // touched on this worker's thread only
+};
 
 struct Server::Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
-  beast::tcp_stream stream;
-  std::atomic<bool> idle{true};  // waiting for the next request: safe to close at shutdown
+  explicit Connection(tcp::socket s) : socket(std::move(s)) {}
+  tcp::socket socket;
+  beast::flat_buffer buffer;
+  RequestStorage storage;
+  std::string out;
+  SteadyClock::time_point deadline = SteadyClock::time_point::max();
+  bool idle = true;  // waiting for the first byte of the next request: safe to close at stop
+  bool timed_out = false;
+  std::list<Connection*>::iterator self;
 };
 
 namespace {
 
-Method method_of(bhttp::verb v) {
-  switch (v) {
-    case bhttp::verb::get:
-      return Method::get;
-    case bhttp::verb::head:
-      return Method::head;
-    case bhttp::verb::post:
-      return Method::post;
-    case bhttp::verb::put:
-      return Method::put;
-    case bhttp::verb::patch:
-      return Method::patch;
-    case bhttp::verb::delete_:
-      return Method::del;
-    case bhttp::verb::options:
-      return Method::options;
-    default:
-      return Method::other;
-  }
-}
+constexpr std::size_t kReadSize = 4096;
 
 bool safe_request_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
@@ -79,22 +83,16 @@ std::string allow_header(const std::vector<Method>& methods) {
   return out;
 }
 
-// Every response, success or failure, leaves through here with the same headers.
-bhttp::response<bhttp::string_body> to_beast(Response response, const std::string& request_id,
-                                             bool keep_alive, bool head) {
-  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), 11};
-  res.set(bhttp::field::server, "canopy");
-  if (!response.content_type.empty()) res.set(bhttp::field::content_type, response.content_type);
-  res.set("X-Request-Id", request_id);
-  res.set(bhttp::field::cache_control, "no-store");
-  res.set("X-Content-Type-Options", "nosniff");
-  for (const auto& [name, value] : response.headers)
-    res.insert(name, value);
-  res.keep_alive(keep_alive);
-  res.body() = std::move(response.body);
-  res.prepare_payload();
-  if (head) res.body().clear();
-  return res;
+bool safe_header_text(std::string_view text) {
+  return text.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+// Errors after which the connection just ends: the peer left, or a deadline passed.
+bool quiet_end(const beast::error_code& ec) {
+  return ec == asio::error::eof || ec == asio::error::operation_aborted ||
+         ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+         ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
+         ec == bhttp::error::partial_message;
 }
 
 }  // namespace
@@ -104,8 +102,54 @@ Response error_response(unsigned status, std::string_view code, std::string_view
   return Response{status, "application/json", body.dump(), {}};
 }
 
+bool serialize_response(const Response& response, std::string_view request_id, bool keep_alive,
+                        int request_version, bool head, std::string& out) {
+  for (const auto& [name, value] : response.headers) {
+    if (name.empty() || !safe_header_text(name) || !safe_header_text(value)) return false;
+  }
+  if (!safe_header_text(response.content_type) || !safe_header_text(request_id)) return false;
+
+  out.clear();
+  out.reserve(192 + response.body.size());
+  out += "HTTP/1.1 ";
+  out += std::to_string(response.status);
+  out += ' ';
+  out += bhttp::obsolete_reason(static_cast<bhttp::status>(response.status));
+  out += "\r\nServer: canopy\r\n";
+  if (!response.content_type.empty()) {
+    out += "Content-Type: ";
+    out += response.content_type;
+    out += "\r\n";
+  }
+  out += "X-Request-Id: ";
+  out += request_id;
+  out += "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n";
+  for (const auto& [name, value] : response.headers) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  out += "Content-Length: ";
+  out += std::to_string(response.body.size());
+  if (!keep_alive) {
+    out += "\r\nConnection: close";
+  } else if (request_version < 11) {
+    out += "\r\nConnection: keep-alive";
+  }
+  out += "\r\n\r\n";
+  if (!head) out += response.body;
+  return true;
+}
+
+Server::Server(std::vector<asio::io_context*> workers, const Router& router, ServerLimits limits)
+    : router_(router), limits_(limits), acceptor_(*workers.at(0)) {
+  for (auto* io : workers)
+    workers_.push_back(std::make_unique<Worker>(*io));
+}
+
 Server::Server(asio::io_context& io, const Router& router, ServerLimits limits)
-    : io_(io), router_(router), limits_(limits), acceptor_(asio::make_strand(io)) {}
+    : Server(std::vector<asio::io_context*>{&io}, router, limits) {}
 
 Server::~Server() = default;
 
@@ -115,65 +159,83 @@ tcp::endpoint Server::listen(const std::string& address, std::uint16_t port) {
   acceptor_.set_option(asio::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
   acceptor_.listen(asio::socket_base::max_listen_connections);
-  asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached);
+  for (auto& worker : workers_)
+    asio::co_spawn(worker->io, sweep_loop(*worker), asio::detached);
+  asio::co_spawn(workers_[0]->io, accept_loop(), asio::detached);
   return acceptor_.local_endpoint();
 }
 
 void Server::stop() {
   if (stopping_.exchange(true)) return;
-  asio::post(acceptor_.get_executor(), [this] {
+  asio::post(workers_[0]->io, [this] {
     beast::error_code ec;
     acceptor_.close(ec);
   });
-  std::lock_guard lock(connections_mutex_);
-  for (auto& weak : connections_) {
-    if (auto c = weak.lock()) {
-      asio::post(c->stream.get_executor(), [c] {
-        if (c->idle) c->stream.socket().cancel();
-      });
+  for (auto& worker : workers_) {
+    asio::post(worker->io, [w = worker.get()] {
+      beast::error_code ec;
+      for (Connection* c : w->connections) {
+        if (c->idle) c->socket.cancel(ec);
+      }
+      w->sweeper.cancel();  // it ends once the worker has no connection left
+    });
+  }
+}
+
+asio::awaitable<void> Server::sweep_loop(Worker& w) {
+  const auto shortest = std::min(limits_.read_timeout, limits_.idle_timeout);
+  const auto tick = std::clamp<std::chrono::milliseconds>(
+      shortest / 4, std::chrono::milliseconds(5), std::chrono::milliseconds(250));
+  while (!(stopping_ && w.connections.empty())) {
+    w.sweeper.expires_after(stopping_ ? std::chrono::milliseconds(5) : tick);
+    beast::error_code ec;
+    co_await w.sweeper.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    const auto now = SteadyClock::now();
+    for (Connection* c : w.connections) {
+      if (now >= c->deadline) {
+        c->timed_out = true;
+        c->deadline = SteadyClock::time_point::max();
+        c->socket.cancel(ec);
+      }
     }
   }
 }
 
 asio::awaitable<void> Server::accept_loop() {
   while (!stopping_) {
+    Worker& worker = *workers_[next_worker_];
+    next_worker_ = (next_worker_ + 1) % workers_.size();
     beast::error_code ec;
-    tcp::socket socket = co_await acceptor_.async_accept(
-        asio::make_strand(io_), asio::redirect_error(asio::use_awaitable, ec));
+    tcp::socket socket =
+        co_await acceptor_.async_accept(worker.io, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (stopping_ || ec == asio::error::operation_aborted) break;
       spdlog::warn("accept failed: {}", ec.message());
       continue;
     }
     if (active_.load() >= limits_.max_connections) {
-      auto ex = socket.get_executor();
-      asio::co_spawn(ex, refuse(std::move(socket)), asio::detached);
+      refuse(socket);
       continue;
     }
-    auto connection = std::make_shared<Connection>(std::move(socket));
-    {
-      std::lock_guard lock(connections_mutex_);
-      connections_.remove_if([](const auto& w) { return w.expired(); });
-      connections_.push_back(connection);
-    }
     ++active_;
-    auto ex = connection->stream.get_executor();
-    asio::co_spawn(ex, serve(std::move(connection)), asio::detached);
+    asio::co_spawn(worker.io, serve(worker, std::move(socket)), asio::detached);
   }
 }
 
-asio::awaitable<void> Server::refuse(tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
+void Server::refuse(tcp::socket& socket) {
   Response r = error_response(503, "too_many_connections", "the server is at its connection limit");
   r.headers.emplace_back("Retry-After", "1");
   const std::string request_id = new_request_id();
   spdlog::warn("rid={} refused a connection: {} open, the limit", request_id,
                limits_.max_connections);
-  auto res = to_beast(std::move(r), request_id, false, false);
-  stream.expires_after(std::chrono::seconds(2));
+  std::string bytes;
+  serialize_response(r, request_id, false, 11, false, bytes);
+  // A best effort that never waits: the answer fits in a fresh socket's send buffer.
   beast::error_code ec;
-  co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  socket.non_blocking(true, ec);
+  asio::write(socket, asio::buffer(bytes), ec);
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  socket.close(ec);
 }
 
 asio::awaitable<Response> Server::dispatch(RequestContext& ctx) {
@@ -210,42 +272,78 @@ asio::awaitable<Response> Server::dispatch(RequestContext& ctx) {
                            "something went wrong; quote request id " + ctx.request_id);
 }
 
-asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
-  auto& stream = connection->stream;
-  beast::flat_buffer buffer;
-  beast::error_code ec;
-  std::string remote;
-  {
-    auto ep = stream.socket().remote_endpoint(ec);
-    if (!ec) remote = ep.address().to_string();
+asio::awaitable<Server::error_code> Server::read_request(Connection& c, RequestParser& parser) {
+  c.idle = c.buffer.size() == 0;
+  c.deadline = SteadyClock::now() + (c.idle ? limits_.idle_timeout : limits_.read_timeout);
+  for (;;) {
+    beast::error_code ec;
+    if (c.buffer.size() > 0) {
+      const std::size_t used = parser.put(c.buffer.data(), ec);
+      c.buffer.consume(used);
+      if (ec == bhttp::error::need_more) {
+        ec = {};
+      } else if (ec || parser.is_done()) {
+        co_return ec;
+      } else if (used > 0) {
+        continue;
+      }
+    }
+    const std::size_t n = co_await c.socket.async_read_some(
+        c.buffer.prepare(kReadSize), asio::redirect_error(asio::use_awaitable, ec));
+    if (c.timed_out) co_return beast::error::timeout;
+    if (ec == asio::error::eof && parser.got_some()) {
+      parser.put_eof(ec);
+      co_return ec ? ec : bhttp::error::partial_message;
+    }
+    if (ec) co_return ec;
+    c.buffer.commit(n);
+    if (c.idle) {
+      c.idle = false;
+      c.deadline = SteadyClock::now() + limits_.read_timeout;
+    }
   }
+}
+
+asio::awaitable<Server::error_code> Server::write_response(Connection& c, std::string_view bytes) {
+  // The socket is non-blocking: a response that fits in the send buffer, nearly every one,
+  // leaves at once without a trip through the reactor.
+  beast::error_code ec;
+  std::size_t done = c.socket.write_some(asio::buffer(bytes), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    ec = {};
+    done = 0;
+  }
+  if (!ec && done < bytes.size()) {
+    c.deadline = SteadyClock::now() + limits_.read_timeout;
+    co_await asio::async_write(c.socket, asio::buffer(bytes.substr(done)),
+                               asio::redirect_error(asio::use_awaitable, ec));
+    if (c.timed_out) ec = beast::error::timeout;
+  }
+  co_return ec;
+}
+
+asio::awaitable<void> Server::serve(Worker& w, tcp::socket socket) {
+  Connection c(std::move(socket));
+  w.connections.push_front(&c);
+  c.self = w.connections.begin();
+
+  beast::error_code ec;
+  c.socket.set_option(tcp::no_delay(true), ec);
+  c.socket.non_blocking(true, ec);
+  std::string remote;
+  if (auto ep = c.socket.remote_endpoint(ec); !ec) remote = ep.address().to_string();
+
   while (!stopping_) {
-    bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(limits_.header_limit);
-    parser.body_limit(limits_.body_limit);
+    RequestParser parser(c.storage, limits_.header_limit, limits_.body_limit);
+    ec = co_await read_request(c, parser);
+    if (quiet_end(ec)) break;
 
-    connection->idle = true;
-    stream.expires_after(limits_.idle_timeout);
-    co_await bhttp::async_read_header(stream, buffer, parser,
-                                      asio::redirect_error(asio::use_awaitable, ec));
-    connection->idle = false;
-    if (!ec) {
-      stream.expires_after(limits_.read_timeout);
-      co_await bhttp::async_read(stream, buffer, parser,
-                                 asio::redirect_error(asio::use_awaitable, ec));
-    }
-
-    const auto started = std::chrono::steady_clock::now();
+    const auto started = SteadyClock::now();
     RequestContext ctx;
-    Response response;
-    bool keep_alive = false;
-    if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
-        ec == beast::error::timeout || ec == asio::error::connection_reset ||
-        ec == asio::error::eof) {
-      break;
-    }
     ctx.request_id = new_request_id();
     ctx.remote_address = remote;
+    Response response;
+    bool keep_alive = false;
     if (ec == bhttp::error::body_limit) {
       response = error_response(
           413, "body_too_large",
@@ -255,13 +353,13 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
     } else if (ec) {
       response = error_response(400, "bad_request", "the request is not valid HTTP/1.1");
     } else {
-      auto& req = parser.get();
-      keep_alive = req.keep_alive();
-      if (auto incoming = req["X-Request-Id"]; safe_request_id(incoming)) {
+      keep_alive = parser.keep_alive();
+      ctx.method = parser.method();
+      parser.fields(ctx.headers);
+      if (auto incoming = ctx.header("x-request-id"); safe_request_id(incoming)) {
         ctx.request_id = std::string(incoming);
       }
-      ctx.method = method_of(req.method());
-      const std::string_view target = req.target();
+      const std::string_view target = parser.target();
       const auto q = target.find('?');
       ctx.path = std::string(target.substr(0, q));
       std::string decoded;
@@ -271,40 +369,37 @@ asio::awaitable<void> Server::serve(std::shared_ptr<Connection> connection) {
       if (!path_ok || !query_ok) {
         response = error_response(400, "bad_request", "the request target is not properly escaped");
       } else {
-        for (const auto& field : req) {
-          std::string name(field.name_string());
-          for (auto& ch : name)
-            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-          ctx.headers.emplace_back(std::move(name), std::string(field.value()));
-        }
-        ctx.body = std::move(req.body());
+        ctx.body = std::move(c.storage.body);
+        c.deadline = SteadyClock::time_point::max();  // a handler's time is its own business
         response = co_await dispatch(ctx);
       }
     }
     if (stopping_) keep_alive = false;
 
     const bool head = ctx.method == Method::head;
-    const unsigned status = response.status;
-    auto res = to_beast(std::move(response), ctx.request_id, keep_alive, head);
-
+    if (!serialize_response(response, ctx.request_id, keep_alive, parser.version(), head, c.out)) {
+      spdlog::error("rid={} {} {}: the handler set a header with CR, LF or NUL", ctx.request_id,
+                    to_string(ctx.method), ctx.path);
+      response = error_response(500, "internal",
+                                "something went wrong; quote request id " + ctx.request_id);
+      keep_alive = false;
+      serialize_response(response, ctx.request_id, false, 11, head, c.out);
+    }
     if (limits_.access_log) {
-      const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                              std::chrono::steady_clock::now() - started)
-                              .count();
+      const auto micros =
+          std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started)
+              .count();
       spdlog::info("rid={} {} {} {} {}us {}", ctx.request_id, to_string(ctx.method), ctx.path,
-                   status, micros, ctx.remote_address);
+                   response.status, micros, ctx.remote_address);
     }
-    stream.expires_after(limits_.read_timeout);
-    bhttp::serializer<false, bhttp::string_body> sr{res};
-    if (head) {
-      co_await bhttp::async_write_header(stream, sr, asio::redirect_error(asio::use_awaitable, ec));
-    } else {
-      co_await bhttp::async_write(stream, sr, asio::redirect_error(asio::use_awaitable, ec));
-    }
+    ec = co_await write_response(c, c.out);
     if (ec || !keep_alive) break;
   }
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  c.socket.shutdown(tcp::socket::shutdown_send, ec);
+  c.socket.close(ec);
+  w.connections.erase(c.self);
   --active_;
+  if (stopping_ && w.connections.empty()) w.sweeper.cancel();
 }
 
 }  // namespace canopy::http

@@ -2,9 +2,22 @@
 // cases, then routes and the server.
 #include "main/application.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 namespace canopy::cli {
+namespace {
+
+// One io_context per I/O thread; each is run by exactly one thread, which it is told.
+std::vector<std::unique_ptr<asio::io_context>> make_workers(unsigned threads) {
+  std::vector<std::unique_ptr<asio::io_context>> ios;
+  for (unsigned i = 0; i < std::max(threads, 1u); ++i)
+    ios.push_back(std::make_unique<asio::io_context>(1));
+  return ios;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Application>> Application::create(AppConfig config, const Clock& clock) {
   auto loaded = policy::load_policies(config.policies);
@@ -31,7 +44,7 @@ Application::Application(AppConfig config, const Clock& clock,
       clock_(clock),
       policy_(std::move(policy)),
       store_(std::move(store)),
-      io_(static_cast<int>(config_.io_threads)),
+      ios_(make_workers(config_.io_threads)),
       cache_(&make_cache()),
       blocking_(config_.blocking_threads),
       consent_(*policy_, *store_, *store_, *cache_, clock_),
@@ -58,18 +71,25 @@ Application::Application(AppConfig config, const Clock& clock,
                 config_.secure_cookies,
                 config_.sign_in.session_ttl,
                 shared_.get()},
-      server_(io_, router_, config_.limits) {
+      server_(workers(), router_, config_.limits) {
   api::add_routes(router_, services_);
   if (shared_) shared_->start();
 }
 
 cache::DecisionCache& Application::make_cache() {
   if (config_.cache == AppConfig::CacheKind::redis) {
-    shared_ = std::make_unique<cache::SharedCache>(io_, config_.redis);
+    shared_ = std::make_unique<cache::SharedCache>(io(), config_.redis);
     return *shared_;
   }
   local_ = std::make_unique<cache::LocalCache>();
   return *local_;
+}
+
+std::vector<asio::io_context*> Application::workers() {
+  std::vector<asio::io_context*> out;
+  for (auto& io : ios_)
+    out.push_back(io.get());
+  return out;
 }
 
 Application::~Application() {
@@ -83,15 +103,15 @@ asio::ip::tcp::endpoint Application::listen() {
 }
 
 void Application::run() {
-  for (unsigned i = 1; i < config_.io_threads; ++i)
-    threads_.emplace_back([this] { io_.run(); });
-  io_.run();
+  for (std::size_t i = 1; i < ios_.size(); ++i)
+    threads_.emplace_back([io = ios_[i].get()] { io->run(); });
+  io().run();
   wait();
 }
 
 void Application::start() {
-  for (unsigned i = 0; i < config_.io_threads; ++i)
-    threads_.emplace_back([this] { io_.run(); });
+  for (auto& io : ios_)
+    threads_.emplace_back([io = io.get()] { io->run(); });
 }
 
 void Application::wait() {
@@ -106,15 +126,16 @@ void Application::stop(std::chrono::milliseconds grace) {
   server_.stop();
   if (shared_) shared_->stop();
   asio::co_spawn(
-      io_,
+      io(),
       [this, grace]() -> asio::awaitable<void> {
         const auto deadline = std::chrono::steady_clock::now() + grace;
-        asio::steady_timer timer(io_);
+        asio::steady_timer timer(io());
         while (server_.active_connections() > 0) {
           if (std::chrono::steady_clock::now() >= deadline) {
             spdlog::warn("{} connection(s) still busy after the grace period; closing them",
                          server_.active_connections());
-            io_.stop();
+            for (auto& io : ios_)
+              io->stop();
             co_return;
           }
           timer.expires_after(std::chrono::milliseconds(20));

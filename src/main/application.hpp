@@ -54,7 +54,8 @@ class Application {
   // Stops accepting, lets in-flight requests finish for up to `grace`, then stops hard.
   void stop(std::chrono::milliseconds grace);
 
-  asio::io_context& io() { return io_; }
+  // The first I/O worker: it also accepts and runs the Redis connections.
+  asio::io_context& io() { return *ios_.front(); }
   store::Store& store() { return *store_; }
   const policy::PolicySnapshot& policy() const { return *policy_; }
   cache::DecisionCache& cache() { return *cache_; }
@@ -65,12 +66,13 @@ class Application {
               std::shared_ptr<const policy::PolicySnapshot> policy,
               std::unique_ptr<store::Store> store);
   cache::DecisionCache& make_cache();
+  std::vector<asio::io_context*> workers();
 
   AppConfig config_;
   const Clock& clock_;
   std::shared_ptr<const policy::PolicySnapshot> policy_;
   std::unique_ptr<store::Store> store_;
-  asio::io_context io_;
+  std::vector<std::unique_ptr<asio::io_context>> ios_;  // one per I/O thread
   std::unique_ptr<cache::LocalCache> local_;
   std::unique_ptr<cache::SharedCache> shared_;
   cache::DecisionCache* cache_;
