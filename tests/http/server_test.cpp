@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 
 #include "http/server.hpp"
 #include "support/http_client.hpp"
@@ -152,6 +155,156 @@ TEST_F(ServerTest, ConnectionCapAnswers503) {
   EXPECT_EQ(r.status, 503u);
   EXPECT_EQ(r.code(), "too_many_connections");
   holder.close();
+}
+
+// Reads from a raw socket until the server closes it or `limit` passes; returns what came.
+struct RawRead {
+  std::string data;
+  bool closed = false;
+};
+
+RawRead read_until_closed(asio::ip::tcp::socket& socket, std::chrono::milliseconds limit) {
+  RawRead out;
+  socket.non_blocking(true);
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  char chunk[4096];
+  while (std::chrono::steady_clock::now() < deadline) {
+    boost::system::error_code ec;
+    const auto n = socket.read_some(asio::buffer(chunk), ec);
+    if (ec == asio::error::would_block) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      continue;
+    }
+    out.data.append(chunk, n);
+    if (ec) {
+      out.closed = true;
+      break;
+    }
+  }
+  return out;
+}
+
+std::size_t count(std::string_view text, std::string_view what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string_view::npos; at = text.find(what, at + 1))
+    ++n;
+  return n;
+}
+
+TEST_F(ServerTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {
+  ServerLimits limits;
+  limits.idle_timeout = std::chrono::milliseconds(150);
+  start(limits);
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  socket.connect({asio::ip::make_address("127.0.0.1"), port_});
+  asio::write(socket, asio::buffer(std::string("GET /hello/a HTTP/1.1\r\nHost: x\r\n\r\n")));
+  const auto started = std::chrono::steady_clock::now();
+  const auto got = read_until_closed(socket, std::chrono::seconds(5));
+  EXPECT_TRUE(got.closed);
+  EXPECT_NE(got.data.find("hello a"), std::string::npos) << got.data;
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(140));
+}
+
+TEST_F(ServerTest, RequestThatStopsHalfwayIsClosedAfterReadTimeout) {
+  ServerLimits limits;
+  limits.read_timeout = std::chrono::milliseconds(150);
+  start(limits);
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  socket.connect({asio::ip::make_address("127.0.0.1"), port_});
+  asio::write(socket, asio::buffer(std::string("GET /hello/a HTTP/1.1\r\nHos")));
+  const auto got = read_until_closed(socket, std::chrono::seconds(5));
+  EXPECT_TRUE(got.closed);
+  EXPECT_EQ(got.data, "") << "a request that never completed gets no answer";
+  for (int i = 0; i < 500 && server_->active_connections() > 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  EXPECT_EQ(server_->active_connections(), 0u);
+}
+
+TEST_F(ServerTest, KeptAliveConnectionServesPipelinedRequestsInOrder) {
+  start();
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  socket.connect({asio::ip::make_address("127.0.0.1"), port_});
+  std::string requests;
+  for (const char* name : {"one", "two", "three"})
+    requests += std::string("GET /hello/") + name + " HTTP/1.1\r\nHost: x\r\n\r\n";
+  requests +=
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbody";
+  asio::write(socket, asio::buffer(requests));
+  const auto got = read_until_closed(socket, std::chrono::seconds(5));
+  EXPECT_TRUE(got.closed);
+  EXPECT_EQ(count(got.data, "HTTP/1.1 200 OK"), 4u) << got.data;
+  const auto one = got.data.find("hello one");
+  const auto two = got.data.find("hello two");
+  const auto three = got.data.find("hello three");
+  ASSERT_NE(three, std::string::npos) << got.data;
+  EXPECT_LT(one, two);
+  EXPECT_LT(two, three);
+  EXPECT_LT(three, got.data.rfind("body"));
+  EXPECT_EQ(count(got.data, "Connection: close"), 1u) << "only the last answer closes";
+}
+
+TEST_F(ServerTest, Http10KeepsAliveOnlyWhenAsked) {
+  start();
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  socket.connect({asio::ip::make_address("127.0.0.1"), port_});
+  asio::write(socket,
+              asio::buffer(std::string("GET /hello/a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                                       "GET /hello/b HTTP/1.0\r\n\r\n")));
+  const auto got = read_until_closed(socket, std::chrono::seconds(5));
+  EXPECT_TRUE(got.closed);
+  EXPECT_EQ(count(got.data, "Connection: keep-alive"), 1u) << got.data;
+  EXPECT_EQ(count(got.data, "Connection: close"), 1u) << got.data;
+  EXPECT_NE(got.data.find("hello b"), std::string::npos);
+}
+
+TEST_F(ServerTest, ChunkedBodyIsReassembled) {
+  start();
+  const auto answer = client().raw(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+      "3\r\nabc\r\n4\r\ndefg\r\n0\r\n\r\n");
+  EXPECT_NE(answer.find("HTTP/1.1 200"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("\r\n\r\nabcdefg"), std::string::npos) << answer;
+}
+
+TEST_F(ServerTest, HeaderWithLineBreakFromAHandlerBecomes500) {
+  router_.add(Method::get, "/inject", [](RequestContext&) -> asio::awaitable<Response> {
+    co_return Response{200, "text/plain", "x", {{"X-Evil", "a\r\nSet-Cookie: stolen=1"}}};
+  });
+  start();
+  auto r = client().get("/inject");
+  EXPECT_EQ(r.status, 500u);
+  EXPECT_EQ(r.code(), "internal");
+  EXPECT_EQ(r.header("set-cookie"), "");
+}
+
+TEST(ServerWorkers, ConnectionsSpreadOverWorkersAndAllAnswer) {
+  asio::io_context a(1), b(1);
+  Router router;
+  std::mutex mutex;
+  std::set<std::thread::id> threads;
+  router.add(Method::get, "/who", [&](RequestContext&) -> asio::awaitable<Response> {
+    {
+      std::lock_guard lock(mutex);
+      threads.insert(std::this_thread::get_id());
+    }
+    co_return Response{200, "text/plain", "ok", {}};
+  });
+  ServerLimits limits;
+  limits.access_log = false;
+  Server server({&a, &b}, router, limits);
+  const auto port = server.listen("127.0.0.1", 0).port();
+  std::thread ta([&] { a.run(); });
+  std::thread tb([&] { b.run(); });
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(HttpClient(port).get("/who").status, 200u);
+  server.stop();
+  ta.join();
+  tb.join();
+  EXPECT_EQ(threads.size(), 2u) << "each worker's thread served some connections";
 }
 
 TEST_F(ServerTest, StopLetsInFlightRequestFinish) {
