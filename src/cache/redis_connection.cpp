@@ -129,7 +129,9 @@ void RedisConnection::on_connect(const redisAsyncContext* ac, int status) {
     self->schedule_reconnect();
     return;
   }
-  self->backoff_ = std::chrono::milliseconds(100);
+  // A subscriber is healthy only once Redis confirms the subscription (it may refuse it, e.g.
+  // by ACL, and drop the connection): only then does the backoff start again from the bottom.
+  if (!self->channel_) self->backoff_ = std::chrono::milliseconds(100);
   self->connected_ = true;
   spdlog::info("redis {}: connected to {}:{}", self->name_, self->endpoint_.host,
                self->endpoint_.port);
@@ -232,6 +234,7 @@ void RedisConnection::on_subscription(redisAsyncContext*, void* reply, void* pri
   if (r == nullptr || r->type != REDIS_REPLY_ARRAY || r->elements < 3) return;
   const std::string_view kind(r->element[0]->str, r->element[0]->len);
   if (kind == "subscribe") {
+    self->backoff_ = std::chrono::milliseconds(100);
     if (self->events_.subscribed) self->events_.subscribed();
   } else if (kind == "message" && r->element[2]->str != nullptr) {
     if (self->events_.message)
