@@ -58,14 +58,23 @@ std::string random_token() {
   return out;
 }
 
-std::string digest_hex(std::string_view data) {
+Digest digest(std::string_view data) {
   ensure_sodium();
-  unsigned char digest[32];
-  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(data.data()),
+  Digest out;
+  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(data.data()),
                      data.size(), nullptr, 0);
-  char hex[sizeof digest * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return out;
+}
+
+std::string digest_hex(std::string_view data) {
+  const Digest bytes = digest(data);
+  char hex[sizeof(Digest) * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, bytes.data(), bytes.size());
   return hex;
+}
+
+bool constant_time_equal(const Digest& a, const Digest& b) {
+  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

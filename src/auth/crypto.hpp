@@ -2,6 +2,7 @@
 // people, random tokens, and fast keyed-free BLAKE2b digests for high-entropy secrets.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,7 +21,11 @@ std::string random_token();
 // Hex BLAKE2b-256. Stored instead of tokens and secrets: they have full entropy, so a slow
 // hash buys nothing, and a leaked table does not reveal usable credentials.
 std::string digest_hex(std::string_view data);
+// The same digest as bytes, for checks on the hot path (no allocation).
+using Digest = std::array<unsigned char, 32>;
+Digest digest(std::string_view data);
 bool constant_time_equal(std::string_view a, std::string_view b);
+bool constant_time_equal(const Digest& a, const Digest& b);
 // Standard base64 (with padding), as in HTTP Basic credentials; nullopt when malformed.
 std::optional<std::string> base64_decode(std::string_view text);
 std::string base64_encode(std::string_view bytes);

@@ -27,10 +27,10 @@ Result<std::string> PartnerAuthenticator::set_secret(std::string_view app_id, st
   return secret;
 }
 
-ServiceToken::ServiceToken(std::string_view token) : digest_(digest_hex(token)) {}
+ServiceToken::ServiceToken(std::string_view token) : digest_(digest(token)) {}
 
 bool ServiceToken::matches(std::string_view presented) const {
-  return !presented.empty() && constant_time_equal(digest_, digest_hex(presented));
+  return !presented.empty() && constant_time_equal(digest_, digest(presented));
 }
 
 }  // namespace canopy::auth

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "auth/crypto.hpp"
 #include "core/result.hpp"
 #include "policy/snapshot.hpp"
 #include "store/store.hpp"
@@ -32,7 +33,7 @@ class ServiceToken {
   bool matches(std::string_view presented) const;
 
  private:
-  std::string digest_;
+  Digest digest_;
 };
 
 }  // namespace canopy::auth
