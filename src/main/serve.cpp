@@ -8,9 +8,12 @@
 #include <fstream>
 #include <iostream>
 
+#include <unistd.h>
+
 #include "auth/crypto.hpp"
 #include "main/application.hpp"
 #include "main/commands.hpp"
+#include "main/log_sink.hpp"
 
 namespace canopy::cli {
 namespace {
@@ -56,6 +59,18 @@ bool split_listen(const std::string& listen, std::string& address, std::uint16_t
   return !address.empty();
 }
 
+// Log lines leave in blocks when nobody watches them live (a container's stderr, a file), so
+// the access log costs a copy per request (flushed every second); warnings and errors, and
+// everything before them, are written at once. A terminal keeps getting every line as it happens.
+void buffer_logs() {
+  if (::isatty(STDERR_FILENO)) return;
+  auto logger = std::make_shared<spdlog::logger>("canopy", std::make_shared<BufferedFdSink>(2));
+  logger->flush_on(spdlog::level::warn);
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+  spdlog::flush_every(std::chrono::seconds(1));
+}
+
 }  // namespace
 
 int serve(const Common& common, const ServeOptions& o) {
@@ -87,6 +102,7 @@ int serve(const Common& common, const ServeOptions& o) {
     config.redis.heartbeat = config.redis.lease / 5;
     config.redis.margin = config.redis.lease / 8;
   }
+  buffer_logs();
   const auto token = service_token(o);
   if (!token) return kInvalid;
   config.service_token = *token;
@@ -116,6 +132,7 @@ int serve(const Common& common, const ServeOptions& o) {
   });
   (*app)->run();
   spdlog::info("stopped");
+  spdlog::default_logger()->flush();
   return kOk;
 }
 
