@@ -60,6 +60,16 @@ std::string_view RequestContext::param(std::string_view name) const {
   return {};
 }
 
+void RequestContext::reset_for_next_request() {
+  method = Method::get;
+  path.clear();
+  query.clear();
+  headers.clear();
+  params.clear();
+  body.clear();
+  request_id.clear();
+}
+
 namespace {
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';

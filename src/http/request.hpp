@@ -29,6 +29,10 @@ struct RequestContext {
   std::string_view header(std::string_view name) const;
   const std::string* query_param(std::string_view name) const;
   std::string_view param(std::string_view name) const;
+
+  // Empties it for the next request on the same connection, keeping what it has allocated
+  // (and the remote address).
+  void reset_for_next_request();
 };
 
 struct Response {

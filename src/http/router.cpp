@@ -7,18 +7,27 @@
 namespace canopy::http {
 namespace {
 
-// Splits before decoding, so an escaped '/' (%2F) stays inside its segment.
-std::vector<std::string> split_path(std::string_view path) {
-  std::vector<std::string> parts;
+// Splits before decoding, so an escaped '/' (%2F) stays inside its segment. Fills `parts`
+// reusing its strings; false on a malformed escape.
+bool split_path(std::string_view path, std::vector<std::string>& parts, std::size_t& count) {
+  count = 0;
   std::size_t start = 1;  // paths start with '/'
   while (start <= path.size()) {
     const auto slash = path.find('/', start);
     const auto end = slash == std::string_view::npos ? path.size() : slash;
-    std::string part;
-    if (!percent_decode(path.substr(start, end - start), part, false)) return {};
-    parts.push_back(std::move(part));
+    if (count == parts.size()) parts.emplace_back();
+    if (!percent_decode(path.substr(start, end - start), parts[count], false)) return false;
+    ++count;
     start = end + 1;
   }
+  return true;
+}
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> parts;
+  std::size_t count = 0;
+  if (!split_path(path, parts, count)) return {};
+  parts.resize(count);
   return parts;
 }
 
@@ -35,7 +44,7 @@ void Router::add(Method method, std::string_view pattern, Handler handler) {
   routes_.push_back(std::move(route));
 }
 
-bool Router::matches(const Route& route, const std::vector<std::string>& parts,
+bool Router::matches(const Route& route, std::span<const std::string> parts,
                      std::vector<std::pair<std::string_view, std::string>>* params) {
   if (route.segments.size() != parts.size()) return false;
   for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -58,7 +67,11 @@ bool Router::matches(const Route& route, const std::vector<std::string>& parts,
 Router::Match Router::match(RequestContext& ctx) const {
   Match result;
   if (ctx.path.empty() || ctx.path.front() != '/') return result;
-  const auto parts = split_path(ctx.path);
+  // One set of segment strings per thread, reused: matching allocates nothing in the end.
+  thread_local std::vector<std::string> storage;
+  std::size_t count = 0;
+  if (!split_path(ctx.path, storage, count)) count = 0;
+  const std::span<const std::string> parts(storage.data(), count);
   const Method wanted = ctx.method == Method::head ? Method::get : ctx.method;
   for (const auto& route : routes_) {
     if (!matches(route, parts, nullptr)) continue;

@@ -2,6 +2,7 @@
 // parameters. A path that matches no pattern is 404; one that matches with another method, 405.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,7 +32,7 @@ class Router {
     std::vector<Segment> segments;
     Handler handler;
   };
-  static bool matches(const Route& route, const std::vector<std::string>& parts,
+  static bool matches(const Route& route, std::span<const std::string> parts,
                       std::vector<std::pair<std::string_view, std::string>>* params);
 
   std::vector<Route> routes_;

@@ -40,6 +40,8 @@ struct Server::Connection {
   tcp::socket socket;
   beast::flat_buffer buffer;
   RequestStorage storage;
+  RequestContext ctx;   // reused request after request
+  std::string scratch;  // to check a path's escapes
   std::string out;
   SteadyClock::time_point deadline = SteadyClock::time_point::max();
   bool idle = true;  // waiting for the first byte of the next request: safe to close at stop
@@ -330,8 +332,7 @@ asio::awaitable<void> Server::serve(Worker& w, tcp::socket socket) {
   beast::error_code ec;
   c.socket.set_option(tcp::no_delay(true), ec);
   c.socket.non_blocking(true, ec);
-  std::string remote;
-  if (auto ep = c.socket.remote_endpoint(ec); !ec) remote = ep.address().to_string();
+  if (auto ep = c.socket.remote_endpoint(ec); !ec) c.ctx.remote_address = ep.address().to_string();
 
   while (!stopping_) {
     RequestParser parser(c.storage, limits_.header_limit, limits_.body_limit);
@@ -339,9 +340,9 @@ asio::awaitable<void> Server::serve(Worker& w, tcp::socket socket) {
     if (quiet_end(ec)) break;
 
     const auto started = SteadyClock::now();
-    RequestContext ctx;
+    RequestContext& ctx = c.ctx;
+    ctx.reset_for_next_request();
     ctx.request_id = new_request_id();
-    ctx.remote_address = remote;
     Response response;
     bool keep_alive = false;
     if (ec == bhttp::error::body_limit) {
@@ -361,9 +362,8 @@ asio::awaitable<void> Server::serve(Worker& w, tcp::socket socket) {
       }
       const std::string_view target = parser.target();
       const auto q = target.find('?');
-      ctx.path = std::string(target.substr(0, q));
-      std::string decoded;
-      const bool path_ok = percent_decode(ctx.path, decoded, false);
+      ctx.path.assign(target.substr(0, q));
+      const bool path_ok = percent_decode(ctx.path, c.scratch, false);
       const bool query_ok =
           q == std::string_view::npos || parse_query(target.substr(q + 1), ctx.query);
       if (!path_ok || !query_ok) {
