@@ -41,8 +41,9 @@ asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s) {
   }
   if (auto hit = s.checker.check_cached(query)) co_return decision_response(*hit);
   if (s.shared != nullptr) {
+    const auto since = s.checker.generation();
     if (auto entry = co_await s.shared->fetch(std::string(query.school), std::string(query.app))) {
-      co_return decision_response(s.checker.check_entry(query, *entry));
+      co_return decision_response(s.checker.check_entry(query, *entry, since));
     }
   }
   decision::Decision d;
