@@ -58,10 +58,11 @@ Decision Checker::check_entry(const Query& q, const cache::Entry& entry, cache::
   return evaluate(*app, entry, q);
 }
 
-Decision Checker::check_store(const Query& q, std::optional<cache::Entry>* found) {
+Decision Checker::check_store(const Query& q, std::optional<cache::Entry>* found,
+                              std::optional<cache::Generation> taken) {
   const auto* app = policy_.find_app(q.app);
   if (auto gate = app_gate(app)) return *gate;
-  const auto since = cache_.generation();
+  const auto since = taken.value_or(cache_.generation());
   if (auto connection = connections_.find_connection(q.school, q.app)) {
     const auto entry = cache::entry_for_connection(
         connection->status, connection->permission_set_version, connection->revision);

@@ -39,7 +39,9 @@ class Checker {
   // fills level 1.
   Decision check_entry(const Query& query, const cache::Entry& entry, cache::Generation since);
   // Reads the store; fills level 1 and, when the connection exists, `*found` (for level 2).
-  Decision check_store(const Query& query, std::optional<cache::Entry>* found = nullptr);
+  // `since` is the generation taken before the lookups that led here (by default, now).
+  Decision check_store(const Query& query, std::optional<cache::Entry>* found = nullptr,
+                       std::optional<cache::Generation> since = std::nullopt);
 
   // Pure evaluation of one cached entry against the app's current permission set.
   static Decision evaluate(const policy::App& app, const cache::Entry& entry, const Query& query);
