@@ -40,14 +40,15 @@ asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s) {
     query.field = *field;
   }
   if (auto hit = s.checker.check_cached(query)) co_return decision_response(*hit);
+  const auto since = s.checker.generation();  // before level 2 and the store are read
   if (s.shared != nullptr) {
     if (auto entry = co_await s.shared->fetch(std::string(query.school), std::string(query.app))) {
-      co_return decision_response(s.checker.check_entry(query, *entry));
+      co_return decision_response(s.checker.check_entry(query, *entry, since));
     }
   }
   decision::Decision d;
   std::optional<cache::Entry> found;
-  co_await s.blocking.run([&] { d = s.checker.check_store(query, &found); });
+  co_await s.blocking.run([&] { d = s.checker.check_store(query, &found, since); });
   if (s.shared != nullptr && found) {
     co_await s.shared->remember(std::string(query.school), std::string(query.app), *found);
   }

@@ -43,6 +43,8 @@ asio::awaitable<http::Response> request_connection(http::RequestContext& ctx, Se
         if (outcome->created) created = outcome->connection;
         return json_response(outcome->created ? 201 : 200, partner_view(outcome->connection));
       });
+  // No hold: before the connection existed every replica could only deny (not_requested), and
+  // connections are never deleted, so nothing that allowed is taken away.
   if (created) co_await publish_change(s, *created);
   co_return response;
 }

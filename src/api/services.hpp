@@ -30,8 +30,8 @@ struct Services {
   cache::SharedLevel* shared = nullptr;  // the Redis level across replicas; none when embedded
 };
 
-// After a committed change: tells the other replicas (when there are any) and returns once
-// acknowledging the change is safe.
+// After a committed change: tells the other replicas (when there are any). A change that takes
+// an allow away must have been held (SharedLevel::hold) before it was committed.
 asio::awaitable<void> publish_change(Services& s, const store::Connection& connection);
 
 void add_routes(http::Router& router, Services& services);

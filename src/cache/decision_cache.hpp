@@ -1,5 +1,6 @@
 // DecisionCache: what the hot path needs to know about one (school, app) pair, cached.
-// Entries carry the connection's revision so a stale write can never replace a newer one.
+// Entries carry the connection's revision so a stale write can never replace a newer one, and
+// the cache has a generation so a write from a read made before a clear() cannot come back.
 #pragma once
 
 #include <cstdint>
@@ -28,12 +29,25 @@ struct Entry {
 Entry entry_for_connection(ConnectionStatus status, int permission_set_version,
                            std::int64_t revision);
 
+// Grows with every clear(). A caller takes it before reading what it will put (the store,
+// level 2), so a put of a read that a clear() overtook is dropped: clear() forgets the newer
+// revisions that would otherwise have made that stale put lose.
+using Generation = std::uint64_t;
+
 class DecisionCache {
  public:
   virtual ~DecisionCache() = default;
   virtual std::optional<Entry> get(std::string_view school, std::string_view app) const = 0;
-  // Stores `entry` unless the cache already holds a higher revision for the pair.
-  virtual void put(std::string_view school, std::string_view app, const Entry& entry) = 0;
+  virtual Generation generation() const = 0;
+  // Stores `entry` unless the cache already holds a higher revision for the pair, the pair is
+  // held at or above the entry's revision, or the cache was cleared since `since`.
+  virtual void put(std::string_view school, std::string_view app, const Entry& entry,
+                   Generation since) = 0;
+  // The same for a value that cannot be older than anything the cache has seen since its last
+  // clear (tests; the state a message brought, in channel order).
+  void put(std::string_view school, std::string_view app, const Entry& entry) {
+    put(school, app, entry, generation());
+  }
   virtual void clear() = 0;
 };
 

@@ -1,6 +1,8 @@
 // Replica coordination over one Redis channel: heartbeats, invalidations and acknowledgements.
 #include "cache/shared_cache.hpp"
 
+#include "core/error.hpp"
+
 #include <charconv>
 #include <random>
 
@@ -11,36 +13,96 @@
 namespace canopy::cache {
 namespace {
 
-// Stores a level-2 entry unless Redis already holds a newer revision. Entries expire, so one
-// that somehow outlived a change (Redis restored from a snapshot) cannot be served for long.
-// KEYS[1] entry key; ARGV[1] encoded entry; ARGV[2] its revision; ARGV[3] time to live, ms.
-constexpr const char* kRememberScript = R"lua(
-local current = redis.call('GET', KEYS[1])
-if current then
-  local revision = tonumber(string.match(current, '^%S+ %S+ (%S+)$'))
-  if revision and revision >= tonumber(ARGV[2]) then return 0 end
+// Level-2 values are entries, holds or floors (see Level2Record). `accepts` says whether an
+// entry of revision `rev` may replace the value `cur`: an entry only over a lower revision, a
+// hold only from above its revision (a hold at R outranks an entry at R), a floor from its
+// revision up. Every value expires, so one that outlived a change (Redis restored from a
+// snapshot) cannot be served for long.
+constexpr const char* kAcceptsLua = R"lua(
+local function accepts(cur, rev)
+  if not cur then return true end
+  local f, tokens = string.match(cur, '^h (%S+)(.*)$')
+  if f then
+    if tokens ~= '' then return rev > tonumber(f) end
+    return rev >= tonumber(f)
+  end
+  local r = tonumber(string.match(cur, '^%S+ %S+ (%S+)$'))
+  return (not r) or rev > r
 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
-return 1
 )lua";
 
-// The same, then publishes the invalidation and returns the replicas alive at that instant.
-// KEYS[1] entry key, KEYS[2] replica set, KEYS[3] channel; ARGV[1] entry, ARGV[2] revision,
-// ARGV[3] message, ARGV[4] time to live of the entry, ms.
-constexpr const char* kPublishScript = R"lua(
-local current = redis.call('GET', KEYS[1])
-local newer = true
-if current then
-  local revision = tonumber(string.match(current, '^%S+ %S+ (%S+)$'))
-  if revision and revision >= tonumber(ARGV[2]) then newer = false end
+// Stores a level-2 entry read from the store, unless the value there is newer or a hold.
+// KEYS[1] entry key; ARGV[1] encoded entry; ARGV[2] its revision; ARGV[3] time to live, ms.
+constexpr const char* kRememberLua = R"lua(
+if accepts(redis.call('GET', KEYS[1]), tonumber(ARGV[2])) then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+  return 1
 end
-if newer then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4]) end
+return 0
+)lua";
+
+// After a commit: the same, and only when the entry was taken, the invalidation (an entry
+// that level 2 refuses is older than what replicas can already learn, so it is not announced).
+// KEYS[1] entry key, KEYS[2] channel; ARGV[1] entry, ARGV[2] revision, ARGV[3] message,
+// ARGV[4] time to live of the entry, ms.
+constexpr const char* kPublishLua = R"lua(
+if accepts(redis.call('GET', KEYS[1]), tonumber(ARGV[2])) then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])
+  redis.call('PUBLISH', KEYS[2], ARGV[3])
+  return 1
+end
+return 0
+)lua";
+
+// Before a change at revision R: holds the pair at R in level 2 (joining holds at R, replacing
+// lower ones; moot, so left alone, when level 2 already has something newer than R: the store
+// is past R and the change cannot commit), announces the hold, and returns the replicas alive
+// at that instant. KEYS[1] entry key, KEYS[2] replica set, KEYS[3] channel; ARGV[1] R,
+// ARGV[2] token, ARGV[3] message, ARGV[4] time to live, ms.
+constexpr const char* kHoldLua = R"lua(
+local cur = redis.call('GET', KEYS[1])
+local rev = tonumber(ARGV[1])
+local value = 'h ' .. ARGV[1] .. ' ' .. ARGV[2]
+if cur then
+  local f = string.match(cur, '^h (%S+)')
+  if f then
+    if tonumber(f) == rev then value = cur .. ' ' .. ARGV[2]
+    elseif tonumber(f) > rev then value = nil end
+  else
+    local r = tonumber(string.match(cur, '^%S+ %S+ (%S+)$'))
+    if r and r > rev then value = nil end
+  end
+end
+if value then redis.call('SET', KEYS[1], value, 'PX', ARGV[4]) end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 redis.call('PUBLISH', KEYS[3], ARGV[3])
 return redis.call('ZRANGE', KEYS[2], 0, -1)
 )lua";
+
+// The change did not happen: removes this hold's token only when level 2 holds the pair at
+// exactly R. The value left with no token is a floor at R, so an entry read before the hold
+// still cannot come back. KEYS[1] entry key, KEYS[2] channel; ARGV[1] R, ARGV[2] token,
+// ARGV[3] message, ARGV[4] time to live, ms.
+constexpr const char* kReleaseLua = R"lua(
+local cur = redis.call('GET', KEYS[1])
+if cur then
+  local f, tokens = string.match(cur, '^h (%S+)(.*)$')
+  if f == ARGV[1] then
+    local kept = 'h ' .. f
+    for t in string.gmatch(tokens, '%S+') do
+      if t ~= ARGV[2] then kept = kept .. ' ' .. t end
+    end
+    redis.call('SET', KEYS[1], kept, 'PX', ARGV[4])
+  end
+end
+redis.call('PUBLISH', KEYS[2], ARGV[3])
+return 1
+)lua";
+
+const std::string kRememberScript = std::string(kAcceptsLua) + kRememberLua;
+const std::string kPublishScript = std::string(kAcceptsLua) + kPublishLua;
 
 // Registers the replica until now + lease (Redis's clock) and publishes its heartbeat.
 // KEYS[1] replica set, KEYS[2] channel; ARGV[1] replica id, ARGV[2] lease ms, ARGV[3] message.
@@ -103,8 +165,24 @@ std::optional<Entry> decode_entry(std::string_view text) {
   return e;
 }
 
-// One published invalidation waiting for acknowledgements. Acks may arrive before Redis has
-// answered with the list of live replicas, so they are collected until the list is known.
+Level2Record decode_record(std::string_view text) {
+  Level2Record record;
+  const auto parts = split(text);
+  std::int64_t revision = 0;
+  if (parts.size() >= 2 && parts[0] == "h" && parse_number(parts[1], revision)) {
+    if (parts.size() > 2) {
+      record.held = revision;
+    } else {
+      record.floor = revision;
+    }
+  } else {
+    record.entry = decode_entry(text);
+  }
+  return record;
+}
+
+// One published hold waiting for acknowledgements. Acks may arrive before Redis has answered
+// with the list of live replicas, so they are collected until the list is known.
 struct SharedCache::Waiter {
   bool live_known = false;
   std::set<std::string> acked;    // before live_known
@@ -152,8 +230,9 @@ std::optional<Entry> SharedCache::get(std::string_view school, std::string_view 
   return local_.get(school, app);
 }
 
-void SharedCache::put(std::string_view school, std::string_view app, const Entry& entry) {
-  local_.put(school, app, entry);
+void SharedCache::put(std::string_view school, std::string_view app, const Entry& entry,
+                      Generation since) {
+  local_.put(school, app, entry, since);
 }
 
 void SharedCache::clear() {
@@ -176,11 +255,19 @@ asio::awaitable<std::optional<Entry>> SharedCache::fetch(std::string school, std
   std::vector<std::string> args{"GET", key(school, app)};
   auto reply = co_await commands_->command(std::move(args));
   if (!reply || reply->type == RedisReply::Type::error) {
+    // The caller now reads the store without knowing whether level 2 holds the pair. Stop
+    // trusting level 1 until the next heartbeat, which clears it: what that read puts there
+    // is gone before this replica answers from level 1 again.
+    fresh_until_.store(0, std::memory_order_release);
     warn_degraded("level-2 lookup failed");
     co_return std::nullopt;
   }
   if (reply->type != RedisReply::Type::string) co_return std::nullopt;
-  co_return decode_entry(reply->str);
+  const auto record = decode_record(reply->str);
+  // A replica that missed the hold's message learns it here, before the caller reads the store.
+  if (record.held) local_.raise_floor(school, app, *record.held + 1);
+  if (record.floor) local_.raise_floor(school, app, *record.floor);
+  co_return record.entry;
 }
 
 asio::awaitable<void> SharedCache::remember(std::string school, std::string app, Entry entry) {
@@ -195,9 +282,90 @@ asio::awaitable<void> SharedCache::remember(std::string school, std::string app,
   if (!reply || reply->type == RedisReply::Type::error) warn_degraded("level-2 write failed");
 }
 
-asio::awaitable<void> SharedCache::publish(std::string school, std::string app, Entry entry) {
-  local_.put(school, app, entry);
+asio::awaitable<Hold> SharedCache::hold(std::string school, std::string app,
+                                        std::int64_t revision) {
   const auto started = Clock::now();
+  std::uint64_t seq = 0;
+  {
+    std::lock_guard lock(mutex_);
+    seq = next_seq_++;
+  }
+  Hold hold{revision, id_ + "." + std::to_string(seq)};
+  local_.hold(school, app, revision, hold.token);
+  auto waiter = std::make_shared<Waiter>();
+  waiter->timer = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor);
+  waiter->timer->expires_at(started + config_.lease + config_.margin);
+  if (config_.invalidation_enabled) {
+    std::lock_guard lock(mutex_);
+    waiters_[seq] = waiter;
+  }
+  std::vector<std::string> args{
+      "EVAL",
+      kHoldLua,
+      "3",
+      key(school, app),
+      replicas_key_,
+      channel_,
+      std::to_string(revision),
+      hold.token,
+      "hold " + hold.token + " " + school + " " + app + " " + std::to_string(revision),
+      std::to_string(config_.level2_ttl.count())};
+  auto reply = co_await commands_->command(std::move(args));
+  if (!reply || reply->type != RedisReply::Type::array) {
+    {
+      std::lock_guard lock(mutex_);
+      waiters_.erase(seq);
+    }
+    warn_degraded("a hold could not be placed, so a change was refused");
+    // The script may have run with its reply lost: take the hold back wherever it got to.
+    co_await release(school, app, hold);
+    throw UnavailableError("redis did not confirm the hold on " + school + "/" + app);
+  }
+  if (!config_.invalidation_enabled) co_return hold;
+  bool done = false;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& r : reply->elements) {
+      if (r.str != id_ && !waiter->acked.contains(r.str)) waiter->pending.insert(r.str);
+    }
+    waiter->live_known = true;
+    done = waiter->pending.empty();
+    if (done) waiters_.erase(seq);
+  }
+  if (done) co_return hold;
+  // A live replica that does not acknowledge is waited out: after a full lease it cannot still
+  // be fresh on a heartbeat older than the hold.
+  boost::system::error_code ec;
+  co_await waiter->timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  std::lock_guard lock(mutex_);
+  waiters_.erase(seq);
+  co_return hold;
+}
+
+std::vector<std::string> SharedCache::release_args(const std::string& school,
+                                                   const std::string& app, const Hold& hold) const {
+  return {"EVAL",
+          kReleaseLua,
+          "2",
+          key(school, app),
+          channel_,
+          std::to_string(hold.revision),
+          hold.token,
+          "rel " + hold.token + " " + school + " " + app + " " + std::to_string(hold.revision),
+          std::to_string(config_.level2_ttl.count())};
+}
+
+asio::awaitable<void> SharedCache::release(std::string school, std::string app, Hold hold) {
+  local_.release(school, app, hold.revision, hold.token);
+  auto reply = co_await commands_->command(release_args(school, app, hold));
+  if (!reply || reply->type == RedisReply::Type::error) {
+    // Kept and sent again when Redis answers; until then the pair is only read more often.
+    std::lock_guard lock(mutex_);
+    unreleased_.push_back({std::move(school), std::move(app), std::move(hold)});
+  }
+}
+
+asio::awaitable<void> SharedCache::publish(std::string school, std::string app, Entry entry) {
   std::uint64_t seq = 0;
   {
     std::lock_guard lock(mutex_);
@@ -209,47 +377,18 @@ asio::awaitable<void> SharedCache::publish(std::string school, std::string app, 
     co_await remember(school, app, entry);
     co_return;
   }
-  // Only a change that takes an allow away must reach every replica before it is acknowledged.
-  const bool must_wait = entry.presence != Presence::approved;
-  auto waiter = std::make_shared<Waiter>();
-  waiter->timer = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor);
-  waiter->timer->expires_at(started + config_.lease + config_.margin);
-  if (must_wait) {
-    std::lock_guard lock(mutex_);
-    waiters_[seq] = waiter;
-  }
+  // Nothing waits for acknowledgements here: a change that takes an allow away was held before
+  // it committed, and the holds keep every replica off the old entries until this arrives.
   auto reply = co_await commands_->command(publish_args(school, app, entry, message));
-  if (!reply || reply->type != RedisReply::Type::array) {
+  if (!reply || reply->type != RedisReply::Type::integer) {
     // Not published: keep it, and publish it as soon as Redis answers again (heartbeat_loop),
-    // so a Redis that kept its data cannot go on serving the state before this change.
+    // so that replicas trust the pair again without a store read for every decision.
+    warn_degraded("a change was not published");
     std::lock_guard lock(mutex_);
     auto& slot = unpublished_[school + " " + app];
     if (slot.message.empty() || slot.entry.revision <= entry.revision)
       slot = {school, app, entry, message};
   }
-  if (!must_wait) co_return;
-  bool done = false;
-  {
-    std::lock_guard lock(mutex_);
-    if (!reply || reply->type != RedisReply::Type::array) {
-      // Redis could not be told: wait out the lease, after which no replica is still fresh.
-      waiter->live_known = true;
-      waiter->pending.insert("<unreachable>");
-    } else {
-      for (const auto& r : reply->elements) {
-        if (r.str != id_ && !waiter->acked.contains(r.str)) waiter->pending.insert(r.str);
-      }
-      waiter->live_known = true;
-      done = waiter->pending.empty();
-    }
-    if (done) waiters_.erase(seq);
-  }
-  if (!reply || reply->type != RedisReply::Type::array) warn_degraded("invalidation not published");
-  if (done) co_return;
-  boost::system::error_code ec;
-  co_await waiter->timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  std::lock_guard lock(mutex_);
-  waiters_.erase(seq);
 }
 
 std::vector<std::string> SharedCache::publish_args(const std::string& school,
@@ -257,9 +396,8 @@ std::vector<std::string> SharedCache::publish_args(const std::string& school,
                                                    const std::string& message) const {
   return {"EVAL",
           kPublishScript,
-          "3",
+          "2",
           key(school, app),
-          replicas_key_,
           channel_,
           encode_entry(entry),
           std::to_string(entry.revision),
@@ -269,21 +407,36 @@ std::vector<std::string> SharedCache::publish_args(const std::string& school,
 
 asio::awaitable<void> SharedCache::flush_unpublished() {
   std::vector<Unpublished> todo;
+  std::vector<Unreleased> releases;
   {
     std::lock_guard lock(mutex_);
     for (const auto& [k, u] : unpublished_)
       todo.push_back(u);
+    releases.swap(unreleased_);
+  }
+  std::size_t done = 0;
+  for (std::size_t i = 0; i < releases.size(); ++i) {
+    const auto& r = releases[i];
+    auto reply = co_await commands_->command(release_args(r.school, r.app, r.hold));
+    if (!reply || reply->type == RedisReply::Type::error) {
+      std::lock_guard lock(mutex_);
+      unreleased_.insert(unreleased_.end(), releases.begin() + static_cast<std::ptrdiff_t>(i),
+                         releases.end());
+      co_return;
+    }
+    ++done;
   }
   for (const auto& u : todo) {
     auto reply = co_await commands_->command(publish_args(u.school, u.app, u.entry, u.message));
-    if (!reply || reply->type != RedisReply::Type::array) co_return;
+    if (!reply || reply->type != RedisReply::Type::integer) co_return;
+    ++done;
     std::lock_guard lock(mutex_);
     auto it = unpublished_.find(u.school + " " + u.app);
     if (it != unpublished_.end() && it->second.entry.revision == u.entry.revision)
       unpublished_.erase(it);
   }
-  if (!todo.empty())
-    spdlog::info("redis: published {} change(s) made while it was unreachable", todo.size());
+  if (done > 0)
+    spdlog::info("redis: sent {} change(s) and release(s) made while it was unreachable", done);
 }
 
 asio::awaitable<void> SharedCache::heartbeat_loop() {
@@ -339,21 +492,34 @@ void SharedCache::on_message(std::string_view message) {
     const auto now = ticks(Clock::now());
     const auto until = ticks(sent + config_.lease - config_.margin);
     auto current = fresh_until_.load(std::memory_order_acquire);
-    if (current <= now) local_.clear();  // lapsed: invalidations may have been missed
+    if (current <= now) local_.clear();  // lapsed: messages may have been missed
     while (until > current &&
            !fresh_until_.compare_exchange_weak(current, until, std::memory_order_acq_rel)) {
+    }
+  } else if ((parts[0] == "hold" || parts[0] == "rel") && parts.size() == 5) {
+    if (!config_.invalidation_enabled) return;
+    std::int64_t revision = 0;
+    const auto dot = parts[1].find('.');
+    if (!parse_number(parts[4], revision) || dot == std::string_view::npos) return;
+    if (parts[0] == "rel") {
+      local_.release(parts[2], parts[3], revision, parts[1]);
+      return;
+    }
+    local_.hold(parts[2], parts[3], revision, parts[1]);
+    const auto origin = parts[1].substr(0, dot);
+    if (origin != id_) {
+      commands_->send(
+          {"PUBLISH", channel_,
+           "ack " + std::string(origin) + " " + std::string(parts[1].substr(dot + 1)) + " " + id_},
+          [](RedisConnection::Reply) {});
     }
   } else if (parts[0] == "inv" && parts.size() == 8) {
     if (!config_.invalidation_enabled) return;
     const auto entry = decode_entry(std::string(parts[5]) + " " + std::string(parts[6]) + " " +
                                     std::string(parts[7]));
     if (!entry) return;
+    // Messages arrive in publish order and a clear happens only between them, on this strand.
     local_.put(parts[3], parts[4], *entry);
-    if (parts[1] != id_) {
-      commands_->send({"PUBLISH", channel_,
-                       "ack " + std::string(parts[1]) + " " + std::string(parts[2]) + " " + id_},
-                      [](RedisConnection::Reply) {});
-    }
   } else if (parts[0] == "ack" && parts.size() == 4 && parts[1] == id_) {
     std::uint64_t seq = 0;
     if (!parse_number(parts[2], seq)) return;

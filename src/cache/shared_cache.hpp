@@ -5,11 +5,14 @@
 //  * a replica may use level 1 only while it is *fresh*: it has received its own heartbeat,
 //    published on the event channel, within the last lease (minus a margin). Redis delivers a
 //    channel's messages in order, so a replica that received its heartbeat has also applied
-//    every invalidation published before it;
-//  * after a commit that takes an allow away, the deciding replica writes level 2, publishes the
-//    invalidation, and answers only when every live replica has acknowledged it or a full lease
-//    has passed, after which no replica can still be fresh without having applied it;
-//  * losing the subscription makes a replica unfresh at once and clears level 1 when it returns.
+//    every message published before it;
+//  * before a change that takes an allow away is committed, the deciding replica *holds* the
+//    pair at the revision it read: level 2 and every replica's level 1 stop trusting entries at
+//    or below it. The hold is in force once every live replica has acknowledged it or a full
+//    lease has passed; if Redis cannot be told, the change is refused;
+//  * after the commit, the new entry is published; it replaces the holds;
+//  * losing the subscription makes a replica unfresh at once and clears level 1's entries (not
+//    its holds) when it returns.
 #pragma once
 
 #include <atomic>
@@ -19,6 +22,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "cache/local_cache.hpp"
 #include "cache/redis_connection.hpp"
@@ -48,14 +52,25 @@ class SharedCache final : public DecisionCache, public SharedLevel {
   void start();
   void stop();
 
+  using DecisionCache::put;
+
   // Level 1; get() answers only while this replica is fresh.
   std::optional<Entry> get(std::string_view school, std::string_view app) const override;
-  void put(std::string_view school, std::string_view app, const Entry& entry) override;
+  Generation generation() const override { return local_.generation(); }
+  void put(std::string_view school, std::string_view app, const Entry& entry,
+           Generation since) override;
   void clear() override;
 
   asio::awaitable<std::optional<Entry>> fetch(std::string school, std::string app) override;
   asio::awaitable<void> remember(std::string school, std::string app, Entry entry) override;
+  asio::awaitable<Hold> hold(std::string school, std::string app, std::int64_t revision) override;
+  asio::awaitable<void> release(std::string school, std::string app, Hold hold) override;
   asio::awaitable<void> publish(std::string school, std::string app, Entry entry) override;
+
+  // Whether level 1 holds the pair (tests and diagnostics).
+  bool held(std::string_view school, std::string_view app) const {
+    return local_.held(school, app);
+  }
 
   bool fresh() const;
   const std::string& replica_id() const { return id_; }
@@ -70,10 +85,17 @@ class SharedCache final : public DecisionCache, public SharedLevel {
     Entry entry;
     std::string message;
   };
+  struct Unreleased {
+    std::string school;
+    std::string app;
+    Hold hold;
+  };
   asio::awaitable<void> heartbeat_loop();
   asio::awaitable<void> flush_unpublished();
   std::vector<std::string> publish_args(const std::string& school, const std::string& app,
                                         const Entry& entry, const std::string& message) const;
+  std::vector<std::string> release_args(const std::string& school, const std::string& app,
+                                        const Hold& hold) const;
   void on_message(std::string_view message);
   void on_subscribed();
   void on_lost();
@@ -96,11 +118,22 @@ class SharedCache final : public DecisionCache, public SharedLevel {
   std::uint64_t next_nonce_ = 1;
   std::map<std::uint64_t, std::shared_ptr<Waiter>> waiters_;
   std::map<std::string, Unpublished> unpublished_;  // changes Redis has not heard of yet
+  std::vector<Unreleased> unreleased_;              // releases Redis has not heard of yet
   std::uint64_t next_seq_ = 1;
   Clock::time_point last_warning_{};
 };
 
 std::string encode_entry(const Entry& entry);
 std::optional<Entry> decode_entry(std::string_view text);
+
+// A level-2 value: an entry ("presence version revision"), a hold ("h REVISION TOKEN...": no
+// entry at or below REVISION is trustworthy) or, once its holds are released, a floor
+// ("h REVISION": entries below REVISION are stale).
+struct Level2Record {
+  std::optional<Entry> entry;
+  std::optional<std::int64_t> held;
+  std::optional<std::int64_t> floor;
+};
+Level2Record decode_record(std::string_view text);
 
 }  // namespace canopy::cache

@@ -22,8 +22,8 @@ cache::Entry cache_entry_for(const store::Connection& c) {
   return cache::entry_for_connection(c.status, c.permission_set_version, c.revision);
 }
 
-void Service::publish(const store::Connection& c) {
-  cache_.put(c.school_id, c.app_id, cache_entry_for(c));
+void Service::publish(const store::Connection& c, cache::Generation since) {
+  cache_.put(c.school_id, c.app_id, cache_entry_for(c), since);
 }
 
 Result<Site> Service::school(std::string_view school_id) {
@@ -54,24 +54,45 @@ Result<store::Connection> Service::connection(std::string_view school_id, std::s
   return std::move(*c);
 }
 
-Result<store::Connection> Service::decide(const tenancy::Actor& actor, std::string_view app_id,
-                                          AdminAction action, std::string_view request_id) {
+Result<ConnectionStatus> Service::next(const policy::App& app, const store::Connection& current,
+                                       AdminAction action) const {
+  // Re-consent: an approved app whose permission set changed is approved again as it is now.
+  const bool reconsent = action == AdminAction::approve &&
+                         current.status == ConnectionStatus::approved &&
+                         current.permission_set_version != app.permissions.version();
+  auto next = reconsent ? Result<ConnectionStatus>(ConnectionStatus::approved)
+                        : next_status(current.status, action);
+  if (!next) return next.error();
+  if (action == AdminAction::approve && (app.competitor || !app.live)) return not_connectable(app);
+  return next;
+}
+
+Result<store::Connection> Service::check_decision(const tenancy::Actor& actor,
+                                                  std::string_view app_id, AdminAction action) {
   auto app = this->app(app_id);
   if (!app) return app.error();
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+  auto current = connection(actor.school_id, app_id);
+  if (!current) return current.error();
+  if (auto next = this->next(**app, *current, action); !next) return next.error();
+  return current;
+}
+
+Result<store::Connection> Service::decide(const tenancy::Actor& actor, std::string_view app_id,
+                                          AdminAction action, std::string_view request_id,
+                                          std::optional<std::int64_t> at_revision) {
+  auto app = this->app(app_id);
+  if (!app) return app.error();
+  const auto moved = [] {
+    return make_error(Errc::concurrent_change, "the connection kept changing; try again");
+  };
+  for (int attempt = 0; attempt < (at_revision ? 1 : kMaxAttempts); ++attempt) {
+    const auto since = cache_.generation();
     auto current = connection(actor.school_id, app_id);
     if (!current) return current.error();
-    // Re-consent: an approved app whose permission set changed is approved again as it is now.
-    const bool reconsent = action == AdminAction::approve &&
-                           current->status == ConnectionStatus::approved &&
-                           current->permission_set_version != (*app)->permissions.version();
-    auto next = reconsent ? Result<ConnectionStatus>(ConnectionStatus::approved)
-                          : next_status(current->status, action);
+    if (at_revision && current->revision != *at_revision) return moved();
+    auto next = this->next(**app, *current, action);
     if (!next) return next.error();
     if (action == AdminAction::cancel) return std::move(*current);
-    if (action == AdminAction::approve && ((*app)->competitor || !(*app)->live)) {
-      return not_connectable(**app);
-    }
     // Approving consents to the permission set shown now; rejecting keeps the version on record.
     const int version = action == AdminAction::approve ? (*app)->permissions.version()
                                                        : current->permission_set_version;
@@ -98,11 +119,11 @@ Result<store::Connection> Service::decide(const tenancy::Actor& actor, std::stri
                              .at = now,
                              .request_id = std::string(request_id)};
     if (auto applied = connections_.apply(change, audit)) {
-      publish(*applied);
+      publish(*applied, since);
       return std::move(*applied);
     }
   }
-  return make_error(Errc::concurrent_change, "the connection kept changing; try again");
+  return moved();
 }
 
 Result<RequestOutcome> Service::request(const policy::App& app, std::string_view school_id,
@@ -111,6 +132,7 @@ Result<RequestOutcome> Service::request(const policy::App& app, std::string_view
   if (!site) return site.error();
   if (app.competitor || !app.live) return not_connectable(app);
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    const auto since = cache_.generation();
     if (auto existing = connections_.find_connection(school_id, app.id)) {
       if (existing->status == ConnectionStatus::rejected) {
         return make_error(Errc::request_rejected, site->name + " has rejected " + app.name +
@@ -137,7 +159,7 @@ Result<RequestOutcome> Service::request(const policy::App& app, std::string_view
                              .at = now,
                              .request_id = std::string(request_id)};
     if (auto applied = connections_.apply(change, audit)) {
-      publish(*applied);
+      publish(*applied, since);
       return RequestOutcome{std::move(*applied), true};
     }
   }

@@ -40,9 +40,17 @@ class Service {
                                       std::optional<ConnectionStatus> status);
   Result<store::Connection> connection(std::string_view school_id, std::string_view app_id);
 
-  // A school admin's decision. Cancel is valid only while pending and changes nothing.
+  // The connection a school admin's decision would change, once it is known to be valid now
+  // (the errors decide() would return otherwise). Changes nothing.
+  Result<store::Connection> check_decision(const tenancy::Actor& actor, std::string_view app_id,
+                                           AdminAction action);
+
+  // A school admin's decision. Cancel is valid only while pending and changes nothing. With
+  // `at_revision`, the decision is applied only to the connection at that revision, once; if
+  // the connection is at another revision, or changes meanwhile, it is concurrent_change.
   Result<store::Connection> decide(const tenancy::Actor& actor, std::string_view app_id,
-                                   AdminAction action, std::string_view request_id);
+                                   AdminAction action, std::string_view request_id,
+                                   std::optional<std::int64_t> at_revision = std::nullopt);
 
   // A partner app asks a school for a connection. Asking again while pending (or once
   // approved) returns the existing connection unchanged.
@@ -50,7 +58,9 @@ class Service {
                                  std::string_view request_id);
 
  private:
-  void publish(const store::Connection& connection);
+  Result<ConnectionStatus> next(const policy::App& app, const store::Connection& current,
+                                AdminAction action) const;
+  void publish(const store::Connection& connection, cache::Generation since);
 
   const policy::PolicySnapshot& policy_;
   store::ConnectionStore& connections_;

@@ -51,20 +51,22 @@ std::optional<Decision> Checker::check_cached(const Query& q) const {
   return evaluate(*app, *entry, q);
 }
 
-Decision Checker::check_entry(const Query& q, const cache::Entry& entry) {
+Decision Checker::check_entry(const Query& q, const cache::Entry& entry, cache::Generation since) {
   const auto* app = policy_.find_app(q.app);
   if (auto gate = app_gate(app)) return *gate;
-  cache_.put(q.school, q.app, entry);
+  cache_.put(q.school, q.app, entry, since);
   return evaluate(*app, entry, q);
 }
 
-Decision Checker::check_store(const Query& q, std::optional<cache::Entry>* found) {
+Decision Checker::check_store(const Query& q, std::optional<cache::Entry>* found,
+                              std::optional<cache::Generation> taken) {
   const auto* app = policy_.find_app(q.app);
   if (auto gate = app_gate(app)) return *gate;
+  const auto since = taken.value_or(cache_.generation());
   if (auto connection = connections_.find_connection(q.school, q.app)) {
     const auto entry = cache::entry_for_connection(
         connection->status, connection->permission_set_version, connection->revision);
-    cache_.put(q.school, q.app, entry);
+    cache_.put(q.school, q.app, entry, since);
     if (found != nullptr) *found = entry;
     return evaluate(*app, entry, q);
   }
@@ -74,7 +76,7 @@ Decision Checker::check_store(const Query& q, std::optional<cache::Entry>* found
     return {false, "unknown_school"};
   }
   const cache::Entry none{cache::Presence::not_requested, 0, 0};
-  cache_.put(q.school, q.app, none);
+  cache_.put(q.school, q.app, none, since);
   if (found != nullptr) *found = none;
   return evaluate(*app, none, q);
 }

@@ -33,10 +33,15 @@ class Checker {
       : policy_(policy), cache_(cache), connections_(connections), directory_(directory) {}
 
   std::optional<Decision> check_cached(const Query& query) const;
-  // The same answer for an entry found elsewhere (the shared level); fills level 1.
-  Decision check_entry(const Query& query, const cache::Entry& entry);
+  // Taken before looking anywhere else (the shared level), for check_entry.
+  cache::Generation generation() const { return cache_.generation(); }
+  // The same answer for an entry found elsewhere (the shared level) after `since` was taken;
+  // fills level 1.
+  Decision check_entry(const Query& query, const cache::Entry& entry, cache::Generation since);
   // Reads the store; fills level 1 and, when the connection exists, `*found` (for level 2).
-  Decision check_store(const Query& query, std::optional<cache::Entry>* found = nullptr);
+  // `since` is the generation taken before the lookups that led here (by default, now).
+  Decision check_store(const Query& query, std::optional<cache::Entry>* found = nullptr,
+                       std::optional<cache::Generation> since = std::nullopt);
 
   // Pure evaluation of one cached entry against the app's current permission set.
   static Decision evaluate(const policy::App& app, const cache::Entry& entry, const Query& query);

@@ -8,6 +8,7 @@
 
 #include "cache/local_cache.hpp"
 #include "cache/shared_cache.hpp"
+#include "core/error.hpp"
 #include "support/servers.hpp"
 
 namespace canopy::cache {
@@ -117,12 +118,88 @@ TYPED_TEST(DecisionCacheConformance, ClearForgetsEverything) {
     EXPECT_FALSE(this->cache.get("s" + std::to_string(i), "a"));
 }
 
+TYPED_TEST(DecisionCacheConformance, PutOfAReadMadeBeforeAClearIsIgnored) {
+  // A read of the store starts (approved at 5); a reject publishes 6; level 1 is cleared (a
+  // re-subscription); the read's late put must not bring approved back.
+  const Generation before_read = this->cache.generation();
+  this->cache.put("s", "a", {Presence::rejected, 1, 6});
+  this->cache.clear();
+  this->cache.put("s", "a", {Presence::approved, 1, 5}, before_read);
+  EXPECT_FALSE(this->cache.get("s", "a")) << "a stale generation must not write";
+  // A read that began after the clear does write.
+  const Generation after_clear = this->cache.generation();
+  EXPECT_NE(after_clear, before_read);
+  this->cache.put("s", "a", {Presence::rejected, 1, 6}, after_clear);
+  EXPECT_EQ(this->cache.get("s", "a")->presence, Presence::rejected);
+}
+
 TYPED_TEST(DecisionCacheConformance, KeysDoNotCollide) {
   // "ab"+"c" and "a"+"bc" must be different keys.
   this->cache.put("ab", "c", {Presence::approved, 1, 1});
   this->cache.put("a", "bc", {Presence::rejected, 1, 1});
   EXPECT_EQ(this->cache.get("ab", "c")->presence, Presence::approved);
   EXPECT_EQ(this->cache.get("a", "bc")->presence, Presence::rejected);
+}
+
+// Holds and floors in level 1 (the in-process part of every replica).
+TEST(LocalCacheHolds, HoldOutranksAnEntryAtItsRevisionAndLosesToANewerOne) {
+  LocalCache cache;
+  cache.put("s", "a", {Presence::approved, 1, 5});
+  cache.hold("s", "a", 5, "p.1");
+  EXPECT_FALSE(cache.get("s", "a")) << "a held pair misses";
+  EXPECT_TRUE(cache.held("s", "a"));
+  cache.put("s", "a", {Presence::approved, 1, 5});  // a read made before the commit
+  cache.put("s", "a", {Presence::approved, 1, 4});
+  EXPECT_FALSE(cache.get("s", "a")) << "entries at or below the hold's revision are refused";
+  cache.put("s", "a", {Presence::rejected, 1, 6});  // the committed change
+  EXPECT_EQ(cache.get("s", "a")->presence, Presence::rejected);
+  EXPECT_FALSE(cache.held("s", "a")) << "the newer entry replaces the hold";
+}
+
+TEST(LocalCacheHolds, HoldBelowACachedRevisionIsMoot) {
+  LocalCache cache;
+  cache.put("s", "a", {Presence::rejected, 1, 6});
+  cache.hold("s", "a", 5, "p.1");
+  EXPECT_EQ(cache.get("s", "a")->revision, 6);
+  EXPECT_FALSE(cache.held("s", "a"));
+}
+
+TEST(LocalCacheHolds, ReleaseLiftsOnlyTheSameRevisionAndToken) {
+  LocalCache cache;
+  cache.hold("s", "a", 5, "p.1");
+  cache.hold("s", "a", 5, "q.7");  // another replica read the same revision
+  cache.release("s", "a", 4, "p.1");
+  cache.release("s", "a", 5, "p.2");
+  cache.release("s", "a", 5, "q.7");
+  cache.put("s", "a", {Presence::approved, 1, 5});
+  EXPECT_FALSE(cache.get("s", "a")) << "p.1 still holds revision 5";
+  cache.release("s", "a", 5, "p.1");
+  cache.put("s", "a", {Presence::approved, 1, 5});
+  EXPECT_EQ(cache.get("s", "a")->presence, Presence::approved);
+}
+
+TEST(LocalCacheHolds, HoldsOutliveAClear) {
+  LocalCache cache;
+  cache.put("s", "a", {Presence::approved, 1, 5});
+  cache.hold("s", "a", 5, "p.1");
+  cache.clear();
+  cache.put("s", "a", {Presence::approved, 1, 5});
+  EXPECT_FALSE(cache.get("s", "a")) << "a clear forgets entries, not holds";
+  EXPECT_TRUE(cache.held("s", "a"));
+}
+
+TEST(LocalCacheHolds, FloorRefusesOnlyLowerRevisions) {
+  LocalCache cache;
+  cache.put("s", "a", {Presence::approved, 1, 4});
+  cache.raise_floor("s", "a", 5);
+  EXPECT_FALSE(cache.get("s", "a"));
+  cache.put("s", "a", {Presence::approved, 1, 4});
+  EXPECT_FALSE(cache.get("s", "a"));
+  cache.raise_floor("s", "a", 3);  // never lowered
+  cache.put("s", "a", {Presence::approved, 1, 4});
+  EXPECT_FALSE(cache.get("s", "a"));
+  cache.put("s", "a", {Presence::approved, 1, 5});
+  EXPECT_EQ(cache.get("s", "a")->revision, 5);
 }
 
 TEST(EntryEncoding, RoundTripsAndRefusesGarbage) {
@@ -132,16 +209,34 @@ TEST(EntryEncoding, RoundTripsAndRefusesGarbage) {
   EXPECT_EQ(back->presence, e.presence);
   EXPECT_EQ(back->permission_set_version, 12);
   EXPECT_EQ(back->revision, 345);
-  for (const char* bad : {"", "1 2", "9 1 1", "x 1 1", "1 1 1 1", "-1 1 1", "1 1 z"})
+  for (const char* bad : {"", "1 2", "9 1 1", "x 1 1", "1 1 1 1", "-1 1 1", "1 1 z", "h 5 t.1"})
     EXPECT_FALSE(decode_entry(bad)) << bad;
 }
 
-// Awaits a coroutine from a test thread.
+TEST(EntryEncoding, Level2RecordsAreEntriesHoldsOrFloors) {
+  EXPECT_EQ(decode_record("3 1 5").entry->revision, 5);
+  const auto held = decode_record("h 5 a.1 b.2");
+  EXPECT_FALSE(held.entry);
+  EXPECT_EQ(held.held, 5);
+  EXPECT_FALSE(held.floor);
+  const auto floor = decode_record("h 5");
+  EXPECT_FALSE(floor.held);
+  EXPECT_EQ(floor.floor, 5);
+}
+
+// Awaits a coroutine from a test thread; what it throws is rethrown here.
 template <class T>
 T run(asio::io_context& io, asio::awaitable<T> work) {
   std::promise<T> done;
   asio::co_spawn(
-      io, [&]() -> asio::awaitable<void> { done.set_value(co_await std::move(work)); },
+      io,
+      [&]() -> asio::awaitable<void> {
+        try {
+          done.set_value(co_await std::move(work));
+        } catch (...) {
+          done.set_exception(std::current_exception());
+        }
+      },
       asio::detached);
   return done.get_future().get();
 }
@@ -150,8 +245,12 @@ void run(asio::io_context& io, asio::awaitable<void> work) {
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {
-        co_await std::move(work);
-        done.set_value();
+        try {
+          co_await std::move(work);
+          done.set_value();
+        } catch (...) {
+          done.set_exception(std::current_exception());
+        }
       },
       asio::detached);
   done.get_future().get();
@@ -167,11 +266,13 @@ class Replication : public ::testing::Test {
   void TearDown() override {
     a.stop();
     b.stop();
+    if (late) late->stop();
   }
   std::string prefix = unique_prefix();
   IoThread io;
   SharedCache a{io.io(), redis_config(prefix)};
   SharedCache b{io.io(), redis_config(prefix)};
+  std::optional<SharedCache> late;  // a replica started during a test
 };
 
 TEST_F(Replication, SharedLevelKeepsTheNewestRevision) {
@@ -182,17 +283,83 @@ TEST_F(Replication, SharedLevelKeepsTheNewestRevision) {
   EXPECT_EQ(run(io.io(), a.fetch("s", "app"))->revision, 5);
 }
 
-TEST_F(Replication, RejectReachesEveryReplicaBeforePublishReturns) {
-  b.put("s", "app", {Presence::approved, 1, 1});
-  for (int i = 2; i < 52; ++i) {
+TEST_F(Replication, HoldReachesEveryReplicaBeforeHoldReturns) {
+  for (int i = 1; i < 51; ++i) {
+    b.put("s", "app", {Presence::approved, 1, i});  // b has read the approval at revision i
+    run(io.io(), a.remember("s", "app", {Presence::approved, 1, i}));
     const auto started = std::chrono::steady_clock::now();
-    run(io.io(), a.publish("s", "app", {Presence::rejected, 1, i}));
+    run(io.io(), a.hold("s", "app", i));
     // Acknowledged by b, not waited out: well under the 800 ms lease.
     EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(400));
-    ASSERT_EQ(b.get("s", "app")->presence, Presence::rejected) << "publish " << i;
-    EXPECT_EQ(run(io.io(), b.fetch("s", "app"))->revision, i);
-    b.put("s", "app", {Presence::approved, 1, i});  // as if b read an approval again
+    ASSERT_FALSE(b.get("s", "app")) << "hold " << i << ": b must not trust revision " << i;
+    EXPECT_FALSE(run(io.io(), b.fetch("s", "app"))) << "level 2 is held too";
+    run(io.io(), a.publish("s", "app", {Presence::rejected, 1, i + 1}));
+    // The committed entry replaces the holds; it reaches b without anyone waiting for it.
+    ASSERT_TRUE(eventually([&] { return b.get("s", "app").has_value(); })) << "publish " << i;
+    EXPECT_EQ(b.get("s", "app")->presence, Presence::rejected);
+    EXPECT_EQ(run(io.io(), b.fetch("s", "app"))->revision, i + 1);
   }
+}
+
+TEST_F(Replication, LevelTwoHoldOutranksItsRevisionAndLosesToTheNext) {
+  run(io.io(), a.remember("s", "app", {Presence::approved, 1, 5}));
+  const Hold hold = run(io.io(), a.hold("s", "app", 5));
+  run(io.io(), b.remember("s", "app", {Presence::approved, 1, 5}));  // read before the commit
+  EXPECT_FALSE(run(io.io(), b.fetch("s", "app"))) << "a hold at 5 outranks an entry at 5";
+  run(io.io(), b.remember("s", "app", {Presence::rejected, 1, 6}));  // read after the commit
+  auto e = run(io.io(), a.fetch("s", "app"));
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->revision, 6);
+  a.put("s", "app", *e);
+  EXPECT_FALSE(a.held("s", "app")) << "in level 1 too, the newer entry replaces the hold";
+  run(io.io(), a.release("s", "app", hold));  // too late: nothing to release
+  EXPECT_EQ(run(io.io(), b.fetch("s", "app"))->revision, 6);
+}
+
+TEST_F(Replication, ReleaseLiftsOnlyItsOwnHoldAndLeavesAFloor) {
+  const Hold mine = run(io.io(), a.hold("s", "app", 5));
+  const Hold theirs = run(io.io(), b.hold("s", "app", 5));
+  EXPECT_TRUE(a.held("s", "app"));
+  run(io.io(), a.release("s", "app", Hold{4, mine.token}));  // not the held revision
+  run(io.io(), a.release("s", "app", mine));
+  // b's hold at 5 still stands, in level 2 and in both level 1s.
+  run(io.io(), a.remember("s", "app", {Presence::approved, 1, 5}));
+  EXPECT_FALSE(run(io.io(), a.fetch("s", "app")));
+  ASSERT_TRUE(eventually([&] { return a.held("s", "app") && !b.get("s", "app"); }));
+  run(io.io(), b.release("s", "app", theirs));
+  ASSERT_TRUE(eventually([&] { return !a.held("s", "app") && !b.held("s", "app"); }));
+  // No hold left: a floor at 5, so a read from before the holds (4) still cannot come back.
+  run(io.io(), a.remember("s", "app", {Presence::approved, 1, 4}));
+  EXPECT_FALSE(run(io.io(), a.fetch("s", "app")));
+  run(io.io(), a.remember("s", "app", {Presence::approved, 1, 5}));
+  EXPECT_EQ(run(io.io(), a.fetch("s", "app"))->revision, 5);
+}
+
+TEST_F(Replication, AReplicaThatMissedTheHoldLearnsItFromLevelTwo) {
+  run(io.io(), a.hold("s", "app", 5));
+  // c subscribes after the hold's message went out, as after a re-subscription.
+  SharedCache& c = late.emplace(io.io(), redis_config(prefix));
+  c.start();
+  ASSERT_TRUE(eventually([&] { return c.fresh(); }));
+  EXPECT_FALSE(c.held("s", "app"));
+  const Generation since = c.generation();
+  EXPECT_FALSE(run(io.io(), c.fetch("s", "app")));
+  c.put("s", "app", {Presence::approved, 1, 5}, since);  // the store read that follows the miss
+  EXPECT_FALSE(c.get("s", "app")) << "level 2 said revision 5 is held";
+  c.put("s", "app", {Presence::rejected, 1, 6}, since);
+  EXPECT_EQ(c.get("s", "app")->revision, 6);
+}
+
+TEST_F(Replication, PublishAnnouncesOnlyWhatLevelTwoTakes) {
+  run(io.io(), a.publish("s", "app", {Presence::rejected, 1, 6}));
+  ASSERT_TRUE(eventually([&] { return b.get("s", "app").has_value(); }));
+  b.clear();
+  // A late republish of an older change (an approval at 5) is neither stored nor announced.
+  run(io.io(), a.publish("s", "app", {Presence::approved, 1, 5}));
+  run(io.io(), a.publish("s", "other", {Presence::approved, 1, 1}));  // a marker behind it
+  ASSERT_TRUE(eventually([&] { return b.get("s", "other").has_value(); }));
+  EXPECT_FALSE(b.get("s", "app"));
+  EXPECT_EQ(run(io.io(), b.fetch("s", "app"))->revision, 6);
 }
 
 TEST_F(Replication, RedisDownMakesReplicasDistrustLevelOneUntilItReturns) {
@@ -203,10 +370,11 @@ TEST_F(Replication, RedisDownMakesReplicasDistrustLevelOneUntilItReturns) {
   EXPECT_TRUE(eventually([&] { return !a.fresh() && !b.fresh(); }, std::chrono::seconds(2)));
   EXPECT_FALSE(a.get("s", "app")) << "an unfresh replica must not answer from level 1";
   EXPECT_FALSE(run(io.io(), a.fetch("s", "app")));
-  const auto started = std::chrono::steady_clock::now();
+  // No hold can be placed: the change that wanted it must not be made.
+  EXPECT_THROW(run(io.io(), a.hold("s", "app", 1)), UnavailableError);
+  EXPECT_FALSE(a.held("s", "app")) << "a hold that was refused is not left behind";
+  // A change that got committed anyway (an approval, say) is kept for later.
   run(io.io(), a.publish("s", "app", {Presence::rejected, 1, 2}));
-  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(800))
-      << "with Redis down a reject must wait out the lease";
   servers.run("start-redis");
   EXPECT_TRUE(eventually([&] { return a.fresh() && b.fresh(); }, std::chrono::seconds(15)));
   EXPECT_FALSE(a.get("s", "other")) << "level 1 is cleared when the subscription comes back";

@@ -157,6 +157,31 @@ TEST_F(ConsentService, RevokeApproved) {
   EXPECT_EQ(cache_.get(kSchool, "cpoms")->presence, cache::Presence::rejected);
 }
 
+TEST_F(ConsentService, CheckDecisionNamesTheRevisionAndChangesNothing) {
+  const auto before = state();
+  auto c = service_->check_decision(actor(), "cpoms", AdminAction::reject);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->revision, stored("cpoms").revision);
+  auto refused = service_->check_decision(actor(), "studybugs", AdminAction::reject);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, Errc::invalid_transition);
+  EXPECT_EQ(state(), before);
+}
+
+TEST_F(ConsentService, DecisionAtARevisionAppliesOnlyThere) {
+  const auto revision = stored("cpoms").revision;
+  const auto before = state();
+  // The connection is no longer at the revision the caller held: nothing is written.
+  auto moved = service_->decide(actor(), "cpoms", AdminAction::reject, "r-old", revision - 1);
+  ASSERT_FALSE(moved.ok());
+  EXPECT_EQ(moved.error().code, Errc::concurrent_change);
+  EXPECT_EQ(state(), before);
+  auto r = service_->decide(actor(), "cpoms", AdminAction::reject, "r-held", revision);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->revision, revision + 1);
+  expect_cache_matches(*r);
+}
+
 TEST_F(ConsentService, ReapproveRejected) {
   const auto audit_before = store_->audit_count();
   auto r = service_->decide(actor(), "studybugs", AdminAction::approve, "req-reapprove");
