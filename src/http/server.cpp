@@ -266,7 +266,7 @@ asio::awaitable<Response> Server::dispatch(RequestContext& ctx) {
   }
   if (unavailable) {
     Response r = error_response(503, "unavailable",
-                                "the service cannot reach its database; try again shortly");
+                                "the service cannot reach its database or cache; try again shortly");
     r.headers.emplace_back("Retry-After", "2");
     co_return r;
   }
