@@ -46,6 +46,10 @@ Application::Application(AppConfig config, const Clock& clock,
                 partners_,
                 service_token_,
                 *store_,
+                *store_,
+                *store_,
+                *store_,
+                clock_,
                 blocking_,
                 [this] {
                   if (stopping_) return false;
