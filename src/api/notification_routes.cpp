@@ -78,10 +78,12 @@ asio::awaitable<http::Response> mark_read(http::RequestContext& ctx, Services& s
     if (!n || reach.find(n->school_id) == nullptr) return unknown_notification(ctx.param("id"));
     if (!n->read_at) {
       const TimePoint now = s.clock.now();
-      if (s.notifications.mark_notification_read(*id, who->user.id, now)) n->read_at = now;
-      // Otherwise a concurrent request marked it first; read it back for its time.
-      else
+      if (s.notifications.mark_notification_read(*id, who->user.id, now)) {
+        n->read_at = now;
+      } else {
+        // A concurrent request of the same user marked it first: show the time it kept.
         n = s.notifications.find_notification(*id, who->user.id);
+      }
     }
     return json_response(200, view(*n, reach, s));
   }));
