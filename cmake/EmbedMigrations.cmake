@@ -10,6 +10,8 @@ function(canopy_embed_migrations target dialect)
     COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DDIALECT=${dialect} "-DFILES=${sql_files}"
             -P "${PROJECT_SOURCE_DIR}/cmake/WriteMigrations.cmake"
     DEPENDS ${sql_files} "${PROJECT_SOURCE_DIR}/cmake/WriteMigrations.cmake"
-    COMMENT "Embedding ${dialect} migrations")
+    COMMENT "Embedding ${dialect} migrations"
+    # VERBATIM: FILES is a ;-list, which the shell would otherwise split into commands.
+    VERBATIM)
   target_sources(${target} PRIVATE "${out}")
 endfunction()

@@ -1,6 +1,8 @@
 // Errc -> HTTP status.
 #include "api/errors.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "http/server.hpp"
 
 namespace canopy::api {
@@ -21,6 +23,7 @@ unsigned http_status(Errc code) {
       return 401;
     case Errc::csrf_token_invalid:
     case Errc::forbidden:
+    case Errc::terms_not_accepted:
     case Errc::application_not_live:
     case Errc::competitor_not_connectable:
       return 403;
@@ -28,12 +31,17 @@ unsigned http_status(Errc code) {
     case Errc::unknown_school:
     case Errc::unknown_app:
     case Errc::connection_not_found:
+    case Errc::unknown_trust:
+    case Errc::unknown_site:
+    case Errc::unknown_user:
+    case Errc::unknown_notification:
       return 404;
     case Errc::method_not_allowed:
       return 405;
     case Errc::invalid_transition:
     case Errc::request_rejected:
     case Errc::concurrent_change:
+    case Errc::terms_changed:
       return 409;
     case Errc::body_too_large:
       return 413;
@@ -54,6 +62,14 @@ unsigned http_status(Errc code) {
 
 http::Response error_response(const Error& error) {
   auto r = http::error_response(http_status(error.code), to_string(error.code), error.message);
+  if (!error.terms.empty()) {
+    // The terms to accept travel with the refusal, so a client can show them at once.
+    auto body = nlohmann::json::parse(r.body);
+    auto& terms = body["terms"] = nlohmann::json::array();
+    for (const auto& t : error.terms)
+      terms.push_back({{"site", t.site}, {"version", t.version}, {"title", t.title}});
+    r.body = body.dump();
+  }
   // People's routes take a session token; sign-in itself answers 401 without a challenge.
   if (error.code == Errc::unauthenticated)
     r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"canopy\"");

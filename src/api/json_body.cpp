@@ -98,8 +98,42 @@ Status check_query(const http::RequestContext& ctx,
   return {};
 }
 
+std::optional<std::int64_t> parse_id(std::string_view text) {
+  // At most 18 digits: always fits in int64 without overflow checks.
+  if (text.empty() || text.size() > 18 || text.front() == '0') return std::nullopt;
+  std::int64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
+Result<PageQuery> page_query(const http::RequestContext& ctx, std::size_t default_limit) {
+  PageQuery page{default_limit, std::nullopt};
+  if (const auto* text = ctx.query_param("limit")) {
+    const auto limit = parse_id(*text);
+    if (!limit || *limit > static_cast<std::int64_t>(kMaxPageLimit)) {
+      return make_error(Errc::invalid_value,
+                        "limit must be a whole number from 1 to " + std::to_string(kMaxPageLimit));
+    }
+    page.limit = static_cast<std::size_t>(*limit);
+  }
+  if (const auto* text = ctx.query_param("before")) {
+    page.before = parse_id(*text);
+    if (!page.before) {
+      return make_error(Errc::invalid_value,
+                        "before must be the id of an item from the previous page");
+    }
+  }
+  return page;
+}
+
 http::Response json_response(unsigned status, const nlohmann::json& body) {
-  return http::Response{status, "application/json", body.dump(), {}};
+  return http::Response{status,
+                        "application/json",
+                        body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                        {}};
 }
 
 }  // namespace canopy::api

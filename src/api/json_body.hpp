@@ -2,7 +2,9 @@
 // right type. Anything else is refused with a stable code before any work is done.
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -29,6 +31,22 @@ Status check_query(const http::RequestContext& ctx,
                    std::initializer_list<std::string_view> required,
                    std::initializer_list<std::string_view> optional = {});
 
+// A page of a newest-first list: at most `limit` items, older than the item `before` (an id).
+struct PageQuery {
+  std::size_t limit = 0;
+  std::optional<std::int64_t> before;
+};
+inline constexpr std::size_t kMaxPageLimit = 100;
+
+// Reads the optional `limit` (1 to 100) and `before` (a positive id) query parameters;
+// check_query must have run first.
+Result<PageQuery> page_query(const http::RequestContext& ctx, std::size_t default_limit);
+
+// A positive decimal id, as sent in a path or query; nullopt for anything else.
+std::optional<std::int64_t> parse_id(std::string_view text);
+
+// Text the service did not write (a user agent, an address) may be invalid UTF-8: it is sent
+// with U+FFFD in place of the bad bytes rather than failing the response.
 http::Response json_response(unsigned status, const nlohmann::json& body);
 
 }  // namespace canopy::api

@@ -14,6 +14,9 @@ void add_routes(http::Router& router, Services& s) {
   add_school_app_routes(router, s);
   add_partner_routes(router, s);
   add_decision_routes(router, s);
+  add_trust_routes(router, s);
+  add_notification_routes(router, s);
+  add_user_routes(router, s);
 
   router.add(http::Method::get, "/healthz",
              [](http::RequestContext&) -> asio::awaitable<http::Response> {

@@ -23,6 +23,10 @@ struct Services {
   auth::PartnerAuthenticator& partners;
   const auth::ServiceToken& service_token;
   store::DirectoryStore& directory;
+  store::TrustStore& trusts;
+  store::NotificationStore& notifications;
+  store::LoginHistoryStore& logins;
+  const Clock& clock;
   http::BlockingPool& blocking;
   std::function<bool()> ready;  // true when the store answers and the server is not stopping
   bool secure_cookies = false;  // set the Secure attribute (behind TLS)

@@ -89,4 +89,54 @@ nlohmann::json connection_detail(const store::Connection* c, const policy::App& 
   return out;
 }
 
+nlohmann::json terms_view(const Site& school, const store::TermsAcceptance* accepted) {
+  return {{"site", school.id},
+          {"version", school.terms.version},
+          {"title", school.terms.title},
+          {"accepted", accepted != nullptr},
+          {"accepted_at", accepted ? nlohmann::json(format_rfc3339(accepted->accepted_at))
+                                   : nlohmann::json(nullptr)}};
+}
+
+nlohmann::json terms_acceptance_view(const store::TermsAcceptance& a) {
+  return {{"site", a.site_id},
+          {"version", a.version},
+          {"title", a.title},
+          {"acting_site", a.acting_site},
+          {"accepted_at", format_rfc3339(a.accepted_at)}};
+}
+
+nlohmann::json notification_view(const store::Notification& n, const Site* school,
+                                 const policy::App* app) {
+  const std::string app_name = app ? app->name : n.app_id;
+  const std::string school_name = school ? school->name : n.school_id;
+  std::string message;
+  switch (n.kind) {
+    case store::NotificationKind::connection_requested:
+      message =
+          app_name + " asks to connect to " + school_name + ": review it under Pending requests";
+      break;
+  }
+  return {{"id", n.id},
+          {"kind", to_string(n.kind)},
+          {"school", {{"id", n.school_id}, {"name", school_name}}},
+          {"app", {{"id", n.app_id}, {"name", app_name}}},
+          {"message", message},
+          {"created_at", format_rfc3339(n.created_at)},
+          {"read", n.read_at.has_value()},
+          {"read_at", time_or_null(n.read_at)}};
+}
+
+nlohmann::json login_view(const store::LoginAttempt& a) {
+  return {{"id", a.id},
+          {"at", format_rfc3339(a.at)},
+          {"outcome", a.outcome},
+          {"address", a.address},
+          {"user_agent", a.user_agent}};
+}
+
+nlohmann::json next_before(bool more, std::int64_t last_id) {
+  return more ? nlohmann::json(last_id) : nlohmann::json(nullptr);
+}
+
 }  // namespace canopy::api

@@ -16,4 +16,14 @@ nlohmann::json connection_detail(const store::Connection* c, const policy::App& 
                                  const Site& school);
 nlohmann::json permission_table(const PermissionSet& set);
 
+// A school's terms and, for the asking user, whether and when they accepted that version.
+nlohmann::json terms_view(const Site& school, const store::TermsAcceptance* accepted);
+nlohmann::json terms_acceptance_view(const store::TermsAcceptance& a);
+// `school` and `app` name the notification's school and app (either may be null when gone).
+nlohmann::json notification_view(const store::Notification& n, const Site* school,
+                                 const policy::App* app);
+nlohmann::json login_view(const store::LoginAttempt& attempt);
+// The id to pass as `before` for the next page, or null on the last page.
+nlohmann::json next_before(bool more, std::int64_t last_id);
+
 }  // namespace canopy::api

@@ -54,6 +54,45 @@ Result<store::Connection> Service::connection(std::string_view school_id, std::s
   return std::move(*c);
 }
 
+Status Service::terms_accepted(const tenancy::Actor& actor) {
+  if (!actor.required_terms) return {};
+  const SiteTerms& terms = *actor.required_terms;
+  if (trusts_.find_terms_acceptance(actor.user_id, actor.school_id, terms.version)) return {};
+  Error e =
+      make_error(Errc::terms_not_accepted,
+                 "accept the terms and conditions of this school site (version " +
+                     std::to_string(terms.version) + ") before acting in it: POST /api/v1/trusts/" +
+                     actor.acting_site + "/schools/" + actor.school_id + "/terms-acceptance");
+  e.terms.push_back({actor.school_id, terms.version, terms.title});
+  return e;
+}
+
+Result<TermsOutcome> Service::accept_terms(const tenancy::Actor& actor, int version,
+                                           std::string_view request_id) {
+  if (!actor.required_terms) {
+    return make_error(Errc::forbidden,
+                      "only users acting via their trust accept a school's terms here");
+  }
+  const SiteTerms& terms = *actor.required_terms;
+  if (version != terms.version) {
+    return make_error(Errc::terms_changed, "the terms of this school site are at version " +
+                                               std::to_string(terms.version) + ", not " +
+                                               std::to_string(version) +
+                                               "; read them and accept that version");
+  }
+  store::TermsAcceptance acceptance{.user_id = actor.user_id,
+                                    .site_id = actor.school_id,
+                                    .version = terms.version,
+                                    .title = terms.title,
+                                    .acting_site = actor.acting_site,
+                                    .accepted_at = clock_.now(),
+                                    .request_id = std::string(request_id)};
+  if (trusts_.accept_terms(acceptance)) return TermsOutcome{std::move(acceptance), true};
+  auto existing = trusts_.find_terms_acceptance(actor.user_id, actor.school_id, terms.version);
+  if (!existing) throw store::StoreError("an accepted version of terms vanished");
+  return TermsOutcome{std::move(*existing), false};
+}
+
 Result<ConnectionStatus> Service::next(const policy::App& app, const store::Connection& current,
                                        AdminAction action) const {
   // Re-consent: an approved app whose permission set changed is approved again as it is now.
@@ -69,6 +108,8 @@ Result<ConnectionStatus> Service::next(const policy::App& app, const store::Conn
 
 Result<store::Connection> Service::check_decision(const tenancy::Actor& actor,
                                                   std::string_view app_id, AdminAction action) {
+  // First: until the terms are accepted, nothing here is the actor's business to change.
+  if (auto accepted = terms_accepted(actor); !accepted) return accepted.error();
   auto app = this->app(app_id);
   if (!app) return app.error();
   auto current = connection(actor.school_id, app_id);
@@ -80,6 +121,7 @@ Result<store::Connection> Service::check_decision(const tenancy::Actor& actor,
 Result<store::Connection> Service::decide(const tenancy::Actor& actor, std::string_view app_id,
                                           AdminAction action, std::string_view request_id,
                                           std::optional<std::int64_t> at_revision) {
+  if (auto accepted = terms_accepted(actor); !accepted) return accepted.error();
   auto app = this->app(app_id);
   if (!app) return app.error();
   const auto moved = [] {
@@ -146,7 +188,8 @@ Result<RequestOutcome> Service::request(const policy::App& app, std::string_view
                                    .expected_revision = std::nullopt,
                                    .to = ConnectionStatus::pending,
                                    .permission_set_version = app.permissions.version(),
-                                   .at = now};
+                                   .at = now,
+                                   .notify = store::NotificationKind::connection_requested};
     store::AuditRecord audit{.school_id = std::string(school_id),
                              .app_id = app.id,
                              .actor_kind = store::ActorKind::partner,

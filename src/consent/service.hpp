@@ -21,15 +21,22 @@ struct RequestOutcome {
   bool created = false;
 };
 
+struct TermsOutcome {
+  store::TermsAcceptance acceptance;  // the one on record (the first, when accepted before)
+  bool created = false;
+};
+
 cache::Entry cache_entry_for(const store::Connection& connection);
 
 class Service {
  public:
   Service(const policy::PolicySnapshot& policy, store::ConnectionStore& connections,
-          store::DirectoryStore& directory, cache::DecisionCache& cache, const Clock& clock)
+          store::DirectoryStore& directory, store::TrustStore& trusts, cache::DecisionCache& cache,
+          const Clock& clock)
       : policy_(policy),
         connections_(connections),
         directory_(directory),
+        trusts_(trusts),
         cache_(cache),
         clock_(clock) {}
 
@@ -48,12 +55,24 @@ class Service {
   // A school admin's decision. Cancel is valid only while pending and changes nothing. With
   // `at_revision`, the decision is applied only to the connection at that revision, once; if
   // the connection is at another revision, or changes meanwhile, it is concurrent_change.
+  // An actor acting via a trust must have accepted the school's current terms first
+  // (terms_not_accepted, listing them), for every action, cancel included.
   Result<store::Connection> decide(const tenancy::Actor& actor, std::string_view app_id,
                                    AdminAction action, std::string_view request_id,
                                    std::optional<std::int64_t> at_revision = std::nullopt);
 
+  // Status::ok when `actor` may change things in their school now: always for the school's
+  // own admins; via a trust, once the school's current terms are accepted.
+  Status terms_accepted(const tenancy::Actor& actor);
+
+  // Records that `actor` (acting via a trust) accepts `version` of the school's terms, which
+  // must be the current one (terms_changed otherwise). Accepting again changes nothing.
+  Result<TermsOutcome> accept_terms(const tenancy::Actor& actor, int version,
+                                    std::string_view request_id);
+
   // A partner app asks a school for a connection. Asking again while pending (or once
-  // approved) returns the existing connection unchanged.
+  // approved) returns the existing connection unchanged. A new request notifies the people
+  // who may act in the school, in the same transaction.
   Result<RequestOutcome> request(const policy::App& app, std::string_view school_id,
                                  std::string_view request_id);
 
@@ -65,6 +84,7 @@ class Service {
   const policy::PolicySnapshot& policy_;
   store::ConnectionStore& connections_;
   store::DirectoryStore& directory_;
+  store::TrustStore& trusts_;
   cache::DecisionCache& cache_;
   const Clock& clock_;
 };

@@ -37,6 +37,8 @@ std::string_view to_string(Errc code) {
       return "csrf_token_invalid";
     case Errc::forbidden:
       return "forbidden";
+    case Errc::terms_not_accepted:
+      return "terms_not_accepted";
     case Errc::not_found:
       return "not_found";
     case Errc::method_not_allowed:
@@ -47,6 +49,14 @@ std::string_view to_string(Errc code) {
       return "unknown_app";
     case Errc::connection_not_found:
       return "connection_not_found";
+    case Errc::unknown_trust:
+      return "unknown_trust";
+    case Errc::unknown_site:
+      return "unknown_site";
+    case Errc::unknown_user:
+      return "unknown_user";
+    case Errc::unknown_notification:
+      return "unknown_notification";
     case Errc::invalid_transition:
       return "invalid_transition";
     case Errc::request_rejected:
@@ -57,6 +67,8 @@ std::string_view to_string(Errc code) {
       return "competitor_not_connectable";
     case Errc::concurrent_change:
       return "concurrent_change";
+    case Errc::terms_changed:
+      return "terms_changed";
     case Errc::too_many_connections:
       return "too_many_connections";
     case Errc::unavailable:

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace canopy {
 
@@ -26,18 +27,24 @@ enum class Errc {
   account_locked,
   csrf_token_invalid,
   forbidden,
+  terms_not_accepted,
   // What they ask about.
   not_found,
   method_not_allowed,
   unknown_school,
   unknown_app,
   connection_not_found,
+  unknown_trust,
+  unknown_site,
+  unknown_user,
+  unknown_notification,
   // Domain rules.
   invalid_transition,
   request_rejected,
   application_not_live,
   competitor_not_connectable,
   concurrent_change,
+  terms_changed,
   // The service itself.
   too_many_connections,
   unavailable,
@@ -53,9 +60,17 @@ class UnavailableError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Terms and conditions a caller has to accept before the refused request can succeed.
+struct TermsToAccept {
+  std::string site;
+  int version = 0;
+  std::string title;
+};
+
 struct Error {
   Errc code;
   std::string message;
+  std::vector<TermsToAccept> terms;  // with Errc::terms_not_accepted only
 };
 
 inline Error make_error(Errc code, std::string message) {

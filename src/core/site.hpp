@@ -10,6 +10,14 @@ namespace canopy {
 
 enum class SiteKind { school, trust };
 
+// A school site's terms and conditions. Users acting in the school through their trust accept
+// them once per version; a new version must be accepted again.
+struct SiteTerms {
+  int version = 1;
+  std::string title;
+  friend bool operator==(const SiteTerms&, const SiteTerms&) = default;
+};
+
 struct Site {
   std::string id;
   std::string name;
@@ -18,6 +26,7 @@ struct Site {
   std::int64_t urn = 0;  // schools only
   std::string phase;     // schools only
   bool dummy = false;    // a school site still in data migration
+  SiteTerms terms;       // schools only
   friend bool operator==(const Site&, const Site&) = default;
 };
 

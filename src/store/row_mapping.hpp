@@ -13,7 +13,10 @@ namespace canopy::store::rows {
 inline constexpr std::string_view kConnectionColumns =
     "school_id, app_id, status, permission_set_version, revision, requested_at_ms, decided_at_ms, "
     "decided_by";
-inline constexpr std::string_view kSiteColumns = "id, name, kind, trust_id, urn, phase, dummy";
+// Sites with their terms: a site without a site_terms row has version 1 and no title.
+inline constexpr std::string_view kSelectSites =
+    "SELECT s.id, s.name, s.kind, s.trust_id, s.urn, s.phase, s.dummy, t.version, t.title"
+    " FROM sites s LEFT JOIN site_terms t ON t.site_id = s.id";
 inline constexpr std::string_view kAuditColumns =
     "id, school_id, app_id, actor_kind, actor, actor_site, actor_role, via_trust, action, "
     "from_status, "
@@ -49,6 +52,8 @@ Site site(const Row& r) {
   s.urn = r.integer(4);
   s.phase = r.text(5);
   s.dummy = r.integer(6) != 0;
+  s.terms.version = static_cast<int>(r.optional_integer(7).value_or(1));
+  if (!r.is_null(8)) s.terms.title = r.text(8);
   return s;
 }
 
@@ -70,6 +75,60 @@ AuditRecord audit(const Row& row) {
   r.at = from_unix_ms(row.integer(12));
   r.request_id = row.text(13);
   return r;
+}
+
+inline constexpr std::string_view kLoginColumns =
+    "id, email, user_id, at_ms, address, user_agent, outcome";
+
+template <class Row>
+LoginAttempt login(const Row& r) {
+  return {r.integer(0), r.text(1), r.optional_integer(2), from_unix_ms(r.integer(3)), r.text(4),
+          r.text(5),    r.text(6)};
+}
+
+inline constexpr std::string_view kTermsColumns =
+    "user_id, site_id, version, title, acting_site, accepted_at_ms, request_id";
+
+template <class Row>
+TermsAcceptance terms_acceptance(const Row& r) {
+  TermsAcceptance a;
+  a.user_id = r.integer(0);
+  a.site_id = r.text(1);
+  a.version = static_cast<int>(r.integer(2));
+  a.title = r.text(3);
+  a.acting_site = r.text(4);
+  a.accepted_at = from_unix_ms(r.integer(5));
+  a.request_id = r.text(6);
+  return a;
+}
+
+// Notifications with one user's read state: the first parameter is that user's id.
+inline constexpr std::string_view kSelectNotifications =
+    "SELECT n.id, n.school_id, n.kind, n.app_id, n.created_at_ms, n.request_id, r.read_at_ms"
+    " FROM notifications n LEFT JOIN notification_reads r"
+    " ON r.notification_id = n.id AND r.user_id = ?";
+
+template <class Row>
+Notification notification(const Row& r) {
+  Notification n;
+  n.id = r.integer(0);
+  n.school_id = r.text(1);
+  const auto kind = parse_notification_kind(r.text(2));
+  if (!kind) throw StoreError("a stored notification has unknown kind '" + r.text(2) + "'");
+  n.kind = *kind;
+  n.app_id = r.text(3);
+  n.created_at = from_unix_ms(r.integer(4));
+  n.request_id = r.text(5);
+  if (auto at = r.optional_integer(6)) n.read_at = from_unix_ms(*at);
+  return n;
+}
+
+// "?, ?, ?" for an IN list of n values (n > 0).
+inline std::string placeholders(std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i)
+    out += i == 0 ? "?" : ", ?";
+  return out;
 }
 
 }  // namespace canopy::store::rows

@@ -22,4 +22,18 @@ std::optional<ActorKind> parse_actor_kind(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view to_string(NotificationKind kind) {
+  switch (kind) {
+    case NotificationKind::connection_requested:
+      return "connection_requested";
+  }
+  return "connection_requested";
+}
+
+std::optional<NotificationKind> parse_notification_kind(std::string_view text) {
+  if (text == to_string(NotificationKind::connection_requested))
+    return NotificationKind::connection_requested;
+  return std::nullopt;
+}
+
 }  // namespace canopy::store

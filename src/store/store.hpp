@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -56,6 +57,11 @@ struct AuditRecord {
   std::string request_id;
 };
 
+// What a notification tells the people who may act in a school.
+enum class NotificationKind { connection_requested };
+std::string_view to_string(NotificationKind kind);
+std::optional<NotificationKind> parse_notification_kind(std::string_view text);
+
 struct ConnectionChange {
   std::string school_id;
   std::string app_id;
@@ -65,6 +71,8 @@ struct ConnectionChange {
   TimePoint at;
   bool is_decision = false;  // sets decided_at and decided_by
   std::string decided_by;
+  // Tells the school in the same transaction, so a committed change is never left unannounced.
+  std::optional<NotificationKind> notify;
 };
 
 class ConnectionStore {
@@ -74,8 +82,9 @@ class ConnectionStore {
                                                     std::string_view app) = 0;
   virtual std::vector<Connection> list_connections(std::string_view school,
                                                    std::optional<ConnectionStatus> status) = 0;
-  // In one transaction: checks the expected revision, writes the connection and appends the
-  // audit record. nullopt when the revision check failed (someone else changed it first).
+  // In one transaction: checks the expected revision, writes the connection, appends the
+  // audit record and adds the notification the change asks for. nullopt when the revision
+  // check failed (someone else changed it first); then nothing is written.
   virtual std::optional<Connection> apply(const ConnectionChange& change,
                                           const AuditRecord& audit) = 0;
 };
@@ -151,7 +160,72 @@ class LoginHistoryStore {
  public:
   virtual ~LoginHistoryStore() = default;
   virtual void record_login(const LoginAttempt& attempt) = 0;
-  virtual std::vector<LoginAttempt> logins_for_user(std::int64_t user_id, std::size_t limit) = 0;
+  // Newest first; with `before_id`, only attempts with a smaller id (the next page).
+  virtual std::vector<LoginAttempt> logins_for_user(std::int64_t user_id, std::size_t limit,
+                                                    std::optional<std::int64_t> before_id) = 0;
+};
+
+// A user's acceptance of one version of a site's terms and conditions.
+struct TermsAcceptance {
+  std::int64_t user_id = 0;
+  std::string site_id;
+  int version = 0;
+  std::string title;        // the title of that version, as accepted
+  std::string acting_site;  // the trust the user acted from
+  TimePoint accepted_at;
+  std::string request_id;
+  friend bool operator==(const TermsAcceptance&, const TermsAcceptance&) = default;
+};
+
+// What acting into schools through a trust needs: the trust's schools and terms acceptances.
+class TrustStore {
+ public:
+  virtual ~TrustStore() = default;
+  // The schools whose trust is `trust_id`, by id.
+  virtual std::vector<Site> schools_of_trust(std::string_view trust_id) = 0;
+  // Records the acceptance; false (and nothing written) when the user had already accepted
+  // that version of that site's terms.
+  virtual bool accept_terms(const TermsAcceptance& acceptance) = 0;
+  virtual std::optional<TermsAcceptance> find_terms_acceptance(std::int64_t user_id,
+                                                               std::string_view site_id,
+                                                               int version) = 0;
+  // Every acceptance of the user, by site and version.
+  virtual std::vector<TermsAcceptance> terms_accepted_by(std::int64_t user_id) = 0;
+};
+
+struct Notification {
+  std::int64_t id = 0;
+  std::string school_id;
+  NotificationKind kind = NotificationKind::connection_requested;
+  std::string app_id;
+  TimePoint created_at;
+  std::string request_id;
+  std::optional<TimePoint> read_at;  // for the user who asked; nullopt while unread
+};
+
+struct NotificationPage {
+  std::vector<Notification> items;  // newest first
+  bool more = false;                // older notifications follow
+  std::int64_t unread = 0;          // over all of the schools, not only this page
+};
+
+// Notifications are kept per school; read state is kept per user. Callers pass the schools the
+// user may see: the store does not decide who may act where.
+class NotificationStore {
+ public:
+  virtual ~NotificationStore() = default;
+  virtual NotificationPage notifications_for(std::int64_t user_id,
+                                             std::span<const std::string> schools,
+                                             std::size_t limit,
+                                             std::optional<std::int64_t> before_id) = 0;
+  // The notification, with `user_id`'s read state.
+  virtual std::optional<Notification> find_notification(std::int64_t id, std::int64_t user_id) = 0;
+  // false when it was already read by that user (the first read time stays).
+  virtual bool mark_notification_read(std::int64_t id, std::int64_t user_id, TimePoint at) = 0;
+  // Marks every notification of `schools` up to id `up_to` read; returns how many were unread.
+  virtual std::size_t mark_notifications_read(std::int64_t user_id,
+                                              std::span<const std::string> schools,
+                                              std::int64_t up_to, TimePoint at) = 0;
 };
 
 struct MigrationReport {
@@ -165,7 +239,9 @@ class Store : public ConnectionStore,
               public DirectoryStore,
               public CredentialStore,
               public SessionStore,
-              public LoginHistoryStore {
+              public LoginHistoryStore,
+              public TrustStore,
+              public NotificationStore {
  public:
   // Applies pending migrations; refuses (Errc::unavailable) a database newer than this binary.
   virtual Result<MigrationReport> migrate(const Clock& clock) = 0;

@@ -1,7 +1,21 @@
-// Who may act in a school.
+// Who may act in a school, or for a trust.
 #include "tenancy/actor.hpp"
 
 namespace canopy::tenancy {
+namespace {
+
+// The first role the user holds, at a site of `kind`, that grants `permission`.
+const policy::BusinessRole* role_granting(const User& user, SiteKind kind,
+                                          std::string_view permission,
+                                          const policy::PolicySnapshot& policy) {
+  for (const auto& role_id : user.roles) {
+    const auto* role = policy.find_role(role_id);
+    if (role && role->site_kind == kind && role->holds(permission)) return role;
+  }
+  return nullptr;
+}
+
+}  // namespace
 
 Result<Actor> resolve_school_admin(const User& user, const Site& school,
                                    const policy::PolicySnapshot& policy) {
@@ -9,17 +23,63 @@ Result<Actor> resolve_school_admin(const User& user, const Site& school,
     return make_error(Errc::unknown_school, "no school '" + school.id + "'");
   }
   if (user.home_site == school.id) {
-    for (const auto& role_id : user.roles) {
-      const auto* role = policy.find_role(role_id);
-      if (role && role->site_kind == SiteKind::school &&
-          role->holds(policy::kAdministerSchoolUsers)) {
-        return Actor{user.id, user.email, school.id, school.id, role->id, false};
-      }
+    if (const auto* role =
+            role_granting(user, SiteKind::school, policy::kAdministerSchoolUsers, policy)) {
+      return Actor{user.id, user.email, school.id, school.id, role->id, false, std::nullopt};
     }
   }
-  return make_error(Errc::forbidden,
-                    "you need the '" + std::string(policy::kAdministerSchoolUsers) +
-                        "' permission on " + school.name + " to manage its partner apps");
+  // A school's trust_id only ever names a trust, so a user at home there is a trust user.
+  if (!school.trust_id.empty() && user.home_site == school.trust_id) {
+    if (const auto* role = role_granting(user, SiteKind::trust, policy::kManageAllUsers, policy)) {
+      return Actor{user.id, user.email, school.id, school.trust_id, role->id, true, school.terms};
+    }
+  }
+  return make_error(Errc::forbidden, "you need the '" +
+                                         std::string(policy::kAdministerSchoolUsers) +
+                                         "' permission on " + school.name + ", or the '" +
+                                         std::string(policy::kManageAllUsers) +
+                                         "' permission on its trust, to manage its partner apps");
+}
+
+Result<TrustActor> resolve_trust_admin(const User& user, const Site& trust,
+                                       const policy::PolicySnapshot& policy) {
+  if (trust.kind != SiteKind::trust) {
+    return make_error(Errc::unknown_trust, "no trust '" + trust.id + "'");
+  }
+  if (user.home_site == trust.id) {
+    if (const auto* role = role_granting(user, SiteKind::trust, policy::kManageAllUsers, policy)) {
+      return TrustActor{user.id, user.email, trust.id, role->id};
+    }
+  }
+  return make_error(Errc::forbidden, "you need the '" + std::string(policy::kManageAllUsers) +
+                                         "' permission on " + trust.name + " to act for it");
+}
+
+Status may_manage_users_of(const User& caller, const Site& site,
+                           const policy::PolicySnapshot& policy) {
+  if (site.kind == SiteKind::trust) {
+    if (auto actor = resolve_trust_admin(caller, site, policy); !actor) return actor.error();
+    return {};
+  }
+  if (auto actor = resolve_school_admin(caller, site, policy); !actor) return actor.error();
+  return {};
+}
+
+std::vector<Site> schools_in_reach(const User& user, store::DirectoryStore& directory,
+                                   store::TrustStore& trusts,
+                                   const policy::PolicySnapshot& policy) {
+  const auto home = directory.find_site(user.home_site);
+  if (!home) return {};
+  std::vector<Site> candidates;
+  if (home->kind == SiteKind::trust) {
+    candidates = trusts.schools_of_trust(home->id);
+  } else {
+    candidates.push_back(*home);
+  }
+  // The same decision as acting in each school, so the two can never disagree.
+  std::erase_if(candidates,
+                [&](const Site& school) { return !resolve_school_admin(user, school, policy); });
+  return candidates;
 }
 
 }  // namespace canopy::tenancy

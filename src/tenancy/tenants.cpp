@@ -11,6 +11,9 @@ namespace {
 
 using policy::YamlReader;
 
+constexpr std::int64_t kMaxTermsVersion = 1'000'000;
+constexpr std::size_t kMaxTermsTitle = 200;  // the stores keep 255
+
 bool plausible_email(std::string_view e) {
   const auto at = e.find('@');
   return at != std::string_view::npos && at > 0 && at + 1 < e.size() &&
@@ -68,7 +71,7 @@ class TenantReader {
 
   void read_school(YamlReader& r, const YAML::Node& s, const std::string& trust_id) {
     if (!r.check_map(s, "school", {"id", "name", "urn", "phase"},
-                     {"dummy", "users", "connections"}))
+                     {"dummy", "terms", "users", "connections"}))
       return;
     Site school;
     school.kind = SiteKind::school;
@@ -90,9 +93,34 @@ class TenantReader {
     school.urn = *urn;
     school.phase = *phase;
     school.dummy = r.boolean(s, "dummy").value_or(false);
+    school.terms = read_terms(r, s["terms"], school.name);
     if (!add_site(r, s["id"], school)) return;
     read_users(r, s["users"], school);
     read_connections(r, s["connections"], school);
+  }
+
+  // A school without a terms block has version 1 of terms named after the school.
+  static SiteTerms read_terms(YamlReader& r, const YAML::Node& t, const std::string& school_name) {
+    SiteTerms terms{1, school_name + " terms and conditions"};
+    if (!t) return terms;
+    if (!r.check_map(t, "terms", {"version"}, {"title"})) return terms;
+    if (auto version = r.integer(t, "version")) {
+      if (*version < 1 || *version > kMaxTermsVersion) {
+        r.error(t["version"], "terms version must be a whole number from 1 to " +
+                                  std::to_string(kMaxTermsVersion));
+      } else {
+        terms.version = static_cast<int>(*version);
+      }
+    }
+    if (auto title = r.string(t, "title")) {
+      if (title->empty() || title->size() > kMaxTermsTitle) {
+        r.error(t["title"],
+                "terms title must be 1 to " + std::to_string(kMaxTermsTitle) + " bytes long");
+      } else {
+        terms.title = *title;
+      }
+    }
+    return terms;
   }
 
   void read_users(YamlReader& r, const YAML::Node& list, const Site& home) {

@@ -99,7 +99,7 @@ TEST(SessionApi, RepeatedFailuresLockTheAccountAndAreRecorded) {
   EXPECT_EQ(t.client().post_json("/api/v1/session", credentials(kAmir, kPassword)).status, 201u);
 
   const auto user = t.store().find_user_by_email(kAmir);
-  const auto history = t.store().logins_for_user(user->id, 50);
+  const auto history = t.store().logins_for_user(user->id, 50, std::nullopt);
   ASSERT_EQ(history.size(), 7u);
   EXPECT_EQ(history[0].outcome, "success");
   EXPECT_EQ(history[1].outcome, "account_locked");

@@ -145,7 +145,8 @@ TEST_F(SessionServiceTest, UnknownEmailIsInvalidCredentialsWithAnonymousHistory)
   // Same answer as a wrong password for a real account: nothing to tell them apart.
   auto wrong = sign_in("nope");
   EXPECT_EQ(out.result.error().message, wrong.result.error().message);
-  EXPECT_EQ(store_->logins_for_user(user_id_, 10).size(), 1u);  // only the real account's attempt
+  EXPECT_EQ(store_->logins_for_user(user_id_, 10, std::nullopt).size(),
+            1u);  // only the real account's attempt
 
   // The anonymous attempt is recorded, with the email asked for and no user id.
   store::sqlite::Database db(dir_.path() / "canopy.db");
@@ -277,7 +278,7 @@ TEST_F(SessionServiceTest, EveryAttemptIsInLoginHistory) {
   clock_.advance(1s);
   (void)sign_in(kPassword);  // account_locked
 
-  const auto history = store_->logins_for_user(user_id_, 100);
+  const auto history = store_->logins_for_user(user_id_, 100, std::nullopt);
   ASSERT_EQ(history.size(), static_cast<std::size_t>(3 + policy_.max_failures));
   EXPECT_EQ(history.front().outcome, "account_locked");
   EXPECT_EQ(history[1].outcome, "invalid_credentials");
@@ -295,7 +296,7 @@ TEST_F(SessionServiceTest, EveryAttemptIsInLoginHistory) {
 TEST_F(SessionServiceTest, LoginHistoryBoundsHostileHeaders) {
   const std::string agent(5000, 'x');
   (void)service_->sign_in(kEmail, "wrong", kAddress, agent);
-  const auto history = store_->logins_for_user(user_id_, 1);
+  const auto history = store_->logins_for_user(user_id_, 1, std::nullopt);
   ASSERT_EQ(history.size(), 1u);
   EXPECT_LT(history[0].user_agent.size(), agent.size());
   EXPECT_EQ(history[0].user_agent, agent.substr(0, history[0].user_agent.size()));
@@ -311,7 +312,7 @@ TEST_F(SessionServiceTest, UserWithoutPasswordCannotSignIn) {
   auto out = sign_in("", u.email);
   ASSERT_FALSE(out.result.ok());
   EXPECT_EQ(out.result.error().code, Errc::invalid_credentials);
-  const auto history = store_->logins_for_user(id, 10);
+  const auto history = store_->logins_for_user(id, 10, std::nullopt);
   ASSERT_EQ(history.size(), 1u);
   EXPECT_EQ(history[0].outcome, "invalid_credentials");
 }

@@ -32,7 +32,7 @@ class ConsentService : public ::testing::Test {
     auto world = testing::load_demo_world(dir_.path(), clock_);
     policy_ = std::move(world.policy);
     store_ = std::move(world.store);
-    service_ = std::make_unique<Service>(*policy_, *store_, *store_, cache_, clock_);
+    service_ = std::make_unique<Service>(*policy_, *store_, *store_, *store_, cache_, clock_);
     clock_.advance(1h);  // decisions happen after the import
   }
 
@@ -459,6 +459,119 @@ TEST(ConsentCacheEntry, MirrorsTheConnection) {
     EXPECT_EQ(e.permission_set_version, 7);
     EXPECT_EQ(e.revision, 12);
   }
+}
+
+// ---- Acting via the trust ----
+
+constexpr char kDana[] = "dana.central@oakfield.example";  // trust central team
+
+TEST_F(ConsentService, TrustUserIsRefusedUntilTheTermsAreAccepted) {
+  const auto via_trust = actor(kDana);
+  ASSERT_TRUE(via_trust.via_trust);
+  const auto before = state();
+  for (auto action : {AdminAction::approve, AdminAction::reject, AdminAction::cancel}) {
+    auto r = service_->decide(via_trust, "parentpay", action, "req");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, Errc::terms_not_accepted);
+    ASSERT_EQ(r.error().terms.size(), 1u);
+    EXPECT_EQ(r.error().terms[0].site, kSchool);
+    EXPECT_EQ(r.error().terms[0].version, via_trust.required_terms->version);
+    EXPECT_EQ(r.error().terms[0].title, via_trust.required_terms->title);
+  }
+  // Before anything else: even an unknown app is refused for the terms.
+  EXPECT_EQ(service_->decide(via_trust, "no-such-app", AdminAction::approve, "req").error().code,
+            Errc::terms_not_accepted);
+  EXPECT_EQ(state(), before);
+}
+
+TEST_F(ConsentService, TrustUserDecidesAfterAcceptingAndTheAuditSaysViaTrust) {
+  const auto via_trust = actor(kDana);
+  const int version = via_trust.required_terms->version;
+  auto accepted = service_->accept_terms(via_trust, version, "req-terms");
+  ASSERT_TRUE(accepted.ok()) << accepted.error().message;
+  EXPECT_TRUE(accepted->created);
+  EXPECT_EQ(accepted->acceptance.site_id, kSchool);
+  EXPECT_EQ(accepted->acceptance.acting_site, "oakfield-trust");
+  EXPECT_EQ(accepted->acceptance.accepted_at, clock_.now());
+  EXPECT_EQ(accepted->acceptance.request_id, "req-terms");
+
+  const auto audit_before = store_->audit_count();
+  auto r = service_->decide(via_trust, "parentpay", AdminAction::approve, "req-approve");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->decided_by, kDana);
+  EXPECT_EQ(store_->audit_count(), audit_before + 1);
+  const auto row = last_audit();
+  EXPECT_EQ(row.actor, kDana);
+  EXPECT_EQ(row.actor_site, "oakfield-trust");
+  EXPECT_EQ(row.actor_role, "trust_central_team");
+  EXPECT_TRUE(row.via_trust);
+
+  // The acceptance is for this school only.
+  auto elsewhere =
+      service_->decide(actor(kDana, "hazelwood-primary"), "studybugs", AdminAction::approve, "req");
+  ASSERT_FALSE(elsewhere.ok());
+  EXPECT_EQ(elsewhere.error().code, Errc::terms_not_accepted);
+}
+
+TEST_F(ConsentService, AcceptingAgainKeepsTheFirstAcceptance) {
+  const auto via_trust = actor(kDana);
+  const int version = via_trust.required_terms->version;
+  auto first = service_->accept_terms(via_trust, version, "req-1");
+  ASSERT_TRUE(first.ok());
+  clock_.advance(1h);
+  auto again = service_->accept_terms(via_trust, version, "req-2");
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->created);
+  EXPECT_EQ(again->acceptance, first->acceptance);
+}
+
+TEST_F(ConsentService, AcceptingAnotherVersionIsRefused) {
+  const auto via_trust = actor(kDana);
+  const int version = via_trust.required_terms->version;
+  auto r = service_->accept_terms(via_trust, version + 1, "req");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::terms_changed);
+  EXPECT_TRUE(store_->terms_accepted_by(via_trust.user_id).empty());
+}
+
+TEST_F(ConsentService, ANewTermsVersionMustBeAcceptedAgain) {
+  auto via_trust = actor(kDana);
+  ASSERT_TRUE(service_->accept_terms(via_trust, via_trust.required_terms->version, "r").ok());
+  ASSERT_TRUE(service_->terms_accepted(via_trust).ok());
+  Site school = store_->find_site(kSchool).value();
+  school.terms.version += 1;
+  ASSERT_EQ(store_->upsert_site(school), store::Upsert::changed);
+  via_trust = actor(kDana);
+  auto refused = service_->decide(via_trust, "parentpay", AdminAction::approve, "req");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, Errc::terms_not_accepted);
+  EXPECT_EQ(refused.error().terms.at(0).version, school.terms.version);
+}
+
+TEST_F(ConsentService, SchoolAdminsNeedNoTermsAndAcceptNone) {
+  EXPECT_TRUE(service_->terms_accepted(actor()).ok());
+  auto r = service_->accept_terms(actor(), 1, "req");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::forbidden);
+}
+
+// ---- Notifications ----
+
+TEST_F(ConsentService, APartnerRequestNotifiesTheSchoolOnce) {
+  const auto amir = store_->find_user_by_email(kAmir).value();
+  const std::vector<std::string> schools{kSchool};
+  ASSERT_TRUE(store_->notifications_for(amir.id, schools, 10, std::nullopt).items.empty());
+  ASSERT_TRUE(service_->request(app("lgfl"), kSchool, "req-partner").ok());
+  auto page = store_->notifications_for(amir.id, schools, 10, std::nullopt);
+  ASSERT_EQ(page.items.size(), 1u);
+  EXPECT_EQ(page.items[0].app_id, "lgfl");
+  EXPECT_EQ(page.items[0].kind, store::NotificationKind::connection_requested);
+  EXPECT_EQ(page.items[0].request_id, "req-partner");
+  EXPECT_EQ(page.items[0].created_at, clock_.now());
+  // Asking again, or asking when approved, tells nobody anything new.
+  ASSERT_TRUE(service_->request(app("lgfl"), kSchool, "req-again").ok());
+  ASSERT_TRUE(service_->request(app("wonde"), kSchool, "req-wonde").ok());
+  EXPECT_EQ(store_->notifications_for(amir.id, schools, 10, std::nullopt).items.size(), 1u);
 }
 
 }  // namespace

@@ -33,7 +33,9 @@ awk '/<!-- walkthrough:begin -->/ {on = 1; next}
 for run in 1 2; do
   out="$(bash -euo pipefail "$work/walkthrough.sh")" || { echo "FAIL: walkthrough run $run failed"; exit 1; }
   for expected in '"status":"approved"' '{"allow":true,"reason":"approved"}' '"status":"rejected"' \
-                  '{"allow":false,"reason":"rejected"}' 'ParentPay,3,Payment,' '"app":"tucasi"'; do
+                  '{"allow":false,"reason":"rejected"}' 'ParentPay,3,Payment,' '"app":"tucasi"' \
+                  '"kind":"connection_requested"' '"outcome":"success"' \
+                  '"acting_site":"oakfield-trust"' '"decided_by":"dana.central@oakfield.example"'; do
     grep -qF "$expected" <<<"$out" || { echo "$out"; echo "FAIL: run $run does not show $expected"; exit 1; }
   done
   # The allow must come before the deny: approve, check, reject, check. (curl adds no newlines.)

@@ -645,7 +645,7 @@ TYPED_TEST(StoreConformance, ConcurrentDecisionsLeaveOneConsistentHistory) {
     admins.push_back(*a);
   }
   cache::LocalCache cache;
-  consent::Service service(*policy, store, store, cache, this->clock_);
+  consent::Service service(*policy, store, store, store, cache, this->clock_);
   const auto before = store.find_connection(kSchool, kApp).value();
   ASSERT_EQ(before.status, ConnectionStatus::pending);
 
@@ -839,7 +839,7 @@ TYPED_TEST(StoreData, LoginHistoryNewestFirstWithLimit) {
   store.record_login({0, "nobody@example.org", std::nullopt, this->clock_.now(), "10.9.9.8", "y",
                       "invalid_credentials"});
 
-  const auto all = store.logins_for_user(amir, 100);
+  const auto all = store.logins_for_user(amir, 100, std::nullopt);
   ASSERT_EQ(all.size(), 5u);
   EXPECT_EQ(all[0].address, "10.0.0.4");
   EXPECT_EQ(all[4].address, "10.0.0.0");
@@ -852,11 +852,11 @@ TYPED_TEST(StoreData, LoginHistoryNewestFirstWithLimit) {
   EXPECT_EQ(all[0].outcome, "invalid_credentials");
   EXPECT_EQ(all[1].outcome, "success");
 
-  const auto two = store.logins_for_user(amir, 2);
+  const auto two = store.logins_for_user(amir, 2, std::nullopt);
   ASSERT_EQ(two.size(), 2u);
   EXPECT_EQ(two[0].address, "10.0.0.4");
   EXPECT_EQ(two[1].address, "10.0.0.3");
-  EXPECT_EQ(store.logins_for_user(other, 10).size(), 1u);
+  EXPECT_EQ(store.logins_for_user(other, 10, std::nullopt).size(), 1u);
 }
 
 TYPED_TEST(StoreData, LoginHistoryKeepsWhatTheClientSentByteForByte) {
@@ -866,10 +866,258 @@ TYPED_TEST(StoreData, LoginHistoryKeepsWhatTheClientSentByteForByte) {
   const std::string agent = std::string("Mozilla/5.0 caf\xc3", 16) + "\xff\xfe";
   const std::string email = "AMIR@example.org\xe2\x82";
   store.record_login({0, email, uid, this->clock_.now(), "::1", agent, "invalid_credentials"});
-  const auto rows = store.logins_for_user(uid, 10);
+  const auto rows = store.logins_for_user(uid, 10, std::nullopt);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].user_agent, agent);
   EXPECT_EQ(rows[0].email, email);
+}
+
+TYPED_TEST(StoreData, LoginHistoryPagesBackwardsById) {
+  auto& store = *this->store_;
+  const auto uid = this->add_user("amir@example.org");
+  for (int i = 0; i < 5; ++i) {
+    store.record_login({0, "amir@example.org", uid, this->clock_.now(),
+                        "10.0.0." + std::to_string(i), "agent", "success"});
+    this->clock_.advance(1s);
+  }
+  const auto first = store.logins_for_user(uid, 2, std::nullopt);
+  ASSERT_EQ(first.size(), 2u);
+  const auto second = store.logins_for_user(uid, 2, first.back().id);
+  ASSERT_EQ(second.size(), 2u);
+  EXPECT_EQ(second[0].address, "10.0.0.2");
+  EXPECT_EQ(second[1].address, "10.0.0.1");
+  const auto last = store.logins_for_user(uid, 2, second.back().id);
+  ASSERT_EQ(last.size(), 1u);
+  EXPECT_EQ(last[0].address, "10.0.0.0");
+  EXPECT_TRUE(store.logins_for_user(uid, 2, last.back().id).empty());
+}
+
+// ---- Trusts: their schools and terms acceptances ----
+
+TYPED_TEST(StoreConformance, SiteTermsRoundTripAndAChangeIsAChange) {
+  auto& store = *this->store_;
+  this->migrate();
+  Site s = school("oak");
+  s.terms = {3, "Oak terms of use \xe2\x80\x94 2026"};
+  EXPECT_EQ(store.upsert_site(s), Upsert::created);
+  EXPECT_EQ(store.find_site("oak"), std::optional<Site>(s));
+  EXPECT_EQ(store.upsert_site(s), Upsert::unchanged);
+  s.terms.version = 4;
+  EXPECT_EQ(store.upsert_site(s), Upsert::changed);
+  EXPECT_EQ(store.find_site("oak").value().terms, (SiteTerms{4, s.terms.title}));
+  s.terms.title = "Oak terms, revised";
+  EXPECT_EQ(store.upsert_site(s), Upsert::changed);
+  EXPECT_EQ(store.list_sites().at(0).terms, s.terms);
+}
+
+TYPED_TEST(StoreConformance, ASiteWithoutATermsRowHasVersionOne) {
+  // Sites written before terms existed (schema 1) have no site_terms row.
+  auto& store = *this->store_;
+  this->migrate();
+  this->backend_.exec(
+      "INSERT INTO sites (id, name, kind, urn, phase, dummy) VALUES ('old', 'Old School', "
+      "'school', 123456, 'primary', 0)");
+  const auto old = store.find_site("old");
+  ASSERT_TRUE(old.has_value());
+  EXPECT_EQ(old->terms, (SiteTerms{1, ""}));
+}
+
+TYPED_TEST(StoreConformance, SchoolsOfTrustListsOnlyThatTrustsSchools) {
+  auto& store = *this->store_;
+  this->migrate();
+  for (const auto& site :
+       {trust("oak-trust"), trust("elm-trust"), school("oak-b", "oak-trust"),
+        school("oak-a", "oak-trust"), school("elm-a", "elm-trust"), school("lone")}) {
+    ASSERT_EQ(store.upsert_site(site), Upsert::created) << site.id;
+  }
+  std::vector<std::string> ids;
+  for (const auto& s : store.schools_of_trust("oak-trust"))
+    ids.push_back(s.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"oak-a", "oak-b"}));
+  EXPECT_EQ(store.schools_of_trust("elm-trust").size(), 1u);
+  EXPECT_TRUE(store.schools_of_trust("lone").empty());
+  EXPECT_TRUE(store.schools_of_trust("nowhere").empty());
+}
+
+TYPED_TEST(StoreData, TermsAcceptanceIsRecordedOncePerVersion) {
+  auto& store = *this->store_;
+  const auto dana = this->add_user("dana@example.org");
+  const auto other = this->add_user("other@example.org");
+  TermsAcceptance a{.user_id = dana,
+                    .site_id = "oak",
+                    .version = 1,
+                    .title = "Oak terms",
+                    .acting_site = "oak-trust",
+                    .accepted_at = this->clock_.now(),
+                    .request_id = "req-terms"};
+  EXPECT_FALSE(store.find_terms_acceptance(dana, "oak", 1).has_value());
+  EXPECT_TRUE(store.accept_terms(a));
+  EXPECT_EQ(store.find_terms_acceptance(dana, "oak", 1), std::optional<TermsAcceptance>(a));
+
+  this->clock_.advance(1h);
+  TermsAcceptance again = a;
+  again.accepted_at = this->clock_.now();
+  again.request_id = "req-again";
+  EXPECT_FALSE(store.accept_terms(again));
+  EXPECT_EQ(store.find_terms_acceptance(dana, "oak", 1), std::optional<TermsAcceptance>(a))
+      << "the first acceptance stays on record";
+
+  EXPECT_FALSE(store.find_terms_acceptance(dana, "oak", 2).has_value());
+  EXPECT_FALSE(store.find_terms_acceptance(dana, "elm", 1).has_value());
+  EXPECT_FALSE(store.find_terms_acceptance(other, "oak", 1).has_value());
+
+  TermsAcceptance v2 = again;
+  v2.version = 2;
+  EXPECT_TRUE(store.accept_terms(v2));
+  TermsAcceptance elm = a;
+  elm.site_id = "elm";
+  EXPECT_TRUE(store.accept_terms(elm));
+  const auto all = store.terms_accepted_by(dana);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0], elm);
+  EXPECT_EQ(all[1], a);
+  EXPECT_EQ(all[2], v2);
+  EXPECT_TRUE(store.terms_accepted_by(other).empty());
+}
+
+// ---- Notifications ----
+
+template <class Backend>
+class StoreNotifications : public StoreData<Backend> {
+ protected:
+  // A partner's request at `school`, with the notification it asks for.
+  void request(const std::string& school_id, const std::string& app) {
+    auto change = this->insert(school_id, app, ConnectionStatus::pending);
+    change.notify = NotificationKind::connection_requested;
+    ASSERT_TRUE(this->store_->apply(change, this->audit(change, std::nullopt, "req-" + app)));
+    this->clock_.advance(1s);
+  }
+  std::vector<std::string> apps(const NotificationPage& page) {
+    std::vector<std::string> out;
+    for (const auto& n : page.items)
+      out.push_back(n.app_id);
+    return out;
+  }
+};
+TYPED_TEST_SUITE(StoreNotifications, Backends, BackendNames);
+
+using Strings = std::vector<std::string>;
+
+TYPED_TEST(StoreNotifications, ARequestAddsOneNotificationInItsTransaction) {
+  auto& store = *this->store_;
+  const auto amir = this->add_user("amir@example.org");
+  const TimePoint at = this->clock_.now();
+  this->request("oak", "parentpay");
+  const Strings oak{"oak"};
+  const auto page = store.notifications_for(amir, oak, 10, std::nullopt);
+  ASSERT_EQ(page.items.size(), 1u);
+  const auto& n = page.items[0];
+  EXPECT_GT(n.id, 0);
+  EXPECT_EQ(n.school_id, "oak");
+  EXPECT_EQ(n.kind, NotificationKind::connection_requested);
+  EXPECT_EQ(n.app_id, "parentpay");
+  EXPECT_EQ(n.created_at, at);
+  EXPECT_EQ(n.request_id, "req-parentpay");
+  EXPECT_FALSE(n.read_at.has_value());
+  EXPECT_EQ(page.unread, 1);
+  EXPECT_FALSE(page.more);
+
+  // A change without `notify`, and an insert that writes nothing, add none.
+  const auto quiet = this->insert("oak", "wonde", ConnectionStatus::pending);
+  ASSERT_TRUE(store.apply(quiet, this->audit(quiet, std::nullopt)));
+  auto twice = this->insert("oak", "parentpay", ConnectionStatus::pending);
+  twice.notify = NotificationKind::connection_requested;
+  EXPECT_FALSE(store.apply(twice, this->audit(twice, std::nullopt)));
+  EXPECT_EQ(store.notifications_for(amir, oak, 10, std::nullopt).items.size(), 1u);
+}
+
+TYPED_TEST(StoreNotifications, AFailedChangeLeavesNoNotification) {
+  // The foreign key refuses the connection; the notification goes with it.
+  auto& store = *this->store_;
+  const auto amir = this->add_user("amir@example.org");
+  auto change = this->insert("nowhere", "parentpay", ConnectionStatus::pending);
+  change.notify = NotificationKind::connection_requested;
+  EXPECT_THROW((void)store.apply(change, this->audit(change, std::nullopt)), StoreError);
+  const Strings nowhere{"nowhere"};
+  EXPECT_TRUE(store.notifications_for(amir, nowhere, 10, std::nullopt).items.empty());
+}
+
+TYPED_TEST(StoreNotifications, OnlyTheGivenSchoolsNewestFirstInPages) {
+  auto& store = *this->store_;
+  const auto amir = this->add_user("amir@example.org");
+  for (const auto* app : {"a1", "a2", "a3", "a4", "a5"})
+    this->request("oak", app);
+  this->request("elm", "e1");
+  const Strings oak{"oak"};
+  const auto first = store.notifications_for(amir, oak, 2, std::nullopt);
+  EXPECT_EQ(this->apps(first), (Strings{"a5", "a4"}));
+  EXPECT_TRUE(first.more);
+  EXPECT_EQ(first.unread, 5);
+  const auto second = store.notifications_for(amir, oak, 2, first.items.back().id);
+  EXPECT_EQ(this->apps(second), (Strings{"a3", "a2"}));
+  EXPECT_TRUE(second.more);
+  const auto third = store.notifications_for(amir, oak, 2, second.items.back().id);
+  EXPECT_EQ(this->apps(third), (Strings{"a1"}));
+  EXPECT_FALSE(third.more);
+
+  const Strings both{"elm", "oak"};
+  const auto all = store.notifications_for(amir, both, 100, std::nullopt);
+  EXPECT_EQ(this->apps(all), (Strings{"e1", "a5", "a4", "a3", "a2", "a1"}));
+  EXPECT_EQ(all.unread, 6);
+  const Strings none;
+  const auto empty = store.notifications_for(amir, none, 10, std::nullopt);
+  EXPECT_TRUE(empty.items.empty());
+  EXPECT_EQ(empty.unread, 0);
+}
+
+TYPED_TEST(StoreNotifications, ReadStateIsPerUser) {
+  auto& store = *this->store_;
+  const auto amir = this->add_user("amir@example.org");
+  const auto beth = this->add_user("beth@example.org");
+  this->request("oak", "a1");
+  this->request("oak", "a2");
+  const Strings oak{"oak"};
+  const auto id = store.notifications_for(amir, oak, 10, std::nullopt).items.back().id;  // a1
+  const TimePoint at = this->clock_.now();
+  EXPECT_TRUE(store.mark_notification_read(id, amir, at));
+  this->clock_.advance(1min);
+  EXPECT_FALSE(store.mark_notification_read(id, amir, this->clock_.now()));
+
+  const auto for_amir = store.notifications_for(amir, oak, 10, std::nullopt);
+  EXPECT_EQ(for_amir.unread, 1);
+  ASSERT_EQ(for_amir.items.size(), 2u);
+  EXPECT_FALSE(for_amir.items[0].read_at.has_value());
+  EXPECT_EQ(for_amir.items[1].read_at, std::optional<TimePoint>(at)) << "the first read stays";
+  EXPECT_EQ(store.notifications_for(beth, oak, 10, std::nullopt).unread, 2);
+
+  const auto found = store.find_notification(id, amir);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->app_id, "a1");
+  EXPECT_EQ(found->read_at, std::optional<TimePoint>(at));
+  EXPECT_FALSE(store.find_notification(id, beth).value().read_at.has_value());
+  EXPECT_FALSE(store.find_notification(id + 1000, amir).has_value());
+}
+
+TYPED_TEST(StoreNotifications, MarkAllReadStopsAtUpToAndAtTheGivenSchools) {
+  auto& store = *this->store_;
+  const auto amir = this->add_user("amir@example.org");
+  this->request("oak", "a1");
+  this->request("oak", "a2");
+  this->request("elm", "e1");
+  this->request("oak", "a3");
+  const Strings oak{"oak"};
+  const Strings both{"elm", "oak"};
+  const auto page = store.notifications_for(amir, oak, 10, std::nullopt);
+  const auto a2 = page.items[1].id;
+  EXPECT_EQ(store.mark_notifications_read(amir, oak, a2, this->clock_.now()), 2u);
+  EXPECT_EQ(store.mark_notifications_read(amir, oak, a2, this->clock_.now()), 0u);
+  const auto after = store.notifications_for(amir, both, 10, std::nullopt);
+  EXPECT_EQ(after.unread, 2);  // a3 (after up_to) and e1 (another school)
+  EXPECT_FALSE(after.items[0].read_at.has_value());
+  EXPECT_EQ(store.mark_notifications_read(amir, both, page.items[0].id, this->clock_.now()), 2u);
+  EXPECT_EQ(store.notifications_for(amir, both, 10, std::nullopt).unread, 0);
+  const Strings none;
+  EXPECT_EQ(store.mark_notifications_read(amir, none, 1'000'000, this->clock_.now()), 0u);
 }
 
 // ---- Directory ----

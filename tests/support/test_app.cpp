@@ -10,8 +10,14 @@ std::string source_path(const std::string& relative) {
   return std::string(CANOPY_SOURCE_DIR) + "/" + relative;
 }
 
-TestApp::TestApp(cli::AppConfig config) {
-  config.store.sqlite_path = dir_.path() / "canopy.db";
+TestApp::TestApp(cli::AppConfig config, TestBackend backend) {
+  if (backend == TestBackend::mysql) {
+    database_ = std::make_unique<TestDatabase>();
+    config.store.kind = cli::StoreConfig::Kind::mysql;
+    config.store.mysql = database_->config();
+  } else {
+    config.store.sqlite_path = dir_.path() / "canopy.db";
+  }
   config.policies = source_path("policies");
   config.address = "127.0.0.1";
   config.port = 0;
@@ -30,6 +36,7 @@ TestApp::TestApp(cli::AppConfig config) {
   const auto hash = auth::hash_password(kPassword, auth::PasswordCost::minimum);
   for (const auto& user : tenants.tenants.users) {
     store().set_password_hash(store().find_user_by_email(user.email)->id, hash);
+    emails_.push_back(user.email);
   }
   for (const auto& app : app_->policy().apps()) {
     store().set_partner_secret_hash(app.id, auth::digest_hex(kPartnerSecret), clock_.now());
@@ -51,15 +58,39 @@ std::string TestApp::sign_in(const std::string& email, const std::string& passwo
   return r.status == 201 ? r.json()["token"].get<std::string>() : std::string();
 }
 
+void TestApp::add_user(const std::string& email, const std::string& home_site,
+                       std::vector<std::string> roles) {
+  User user;
+  user.email = email;
+  user.name = "Test user " + email;
+  user.home_site = home_site;
+  user.roles = std::move(roles);
+  ASSERT_EQ(store().upsert_user(user), store::Upsert::created) << email;
+  store().set_password_hash(store().find_user_by_email(email)->id,
+                            auth::hash_password(kPassword, auth::PasswordCost::minimum));
+  emails_.push_back(email);
+}
+
 std::string TestApp::state() {
   std::string out;
+  std::vector<std::string> sites;
   for (const auto& site : store().list_sites()) {
+    sites.push_back(site.id);
     for (const auto& c : store().list_connections(site.id, std::nullopt)) {
       out += c.school_id + "/" + c.app_id + "=" + std::string(to_string(c.status)) + "@" +
              std::to_string(c.revision) + ";";
     }
   }
-  return out + "audit=" + std::to_string(store().audit_count());
+  out += "audit=" + std::to_string(store().audit_count()) + ";";
+  for (const auto& email : emails_) {
+    const auto user = store().find_user_by_email(email);
+    for (const auto& a : store().terms_accepted_by(user->id))
+      out += email + " accepted " + a.site_id + "@" + std::to_string(a.version) + ";";
+    const auto page = store().notifications_for(user->id, sites, 1000, std::nullopt);
+    out += email + " notifications=" + std::to_string(page.items.size()) +
+           " unread=" + std::to_string(page.unread) + ";";
+  }
+  return out;
 }
 
 }  // namespace canopy::testing

@@ -10,6 +10,7 @@
 #include "support/http_client.hpp"
 #include "support/manual_clock.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_database.hpp"
 
 namespace canopy::testing {
 
@@ -22,15 +23,21 @@ inline constexpr char kAmir[] = "amir.admin@oakfield-primary.example";  // admin
 inline constexpr char kJoanne[] =
     "joanne.hughes@oakfield-primary.example";  // office, oakfield-primary
 inline constexpr char kClaire[] =
-    "claire.brennan@hazelwood-primary.example";                   // admin, hazelwood-primary
+    "claire.brennan@hazelwood-primary.example";  // admin, hazelwood-primary
+
 inline constexpr char kDana[] = "dana.central@oakfield.example";  // trust central team
+inline constexpr char kRhys[] = "rhys.morgan@oakfield.example";   // trust reporting, no admin
 
 std::string source_path(const std::string& relative);
+
+// Which store the app runs on. MariaDB needs the servers fixture (tests labelled mysql).
+enum class TestBackend { sqlite, mysql };
 
 class TestApp {
  public:
   // Imports tenants/, gives every demo user kPassword and every app kPartnerSecret.
-  explicit TestApp(cli::AppConfig overrides = {});
+  explicit TestApp(cli::AppConfig overrides = {}, TestBackend backend = TestBackend::sqlite);
+  explicit TestApp(TestBackend backend) : TestApp(cli::AppConfig{}, backend) {}
   ~TestApp();
 
   HttpClient& client() { return client_; }
@@ -41,11 +48,17 @@ class TestApp {
 
   // Signs in; returns the bearer token (fails the test when sign-in fails).
   std::string sign_in(const std::string& email, const std::string& password = kPassword);
-  // A fingerprint of every connection row and the audit count: equal before and after a
-  // refused request means the request changed nothing.
+  // Adds a user with kPassword (for sites and people the demo tenants do not have).
+  void add_user(const std::string& email, const std::string& home_site,
+                std::vector<std::string> roles);
+  // A fingerprint of every connection row, the audit count, and each demo user's terms
+  // acceptances and notification read state: equal before and after a refused request
+  // means the request changed nothing.
   std::string state();
 
  private:
+  std::unique_ptr<TestDatabase> database_;  // with TestBackend::mysql; outlives the app
+  std::vector<std::string> emails_;         // every user the app knows, for state()
   TempDir dir_;
   ManualClock clock_;
   std::unique_ptr<cli::Application> app_;

@@ -104,13 +104,85 @@ TEST_F(ActorResolve, TeacherIsForbidden) {
   EXPECT_EQ(actor.error().code, Errc::forbidden);
 }
 
-TEST_F(ActorResolve, TrustCentralUserIsForbiddenForNow) {
-  // Acting into a school via the trust is a later issue; until then it is refused.
-  for (const char* school : {"oakfield-primary", "hazelwood-primary", "oakfield-high"}) {
+TEST_F(ActorResolve, TrustCentralUserActsInEverySchoolOfTheTrustViaTheTrust) {
+  for (const char* school : {"oakfield-primary", "hazelwood-primary", "meadowbank-infant",
+                             "oakfield-high", "millbrook-academy"}) {
     auto actor = resolve(kDana, school);
-    ASSERT_FALSE(actor.ok()) << school;
-    EXPECT_EQ(actor.error().code, Errc::forbidden) << school;
+    ASSERT_TRUE(actor.ok()) << school << ": " << actor.error().message;
+    EXPECT_EQ(actor->user_id, user(kDana).id);
+    EXPECT_EQ(actor->email, kDana);
+    EXPECT_EQ(actor->school_id, school);
+    EXPECT_EQ(actor->acting_site, "oakfield-trust") << "the authority comes from the trust";
+    EXPECT_EQ(actor->role, "trust_central_team");
+    EXPECT_TRUE(actor->via_trust);
+    ASSERT_TRUE(actor->required_terms.has_value());
+    EXPECT_EQ(*actor->required_terms, site(school).terms);
   }
+}
+
+TEST_F(ActorResolve, SchoolAdminsNeedNoTerms) {
+  auto actor = resolve(kAmir, "oakfield-primary");
+  ASSERT_TRUE(actor.ok());
+  EXPECT_FALSE(actor->required_terms.has_value());
+}
+
+TEST_F(ActorResolve, TrustCentralUserIsForbiddenOutsideTheTrust) {
+  auto actor = resolve(kDana, "riverside-academy");
+  ASSERT_FALSE(actor.ok());
+  EXPECT_EQ(actor.error().code, Errc::forbidden);
+  Site elsewhere = site("oakfield-primary");
+  elsewhere.trust_id = "another-trust";
+  auto moved = resolve_school_admin(user(kDana), elsewhere, *policy_);
+  ASSERT_FALSE(moved.ok());
+  EXPECT_EQ(moved.error().code, Errc::forbidden);
+}
+
+TEST_F(ActorResolve, TrustUserWithoutManageAllUsersIsForbidden) {
+  // Rhys holds trust_reporting: a trust role, but without "User Details: Manage All Users".
+  auto actor = resolve("rhys.morgan@oakfield.example", "oakfield-primary");
+  ASSERT_FALSE(actor.ok());
+  EXPECT_EQ(actor.error().code, Errc::forbidden);
+  EXPECT_NE(actor.error().message.find(std::string(policy::kManageAllUsers)), std::string::npos)
+      << actor.error().message;
+}
+
+TEST_F(ActorResolve, SchoolRoleAtTheTrustGivesNoAuthorityInItsSchools) {
+  User odd = user(kDana);
+  odd.roles = {"school_administrator"};  // not possible from YAML; resolution must not trust it
+  auto actor = resolve_school_admin(odd, site("oakfield-primary"), *policy_);
+  ASSERT_FALSE(actor.ok());
+  EXPECT_EQ(actor.error().code, Errc::forbidden);
+}
+
+TEST_F(ActorResolve, TrustAdminIsTheTrustsManageAllUsersHolderOnly) {
+  auto dana = resolve_trust_admin(user(kDana), site("oakfield-trust"), *policy_);
+  ASSERT_TRUE(dana.ok()) << dana.error().message;
+  EXPECT_EQ(dana->trust_id, "oakfield-trust");
+  EXPECT_EQ(dana->role, "trust_central_team");
+  EXPECT_EQ(dana->email, kDana);
+  for (const char* email : {kAmir, kClaire, "rhys.morgan@oakfield.example"}) {
+    auto refused = resolve_trust_admin(user(email), site("oakfield-trust"), *policy_);
+    ASSERT_FALSE(refused.ok()) << email;
+    EXPECT_EQ(refused.error().code, Errc::forbidden) << email;
+  }
+  auto not_a_trust = resolve_trust_admin(user(kDana), site("oakfield-primary"), *policy_);
+  ASSERT_FALSE(not_a_trust.ok());
+  EXPECT_EQ(not_a_trust.error().code, Errc::unknown_trust);
+}
+
+TEST_F(ActorResolve, WhoMayManageTheUsersOfASite) {
+  const auto may = [](std::string_view email, std::string_view at) {
+    return may_manage_users_of(user(email), site(at), *policy_).ok();
+  };
+  EXPECT_TRUE(may(kAmir, "oakfield-primary"));
+  EXPECT_FALSE(may(kAmir, "hazelwood-primary"));
+  EXPECT_FALSE(may(kAmir, "oakfield-trust"));
+  EXPECT_FALSE(may(kJoanne, "oakfield-primary"));
+  EXPECT_TRUE(may(kDana, "oakfield-primary"));
+  EXPECT_TRUE(may(kDana, "millbrook-academy"));
+  EXPECT_TRUE(may(kDana, "oakfield-trust"));
+  EXPECT_FALSE(may(kDana, "riverside-academy"));
+  EXPECT_FALSE(may("rhys.morgan@oakfield.example", "oakfield-trust"));
 }
 
 TEST_F(ActorResolve, TrustSitePassedAsSchoolIsUnknownSchool) {

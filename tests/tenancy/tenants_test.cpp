@@ -10,6 +10,7 @@
 #include "store/sqlite/sqlite_store.hpp"
 #include "support/manual_clock.hpp"
 #include "support/temp_dir.hpp"
+#include "tenancy/actor.hpp"
 #include "tenancy/importer.hpp"
 #include "tenancy/tenants.hpp"
 
@@ -300,6 +301,58 @@ TEST_F(TenantLoad, EveryBadFileIsReported) {
   EXPECT_TRUE(result.errors[1].starts_with(file("elm-trust.yaml") + ":20: ")) << result.errors[1];
 }
 
+TEST_F(TenantLoad, SchoolsWithoutTermsGetVersionOneNamedAfterTheSchool) {
+  const auto result = load();
+  ASSERT_TRUE(result.errors.empty()) << dump(result.errors);
+  const Site* ash = site_by_id(result.tenants, "ash-academy");
+  ASSERT_NE(ash, nullptr);
+  EXPECT_EQ(ash->terms, (SiteTerms{1, "Ash Academy terms and conditions"}));
+}
+
+TEST_F(TenantLoad, TermsVersionAndTitle) {
+  dir_.write("ash-academy.yaml",
+             replace(kSchoolFile, "  phase: secondary\n",
+                     "  phase: secondary\n  terms:\n    version: 3\n    title: Ash rules\n"));
+  const auto result = load();
+  ASSERT_TRUE(result.errors.empty()) << dump(result.errors);
+  EXPECT_EQ(site_by_id(result.tenants, "ash-academy")->terms, (SiteTerms{3, "Ash rules"}));
+
+  dir_.write("ash-academy.yaml", replace(kSchoolFile, "  phase: secondary\n",
+                                         "  phase: secondary\n  terms:\n    version: 2\n"));
+  const auto untitled = load();
+  ASSERT_TRUE(untitled.errors.empty()) << dump(untitled.errors);
+  EXPECT_EQ(site_by_id(untitled.tenants, "ash-academy")->terms,
+            (SiteTerms{2, "Ash Academy terms and conditions"}));
+}
+
+TEST_F(TenantLoad, UnknownKeyInTerms) {
+  dir_.write("ash-academy.yaml",
+             replace(kSchoolFile, "  phase: secondary\n",
+                     "  phase: secondary\n  terms:\n    version: 2\n    url: x\n"));  // line 8
+  expect_only_error("ash-academy.yaml", 8, "unknown key 'url' in terms");
+}
+
+TEST_F(TenantLoad, TermsNeedAVersion) {
+  dir_.write("ash-academy.yaml", replace(kSchoolFile, "  phase: secondary\n",
+                                         "  phase: secondary\n  terms:\n    title: x\n"));
+  expect_only_error("ash-academy.yaml", 7, "terms is missing 'version'");
+}
+
+TEST_F(TenantLoad, TermsVersionMustBePositive) {
+  dir_.write("ash-academy.yaml", replace(kSchoolFile, "  phase: secondary\n",
+                                         "  phase: secondary\n  terms:\n    version: 0\n"));
+  expect_only_error("ash-academy.yaml", 7,
+                    "terms version must be a whole number from 1 to 1000000");
+}
+
+TEST_F(TenantLoad, TermsTitleHasALimit) {
+  dir_.write("ash-academy.yaml",
+             replace(kSchoolFile, "  phase: secondary\n",
+                     "  phase: secondary\n  terms:\n    version: 1\n    title: " +
+                         std::string(201, 'x') + "\n"));
+  expect_only_error("ash-academy.yaml", 8, "terms title must be 1 to 200 bytes long");
+}
+
 class TenantImport : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -460,6 +513,43 @@ TEST_F(TenantImport, AdminDecisionSurvivesReimport) {
   EXPECT_EQ(after->revision, 2);
   EXPECT_EQ(after->decided_by, "amir.admin@oakfield-primary.example");
   EXPECT_EQ(store_->audit_count(), audit_before);
+}
+
+TEST_F(TenantImport, NewTermsVersionIsAChangedSiteAndImportStaysIdempotent) {
+  testing::TempDir tenants;
+  tenants.write("ash-academy.yaml", kSchoolFile);
+  (void)import(load_tenants(tenants.path(), real_policy()).tenants);
+  EXPECT_EQ(store_->find_site("ash-academy")->terms.version, 1);
+
+  tenants.write("ash-academy.yaml", replace(kSchoolFile, "  phase: secondary\n",
+                                            "  phase: secondary\n  terms:\n    version: 2\n"));
+  const auto set = load_tenants(tenants.path(), real_policy()).tenants;
+  const auto report = import(set);
+  EXPECT_EQ(report.sites.changed, 1);
+  EXPECT_EQ(store_->find_site("ash-academy")->terms,
+            (SiteTerms{2, "Ash Academy terms and conditions"}));
+  const auto again = import(set);
+  EXPECT_EQ(again.sites.unchanged, 1);
+  EXPECT_EQ(again.sites.changed, 0);
+}
+
+TEST_F(TenantImport, SchoolsInReach) {
+  (void)import(demo());
+  const auto reach = [&](std::string_view email) {
+    std::vector<std::string> ids;
+    for (const auto& s : schools_in_reach(store_->find_user_by_email(email).value(), *store_,
+                                          *store_, real_policy()))
+      ids.push_back(s.id);
+    return ids;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(reach("dana.central@oakfield.example"),
+            (V{"hazelwood-primary", "meadowbank-infant", "millbrook-academy", "oakfield-high",
+               "oakfield-primary"}));
+  EXPECT_EQ(reach("amir.admin@oakfield-primary.example"), (V{"oakfield-primary"}));
+  EXPECT_EQ(reach("fiona.campbell@riverside-academy.example"), (V{"riverside-academy"}));
+  EXPECT_TRUE(reach("joanne.hughes@oakfield-primary.example").empty());
+  EXPECT_TRUE(reach("rhys.morgan@oakfield.example").empty());
 }
 
 }  // namespace

@@ -101,13 +101,15 @@ std::int64_t limit_value(std::size_t limit) {
       limit, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
 }
 
+constexpr std::size_t kMaxLimit = std::numeric_limits<std::int64_t>::max() - 1;
+
 std::string select_connection() {
   return "SELECT " + std::string(rows::kConnectionColumns) +
          " FROM connections WHERE school_id = ? AND app_id = ?";
 }
 
 std::optional<Site> find_site_on(sql::Connection& c, std::string_view id, bool for_update) {
-  auto rows = Query(c, "SELECT " + std::string(rows::kSiteColumns) + " FROM sites WHERE id = ?" +
+  auto rows = Query(c, std::string(rows::kSelectSites) + " WHERE s.id = ?" +
                            (for_update ? " FOR UPDATE" : ""))
                   .bind(id)
                   .rows();
@@ -406,6 +408,17 @@ std::optional<Connection> MysqlStore::apply(const ConnectionChange& change,
         .bind(to_unix_ms(audit.at))
         .bind(audit.request_id)
         .update();
+    if (change.notify) {
+      Query(c,
+            "INSERT INTO notifications (school_id, kind, app_id, created_at_ms, request_id)"
+            " VALUES (?, ?, ?, ?, ?)")
+          .bind(change.school_id)
+          .bind(to_string(*change.notify))
+          .bind(change.app_id)
+          .bind(to_unix_ms(change.at))
+          .bind(audit.request_id)
+          .update();
+    }
     auto rows = Query(c, select_connection()).bind(change.school_id).bind(change.app_id).rows();
     if (!rows.next()) throw StoreError("mysql: connection vanished inside its own transaction");
     return rows::connection(rows);
@@ -454,6 +467,13 @@ Upsert MysqlStore::upsert_site(const Site& site) {
       if (e.getErrorCode() == mysql::kDuplicateKey) throw RetryTransaction{};
       throw;
     }
+    Query(c,
+          "INSERT INTO site_terms (site_id, version, title) VALUES (?, ?, ?)"
+          " ON DUPLICATE KEY UPDATE version = VALUES(version), title = VALUES(title)")
+        .bind(site.id)
+        .bind(site.terms.version)
+        .bind(site.terms.title)
+        .update();
     return existing ? Upsert::changed : Upsert::created;
   });
 }
@@ -464,8 +484,7 @@ std::optional<Site> MysqlStore::find_site(std::string_view id) {
 
 std::vector<Site> MysqlStore::list_sites() {
   return read("list_sites", [](sql::Connection& c) {
-    auto rows =
-        Query(c, "SELECT " + std::string(rows::kSiteColumns) + " FROM sites ORDER BY id").rows();
+    auto rows = Query(c, std::string(rows::kSelectSites) + " ORDER BY s.id").rows();
     std::vector<Site> out;
     while (rows.next())
       out.push_back(rows::site(rows));
@@ -666,20 +685,159 @@ void MysqlStore::record_login(const LoginAttempt& a) {
   });
 }
 
-std::vector<LoginAttempt> MysqlStore::logins_for_user(std::int64_t user_id, std::size_t limit) {
+std::vector<LoginAttempt> MysqlStore::logins_for_user(std::int64_t user_id, std::size_t limit,
+                                                      std::optional<std::int64_t> before_id) {
   return read("logins_for_user", [&](sql::Connection& c) {
-    auto rows = Query(c,
-                      "SELECT id, email, user_id, at_ms, address, user_agent, outcome"
-                      " FROM login_history WHERE user_id = ? ORDER BY id DESC LIMIT ?")
-                    .bind(user_id)
-                    .bind(limit_value(limit))
-                    .rows();
+    Query q(c, "SELECT " + std::string(rows::kLoginColumns) +
+                   " FROM login_history WHERE user_id = ?" + (before_id ? " AND id < ?" : "") +
+                   " ORDER BY id DESC LIMIT ?");
+    q.bind(user_id);
+    if (before_id) q.bind(*before_id);
+    auto rows = q.bind(limit_value(limit)).rows();
     std::vector<LoginAttempt> out;
-    while (rows.next()) {
-      out.push_back({rows.integer(0), rows.text(1), rows.optional_integer(2),
-                     from_unix_ms(rows.integer(3)), rows.text(4), rows.text(5), rows.text(6)});
-    }
+    while (rows.next())
+      out.push_back(rows::login(rows));
     return out;
+  });
+}
+
+std::vector<Site> MysqlStore::schools_of_trust(std::string_view trust_id) {
+  return read("schools_of_trust", [&](sql::Connection& c) {
+    auto rows = Query(c, std::string(rows::kSelectSites) +
+                             " WHERE s.trust_id = ? AND s.kind = 'school' ORDER BY s.id")
+                    .bind(trust_id)
+                    .rows();
+    std::vector<Site> out;
+    while (rows.next())
+      out.push_back(rows::site(rows));
+    return out;
+  });
+}
+
+bool MysqlStore::accept_terms(const TermsAcceptance& a) {
+  return transact("accept_terms", [&](sql::Connection& c) {
+    try {
+      Query(c, "INSERT INTO terms_acceptances (" + std::string(rows::kTermsColumns) +
+                   ") VALUES (?, ?, ?, ?, ?, ?, ?)")
+          .bind(a.user_id)
+          .bind(a.site_id)
+          .bind(a.version)
+          .bind(a.title)
+          .bind(a.acting_site)
+          .bind(to_unix_ms(a.accepted_at))
+          .bind(a.request_id)
+          .update();
+    } catch (const sql::SQLException& e) {
+      // Accepted before: the first acceptance stays on record.
+      if (e.getErrorCode() == mysql::kDuplicateKey) return false;
+      throw;
+    }
+    return true;
+  });
+}
+
+std::optional<TermsAcceptance> MysqlStore::find_terms_acceptance(std::int64_t user_id,
+                                                                 std::string_view site_id,
+                                                                 int version) {
+  return read("find_terms_acceptance", [&](sql::Connection& c) -> std::optional<TermsAcceptance> {
+    auto rows =
+        Query(c, "SELECT " + std::string(rows::kTermsColumns) +
+                     " FROM terms_acceptances WHERE user_id = ? AND site_id = ? AND version = ?")
+            .bind(user_id)
+            .bind(site_id)
+            .bind(version)
+            .rows();
+    if (!rows.next()) return std::nullopt;
+    return rows::terms_acceptance(rows);
+  });
+}
+
+std::vector<TermsAcceptance> MysqlStore::terms_accepted_by(std::int64_t user_id) {
+  return read("terms_accepted_by", [&](sql::Connection& c) {
+    auto rows = Query(c, "SELECT " + std::string(rows::kTermsColumns) +
+                             " FROM terms_acceptances WHERE user_id = ? ORDER BY site_id, version")
+                    .bind(user_id)
+                    .rows();
+    std::vector<TermsAcceptance> out;
+    while (rows.next())
+      out.push_back(rows::terms_acceptance(rows));
+    return out;
+  });
+}
+
+NotificationPage MysqlStore::notifications_for(std::int64_t user_id,
+                                               std::span<const std::string> schools,
+                                               std::size_t limit,
+                                               std::optional<std::int64_t> before_id) {
+  if (schools.empty()) return {};
+  return read("notifications_for", [&](sql::Connection& c) {
+    NotificationPage page;
+    const std::string in = " n.school_id IN (" + rows::placeholders(schools.size()) + ")";
+    Query q(c, std::string(rows::kSelectNotifications) + " WHERE" + in +
+                   (before_id ? " AND n.id < ?" : "") + " ORDER BY n.id DESC LIMIT ?");
+    q.bind(user_id);
+    for (const auto& school : schools)
+      q.bind(school);
+    if (before_id) q.bind(*before_id);
+    // One more than asked for tells whether another page follows.
+    auto rows = q.bind(limit_value(limit) + (limit < kMaxLimit ? 1 : 0)).rows();
+    while (rows.next())
+      page.items.push_back(rows::notification(rows));
+    if (page.items.size() > limit) {
+      page.items.resize(limit);
+      page.more = true;
+    }
+    Query count(c, "SELECT COUNT(*) FROM notifications n WHERE" + in +
+                       " AND NOT EXISTS (SELECT 1 FROM notification_reads r"
+                       " WHERE r.notification_id = n.id AND r.user_id = ?)");
+    for (const auto& school : schools)
+      count.bind(school);
+    auto counted = count.bind(user_id).rows();
+    if (!counted.next()) throw StoreError("mysql: no row from the unread count");
+    page.unread = counted.integer(0);
+    return page;
+  });
+}
+
+std::optional<Notification> MysqlStore::find_notification(std::int64_t id, std::int64_t user_id) {
+  return read("find_notification", [&](sql::Connection& c) -> std::optional<Notification> {
+    auto rows = Query(c, std::string(rows::kSelectNotifications) + " WHERE n.id = ?")
+                    .bind(user_id)
+                    .bind(id)
+                    .rows();
+    if (!rows.next()) return std::nullopt;
+    return rows::notification(rows);
+  });
+}
+
+bool MysqlStore::mark_notification_read(std::int64_t id, std::int64_t user_id, TimePoint at) {
+  return transact("mark_notification_read", [&](sql::Connection& c) {
+    // A no-op update on a duplicate changes no row, so 0 means "read before".
+    return Query(c,
+                 "INSERT INTO notification_reads (user_id, notification_id, read_at_ms)"
+                 " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE read_at_ms = read_at_ms")
+               .bind(user_id)
+               .bind(id)
+               .bind(to_unix_ms(at))
+               .update() > 0;
+  });
+}
+
+std::size_t MysqlStore::mark_notifications_read(std::int64_t user_id,
+                                                std::span<const std::string> schools,
+                                                std::int64_t up_to, TimePoint at) {
+  if (schools.empty()) return 0;
+  return transact("mark_notifications_read", [&](sql::Connection& c) {
+    Query q(c,
+            "INSERT INTO notification_reads (user_id, notification_id, read_at_ms)"
+            " SELECT ?, n.id, ? FROM notifications n WHERE n.school_id IN (" +
+                rows::placeholders(schools.size()) +
+                ") AND n.id <= ?"
+                " ON DUPLICATE KEY UPDATE read_at_ms = notification_reads.read_at_ms");
+    q.bind(user_id).bind(to_unix_ms(at));
+    for (const auto& school : schools)
+      q.bind(school);
+    return static_cast<std::size_t>(q.bind(up_to).update());
   });
 }
 

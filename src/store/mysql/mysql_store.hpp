@@ -50,7 +50,23 @@ class MysqlStore final : public Store {
   std::size_t delete_expired_sessions(TimePoint now) override;
 
   void record_login(const LoginAttempt& attempt) override;
-  std::vector<LoginAttempt> logins_for_user(std::int64_t user_id, std::size_t limit) override;
+  std::vector<LoginAttempt> logins_for_user(std::int64_t user_id, std::size_t limit,
+                                            std::optional<std::int64_t> before_id) override;
+
+  std::vector<Site> schools_of_trust(std::string_view trust_id) override;
+  bool accept_terms(const TermsAcceptance& acceptance) override;
+  std::optional<TermsAcceptance> find_terms_acceptance(std::int64_t user_id,
+                                                       std::string_view site_id,
+                                                       int version) override;
+  std::vector<TermsAcceptance> terms_accepted_by(std::int64_t user_id) override;
+
+  NotificationPage notifications_for(std::int64_t user_id, std::span<const std::string> schools,
+                                     std::size_t limit,
+                                     std::optional<std::int64_t> before_id) override;
+  std::optional<Notification> find_notification(std::int64_t id, std::int64_t user_id) override;
+  bool mark_notification_read(std::int64_t id, std::int64_t user_id, TimePoint at) override;
+  std::size_t mark_notifications_read(std::int64_t user_id, std::span<const std::string> schools,
+                                      std::int64_t up_to, TimePoint at) override;
 
   // For tests and metrics: connections currently open (idle or in use).
   std::size_t open_connections() const { return pool_.open_connections(); }

@@ -4,6 +4,7 @@
 #include "store/row_mapping.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace canopy::store {
 
@@ -147,6 +148,17 @@ std::optional<Connection> SqliteStore::apply(const ConnectionChange& change,
       .bind(12, to_unix_ms(audit.at))
       .bind(13, audit.request_id)
       .run();
+  if (change.notify) {
+    db_.prepare(
+           "INSERT INTO notifications (school_id, kind, app_id, created_at_ms, request_id)"
+           " VALUES (?, ?, ?, ?, ?)")
+        .bind(1, change.school_id)
+        .bind(2, to_string(*change.notify))
+        .bind(3, change.app_id)
+        .bind(4, to_unix_ms(change.at))
+        .bind(5, audit.request_id)
+        .run();
+  }
   auto s = db_.prepare("SELECT " + std::string(rows::kConnectionColumns) +
                        " FROM connections WHERE school_id = ? AND app_id = ?");
   s.bind(1, change.school_id).bind(2, change.app_id);
@@ -177,7 +189,7 @@ std::int64_t SqliteStore::audit_count() {
 Upsert SqliteStore::upsert_site(const Site& site) {
   std::lock_guard lock(mutex_);
   Transaction tx(db_);
-  auto find = db_.prepare("SELECT " + std::string(rows::kSiteColumns) + " FROM sites WHERE id = ?");
+  auto find = db_.prepare(std::string(rows::kSelectSites) + " WHERE s.id = ?");
   find.bind(1, site.id);
   std::optional<Site> existing;
   if (find.step()) existing = rows::site(find);
@@ -194,13 +206,20 @@ Upsert SqliteStore::upsert_site(const Site& site) {
       .bind(6, site.phase)
       .bind(7, site.dummy)
       .run();
+  db_.prepare(
+         "INSERT INTO site_terms (site_id, version, title) VALUES (?1, ?2, ?3)"
+         " ON CONFLICT (site_id) DO UPDATE SET version = ?2, title = ?3")
+      .bind(1, site.id)
+      .bind(2, site.terms.version)
+      .bind(3, site.terms.title)
+      .run();
   tx.commit();
   return existing ? Upsert::changed : Upsert::created;
 }
 
 std::optional<Site> SqliteStore::find_site(std::string_view id) {
   std::lock_guard lock(mutex_);
-  auto s = db_.prepare("SELECT " + std::string(rows::kSiteColumns) + " FROM sites WHERE id = ?");
+  auto s = db_.prepare(std::string(rows::kSelectSites) + " WHERE s.id = ?");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return rows::site(s);
@@ -208,7 +227,7 @@ std::optional<Site> SqliteStore::find_site(std::string_view id) {
 
 std::vector<Site> SqliteStore::list_sites() {
   std::lock_guard lock(mutex_);
-  auto s = db_.prepare("SELECT " + std::string(rows::kSiteColumns) + " FROM sites ORDER BY id");
+  auto s = db_.prepare(std::string(rows::kSelectSites) + " ORDER BY s.id");
   std::vector<Site> out;
   while (s.step())
     out.push_back(rows::site(s));
@@ -408,18 +427,140 @@ void SqliteStore::record_login(const LoginAttempt& a) {
       .run();
 }
 
-std::vector<LoginAttempt> SqliteStore::logins_for_user(std::int64_t user_id, std::size_t limit) {
+std::vector<LoginAttempt> SqliteStore::logins_for_user(std::int64_t user_id, std::size_t limit,
+                                                       std::optional<std::int64_t> before_id) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT " + std::string(rows::kLoginColumns) +
+                       " FROM login_history WHERE user_id = ?1 AND (?2 IS NULL OR id < ?2)"
+                       " ORDER BY id DESC LIMIT ?3");
+  s.bind(1, user_id).bind(2, before_id).bind(3, static_cast<std::int64_t>(limit));
+  std::vector<LoginAttempt> out;
+  while (s.step())
+    out.push_back(rows::login(s));
+  return out;
+}
+
+std::vector<Site> SqliteStore::schools_of_trust(std::string_view trust_id) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare(std::string(rows::kSelectSites) +
+                       " WHERE s.trust_id = ? AND s.kind = 'school' ORDER BY s.id");
+  s.bind(1, trust_id);
+  std::vector<Site> out;
+  while (s.step())
+    out.push_back(rows::site(s));
+  return out;
+}
+
+bool SqliteStore::accept_terms(const TermsAcceptance& a) {
+  std::lock_guard lock(mutex_);
+  db_.prepare("INSERT INTO terms_acceptances (" + std::string(rows::kTermsColumns) +
+              ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, site_id, version) DO NOTHING")
+      .bind(1, a.user_id)
+      .bind(2, a.site_id)
+      .bind(3, a.version)
+      .bind(4, a.title)
+      .bind(5, a.acting_site)
+      .bind(6, to_unix_ms(a.accepted_at))
+      .bind(7, a.request_id)
+      .run();
+  return db_.changes() > 0;
+}
+
+std::optional<TermsAcceptance> SqliteStore::find_terms_acceptance(std::int64_t user_id,
+                                                                  std::string_view site_id,
+                                                                  int version) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT " + std::string(rows::kTermsColumns) +
+                       " FROM terms_acceptances WHERE user_id = ? AND site_id = ? AND version = ?");
+  s.bind(1, user_id).bind(2, site_id).bind(3, version);
+  if (!s.step()) return std::nullopt;
+  return rows::terms_acceptance(s);
+}
+
+std::vector<TermsAcceptance> SqliteStore::terms_accepted_by(std::int64_t user_id) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT " + std::string(rows::kTermsColumns) +
+                       " FROM terms_acceptances WHERE user_id = ? ORDER BY site_id, version");
+  s.bind(1, user_id);
+  std::vector<TermsAcceptance> out;
+  while (s.step())
+    out.push_back(rows::terms_acceptance(s));
+  return out;
+}
+
+NotificationPage SqliteStore::notifications_for(std::int64_t user_id,
+                                                std::span<const std::string> schools,
+                                                std::size_t limit,
+                                                std::optional<std::int64_t> before_id) {
+  NotificationPage page;
+  if (schools.empty()) return page;
+  std::lock_guard lock(mutex_);
+  const std::string in = " n.school_id IN (" + rows::placeholders(schools.size()) + ")";
+  auto s = db_.prepare(std::string(rows::kSelectNotifications) + " WHERE" + in +
+                       (before_id ? " AND n.id < ?" : "") + " ORDER BY n.id DESC LIMIT ?");
+  int i = 1;
+  s.bind(i++, user_id);
+  for (const auto& school : schools)
+    s.bind(i++, school);
+  if (before_id) s.bind(i++, *before_id);
+  // One more than asked for tells whether another page follows.
+  s.bind(i, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX - 1) + 1));
+  while (s.step())
+    page.items.push_back(rows::notification(s));
+  if (page.items.size() > limit) {
+    page.items.resize(limit);
+    page.more = true;
+  }
+  auto count = db_.prepare("SELECT COUNT(*) FROM notifications n WHERE" + in +
+                           " AND NOT EXISTS (SELECT 1 FROM notification_reads r"
+                           " WHERE r.notification_id = n.id AND r.user_id = ?)");
+  i = 1;
+  for (const auto& school : schools)
+    count.bind(i++, school);
+  count.bind(i, user_id);
+  count.step();
+  page.unread = count.integer(0);
+  return page;
+}
+
+std::optional<Notification> SqliteStore::find_notification(std::int64_t id, std::int64_t user_id) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare(std::string(rows::kSelectNotifications) + " WHERE n.id = ?");
+  s.bind(1, user_id).bind(2, id);
+  if (!s.step()) return std::nullopt;
+  return rows::notification(s);
+}
+
+bool SqliteStore::mark_notification_read(std::int64_t id, std::int64_t user_id, TimePoint at) {
+  std::lock_guard lock(mutex_);
+  db_.prepare(
+         "INSERT INTO notification_reads (user_id, notification_id, read_at_ms) VALUES (?, ?, ?)"
+         " ON CONFLICT (user_id, notification_id) DO NOTHING")
+      .bind(1, user_id)
+      .bind(2, id)
+      .bind(3, to_unix_ms(at))
+      .run();
+  return db_.changes() > 0;
+}
+
+std::size_t SqliteStore::mark_notifications_read(std::int64_t user_id,
+                                                 std::span<const std::string> schools,
+                                                 std::int64_t up_to, TimePoint at) {
+  if (schools.empty()) return 0;
   std::lock_guard lock(mutex_);
   auto s = db_.prepare(
-      "SELECT id, email, user_id, at_ms, address, user_agent, outcome FROM login_history"
-      " WHERE user_id = ? ORDER BY id DESC LIMIT ?");
-  s.bind(1, user_id).bind(2, static_cast<std::int64_t>(limit));
-  std::vector<LoginAttempt> out;
-  while (s.step()) {
-    out.push_back({s.integer(0), s.text(1), s.optional_integer(2), from_unix_ms(s.integer(3)),
-                   s.text(4), s.text(5), s.text(6)});
-  }
-  return out;
+      "INSERT INTO notification_reads (user_id, notification_id, read_at_ms)"
+      " SELECT ?, n.id, ? FROM notifications n WHERE n.school_id IN (" +
+      rows::placeholders(schools.size()) +
+      ") AND n.id <= ? ON CONFLICT (user_id, notification_id) DO NOTHING");
+  int i = 1;
+  s.bind(i++, user_id);
+  s.bind(i++, to_unix_ms(at));
+  for (const auto& school : schools)
+    s.bind(i++, school);
+  s.bind(i, up_to);
+  s.run();
+  return static_cast<std::size_t>(db_.changes());
 }
 
 }  // namespace canopy::store

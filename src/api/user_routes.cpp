@@ -1,0 +1,65 @@
+// The users of a site: their sign-in history, for whoever may manage that site's users (its
+// school admins; for a school in a trust, or the trust itself, the trust's central team).
+#include <algorithm>
+#include <cctype>
+
+#include "api/errors.hpp"
+#include "api/guards.hpp"
+#include "api/json_body.hpp"
+#include "api/route_groups.hpp"
+#include "api/views.hpp"
+#include "tenancy/actor.hpp"
+
+namespace canopy::api {
+namespace {
+
+constexpr std::size_t kDefaultLimit = 50;
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+asio::awaitable<http::Response> logins(http::RequestContext& ctx, Services& s) {
+  if (auto q = check_query(ctx, {}, {"limit", "before"}); !q) co_return error_response(q.error());
+  auto page = page_query(ctx, kDefaultLimit);
+  if (!page) co_return error_response(page.error());
+  // Failures come back in a fixed order: 401, 404 site, 403, 404 user.
+  co_return respond(co_await on_pool(s, [&]() -> Result<http::Response> {
+    auto who = authenticate_user(ctx, s);
+    if (!who) return who.error();
+    const auto site = s.directory.find_site(ctx.param("site"));
+    if (!site)
+      return make_error(Errc::unknown_site, "no site '" + std::string(ctx.param("site")) + "'");
+    if (auto may = tenancy::may_manage_users_of(who->user, *site, s.policy); !may) {
+      return may.error();
+    }
+    const auto email = lower(ctx.param("user"));
+    const auto user = s.directory.find_user_by_email(email);
+    if (!user || user->home_site != site->id) {
+      return make_error(Errc::unknown_user, "no user '" + email + "' at " + site->name);
+    }
+    auto attempts = s.logins.logins_for_user(user->id, page->limit + 1, page->before);
+    const bool more = attempts.size() > page->limit;
+    if (more) attempts.resize(page->limit);
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& a : attempts)
+      items.push_back(login_view(a));
+    return json_response(
+        200, {{"site", site->id},
+              {"user", {{"email", user->email}, {"name", user->name}}},
+              {"items", std::move(items)},
+              {"next_before", next_before(more, attempts.empty() ? 0 : attempts.back().id)}});
+  }));
+}
+
+}  // namespace
+
+void add_user_routes(http::Router& router, Services& s) {
+  router.add(http::Method::get, "/api/v1/sites/{site}/users/{user}/logins",
+             [&s](auto& ctx) { return logins(ctx, s); });
+}
+
+}  // namespace canopy::api
