@@ -204,12 +204,30 @@ SharedCache::SharedCache(asio::io_context& io, SharedCacheConfig config)
   events_ = RedisConnection::create(io_, config_.redis, "events", std::move(events));
 }
 
+SharedCache::SharedCache(std::vector<asio::io_context*> workers, SharedCacheConfig config)
+    : SharedCache(*workers.at(0), std::move(config)) {
+  for (std::size_t i = 1; i < workers.size(); ++i) {
+    lookups_.emplace_back(workers[i], RedisConnection::create(*workers[i], config_.redis,
+                                                              "lookups-" + std::to_string(i), {}));
+  }
+}
+
+RedisConnection& SharedCache::lookups_for(const asio::any_io_executor& executor) {
+  const auto* context = &asio::query(executor, asio::execution::context);
+  for (auto& [worker, connection] : lookups_) {
+    if (worker == context) return *connection;
+  }
+  return *commands_;
+}
+
 SharedCache::~SharedCache() {
   stop();
 }
 
 void SharedCache::start() {
   commands_->start();
+  for (auto& lookup : lookups_)
+    lookup.second->start();
   events_->start();
   events_->subscribe(channel_);
   asio::co_spawn(io_, heartbeat_loop(), asio::detached);
@@ -218,6 +236,8 @@ void SharedCache::start() {
 void SharedCache::stop() {
   if (stopping_.exchange(true)) return;
   commands_->stop();
+  for (auto& lookup : lookups_)
+    lookup.second->stop();
   events_->stop();
 }
 
@@ -253,7 +273,8 @@ void SharedCache::warn_degraded(std::string_view what) {
 
 asio::awaitable<std::optional<Entry>> SharedCache::fetch(std::string school, std::string app) {
   std::vector<std::string> args{"GET", key(school, app)};
-  auto reply = co_await commands_->command(std::move(args));
+  auto& redis = lookups_for(co_await asio::this_coro::executor);
+  auto reply = co_await redis.command(std::move(args));
   if (!reply || reply->type == RedisReply::Type::error) {
     // The caller now reads the store without knowing whether level 2 holds the pair. Stop
     // trusting level 1 until the next heartbeat, which clears it: what that read puts there
@@ -278,7 +299,8 @@ asio::awaitable<void> SharedCache::remember(std::string school, std::string app,
                                 encode_entry(entry),
                                 std::to_string(entry.revision),
                                 std::to_string(config_.level2_ttl.count())};
-  auto reply = co_await commands_->command(std::move(args));
+  auto& redis = lookups_for(co_await asio::this_coro::executor);
+  auto reply = co_await redis.command(std::move(args));
   if (!reply || reply->type == RedisReply::Type::error) warn_degraded("level-2 write failed");
 }
 

@@ -47,6 +47,9 @@ struct SharedCacheConfig {
 class SharedCache final : public DecisionCache, public SharedLevel {
  public:
   SharedCache(asio::io_context& io, SharedCacheConfig config);
+  // With several I/O workers (`workers[0]` is `io`): each other worker gets its own connection
+  // for level-2 lookups and writes, so a request's Redis round trip stays on its thread.
+  SharedCache(std::vector<asio::io_context*> workers, SharedCacheConfig config);
   ~SharedCache() override;
 
   void start();
@@ -109,6 +112,9 @@ class SharedCache final : public DecisionCache, public SharedLevel {
   std::string replicas_key_;
   LocalCache local_;
   std::shared_ptr<RedisConnection> commands_;
+  // Level-2 lookups of requests on other workers, one connection each (see lookups_for).
+  std::vector<std::pair<asio::execution_context*, std::shared_ptr<RedisConnection>>> lookups_;
+  RedisConnection& lookups_for(const asio::any_io_executor& executor);
   std::shared_ptr<RedisConnection> events_;
   std::atomic<std::int64_t> fresh_until_{0};  // steady-clock nanoseconds
   std::atomic<bool> stopping_{false};

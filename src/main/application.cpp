@@ -82,7 +82,7 @@ Application::Application(AppConfig config, const Clock& clock,
 
 cache::DecisionCache& Application::make_cache() {
   if (config_.cache == AppConfig::CacheKind::redis) {
-    shared_ = std::make_unique<cache::SharedCache>(io(), config_.redis);
+    shared_ = std::make_unique<cache::SharedCache>(workers(), config_.redis);
     return *shared_;
   }
   local_ = std::make_unique<cache::LocalCache>();
