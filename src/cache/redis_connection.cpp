@@ -47,11 +47,16 @@ RedisConnection* self_of(const redisAsyncContext* ac) {
   return static_cast<RedisConnection*>(ac->data);
 }
 
-struct Pending {
-  std::function<void(RedisConnection::Reply)> done;
-};
-
 }  // namespace
+
+// A command sent and not answered yet. Replies come in the order of the commands, so the
+// connection keeps them in a queue; one that outlives its deadline is answered with nullopt
+// by expire() and its late reply is dropped.
+struct RedisConnection::Pending {
+  std::function<void(Reply)> done;
+  std::chrono::steady_clock::time_point deadline;
+  bool finished = false;
+};
 
 std::shared_ptr<RedisConnection> RedisConnection::create(asio::io_context& io,
                                                          RedisEndpoint endpoint, std::string name,
@@ -67,7 +72,8 @@ RedisConnection::RedisConnection(asio::io_context& io, RedisEndpoint endpoint, s
       endpoint_(std::move(endpoint)),
       name_(std::move(name)),
       events_(std::move(events)),
-      reconnect_timer_(strand_) {}
+      reconnect_timer_(strand_),
+      expiry_timer_(strand_) {}
 
 RedisConnection::~RedisConnection() {
   if (ac_ != nullptr) {
@@ -84,6 +90,7 @@ void RedisConnection::stop() {
   asio::dispatch(strand_, [self = shared_from_this()] {
     self->stopping_ = true;
     self->reconnect_timer_.cancel();
+    self->expiry_timer_.cancel();
     if (self->ac_ != nullptr) redisAsyncDisconnect(self->ac_);
   });
 }
@@ -151,9 +158,10 @@ void RedisConnection::on_disconnect(const redisAsyncContext* ac, int status) {
   self->schedule_reconnect();
 }
 
-void RedisConnection::send(std::vector<std::string> args, std::function<void(Reply)> done) {
+void RedisConnection::send(std::vector<std::string> args, std::function<void(Reply)> done,
+                           std::chrono::milliseconds timeout) {
   asio::dispatch(strand_, [self = shared_from_this(), args = std::move(args),
-                           done = std::move(done)]() mutable {
+                           done = std::move(done), timeout]() mutable {
     if (self->ac_ == nullptr || !self->connected_) {
       done(std::nullopt);
       return;
@@ -164,19 +172,53 @@ void RedisConnection::send(std::vector<std::string> args, std::function<void(Rep
       argv.push_back(a.data());
       lens.push_back(a.size());
     }
-    auto* pending = new Pending{std::move(done)};
+    auto* pending = new Pending{std::move(done), std::chrono::steady_clock::now() + timeout};
     if (redisAsyncCommandArgv(self->ac_, &RedisConnection::on_reply, pending,
                               static_cast<int>(argv.size()), argv.data(),
                               lens.data()) != REDIS_OK) {
       auto callback = std::move(pending->done);
       delete pending;
       callback(std::nullopt);
+      return;
     }
+    self->inflight_.push_back(pending);
+    self->arm_expiry();
   });
 }
 
-void RedisConnection::on_reply(redisAsyncContext*, void* reply, void* privdata) {
+void RedisConnection::arm_expiry() {
+  if (expiry_armed_ || inflight_.empty()) return;
+  expiry_armed_ = true;
+  expiry_timer_.expires_after(kExpiryTick);
+  expiry_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    self->expiry_armed_ = false;
+    if (ec) return;
+    self->expire();
+    self->arm_expiry();
+  });
+}
+
+void RedisConnection::expire() {
+  const auto now = std::chrono::steady_clock::now();
+  for (Pending* p : inflight_) {
+    if (!p->finished && now >= p->deadline) {
+      p->finished = true;
+      std::move(p->done)(std::nullopt);
+    }
+  }
+}
+
+void RedisConnection::on_reply(redisAsyncContext* ac, void* reply, void* privdata) {
   std::unique_ptr<Pending> pending(static_cast<Pending*>(privdata));
+  if (RedisConnection* self = self_of(ac)) {
+    auto& inflight = self->inflight_;
+    if (!inflight.empty() && inflight.front() == pending.get()) {
+      inflight.pop_front();
+    } else {
+      std::erase(inflight, pending.get());
+    }
+  }
+  if (pending->finished) return;  // answered with nullopt at its deadline already
   if (reply == nullptr) {
     pending->done(std::nullopt);
   } else {
@@ -189,28 +231,16 @@ asio::awaitable<RedisConnection::Reply> RedisConnection::command(
   auto caller = co_await asio::this_coro::executor;
   co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(Reply)>(
       [&](auto handler) {
-        // Whichever comes first, the reply or the deadline, completes the caller; the other is
-        // ignored. Shared because std::function needs a copyable target and the handler is not.
-        using Handler = decltype(handler);
-        struct Race {
-          Race(Handler h, const asio::any_io_executor& ex, std::chrono::milliseconds t)
-              : complete(std::move(h)), deadline(ex, t) {}
-          std::atomic<bool> done{false};
-          Handler complete;
-          asio::steady_timer deadline;
-        };
-        auto race = std::make_shared<Race>(std::move(handler), caller, timeout);
-        race->deadline.async_wait([race](boost::system::error_code ec) {
-          if (ec || race->done.exchange(true)) return;
-          std::move(race->complete)(Reply{});
-        });
-        send(std::move(args), [race, caller](Reply r) {
-          if (race->done.exchange(true)) return;
-          asio::post(caller, [race, r = std::move(r)]() mutable {
-            race->deadline.cancel();
-            std::move(race->complete)(std::move(r));
-          });
-        });
+        // Shared because std::function needs a copyable target and the handler is not.
+        auto complete = std::make_shared<decltype(handler)>(std::move(handler));
+        send(
+            std::move(args),
+            [complete, caller](Reply r) {
+              asio::post(caller, [complete, r = std::move(r)]() mutable {
+                std::move (*complete)(std::move(r));
+              });
+            },
+            timeout);
       },
       asio::use_awaitable);
 }

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -57,8 +58,12 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   bool connected() const { return connected_.load(); }
   const Strand& strand() const { return strand_; }
 
-  // Sends a command from any thread; `done` runs on the strand.
-  void send(std::vector<std::string> args, std::function<void(Reply)> done);
+  // Sends a command from any thread; `done` runs on the strand, with nullopt when the
+  // connection is down or drops, or when no reply came within `timeout` (checked every
+  // kExpiryTick: one timer per connection, none per command).
+  void send(std::vector<std::string> args, std::function<void(Reply)> done,
+            std::chrono::milliseconds timeout = std::chrono::milliseconds(500));
+  static constexpr std::chrono::milliseconds kExpiryTick{25};
   // Sends a command and waits at most `timeout` for its reply (nullopt after that), so a
   // stalled Redis cannot hold a request: callers fall back as if Redis were down.
   asio::awaitable<Reply> command(std::vector<std::string> args, std::chrono::milliseconds timeout =
@@ -73,6 +78,8 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   void send_subscribe();
   void arm_read();
   void arm_write();
+  void arm_expiry();
+  void expire();
 
   static void on_connect(const redisAsyncContext* ac, int status);
   static void on_disconnect(const redisAsyncContext* ac, int status);
@@ -90,6 +97,10 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   std::string name_;
   Events events_;
   asio::steady_timer reconnect_timer_;
+  struct Pending;
+  std::deque<Pending*> inflight_;  // sent, in order; owned by hiredis's callbacks
+  asio::steady_timer expiry_timer_;
+  bool expiry_armed_ = false;
   std::chrono::milliseconds backoff_{100};
   redisAsyncContext* ac_ = nullptr;
   std::optional<asio::posix::stream_descriptor> socket_;

@@ -78,5 +78,46 @@ TEST(RedisConnectionTest, AcceptedSubscriptionStaysConnected) {
   EXPECT_EQ(subscribed.load(), 1);
 }
 
+TEST(RedisConnectionTest, StalledRedisAnswersNulloptAtTheDeadlineAndLateRepliesGoNowhere) {
+  asio::io_context io;
+  auto connection = RedisConnection::create(io, endpoint(), "test-commands", {});
+  connection->start();
+  std::optional<RedisReply> before, during, after;
+  std::chrono::steady_clock::duration waited{};
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        asio::steady_timer wait(io);
+        for (int i = 0; i < 200 && !connection->connected(); ++i) {
+          wait.expires_after(std::chrono::milliseconds(5));
+          co_await wait.async_wait(asio::use_awaitable);
+        }
+        std::vector<std::string> set{"SET", "canopy-test:stall", "first"};
+        before = co_await connection->command(std::move(set));
+        // Redis holds every client's commands for 1.2 s: ours must give up after 300 ms.
+        std::vector<std::string> pause{"CLIENT", "PAUSE", "1200", "ALL"};
+        co_await connection->command(std::move(pause));
+        const auto started = std::chrono::steady_clock::now();
+        std::vector<std::string> get{"GET", "canopy-test:stall"};
+        during = co_await connection->command(std::move(get), std::chrono::milliseconds(300));
+        waited = std::chrono::steady_clock::now() - started;
+        // Once Redis answers again, the late reply to the GET above must not be taken for
+        // the reply to this one.
+        wait.expires_after(std::chrono::milliseconds(1200));
+        co_await wait.async_wait(asio::use_awaitable);
+        std::vector<std::string> echo{"ECHO", "after the pause"};
+        after = co_await connection->command(std::move(echo));
+        connection->stop();
+      },
+      asio::detached);
+  io.run();
+  ASSERT_TRUE(before.has_value());
+  EXPECT_FALSE(during.has_value()) << "a stalled command must not wait for Redis";
+  EXPECT_GE(waited, std::chrono::milliseconds(300));
+  EXPECT_LT(waited, std::chrono::milliseconds(900));
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->str, "after the pause");
+}
+
 }  // namespace
 }  // namespace canopy::cache
