@@ -17,6 +17,15 @@ RedisEndpoint endpoint() {
   return {TestServers::get().redis_host, TestServers::get().redis_port};
 }
 
+// Waits up to a second for `connection` to connect.
+asio::awaitable<void> until_connected(RedisConnection& connection) {
+  asio::steady_timer wait(co_await asio::this_coro::executor);
+  for (int i = 0; i < 200 && !connection.connected(); ++i) {
+    wait.expires_after(std::chrono::milliseconds(5));
+    co_await wait.async_wait(asio::use_awaitable);
+  }
+}
+
 // Runs one command on a fresh connection and returns its reply.
 std::optional<RedisReply> run_command(std::vector<std::string> args) {
   asio::io_context io;
@@ -26,11 +35,7 @@ std::optional<RedisReply> run_command(std::vector<std::string> args) {
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {
-        asio::steady_timer wait(io);
-        for (int i = 0; i < 200 && !connection->connected(); ++i) {
-          wait.expires_after(std::chrono::milliseconds(5));
-          co_await wait.async_wait(asio::use_awaitable);
-        }
+        co_await until_connected(*connection);
         if (auto reply = co_await connection->command(std::move(args))) out = *reply;
         connection->stop();
       },
@@ -87,11 +92,8 @@ TEST(RedisConnectionTest, StalledRedisAnswersNulloptAtTheDeadlineAndLateRepliesG
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {
+        co_await until_connected(*connection);
         asio::steady_timer wait(io);
-        for (int i = 0; i < 200 && !connection->connected(); ++i) {
-          wait.expires_after(std::chrono::milliseconds(5));
-          co_await wait.async_wait(asio::use_awaitable);
-        }
         std::vector<std::string> set{"SET", "canopy-test:stall", "first"};
         before = co_await connection->command(std::move(set));
         // Redis holds every client's commands for 1.2 s: ours must give up after 300 ms.
