@@ -84,6 +84,11 @@ void BM_CheckCached(benchmark::State& state) {
                                            const store::AuditRecord&) override {
       return {};
     }
+    std::optional<std::vector<store::Connection>> apply_all(
+        std::span<const store::AuditedChange>) override {
+      return {};
+    }
+    std::vector<store::Connection> trust_connections(std::string_view) override { return {}; }
     store::Upsert upsert_site(const Site&) override { return store::Upsert::unchanged; }
     std::optional<Site> find_site(std::string_view) override { return {}; }
     std::vector<Site> list_sites() override { return {}; }

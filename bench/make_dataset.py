@@ -6,7 +6,7 @@
   OUT/tenants/    --trusts trust files of --schools-per-trust schools each, one school
                   administrator per school, and one connection per school for every
                   connectable app: half of all (school, app) pairs approved, the rest pending
-                  or rejected;
+                  or rejected (with --all-pending: every one pending);
   OUT/queries/    plain-text query lists for the wrk scripts (one query string per line):
                   warm.txt     (school, app, data_type, operation[, field]) over every app's
                                real grants and every school, all pairs that hold a connection;
@@ -93,6 +93,8 @@ def main():
     ap.add_argument("--schools-per-trust", type=int, default=50)
     ap.add_argument("--queries", type=int, default=20000, help="lines in warm.txt and unknown.txt")
     ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--all-pending", action="store_true",
+                    help="every connection pending (bench/bulk approves them all at once)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
 
@@ -172,7 +174,9 @@ def main():
             ]
             rot = connectable[n % len(connectable):] + connectable[:n % len(connectable)]
             for i, app_id in enumerate(rot):
-                if i < approved_per_school:
+                if args.all_pending:
+                    status = "pending"
+                elif i < approved_per_school:
                     status = "approved"
                 else:
                     status = "pending" if i % 2 == 0 else "rejected"
@@ -214,12 +218,12 @@ def main():
         g = apps[app_id]["grants"][0]
         return f"app={app_id}&school={school or s}&data_type={g['type']}&operation={g['operations'][0]}"
 
-    checks = [
-        ('{"allow":true,"reason":"approved"}', check_query("approved")),
-        ('{"allow":false,"reason":"pending"}', check_query("pending")),
-        ('{"allow":false,"reason":"rejected"}', check_query("rejected")),
-        ('{"allow":false,"reason":"unknown_school"}', check_query("approved", "no-such-school-x")),
-    ]
+    present = {p[2] for p in pairs}
+    checks = [(f'{{"allow":{"true" if status == "approved" else "false"},"reason":"{status}"}}',
+               check_query(status))
+              for status in ("approved", "pending", "rejected") if status in present]
+    checks.append(('{"allow":false,"reason":"unknown_school"}',
+                   check_query(sorted(present)[0], "no-such-school-x")))
     with open(qdir / "checks.txt", "w") as f:
         for body, q in checks:
             f.write(f"{body}\t{q}\n")

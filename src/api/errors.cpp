@@ -42,7 +42,12 @@ unsigned http_status(Errc code) {
     case Errc::request_rejected:
     case Errc::concurrent_change:
     case Errc::terms_changed:
+    case Errc::duplicate_item:
+    case Errc::idempotency_key_in_progress:
       return 409;
+    case Errc::invalid_items:
+    case Errc::idempotency_key_reused:
+      return 422;
     case Errc::body_too_large:
       return 413;
     case Errc::unsupported_media_type:

@@ -2,6 +2,7 @@
 #include "api/guards.hpp"
 
 #include "auth/crypto.hpp"
+#include "tenancy/actor.hpp"
 
 namespace canopy::api {
 namespace {
@@ -56,6 +57,19 @@ Result<auth::Authenticated> authenticate_user(const http::RequestContext& ctx, S
                       "send the X-CSRF-Token header given at sign-in with every change");
   }
   return who;
+}
+
+Result<TrustCaller> authenticate_trust_admin(const http::RequestContext& ctx, Services& services) {
+  auto who = authenticate_user(ctx, services);
+  if (!who) return who.error();
+  auto trust = services.directory.find_site(ctx.param("trust"));
+  if (!trust || trust->kind != SiteKind::trust) {
+    return make_error(Errc::unknown_trust, "no trust '" + std::string(ctx.param("trust")) + "'");
+  }
+  if (auto actor = tenancy::resolve_trust_admin(who->user, *trust, services.policy); !actor) {
+    return actor.error();
+  }
+  return TrustCaller{std::move(who->user), std::move(*trust)};
 }
 
 Result<const policy::App*> authenticate_partner(const http::RequestContext& ctx,

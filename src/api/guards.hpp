@@ -26,6 +26,16 @@ std::optional<std::string_view> bearer_token(const http::RequestContext& ctx);
 // the X-CSRF-Token header.
 Result<auth::Authenticated> authenticate_user(const http::RequestContext& ctx, Services& services);
 
+// A trust's central user on one of the trust's routes.
+struct TrustCaller {
+  User user;
+  Site trust;
+};
+
+// Blocking: run on the pool. The signed-in user, if they may act for the trust named by the
+// route's {trust} (tenancy::resolve_trust_admin). Failures in a fixed order: 401, 404 trust, 403.
+Result<TrustCaller> authenticate_trust_admin(const http::RequestContext& ctx, Services& services);
+
 // Blocking: run on the pool.
 Result<const policy::App*> authenticate_partner(const http::RequestContext& ctx,
                                                 Services& services);

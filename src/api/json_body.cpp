@@ -14,6 +14,8 @@ bool has_type(const nlohmann::json& v, JsonType t) {
       return v.is_boolean();
     case JsonType::integer:
       return v.is_number_integer();
+    case JsonType::array:
+      return v.is_array();
   }
   return false;
 }
@@ -26,6 +28,8 @@ std::string_view type_name(JsonType t) {
       return "true or false";
     case JsonType::integer:
       return "an integer";
+    case JsonType::array:
+      return "an array";
   }
   return "a value";
 }

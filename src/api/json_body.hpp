@@ -14,7 +14,7 @@
 
 namespace canopy::api {
 
-enum class JsonType { string, boolean, integer };
+enum class JsonType { string, boolean, integer, array };
 
 struct FieldSpec {
   std::string_view name;

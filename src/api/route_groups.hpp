@@ -10,6 +10,7 @@ void add_school_app_routes(http::Router& router, Services& s);
 void add_partner_routes(http::Router& router, Services& s);
 void add_decision_routes(http::Router& router, Services& s);
 void add_trust_routes(http::Router& router, Services& s);
+void add_bulk_decision_routes(http::Router& router, Services& s);
 void add_notification_routes(http::Router& router, Services& s);
 void add_user_routes(http::Router& router, Services& s);
 

@@ -15,6 +15,7 @@ void add_routes(http::Router& router, Services& s) {
   add_partner_routes(router, s);
   add_decision_routes(router, s);
   add_trust_routes(router, s);
+  add_bulk_decision_routes(router, s);
   add_notification_routes(router, s);
   add_user_routes(router, s);
 

@@ -1,14 +1,17 @@
-// A trust's central team: the schools of their trust with each school's terms, and accepting a
-// school site's terms before acting in it. Only the trust's own "Manage All Users" holders may
-// use these routes.
+// A trust's central team: the schools of their trust with each school's terms, accepting a
+// school site's terms before acting in it, the apps x schools matrix and the trust-wide CSV
+// export. Only the trust's own "Manage All Users" holders may use these routes. Reads need no
+// terms acceptance (docs/architecture.md, "Acting via the trust").
 #include <algorithm>
 #include <limits>
+#include <map>
 
 #include "api/errors.hpp"
 #include "api/guards.hpp"
 #include "api/json_body.hpp"
 #include "api/route_groups.hpp"
 #include "api/views.hpp"
+#include "consent/export.hpp"
 #include "tenancy/actor.hpp"
 
 namespace canopy::api {
@@ -21,16 +24,9 @@ using TrustWork = std::function<Result<http::Response>(const User&, const Site& 
 asio::awaitable<http::Response> as_trust_admin(http::RequestContext& ctx, Services& s,
                                                TrustWork work) {
   co_return respond(co_await on_pool(s, [&]() -> Result<http::Response> {
-    auto who = authenticate_user(ctx, s);
-    if (!who) return who.error();
-    const auto trust = s.directory.find_site(ctx.param("trust"));
-    if (!trust || trust->kind != SiteKind::trust) {
-      return make_error(Errc::unknown_trust, "no trust '" + std::string(ctx.param("trust")) + "'");
-    }
-    if (auto actor = tenancy::resolve_trust_admin(who->user, *trust, s.policy); !actor) {
-      return actor.error();
-    }
-    return work(who->user, *trust);
+    auto caller = authenticate_trust_admin(ctx, s);
+    if (!caller) return caller.error();
+    return work(caller->user, caller->trust);
   }));
 }
 
@@ -78,6 +74,122 @@ asio::awaitable<http::Response> accept_terms(http::RequestContext& ctx, Services
       });
 }
 
+constexpr std::size_t kMatrixDefaultLimit = 100;
+constexpr std::size_t kMatrixMaxLimit = 1000;
+constexpr std::string_view kNotRequested = "not_requested";
+
+// The matrix's page cursor: the last cell of the previous page, as "school/app" (ids never
+// hold a '/').
+struct Cell {
+  std::string_view school;
+  std::string_view app;
+  friend auto operator<=>(const Cell&, const Cell&) = default;
+};
+
+std::string cursor_of(const Cell& c) {
+  return std::string(c.school) + "/" + std::string(c.app);
+}
+
+// Every app of the catalogue x every school of the trust, sorted by school id, then app id;
+// `status` is not_requested where the app never asked. Filters, then pages by cursor.
+asio::awaitable<http::Response> matrix(http::RequestContext& ctx, Services& s) {
+  if (auto q = check_query(ctx, {}, {"status", "app", "school", "limit", "after"}); !q) {
+    co_return error_response(q.error());
+  }
+  const auto* status = ctx.query_param("status");
+  if (status != nullptr && *status != kNotRequested && !parse_connection_status(*status)) {
+    co_return error_response(make_error(
+        Errc::invalid_value, "status must be pending, approved, rejected or not_requested"));
+  }
+  std::size_t limit = kMatrixDefaultLimit;
+  if (const auto* text = ctx.query_param("limit")) {
+    const auto n = parse_id(*text);
+    if (!n || *n > static_cast<std::int64_t>(kMatrixMaxLimit)) {
+      co_return error_response(
+          make_error(Errc::invalid_value,
+                     "limit must be a whole number from 1 to " + std::to_string(kMatrixMaxLimit)));
+    }
+    limit = static_cast<std::size_t>(*n);
+  }
+  std::optional<Cell> after;
+  if (const auto* text = ctx.query_param("after")) {
+    const auto slash = text->find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == text->size()) {
+      co_return error_response(make_error(
+          Errc::invalid_value, "after must be the next_after value of the previous page"));
+    }
+    after =
+        Cell{std::string_view(*text).substr(0, slash), std::string_view(*text).substr(slash + 1)};
+  }
+  const auto* only_app = ctx.query_param("app");
+  const auto* only_school = ctx.query_param("school");
+  co_return co_await as_trust_admin(
+      ctx, s, [&](const User&, const Site& trust) -> Result<http::Response> {
+        const auto schools = s.trusts.schools_of_trust(trust.id);
+        if (only_school != nullptr &&
+            std::none_of(schools.begin(), schools.end(),
+                         [&](const Site& x) { return x.id == *only_school; })) {
+          return make_error(Errc::unknown_school,
+                            "no school '" + *only_school + "' in " + trust.name);
+        }
+        if (only_app != nullptr && s.policy.find_app(*only_app) == nullptr)
+          return make_error(Errc::unknown_app, "no app '" + *only_app + "'");
+        const auto connections = s.consent.trust_connections(trust.id);
+        std::map<Cell, const store::Connection*> by_cell;
+        for (const auto& c : connections)
+          by_cell.emplace(Cell{c.school_id, c.app_id}, &c);
+
+        nlohmann::json items = nlohmann::json::array();
+        std::size_t total = 0;
+        std::optional<Cell> last;
+        bool more = false;
+        for (const auto& school : schools) {
+          if (only_school != nullptr && school.id != *only_school) continue;
+          for (const auto& app : s.policy.apps()) {
+            if (only_app != nullptr && app.id != *only_app) continue;
+            const Cell cell{school.id, app.id};
+            const auto found = by_cell.find(cell);
+            const store::Connection* c = found == by_cell.end() ? nullptr : found->second;
+            const std::string_view cell_status = c ? to_string(c->status) : kNotRequested;
+            if (status != nullptr && cell_status != *status) continue;
+            ++total;
+            if ((after && cell <= *after) || more) continue;
+            if (items.size() == limit) {
+              more = true;
+              continue;
+            }
+            last = cell;
+            items.push_back(
+                {{"school", school.id},
+                 {"school_name", school.name},
+                 {"app", app.id},
+                 {"app_name", app.name},
+                 {"status", cell_status},
+                 {"decided_at", c && c->decided_at ? nlohmann::json(format_rfc3339(*c->decided_at))
+                                                   : nlohmann::json(nullptr)},
+                 {"decided_by", c && !c->decided_by.empty() ? nlohmann::json(c->decided_by)
+                                                            : nlohmann::json(nullptr)}});
+          }
+        }
+        return json_response(200, {{"trust", trust.id},
+                                   {"total", total},
+                                   {"items", std::move(items)},
+                                   {"next_after", more && last ? nlohmann::json(cursor_of(*last))
+                                                               : nlohmann::json(nullptr)}});
+      });
+}
+
+asio::awaitable<http::Response> export_csv(http::RequestContext& ctx, Services& s) {
+  if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
+  co_return co_await as_trust_admin(
+      ctx, s, [&](const User&, const Site& trust) -> Result<http::Response> {
+        http::Response r{200, "text/csv; charset=utf-8", s.consent.trust_export_csv(trust), {}};
+        r.headers.emplace_back("Content-Disposition",
+                               "attachment; filename=\"" + trust.id + "-partner-apps.csv\"");
+        return r;
+      });
+}
+
 }  // namespace
 
 void add_trust_routes(http::Router& router, Services& s) {
@@ -86,6 +198,9 @@ void add_trust_routes(http::Router& router, Services& s) {
              [&s](auto& ctx) { return list_schools(ctx, s); });
   router.add(M::post, "/api/v1/trusts/{trust}/schools/{school}/terms-acceptance",
              [&s](auto& ctx) { return accept_terms(ctx, s); });
+  router.add(M::get, "/api/v1/trusts/{trust}/apps", [&s](auto& ctx) { return matrix(ctx, s); });
+  router.add(M::get, "/api/v1/trusts/{trust}/export.csv",
+             [&s](auto& ctx) { return export_csv(ctx, s); });
 }
 
 }  // namespace canopy::api

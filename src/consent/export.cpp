@@ -34,4 +34,31 @@ std::string data_csv(const policy::App& app) {
   return out;
 }
 
+std::string trust_csv(std::span<const TrustExportRow> rows) {
+  std::string out =
+      "school,school_name,app,app_name,status,permission_set_version,data_type,fields,operations,"
+      "decided_by,decided_at\r\n";
+  for (const auto& [school, app, c, decided_by] : rows) {
+    const std::string head = csv_cell(school->id) + ',' + csv_cell(school->name) + ',' +
+                             csv_cell(app->id) + ',' + csv_cell(app->name) + ',' +
+                             std::string(to_string(c->status)) + ',' +
+                             std::to_string(c->permission_set_version) + ',';
+    const std::string tail =
+        ',' + csv_cell(decided_by) + ',' + (c->decided_at ? format_rfc3339(*c->decided_at) : "");
+    for (const auto& grant : app->permissions.grants()) {
+      std::string fields;
+      for (const auto& f : grant.fields)
+        fields.append(fields.empty() ? "" : "; ").append(f);
+      std::string operations;
+      for (Operation op : kAllOperations) {
+        if (grant.operations.has(op))
+          operations.append(operations.empty() ? "" : "; ").append(to_string(op));
+      }
+      out += head + csv_cell(grant.data_type) + ',' + csv_cell(fields) + ',' + operations + tail +
+             "\r\n";
+    }
+  }
+  return out;
+}
+
 }  // namespace canopy::consent

@@ -2,6 +2,12 @@
 // then write only if nobody changed the row in between; otherwise decide again on fresh data.
 #include "consent/service.hpp"
 
+#include "consent/export.hpp"
+
+#include <map>
+#include <set>
+#include <utility>
+
 namespace canopy::consent {
 namespace {
 
@@ -135,37 +141,172 @@ Result<store::Connection> Service::decide(const tenancy::Actor& actor, std::stri
     auto next = this->next(**app, *current, action);
     if (!next) return next.error();
     if (action == AdminAction::cancel) return std::move(*current);
-    // Approving consents to the permission set shown now; rejecting keeps the version on record.
-    const int version = action == AdminAction::approve ? (*app)->permissions.version()
-                                                       : current->permission_set_version;
-    const TimePoint now = clock_.now();
-    store::ConnectionChange change{.school_id = actor.school_id,
-                                   .app_id = std::string(app_id),
-                                   .expected_revision = current->revision,
-                                   .to = *next,
-                                   .permission_set_version = version,
-                                   .at = now,
-                                   .is_decision = true,
-                                   .decided_by = actor.email};
-    store::AuditRecord audit{.school_id = actor.school_id,
-                             .app_id = std::string(app_id),
-                             .actor_kind = store::ActorKind::user,
-                             .actor = actor.email,
-                             .actor_site = actor.acting_site,
-                             .actor_role = actor.role,
-                             .via_trust = actor.via_trust,
-                             .action = std::string(to_string(action)),
-                             .from_status = current->status,
-                             .to_status = *next,
-                             .permission_set_version = version,
-                             .at = now,
-                             .request_id = std::string(request_id)};
+    const auto [change, audit] = decision_change(actor, **app, *current, *next, action, request_id);
     if (auto applied = connections_.apply(change, audit)) {
       publish(*applied, since);
       return std::move(*applied);
     }
   }
   return moved();
+}
+
+store::AuditedChange Service::decision_change(const tenancy::Actor& actor, const policy::App& app,
+                                              const store::Connection& current,
+                                              ConnectionStatus next, AdminAction action,
+                                              std::string_view request_id) const {
+  // Approving consents to the permission set shown now; rejecting keeps the version on record.
+  const int version =
+      action == AdminAction::approve ? app.permissions.version() : current.permission_set_version;
+  const TimePoint now = clock_.now();
+  return {store::ConnectionChange{.school_id = actor.school_id,
+                                  .app_id = app.id,
+                                  .expected_revision = current.revision,
+                                  .to = next,
+                                  .permission_set_version = version,
+                                  .at = now,
+                                  .is_decision = true,
+                                  .decided_by = actor.email},
+          store::AuditRecord{.school_id = actor.school_id,
+                             .app_id = app.id,
+                             .actor_kind = store::ActorKind::user,
+                             .actor = actor.email,
+                             .actor_site = actor.acting_site,
+                             .actor_role = actor.role,
+                             .via_trust = actor.via_trust,
+                             .action = std::string(to_string(action)),
+                             .from_status = current.status,
+                             .to_status = next,
+                             .permission_set_version = version,
+                             .at = now,
+                             .request_id = std::string(request_id)}};
+}
+
+BulkValidation Service::plan_bulk(const User& user, const Site& trust,
+                                  std::span<const BulkItem> items, std::string_view request_id) {
+  BulkValidation out;
+  BulkPlan plan;
+  plan.since = cache_.generation();
+  // One read of everything the items can touch, instead of a few reads per item.
+  std::map<std::string, Site, std::less<>> schools;
+  for (auto& school : trusts_.schools_of_trust(trust.id))
+    schools.emplace(school.id, std::move(school));
+  std::map<std::pair<std::string, std::string>, store::Connection> connections;
+  for (auto& c : connections_.trust_connections(trust.id))
+    connections.emplace(std::pair(c.school_id, c.app_id), std::move(c));
+  std::set<std::pair<std::string, int>> accepted;
+  for (const auto& a : trusts_.terms_accepted_by(user.id))
+    accepted.emplace(a.site_id, a.version);
+  std::map<std::string, Result<tenancy::Actor>, std::less<>> actors;
+  std::set<std::pair<std::string_view, std::string_view>> seen;
+
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const BulkItem& item = items[i];
+    const auto refuse = [&](Error e) {
+      out.errors.push_back({i, item.school, item.app, std::move(e)});
+    };
+    std::optional<AdminAction> action;
+    if (item.action == "approve") action = AdminAction::approve;
+    if (item.action == "reject") action = AdminAction::reject;
+    if (!action) {
+      refuse(make_error(Errc::invalid_value, "action must be approve or reject"));
+      continue;
+    }
+    const auto school = schools.find(item.school);
+    if (school == schools.end()) {
+      refuse(make_error(Errc::unknown_school, "no school '" + item.school + "' in " + trust.name));
+      continue;
+    }
+    const auto* app = policy_.find_app(item.app);
+    if (app == nullptr) {
+      refuse(make_error(Errc::unknown_app, "no app '" + item.app + "'"));
+      continue;
+    }
+    if (!seen.emplace(item.school, item.app).second) {
+      refuse(make_error(Errc::duplicate_item,
+                        "an earlier item already decides on " + item.app + " at " + item.school));
+      continue;
+    }
+    auto actor = actors.find(item.school);
+    if (actor == actors.end())
+      actor =
+          actors.emplace(item.school, tenancy::resolve_school_admin(user, school->second, policy_))
+              .first;
+    if (!actor->second) {
+      refuse(actor->second.error());
+      continue;
+    }
+    const tenancy::Actor& who = *actor->second;
+    if (who.required_terms && !accepted.contains({who.school_id, who.required_terms->version})) {
+      Error e =
+          make_error(Errc::terms_not_accepted,
+                     "accept the terms and conditions of " + school->second.name + " (version " +
+                         std::to_string(who.required_terms->version) + ") before acting in it");
+      e.terms.push_back({who.school_id, who.required_terms->version, who.required_terms->title});
+      refuse(std::move(e));
+      continue;
+    }
+    const auto current = connections.find(std::pair(item.school, item.app));
+    if (current == connections.end()) {
+      refuse(make_error(Errc::connection_not_found,
+                        "'" + item.app + "' has not asked to connect to " + item.school));
+      continue;
+    }
+    auto next = this->next(*app, current->second, *action);
+    if (!next) {
+      refuse(next.error());
+      continue;
+    }
+    plan.changes.push_back(decision_change(who, *app, current->second, *next, *action, request_id));
+    plan.current.push_back(current->second);
+  }
+  if (out.errors.empty()) out.plan = std::move(plan);
+  return out;
+}
+
+Result<std::vector<store::Connection>> Service::apply_bulk(const BulkPlan& plan) {
+  auto applied = connections_.apply_all(plan.changes);
+  if (!applied) {
+    return make_error(Errc::concurrent_change,
+                      "a connection of the batch changed while it was being applied; nothing "
+                      "was applied; review and try again");
+  }
+  for (const auto& c : *applied)
+    publish(c, plan.since);
+  return std::move(*applied);
+}
+
+std::vector<store::Connection> Service::trust_connections(std::string_view trust_id) {
+  return connections_.trust_connections(trust_id);
+}
+
+std::string Service::trust_export_csv(const Site& trust) {
+  const auto schools = trusts_.schools_of_trust(trust.id);
+  const auto connections = connections_.trust_connections(trust.id);
+  // decided_by is the email of the last decision's actor, written with its audit record.
+  std::map<std::string, std::string, std::less<>> deciders;
+  std::vector<TrustExportRow> rows;
+  auto school = schools.begin();
+  for (const auto& c : connections) {
+    while (school != schools.end() && school->id < c.school_id)
+      ++school;
+    const auto* app = policy_.find_app(c.app_id);
+    // A connection whose app left the catalogue has no permission set to list.
+    if (school == schools.end() || school->id != c.school_id || app == nullptr) continue;
+    std::string decided_by;
+    if (!c.decided_by.empty()) {
+      auto known = deciders.find(c.decided_by);
+      if (known == deciders.end()) {
+        const auto user = directory_.find_user_by_email(c.decided_by);
+        known =
+            deciders
+                .emplace(c.decided_by, user ? user->name + " <" + user->email + ">" : c.decided_by)
+                .first;
+      }
+      decided_by = known->second;
+    }
+    rows.push_back({&*school, app, &c, std::move(decided_by)});
+  }
+  return trust_csv(rows);
 }
 
 Result<RequestOutcome> Service::request(const policy::App& app, std::string_view school_id,

@@ -3,6 +3,9 @@
 // updated only after it commits, so no check can see a state that was never stored.
 #pragma once
 
+#include <optional>
+#include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -19,6 +22,33 @@ namespace canopy::consent {
 struct RequestOutcome {
   store::Connection connection;
   bool created = false;
+};
+
+// One item of a bulk decision, as the client sent it.
+struct BulkItem {
+  std::string school;
+  std::string app;
+  std::string action;  // approve or reject
+};
+
+struct BulkItemError {
+  std::size_t index = 0;  // in the request's items
+  std::string school;
+  std::string app;
+  Error error;
+};
+
+// A validated bulk decision: what to write, and what each change starts from.
+struct BulkPlan {
+  std::vector<store::AuditedChange> changes;  // in item order
+  std::vector<store::Connection> current;     // the connection each change replaces
+  cache::Generation since = 0;                // taken before anything was read
+};
+
+// Either a plan or, when any item is refused, every item's refusal (nothing is applied then).
+struct BulkValidation {
+  std::optional<BulkPlan> plan;
+  std::vector<BulkItemError> errors;
 };
 
 struct TermsOutcome {
@@ -70,6 +100,25 @@ class Service {
   Result<TermsOutcome> accept_terms(const tenancy::Actor& actor, int version,
                                     std::string_view request_id);
 
+  // A trust central user's decisions over many schools of `trust` at once. Every item is
+  // checked first against one read of the trust's schools, connections and the user's terms
+  // acceptances: the school is in the trust, the app is known, the action is approve or
+  // reject and valid from the current status, the pair is not named twice, and the school's
+  // terms are accepted. Changes nothing.
+  BulkValidation plan_bulk(const User& user, const Site& trust, std::span<const BulkItem> items,
+                           std::string_view request_id);
+  // Applies a plan in one transaction (all or nothing, one audit record per change), then
+  // updates this process's cache. concurrent_change when any connection changed since the
+  // plan was made; then nothing is written.
+  Result<std::vector<store::Connection>> apply_bulk(const BulkPlan& plan);
+
+  // Every connection of the trust's schools, by school and app.
+  std::vector<store::Connection> trust_connections(std::string_view trust_id);
+
+  // The trust-wide export for a data-protection officer: per connection and data type of the
+  // app's permission set, its fields and operations, and who decided last and when.
+  std::string trust_export_csv(const Site& trust);
+
   // A partner app asks a school for a connection. Asking again while pending (or once
   // approved) returns the existing connection unchanged. A new request notifies the people
   // who may act in the school, in the same transaction.
@@ -80,6 +129,10 @@ class Service {
   Result<ConnectionStatus> next(const policy::App& app, const store::Connection& current,
                                 AdminAction action) const;
   void publish(const store::Connection& connection, cache::Generation since);
+  // The change and audit record of `actor`'s decision on `current`.
+  store::AuditedChange decision_change(const tenancy::Actor& actor, const policy::App& app,
+                                       const store::Connection& current, ConnectionStatus next,
+                                       AdminAction action, std::string_view request_id) const;
 
   const policy::PolicySnapshot& policy_;
   store::ConnectionStore& connections_;

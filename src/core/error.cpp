@@ -69,6 +69,14 @@ std::string_view to_string(Errc code) {
       return "concurrent_change";
     case Errc::terms_changed:
       return "terms_changed";
+    case Errc::invalid_items:
+      return "invalid_items";
+    case Errc::duplicate_item:
+      return "duplicate_item";
+    case Errc::idempotency_key_reused:
+      return "idempotency_key_reused";
+    case Errc::idempotency_key_in_progress:
+      return "idempotency_key_in_progress";
     case Errc::too_many_connections:
       return "too_many_connections";
     case Errc::unavailable:

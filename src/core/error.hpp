@@ -45,6 +45,11 @@ enum class Errc {
   competitor_not_connectable,
   concurrent_change,
   terms_changed,
+  // Bulk requests.
+  invalid_items,                // the batch was refused; the body lists each item's error
+  duplicate_item,               // an item names a (school, app) an earlier item of the batch names
+  idempotency_key_reused,       // the key came before with another request body
+  idempotency_key_in_progress,  // the first request with the key has not finished
   // The service itself.
   too_many_connections,
   unavailable,

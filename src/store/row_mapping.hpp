@@ -123,6 +123,35 @@ Notification notification(const Row& r) {
   return n;
 }
 
+inline constexpr std::string_view kIdempotencyColumns =
+    "user_id, scope, idem_key, request_digest, state, claim_token, response_status, response_body,"
+    " created_at_ms, started_at_ms";
+
+template <class Row>
+IdempotencyRecord idempotency(const Row& r) {
+  IdempotencyRecord i;
+  i.user_id = r.integer(0);
+  i.scope = r.text(1);
+  i.key = r.text(2);
+  i.request_digest = r.text(3);
+  i.done = r.text(4) == "done";
+  i.claim_token = r.text(5);
+  i.response_status = static_cast<int>(r.optional_integer(6).value_or(0));
+  i.response_body = r.text(7);
+  i.created_at = from_unix_ms(r.integer(8));
+  i.started_at = from_unix_ms(r.integer(9));
+  return i;
+}
+
+// What an existing record means to a new claim of its key (see IdempotencyStore).
+inline IdempotencyClaim claim_against(const IdempotencyRecord& existing,
+                                      const IdempotencyRecord& running, TimePoint stale_before) {
+  if (existing.request_digest != running.request_digest) return IdempotencyClaim::reused;
+  if (existing.done) return IdempotencyClaim::replay;
+  if (existing.started_at >= stale_before) return IdempotencyClaim::in_progress;
+  return IdempotencyClaim::claimed;
+}
+
 // "?, ?, ?" for an IN list of n values (n > 0).
 inline std::string placeholders(std::size_t n) {
   std::string out;

@@ -75,6 +75,12 @@ struct ConnectionChange {
   std::optional<NotificationKind> notify;
 };
 
+// One change of a batch with its audit record.
+struct AuditedChange {
+  ConnectionChange change;
+  AuditRecord audit;
+};
+
 class ConnectionStore {
  public:
   virtual ~ConnectionStore() = default;
@@ -87,6 +93,14 @@ class ConnectionStore {
   // check failed (someone else changed it first); then nothing is written.
   virtual std::optional<Connection> apply(const ConnectionChange& change,
                                           const AuditRecord& audit) = 0;
+  // `apply` for many changes in one transaction, all or nothing: every revision check passes
+  // and every change is written with its audit record (and notification), or nothing is.
+  // Returns the connections as written, in the order of `changes`; nullopt when a revision
+  // check failed. The changes name distinct (school, app) pairs.
+  virtual std::optional<std::vector<Connection>> apply_all(
+      std::span<const AuditedChange> changes) = 0;
+  // Every connection of the schools of `trust_id`, by school, then app.
+  virtual std::vector<Connection> trust_connections(std::string_view trust_id) = 0;
 };
 
 class AuditStore {
@@ -228,6 +242,50 @@ class NotificationStore {
                                               std::int64_t up_to, TimePoint at) = 0;
 };
 
+// A request that must not run twice, under the key its client chose.
+struct IdempotencyRecord {
+  std::int64_t user_id = 0;
+  std::string scope;           // what the key is for, e.g. one trust's bulk decisions
+  std::string key;             // as the client sent it
+  std::string request_digest;  // of the request body: the same key with another body is misuse
+  bool done = false;           // false while the first request runs
+  std::string claim_token;     // who runs it; only they may finish or release it
+  int response_status = 0;     // when done: the answer, given again to every replay
+  std::string response_body;
+  TimePoint created_at;
+  TimePoint started_at;  // when the current claimer took it
+};
+
+enum class IdempotencyClaim {
+  claimed,      // the caller runs the request (a new key, or a stale running one taken over)
+  in_progress,  // another request with this key and body is running
+  replay,       // done before: answer with the stored response
+  reused,       // the key was used with another body
+};
+
+struct IdempotencyOutcome {
+  IdempotencyClaim claim = IdempotencyClaim::claimed;
+  IdempotencyRecord record;  // the stored record (for replay: its response)
+};
+
+class IdempotencyStore {
+ public:
+  virtual ~IdempotencyStore() = default;
+  // Atomically: records `running` as running unless the (user, scope, key) exists. An existing
+  // record with another digest is `reused`; a done one is a `replay`; a running one is
+  // `in_progress`, unless it started before `stale_before`: then its claimer is presumed dead
+  // and `running` takes it over (started_at and claim_token replaced).
+  virtual IdempotencyOutcome claim_idempotency_key(const IdempotencyRecord& running,
+                                                   TimePoint stale_before) = 0;
+  // Stores the answer of the claim `claim_token` holds; false (nothing written) when the claim
+  // was taken over meanwhile.
+  virtual bool finish_idempotency_key(const IdempotencyRecord& claim, int status,
+                                      const std::string& body, TimePoint at) = 0;
+  // Gives a running claim up (the request failed without an answer worth keeping), so the
+  // client can retry with the same key.
+  virtual void release_idempotency_key(const IdempotencyRecord& claim) = 0;
+};
+
 struct MigrationReport {
   int from_version = 0;
   int to_version = 0;
@@ -241,7 +299,8 @@ class Store : public ConnectionStore,
               public SessionStore,
               public LoginHistoryStore,
               public TrustStore,
-              public NotificationStore {
+              public NotificationStore,
+              public IdempotencyStore {
  public:
   // Applies pending migrations; refuses (Errc::unavailable) a database newer than this binary.
   virtual Result<MigrationReport> migrate(const Clock& clock) = 0;

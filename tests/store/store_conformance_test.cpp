@@ -315,6 +315,25 @@ TYPED_TEST(StoreConformance, NewerVersionAfterAMigrationIsRefusedAndChangesNothi
   EXPECT_TRUE(this->store_->find_site("oak").has_value());
 }
 
+TYPED_TEST(StoreConformance, AMigrationMissingBelowTheNewestIsApplied) {
+  // Branches add migrations independently (0003 and 0004 are merged in either order), so a
+  // database may hold a newer version without an older one: the older is applied all the same.
+  this->migrate();
+  for (const auto* table :
+       {"notification_reads", "notifications", "terms_acceptances", "site_terms"}) {
+    this->backend_.exec(std::string("DROP TABLE ") + table);
+  }
+  this->backend_.exec("DELETE FROM schema_migrations WHERE version = 2");
+  const int latest = TypeParam::latest();
+  ASSERT_GT(latest, 2);
+  auto r = this->store_->migrate(this->clock_);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->from_version, latest);
+  EXPECT_EQ(r->to_version, latest);
+  ASSERT_EQ(this->store_->upsert_site(school("oak")), Upsert::created);
+  EXPECT_EQ(this->store_->find_site("oak")->terms.version, 1);
+}
+
 // ---- Connections and their audit trail ----
 
 TYPED_TEST(StoreData, InsertCreatesRevisionOneAndOneAuditRow) {
@@ -978,6 +997,254 @@ TYPED_TEST(StoreData, TermsAcceptanceIsRecordedOncePerVersion) {
   EXPECT_EQ(all[1], a);
   EXPECT_EQ(all[2], v2);
   EXPECT_TRUE(store.terms_accepted_by(other).empty());
+}
+
+// ---- Batches (apply_all) ----
+
+template <class Backend>
+class StoreBatches : public StoreData<Backend> {
+ protected:
+  AuditedChange inserted(const std::string& school_id, const std::string& app) {
+    const auto change = this->insert(school_id, app, ConnectionStatus::pending);
+    return {change, this->audit(change, std::nullopt, "req-batch")};
+  }
+  AuditedChange approved(const Connection& from, const std::string& request_id = "req-bulk") {
+    ConnectionChange change{.school_id = from.school_id,
+                            .app_id = from.app_id,
+                            .expected_revision = from.revision,
+                            .to = ConnectionStatus::approved,
+                            .permission_set_version = 7,
+                            .at = this->clock_.now(),
+                            .is_decision = true,
+                            .decided_by = "dana@example.org"};
+    return {change, this->audit(change, from.status, request_id)};
+  }
+  std::string state() {
+    std::string out = "audit=" + std::to_string(this->store_->audit_count()) + ";";
+    for (const auto& school : {"oak", "elm"}) {
+      for (const auto& c : this->store_->list_connections(school, std::nullopt))
+        out += c.school_id + "/" + c.app_id + "=" + std::string(to_string(c.status)) + "@" +
+               std::to_string(c.revision) + ";";
+    }
+    return out;
+  }
+};
+TYPED_TEST_SUITE(StoreBatches, Backends, BackendNames);
+
+TYPED_TEST(StoreBatches, ApplyAllWritesEveryChangeWithOneAuditRecordEach) {
+  auto& store = *this->store_;
+  std::vector<AuditedChange> inserts{this->inserted("oak", "parentpay"),
+                                     this->inserted("oak", "wonde"),
+                                     this->inserted("elm", "parentpay")};
+  const auto created = store.apply_all(inserts);
+  ASSERT_TRUE(created.has_value());
+  ASSERT_EQ(created->size(), 3u);
+  EXPECT_EQ((*created)[1].app_id, "wonde");
+  EXPECT_EQ((*created)[1].revision, 1);
+  EXPECT_FALSE((*created)[1].decided_at.has_value());
+  EXPECT_EQ(store.audit_count(), 3);
+
+  const TimePoint requested = this->clock_.now();
+  this->clock_.advance(1h);
+  std::vector<AuditedChange> approvals;
+  for (const auto& c : *created)
+    approvals.push_back(this->approved(c));
+  const auto written = store.apply_all(approvals);
+  ASSERT_TRUE(written.has_value());
+  ASSERT_EQ(written->size(), 3u);
+  for (std::size_t i = 0; i < written->size(); ++i) {
+    const auto& c = (*written)[i];
+    EXPECT_EQ(c.school_id, (*created)[i].school_id);
+    EXPECT_EQ(c.app_id, (*created)[i].app_id);
+    EXPECT_EQ(c.status, ConnectionStatus::approved);
+    EXPECT_EQ(c.revision, 2);
+    EXPECT_EQ(c.permission_set_version, 7);
+    EXPECT_EQ(c.requested_at, requested);
+    EXPECT_EQ(c.decided_at, std::optional<TimePoint>(this->clock_.now()));
+    EXPECT_EQ(c.decided_by, "dana@example.org");
+    // What apply_all returns is what the store holds.
+    const auto stored = store.find_connection(c.school_id, c.app_id);
+    ASSERT_TRUE(stored.has_value());
+    EXPECT_EQ(stored->revision, c.revision);
+    EXPECT_EQ(stored->status, c.status);
+    EXPECT_EQ(stored->decided_at, c.decided_at);
+    EXPECT_EQ(stored->decided_by, c.decided_by);
+    EXPECT_EQ(stored->requested_at, c.requested_at);
+  }
+  EXPECT_EQ(store.audit_count(), 6);
+  const auto oak = store.audit_for_school("oak", 10);
+  ASSERT_EQ(oak.size(), 4u);
+  EXPECT_EQ(oak[2].action, "approve");
+  EXPECT_EQ(oak[2].app_id, "parentpay");
+  EXPECT_EQ(oak[3].app_id, "wonde");
+  EXPECT_EQ(oak[3].from_status, std::optional(ConnectionStatus::pending));
+  EXPECT_EQ(oak[3].to_status, ConnectionStatus::approved);
+  EXPECT_EQ(oak[3].request_id, "req-bulk");
+}
+
+TYPED_TEST(StoreBatches, ApplyAllWritesNothingWhenOneRevisionMoved) {
+  auto& store = *this->store_;
+  std::vector<AuditedChange> inserts{this->inserted("oak", "parentpay"),
+                                     this->inserted("oak", "wonde"),
+                                     this->inserted("elm", "cpoms")};
+  const auto created = store.apply_all(inserts);
+  ASSERT_TRUE(created.has_value());
+  // Someone changes the middle one after the batch read it.
+  const auto moved = this->approved((*created)[1], "req-single");
+  ASSERT_TRUE(store.apply(moved.change, moved.audit).has_value());
+  const auto before = this->state();
+  std::vector<AuditedChange> batch;
+  for (const auto& c : *created)
+    batch.push_back(this->approved(c));
+  EXPECT_FALSE(store.apply_all(batch).has_value());
+  EXPECT_EQ(this->state(), before);
+
+  // A pair that must not exist yet but does is refused the same way.
+  std::vector<AuditedChange> again{this->inserted("elm", "wonde"), this->inserted("oak", "wonde")};
+  EXPECT_FALSE(store.apply_all(again).has_value());
+  EXPECT_EQ(this->state(), before);
+  // A missing connection, too.
+  auto ghost = this->approved((*created)[0]);
+  ghost.change.app_id = ghost.audit.app_id = "ghost";
+  std::vector<AuditedChange> missing{this->approved((*created)[0]), ghost};
+  EXPECT_FALSE(store.apply_all(missing).has_value());
+  EXPECT_EQ(this->state(), before);
+}
+
+TYPED_TEST(StoreBatches, ApplyAllOfThousandsOfChangesInOneTransaction) {
+  // More rows than one multi-row statement takes (MySQL writes them 1000 at a time).
+  auto& store = *this->store_;
+  std::vector<AuditedChange> inserts;
+  for (int i = 0; i < 1300; ++i) {
+    char app[16];
+    std::snprintf(app, sizeof app, "app-%04d", i);
+    inserts.push_back(this->inserted("oak", app));
+    inserts.push_back(this->inserted("elm", app));
+  }
+  inserts.back().change.notify = NotificationKind::connection_requested;
+  const auto created = store.apply_all(inserts);
+  ASSERT_TRUE(created.has_value());
+  ASSERT_EQ(created->size(), 2600u);
+  EXPECT_EQ(store.audit_count(), 2600);
+  this->clock_.advance(1min);
+  std::vector<AuditedChange> approvals;
+  for (const auto& c : *created)
+    approvals.push_back(this->approved(c));
+  const auto written = store.apply_all(approvals);
+  ASSERT_TRUE(written.has_value());
+  EXPECT_EQ(store.audit_count(), 5200);
+  EXPECT_EQ(store.list_connections("oak", ConnectionStatus::approved).size(), 1300u);
+  EXPECT_EQ(store.list_connections("elm", ConnectionStatus::approved).size(), 1300u);
+  const std::vector<std::string> elm{"elm"};
+  EXPECT_EQ(
+      store.notifications_for(this->add_user("a@example.org"), elm, 10, std::nullopt).items.size(),
+      1u);
+
+  // The last change of the batch fails its check: the 2599 before it are not written either.
+  const auto before = this->state();
+  approvals.clear();
+  for (const auto& c : *written)
+    approvals.push_back(this->approved(c));
+  approvals.back().change.expected_revision = 1;
+  EXPECT_FALSE(store.apply_all(approvals).has_value());
+  EXPECT_EQ(this->state(), before);
+}
+
+TYPED_TEST(StoreConformance, TrustConnectionsListsThatTrustsSchoolsBySchoolThenApp) {
+  auto& store = *this->store_;
+  this->migrate();
+  for (const auto& site : {trust("oak-trust"), trust("elm-trust"), school("oak-b", "oak-trust"),
+                           school("oak-a", "oak-trust"), school("elm-a", "elm-trust")}) {
+    ASSERT_EQ(store.upsert_site(site), Upsert::created) << site.id;
+  }
+  for (const auto& [school_id, app] : std::vector<std::pair<std::string, std::string>>{
+           {"oak-b", "wonde"}, {"oak-a", "wonde"}, {"elm-a", "wonde"}, {"oak-b", "cpoms"}}) {
+    const auto c = this->insert(school_id, app, ConnectionStatus::pending);
+    ASSERT_TRUE(store.apply(c, this->audit(c, std::nullopt)).has_value());
+  }
+  std::vector<std::string> pairs;
+  for (const auto& c : store.trust_connections("oak-trust"))
+    pairs.push_back(c.school_id + "/" + c.app_id);
+  EXPECT_EQ(pairs, (std::vector<std::string>{"oak-a/wonde", "oak-b/cpoms", "oak-b/wonde"}));
+  EXPECT_TRUE(store.trust_connections("nowhere").empty());
+}
+
+// ---- Idempotency keys ----
+
+template <class Backend>
+class StoreIdempotency : public StoreData<Backend> {
+ protected:
+  IdempotencyRecord running(const std::string& digest, const std::string& token) {
+    return IdempotencyRecord{.user_id = user_,
+                             .scope = "bulk-decisions:oak-trust",
+                             .key = "key-1",
+                             .request_digest = digest,
+                             .claim_token = token,
+                             .created_at = this->clock_.now(),
+                             .started_at = this->clock_.now()};
+  }
+  TimePoint stale_before() { return this->clock_.now() - 5min; }
+  std::int64_t user_ = 0;
+  void SetUp() override {
+    StoreData<Backend>::SetUp();
+    user_ = this->add_user("dana@example.org");
+  }
+};
+TYPED_TEST_SUITE(StoreIdempotency, Backends, BackendNames);
+
+TYPED_TEST(StoreIdempotency, AFinishedKeyIsReplayedWithItsAnswer) {
+  auto& store = *this->store_;
+  const auto first = store.claim_idempotency_key(this->running("d1", "t1"), this->stale_before());
+  EXPECT_EQ(first.claim, IdempotencyClaim::claimed);
+  EXPECT_FALSE(first.record.done);
+  const std::string body = R"({"applied":2,"text":"caf\u00e9 ✓"})";
+  EXPECT_TRUE(store.finish_idempotency_key(first.record, 200, body, this->clock_.now()));
+  this->clock_.advance(1h);
+  const auto replay = store.claim_idempotency_key(this->running("d1", "t2"), this->stale_before());
+  EXPECT_EQ(replay.claim, IdempotencyClaim::replay);
+  EXPECT_TRUE(replay.record.done);
+  EXPECT_EQ(replay.record.response_status, 200);
+  EXPECT_EQ(replay.record.response_body, body);
+  // The same key with another body is misuse, whatever state the first is in.
+  EXPECT_EQ(store.claim_idempotency_key(this->running("d2", "t3"), this->stale_before()).claim,
+            IdempotencyClaim::reused);
+  // Keys are per user and scope.
+  auto other = this->running("d2", "t4");
+  other.scope = "bulk-decisions:elm-trust";
+  EXPECT_EQ(store.claim_idempotency_key(other, this->stale_before()).claim,
+            IdempotencyClaim::claimed);
+}
+
+TYPED_TEST(StoreIdempotency, ARunningKeyIsInProgressUntilStaleThenTakenOver) {
+  auto& store = *this->store_;
+  const auto first = store.claim_idempotency_key(this->running("d1", "t1"), this->stale_before());
+  ASSERT_EQ(first.claim, IdempotencyClaim::claimed);
+  this->clock_.advance(4min);
+  EXPECT_EQ(store.claim_idempotency_key(this->running("d1", "t2"), this->stale_before()).claim,
+            IdempotencyClaim::in_progress);
+  EXPECT_EQ(store.claim_idempotency_key(this->running("d9", "t2"), this->stale_before()).claim,
+            IdempotencyClaim::reused);
+  this->clock_.advance(2min);
+  const auto taken = store.claim_idempotency_key(this->running("d1", "t3"), this->stale_before());
+  ASSERT_EQ(taken.claim, IdempotencyClaim::claimed);
+  EXPECT_EQ(taken.record.claim_token, "t3");
+  // The first claimer, should it wake up, can no longer store its answer or give the key up.
+  EXPECT_FALSE(store.finish_idempotency_key(first.record, 200, "{}", this->clock_.now()));
+  store.release_idempotency_key(first.record);
+  EXPECT_EQ(store.claim_idempotency_key(this->running("d1", "t4"), this->stale_before()).claim,
+            IdempotencyClaim::in_progress);
+  EXPECT_TRUE(store.finish_idempotency_key(taken.record, 422, "{}", this->clock_.now()));
+  EXPECT_EQ(store.claim_idempotency_key(this->running("d1", "t5"), this->stale_before()).claim,
+            IdempotencyClaim::replay);
+}
+
+TYPED_TEST(StoreIdempotency, AReleasedKeyCanBeClaimedAgain) {
+  auto& store = *this->store_;
+  const auto first = store.claim_idempotency_key(this->running("d1", "t1"), this->stale_before());
+  ASSERT_EQ(first.claim, IdempotencyClaim::claimed);
+  store.release_idempotency_key(first.record);
+  EXPECT_EQ(store.claim_idempotency_key(this->running("d2", "t2"), this->stale_before()).claim,
+            IdempotencyClaim::claimed);
 }
 
 // ---- Notifications ----

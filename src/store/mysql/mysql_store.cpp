@@ -11,8 +11,11 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -72,6 +75,12 @@ class Query {
 
   // Rows changed (not merely matched: the connection does not ask for CLIENT_FOUND_ROWS).
   int update() { return statement_->executeUpdate(); }
+  // Ready to bind from the first parameter again: one prepared statement, run many times.
+  Query& again() {
+    statement_->clearParameters();
+    index_ = 0;
+    return *this;
+  }
   // Runs the query; the Query is spent afterwards.
   Rows rows() {
     std::unique_ptr<sql::ResultSet> result(statement_->executeQuery());
@@ -169,6 +178,46 @@ std::vector<std::string> split_statements(std::string_view script) {
 
 // Asks transact() for one more attempt from the start (a concurrent insert won a race).
 struct RetryTransaction {};
+
+// Thrown out of a transaction whose revision check failed: transact() rolls it back.
+struct RevisionMoved {};
+
+// Rows per multi-row statement: few round trips, and far below the 65,535 placeholders a
+// prepared statement may have (13 columns x 1000 rows).
+constexpr std::size_t kRowsPerStatement = 1000;
+
+// "(?, ?), (?, ?)" for `rows` rows of `columns` values.
+std::string row_placeholders(std::size_t rows, std::size_t columns) {
+  const std::string row = "(" + rows::placeholders(columns) + ")";
+  std::string out;
+  out.reserve(rows * (row.size() + 2));
+  for (std::size_t i = 0; i < rows; ++i)
+    out.append(i == 0 ? "" : ", ").append(row);
+  return out;
+}
+
+// Runs "<head><rows of placeholders><tail>" over `count` items, kRowsPerStatement at a time,
+// preparing once per chunk size; `bind(query, i)` binds item i's row. Returns rows affected.
+template <class Bind>
+std::int64_t run_rows(sql::Connection& c, std::string_view head, std::size_t columns,
+                      std::string_view tail, std::size_t count, Bind bind) {
+  std::int64_t affected = 0;
+  std::optional<Query> q;
+  std::size_t prepared_rows = 0;
+  for (std::size_t start = 0; start < count; start += kRowsPerStatement) {
+    const std::size_t n = std::min(kRowsPerStatement, count - start);
+    if (n != prepared_rows) {
+      q.emplace(c, std::string(head) + row_placeholders(n, columns) + std::string(tail));
+      prepared_rows = n;
+    } else {
+      q->again();
+    }
+    for (std::size_t i = start; i < start + n; ++i)
+      bind(*q, i);
+    affected += q->update();
+  }
+  return affected;
+}
 
 constexpr std::chrono::seconds kMigrationLockWait{120};
 
@@ -292,8 +341,13 @@ Result<MigrationReport> MysqlStore::migrate(const Clock& clock) {
                                                " is newer than this canopy understands (" +
                                                std::to_string(known) + "); run a newer canopy");
     }
+    // Every version not recorded yet, not only those above the newest: branches that each add
+    // a migration merge in any order, and a database may already hold a higher one.
+    std::set<std::int64_t> applied;
+    for (auto rows = Query(c, "SELECT version FROM schema_migrations").rows(); rows.next();)
+      applied.insert(rows.integer(0));
     for (const auto& m : migrations) {
-      if (m.version <= report.from_version) continue;
+      if (applied.contains(m.version)) continue;
       // DDL commits implicitly; each statement of a migration is written to be re-runnable.
       for (const auto& statement : split_statements(m.sql))
         execute(c, statement);
@@ -422,6 +476,142 @@ std::optional<Connection> MysqlStore::apply(const ConnectionChange& change,
     auto rows = Query(c, select_connection()).bind(change.school_id).bind(change.app_id).rows();
     if (!rows.next()) throw StoreError("mysql: connection vanished inside its own transaction");
     return rows::connection(rows);
+  });
+}
+
+// The batch form of apply, built for thousands of changes: the rows are locked and their
+// revisions checked with one SELECT ... FOR UPDATE per 1000 pairs, written with one multi-row
+// INSERT ... ON DUPLICATE KEY UPDATE per 1000 rows, and audited with one multi-row INSERT per
+// 1000 records, all in one transaction. Once locked and checked, no row can change under us;
+// a pair that had no row is not locked (READ COMMITTED takes no gap locks), so the upsert's
+// count of affected rows checks that too: 1 per row inserted, 2 per row updated (a revision
+// always changes), so a row inserted meanwhile by someone else shows as a mismatch.
+std::optional<std::vector<Connection>> MysqlStore::apply_all(
+    std::span<const AuditedChange> changes) {
+  if (changes.empty()) return std::vector<Connection>{};
+  try {
+    return transact("apply_all", [&](sql::Connection& c) {
+      std::map<std::pair<std::string, std::string>, Connection> current;
+      for (std::size_t start = 0; start < changes.size(); start += kRowsPerStatement) {
+        const std::size_t n = std::min(kRowsPerStatement, changes.size() - start);
+        Query q(c, "SELECT " + std::string(rows::kConnectionColumns) +
+                       " FROM connections WHERE (school_id, app_id) IN (" + row_placeholders(n, 2) +
+                       ") FOR UPDATE");
+        for (std::size_t i = start; i < start + n; ++i)
+          q.bind(changes[i].change.school_id).bind(changes[i].change.app_id);
+        for (auto rows = q.rows(); rows.next();) {
+          auto row = rows::connection(rows);
+          current.emplace(std::pair(row.school_id, row.app_id), std::move(row));
+        }
+      }
+      std::vector<Connection> out;
+      out.reserve(changes.size());
+      std::int64_t expected_affected = 0;
+      for (const auto& [change, audit] : changes) {
+        const auto it = current.find(std::pair(change.school_id, change.app_id));
+        Connection next;
+        if (change.expected_revision) {
+          if (it == current.end() || it->second.revision != *change.expected_revision)
+            throw RevisionMoved{};
+          next = it->second;
+          next.revision += 1;
+          expected_affected += 2;
+        } else {
+          if (it != current.end()) throw RevisionMoved{};
+          next = Connection{.school_id = change.school_id,
+                            .app_id = change.app_id,
+                            .revision = 1,
+                            .requested_at = change.at};
+          expected_affected += 1;
+        }
+        next.status = change.to;
+        next.permission_set_version = change.permission_set_version;
+        if (change.is_decision) {
+          next.decided_at = change.at;
+          next.decided_by = change.decided_by;
+        }
+        out.push_back(std::move(next));
+      }
+      const auto written = run_rows(
+          c,
+          "INSERT INTO connections (school_id, app_id, status, permission_set_version, revision,"
+          " requested_at_ms, decided_at_ms, decided_by) VALUES ",
+          8,
+          " ON DUPLICATE KEY UPDATE status = VALUES(status),"
+          " permission_set_version = VALUES(permission_set_version), revision = VALUES(revision),"
+          " decided_at_ms = VALUES(decided_at_ms), decided_by = VALUES(decided_by)",
+          out.size(), [&](Query& q, std::size_t i) {
+            const Connection& n = out[i];
+            q.bind(n.school_id)
+                .bind(n.app_id)
+                .bind(to_string(n.status))
+                .bind(n.permission_set_version)
+                .bind(n.revision)
+                .bind(to_unix_ms(n.requested_at))
+                .bind(n.decided_at ? std::optional(to_unix_ms(*n.decided_at)) : std::nullopt);
+            if (n.decided_at) {
+              q.bind(n.decided_by);
+            } else {
+              q.bind_null();
+            }
+          });
+      if (written != expected_affected) throw RevisionMoved{};
+      run_rows(c,
+               "INSERT INTO audit_log (school_id, app_id, actor_kind, actor, actor_site,"
+               " actor_role, via_trust, action, from_status, to_status, permission_set_version,"
+               " at_ms, request_id) VALUES ",
+               13, "", changes.size(), [&](Query& q, std::size_t i) {
+                 const AuditRecord& a = changes[i].audit;
+                 q.bind(a.school_id)
+                     .bind(a.app_id)
+                     .bind(to_string(a.actor_kind))
+                     .bind(a.actor)
+                     .bind(a.actor_site)
+                     .bind(a.actor_role)
+                     .bind(a.via_trust)
+                     .bind(a.action)
+                     .bind(a.from_status
+                               ? std::optional<std::string_view>(to_string(*a.from_status))
+                               : std::nullopt)
+                     .bind(to_string(a.to_status))
+                     .bind(a.permission_set_version)
+                     .bind(to_unix_ms(a.at))
+                     .bind(a.request_id);
+               });
+      std::vector<const AuditedChange*> notifying;
+      for (const auto& item : changes) {
+        if (item.change.notify) notifying.push_back(&item);
+      }
+      run_rows(c,
+               "INSERT INTO notifications (school_id, kind, app_id, created_at_ms, request_id)"
+               " VALUES ",
+               5, "", notifying.size(), [&](Query& q, std::size_t i) {
+                 const auto& [change, audit] = *notifying[i];
+                 q.bind(change.school_id)
+                     .bind(to_string(*change.notify))
+                     .bind(change.app_id)
+                     .bind(to_unix_ms(change.at))
+                     .bind(audit.request_id);
+               });
+      return std::optional(std::move(out));
+    });
+  } catch (const RevisionMoved&) {
+    return std::nullopt;
+  }
+}
+
+std::vector<Connection> MysqlStore::trust_connections(std::string_view trust_id) {
+  return read("trust_connections", [&](sql::Connection& c) {
+    auto rows = Query(c, "SELECT " + std::string(rows::kConnectionColumns) +
+                             " FROM connections WHERE school_id IN"
+                             " (SELECT id FROM sites WHERE trust_id = ? AND kind = 'school')"
+                             " ORDER BY school_id, app_id")
+                    .bind(trust_id)
+                    .rows();
+    std::vector<Connection> out;
+    while (rows.next())
+      out.push_back(rows::connection(rows));
+    return out;
   });
 }
 
@@ -838,6 +1028,88 @@ std::size_t MysqlStore::mark_notifications_read(std::int64_t user_id,
     for (const auto& school : schools)
       q.bind(school);
     return static_cast<std::size_t>(q.bind(up_to).update());
+  });
+}
+
+IdempotencyOutcome MysqlStore::claim_idempotency_key(const IdempotencyRecord& running,
+                                                     TimePoint stale_before) {
+  return transact("claim_idempotency_key", [&](sql::Connection& c) {
+    // FOR UPDATE: two replicas taking over one stale claim take turns; the second sees the
+    // first's fresh start and answers in_progress.
+    auto rows =
+        Query(c, "SELECT " + std::string(rows::kIdempotencyColumns) +
+                     " FROM idempotency_keys WHERE user_id = ? AND scope = ? AND idem_key = ?"
+                     " FOR UPDATE")
+            .bind(running.user_id)
+            .bind(running.scope)
+            .bind(running.key)
+            .rows();
+    if (rows.next()) {
+      IdempotencyOutcome out{rows::claim_against(rows::idempotency(rows), running, stale_before),
+                             rows::idempotency(rows)};
+      if (out.claim != IdempotencyClaim::claimed) return out;
+      Query(c,
+            "UPDATE idempotency_keys SET claim_token = ?, started_at_ms = ?"
+            " WHERE user_id = ? AND scope = ? AND idem_key = ?")
+          .bind(running.claim_token)
+          .bind(to_unix_ms(running.started_at))
+          .bind(running.user_id)
+          .bind(running.scope)
+          .bind(running.key)
+          .update();
+      out.record.claim_token = running.claim_token;
+      out.record.started_at = running.started_at;
+      return out;
+    }
+    try {
+      Query(c,
+            "INSERT INTO idempotency_keys (user_id, scope, idem_key, request_digest, state,"
+            " claim_token, created_at_ms, started_at_ms) VALUES (?, ?, ?, ?, 'running', ?, ?, ?)")
+          .bind(running.user_id)
+          .bind(running.scope)
+          .bind(running.key)
+          .bind(running.request_digest)
+          .bind(running.claim_token)
+          .bind(to_unix_ms(running.created_at))
+          .bind(to_unix_ms(running.started_at))
+          .update();
+    } catch (const sql::SQLException& e) {
+      // A concurrent first use of the key won: look at theirs.
+      if (e.getErrorCode() == mysql::kDuplicateKey) throw RetryTransaction{};
+      throw;
+    }
+    return IdempotencyOutcome{IdempotencyClaim::claimed, running};
+  });
+}
+
+bool MysqlStore::finish_idempotency_key(const IdempotencyRecord& claim, int status,
+                                        const std::string& body, TimePoint at) {
+  return transact("finish_idempotency_key", [&](sql::Connection& c) {
+    return Query(c,
+                 "UPDATE idempotency_keys SET state = 'done', response_status = ?,"
+                 " response_body = ?, completed_at_ms = ? WHERE user_id = ? AND scope = ?"
+                 " AND idem_key = ? AND state = 'running' AND claim_token = ?")
+               .bind(status)
+               .bind(body)
+               .bind(to_unix_ms(at))
+               .bind(claim.user_id)
+               .bind(claim.scope)
+               .bind(claim.key)
+               .bind(claim.claim_token)
+               .update() > 0;
+  });
+}
+
+void MysqlStore::release_idempotency_key(const IdempotencyRecord& claim) {
+  transact("release_idempotency_key", [&](sql::Connection& c) {
+    return Query(c,
+                 "DELETE FROM idempotency_keys WHERE user_id = ? AND scope = ? AND idem_key = ?"
+                 " AND state = 'running' AND claim_token = ?")
+        .bind(claim.user_id)
+        .bind(claim.scope)
+        .bind(claim.key)
+        .bind(claim.claim_token)
+        .update();
   });
 }
 

@@ -24,6 +24,8 @@ class MysqlStore final : public Store {
                                            std::optional<ConnectionStatus> status) override;
   std::optional<Connection> apply(const ConnectionChange& change,
                                   const AuditRecord& audit) override;
+  std::optional<std::vector<Connection>> apply_all(std::span<const AuditedChange> changes) override;
+  std::vector<Connection> trust_connections(std::string_view trust_id) override;
 
   std::vector<AuditRecord> audit_for_school(std::string_view school, std::size_t limit) override;
   std::int64_t audit_count() override;
@@ -67,6 +69,12 @@ class MysqlStore final : public Store {
   bool mark_notification_read(std::int64_t id, std::int64_t user_id, TimePoint at) override;
   std::size_t mark_notifications_read(std::int64_t user_id, std::span<const std::string> schools,
                                       std::int64_t up_to, TimePoint at) override;
+
+  IdempotencyOutcome claim_idempotency_key(const IdempotencyRecord& running,
+                                           TimePoint stale_before) override;
+  bool finish_idempotency_key(const IdempotencyRecord& claim, int status, const std::string& body,
+                              TimePoint at) override;
+  void release_idempotency_key(const IdempotencyRecord& claim) override;
 
   // For tests and metrics: connections currently open (idle or in use).
   std::size_t open_connections() const { return pool_.open_connections(); }

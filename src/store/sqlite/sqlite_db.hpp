@@ -36,6 +36,8 @@ class Statement {
   bool step();
   // Runs a statement that returns no rows.
   void run();
+  // Ready to run again with new bindings (a statement reused inside one transaction).
+  Statement& reset();
 
   std::string text(int column) const;
   std::int64_t integer(int column) const;

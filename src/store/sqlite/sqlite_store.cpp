@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <set>
 
 namespace canopy::store {
 
@@ -49,8 +50,13 @@ Result<MigrationReport> SqliteStore::migrate(const Clock& clock) {
                                              " is newer than this canopy understands (" +
                                              std::to_string(known) + "); run a newer canopy");
   }
+  // Every version not recorded yet, not only those above the newest: branches that each add a
+  // migration merge in any order, and a database may already hold a higher one.
+  std::set<int> applied;
+  for (auto s = db_.prepare("SELECT version FROM schema_migrations"); s.step();)
+    applied.insert(static_cast<int>(s.integer(0)));
   for (const auto& m : migrations) {
-    if (m.version <= report.from_version) continue;
+    if (applied.contains(m.version)) continue;
     Transaction tx(db_);
     db_.exec(m.sql);
     db_.prepare("INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)")
@@ -166,6 +172,102 @@ std::optional<Connection> SqliteStore::apply(const ConnectionChange& change,
   Connection result = rows::connection(s);
   tx.commit();
   return result;
+}
+
+std::optional<std::vector<Connection>> SqliteStore::apply_all(
+    std::span<const AuditedChange> changes) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(db_);
+  // Each statement is prepared once and run for every change; one commit for the batch.
+  auto update = db_.prepare(
+      "UPDATE connections SET status = ?1, permission_set_version = ?2, revision = revision + 1,"
+      " decided_at_ms = CASE WHEN ?3 THEN ?4 ELSE decided_at_ms END,"
+      " decided_by = CASE WHEN ?3 THEN ?5 ELSE decided_by END"
+      " WHERE school_id = ?6 AND app_id = ?7 AND revision = ?8");
+  auto insert = db_.prepare(
+      "INSERT INTO connections (school_id, app_id, status, permission_set_version, revision,"
+      " requested_at_ms, decided_at_ms, decided_by) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7)"
+      " ON CONFLICT (school_id, app_id) DO NOTHING");
+  auto audit = db_.prepare(
+      "INSERT INTO audit_log (school_id, app_id, actor_kind, actor, actor_site, actor_role,"
+      " via_trust, action, from_status, to_status, permission_set_version, at_ms, request_id)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  auto notify = db_.prepare(
+      "INSERT INTO notifications (school_id, kind, app_id, created_at_ms, request_id)"
+      " VALUES (?, ?, ?, ?, ?)");
+  auto select = db_.prepare("SELECT " + std::string(rows::kConnectionColumns) +
+                            " FROM connections WHERE school_id = ? AND app_id = ?");
+  std::vector<Connection> out;
+  out.reserve(changes.size());
+  for (const auto& [change, record] : changes) {
+    if (change.expected_revision) {
+      update.reset()
+          .bind(1, to_string(change.to))
+          .bind(2, change.permission_set_version)
+          .bind(3, change.is_decision)
+          .bind(4, to_unix_ms(change.at))
+          .bind(5, change.decided_by)
+          .bind(6, change.school_id)
+          .bind(7, change.app_id)
+          .bind(8, *change.expected_revision)
+          .run();
+    } else {
+      insert.reset()
+          .bind(1, change.school_id)
+          .bind(2, change.app_id)
+          .bind(3, to_string(change.to))
+          .bind(4, change.permission_set_version)
+          .bind(5, to_unix_ms(change.at));
+      if (change.is_decision) insert.bind(6, to_unix_ms(change.at)).bind(7, change.decided_by);
+      insert.run();
+    }
+    // Nothing is committed: the transaction rolls back as it goes out of scope.
+    if (db_.changes() == 0) return std::nullopt;
+    audit.reset()
+        .bind(1, record.school_id)
+        .bind(2, record.app_id)
+        .bind(3, to_string(record.actor_kind))
+        .bind(4, record.actor)
+        .bind(5, record.actor_site)
+        .bind(6, record.actor_role)
+        .bind(7, record.via_trust)
+        .bind(8, record.action)
+        .bind(9, record.from_status
+                     ? std::optional<std::string_view>(to_string(*record.from_status))
+                     : std::nullopt)
+        .bind(10, to_string(record.to_status))
+        .bind(11, record.permission_set_version)
+        .bind(12, to_unix_ms(record.at))
+        .bind(13, record.request_id)
+        .run();
+    if (change.notify) {
+      notify.reset()
+          .bind(1, change.school_id)
+          .bind(2, to_string(*change.notify))
+          .bind(3, change.app_id)
+          .bind(4, to_unix_ms(change.at))
+          .bind(5, record.request_id)
+          .run();
+    }
+    select.reset().bind(1, change.school_id).bind(2, change.app_id);
+    if (!select.step()) throw StoreError("sqlite: connection vanished inside its own transaction");
+    out.push_back(rows::connection(select));
+  }
+  tx.commit();
+  return out;
+}
+
+std::vector<Connection> SqliteStore::trust_connections(std::string_view trust_id) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT " + std::string(rows::kConnectionColumns) +
+                       " FROM connections WHERE school_id IN"
+                       " (SELECT id FROM sites WHERE trust_id = ? AND kind = 'school')"
+                       " ORDER BY school_id, app_id");
+  s.bind(1, trust_id);
+  std::vector<Connection> out;
+  while (s.step())
+    out.push_back(rows::connection(s));
+  return out;
 }
 
 std::vector<AuditRecord> SqliteStore::audit_for_school(std::string_view school, std::size_t limit) {
@@ -561,6 +663,77 @@ std::size_t SqliteStore::mark_notifications_read(std::int64_t user_id,
   s.bind(i, up_to);
   s.run();
   return static_cast<std::size_t>(db_.changes());
+}
+
+IdempotencyOutcome SqliteStore::claim_idempotency_key(const IdempotencyRecord& running,
+                                                      TimePoint stale_before) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(db_);
+  auto find =
+      db_.prepare("SELECT " + std::string(rows::kIdempotencyColumns) +
+                  " FROM idempotency_keys WHERE user_id = ? AND scope = ? AND idem_key = ?");
+  find.bind(1, running.user_id).bind(2, running.scope).bind(3, running.key);
+  if (find.step()) {
+    IdempotencyOutcome out{rows::claim_against(rows::idempotency(find), running, stale_before),
+                           rows::idempotency(find)};
+    if (out.claim != IdempotencyClaim::claimed) return out;
+    db_.prepare(
+           "UPDATE idempotency_keys SET claim_token = ?, started_at_ms = ?"
+           " WHERE user_id = ? AND scope = ? AND idem_key = ?")
+        .bind(1, running.claim_token)
+        .bind(2, to_unix_ms(running.started_at))
+        .bind(3, running.user_id)
+        .bind(4, running.scope)
+        .bind(5, running.key)
+        .run();
+    out.record.claim_token = running.claim_token;
+    out.record.started_at = running.started_at;
+    tx.commit();
+    return out;
+  }
+  db_.prepare(
+         "INSERT INTO idempotency_keys (user_id, scope, idem_key, request_digest, state,"
+         " claim_token, created_at_ms, started_at_ms) VALUES (?, ?, ?, ?, 'running', ?, ?, ?)")
+      .bind(1, running.user_id)
+      .bind(2, running.scope)
+      .bind(3, running.key)
+      .bind(4, running.request_digest)
+      .bind(5, running.claim_token)
+      .bind(6, to_unix_ms(running.created_at))
+      .bind(7, to_unix_ms(running.started_at))
+      .run();
+  tx.commit();
+  return {IdempotencyClaim::claimed, running};
+}
+
+bool SqliteStore::finish_idempotency_key(const IdempotencyRecord& claim, int status,
+                                         const std::string& body, TimePoint at) {
+  std::lock_guard lock(mutex_);
+  db_.prepare(
+         "UPDATE idempotency_keys SET state = 'done', response_status = ?, response_body = ?,"
+         " completed_at_ms = ? WHERE user_id = ? AND scope = ? AND idem_key = ?"
+         " AND state = 'running' AND claim_token = ?")
+      .bind(1, status)
+      .bind(2, body)
+      .bind(3, to_unix_ms(at))
+      .bind(4, claim.user_id)
+      .bind(5, claim.scope)
+      .bind(6, claim.key)
+      .bind(7, claim.claim_token)
+      .run();
+  return db_.changes() > 0;
+}
+
+void SqliteStore::release_idempotency_key(const IdempotencyRecord& claim) {
+  std::lock_guard lock(mutex_);
+  db_.prepare(
+         "DELETE FROM idempotency_keys WHERE user_id = ? AND scope = ? AND idem_key = ?"
+         " AND state = 'running' AND claim_token = ?")
+      .bind(1, claim.user_id)
+      .bind(2, claim.scope)
+      .bind(3, claim.key)
+      .bind(4, claim.claim_token)
+      .run();
 }
 
 }  // namespace canopy::store

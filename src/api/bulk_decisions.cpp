@@ -1,0 +1,286 @@
+// Bulk decisions of a trust's central team: up to 5,000 approvals and rejections across the
+// trust's schools, checked first and applied in one all-or-nothing transaction, made safe to
+// retry by a required Idempotency-Key (docs/architecture.md, "Bulk decisions").
+#include <chrono>
+#include <exception>
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+#include "api/errors.hpp"
+#include "api/guards.hpp"
+#include "api/json_body.hpp"
+#include "api/route_groups.hpp"
+#include "auth/crypto.hpp"
+
+namespace canopy::api {
+namespace {
+
+constexpr std::size_t kMaxItems = 5000;
+constexpr std::size_t kMaxKeyLength = 255;
+// A claim still running after this is presumed dead (its process stopped before answering) and
+// may be taken over by a retry. A batch's transaction gives up long before (MySQL timeouts).
+constexpr std::chrono::minutes kClaimTakeover{5};
+
+// Idempotency keys are per user and per trust: the same key at another trust is another key.
+std::string scope_of(const Site& trust) {
+  return "bulk-decisions:" + trust.id;
+}
+
+Status check_key(std::string_view key) {
+  if (key.empty()) {
+    return make_error(Errc::missing_parameter,
+                      "send an Idempotency-Key header (a unique value per batch, e.g. a UUID)");
+  }
+  const bool printable =
+      std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 0x7f; });
+  if (key.size() > kMaxKeyLength || !printable) {
+    return make_error(Errc::invalid_value,
+                      "the Idempotency-Key must be 1 to 255 printable ASCII characters");
+  }
+  return {};
+}
+
+Result<std::vector<consent::BulkItem>> parse_items(const http::RequestContext& ctx) {
+  auto body = parse_body(ctx, {{"items", JsonType::array}});
+  if (!body) return body.error();
+  const auto& items = (*body)["items"];
+  if (items.empty() || items.size() > kMaxItems) {
+    return make_error(Errc::invalid_value,
+                      "items must hold 1 to " + std::to_string(kMaxItems) + " decisions");
+  }
+  std::vector<consent::BulkItem> out;
+  out.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto& item = items[i];
+    const std::string where = "items[" + std::to_string(i) + "]";
+    if (!item.is_object()) return make_error(Errc::wrong_type, where + " must be an object");
+    for (const auto& [name, value] : item.items()) {
+      if (name != "school" && name != "app" && name != "action") {
+        return make_error(Errc::unknown_field,
+                          "'" + where + "." + name + "' is not a field this request takes");
+      }
+      if (!value.is_string()) {
+        return make_error(Errc::wrong_type, "'" + where + "." + name + "' must be a string");
+      }
+    }
+    consent::BulkItem parsed;
+    for (auto [name, field] : {std::pair{"school", &parsed.school}, std::pair{"app", &parsed.app},
+                               std::pair{"action", &parsed.action}}) {
+      if (!item.contains(name)) {
+        return make_error(Errc::missing_field, "'" + where + "." + name + "' is required");
+      }
+      *field = item[name].get<std::string>();
+    }
+    out.push_back(std::move(parsed));
+  }
+  return out;
+}
+
+// Nothing was applied: every refused item, with its index, and the terms to accept if any.
+http::Response refusal(const std::vector<consent::BulkItemError>& errors, std::size_t items) {
+  nlohmann::json list = nlohmann::json::array();
+  nlohmann::json terms = nlohmann::json::array();
+  std::set<std::string> terms_listed;
+  for (const auto& e : errors) {
+    list.push_back({{"index", e.index},
+                    {"school", e.school},
+                    {"app", e.app},
+                    {"code", to_string(e.error.code)},
+                    {"message", e.error.message}});
+    for (const auto& t : e.error.terms) {
+      if (terms_listed.insert(t.site).second)
+        terms.push_back({{"site", t.site}, {"version", t.version}, {"title", t.title}});
+    }
+  }
+  nlohmann::json body = {
+      {"code", to_string(Errc::invalid_items)},
+      {"message", std::to_string(errors.size()) + " of " + std::to_string(items) +
+                      " items were refused; nothing was applied"},
+      {"errors", std::move(list)}};
+  if (!terms.empty()) body["terms"] = std::move(terms);
+  return json_response(http_status(Errc::invalid_items), body);
+}
+
+http::Response applied_view(const Site& trust, const std::vector<store::Connection>& applied) {
+  nlohmann::json items = nlohmann::json::array();
+  for (std::size_t i = 0; i < applied.size(); ++i) {
+    const auto& c = applied[i];
+    items.push_back({{"index", i},
+                     {"school", c.school_id},
+                     {"app", c.app_id},
+                     {"status", to_string(c.status)},
+                     {"revision", c.revision},
+                     {"decided_at", c.decided_at ? nlohmann::json(format_rfc3339(*c.decided_at))
+                                                 : nlohmann::json(nullptr)}});
+  }
+  return json_response(
+      200, {{"trust", trust.id}, {"applied", applied.size()}, {"items", std::move(items)}});
+}
+
+// One bulk request across its hops to the blocking pool.
+struct Bulk {
+  std::optional<store::IdempotencyRecord> claim;  // held from the claim until the answer is kept
+  std::optional<Site> trust;
+  std::optional<consent::BulkPlan> plan;  // set when changes must be held before the commit
+};
+
+// Keeps the answer for replays; the claim is spent then.
+http::Response finish(Services& s, Bulk& bulk, http::Response response) {
+  if (!s.idempotency.finish_idempotency_key(*bulk.claim, static_cast<int>(response.status),
+                                            response.body, s.clock.now())) {
+    spdlog::warn("idempotency key '{}' was taken over before its answer was stored",
+                 bulk.claim->key);
+  }
+  bulk.claim.reset();
+  return response;
+}
+
+// Gives the key back after a failure that is no answer (a conflict, the store or cache down),
+// so that the client can retry with the same key. Best effort: if the store cannot be told, the
+// claim is taken over once it is stale.
+void release_claim(Services& s, Bulk& bulk) noexcept {
+  if (!bulk.claim) return;
+  try {
+    s.idempotency.release_idempotency_key(*bulk.claim);
+  } catch (const std::exception& e) {
+    spdlog::warn("idempotency key '{}' stays claimed until it is stale: {}", bulk.claim->key,
+                 e.what());
+  }
+  bulk.claim.reset();
+}
+
+// Applies the plan; on a conflict nothing was written and the key is given back.
+Result<http::Response> apply(Services& s, Bulk& bulk, const consent::BulkPlan& plan,
+                             std::vector<store::Connection>& applied) {
+  auto done = s.consent.apply_bulk(plan);
+  if (!done) {
+    release_claim(s, bulk);
+    return done.error();
+  }
+  applied = std::move(*done);
+  return finish(s, bulk, applied_view(*bulk.trust, applied));
+}
+
+http::Response replayed(const store::IdempotencyRecord& record) {
+  http::Response r{
+      static_cast<unsigned>(record.response_status), "application/json", record.response_body, {}};
+  r.headers.emplace_back("Idempotent-Replayed", "true");
+  return r;
+}
+
+// Runs `work` while the claim is held; an exception releases the claim on its way out.
+Result<http::Response> claimed(Services& s, Bulk& bulk,
+                               const std::function<Result<http::Response>()>& work) {
+  try {
+    return work();
+  } catch (...) {
+    release_claim(s, bulk);
+    throw;
+  }
+}
+
+asio::awaitable<void> release_holds(Services& s, const consent::BulkPlan& plan,
+                                    std::vector<std::pair<std::size_t, cache::Hold>>& holds) {
+  for (auto& [i, hold] : holds) {
+    const auto& change = plan.changes[i].change;
+    co_await s.shared->release(change.school_id, change.app_id, std::move(hold));
+  }
+  holds.clear();
+}
+
+asio::awaitable<http::Response> decide_all(http::RequestContext& ctx, Services& s) {
+  if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
+  const std::string key(ctx.header("idempotency-key"));
+  if (auto k = check_key(key); !k) co_return error_response(k.error());
+  Bulk bulk;
+  std::vector<store::Connection> applied;
+  // First hop: who, what, the key's claim and the plan; without replicas, the commit too. The
+  // body is parsed here, not on the I/O thread: it can be a megabyte.
+  auto first = co_await on_pool(s, [&]() -> Result<http::Response> {
+    auto caller = authenticate_trust_admin(ctx, s);
+    if (!caller) return caller.error();
+    auto items = parse_items(ctx);
+    if (!items) return items.error();
+    const TimePoint now = s.clock.now();
+    const store::IdempotencyRecord running{.user_id = caller->user.id,
+                                           .scope = scope_of(caller->trust),
+                                           .key = key,
+                                           .request_digest = auth::digest_hex(ctx.body),
+                                           .claim_token = auth::random_token(),
+                                           .created_at = now,
+                                           .started_at = now};
+    auto claim = s.idempotency.claim_idempotency_key(running, now - kClaimTakeover);
+    switch (claim.claim) {
+      case store::IdempotencyClaim::reused:
+        return make_error(Errc::idempotency_key_reused,
+                          "this Idempotency-Key was used with another request body; use a new "
+                          "key for a new batch");
+      case store::IdempotencyClaim::in_progress:
+        return make_error(Errc::idempotency_key_in_progress,
+                          "the first request with this Idempotency-Key is still running; retry "
+                          "shortly for its answer");
+      case store::IdempotencyClaim::replay:
+        return replayed(claim.record);
+      case store::IdempotencyClaim::claimed:
+        break;
+    }
+    bulk.claim = std::move(claim.record);
+    bulk.trust = caller->trust;
+    return claimed(s, bulk, [&]() -> Result<http::Response> {
+      auto checked = s.consent.plan_bulk(caller->user, caller->trust, *items, ctx.request_id);
+      if (!checked.plan) return finish(s, bulk, refusal(checked.errors, items->size()));
+      if (s.shared == nullptr) return apply(s, bulk, *checked.plan, applied);
+      bulk.plan = std::move(checked.plan);
+      return http::Response{};
+    });
+  });
+  if (!bulk.plan) co_return respond(std::move(first));
+
+  // Replicas: a reject of an approved connection takes an allow away, so every such pair is
+  // held before the commit, as for one reject (school_apps.cpp, reject_held). If a hold cannot
+  // be placed, nothing is written: the holds placed are lifted and the request answers 503.
+  const consent::BulkPlan& plan = *bulk.plan;
+  std::vector<std::pair<std::size_t, cache::Hold>> holds;
+  std::exception_ptr failed;
+  try {
+    for (std::size_t i = 0; i < plan.changes.size(); ++i) {
+      const auto& change = plan.changes[i].change;
+      if (plan.current[i].status != ConnectionStatus::approved ||
+          change.to != ConnectionStatus::rejected) {
+        continue;
+      }
+      auto hold =
+          co_await s.shared->hold(change.school_id, change.app_id, plan.current[i].revision);
+      holds.emplace_back(i, std::move(hold));
+    }
+  } catch (...) {
+    failed = std::current_exception();
+  }
+  if (failed) {
+    co_await release_holds(s, plan, holds);
+    co_await s.blocking.run([&] { release_claim(s, bulk); });
+    std::rethrow_exception(failed);
+  }
+  // A store failure throws through here with the holds kept: a failed MySQL COMMIT may still
+  // have committed, and the holds keep every replica reading the store for those pairs.
+  auto out = co_await on_pool(s, [&]() -> Result<http::Response> {
+    return claimed(s, bulk, [&] { return apply(s, bulk, plan, applied); });
+  });
+  if (!out) {
+    co_await release_holds(s, plan, holds);
+    co_return respond(std::move(out));
+  }
+  for (const auto& c : applied)
+    co_await publish_change(s, c);
+  co_return respond(std::move(out));
+}
+
+}  // namespace
+
+void add_bulk_decision_routes(http::Router& router, Services& s) {
+  router.add(http::Method::post, "/api/v1/trusts/{trust}/decisions",
+             [&s](auto& ctx) { return decide_all(ctx, s); });
+}
+
+}  // namespace canopy::api
