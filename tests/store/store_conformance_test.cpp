@@ -1692,7 +1692,9 @@ TEST_F(MysqlStoreTest, ConcurrentMigrationsApplyEachVersionOnce) {
   }
   EXPECT_EQ(from_zero, 1);
   auto c = backend_.connect();
-  EXPECT_EQ(int_column(*c, "SELECT COUNT(*) FROM schema_migrations").at(0), MysqlBackend::latest());
+  // One row per migration: versions need not be contiguous (0003 lives on another branch).
+  EXPECT_EQ(int_column(*c, "SELECT COUNT(*) FROM schema_migrations").at(0),
+            static_cast<std::int64_t>(mysql_migrations().size()));
 }
 
 TEST_F(MysqlStoreTest, ConnectFailureIsAStoreErrorWithoutThePassword) {
