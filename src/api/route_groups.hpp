@@ -12,5 +12,6 @@ void add_decision_routes(http::Router& router, Services& s);
 void add_trust_routes(http::Router& router, Services& s);
 void add_notification_routes(http::Router& router, Services& s);
 void add_user_routes(http::Router& router, Services& s);
+void add_audit_routes(http::Router& router, Services& s);
 
 }  // namespace canopy::api

@@ -26,6 +26,7 @@ struct Services {
   store::TrustStore& trusts;
   store::NotificationStore& notifications;
   store::LoginHistoryStore& logins;
+  store::AuditStore& audit;
   const Clock& clock;
   http::BlockingPool& blocking;
   std::function<bool()> ready;  // true when the store answers and the server is not stopping
