@@ -13,5 +13,6 @@ void add_trust_routes(http::Router& router, Services& s);
 void add_bulk_decision_routes(http::Router& router, Services& s);
 void add_notification_routes(http::Router& router, Services& s);
 void add_user_routes(http::Router& router, Services& s);
+void add_audit_routes(http::Router& router, Services& s);
 
 }  // namespace canopy::api

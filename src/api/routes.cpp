@@ -18,6 +18,7 @@ void add_routes(http::Router& router, Services& s) {
   add_bulk_decision_routes(router, s);
   add_notification_routes(router, s);
   add_user_routes(router, s);
+  add_audit_routes(router, s);
 
   router.add(http::Method::get, "/healthz",
              [](http::RequestContext&) -> asio::awaitable<http::Response> {

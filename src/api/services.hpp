@@ -27,6 +27,7 @@ struct Services {
   store::NotificationStore& notifications;
   store::LoginHistoryStore& logins;
   store::IdempotencyStore& idempotency;
+  store::AuditStore& audit;
   const Clock& clock;
   http::BlockingPool& blocking;
   std::function<bool()> ready;  // true when the store answers and the server is not stopping

@@ -135,6 +135,35 @@ nlohmann::json login_view(const store::LoginAttempt& a) {
           {"user_agent", a.user_agent}};
 }
 
+nlohmann::json audit_view(const store::AuditRecord& r, const User* user) {
+  const bool chained = r.seq > 0;
+  const auto or_null = [](bool present, auto value) {
+    return present ? nlohmann::json(std::move(value)) : nlohmann::json(nullptr);
+  };
+  return {{"id", r.id},
+          {"seq", or_null(chained, r.seq)},
+          {"school", r.school_id},
+          {"app", r.app_id},
+          {"action", r.action},
+          {"from_status",
+           r.from_status ? nlohmann::json(to_string(*r.from_status)) : nlohmann::json(nullptr)},
+          {"to_status", to_string(r.to_status)},
+          {"actor",
+           {{"kind", to_string(r.actor_kind)},
+            {"id", r.actor},
+            {"user_id", or_null(user != nullptr, user ? user->id : 0)},
+            {"email", or_null(r.actor_kind == store::ActorKind::user, r.actor)},
+            {"name", or_null(user != nullptr, user ? user->name : std::string())}}},
+          {"actor_site", r.actor_site},
+          {"actor_role", r.actor_role},
+          {"via_trust", r.via_trust},
+          {"at", format_rfc3339(r.at)},
+          {"request_id", r.request_id},
+          {"permission_set_version", r.permission_set_version},
+          {"prev_hash", or_null(chained, r.prev_hash)},
+          {"hash", or_null(chained, r.hash)}};
+}
+
 nlohmann::json next_before(bool more, std::int64_t last_id) {
   return more ? nlohmann::json(last_id) : nlohmann::json(nullptr);
 }

@@ -23,6 +23,9 @@ nlohmann::json terms_acceptance_view(const store::TermsAcceptance& a);
 nlohmann::json notification_view(const store::Notification& n, const Site* school,
                                  const policy::App* app);
 nlohmann::json login_view(const store::LoginAttempt& attempt);
+// An audit record with its chain link; `user` is the acting user when the actor is one Canopy
+// knows (null otherwise: a partner, the system, or a user since removed).
+nlohmann::json audit_view(const store::AuditRecord& record, const User* user);
 // The id to pass as `before` for the next page, or null on the last page.
 nlohmann::json next_before(bool more, std::int64_t last_id);
 

@@ -52,6 +52,7 @@ struct Server::Connection {
 namespace {
 
 constexpr std::size_t kReadSize = 4096;
+constexpr std::size_t kLingerBytes = 8 * 1024 * 1024;  // at most this much of a refused request
 
 bool safe_request_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
@@ -265,8 +266,8 @@ asio::awaitable<Response> Server::dispatch(RequestContext& ctx) {
                   e.what());
   }
   if (unavailable) {
-    Response r = error_response(503, "unavailable",
-                                "the service cannot reach its database or cache; try again shortly");
+    Response r = error_response(
+        503, "unavailable", "the service cannot reach its database or cache; try again shortly");
     r.headers.emplace_back("Retry-After", "2");
     co_return r;
   }
@@ -334,6 +335,7 @@ asio::awaitable<void> Server::serve(Worker& w, tcp::socket socket) {
   c.socket.non_blocking(true, ec);
   if (auto ep = c.socket.remote_endpoint(ec); !ec) c.ctx.remote_address = ep.address().to_string();
 
+  bool lingering = false;  // refused a request whose rest may still be on its way
   while (!stopping_) {
     RequestParser parser(c.storage, limits_.header_limit, limits_.body_limit);
     ec = co_await read_request(c, parser);
@@ -345,6 +347,7 @@ asio::awaitable<void> Server::serve(Worker& w, tcp::socket socket) {
     ctx.request_id = new_request_id();
     Response response;
     bool keep_alive = false;
+    if (ec) lingering = true;
     if (ec == bhttp::error::body_limit) {
       response = error_response(
           413, "body_too_large",
@@ -396,6 +399,16 @@ asio::awaitable<void> Server::serve(Worker& w, tcp::socket socket) {
     if (ec || !keep_alive) break;
   }
   c.socket.shutdown(tcp::socket::shutdown_send, ec);
+  if (lingering) {
+    // The client may still be sending the request we refused: read and drop it for a while,
+    // so that closing does not reset the connection before the client has read our answer.
+    c.deadline = SteadyClock::now() + std::chrono::seconds(2);
+    std::size_t dropped = 0;
+    while (!ec && !c.timed_out && dropped < kLingerBytes) {
+      dropped += co_await c.socket.async_read_some(c.buffer.prepare(kReadSize),
+                                                   asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
   c.socket.close(ec);
   w.connections.erase(c.self);
   --active_;

@@ -63,6 +63,7 @@ Application::Application(AppConfig config, const Clock& clock,
                 *store_,
                 *store_,
                 *store_,
+                *store_,
                 clock_,
                 blocking_,
                 [this] {

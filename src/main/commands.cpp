@@ -1,14 +1,16 @@
-// The administrative subcommands: migrate, policies check, tenants import, users, partners.
+// The administrative subcommands: migrate, policies check, tenants import, users, partners,
+// audit verify.
 #include <termios.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <iostream>
 
 #include "auth/crypto.hpp"
 #include "auth/partners.hpp"
 #include "main/application.hpp"
 #include "main/commands.hpp"
+#include "main/progress.hpp"
+#include "store/audit_chain.hpp"
 #include "tenancy/importer.hpp"
 
 namespace canopy::cli {
@@ -42,6 +44,10 @@ int migrate(const Common& common) {
     std::cerr << where << ": " << report.error().message << '\n';
     return kFailure;
   }
+  if (report->audit_chained > 0) {
+    std::cout << where << ": chained " << report->audit_chained
+              << " audit records written before the audit chain\n";
+  }
   if (report->from_version == report->to_version) {
     std::cout << where << ": schema is up to date (version " << report->to_version << ")\n";
   } else {
@@ -73,14 +79,13 @@ int tenants_import(const Common& common, const std::filesystem::path& dir) {
   SystemClock clock;
   auto store = open_migrated_store(common.store, clock);
   if (!store) return kFailure;
-  const bool tty = isatty(STDERR_FILENO) != 0;
-  const auto progress = [tty](std::size_t done, std::size_t total) {
-    if (tty && (done % 50 == 0 || done == total)) {
-      std::fprintf(stderr, "\rimporting %zu/%zu%s", done, total, done == total ? "\n" : "");
-    }
-  };
-  const auto report =
-      tenancy::import_tenants(loaded.tenants, *policy, *store, *store, clock, progress);
+  Progress progress(std::cerr, Progress::stderr_is_terminal(), "imported",
+                    "sites, users and connections");
+  const auto report = tenancy::import_tenants(
+      loaded.tenants, *policy, *store, *store, clock, [&](std::size_t done, std::size_t total) {
+        progress.update(static_cast<std::int64_t>(done), static_cast<std::int64_t>(total));
+      });
+  progress.finish();
   const auto line = [](const char* what, const tenancy::Counts& c) {
     std::cout << what << ": " << c.created << " created, " << c.changed << " changed, "
               << c.unchanged << " unchanged\n";
@@ -160,6 +165,38 @@ int partners_set_secret(const Common& common, const std::string& app, bool gener
   else
     std::cout << "secret set for " << app << '\n';
   return kOk;
+}
+
+int audit_verify(const Common& common, const std::optional<std::string>& school) {
+  SystemClock clock;
+  auto store = open_migrated_store(common.store, clock);
+  if (!store) return kFailure;
+  if (school) {
+    const auto site = store->find_site(*school);
+    if (!site || site->kind != SiteKind::school) {
+      std::cerr << "no school '" << *school << "'\n";
+      return kInvalid;
+    }
+  }
+  Progress progress(std::cerr, Progress::stderr_is_terminal(), "verified", "records");
+  const auto report = store::verify_audit_chains(
+      *store, school ? std::optional<std::string_view>(*school) : std::nullopt,
+      [&](std::int64_t done, std::int64_t total) { progress.update(done, total); });
+  progress.finish();
+  for (const auto& b : report.breaks) {
+    std::cout << "school " << b.school_id << ": record " << b.record_id;
+    if (b.seq > 0) std::cout << " (seq " << b.seq << ")";
+    std::cout << ": " << b.problem << '\n';
+  }
+  std::cout << "audit: " << with_separators(report.records) << " records in " << report.schools
+            << (report.schools == 1 ? " school" : " schools") << "; ";
+  if (report.breaks.empty()) {
+    std::cout << "every chain intact\n";
+    return kOk;
+  }
+  std::cout << report.breaks.size() << (report.breaks.size() == 1 ? " chain" : " chains")
+            << " broken\n";
+  return kBroken;
 }
 
 }  // namespace canopy::cli

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/time.hpp"
@@ -11,7 +12,9 @@
 
 namespace canopy::cli {
 
-enum ExitCode : int { kOk = 0, kInvalid = 1, kUsage = 2, kFailure = 3 };
+// kBroken: a check found a problem in the data (an audit chain broken), as opposed to kFailure,
+// the command could not run.
+enum ExitCode : int { kOk = 0, kInvalid = 1, kBroken = 1, kUsage = 2, kFailure = 3 };
 
 struct Common {
   StoreConfig store;
@@ -41,6 +44,9 @@ int policies_check(const std::filesystem::path& dir);
 int tenants_import(const Common& common, const std::filesystem::path& dir);
 int users_set_password(const Common& common, const std::string& email, const std::string& cost);
 int partners_set_secret(const Common& common, const std::string& app, bool generate);
+// Walks every school's audit chain (or one school's) and prints the first broken link of each:
+// kOk when all are intact, kBroken otherwise.
+int audit_verify(const Common& common, const std::optional<std::string>& school);
 
 // Shared start-up steps. Null (with every problem printed to stderr) on failure.
 std::shared_ptr<const policy::PolicySnapshot> load_policies_or_report(

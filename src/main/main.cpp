@@ -171,6 +171,16 @@ int main(int argc, char** argv) {
   add_db(secret_cmd);
   add_policies(secret_cmd);
 
+  auto* audit_cmd = app.add_subcommand("audit", "The audit trail");
+  audit_cmd->require_subcommand(1);
+  std::optional<std::string> audit_school;
+  auto* verify_cmd = audit_cmd->add_subcommand(
+      "verify",
+      "Walk every school's audit hash chain and print the first broken link of each; exit 1 "
+      "when one is broken");
+  verify_cmd->add_option("--school", audit_school, "Verify only this school's chain");
+  add_db(verify_cmd);
+
   // The configuration file's settings go in front of the real arguments, so those win.
   std::vector<std::string> args;
   for (int i = 0; i < argc; ++i)
@@ -206,6 +216,7 @@ int main(int argc, char** argv) {
     if (*import_cmd) return tenants_import(common, tenants_dir);
     if (*set_password_cmd) return users_set_password(common, email, cost);
     if (*secret_cmd) return partners_set_secret(common, app_id, generate);
+    if (*verify_cmd) return audit_verify(common, audit_school);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return kFailure;

@@ -12,6 +12,9 @@ struct Migration {
   const char* sql;
 };
 
+// The migration that adds the audit chain: applying it also chains the records written before.
+inline constexpr int kAuditChainVersion = 3;
+
 std::span<const Migration> sqlite_migrations();
 std::span<const Migration> mysql_migrations();
 

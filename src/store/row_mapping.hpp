@@ -17,10 +17,21 @@ inline constexpr std::string_view kConnectionColumns =
 inline constexpr std::string_view kSelectSites =
     "SELECT s.id, s.name, s.kind, s.trust_id, s.urn, s.phase, s.dummy, t.version, t.title"
     " FROM sites s LEFT JOIN site_terms t ON t.site_id = s.id";
+// Audit records with their chain links (a record without a link has NULL seq, prev_hash and hash).
 inline constexpr std::string_view kAuditColumns =
-    "id, school_id, app_id, actor_kind, actor, actor_site, actor_role, via_trust, action, "
-    "from_status, "
-    "to_status, permission_set_version, at_ms, request_id";
+    "a.id, a.school_id, a.app_id, a.actor_kind, a.actor, a.actor_site, a.actor_role, a.via_trust,"
+    " a.action, a.from_status, a.to_status, a.permission_set_version, a.at_ms, a.request_id,"
+    " c.seq, c.prev_hash, c.hash";
+inline std::string select_audit() {
+  return "SELECT " + std::string(kAuditColumns) +
+         " FROM audit_log a LEFT JOIN audit_chain c ON c.audit_id = a.id";
+}
+// Chain links with their records, from the link's side: a link whose record is gone has NULL
+// record columns (0 to 13).
+inline std::string select_audit_links() {
+  return "SELECT " + std::string(kAuditColumns) +
+         ", c.audit_id, c.school_id FROM audit_chain c LEFT JOIN audit_log a ON a.id = c.audit_id";
+}
 
 // A status the schema's CHECK would refuse means the database was changed behind our back.
 inline ConnectionStatus status_from(const std::string& text) {
@@ -74,7 +85,31 @@ AuditRecord audit(const Row& row) {
   r.permission_set_version = static_cast<int>(row.integer(11));
   r.at = from_unix_ms(row.integer(12));
   r.request_id = row.text(13);
+  if (auto seq = row.optional_integer(14)) {
+    r.seq = *seq;
+    r.prev_hash = row.text(15);
+    r.hash = row.text(16);
+  }
   return r;
+}
+
+template <class Row>
+AuditLink audit_link(const Row& row) {
+  AuditLink l;
+  l.seq = row.integer(14);
+  l.prev_hash = row.text(15);
+  l.hash = row.text(16);
+  l.audit_id = row.integer(17);
+  l.school_id = row.text(18);
+  if (!row.is_null(0)) l.record = audit(row);
+  return l;
+}
+
+inline constexpr std::string_view kAuditHeadColumns = "school_id, seq, hash, audit_id";
+
+template <class Row>
+AuditHead audit_head(const Row& r) {
+  return {r.text(0), r.integer(1), r.text(2), r.integer(3)};
 }
 
 inline constexpr std::string_view kLoginColumns =
@@ -158,6 +193,43 @@ inline std::string placeholders(std::size_t n) {
   for (std::size_t i = 0; i < n; ++i)
     out += i == 0 ? "?" : ", ?";
   return out;
+}
+
+// " WHERE ..." for an audit query's schools and filters (over select_audit()'s alias a);
+// bind_audit_filter binds its parameters in the same order.
+inline std::string audit_filter(const AuditQuery& q) {
+  std::string where = " WHERE a.school_id IN (" + placeholders(q.schools.size()) + ")";
+  if (q.app) where += " AND a.app_id = ?";
+  if (q.actor) where += " AND a.actor = ?";
+  if (q.action) where += " AND a.action = ?";
+  if (q.from) where += " AND a.at_ms >= ?";
+  if (q.to) where += " AND a.at_ms < ?";
+  // After the previous page's last record in (at_ms, school_id, id) descending order.
+  if (q.after) {
+    where +=
+        " AND (a.at_ms < ? OR (a.at_ms = ? AND (a.school_id < ? OR (a.school_id = ? AND a.id <"
+        " ?))))";
+  }
+  return where;
+}
+
+template <class Bind>
+void bind_audit_filter(const AuditQuery& q, Bind&& bind) {
+  for (const auto& school : q.schools)
+    bind(std::string_view(school));
+  if (q.app) bind(std::string_view(*q.app));
+  if (q.actor) bind(std::string_view(*q.actor));
+  if (q.action) bind(std::string_view(*q.action));
+  if (q.from) bind(to_unix_ms(*q.from));
+  if (q.to) bind(to_unix_ms(*q.to));
+  if (q.after) {
+    const std::int64_t at = to_unix_ms(q.after->at);
+    bind(at);
+    bind(at);
+    bind(std::string_view(q.after->school_id));
+    bind(std::string_view(q.after->school_id));
+    bind(q.after->id);
+  }
 }
 
 }  // namespace canopy::store::rows

@@ -12,6 +12,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include "support/command.hpp"
 #include "support/http_client.hpp"
 #include "support/serve_process.hpp"
 #include "support/temp_dir.hpp"
@@ -19,39 +20,15 @@
 namespace canopy::testing {
 namespace {
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s)
-    q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
 class Cli : public ::testing::Test {
  protected:
   // Runs canopy with `args` (already shell-quoted where needed) and `input` on stdin.
   CommandResult canopy(const std::string& args, const std::string& input = "") {
     const auto in = dir.write("stdin.txt", input);
-    const auto out = dir.path() / "stdout.txt";
-    const auto err = dir.path() / "stderr.txt";
-    const std::string cmd = std::string("cd ") + quote(CANOPY_SOURCE_DIR) +
-                            " && CANOPY_DB=" + quote(db().string()) + " " + quote(CANOPY_BINARY) +
-                            " " + args + " <" + quote(in.string()) + " >" + quote(out.string()) +
-                            " 2>" + quote(err.string());
-    const int status = std::system(cmd.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+    return run_command(std::string("cd ") + quote(CANOPY_SOURCE_DIR) +
+                           " && CANOPY_DB=" + quote(db().string()) + " " + quote(CANOPY_BINARY) +
+                           " " + args + " <" + quote(in.string()),
+                       dir.path());
   }
   std::filesystem::path db() const { return dir.path() / "canopy.db"; }
 

@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,6 +26,7 @@
 #include "cache/local_cache.hpp"
 #include "consent/service.hpp"
 #include "policy/snapshot.hpp"
+#include "store/audit_chain.hpp"
 #include "store/migrations.hpp"
 #include "store/mysql/mysql_pool.hpp"
 #include "store/mysql/mysql_store.hpp"
@@ -50,7 +52,9 @@ class SqliteBackend {
   static constexpr const char* kName = "sqlite";
   std::unique_ptr<Store> open() { return std::make_unique<SqliteStore>(file()); }
   void exec(const std::string& sql) { sqlite::Database(file()).exec(sql); }
+  void exec_script(const std::string& sql) { exec(sql); }
   static int latest() { return latest_version(sqlite_migrations()); }
+  static std::span<const Migration> migrations() { return sqlite_migrations(); }
 
  private:
   fs::path file() const { return dir_.path() / "canopy.db"; }
@@ -115,7 +119,24 @@ class MysqlBackend {
     return std::make_unique<MysqlStore>(c);
   }
   void exec(const std::string& sql) { run_sql(*connect(), sql); }
+  // A migration file: one statement at a time, each ending with ';' at a line end.
+  void exec_script(const std::string& script) {
+    auto c = connect();
+    std::istringstream lines(script);
+    std::string line;
+    std::string statement;
+    while (std::getline(lines, line)) {
+      if (line.rfind("--", 0) == 0) continue;
+      statement += line + "\n";
+      const auto end = line.find_last_not_of(" \t\r");
+      if (end != std::string::npos && line[end] == ';') {
+        run_sql(*c, statement.substr(0, statement.rfind(';')));
+        statement.clear();
+      }
+    }
+  }
   static int latest() { return latest_version(mysql_migrations()); }
+  static std::span<const Migration> migrations() { return mysql_migrations(); }
 
   // A connection of the test's own, on the test database.
   std::unique_ptr<sql::Connection> connect() const { return mysql::open_connection(config()); }
@@ -334,6 +355,54 @@ TYPED_TEST(StoreConformance, AMigrationMissingBelowTheNewestIsApplied) {
   EXPECT_EQ(this->store_->find_site("oak")->terms.version, 1);
 }
 
+// A database at schema version 2 with audit records written before the chain existed: the
+// migration that adds the chain links them, per school in id order, so the chains verify at once.
+TYPED_TEST(StoreConformance, MigrationChainsTheRecordsWrittenBeforeIt) {
+  this->backend_.exec(
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+      " applied_at_ms BIGINT NOT NULL)");
+  for (const auto& m : TypeParam::migrations()) {
+    if (m.version >= kAuditChainVersion) continue;
+    this->backend_.exec_script(m.sql);
+    this->backend_.exec("INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) +
+                        ", '" + m.name + "', 0)");
+  }
+  const std::vector<std::pair<std::string, std::string>> written = {{"oak", "parentpay"},
+                                                                    {"elm", "wonde"},
+                                                                    {"oak", "parentpay"},
+                                                                    {"elm", "cpoms"},
+                                                                    {"oak", "wonde"}};
+  int n = 0;
+  for (const auto& [school_id, app] : written) {
+    ++n;
+    this->backend_.exec(
+        "INSERT INTO audit_log (school_id, app_id, actor_kind, actor, actor_site, actor_role,"
+        " via_trust, action, from_status, to_status, permission_set_version, at_ms, request_id)"
+        " VALUES ('" +
+        school_id + "', '" + app + "', 'user', 'amir@example.org', '" + school_id +
+        "', 'school_administrator', 0, 'approve', 'pending', 'approved', 2, " +
+        std::to_string(1000 * n) + ", 'req-" + std::to_string(n) + "')");
+  }
+  auto r = this->store_->migrate(this->clock_);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->from_version, kAuditChainVersion - 1);
+  EXPECT_EQ(r->audit_chained, 5);
+  const auto oak = this->store_->audit_for_school("oak", 10);
+  ASSERT_EQ(oak.size(), 3u);
+  for (std::size_t i = 0; i < oak.size(); ++i) {
+    EXPECT_EQ(oak[i].seq, static_cast<std::int64_t>(i + 1));
+    EXPECT_EQ(oak[i].prev_hash, i == 0 ? "" : oak[i - 1].hash);
+    EXPECT_EQ(oak[i].hash, audit_hash(oak[i], oak[i].seq, oak[i].prev_hash));
+  }
+  EXPECT_EQ(oak[1].request_id, "req-3");
+  const auto report = verify_audit_chains(*this->store_, std::nullopt);
+  EXPECT_TRUE(report.breaks.empty()) << report.breaks.front().problem;
+  EXPECT_EQ(report.records, 5);
+  EXPECT_EQ(report.schools, 2u);
+  // Migrating again chains nothing more.
+  EXPECT_EQ(this->store_->migrate(this->clock_)->audit_chained, 0);
+}
+
 // ---- Connections and their audit trail ----
 
 TYPED_TEST(StoreData, InsertCreatesRevisionOneAndOneAuditRow) {
@@ -533,6 +602,285 @@ TYPED_TEST(StoreData, ConnectionForAnUnknownSchoolIsAStoreErrorAndWritesNothing)
   EXPECT_TRUE(store.apply(ok, this->audit(ok, std::nullopt)).has_value());
 }
 
+// ---- The audit chain ----
+
+template <class Fixture>
+void decide(Fixture& f, const std::string& school_id, const std::string& app, ConnectionStatus to) {
+  auto& store = *f.store_;
+  const auto current = store.find_connection(school_id, app);
+  f.clock_.advance(1s);
+  ConnectionChange change{
+      .school_id = school_id,
+      .app_id = app,
+      .expected_revision = current ? std::optional<std::int64_t>(current->revision) : std::nullopt,
+      .to = to,
+      .permission_set_version = 3,
+      .at = f.clock_.now(),
+      .is_decision = current.has_value(),
+      .decided_by = "amir@example.org"};
+  ASSERT_TRUE(
+      store.apply(change, f.audit(change, current ? std::optional(current->status) : std::nullopt))
+          .has_value());
+}
+
+template <class Backend>
+class AuditChain : public StoreData<Backend> {
+ protected:
+  // oak: parentpay requested, approved, rejected; wonde requested. elm: wonde requested.
+  void write_some() {
+    decide(*this, "oak", "parentpay", ConnectionStatus::pending);
+    decide(*this, "elm", "wonde", ConnectionStatus::pending);
+    decide(*this, "oak", "parentpay", ConnectionStatus::approved);
+    decide(*this, "oak", "wonde", ConnectionStatus::pending);
+    decide(*this, "oak", "parentpay", ConnectionStatus::rejected);
+  }
+  ChainReport verify() { return verify_audit_chains(*this->store_, std::nullopt); }
+  std::string breaks() {
+    std::string out;
+    for (const auto& b : verify().breaks)
+      out += b.school_id + " " + std::to_string(b.record_id) + " " + std::to_string(b.seq) + ": " +
+             b.problem + "\n";
+    return out;
+  }
+  AuditRecord oak(std::size_t seq) {
+    return this->store_->audit_for_school("oak", 100).at(seq - 1);
+  }
+
+ public:
+  using StoreData<Backend>::store_;
+  using StoreData<Backend>::clock_;
+  using StoreData<Backend>::audit;
+};
+TYPED_TEST_SUITE(AuditChain, Backends, BackendNames);
+
+TYPED_TEST(AuditChain, EachSchoolHasOneChainOfItsOwn) {
+  this->write_some();
+  const auto oak = this->store_->audit_for_school("oak", 100);
+  ASSERT_EQ(oak.size(), 4u);
+  for (std::size_t i = 0; i < oak.size(); ++i) {
+    EXPECT_EQ(oak[i].seq, static_cast<std::int64_t>(i + 1));
+    EXPECT_EQ(oak[i].prev_hash, i == 0 ? "" : oak[i - 1].hash);
+    EXPECT_EQ(oak[i].hash.size(), 64u);
+    EXPECT_EQ(oak[i].hash, audit_hash(oak[i], oak[i].seq, oak[i].prev_hash));
+  }
+  const auto elm = this->store_->audit_for_school("elm", 100);
+  ASSERT_EQ(elm.size(), 1u);
+  EXPECT_EQ(elm[0].seq, 1);
+  EXPECT_EQ(elm[0].prev_hash, "");
+  const auto head = this->store_->audit_head("oak");
+  ASSERT_TRUE(head.has_value());
+  EXPECT_EQ(head->seq, 4);
+  EXPECT_EQ(head->hash, oak.back().hash);
+  EXPECT_EQ(head->audit_id, oak.back().id);
+  EXPECT_EQ(this->store_->audited_schools(), (std::vector<std::string>{"elm", "oak"}));
+  const auto report = this->verify();
+  EXPECT_TRUE(report.breaks.empty()) << this->breaks();
+  EXPECT_EQ(report.records, 5);
+  EXPECT_EQ(report.schools, 2u);
+}
+
+TYPED_TEST(AuditChain, EveryAuditedFieldIsInTheHash) {
+  this->write_some();
+  const AuditRecord r = this->oak(2);
+  const std::string h = audit_hash(r, r.seq, r.prev_hash);
+  std::vector<std::function<void(AuditRecord&)>> edits = {
+      [](AuditRecord& a) { a.school_id = "elm"; },
+      [](AuditRecord& a) { a.app_id = "wonde"; },
+      [](AuditRecord& a) { a.actor_kind = ActorKind::system; },
+      [](AuditRecord& a) { a.actor = "mallory@example.org"; },
+      [](AuditRecord& a) { a.actor_site = "elm"; },
+      [](AuditRecord& a) { a.actor_role = "teacher"; },
+      [](AuditRecord& a) { a.via_trust = !a.via_trust; },
+      [](AuditRecord& a) { a.action = "reject"; },
+      [](AuditRecord& a) { a.from_status.reset(); },
+      [](AuditRecord& a) { a.to_status = ConnectionStatus::rejected; },
+      [](AuditRecord& a) { a.permission_set_version += 1; },
+      [](AuditRecord& a) { a.at += 1ms; },
+      [](AuditRecord& a) { a.request_id += "x"; }};
+  for (std::size_t i = 0; i < edits.size(); ++i) {
+    AuditRecord changed = r;
+    edits[i](changed);
+    EXPECT_NE(audit_hash(changed, r.seq, r.prev_hash), h) << "edit " << i;
+  }
+  EXPECT_NE(audit_hash(r, r.seq + 1, r.prev_hash), h);
+  EXPECT_NE(audit_hash(r, r.seq, r.hash), h);
+  // Length prefixes: moving a character from one field to the next changes the hash.
+  AuditRecord shifted = r;
+  shifted.actor_site = r.actor_site + r.actor_role.substr(0, 1);
+  shifted.actor_role = r.actor_role.substr(1);
+  EXPECT_NE(audit_hash(shifted, r.seq, r.prev_hash), h);
+}
+
+TYPED_TEST(AuditChain, AnEditedRecordIsCaught) {
+  this->write_some();
+  const auto target = this->oak(2);
+  this->backend_.exec("UPDATE audit_log SET action = 'reject' WHERE id = " +
+                      std::to_string(target.id));
+  const auto report = this->verify();
+  ASSERT_EQ(report.breaks.size(), 1u) << this->breaks();
+  EXPECT_EQ(report.breaks[0].school_id, "oak");
+  EXPECT_EQ(report.breaks[0].record_id, target.id);
+  EXPECT_EQ(report.breaks[0].seq, 2);
+  EXPECT_NE(report.breaks[0].problem.find("hash mismatch"), std::string::npos);
+  // Only the school asked about is walked.
+  EXPECT_TRUE(verify_audit_chains(*this->store_, "elm").breaks.empty());
+}
+
+TYPED_TEST(AuditChain, ARecordMovedToAnotherSchoolIsCaught) {
+  this->write_some();
+  const auto target = this->oak(4);
+  this->backend_.exec("UPDATE audit_log SET school_id = 'elm' WHERE id = " +
+                      std::to_string(target.id));
+  const auto report = this->verify();
+  ASSERT_EQ(report.breaks.size(), 2u) << this->breaks();
+  EXPECT_EQ(report.breaks[0].school_id, "elm");  // a record not in elm's chain
+  EXPECT_EQ(report.breaks[0].record_id, target.id);
+  EXPECT_EQ(report.breaks[1].school_id, "oak");
+  EXPECT_EQ(report.breaks[1].seq, 4);
+}
+
+TYPED_TEST(AuditChain, ADeletedRecordLeavesAGap) {
+  this->write_some();
+  const auto target = this->oak(2);
+  // The chain link goes with the record (ON DELETE CASCADE): seq 2 is simply not there.
+  this->backend_.exec("DELETE FROM audit_log WHERE id = " + std::to_string(target.id));
+  const auto report = this->verify();
+  ASSERT_EQ(report.breaks.size(), 1u) << this->breaks();
+  EXPECT_EQ(report.breaks[0].school_id, "oak");
+  EXPECT_EQ(report.breaks[0].seq, 3);
+  EXPECT_NE(report.breaks[0].problem.find("gap in seq: expected 2"), std::string::npos)
+      << report.breaks[0].problem;
+}
+
+TYPED_TEST(AuditChain, ALinkAndRecordRenumberedAfterADeletionAreCaught) {
+  this->write_some();
+  const auto second = this->oak(2);
+  const auto third = this->oak(3);
+  this->backend_.exec("DELETE FROM audit_log WHERE id = " + std::to_string(second.id));
+  this->backend_.exec("UPDATE audit_chain SET seq = 2 WHERE audit_id = " +
+                      std::to_string(third.id));
+  const auto report = this->verify();
+  ASSERT_EQ(report.breaks.size(), 1u) << this->breaks();
+  EXPECT_EQ(report.breaks[0].record_id, third.id);
+  EXPECT_NE(report.breaks[0].problem.find("prev_hash mismatch"), std::string::npos)
+      << report.breaks[0].problem;
+}
+
+TYPED_TEST(AuditChain, RecordsCutOffTheEndAreCaught) {
+  this->write_some();
+  const auto last = this->oak(4);
+  this->backend_.exec("DELETE FROM audit_log WHERE id = " + std::to_string(last.id));
+  const auto report = this->verify();
+  ASSERT_EQ(report.breaks.size(), 1u) << this->breaks();
+  EXPECT_EQ(report.breaks[0].school_id, "oak");
+  EXPECT_EQ(report.breaks[0].seq, 4);
+  EXPECT_NE(report.breaks[0].problem.find("removed from the end"), std::string::npos);
+}
+
+TYPED_TEST(AuditChain, ARecordWrittenBehindCanopysBackIsCaught) {
+  this->write_some();
+  this->backend_.exec(
+      "INSERT INTO audit_log (school_id, app_id, actor_kind, actor, actor_site, actor_role,"
+      " via_trust, action, from_status, to_status, permission_set_version, at_ms, request_id)"
+      " VALUES ('elm', 'cpoms', 'user', 'mallory@example.org', 'elm', 'school_administrator', 0,"
+      " 'approve', 'pending', 'approved', 1, 5, 'forged')");
+  const auto report = this->verify();
+  ASSERT_EQ(report.breaks.size(), 1u) << this->breaks();
+  EXPECT_EQ(report.breaks[0].school_id, "elm");
+  EXPECT_EQ(report.breaks[0].seq, 0);
+  EXPECT_NE(report.breaks[0].problem.find("not in the chain"), std::string::npos);
+}
+
+TYPED_TEST(AuditChain, FindAuditFiltersAndPagesNewestFirst) {
+  this->write_some();
+  auto& store = *this->store_;
+  AuditQuery q;
+  q.schools = {"oak", "elm"};
+  q.limit = 2;
+  auto first = store.find_audit(q);
+  ASSERT_EQ(first.items.size(), 2u);
+  EXPECT_TRUE(first.more);
+  EXPECT_EQ(first.items[0].app_id, "parentpay");  // the reject, written last
+  EXPECT_EQ(first.items[0].action, "approve");    // (the fixture's audit() names it so)
+  EXPECT_GT(first.items[0].at, first.items[1].at);
+  q.after = AuditQuery::Position{first.items[1].at, first.items[1].school_id, first.items[1].id};
+  q.limit = 10;
+  auto rest = store.find_audit(q);
+  EXPECT_FALSE(rest.more);
+  ASSERT_EQ(rest.items.size(), 3u);
+  EXPECT_EQ(rest.items.back().school_id, "oak");
+  EXPECT_EQ(rest.items.back().seq, 1);
+
+  AuditQuery filtered;
+  filtered.schools = {"oak", "elm"};
+  filtered.app = "wonde";
+  EXPECT_EQ(store.find_audit(filtered).items.size(), 2u);
+  filtered.schools = {"elm"};
+  EXPECT_EQ(store.find_audit(filtered).items.size(), 1u);
+  AuditQuery timed;
+  timed.schools = {"oak"};
+  timed.from = rest.items.back().at + 1ms;
+  timed.to = first.items[0].at;
+  const auto window = store.find_audit(timed);
+  ASSERT_EQ(window.items.size(), 2u);  // oak's seq 2 and 3, not 1 (before) or 4 (at `to`)
+  EXPECT_EQ(window.items[0].seq, 3);
+  AuditQuery nobody;
+  nobody.schools = {"oak"};
+  nobody.actor = "someone-else@example.org";
+  EXPECT_TRUE(store.find_audit(nobody).items.empty());
+  AuditQuery none;
+  EXPECT_TRUE(store.find_audit(none).items.empty());
+  EXPECT_EQ(store.find_audit_record(first.items[0].id)->hash, first.items[0].hash);
+  EXPECT_FALSE(store.find_audit_record(999999).has_value());
+}
+
+// Changes to different connections of one school commit in parallel up to the chain head,
+// then take turns there: one unbroken chain, whatever the interleaving.
+TYPED_TEST(AuditChain, ConcurrentChangesInOneSchoolFormOneChain) {
+  constexpr int kThreads = 8;
+  constexpr int kApps = 6;
+  std::mutex mutex;
+  std::vector<std::string> failures;
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  auto& store = *this->store_;
+  const TimePoint at = this->clock_.now();
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      start.arrive_and_wait();
+      for (int i = 0; i < kApps; ++i) {
+        const std::string app = "app-" + std::to_string(t) + "-" + std::to_string(i);
+        ConnectionChange add{.school_id = "oak",
+                             .app_id = app,
+                             .to = ConnectionStatus::pending,
+                             .permission_set_version = 1,
+                             .at = at};
+        ConnectionChange approve = add;
+        approve.expected_revision = 1;
+        approve.to = ConnectionStatus::approved;
+        approve.is_decision = true;
+        approve.decided_by = "amir@example.org";
+        try {
+          if (!store.apply(add, this->audit(add, std::nullopt)) ||
+              !store.apply(approve, this->audit(approve, ConnectionStatus::pending))) {
+            throw std::runtime_error("a change of " + app + " was refused");
+          }
+        } catch (const std::exception& e) {
+          std::lock_guard lock(mutex);
+          failures.push_back(e.what());
+        }
+      }
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  ASSERT_TRUE(failures.empty()) << failures.front();
+  const auto report = this->verify();
+  EXPECT_TRUE(report.breaks.empty()) << this->breaks();
+  EXPECT_EQ(report.records, 2 * kThreads * kApps);
+  EXPECT_EQ(store.audit_head("oak")->seq, 2 * kThreads * kApps);
+}
+
 TYPED_TEST(StoreData, ListConnectionsFiltersByStatusAndOrdersByApp) {
   auto& store = *this->store_;
   for (auto [app, status] : std::vector<std::pair<std::string, ConnectionStatus>>{
@@ -716,6 +1064,10 @@ TYPED_TEST(StoreConformance, ConcurrentDecisionsLeaveOneConsistentHistory) {
     EXPECT_EQ(*rows[i].from_status, rows[i - 1].to_status) << "row " << i << " breaks the chain";
     EXPECT_NE(*rows[i].from_status, rows[i].to_status) << "row " << i;
   }
+  for (std::size_t i = 1; i < rows.size(); ++i)
+    EXPECT_GT(rows[i].seq, rows[i - 1].seq) << "row " << i;
+  const auto chains = verify_audit_chains(store, kSchool);
+  EXPECT_TRUE(chains.breaks.empty()) << chains.breaks.front().problem;
   const auto after = store.find_connection(kSchool, kApp).value();
   EXPECT_EQ(after.status, rows.back().to_status);
   EXPECT_EQ(after.revision, before.revision + decided.load());

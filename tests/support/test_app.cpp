@@ -1,7 +1,11 @@
 // End-to-end fixture wiring.
 #include "support/test_app.hpp"
 
+#include <cppconn/connection.h>
+#include <cppconn/statement.h>
+
 #include "auth/crypto.hpp"
+#include "store/sqlite/sqlite_db.hpp"
 #include "tenancy/importer.hpp"
 
 namespace canopy::testing {
@@ -91,6 +95,27 @@ std::string TestApp::state() {
            " unread=" + std::to_string(page.unread) + ";";
   }
   return out;
+}
+
+std::map<std::string, std::string> TestApp::store_env() const {
+  if (!database_) return {{"CANOPY_DB", (dir_.path() / "canopy.db").string()}};
+  const auto c = database_->config();
+  return {{"CANOPY_STORE", "mysql"},
+          {"CANOPY_MYSQL_HOST", c.host},
+          {"CANOPY_MYSQL_PORT", std::to_string(c.port)},
+          {"CANOPY_MYSQL_USER", c.user},
+          {"CANOPY_MYSQL_PASSWORD", c.password},
+          {"CANOPY_MYSQL_DATABASE", c.database}};
+}
+
+void TestApp::exec_sql(const std::string& statement) {
+  if (!database_) {
+    store::sqlite::Database(dir_.path() / "canopy.db").exec(statement);
+    return;
+  }
+  auto connection = store::mysql::open_connection(database_->config());
+  std::unique_ptr<sql::Statement> s(connection->createStatement());
+  s->execute(statement);
 }
 
 }  // namespace canopy::testing

@@ -1,6 +1,7 @@
 // A real Canopy on port 0 with the demo policies and tenants, for end-to-end tests.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -55,6 +56,11 @@ class TestApp {
   // acceptances and notification read state: equal before and after a refused request
   // means the request changed nothing.
   std::string state();
+
+  // The environment that points the `canopy` executable at this app's database.
+  std::map<std::string, std::string> store_env() const;
+  // Runs one statement on the database behind Canopy's back (to tamper with it).
+  void exec_sql(const std::string& statement);
 
  private:
   std::unique_ptr<TestDatabase> database_;  // with TestBackend::mysql; outlives the app

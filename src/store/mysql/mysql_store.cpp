@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "store/audit_chain.hpp"
 #include "store/migrations.hpp"
 #include "store/row_mapping.hpp"
 
@@ -174,6 +175,67 @@ std::vector<std::string> split_statements(std::string_view script) {
   }
   if (current.find_first_not_of(" \t\r\n") != std::string::npos) out.push_back(current);
   return out;
+}
+
+// Links the record inserted as `audit_id` at the end of its school's chain. Lock order: a
+// change first locks its connection row (UPDATE or INSERT), then the school's head row here,
+// and nothing locks them the other way round, so changes in one school wait for each other
+// instead of deadlocking. The upsert takes the head row's exclusive lock even when the row
+// exists (INSERT ... ON DUPLICATE KEY UPDATE locks the duplicate exclusively), so two first
+// changes of a school do not both take a shared lock and then deadlock upgrading it.
+void append_link(sql::Connection& c, const AuditRecord& audit, std::int64_t audit_id) {
+  Query(c,
+        "INSERT INTO audit_heads (school_id, seq, hash, audit_id) VALUES (?, 0, '', 0)"
+        " ON DUPLICATE KEY UPDATE seq = seq")
+      .bind(audit.school_id)
+      .update();
+  auto head = Query(c, "SELECT " + std::string(rows::kAuditHeadColumns) +
+                           " FROM audit_heads WHERE school_id = ? FOR UPDATE")
+                  .bind(audit.school_id)
+                  .rows();
+  if (!head.next()) throw StoreError("mysql: the audit chain head vanished inside its transaction");
+  const auto h = rows::audit_head(head);
+  const std::int64_t seq = h.seq + 1;
+  const std::string hash = audit_hash(audit, seq, h.hash);
+  Query(
+      c,
+      "INSERT INTO audit_chain (audit_id, school_id, seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?)")
+      .bind(audit_id)
+      .bind(audit.school_id)
+      .bind(seq)
+      .bind(h.hash)
+      .bind(hash)
+      .update();
+  Query(c, "UPDATE audit_heads SET seq = ?, hash = ?, audit_id = ? WHERE school_id = ?")
+      .bind(seq)
+      .bind(hash)
+      .bind(audit_id)
+      .bind(audit.school_id)
+      .update();
+}
+
+// Chains every audit record that has no link yet (migration kAuditChainVersion); returns how
+// many.
+std::int64_t chain_unchained(sql::Connection& c) {
+  // In batches, each one transaction, so a long history does not make one huge transaction.
+  // Each school's records in id order: the order they were written, deterministically.
+  constexpr std::int64_t kBatch = 1000;
+  std::int64_t chained = 0;
+  for (;;) {
+    execute(c, "START TRANSACTION");
+    std::vector<AuditRecord> batch;
+    auto rows = Query(c, rows::select_audit() +
+                             " WHERE c.audit_id IS NULL ORDER BY a.school_id, a.id LIMIT ?")
+                    .bind(kBatch)
+                    .rows();
+    while (rows.next())
+      batch.push_back(rows::audit(rows));
+    for (const auto& r : batch)
+      append_link(c, r, r.id);
+    execute(c, "COMMIT");
+    chained += static_cast<std::int64_t>(batch.size());
+    if (static_cast<std::int64_t>(batch.size()) < kBatch) return chained;
+  }
 }
 
 // Asks transact() for one more attempt from the start (a concurrent insert won a race).
@@ -351,6 +413,9 @@ Result<MigrationReport> MysqlStore::migrate(const Clock& clock) {
       // DDL commits implicitly; each statement of a migration is written to be re-runnable.
       for (const auto& statement : split_statements(m.sql))
         execute(c, statement);
+      // Before the version is recorded: a run that stops part way is re-run, and chains what
+      // is still unchained.
+      if (m.version == kAuditChainVersion) report.audit_chained = chain_unchained(c);
       Query(c, "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)")
           .bind(m.version)
           .bind(m.name)
@@ -462,6 +527,7 @@ std::optional<Connection> MysqlStore::apply(const ConnectionChange& change,
         .bind(to_unix_ms(audit.at))
         .bind(audit.request_id)
         .update();
+    append_link(c, audit, scalar(c, "SELECT LAST_INSERT_ID()"));
     if (change.notify) {
       Query(c,
             "INSERT INTO notifications (school_id, kind, app_id, created_at_ms, request_id)"
@@ -556,28 +622,32 @@ std::optional<std::vector<Connection>> MysqlStore::apply_all(
             }
           });
       if (written != expected_affected) throw RevisionMoved{};
-      run_rows(c,
-               "INSERT INTO audit_log (school_id, app_id, actor_kind, actor, actor_site,"
-               " actor_role, via_trust, action, from_status, to_status, permission_set_version,"
-               " at_ms, request_id) VALUES ",
-               13, "", changes.size(), [&](Query& q, std::size_t i) {
-                 const AuditRecord& a = changes[i].audit;
-                 q.bind(a.school_id)
-                     .bind(a.app_id)
-                     .bind(to_string(a.actor_kind))
-                     .bind(a.actor)
-                     .bind(a.actor_site)
-                     .bind(a.actor_role)
-                     .bind(a.via_trust)
-                     .bind(a.action)
-                     .bind(a.from_status
-                               ? std::optional<std::string_view>(to_string(*a.from_status))
-                               : std::nullopt)
-                     .bind(to_string(a.to_status))
-                     .bind(a.permission_set_version)
-                     .bind(to_unix_ms(a.at))
-                     .bind(a.request_id);
-               });
+      // One audit row per change, each linked at the end of its school's chain (append_link
+      // locks the school's head after the connection rows, the order apply() uses).
+      // TODO(next session): link the batch in bulk (one multi-row INSERT into audit_chain, one
+      // UPDATE per school head) to bring bench/bulk back under its target.
+      for (const auto& [change, a] : changes) {
+        Query(c,
+              "INSERT INTO audit_log (school_id, app_id, actor_kind, actor, actor_site,"
+              " actor_role, via_trust, action, from_status, to_status, permission_set_version,"
+              " at_ms, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(a.school_id)
+            .bind(a.app_id)
+            .bind(to_string(a.actor_kind))
+            .bind(a.actor)
+            .bind(a.actor_site)
+            .bind(a.actor_role)
+            .bind(a.via_trust)
+            .bind(a.action)
+            .bind(a.from_status ? std::optional<std::string_view>(to_string(*a.from_status))
+                                : std::nullopt)
+            .bind(to_string(a.to_status))
+            .bind(a.permission_set_version)
+            .bind(to_unix_ms(a.at))
+            .bind(a.request_id)
+            .update();
+        append_link(c, a, scalar(c, "SELECT LAST_INSERT_ID()"));
+      }
       std::vector<const AuditedChange*> notifying;
       for (const auto& item : changes) {
         if (item.change.notify) notifying.push_back(&item);
@@ -617,8 +687,7 @@ std::vector<Connection> MysqlStore::trust_connections(std::string_view trust_id)
 
 std::vector<AuditRecord> MysqlStore::audit_for_school(std::string_view school, std::size_t limit) {
   return read("audit_for_school", [&](sql::Connection& c) {
-    auto rows = Query(c, "SELECT " + std::string(rows::kAuditColumns) +
-                             " FROM audit_log WHERE school_id = ? ORDER BY id LIMIT ?")
+    auto rows = Query(c, rows::select_audit() + " WHERE a.school_id = ? ORDER BY a.id LIMIT ?")
                     .bind(school)
                     .bind(limit_value(limit))
                     .rows();
@@ -632,6 +701,90 @@ std::vector<AuditRecord> MysqlStore::audit_for_school(std::string_view school, s
 std::int64_t MysqlStore::audit_count() {
   return read("audit_count",
               [](sql::Connection& c) { return scalar(c, "SELECT COUNT(*) FROM audit_log"); });
+}
+
+AuditPage MysqlStore::find_audit(const AuditQuery& q) {
+  if (q.schools.empty()) return {};
+  return read("find_audit", [&](sql::Connection& c) {
+    Query query(c, rows::select_audit() + rows::audit_filter(q) +
+                       " ORDER BY a.at_ms DESC, a.school_id DESC, a.id DESC LIMIT ?");
+    rows::bind_audit_filter(q, [&](const auto& v) { query.bind(v); });
+    // One more than asked for tells whether another page follows.
+    auto rows = query.bind(limit_value(q.limit) + (q.limit < kMaxLimit ? 1 : 0)).rows();
+    AuditPage page;
+    while (rows.next())
+      page.items.push_back(rows::audit(rows));
+    if (page.items.size() > q.limit) {
+      page.items.resize(q.limit);
+      page.more = true;
+    }
+    return page;
+  });
+}
+
+std::optional<AuditRecord> MysqlStore::find_audit_record(std::int64_t id) {
+  return read("find_audit_record", [&](sql::Connection& c) -> std::optional<AuditRecord> {
+    auto rows = Query(c, rows::select_audit() + " WHERE a.id = ?").bind(id).rows();
+    if (!rows.next()) return std::nullopt;
+    return rows::audit(rows);
+  });
+}
+
+std::vector<std::string> MysqlStore::audited_schools() {
+  return read("audited_schools", [&](sql::Connection& c) {
+    auto rows = Query(c,
+                      "SELECT school_id FROM audit_heads UNION SELECT school_id FROM audit_chain"
+                      " UNION SELECT school_id FROM audit_log ORDER BY 1")
+                    .rows();
+    std::vector<std::string> out;
+    while (rows.next())
+      out.push_back(rows.text(0));
+    return out;
+  });
+}
+
+std::optional<AuditHead> MysqlStore::audit_head(std::string_view school) {
+  return read("audit_head", [&](sql::Connection& c) -> std::optional<AuditHead> {
+    auto rows = Query(c, "SELECT " + std::string(rows::kAuditHeadColumns) +
+                             " FROM audit_heads WHERE school_id = ?")
+                    .bind(school)
+                    .rows();
+    if (!rows.next()) return std::nullopt;
+    return rows::audit_head(rows);
+  });
+}
+
+std::vector<AuditLink> MysqlStore::audit_links(std::string_view school, std::int64_t after_seq,
+                                               std::size_t limit) {
+  return read("audit_links", [&](sql::Connection& c) {
+    auto rows = Query(c, rows::select_audit_links() +
+                             " WHERE c.school_id = ? AND c.seq > ? ORDER BY c.seq LIMIT ?")
+                    .bind(school)
+                    .bind(after_seq)
+                    .bind(limit_value(limit))
+                    .rows();
+    std::vector<AuditLink> out;
+    while (rows.next())
+      out.push_back(rows::audit_link(rows));
+    return out;
+  });
+}
+
+std::vector<std::int64_t> MysqlStore::unchained_audit_ids(std::string_view school,
+                                                          std::size_t limit) {
+  return read("unchained_audit_ids", [&](sql::Connection& c) {
+    auto rows = Query(c,
+                      "SELECT a.id FROM audit_log a"
+                      " LEFT JOIN audit_chain c ON c.audit_id = a.id AND c.school_id = a.school_id"
+                      " WHERE a.school_id = ? AND c.audit_id IS NULL ORDER BY a.id LIMIT ?")
+                    .bind(school)
+                    .bind(limit_value(limit))
+                    .rows();
+    std::vector<std::int64_t> out;
+    while (rows.next())
+      out.push_back(rows.integer(0));
+    return out;
+  });
 }
 
 Upsert MysqlStore::upsert_site(const Site& site) {

@@ -29,6 +29,14 @@ class MysqlStore final : public Store {
 
   std::vector<AuditRecord> audit_for_school(std::string_view school, std::size_t limit) override;
   std::int64_t audit_count() override;
+  AuditPage find_audit(const AuditQuery& query) override;
+  std::optional<AuditRecord> find_audit_record(std::int64_t id) override;
+  std::vector<std::string> audited_schools() override;
+  std::optional<AuditHead> audit_head(std::string_view school) override;
+  std::vector<AuditLink> audit_links(std::string_view school, std::int64_t after_seq,
+                                     std::size_t limit) override;
+  std::vector<std::int64_t> unchained_audit_ids(std::string_view school,
+                                                std::size_t limit) override;
 
   Upsert upsert_site(const Site& site) override;
   std::optional<Site> find_site(std::string_view id) override;

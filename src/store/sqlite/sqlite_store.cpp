@@ -1,6 +1,7 @@
 // SQL for the embedded store. All SQL for SQLite lives in this file.
 #include "store/sqlite/sqlite_store.hpp"
 
+#include "store/audit_chain.hpp"
 #include "store/row_mapping.hpp"
 
 #include <algorithm>
@@ -59,6 +60,7 @@ Result<MigrationReport> SqliteStore::migrate(const Clock& clock) {
     if (applied.contains(m.version)) continue;
     Transaction tx(db_);
     db_.exec(m.sql);
+    if (m.version == kAuditChainVersion) report.audit_chained = chain_unchained_locked();
     db_.prepare("INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)")
         .bind(1, m.version)
         .bind(2, std::string_view(m.name))
@@ -154,6 +156,7 @@ std::optional<Connection> SqliteStore::apply(const ConnectionChange& change,
       .bind(12, to_unix_ms(audit.at))
       .bind(13, audit.request_id)
       .run();
+  append_link_locked(audit, db_.last_insert_id());
   if (change.notify) {
     db_.prepare(
            "INSERT INTO notifications (school_id, kind, app_id, created_at_ms, request_id)"
@@ -240,6 +243,7 @@ std::optional<std::vector<Connection>> SqliteStore::apply_all(
         .bind(12, to_unix_ms(record.at))
         .bind(13, record.request_id)
         .run();
+    append_link_locked(record, db_.last_insert_id());
     if (change.notify) {
       notify.reset()
           .bind(1, change.school_id)
@@ -270,10 +274,54 @@ std::vector<Connection> SqliteStore::trust_connections(std::string_view trust_id
   return out;
 }
 
+// Callers hold mutex_ inside a write transaction, which BEGIN IMMEDIATE makes the only one in
+// the database: reading the head and moving it cannot interleave with another append.
+void SqliteStore::append_link_locked(const AuditRecord& audit, std::int64_t audit_id) {
+  auto head = db_.prepare("SELECT " + std::string(rows::kAuditHeadColumns) +
+                          " FROM audit_heads WHERE school_id = ?");
+  head.bind(1, audit.school_id);
+  std::int64_t seq = 1;
+  std::string prev_hash;
+  if (head.step()) {
+    const auto h = rows::audit_head(head);
+    seq = h.seq + 1;
+    prev_hash = h.hash;
+  }
+  const std::string hash = audit_hash(audit, seq, prev_hash);
+  db_.prepare(
+         "INSERT INTO audit_chain (audit_id, school_id, seq, prev_hash, hash) VALUES (?, ?, ?, ?, "
+         "?)")
+      .bind(1, audit_id)
+      .bind(2, audit.school_id)
+      .bind(3, seq)
+      .bind(4, prev_hash)
+      .bind(5, hash)
+      .run();
+  db_.prepare(
+         "INSERT INTO audit_heads (school_id, seq, hash, audit_id) VALUES (?1, ?2, ?3, ?4)"
+         " ON CONFLICT (school_id) DO UPDATE SET seq = ?2, hash = ?3, audit_id = ?4")
+      .bind(1, audit.school_id)
+      .bind(2, seq)
+      .bind(3, hash)
+      .bind(4, audit_id)
+      .run();
+}
+
+std::int64_t SqliteStore::chain_unchained_locked() {
+  // Each school's records in id order: the order they were written, deterministically.
+  auto s =
+      db_.prepare(rows::select_audit() + " WHERE c.audit_id IS NULL ORDER BY a.school_id, a.id");
+  std::vector<AuditRecord> records;
+  while (s.step())
+    records.push_back(rows::audit(s));
+  for (const auto& r : records)
+    append_link_locked(r, r.id);
+  return static_cast<std::int64_t>(records.size());
+}
+
 std::vector<AuditRecord> SqliteStore::audit_for_school(std::string_view school, std::size_t limit) {
   std::lock_guard lock(mutex_);
-  auto s = db_.prepare("SELECT " + std::string(rows::kAuditColumns) +
-                       " FROM audit_log WHERE school_id = ? ORDER BY id LIMIT ?");
+  auto s = db_.prepare(rows::select_audit() + " WHERE a.school_id = ? ORDER BY a.id LIMIT ?");
   s.bind(1, school).bind(2, static_cast<std::int64_t>(limit));
   std::vector<AuditRecord> out;
   while (s.step())
@@ -286,6 +334,79 @@ std::int64_t SqliteStore::audit_count() {
   auto s = db_.prepare("SELECT COUNT(*) FROM audit_log");
   s.step();
   return s.integer(0);
+}
+
+AuditPage SqliteStore::find_audit(const AuditQuery& q) {
+  AuditPage page;
+  if (q.schools.empty()) return page;
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare(rows::select_audit() + rows::audit_filter(q) +
+                       " ORDER BY a.at_ms DESC, a.school_id DESC, a.id DESC LIMIT ?");
+  int i = 1;
+  rows::bind_audit_filter(q, [&](const auto& v) { s.bind(i++, v); });
+  // One more than asked for tells whether another page follows.
+  s.bind(i, static_cast<std::int64_t>(std::min<std::size_t>(q.limit, INT64_MAX - 1) + 1));
+  while (s.step())
+    page.items.push_back(rows::audit(s));
+  if (page.items.size() > q.limit) {
+    page.items.resize(q.limit);
+    page.more = true;
+  }
+  return page;
+}
+
+std::optional<AuditRecord> SqliteStore::find_audit_record(std::int64_t id) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare(rows::select_audit() + " WHERE a.id = ?");
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return rows::audit(s);
+}
+
+std::vector<std::string> SqliteStore::audited_schools() {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare(
+      "SELECT school_id FROM audit_heads UNION SELECT school_id FROM audit_chain"
+      " UNION SELECT school_id FROM audit_log ORDER BY 1");
+  std::vector<std::string> out;
+  while (s.step())
+    out.push_back(s.text(0));
+  return out;
+}
+
+std::optional<AuditHead> SqliteStore::audit_head(std::string_view school) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT " + std::string(rows::kAuditHeadColumns) +
+                       " FROM audit_heads WHERE school_id = ?");
+  s.bind(1, school);
+  if (!s.step()) return std::nullopt;
+  return rows::audit_head(s);
+}
+
+std::vector<AuditLink> SqliteStore::audit_links(std::string_view school, std::int64_t after_seq,
+                                                std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare(rows::select_audit_links() +
+                       " WHERE c.school_id = ? AND c.seq > ? ORDER BY c.seq LIMIT ?");
+  s.bind(1, school).bind(2, after_seq).bind(3, static_cast<std::int64_t>(limit));
+  std::vector<AuditLink> out;
+  while (s.step())
+    out.push_back(rows::audit_link(s));
+  return out;
+}
+
+std::vector<std::int64_t> SqliteStore::unchained_audit_ids(std::string_view school,
+                                                           std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare(
+      "SELECT a.id FROM audit_log a"
+      " LEFT JOIN audit_chain c ON c.audit_id = a.id AND c.school_id = a.school_id"
+      " WHERE a.school_id = ? AND c.audit_id IS NULL ORDER BY a.id LIMIT ?");
+  s.bind(1, school).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<std::int64_t> out;
+  while (s.step())
+    out.push_back(s.integer(0));
+  return out;
 }
 
 Upsert SqliteStore::upsert_site(const Site& site) {

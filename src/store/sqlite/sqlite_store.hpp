@@ -30,6 +30,14 @@ class SqliteStore final : public Store {
 
   std::vector<AuditRecord> audit_for_school(std::string_view school, std::size_t limit) override;
   std::int64_t audit_count() override;
+  AuditPage find_audit(const AuditQuery& query) override;
+  std::optional<AuditRecord> find_audit_record(std::int64_t id) override;
+  std::vector<std::string> audited_schools() override;
+  std::optional<AuditHead> audit_head(std::string_view school) override;
+  std::vector<AuditLink> audit_links(std::string_view school, std::int64_t after_seq,
+                                     std::size_t limit) override;
+  std::vector<std::int64_t> unchained_audit_ids(std::string_view school,
+                                                std::size_t limit) override;
 
   Upsert upsert_site(const Site& site) override;
   std::optional<Site> find_site(std::string_view id) override;
@@ -79,6 +87,10 @@ class SqliteStore final : public Store {
 
  private:
   int schema_version_locked();
+  // Links the record just inserted as `audit_id` at the end of its school's chain.
+  void append_link_locked(const AuditRecord& audit, std::int64_t audit_id);
+  // Chains every record that has no link yet, per school in id order; returns how many.
+  std::int64_t chain_unchained_locked();
   std::optional<User> read_user(sqlite::Statement& stmt);
 
   // One connection, serialised: SQLite writes are serialised anyway and the embedded
