@@ -1432,6 +1432,10 @@ TYPED_TEST(StoreBatches, ApplyAllWritesEveryChangeWithOneAuditRecordEach) {
   EXPECT_EQ(oak[3].from_status, std::optional(ConnectionStatus::pending));
   EXPECT_EQ(oak[3].to_status, ConnectionStatus::approved);
   EXPECT_EQ(oak[3].request_id, "req-bulk");
+  // Every record of the batch extends its school's hash chain.
+  const auto report = verify_audit_chains(store, std::nullopt);
+  EXPECT_TRUE(report.breaks.empty()) << report.breaks.front().problem;
+  EXPECT_EQ(report.records, 6);
 }
 
 TYPED_TEST(StoreBatches, ApplyAllWritesNothingWhenOneRevisionMoved) {
