@@ -214,6 +214,30 @@ void append_link(sql::Connection& c, const AuditRecord& audit, std::int64_t audi
       .update();
 }
 
+// Writes one audit record and links it at the end of its school's chain.
+void append_audit(sql::Connection& c, const AuditRecord& audit) {
+  Query(c,
+        "INSERT INTO audit_log (school_id, app_id, actor_kind, actor, actor_site, actor_role,"
+        " via_trust, action, from_status, to_status, permission_set_version, at_ms, request_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(audit.school_id)
+      .bind(audit.app_id)
+      .bind(to_string(audit.actor_kind))
+      .bind(audit.actor)
+      .bind(audit.actor_site)
+      .bind(audit.actor_role)
+      .bind(audit.via_trust)
+      .bind(audit.action)
+      .bind(audit.from_status ? std::optional<std::string_view>(to_string(*audit.from_status))
+                              : std::nullopt)
+      .bind(to_string(audit.to_status))
+      .bind(audit.permission_set_version)
+      .bind(to_unix_ms(audit.at))
+      .bind(audit.request_id)
+      .update();
+  append_link(c, audit, scalar(c, "SELECT LAST_INSERT_ID()"));
+}
+
 // Chains every audit record that has no link yet (migration kAuditChainVersion); returns how
 // many.
 std::int64_t chain_unchained(sql::Connection& c) {
@@ -508,26 +532,7 @@ std::optional<Connection> MysqlStore::apply(const ConnectionChange& change,
         throw;
       }
     }
-    Query(c,
-          "INSERT INTO audit_log (school_id, app_id, actor_kind, actor, actor_site, actor_role,"
-          " via_trust, action, from_status, to_status, permission_set_version, at_ms, request_id)"
-          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind(audit.school_id)
-        .bind(audit.app_id)
-        .bind(to_string(audit.actor_kind))
-        .bind(audit.actor)
-        .bind(audit.actor_site)
-        .bind(audit.actor_role)
-        .bind(audit.via_trust)
-        .bind(audit.action)
-        .bind(audit.from_status ? std::optional<std::string_view>(to_string(*audit.from_status))
-                                : std::nullopt)
-        .bind(to_string(audit.to_status))
-        .bind(audit.permission_set_version)
-        .bind(to_unix_ms(audit.at))
-        .bind(audit.request_id)
-        .update();
-    append_link(c, audit, scalar(c, "SELECT LAST_INSERT_ID()"));
+    append_audit(c, audit);
     if (change.notify) {
       Query(c,
             "INSERT INTO notifications (school_id, kind, app_id, created_at_ms, request_id)"
@@ -626,28 +631,8 @@ std::optional<std::vector<Connection>> MysqlStore::apply_all(
       // locks the school's head after the connection rows, the order apply() uses).
       // TODO(next session): link the batch in bulk (one multi-row INSERT into audit_chain, one
       // UPDATE per school head) to bring bench/bulk back under its target.
-      for (const auto& [change, a] : changes) {
-        Query(c,
-              "INSERT INTO audit_log (school_id, app_id, actor_kind, actor, actor_site,"
-              " actor_role, via_trust, action, from_status, to_status, permission_set_version,"
-              " at_ms, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(a.school_id)
-            .bind(a.app_id)
-            .bind(to_string(a.actor_kind))
-            .bind(a.actor)
-            .bind(a.actor_site)
-            .bind(a.actor_role)
-            .bind(a.via_trust)
-            .bind(a.action)
-            .bind(a.from_status ? std::optional<std::string_view>(to_string(*a.from_status))
-                                : std::nullopt)
-            .bind(to_string(a.to_status))
-            .bind(a.permission_set_version)
-            .bind(to_unix_ms(a.at))
-            .bind(a.request_id)
-            .update();
-        append_link(c, a, scalar(c, "SELECT LAST_INSERT_ID()"));
-      }
+      for (const auto& item : changes)
+        append_audit(c, item.audit);
       std::vector<const AuditedChange*> notifying;
       for (const auto& item : changes) {
         if (item.change.notify) notifying.push_back(&item);
