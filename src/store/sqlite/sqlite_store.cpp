@@ -101,80 +101,11 @@ std::vector<Connection> SqliteStore::list_connections(std::string_view school,
 
 std::optional<Connection> SqliteStore::apply(const ConnectionChange& change,
                                              const AuditRecord& audit) {
-  std::lock_guard lock(mutex_);
-  Transaction tx(db_);
-  if (change.expected_revision) {
-    auto s = db_.prepare(
-        "UPDATE connections SET status = ?1, permission_set_version = ?2, revision = revision + 1,"
-        " decided_at_ms = CASE WHEN ?3 THEN ?4 ELSE decided_at_ms END,"
-        " decided_by = CASE WHEN ?3 THEN ?5 ELSE decided_by END"
-        " WHERE school_id = ?6 AND app_id = ?7 AND revision = ?8");
-    s.bind(1, to_string(change.to))
-        .bind(2, change.permission_set_version)
-        .bind(3, change.is_decision)
-        .bind(4, to_unix_ms(change.at))
-        .bind(5, change.decided_by)
-        .bind(6, change.school_id)
-        .bind(7, change.app_id)
-        .bind(8, *change.expected_revision)
-        .run();
-    if (db_.changes() == 0) return std::nullopt;
-  } else {
-    auto s = db_.prepare(
-        "INSERT INTO connections (school_id, app_id, status, permission_set_version, revision,"
-        " requested_at_ms, decided_at_ms, decided_by) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7)"
-        " ON CONFLICT (school_id, app_id) DO NOTHING");
-    s.bind(1, change.school_id)
-        .bind(2, change.app_id)
-        .bind(3, to_string(change.to))
-        .bind(4, change.permission_set_version)
-        .bind(5, to_unix_ms(change.at));
-    if (change.is_decision) {
-      s.bind(6, to_unix_ms(change.at)).bind(7, change.decided_by);
-    } else {
-      s.bind_null(6).bind_null(7);
-    }
-    s.run();
-    if (db_.changes() == 0) return std::nullopt;
-  }
-  db_.prepare(
-         "INSERT INTO audit_log (school_id, app_id, actor_kind, actor, actor_site, actor_role,"
-         " via_trust, action, from_status, to_status, permission_set_version, at_ms, request_id)"
-         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, audit.school_id)
-      .bind(2, audit.app_id)
-      .bind(3, to_string(audit.actor_kind))
-      .bind(4, audit.actor)
-      .bind(5, audit.actor_site)
-      .bind(6, audit.actor_role)
-      .bind(7, audit.via_trust)
-      .bind(8, audit.action)
-      .bind(9, audit.from_status ? std::optional<std::string_view>(to_string(*audit.from_status))
-                                 : std::nullopt)
-      .bind(10, to_string(audit.to_status))
-      .bind(11, audit.permission_set_version)
-      .bind(12, to_unix_ms(audit.at))
-      .bind(13, audit.request_id)
-      .run();
-  append_link_locked(audit, db_.last_insert_id());
-  if (change.notify) {
-    db_.prepare(
-           "INSERT INTO notifications (school_id, kind, app_id, created_at_ms, request_id)"
-           " VALUES (?, ?, ?, ?, ?)")
-        .bind(1, change.school_id)
-        .bind(2, to_string(*change.notify))
-        .bind(3, change.app_id)
-        .bind(4, to_unix_ms(change.at))
-        .bind(5, audit.request_id)
-        .run();
-  }
-  auto s = db_.prepare("SELECT " + std::string(rows::kConnectionColumns) +
-                       " FROM connections WHERE school_id = ? AND app_id = ?");
-  s.bind(1, change.school_id).bind(2, change.app_id);
-  if (!s.step()) throw StoreError("sqlite: connection vanished inside its own transaction");
-  Connection result = rows::connection(s);
-  tx.commit();
-  return result;
+  // One change is a batch of one: the same statements, the same transaction rules.
+  const AuditedChange one{change, audit};
+  auto written = apply_all(std::span(&one, 1));
+  if (!written) return std::nullopt;
+  return std::move(written->front());
 }
 
 std::optional<std::vector<Connection>> SqliteStore::apply_all(
