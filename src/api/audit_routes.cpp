@@ -215,19 +215,13 @@ asio::awaitable<http::Response> trust_audit(http::RequestContext& ctx, Services&
   auto request = parse_request(ctx);
   if (!request) co_return error_response(request.error());
   co_return respond(co_await on_pool(s, [&]() -> Result<http::Response> {
-    auto who = authenticate_user(ctx, s);
-    if (!who) return who.error();
-    const auto trust = s.directory.find_site(ctx.param("trust"));
-    if (!trust || trust->kind != SiteKind::trust) {
-      return make_error(Errc::unknown_trust, "no trust '" + std::string(ctx.param("trust")) + "'");
-    }
-    if (auto actor = tenancy::resolve_trust_admin(who->user, *trust, s.policy); !actor) {
-      return actor.error();
-    }
+    auto caller = authenticate_trust_admin(ctx, s);
+    if (!caller) return caller.error();
+    const Site& trust = caller->trust;
     std::vector<std::string> schools;
-    for (const auto& school : s.trusts.schools_of_trust(trust->id))
+    for (const auto& school : s.trusts.schools_of_trust(trust.id))
       schools.push_back(school.id);
-    return audit_page(*request, std::move(schools), {"trust", trust->id}, s);
+    return audit_page(*request, std::move(schools), {"trust", trust.id}, s);
   }));
 }
 
