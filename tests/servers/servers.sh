@@ -13,6 +13,18 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# On any failure: the servers' own words, so a failed start can be diagnosed from the CTest log.
+dump_logs() {
+  local log
+  for log in "$dir/mariadb-install.log" "$dir/mariadb.err" "$dir/redis.log"; do
+    if [ -f "$log" ]; then
+      echo "--- last lines of $log:" >&2
+      tail -n 20 "$log" >&2
+    fi
+  done
+}
+trap 'dump_logs' ERR
+
 wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
   local seconds="$1" what="$2"
   shift 2

@@ -163,6 +163,18 @@ class MysqlBackend {
   std::string database_;
 };
 
+// MariaDB with every batch's audit ids taken one row at a time: the path a server that
+// interleaves auto-increment ids (innodb_autoinc_lock_mode = 2) takes.
+class MysqlPerRowIdsBackend : public MysqlBackend {
+ public:
+  static constexpr const char* kName = "mariadb_per_row_ids";
+  std::unique_ptr<Store> open() {
+    auto c = config();
+    c.audit_ids = AuditIds::per_row;
+    return std::make_unique<MysqlStore>(c);
+  }
+};
+
 struct BackendNames {
   template <class Backend>
   static std::string GetName(int) {
@@ -1381,7 +1393,9 @@ class StoreBatches : public StoreData<Backend> {
     return out;
   }
 };
-TYPED_TEST_SUITE(StoreBatches, Backends, BackendNames);
+// Batches also run with per-row audit ids, the other way MariaDB may hand ids out.
+using BatchBackends = ::testing::Types<SqliteBackend, MysqlBackend, MysqlPerRowIdsBackend>;
+TYPED_TEST_SUITE(StoreBatches, BatchBackends, BackendNames);
 
 TYPED_TEST(StoreBatches, ApplyAllWritesEveryChangeWithOneAuditRecordEach) {
   auto& store = *this->store_;
@@ -1495,6 +1509,16 @@ TYPED_TEST(StoreBatches, ApplyAllOfThousandsOfChangesInOneTransaction) {
   EXPECT_EQ(
       store.notifications_for(this->add_user("a@example.org"), elm, 10, std::nullopt).items.size(),
       1u);
+  // Both schools' chains run through all 2,600 records of each batch, in batch order.
+  const auto chains = verify_audit_chains(store, std::nullopt);
+  EXPECT_TRUE(chains.breaks.empty()) << chains.breaks.front().problem;
+  EXPECT_EQ(chains.records, 5200);
+  const auto oak = store.audit_for_school("oak", 10'000);
+  ASSERT_EQ(oak.size(), 2600u);
+  for (std::size_t i = 0; i < oak.size(); ++i) {
+    EXPECT_EQ(oak[i].seq, static_cast<std::int64_t>(i) + 1) << i;
+    EXPECT_EQ(oak[i].action, i < 1300 ? "request" : "approve") << i;
+  }
 
   // The last change of the batch fails its check: the 2599 before it are not written either.
   const auto before = this->state();
@@ -1504,6 +1528,60 @@ TYPED_TEST(StoreBatches, ApplyAllOfThousandsOfChangesInOneTransaction) {
   approvals.back().change.expected_revision = 1;
   EXPECT_FALSE(store.apply_all(approvals).has_value());
   EXPECT_EQ(this->state(), before);
+  EXPECT_TRUE(verify_audit_chains(store, std::nullopt).breaks.empty());
+}
+
+TYPED_TEST(StoreBatches, ConcurrentBatchesAndSingleChangesKeepEverySchoolsChainWhole) {
+  // Four threads write at once: two of them batches spanning the same three schools, two of
+  // them single changes in those schools. Whatever order the transactions commit in, every
+  // school's chain must link each of its records exactly once.
+  auto& store = *this->store_;
+  ASSERT_EQ(store.upsert_site(school("ash")), Upsert::created);
+  const std::vector<std::string> schools{"oak", "elm", "ash"};
+  constexpr int kRounds = 6;
+  constexpr int kPerBatch = 60;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < kRounds; ++round) {
+        std::vector<AuditedChange> batch;
+        for (int i = 0; i < kPerBatch; ++i) {
+          char app[32];
+          std::snprintf(app, sizeof app, "batch%d-r%d-%02d", t, round, i);
+          batch.push_back(this->inserted(schools[static_cast<std::size_t>(i) % 3], app));
+        }
+        try {
+          if (!store.apply_all(batch).has_value()) ++failures;
+        } catch (const std::exception& e) {
+          ADD_FAILURE() << e.what();
+          ++failures;
+        }
+      }
+    });
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kRounds * 10; ++i) {
+        const auto change = this->insert(schools[static_cast<std::size_t>(i) % 3],
+                                         "single" + std::to_string(t) + "-" + std::to_string(i),
+                                         ConnectionStatus::pending);
+        try {
+          if (!store.apply(change, this->audit(change, std::nullopt)).has_value()) ++failures;
+        } catch (const std::exception& e) {
+          ADD_FAILURE() << e.what();
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  EXPECT_EQ(failures.load(), 0);
+  const std::int64_t expected = 2 * kRounds * kPerBatch + 2 * kRounds * 10;
+  EXPECT_EQ(store.audit_count(), expected);
+  const auto chains = verify_audit_chains(store, std::nullopt);
+  EXPECT_TRUE(chains.breaks.empty()) << chains.breaks.front().problem;
+  EXPECT_EQ(chains.records, expected);
+  EXPECT_EQ(chains.schools, 3);
 }
 
 TYPED_TEST(StoreConformance, TrustConnectionsListsThatTrustsSchoolsBySchoolThenApp) {

@@ -19,6 +19,11 @@ class SQLException;
 
 namespace canopy::store {
 
+// How a batch of audit records learns the ids the server gave them: `detect` takes a multi-row
+// INSERT's ids as consecutive unless the server may interleave them (innodb_autoinc_lock_mode =
+// 2); `per_row` always inserts one record at a time (tests use it to cover that path).
+enum class AuditIds { detect, per_row };
+
 struct MysqlConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 3306;
@@ -33,6 +38,7 @@ struct MysqlConfig {
   std::chrono::seconds io_timeout{30};
   // How long a statement waits for a row lock held by another transaction.
   std::chrono::seconds lock_wait_timeout{10};
+  AuditIds audit_ids = AuditIds::detect;
 };
 
 namespace mysql {

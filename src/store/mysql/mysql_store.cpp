@@ -177,91 +177,6 @@ std::vector<std::string> split_statements(std::string_view script) {
   return out;
 }
 
-// Links the record inserted as `audit_id` at the end of its school's chain. Lock order: a
-// change first locks its connection row (UPDATE or INSERT), then the school's head row here,
-// and nothing locks them the other way round, so changes in one school wait for each other
-// instead of deadlocking. The upsert takes the head row's exclusive lock even when the row
-// exists (INSERT ... ON DUPLICATE KEY UPDATE locks the duplicate exclusively), so two first
-// changes of a school do not both take a shared lock and then deadlock upgrading it.
-void append_link(sql::Connection& c, const AuditRecord& audit, std::int64_t audit_id) {
-  Query(c,
-        "INSERT INTO audit_heads (school_id, seq, hash, audit_id) VALUES (?, 0, '', 0)"
-        " ON DUPLICATE KEY UPDATE seq = seq")
-      .bind(audit.school_id)
-      .update();
-  auto head = Query(c, "SELECT " + std::string(rows::kAuditHeadColumns) +
-                           " FROM audit_heads WHERE school_id = ? FOR UPDATE")
-                  .bind(audit.school_id)
-                  .rows();
-  if (!head.next()) throw StoreError("mysql: the audit chain head vanished inside its transaction");
-  const auto h = rows::audit_head(head);
-  const std::int64_t seq = h.seq + 1;
-  const std::string hash = audit_hash(audit, seq, h.hash);
-  Query(
-      c,
-      "INSERT INTO audit_chain (audit_id, school_id, seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?)")
-      .bind(audit_id)
-      .bind(audit.school_id)
-      .bind(seq)
-      .bind(h.hash)
-      .bind(hash)
-      .update();
-  Query(c, "UPDATE audit_heads SET seq = ?, hash = ?, audit_id = ? WHERE school_id = ?")
-      .bind(seq)
-      .bind(hash)
-      .bind(audit_id)
-      .bind(audit.school_id)
-      .update();
-}
-
-// Writes one audit record and links it at the end of its school's chain.
-void append_audit(sql::Connection& c, const AuditRecord& audit) {
-  Query(c,
-        "INSERT INTO audit_log (school_id, app_id, actor_kind, actor, actor_site, actor_role,"
-        " via_trust, action, from_status, to_status, permission_set_version, at_ms, request_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(audit.school_id)
-      .bind(audit.app_id)
-      .bind(to_string(audit.actor_kind))
-      .bind(audit.actor)
-      .bind(audit.actor_site)
-      .bind(audit.actor_role)
-      .bind(audit.via_trust)
-      .bind(audit.action)
-      .bind(audit.from_status ? std::optional<std::string_view>(to_string(*audit.from_status))
-                              : std::nullopt)
-      .bind(to_string(audit.to_status))
-      .bind(audit.permission_set_version)
-      .bind(to_unix_ms(audit.at))
-      .bind(audit.request_id)
-      .update();
-  append_link(c, audit, scalar(c, "SELECT LAST_INSERT_ID()"));
-}
-
-// Chains every audit record that has no link yet (migration kAuditChainVersion); returns how
-// many.
-std::int64_t chain_unchained(sql::Connection& c) {
-  // In batches, each one transaction, so a long history does not make one huge transaction.
-  // Each school's records in id order: the order they were written, deterministically.
-  constexpr std::int64_t kBatch = 1000;
-  std::int64_t chained = 0;
-  for (;;) {
-    execute(c, "START TRANSACTION");
-    std::vector<AuditRecord> batch;
-    auto rows = Query(c, rows::select_audit() +
-                             " WHERE c.audit_id IS NULL ORDER BY a.school_id, a.id LIMIT ?")
-                    .bind(kBatch)
-                    .rows();
-    while (rows.next())
-      batch.push_back(rows::audit(rows));
-    for (const auto& r : batch)
-      append_link(c, r, r.id);
-    execute(c, "COMMIT");
-    chained += static_cast<std::int64_t>(batch.size());
-    if (static_cast<std::int64_t>(batch.size()) < kBatch) return chained;
-  }
-}
-
 // Asks transact() for one more attempt from the start (a concurrent insert won a race).
 struct RetryTransaction {};
 
@@ -305,11 +220,191 @@ std::int64_t run_rows(sql::Connection& c, std::string_view head, std::size_t col
   return affected;
 }
 
+// The ids one multi-row INSERT gives its rows. With innodb_autoinc_lock_mode 0 or 1 a "simple
+// insert" (its row count known up front, no ON DUPLICATE KEY UPDATE) reserves its whole range at
+// once, so its rows get first, first + step, ... in row order (step = auto_increment_increment,
+// above 1 on Galera). Mode 2 may interleave concurrent statements' rows, so there a batch learns
+// its ids one row at a time.
+struct IdAllocation {
+  bool consecutive = true;
+  std::int64_t step = 1;
+};
+
+IdAllocation id_allocation(sql::Connection& c, AuditIds policy) {
+  if (policy == AuditIds::per_row) return {.consecutive = false};
+  auto rows = Query(c, "SELECT @@innodb_autoinc_lock_mode, @@auto_increment_increment").rows();
+  if (!rows.next()) throw StoreError("mysql: no auto-increment settings");
+  return {.consecutive = rows.integer(0) != 2, .step = rows.integer(1)};
+}
+
+constexpr std::string_view kInsertAudit =
+    "INSERT INTO audit_log (school_id, app_id, actor_kind, actor, actor_site, actor_role,"
+    " via_trust, action, from_status, to_status, permission_set_version, at_ms, request_id)"
+    " VALUES ";
+constexpr std::size_t kAuditColumns = 13;
+
+void bind_audit(Query& q, const AuditRecord& audit) {
+  q.bind(audit.school_id)
+      .bind(audit.app_id)
+      .bind(to_string(audit.actor_kind))
+      .bind(audit.actor)
+      .bind(audit.actor_site)
+      .bind(audit.actor_role)
+      .bind(audit.via_trust)
+      .bind(audit.action)
+      .bind(audit.from_status ? std::optional<std::string_view>(to_string(*audit.from_status))
+                              : std::nullopt)
+      .bind(to_string(audit.to_status))
+      .bind(audit.permission_set_version)
+      .bind(to_unix_ms(audit.at))
+      .bind(audit.request_id);
+}
+
+// Inserts the records into audit_log; returns their ids, in order.
+std::vector<std::int64_t> insert_audits(sql::Connection& c,
+                                        std::span<const AuditRecord* const> records,
+                                        AuditIds policy) {
+  std::vector<std::int64_t> ids;
+  ids.reserve(records.size());
+  // One row's id is LAST_INSERT_ID() whatever the lock mode: no need to ask for it.
+  const IdAllocation allocation = records.size() == 1 ? IdAllocation{} : id_allocation(c, policy);
+  const std::size_t per_statement = allocation.consecutive ? kRowsPerStatement : 1;
+  std::optional<Query> q;
+  std::size_t prepared_rows = 0;
+  for (std::size_t start = 0; start < records.size(); start += per_statement) {
+    const std::size_t n = std::min(per_statement, records.size() - start);
+    if (n != prepared_rows) {
+      q.emplace(c, std::string(kInsertAudit) + row_placeholders(n, kAuditColumns));
+      prepared_rows = n;
+    } else {
+      q->again();
+    }
+    for (std::size_t i = start; i < start + n; ++i)
+      bind_audit(*q, *records[i]);
+    q->update();
+    const std::int64_t first = scalar(c, "SELECT LAST_INSERT_ID()");
+    for (std::size_t i = 0; i < n; ++i)
+      ids.push_back(first + static_cast<std::int64_t>(i) * allocation.step);
+  }
+  return ids;
+}
+
+// Links records[i] (stored as ids[i]) at the end of its school's chain, in order. Lock order: a
+// change first locks its connection rows, then its schools' head rows here, in school order, and
+// nothing locks them the other way round, so changes wait for each other instead of
+// deadlocking. The upsert takes each head row's exclusive lock even when the row exists (INSERT
+// ... ON DUPLICATE KEY UPDATE locks the duplicate exclusively), so two first changes of a school
+// do not both take a shared lock and then deadlock upgrading it. Round trips do not grow with
+// the number of records: one upsert and one read of the heads, one INSERT of the links and one
+// upsert of the new heads per 1000 rows.
+void link_audits(sql::Connection& c, std::span<const AuditRecord* const> records,
+                 std::span<const std::int64_t> ids) {
+  std::vector<std::string_view> schools;
+  for (const AuditRecord* r : records)
+    schools.push_back(r->school_id);
+  std::sort(schools.begin(), schools.end());
+  schools.erase(std::unique(schools.begin(), schools.end()), schools.end());
+  run_rows(c, "INSERT INTO audit_heads (school_id, seq, hash, audit_id) VALUES ", 4,
+           " ON DUPLICATE KEY UPDATE seq = seq", schools.size(),
+           [&](Query& q, std::size_t i) { q.bind(schools[i]).bind(0).bind("").bind(0); });
+  std::map<std::string, AuditHead, std::less<>> heads;
+  for (std::size_t start = 0; start < schools.size(); start += kRowsPerStatement) {
+    const std::size_t n = std::min(kRowsPerStatement, schools.size() - start);
+    Query q(c, "SELECT " + std::string(rows::kAuditHeadColumns) +
+                   " FROM audit_heads WHERE school_id IN (" + row_placeholders(n, 1) +
+                   ") FOR UPDATE");
+    for (std::size_t i = start; i < start + n; ++i)
+      q.bind(schools[i]);
+    for (auto rows = q.rows(); rows.next();) {
+      auto head = rows::audit_head(rows);
+      std::string key = head.school_id;
+      heads.emplace(std::move(key), std::move(head));
+    }
+  }
+  if (heads.size() != schools.size())
+    throw StoreError("mysql: an audit chain head vanished inside its transaction");
+
+  struct Link {
+    std::int64_t audit_id;
+    std::int64_t seq;
+    std::string prev_hash;
+    std::string hash;
+  };
+  std::vector<Link> links;
+  links.reserve(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    AuditHead& head = heads.find(records[i]->school_id)->second;
+    Link link{.audit_id = ids[i], .seq = head.seq + 1, .prev_hash = std::move(head.hash)};
+    link.hash = audit_hash(*records[i], link.seq, link.prev_hash);
+    head.seq = link.seq;
+    head.hash = link.hash;
+    head.audit_id = link.audit_id;
+    links.push_back(std::move(link));
+  }
+  run_rows(c, "INSERT INTO audit_chain (audit_id, school_id, seq, prev_hash, hash) VALUES ", 5, "",
+           links.size(), [&](Query& q, std::size_t i) {
+             q.bind(links[i].audit_id)
+                 .bind(records[i]->school_id)
+                 .bind(links[i].seq)
+                 .bind(links[i].prev_hash)
+                 .bind(links[i].hash);
+           });
+  std::vector<const AuditHead*> moved;
+  for (const auto& [school, head] : heads)
+    moved.push_back(&head);
+  run_rows(c, "INSERT INTO audit_heads (school_id, seq, hash, audit_id) VALUES ", 4,
+           " ON DUPLICATE KEY UPDATE seq = VALUES(seq), hash = VALUES(hash),"
+           " audit_id = VALUES(audit_id)",
+           moved.size(), [&](Query& q, std::size_t i) {
+             q.bind(moved[i]->school_id)
+                 .bind(moved[i]->seq)
+                 .bind(moved[i]->hash)
+                 .bind(moved[i]->audit_id);
+           });
+}
+
+// Writes the records and links them at the end of their schools' chains, in order.
+void append_audits(sql::Connection& c, std::span<const AuditRecord* const> records,
+                   AuditIds policy) {
+  if (records.empty()) return;
+  link_audits(c, records, insert_audits(c, records, policy));
+}
+
+// Chains every audit record that has no link yet (migration kAuditChainVersion); returns how
+// many.
+std::int64_t chain_unchained(sql::Connection& c) {
+  // In batches, each one transaction, so a long history does not make one huge transaction.
+  // Each school's records in id order: the order they were written, deterministically.
+  constexpr std::int64_t kBatch = 1000;
+  std::int64_t chained = 0;
+  for (;;) {
+    execute(c, "START TRANSACTION");
+    std::vector<AuditRecord> batch;
+    auto rows = Query(c, rows::select_audit() +
+                             " WHERE c.audit_id IS NULL ORDER BY a.school_id, a.id LIMIT ?")
+                    .bind(kBatch)
+                    .rows();
+    while (rows.next())
+      batch.push_back(rows::audit(rows));
+    std::vector<const AuditRecord*> records;
+    std::vector<std::int64_t> ids;
+    for (const auto& r : batch) {
+      records.push_back(&r);
+      ids.push_back(r.id);
+    }
+    if (!batch.empty()) link_audits(c, records, ids);
+    execute(c, "COMMIT");
+    chained += static_cast<std::int64_t>(batch.size());
+    if (static_cast<std::int64_t>(batch.size()) < kBatch) return chained;
+  }
+}
+
 constexpr std::chrono::seconds kMigrationLockWait{120};
 
 }  // namespace
 
-MysqlStore::MysqlStore(MysqlConfig config) : pool_(std::move(config)) {}
+MysqlStore::MysqlStore(MysqlConfig config)
+    : audit_ids_(config.audit_ids), pool_(std::move(config)) {}
 
 template <class Work>
 auto MysqlStore::read(std::string_view what, Work&& work) {
@@ -532,7 +627,8 @@ std::optional<Connection> MysqlStore::apply(const ConnectionChange& change,
         throw;
       }
     }
-    append_audit(c, audit);
+    const AuditRecord* records[] = {&audit};
+    append_audits(c, records, audit_ids_);
     if (change.notify) {
       Query(c,
             "INSERT INTO notifications (school_id, kind, app_id, created_at_ms, request_id)"
@@ -552,8 +648,8 @@ std::optional<Connection> MysqlStore::apply(const ConnectionChange& change,
 
 // The batch form of apply, built for thousands of changes: the rows are locked and their
 // revisions checked with one SELECT ... FOR UPDATE per 1000 pairs, written with one multi-row
-// INSERT ... ON DUPLICATE KEY UPDATE per 1000 rows, and audited with one multi-row INSERT per
-// 1000 records, all in one transaction. Once locked and checked, no row can change under us;
+// INSERT ... ON DUPLICATE KEY UPDATE per 1000 rows, audited and chained by append_audits, all in
+// one transaction. Once locked and checked, no row can change under us;
 // a pair that had no row is not locked (READ COMMITTED takes no gap locks), so the upsert's
 // count of affected rows checks that too: 1 per row inserted, 2 per row updated (a revision
 // always changes), so a row inserted meanwhile by someone else shows as a mismatch.
@@ -627,12 +723,11 @@ std::optional<std::vector<Connection>> MysqlStore::apply_all(
             }
           });
       if (written != expected_affected) throw RevisionMoved{};
-      // One audit row per change, each linked at the end of its school's chain (append_link
-      // locks the school's head after the connection rows, the order apply() uses).
-      // TODO(next session): link the batch in bulk (one multi-row INSERT into audit_chain, one
-      // UPDATE per school head) to bring bench/bulk back under its target.
+      std::vector<const AuditRecord*> records;
+      records.reserve(changes.size());
       for (const auto& item : changes)
-        append_audit(c, item.audit);
+        records.push_back(&item.audit);
+      append_audits(c, records, audit_ids_);
       std::vector<const AuditedChange*> notifying;
       for (const auto& item : changes) {
         if (item.change.notify) notifying.push_back(&item);

@@ -99,6 +99,7 @@ class MysqlStore final : public Store {
   template <class Work>
   auto transact(std::string_view what, Work&& work);
 
+  AuditIds audit_ids_;
   mysql::Pool pool_;
 };
 
