@@ -211,6 +211,12 @@ def cmd_table(results):
                      ""])
         rows.append(["Canopy RSS at start / after all runs", f"{m['start_kb'] / 1024:.1f} MiB",
                      "", "", "", "", "", f"{m['end_kb'] / 1024:.1f} MiB after all runs", ""])
+    bulk = d.get("bulk")
+    rows.append(["bulk approve of 2,000 over HTTP on MariaDB (bench/bulk, median)",
+                 f"{bulk['bulk_ms']:.0f} ms" if bulk else "not measured", "", "", "", "", "",
+                 f"≤ 2 × plain multi-row INSERT ({bulk['plain_ms']:.0f} ms): {bulk['ratio']:.2f} ×"
+                 if bulk else "≤ 2 × plain multi-row INSERT",
+                 verdict(bulk["ratio"] <= 2) if bulk else ""])
     imp = d.get("import")
     if imp:
         rows.append([f"tenants import into MariaDB ({imp['connections']:,} connections)",

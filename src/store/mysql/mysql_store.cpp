@@ -647,7 +647,7 @@ std::optional<Connection> MysqlStore::apply(const ConnectionChange& change,
 }
 
 // The batch form of apply, built for thousands of changes: the rows are locked and their
-// revisions checked with one SELECT ... FOR UPDATE per 1000 pairs, written with one multi-row
+// revisions checked with one SELECT ... FOR UPDATE per 1000 schools, written with one multi-row
 // INSERT ... ON DUPLICATE KEY UPDATE per 1000 rows, audited and chained by append_audits, all in
 // one transaction. Once locked and checked, no row can change under us;
 // a pair that had no row is not locked (READ COMMITTED takes no gap locks), so the upsert's
@@ -658,14 +658,22 @@ std::optional<std::vector<Connection>> MysqlStore::apply_all(
   if (changes.empty()) return std::vector<Connection>{};
   try {
     return transact("apply_all", [&](sql::Connection& c) {
-      std::map<std::pair<std::string, std::string>, Connection> current;
-      for (std::size_t start = 0; start < changes.size(); start += kRowsPerStatement) {
-        const std::size_t n = std::min(kRowsPerStatement, changes.size() - start);
+      // Every row of the batch's schools, locked in key order. Locking whole schools, not just
+      // the batch's pairs, costs a few rows more but finds them by a short range per school: a
+      // 1000-pair (school_id, app_id) IN list took 30 ms per statement on MariaDB 10.11.
+      std::vector<std::string_view> schools;
+      for (const auto& item : changes)
+        schools.push_back(item.change.school_id);
+      std::sort(schools.begin(), schools.end());
+      schools.erase(std::unique(schools.begin(), schools.end()), schools.end());
+      std::map<std::pair<std::string, std::string>, Connection, std::less<>> current;
+      for (std::size_t start = 0; start < schools.size(); start += kRowsPerStatement) {
+        const std::size_t n = std::min(kRowsPerStatement, schools.size() - start);
         Query q(c, "SELECT " + std::string(rows::kConnectionColumns) +
-                       " FROM connections WHERE (school_id, app_id) IN (" + row_placeholders(n, 2) +
-                       ") FOR UPDATE");
+                       " FROM connections WHERE school_id IN (" + row_placeholders(n, 1) +
+                       ") ORDER BY school_id, app_id FOR UPDATE");
         for (std::size_t i = start; i < start + n; ++i)
-          q.bind(changes[i].change.school_id).bind(changes[i].change.app_id);
+          q.bind(schools[i]);
         for (auto rows = q.rows(); rows.next();) {
           auto row = rows::connection(rows);
           current.emplace(std::pair(row.school_id, row.app_id), std::move(row));
