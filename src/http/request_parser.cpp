@@ -33,8 +33,8 @@ Method method_of(bhttp::verb v) {
 }  // namespace
 
 RequestParser::RequestParser(RequestStorage& storage, std::uint32_t header_limit,
-                             std::uint64_t body_limit)
-    : storage_(storage) {
+                             std::uint64_t body_limit, const Router* routes)
+    : storage_(storage), routes_(routes), body_limit_(body_limit) {
   storage_.clear();
   this->header_limit(header_limit);
   this->body_limit(body_limit);
@@ -60,6 +60,15 @@ void RequestParser::on_request_impl(bhttp::verb method, std::string_view, std::s
                                     int version, error_code&) {
   method_ = method_of(method);
   version_ = version;
+  // The request line is all a route needs; basic_parser checks the limit once the header is
+  // complete (Content-Length) or chunk by chunk, both later than this.
+  // GET and HEAD are left out: the gateway's decisions are GETs, and they pay nothing for it.
+  if (routes_ != nullptr && method_ != Method::get && method_ != Method::head) {
+    if (auto limit = routes_->body_limit(method_, target.substr(0, target.find('?')))) {
+      body_limit_ = *limit;
+      this->body_limit(body_limit_);
+    }
+  }
   storage_.text.append(target);
   storage_.offsets.push_back(static_cast<std::uint32_t>(storage_.text.size()));
 }

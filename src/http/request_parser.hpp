@@ -12,6 +12,7 @@
 #include <boost/beast/http/basic_parser.hpp>
 
 #include "http/request.hpp"
+#include "http/router.hpp"
 
 namespace canopy::http {
 
@@ -32,10 +33,14 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
  public:
   using error_code = boost::beast::error_code;
 
-  RequestParser(RequestStorage& storage, std::uint32_t header_limit, std::uint64_t body_limit);
+  // `routes`, when given, may raise or lower `body_limit` for the route the request line names.
+  RequestParser(RequestStorage& storage, std::uint32_t header_limit, std::uint64_t body_limit,
+                const Router* routes = nullptr);
 
   Method method() const { return method_; }
   int version() const { return version_; }
+  // The body limit this request was held to (its route's, or the default).
+  std::uint64_t body_limit_in_force() const { return body_limit_; }
   std::string_view target() const;
   // Fills `out` with views into the storage; valid until the storage is cleared.
   void fields(std::vector<std::pair<std::string_view, std::string_view>>& out) const;
@@ -57,6 +62,8 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   void on_finish_impl(error_code& ec) override;
 
   RequestStorage& storage_;
+  const Router* routes_;
+  std::uint64_t body_limit_;
   Method method_ = Method::other;
   int version_ = 11;
 };

@@ -33,10 +33,11 @@ std::vector<std::string> split_path(std::string_view path) {
 
 }  // namespace
 
-void Router::add(Method method, std::string_view pattern, Handler handler) {
+void Router::add(Method method, std::string_view pattern, Handler handler, RouteOptions options) {
   if (pattern.empty() || pattern.front() != '/')
     throw std::invalid_argument("route must start with /");
-  Route route{method, {}, std::move(handler)};
+  any_body_limit_ = any_body_limit_ || options.body_limit.has_value();
+  Route route{method, {}, std::move(handler), options};
   for (auto part : split_path(pattern)) {
     const bool param = part.size() > 2 && part.front() == '{' && part.back() == '}';
     route.segments.push_back({std::string(param ? part.substr(1, part.size() - 2) : part), param});
@@ -64,14 +65,32 @@ bool Router::matches(const Route& route, std::span<const std::string> parts,
   return true;
 }
 
+namespace {
+
+// The segments of `path`, in strings one per thread reused: matching allocates nothing in the
+// end. Valid until the thread's next call.
+std::span<const std::string> segments_of(std::string_view path) {
+  thread_local std::vector<std::string> storage;
+  std::size_t count = 0;
+  if (!split_path(path, storage, count)) count = 0;
+  return {storage.data(), count};
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> Router::body_limit(Method method, std::string_view path) const {
+  if (!any_body_limit_ || path.empty() || path.front() != '/') return std::nullopt;
+  const auto parts = segments_of(path);
+  for (const auto& route : routes_) {
+    if (route.method == method && matches(route, parts, nullptr)) return route.options.body_limit;
+  }
+  return std::nullopt;
+}
+
 Router::Match Router::match(RequestContext& ctx) const {
   Match result;
   if (ctx.path.empty() || ctx.path.front() != '/') return result;
-  // One set of segment strings per thread, reused: matching allocates nothing in the end.
-  thread_local std::vector<std::string> storage;
-  std::size_t count = 0;
-  if (!split_path(ctx.path, storage, count)) count = 0;
-  const std::span<const std::string> parts(storage.data(), count);
+  const auto parts = segments_of(ctx.path);
   const Method wanted = ctx.method == Method::head ? Method::get : ctx.method;
   for (const auto& route : routes_) {
     if (!matches(route, parts, nullptr)) continue;

@@ -2,6 +2,8 @@
 // parameters. A path that matches no pattern is 404; one that matches with another method, 405.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -11,9 +13,16 @@
 
 namespace canopy::http {
 
+// What a route asks of the server beyond the defaults.
+struct RouteOptions {
+  // Its largest request body, in place of ServerLimits::body_limit (for routes that take
+  // batches; every other route keeps the small default).
+  std::optional<std::uint64_t> body_limit;
+};
+
 class Router {
  public:
-  void add(Method method, std::string_view pattern, Handler handler);
+  void add(Method method, std::string_view pattern, Handler handler, RouteOptions options = {});
 
   struct Match {
     const Handler* handler = nullptr;  // set when found
@@ -21,6 +30,10 @@ class Router {
   };
   // On a match, fills ctx.params with the pattern's parameters.
   Match match(RequestContext& ctx) const;
+
+  // The body limit of the route `method` and the raw (undecoded) `path` would reach, when that
+  // route has its own; nullopt otherwise. Answers at once when no route has one.
+  std::optional<std::uint64_t> body_limit(Method method, std::string_view path) const;
 
  private:
   struct Segment {
@@ -31,11 +44,13 @@ class Router {
     Method method;
     std::vector<Segment> segments;
     Handler handler;
+    RouteOptions options;
   };
   static bool matches(const Route& route, std::span<const std::string> parts,
                       std::vector<std::pair<std::string_view, std::string>>* params);
 
   std::vector<Route> routes_;
+  bool any_body_limit_ = false;
 };
 
 }  // namespace canopy::http

@@ -337,7 +337,7 @@ asio::awaitable<void> Server::serve(Worker& w, tcp::socket socket) {
 
   bool lingering = false;  // refused a request whose rest may still be on its way
   while (!stopping_) {
-    RequestParser parser(c.storage, limits_.header_limit, limits_.body_limit);
+    RequestParser parser(c.storage, limits_.header_limit, limits_.body_limit, &router_);
     ec = co_await read_request(c, parser);
     if (quiet_end(ec)) break;
 
@@ -349,9 +349,9 @@ asio::awaitable<void> Server::serve(Worker& w, tcp::socket socket) {
     bool keep_alive = false;
     if (ec) lingering = true;
     if (ec == bhttp::error::body_limit) {
-      response = error_response(
-          413, "body_too_large",
-          "the request body is larger than " + std::to_string(limits_.body_limit) + " bytes");
+      response = error_response(413, "body_too_large",
+                                "the request body is larger than " +
+                                    std::to_string(parser.body_limit_in_force()) + " bytes");
     } else if (ec == bhttp::error::header_limit) {
       response = error_response(431, "headers_too_large", "the request headers are too large");
     } else if (ec) {

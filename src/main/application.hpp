@@ -32,9 +32,8 @@ struct AppConfig {
   std::string service_token;  // required: main generates one when none is configured
   bool secure_cookies = false;
   auth::SignInPolicy sign_in;
-  // Bodies up to 1 MiB: a bulk decision of 5,000 items is about 350 KB, 850 KB with the
-  // longest ids. Every other route's body is far smaller.
-  http::ServerLimits limits{.body_limit = 1024 * 1024};
+  // Request bodies up to 64 KiB; routes that take batches set their own (RouteOptions).
+  http::ServerLimits limits;
   // The decision cache: in-process only, or shared by replicas through Redis.
   enum class CacheKind { local, redis } cache = CacheKind::local;
   cache::SharedCacheConfig redis;

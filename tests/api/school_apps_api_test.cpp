@@ -202,7 +202,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "wrong_type"},
         BadRequest{"not_json", "POST", kApprove, "approve=yes", "application/x-www-form-urlencoded",
                    kAmir, 415, "unsupported_media_type"},
-        BadRequest{"oversize_body", "POST", kApprove, std::string(1100 * 1024, ' '),
+        BadRequest{"oversize_body", "POST", kApprove, std::string(64 * 1024 + 1, ' '),
                    "application/json", kAmir, 413, "body_too_large"},
         BadRequest{"query_on_approve", "POST", kApprove + "?force=1", "", "", kAmir, 400,
                    "unknown_parameter"},

@@ -5,6 +5,7 @@
 #include <future>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -104,6 +105,42 @@ TEST_F(ServerTest, OversizeBodyIs413) {
   auto r = client().request("POST", "/echo", std::string(1025, 'x'));
   EXPECT_EQ(r.status, 413u);
   EXPECT_EQ(r.code(), "body_too_large");
+}
+
+TEST_F(ServerTest, ARouteWithItsOwnBodyLimitTakesLargerBodiesAndOnlyIt) {
+  const auto echo = [](RequestContext& ctx) -> asio::awaitable<Response> {
+    co_return Response{200, "text/plain", std::to_string(ctx.body.size()), {}};
+  };
+  router_.add(Method::post, "/batches/{id}", echo, {.body_limit = 4096});
+  router_.add(Method::put, "/batches/{id}", echo);  // same path, other method: the default
+  ServerLimits limits;
+  limits.body_limit = 1024;
+  start(limits);
+  const std::string big(4096, 'x');
+  auto taken = client().request("POST", "/batches/7?dry=1", big);
+  EXPECT_EQ(taken.status, 200u);
+  EXPECT_EQ(taken.body, "4096");
+  auto over = client().request("POST", "/batches/7", big + "x");
+  EXPECT_EQ(over.status, 413u);
+  EXPECT_EQ(over.code(), "body_too_large");
+  EXPECT_NE(over.body.find("4096 bytes"), std::string::npos) << over.body;
+  // Chunked bodies are held to the route's limit too, chunk by chunk.
+  const auto chunked = [&](std::size_t size) {
+    std::ostringstream hex;
+    hex << std::hex << size;
+    return client().raw(
+        "POST /batches/8 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        "Connection: close\r\n\r\n" +
+        hex.str() + "\r\n" + std::string(size, 'y') + "\r\n0\r\n\r\n");
+  };
+  EXPECT_NE(chunked(4096).find("HTTP/1.1 200"), std::string::npos);
+  EXPECT_NE(chunked(4097).find("HTTP/1.1 413"), std::string::npos);
+  // Every other route, and this path with another method, keeps the server's limit.
+  EXPECT_EQ(client().request("PUT", "/batches/7", std::string(1025, 'x')).status, 413u);
+  auto echo_over = client().request("POST", "/echo", std::string(1025, 'x'));
+  EXPECT_EQ(echo_over.status, 413u);
+  EXPECT_NE(echo_over.body.find("1024 bytes"), std::string::npos) << echo_over.body;
+  EXPECT_EQ(client().request("POST", "/batches/7/more", big).status, 413u) << "no route: default";
 }
 
 TEST_F(ServerTest, OversizeHeadersAre431) {
