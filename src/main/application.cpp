@@ -77,9 +77,37 @@ Application::Application(AppConfig config, const Clock& clock,
                 config_.secure_cookies,
                 config_.sign_in.session_ttl,
                 shared_.get()},
-      server_(workers(), router_, config_.limits) {
+      server_(workers(), router_, config_.limits),
+      housekeeping_timer_(io()) {
   api::add_routes(router_, services_);
   if (shared_) shared_->start();
+  asio::co_spawn(io(), housekeeping(), asio::detached);
+}
+
+// Every interval, on the blocking pool: what the retention no longer keeps is deleted. A
+// failure (the store down) is logged and tried again next time.
+asio::awaitable<void> Application::housekeeping() {
+  while (!stopping_) {
+    housekeeping_timer_.expires_after(config_.housekeeping_interval);
+    boost::system::error_code ec;
+    co_await housekeeping_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || stopping_) co_return;
+    try {
+      store::RetentionReport report;
+      co_await blocking_.run(
+          [&] { report = store::apply_retention(*store_, clock_.now(), config_.retention); });
+      if (report.total() > 0) {
+        spdlog::info(
+            "housekeeping: deleted {} expired sessions, {} sign-in attempts, {} idempotency keys",
+            report.sessions, report.logins, report.idempotency_keys);
+      }
+    } catch (const std::exception& e) {
+      spdlog::warn(
+          "housekeeping failed, trying again in {} s: {}",
+          std::chrono::duration_cast<std::chrono::seconds>(config_.housekeeping_interval).count(),
+          e.what());
+    }
+  }
 }
 
 cache::DecisionCache& Application::make_cache() {
@@ -130,6 +158,7 @@ void Application::wait() {
 void Application::stop(std::chrono::milliseconds grace) {
   stopping_ = true;
   server_.stop();
+  asio::post(io(), [this] { housekeeping_timer_.cancel(); });
   if (shared_) shared_->stop();
   asio::co_spawn(
       io(),

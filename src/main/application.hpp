@@ -19,6 +19,7 @@
 #include "core/result.hpp"
 #include "http/server.hpp"
 #include "main/store_config.hpp"
+#include "store/retention.hpp"
 
 namespace canopy::cli {
 
@@ -37,6 +38,10 @@ struct AppConfig {
   // The decision cache: in-process only, or shared by replicas through Redis.
   enum class CacheKind { local, redis } cache = CacheKind::local;
   cache::SharedCacheConfig redis;
+  // What old data is deleted, and how often this replica looks (store/retention.hpp); the
+  // first look is one interval after the start.
+  store::Retention retention;
+  std::chrono::milliseconds housekeeping_interval = std::chrono::hours(1);
 };
 
 class Application {
@@ -68,6 +73,7 @@ class Application {
               std::unique_ptr<store::Store> store);
   cache::DecisionCache& make_cache();
   std::vector<asio::io_context*> workers();
+  asio::awaitable<void> housekeeping();
 
   AppConfig config_;
   const Clock& clock_;
@@ -88,6 +94,7 @@ class Application {
   http::Router router_;
   http::Server server_;
   std::vector<std::thread> threads_;
+  asio::steady_timer housekeeping_timer_;  // on io(); cancelled by stop()
 };
 
 }  // namespace canopy::cli

@@ -199,4 +199,32 @@ int audit_verify(const Common& common, const std::optional<std::string>& school)
   return kBroken;
 }
 
+int housekeeping(const Common& common) {
+  SystemClock clock;
+  auto store = open_migrated_store(common.store, clock);
+  if (!store) return kFailure;
+  Progress progress(std::cerr, Progress::stderr_is_terminal(), "deleted", "rows");
+  const auto report = store::apply_retention(
+      *store, clock.now(), retention_of(common),
+      [&](std::size_t deleted) { progress.update(static_cast<std::int64_t>(deleted)); });
+  progress.finish();
+  std::cout << "housekeeping: deleted "
+            << with_separators(static_cast<std::int64_t>(report.sessions)) << " expired sessions, "
+            << with_separators(static_cast<std::int64_t>(report.logins)) << " sign-in attempts ";
+  if (common.login_history_days == 0) {
+    std::cout << "(kept for good)";
+  } else {
+    std::cout << "older than " << common.login_history_days << " days";
+  }
+  std::cout << ", " << with_separators(static_cast<std::int64_t>(report.idempotency_keys))
+            << " idempotency keys older than 24 hours\n";
+  return kOk;
+}
+
+store::Retention retention_of(const Common& common) {
+  store::Retention r;
+  r.login_history = std::chrono::days(common.login_history_days);
+  return r;
+}
+
 }  // namespace canopy::cli

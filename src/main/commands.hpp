@@ -9,6 +9,7 @@
 #include "core/time.hpp"
 #include "main/store_config.hpp"
 #include "policy/snapshot.hpp"
+#include "store/retention.hpp"
 
 namespace canopy::cli {
 
@@ -19,6 +20,8 @@ enum ExitCode : int { kOk = 0, kInvalid = 1, kBroken = 1, kUsage = 2, kFailure =
 struct Common {
   StoreConfig store;
   std::filesystem::path policies = "policies";
+  // Sign-in attempts older than this are deleted (serve, hourly; housekeeping); 0 keeps them.
+  unsigned login_history_days = 365;
 };
 
 struct ServeOptions {
@@ -47,10 +50,14 @@ int partners_set_secret(const Common& common, const std::string& app, bool gener
 // Walks every school's audit chain (or one school's) and prints the first broken link of each:
 // kOk when all are intact, kBroken otherwise.
 int audit_verify(const Common& common, const std::optional<std::string>& school);
+// Deletes what the retention no longer keeps (expired sessions, old sign-in attempts, day-old
+// idempotency keys) and prints how many of each.
+int housekeeping(const Common& common);
 
 // Shared start-up steps. Null (with every problem printed to stderr) on failure.
 std::shared_ptr<const policy::PolicySnapshot> load_policies_or_report(
     const std::filesystem::path& dir);
 std::unique_ptr<store::Store> open_migrated_store(const StoreConfig& config, const Clock& clock);
+store::Retention retention_of(const Common& common);
 
 }  // namespace canopy::cli

@@ -50,6 +50,13 @@ int main(int argc, char** argv) {
                     "File holding the MySQL password (or set CANOPY_MYSQL_PASSWORD)")
         ->envname("CANOPY_MYSQL_PASSWORD_FILE");
   };
+  const auto add_retention = [&](CLI::App* cmd) {
+    cmd->add_option("--login-history-days", common.login_history_days,
+                    "Delete sign-in attempts older than this many days (0 keeps them for good)")
+        ->envname("CANOPY_LOGIN_HISTORY_DAYS")
+        ->check(CLI::Range(0u, 36500u))
+        ->capture_default_str();
+  };
   const auto add_policies = [&](CLI::App* cmd) {
     cmd->add_option("--policies", common.policies, "Directory of policy YAML")
         ->envname("CANOPY_POLICIES")
@@ -66,6 +73,7 @@ int main(int argc, char** argv) {
       "command line override it; secrets are refused there");
   add_db(serve_cmd);
   add_policies(serve_cmd);
+  add_retention(serve_cmd);
   serve_cmd
       ->add_option("--listen", serve_opts.listen,
                    "ADDRESS:PORT to listen on; port 0 picks a free port")
@@ -181,6 +189,13 @@ int main(int argc, char** argv) {
   verify_cmd->add_option("--school", audit_school, "Verify only this school's chain");
   add_db(verify_cmd);
 
+  auto* housekeeping_cmd = app.add_subcommand(
+      "housekeeping",
+      "Delete what Canopy no longer keeps: expired sessions, sign-in attempts older than "
+      "--login-history-days, idempotency keys older than 24 hours (serve does this hourly)");
+  add_db(housekeeping_cmd);
+  add_retention(housekeeping_cmd);
+
   // The configuration file's settings go in front of the real arguments, so those win.
   std::vector<std::string> args;
   for (int i = 0; i < argc; ++i)
@@ -217,6 +232,7 @@ int main(int argc, char** argv) {
     if (*set_password_cmd) return users_set_password(common, email, cost);
     if (*secret_cmd) return partners_set_secret(common, app_id, generate);
     if (*verify_cmd) return audit_verify(common, audit_school);
+    if (*housekeeping_cmd) return housekeeping(common);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return kFailure;

@@ -26,6 +26,12 @@ void Progress::update(std::int64_t done, std::int64_t total) {
   drawn_ = true;
 }
 
+void Progress::update(std::int64_t done) {
+  if (!terminal_) return;
+  out_ << "\r  " << verb_ << ' ' << with_separators(done) << ' ' << unit_ << std::flush;
+  drawn_ = true;
+}
+
 void Progress::finish() {
   if (!drawn_) return;
   out_ << '\n' << std::flush;

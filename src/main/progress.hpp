@@ -18,6 +18,8 @@ class Progress {
 
   // Redraws the line when the whole percentage changes, and at the end.
   void update(std::int64_t done, std::int64_t total);
+  // For work whose total is not known up front: redraws "<verb> <done> <unit>".
+  void update(std::int64_t done);
   // Ends the line, if one was drawn, so what follows starts on a line of its own.
   void finish();
 

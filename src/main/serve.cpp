@@ -88,6 +88,7 @@ int serve(const Common& common, const ServeOptions& o) {
   config.sign_in.dummy_cost = *auth::parse_password_cost(o.password_cost);
   config.limits.max_connections = o.max_connections;
   config.limits.access_log = o.access_log;
+  config.retention = retention_of(common);
   if (o.cache == "redis") {
     config.cache = AppConfig::CacheKind::redis;
     std::string host;

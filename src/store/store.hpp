@@ -243,6 +243,8 @@ class LoginHistoryStore {
   // Newest first; with `before_id`, only attempts with a smaller id (the next page).
   virtual std::vector<LoginAttempt> logins_for_user(std::int64_t user_id, std::size_t limit,
                                                     std::optional<std::int64_t> before_id) = 0;
+  // Deletes at most `limit` attempts made before `cutoff`, oldest first; returns how many.
+  virtual std::size_t delete_logins_before(TimePoint cutoff, std::size_t limit) = 0;
 };
 
 // A user's acceptance of one version of a site's terms and conditions.
@@ -350,6 +352,9 @@ class IdempotencyStore {
   // Gives a running claim up (the request failed without an answer worth keeping), so the
   // client can retry with the same key.
   virtual void release_idempotency_key(const IdempotencyRecord& claim) = 0;
+  // Deletes at most `limit` keys created before `cutoff` (done or, long stale, running), oldest
+  // first; returns how many. A replay of a deleted key runs as a new request.
+  virtual std::size_t delete_idempotency_keys_before(TimePoint cutoff, std::size_t limit) = 0;
 };
 
 struct MigrationReport {

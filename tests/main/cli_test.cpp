@@ -40,12 +40,14 @@ class Cli : public ::testing::Test {
 TEST_F(Cli, HelpListsEverySubcommand) {
   auto r = canopy("--help");
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* sub : {"serve", "migrate", "policies", "tenants", "users", "partners"}) {
+  for (const char* sub :
+       {"serve", "migrate", "policies", "tenants", "users", "partners", "audit", "housekeeping"}) {
     EXPECT_NE(r.out.find(sub), std::string::npos) << sub;
   }
   for (const char* sub :
        {"serve --help", "migrate --help", "policies check --help", "tenants import --help",
-        "users set-password --help", "partners set-secret --help"}) {
+        "users set-password --help", "partners set-secret --help", "audit verify --help",
+        "housekeeping --help"}) {
     auto h = canopy(sub);
     EXPECT_EQ(h.exit_code, 0) << sub;
     EXPECT_NE(h.out.find("Usage"), std::string::npos) << sub;

@@ -367,6 +367,26 @@ TYPED_TEST(StoreConformance, AMigrationMissingBelowTheNewestIsApplied) {
   EXPECT_EQ(this->store_->find_site("oak")->terms.version, 1);
 }
 
+TYPED_TEST(StoreConformance, AnIndexMigrationStoppedPartWayRunsAgain) {
+  // 0005 made its first index, then stopped before it was recorded: running it again must not
+  // fail on the index that exists (MySQL 8 has no CREATE INDEX IF NOT EXISTS).
+  this->migrate();
+  this->backend_.exec("DELETE FROM schema_migrations WHERE version = 5");
+  this->backend_.exec(TypeParam::kName == std::string("sqlite")
+                          ? "DROP INDEX idempotency_keys_by_time"
+                          : "DROP INDEX idempotency_keys_by_time ON idempotency_keys");
+  auto r = this->store_->migrate(this->clock_);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(this->store_->schema_version(), TypeParam::latest());
+  // Both indexes are there: dropping them again works.
+  this->backend_.exec(TypeParam::kName == std::string("sqlite")
+                          ? "DROP INDEX idempotency_keys_by_time"
+                          : "DROP INDEX idempotency_keys_by_time ON idempotency_keys");
+  this->backend_.exec(TypeParam::kName == std::string("sqlite")
+                          ? "DROP INDEX login_history_by_time"
+                          : "DROP INDEX login_history_by_time ON login_history");
+}
+
 // A database at schema version 2 with audit records written before the chain existed: the
 // migration that adds the chain links them, per school in id order, so the chains verify at once.
 TYPED_TEST(StoreConformance, MigrationChainsTheRecordsWrittenBeforeIt) {
@@ -1088,6 +1108,56 @@ TYPED_TEST(StoreConformance, ConcurrentDecisionsLeaveOneConsistentHistory) {
 }
 
 // ---- Sessions ----
+
+TYPED_TEST(StoreData, RetentionDeletesTheOldestFirstInBatchesAndNothingNewer) {
+  auto& store = *this->store_;
+  const std::int64_t amir = this->add_user("amir@example.org");
+  const TimePoint now = this->clock_.now();
+  // Written out of time order: the oldest go first whatever their ids.
+  for (int days : {3, 5, 1, 4, 2}) {
+    store.record_login({.email = "amir@example.org",
+                        .user_id = amir,
+                        .at = now - std::chrono::days(days),
+                        .address = "192.0.2.1",
+                        .user_agent = std::to_string(days) + "d",
+                        .outcome = "success"});
+  }
+  const auto left = [&] {
+    std::string out;
+    for (const auto& l : store.logins_for_user(amir, 10, std::nullopt))
+      out += l.user_agent + " ";
+    return out;
+  };
+  const TimePoint cutoff = now - std::chrono::days(2) - 1h;
+  EXPECT_EQ(store.delete_logins_before(cutoff, 2), 2u);
+  EXPECT_EQ(left(), "2d 1d 3d ");  // newest id first: 5d and 4d went
+  EXPECT_EQ(store.delete_logins_before(cutoff, 10), 1u);
+  EXPECT_EQ(left(), "2d 1d ");
+  EXPECT_EQ(store.delete_logins_before(cutoff, 10), 0u);
+
+  const auto key = [&](const std::string& k, TimePoint at) {
+    return IdempotencyRecord{.user_id = amir,
+                             .scope = "trust:t",
+                             .key = k,
+                             .request_digest = "d",
+                             .claim_token = "c",
+                             .created_at = at,
+                             .started_at = at};
+  };
+  for (const auto& [k, hours] : {std::pair{"a", 30}, {"b", 48}, {"c", 2}}) {
+    ASSERT_EQ(
+        store.claim_idempotency_key(key(k, now - std::chrono::hours(hours)), now - 100h).claim,
+        IdempotencyClaim::claimed);
+  }
+  EXPECT_EQ(store.delete_idempotency_keys_before(now - 24h, 1), 1u);  // b, the oldest
+  EXPECT_EQ(store.claim_idempotency_key(key("a", now), now - 100h).claim,
+            IdempotencyClaim::in_progress);
+  EXPECT_EQ(store.claim_idempotency_key(key("b", now), now - 100h).claim,
+            IdempotencyClaim::claimed);
+  EXPECT_EQ(store.delete_idempotency_keys_before(now - 24h, 10), 1u);  // a; c and the new b stay
+  EXPECT_EQ(store.claim_idempotency_key(key("c", now), now - 100h).claim,
+            IdempotencyClaim::in_progress);
+}
 
 TYPED_TEST(StoreData, SessionsCreateFindDelete) {
   auto& store = *this->store_;

@@ -529,9 +529,17 @@ Result<MigrationReport> MysqlStore::migrate(const Clock& clock) {
       applied.insert(rows.integer(0));
     for (const auto& m : migrations) {
       if (applied.contains(m.version)) continue;
-      // DDL commits implicitly; each statement of a migration is written to be re-runnable.
-      for (const auto& statement : split_statements(m.sql))
-        execute(c, statement);
+      // DDL commits implicitly; each statement of a migration is written to be re-runnable,
+      // or, for CREATE INDEX (MySQL 8 has no IF NOT EXISTS there), an index that exists
+      // already is taken as made by an earlier run that stopped part way.
+      for (const auto& statement : split_statements(m.sql)) {
+        try {
+          execute(c, statement);
+        } catch (const sql::SQLException& e) {
+          if (e.getErrorCode() != mysql::kDuplicateKeyName) throw;
+          spdlog::info("mysql: migration {}: index exists already: {}", m.name, e.what());
+        }
+      }
       // Before the version is recorded: a run that stops part way is re-run, and chains what
       // is still unchained.
       if (m.version == kAuditChainVersion) report.audit_chained = chain_unchained(c);
@@ -1351,6 +1359,30 @@ void MysqlStore::release_idempotency_key(const IdempotencyRecord& claim) {
         .bind(claim.key)
         .bind(claim.claim_token)
         .update();
+  });
+}
+
+// Each batch is its own short transaction: purging a year of history never holds many locks
+// for long. DELETE ... ORDER BY ... LIMIT walks the time index from its oldest end.
+std::size_t MysqlStore::delete_logins_before(TimePoint cutoff, std::size_t limit) {
+  return transact("delete_logins_before", [&](sql::Connection& c) {
+    return static_cast<std::size_t>(
+        Query(c, "DELETE FROM login_history WHERE at_ms < ? ORDER BY at_ms LIMIT ?")
+            .bind(to_unix_ms(cutoff))
+            .bind(limit_value(limit))
+            .update());
+  });
+}
+
+std::size_t MysqlStore::delete_idempotency_keys_before(TimePoint cutoff, std::size_t limit) {
+  return transact("delete_idempotency_keys_before", [&](sql::Connection& c) {
+    return static_cast<std::size_t>(
+        Query(c,
+              "DELETE FROM idempotency_keys WHERE created_at_ms < ? ORDER BY created_at_ms"
+              " LIMIT ?")
+            .bind(to_unix_ms(cutoff))
+            .bind(limit_value(limit))
+            .update());
   });
 }
 

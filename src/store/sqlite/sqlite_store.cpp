@@ -788,4 +788,26 @@ void SqliteStore::release_idempotency_key(const IdempotencyRecord& claim) {
       .run();
 }
 
+std::size_t SqliteStore::delete_logins_before(TimePoint cutoff, std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  db_.prepare(
+         "DELETE FROM login_history WHERE id IN (SELECT id FROM login_history WHERE at_ms < ?"
+         " ORDER BY at_ms LIMIT ?)")
+      .bind(1, to_unix_ms(cutoff))
+      .bind(2, static_cast<std::int64_t>(limit))
+      .run();
+  return static_cast<std::size_t>(db_.changes());
+}
+
+std::size_t SqliteStore::delete_idempotency_keys_before(TimePoint cutoff, std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  db_.prepare(
+         "DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys"
+         " WHERE created_at_ms < ? ORDER BY created_at_ms LIMIT ?)")
+      .bind(1, to_unix_ms(cutoff))
+      .bind(2, static_cast<std::int64_t>(limit))
+      .run();
+  return static_cast<std::size_t>(db_.changes());
+}
+
 }  // namespace canopy::store

@@ -63,6 +63,7 @@ class SqliteStore final : public Store {
   void record_login(const LoginAttempt& attempt) override;
   std::vector<LoginAttempt> logins_for_user(std::int64_t user_id, std::size_t limit,
                                             std::optional<std::int64_t> before_id) override;
+  std::size_t delete_logins_before(TimePoint cutoff, std::size_t limit) override;
 
   std::vector<Site> schools_of_trust(std::string_view trust_id) override;
   bool accept_terms(const TermsAcceptance& acceptance) override;
@@ -84,6 +85,7 @@ class SqliteStore final : public Store {
   bool finish_idempotency_key(const IdempotencyRecord& claim, int status, const std::string& body,
                               TimePoint at) override;
   void release_idempotency_key(const IdempotencyRecord& claim) override;
+  std::size_t delete_idempotency_keys_before(TimePoint cutoff, std::size_t limit) override;
 
  private:
   int schema_version_locked();

@@ -1,0 +1,38 @@
+// What Canopy keeps, and for how long, of the data that only grows otherwise: expired sessions,
+// sign-in attempts and the idempotency keys of bulk decisions. The audit trail is not here: it
+// is kept for good (append-only, hash-chained).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+
+#include "core/time.hpp"
+#include "store/store.hpp"
+
+namespace canopy::store {
+
+struct Retention {
+  // Sign-in attempts, shown to admins as login history. Zero keeps them for good.
+  std::chrono::days login_history{365};
+  // Answers kept for replays of an Idempotency-Key: a client retries within minutes, not days.
+  std::chrono::hours idempotency_keys{24};
+};
+
+struct RetentionReport {
+  std::size_t sessions = 0;  // expired
+  std::size_t logins = 0;
+  std::size_t idempotency_keys = 0;
+  std::size_t total() const { return sessions + logins + idempotency_keys; }
+};
+
+// Rows deleted per statement (and transaction): a large backlog goes in short steps.
+inline constexpr std::size_t kRetentionBatch = 5000;
+
+// Deletes what `retention` no longer keeps as of `now`, in batches of kRetentionBatch, calling
+// `progress` (when set) with the running total after each batch. Safe to run on every replica
+// at once: each batch deletes whatever is still there. Throws StoreError.
+RetentionReport apply_retention(Store& store, TimePoint now, const Retention& retention,
+                                const std::function<void(std::size_t deleted)>& progress = {});
+
+}  // namespace canopy::store
