@@ -220,6 +220,33 @@ std::int64_t run_rows(sql::Connection& c, std::string_view head, std::size_t col
   return affected;
 }
 
+// The distinct values of `key(item)` over `items`, sorted: for schools, the order in which
+// their rows are locked. Views into `items`: `key` must return a view of the item, not a copy.
+template <class Items, class Key>
+std::vector<std::string_view> distinct_sorted(const Items& items, Key key) {
+  std::vector<std::string_view> out;
+  for (const auto& item : items)
+    out.push_back(key(item));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// Runs "<head> IN (?, ...)<tail>" over `values`, kRowsPerStatement at a time, handing each row
+// to `each`.
+template <class Each>
+void select_in(sql::Connection& c, const std::string& head,
+               std::span<const std::string_view> values, std::string_view tail, Each each) {
+  for (std::size_t start = 0; start < values.size(); start += kRowsPerStatement) {
+    const std::size_t n = std::min(kRowsPerStatement, values.size() - start);
+    Query q(c, head + " IN (" + row_placeholders(n, 1) + ")" + std::string(tail));
+    for (std::size_t i = start; i < start + n; ++i)
+      q.bind(values[i]);
+    for (auto rows = q.rows(); rows.next();)
+      each(rows);
+  }
+}
+
 // The ids one multi-row INSERT gives its rows. With innodb_autoinc_lock_mode 0 or 1 a "simple
 // insert" (its row count known up front, no ON DUPLICATE KEY UPDATE) reserves its whole range at
 // once, so its rows get first, first + step, ... in row order (step = auto_increment_increment,
@@ -299,28 +326,19 @@ std::vector<std::int64_t> insert_audits(sql::Connection& c,
 // upsert of the new heads per 1000 rows.
 void link_audits(sql::Connection& c, std::span<const AuditRecord* const> records,
                  std::span<const std::int64_t> ids) {
-  std::vector<std::string_view> schools;
-  for (const AuditRecord* r : records)
-    schools.push_back(r->school_id);
-  std::sort(schools.begin(), schools.end());
-  schools.erase(std::unique(schools.begin(), schools.end()), schools.end());
+  const auto schools = distinct_sorted(
+      records, [](const AuditRecord* r) -> std::string_view { return r->school_id; });
   run_rows(c, "INSERT INTO audit_heads (school_id, seq, hash, audit_id) VALUES ", 4,
            " ON DUPLICATE KEY UPDATE seq = seq", schools.size(),
            [&](Query& q, std::size_t i) { q.bind(schools[i]).bind(0).bind("").bind(0); });
   std::map<std::string, AuditHead, std::less<>> heads;
-  for (std::size_t start = 0; start < schools.size(); start += kRowsPerStatement) {
-    const std::size_t n = std::min(kRowsPerStatement, schools.size() - start);
-    Query q(c, "SELECT " + std::string(rows::kAuditHeadColumns) +
-                   " FROM audit_heads WHERE school_id IN (" + row_placeholders(n, 1) +
-                   ") FOR UPDATE");
-    for (std::size_t i = start; i < start + n; ++i)
-      q.bind(schools[i]);
-    for (auto rows = q.rows(); rows.next();) {
-      auto head = rows::audit_head(rows);
-      std::string key = head.school_id;
-      heads.emplace(std::move(key), std::move(head));
-    }
-  }
+  select_in(c,
+            "SELECT " + std::string(rows::kAuditHeadColumns) + " FROM audit_heads WHERE school_id",
+            schools, " FOR UPDATE", [&](Rows& rows) {
+              auto head = rows::audit_head(rows);
+              std::string key = head.school_id;
+              heads.emplace(std::move(key), std::move(head));
+            });
   if (heads.size() != schools.size())
     throw StoreError("mysql: an audit chain head vanished inside its transaction");
 
@@ -669,24 +687,17 @@ std::optional<std::vector<Connection>> MysqlStore::apply_all(
       // Every row of the batch's schools, locked in key order. Locking whole schools, not just
       // the batch's pairs, costs a few rows more but finds them by a short range per school: a
       // 1000-pair (school_id, app_id) IN list took 30 ms per statement on MariaDB 10.11.
-      std::vector<std::string_view> schools;
-      for (const auto& item : changes)
-        schools.push_back(item.change.school_id);
-      std::sort(schools.begin(), schools.end());
-      schools.erase(std::unique(schools.begin(), schools.end()), schools.end());
+      const auto schools = distinct_sorted(
+          changes,
+          [](const AuditedChange& item) -> std::string_view { return item.change.school_id; });
       std::map<std::pair<std::string, std::string>, Connection, std::less<>> current;
-      for (std::size_t start = 0; start < schools.size(); start += kRowsPerStatement) {
-        const std::size_t n = std::min(kRowsPerStatement, schools.size() - start);
-        Query q(c, "SELECT " + std::string(rows::kConnectionColumns) +
-                       " FROM connections WHERE school_id IN (" + row_placeholders(n, 1) +
-                       ") ORDER BY school_id, app_id FOR UPDATE");
-        for (std::size_t i = start; i < start + n; ++i)
-          q.bind(schools[i]);
-        for (auto rows = q.rows(); rows.next();) {
-          auto row = rows::connection(rows);
-          current.emplace(std::pair(row.school_id, row.app_id), std::move(row));
-        }
-      }
+      select_in(
+          c,
+          "SELECT " + std::string(rows::kConnectionColumns) + " FROM connections WHERE school_id",
+          schools, " ORDER BY school_id, app_id FOR UPDATE", [&](Rows& rows) {
+            auto row = rows::connection(rows);
+            current.emplace(std::pair(row.school_id, row.app_id), std::move(row));
+          });
       std::vector<Connection> out;
       out.reserve(changes.size());
       std::int64_t expected_affected = 0;
