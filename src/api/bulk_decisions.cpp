@@ -183,15 +183,6 @@ Result<http::Response> claimed(Services& s, Bulk& bulk,
   }
 }
 
-asio::awaitable<void> release_holds(Services& s, const consent::BulkPlan& plan,
-                                    std::vector<std::pair<std::size_t, cache::Hold>>& holds) {
-  for (auto& [i, hold] : holds) {
-    const auto& change = plan.changes[i].change;
-    co_await s.shared->release(change.school_id, change.app_id, std::move(hold));
-  }
-  holds.clear();
-}
-
 asio::awaitable<http::Response> decide_all(http::RequestContext& ctx, Services& s) {
   if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
   const std::string key(ctx.header("idempotency-key"));
@@ -241,27 +232,33 @@ asio::awaitable<http::Response> decide_all(http::RequestContext& ctx, Services& 
   if (!bulk.plan) co_return respond(std::move(first));
 
   // Replicas: a reject of an approved connection takes an allow away, so every such pair is
-  // held before the commit, as for one reject (school_apps.cpp, reject_held). If a hold cannot
-  // be placed, nothing is written: the holds placed are lifted and the request answers 503.
+  // held before the commit, as for one reject (school_apps.cpp, reject_held), all at once: one
+  // Redis script per chunk of pairs, one announcement and one wait for the acknowledgements. If
+  // the holds cannot be placed, nothing is written: hold_all takes back what it placed, and the
+  // request answers 503.
   const consent::BulkPlan& plan = *bulk.plan;
-  std::vector<std::pair<std::size_t, cache::Hold>> holds;
-  std::exception_ptr failed;
-  try {
-    for (std::size_t i = 0; i < plan.changes.size(); ++i) {
-      const auto& change = plan.changes[i].change;
-      if (plan.current[i].status != ConnectionStatus::approved ||
-          change.to != ConnectionStatus::rejected) {
-        continue;
-      }
-      auto hold =
-          co_await s.shared->hold(change.school_id, change.app_id, plan.current[i].revision);
-      holds.emplace_back(i, std::move(hold));
+  std::vector<cache::HoldRequest> wanted;
+  std::vector<cache::HeldPair> holds;
+  for (std::size_t i = 0; i < plan.changes.size(); ++i) {
+    const auto& change = plan.changes[i].change;
+    if (plan.current[i].status != ConnectionStatus::approved ||
+        change.to != ConnectionStatus::rejected) {
+      continue;
     }
-  } catch (...) {
-    failed = std::current_exception();
+    wanted.push_back({change.school_id, change.app_id, plan.current[i].revision});
+    holds.push_back({change.school_id, change.app_id, {}});
+  }
+  std::exception_ptr failed;
+  if (!wanted.empty()) {
+    try {
+      auto placed = co_await s.shared->hold_all(std::move(wanted));
+      for (std::size_t k = 0; k < holds.size(); ++k)
+        holds[k].hold = std::move(placed.at(k));
+    } catch (...) {
+      failed = std::current_exception();
+    }
   }
   if (failed) {
-    co_await release_holds(s, plan, holds);
     co_await s.blocking.run([&] { release_claim(s, bulk); });
     std::rethrow_exception(failed);
   }
@@ -271,7 +268,7 @@ asio::awaitable<http::Response> decide_all(http::RequestContext& ctx, Services& 
     return claimed(s, bulk, [&] { return apply(s, bulk, plan, applied); });
   });
   if (!out) {
-    co_await release_holds(s, plan, holds);
+    if (!holds.empty()) co_await s.shared->release_all(std::move(holds));
     co_return respond(std::move(out));
   }
   for (const auto& c : applied)

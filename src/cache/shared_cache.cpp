@@ -3,7 +3,9 @@
 
 #include "core/error.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <random>
 
 #include <spdlog/spdlog.h>
@@ -54,50 +56,60 @@ end
 return 0
 )lua";
 
-// Before a change at revision R: holds the pair at R in level 2 (joining holds at R, replacing
-// lower ones; moot, so left alone, when level 2 already has something newer than R: the store
-// is past R and the change cannot commit), announces the hold, and returns the replicas alive
-// at that instant. KEYS[1] entry key, KEYS[2] replica set, KEYS[3] channel; ARGV[1] R,
-// ARGV[2] token, ARGV[3] message, ARGV[4] time to live, ms.
+// Before changes at revisions R: holds each pair at its R in level 2 (joining holds at R,
+// replacing lower ones; moot, so left alone, when level 2 already has something newer than R:
+// the store is past R and that change cannot commit). A batch takes one script per chunk of
+// pairs, all with the batch's token; the last one also announces every pair of the batch in one
+// message and returns the replicas alive at that instant (the others return an empty list).
+// KEYS[1] replica set, KEYS[2] channel, KEYS[3..] entry keys; ARGV[1] token, ARGV[2] time to
+// live, ms, ARGV[3] the message ('' but in the last chunk), ARGV[4..] each key's R.
 constexpr const char* kHoldLua = R"lua(
-local cur = redis.call('GET', KEYS[1])
-local rev = tonumber(ARGV[1])
-local value = 'h ' .. ARGV[1] .. ' ' .. ARGV[2]
-if cur then
-  local f = string.match(cur, '^h (%S+)')
-  if f then
-    if tonumber(f) == rev then value = cur .. ' ' .. ARGV[2]
-    elseif tonumber(f) > rev then value = nil end
-  else
-    local r = tonumber(string.match(cur, '^%S+ %S+ (%S+)$'))
-    if r and r > rev then value = nil end
+local function hold(key, r, token, ttl)
+  local cur = redis.call('GET', key)
+  local rev = tonumber(r)
+  local value = 'h ' .. r .. ' ' .. token
+  if cur then
+    local f = string.match(cur, '^h (%S+)')
+    if f then
+      if tonumber(f) == rev then value = cur .. ' ' .. token
+      elseif tonumber(f) > rev then value = nil end
+    else
+      local v = tonumber(string.match(cur, '^%S+ %S+ (%S+)$'))
+      if v and v > rev then value = nil end
+    end
   end
+  if value then redis.call('SET', key, value, 'PX', ttl) end
 end
-if value then redis.call('SET', KEYS[1], value, 'PX', ARGV[4]) end
+for i = 3, #KEYS do hold(KEYS[i], ARGV[i + 1], ARGV[1], ARGV[2]) end
+if ARGV[3] == '' then return {} end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-redis.call('PUBLISH', KEYS[3], ARGV[3])
-return redis.call('ZRANGE', KEYS[2], 0, -1)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+redis.call('PUBLISH', KEYS[2], ARGV[3])
+return redis.call('ZRANGE', KEYS[1], 0, -1)
 )lua";
 
-// The change did not happen: removes this hold's token only when level 2 holds the pair at
-// exactly R. The value left with no token is a floor at R, so an entry read before the hold
-// still cannot come back. KEYS[1] entry key, KEYS[2] channel; ARGV[1] R, ARGV[2] token,
-// ARGV[3] message, ARGV[4] time to live, ms.
+// The changes did not happen: removes the token from each pair only when level 2 holds it at
+// exactly its R. The value left with no token is a floor at R, so an entry read before the hold
+// still cannot come back. Then announces the releases in one message. KEYS[1] channel,
+// KEYS[2..] entry keys; ARGV[1] token, ARGV[2] message, ARGV[3] time to live, ms, ARGV[4..] each
+// key's R.
 constexpr const char* kReleaseLua = R"lua(
-local cur = redis.call('GET', KEYS[1])
-if cur then
-  local f, tokens = string.match(cur, '^h (%S+)(.*)$')
-  if f == ARGV[1] then
-    local kept = 'h ' .. f
-    for t in string.gmatch(tokens, '%S+') do
-      if t ~= ARGV[2] then kept = kept .. ' ' .. t end
+local function release(key, r, token, ttl)
+  local cur = redis.call('GET', key)
+  if cur then
+    local f, tokens = string.match(cur, '^h (%S+)(.*)$')
+    if f == r then
+      local kept = 'h ' .. f
+      for t in string.gmatch(tokens, '%S+') do
+        if t ~= token then kept = kept .. ' ' .. t end
+      end
+      redis.call('SET', key, kept, 'PX', ttl)
     end
-    redis.call('SET', KEYS[1], kept, 'PX', ARGV[4])
   end
 end
-redis.call('PUBLISH', KEYS[2], ARGV[3])
+for i = 2, #KEYS do release(KEYS[i], ARGV[i + 2], ARGV[1], ARGV[3]) end
+redis.call('PUBLISH', KEYS[1], ARGV[2])
 return 1
 )lua";
 
@@ -304,16 +316,24 @@ asio::awaitable<void> SharedCache::remember(std::string school, std::string app,
   if (!reply || reply->type == RedisReply::Type::error) warn_degraded("level-2 write failed");
 }
 
-asio::awaitable<Hold> SharedCache::hold(std::string school, std::string app,
-                                        std::int64_t revision) {
+asio::awaitable<std::vector<Hold>> SharedCache::hold_all(std::vector<HoldRequest> pairs) {
+  std::vector<Hold> holds;
+  if (pairs.empty()) co_return holds;
   const auto started = Clock::now();
   std::uint64_t seq = 0;
   {
     std::lock_guard lock(mutex_);
     seq = next_seq_++;
   }
-  Hold hold{revision, id_ + "." + std::to_string(seq)};
-  local_.hold(school, app, revision, hold.token);
+  const std::string token = id_ + "." + std::to_string(seq);
+  // The one announcement: "hold TOKEN SCHOOL APP REV [SCHOOL APP REV ...]".
+  std::string message = "hold " + token;
+  holds.reserve(pairs.size());
+  for (const auto& p : pairs) {
+    local_.hold(p.school, p.app, p.revision, token);
+    holds.push_back({p.revision, token});
+    message += " " + p.school + " " + p.app + " " + std::to_string(p.revision);
+  }
   auto waiter = std::make_shared<Waiter>();
   waiter->timer = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor);
   waiter->timer->expires_at(started + config_.lease + config_.margin);
@@ -321,70 +341,119 @@ asio::awaitable<Hold> SharedCache::hold(std::string school, std::string app,
     std::lock_guard lock(mutex_);
     waiters_[seq] = waiter;
   }
-  std::vector<std::string> args{
-      "EVAL",
-      kHoldLua,
-      "3",
-      key(school, app),
-      replicas_key_,
-      channel_,
-      std::to_string(revision),
-      hold.token,
-      "hold " + hold.token + " " + school + " " + app + " " + std::to_string(revision),
-      std::to_string(config_.level2_ttl.count())};
-  auto reply = co_await commands_->command(std::move(args));
-  if (!reply || reply->type != RedisReply::Type::array) {
+  const std::size_t chunk = std::max<std::size_t>(config_.batch_chunk, 1);
+  const std::string ttl = std::to_string(config_.level2_ttl.count());
+  std::size_t sent = 0;  // pairs whose script was sent (it may have run with its reply lost)
+  std::optional<RedisReply> live;
+  while (sent < pairs.size()) {
+    const std::size_t begin = sent;
+    const std::size_t end = std::min(pairs.size(), begin + chunk);
+    std::vector<std::string> args{"EVAL", kHoldLua, std::to_string(2 + end - begin), replicas_key_,
+                                  channel_};
+    args.reserve(5 + 2 * (end - begin) + 3);
+    for (std::size_t i = begin; i < end; ++i)
+      args.push_back(key(pairs[i].school, pairs[i].app));
+    args.push_back(token);
+    args.push_back(ttl);
+    args.push_back(end == pairs.size() ? std::move(message) : std::string());
+    for (std::size_t i = begin; i < end; ++i)
+      args.push_back(std::to_string(pairs[i].revision));
+    sent = end;
+    auto reply = co_await commands_->command(std::move(args));
+    if (!reply || reply->type != RedisReply::Type::array) break;
+    if (sent == pairs.size()) live = std::move(reply);
+  }
+  if (!live) {
     {
       std::lock_guard lock(mutex_);
       waiters_.erase(seq);
     }
-    warn_degraded("a hold could not be placed, so a change was refused");
-    // The script may have run with its reply lost: take the hold back wherever it got to.
-    co_await release(school, app, hold);
-    throw UnavailableError("redis did not confirm the hold on " + school + "/" + app);
+    warn_degraded("holds could not be placed, so a change was refused");
+    const std::string what = pairs.size() == 1
+                                 ? "the hold on " + pairs[0].school + "/" + pairs[0].app
+                                 : "the holds on " + std::to_string(pairs.size()) + " pairs";
+    // Take back every hold wherever it got to: level 1 for all, Redis for the chunks sent.
+    for (std::size_t i = sent; i < pairs.size(); ++i)
+      local_.release(pairs[i].school, pairs[i].app, pairs[i].revision, token);
+    std::vector<HeldPair> placed;
+    placed.reserve(sent);
+    for (std::size_t i = 0; i < sent; ++i)
+      placed.push_back({std::move(pairs[i].school), std::move(pairs[i].app), holds[i]});
+    co_await release_all(std::move(placed));
+    throw UnavailableError("redis did not confirm " + what);
   }
-  if (!config_.invalidation_enabled) co_return hold;
+  if (!config_.invalidation_enabled) co_return holds;
   bool done = false;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& r : reply->elements) {
+    for (const auto& r : live->elements) {
       if (r.str != id_ && !waiter->acked.contains(r.str)) waiter->pending.insert(r.str);
     }
     waiter->live_known = true;
     done = waiter->pending.empty();
     if (done) waiters_.erase(seq);
   }
-  if (done) co_return hold;
+  if (done) co_return holds;
   // A live replica that does not acknowledge is waited out: after a full lease it cannot still
-  // be fresh on a heartbeat older than the hold.
+  // be fresh on a heartbeat older than the holds.
   boost::system::error_code ec;
   co_await waiter->timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
   std::lock_guard lock(mutex_);
   waiters_.erase(seq);
-  co_return hold;
+  co_return holds;
 }
 
-std::vector<std::string> SharedCache::release_args(const std::string& school,
-                                                   const std::string& app, const Hold& hold) const {
-  return {"EVAL",
-          kReleaseLua,
-          "2",
-          key(school, app),
-          channel_,
-          std::to_string(hold.revision),
-          hold.token,
-          "rel " + hold.token + " " + school + " " + app + " " + std::to_string(hold.revision),
-          std::to_string(config_.level2_ttl.count())};
+std::size_t SharedCache::release_chunk_end(const std::vector<HeldPair>& held,
+                                           std::size_t begin) const {
+  const std::size_t limit =
+      std::min(held.size(), begin + std::max<std::size_t>(config_.batch_chunk, 1));
+  std::size_t end = begin + 1;
+  while (end < limit && held[end].hold.token == held[begin].hold.token)
+    ++end;
+  return end;
 }
 
-asio::awaitable<void> SharedCache::release(std::string school, std::string app, Hold hold) {
-  local_.release(school, app, hold.revision, hold.token);
-  auto reply = co_await commands_->command(release_args(school, app, hold));
-  if (!reply || reply->type == RedisReply::Type::error) {
-    // Kept and sent again when Redis answers; until then the pair is only read more often.
-    std::lock_guard lock(mutex_);
-    unreleased_.push_back({std::move(school), std::move(app), std::move(hold)});
+std::vector<std::string> SharedCache::release_args(const std::vector<HeldPair>& held,
+                                                   std::size_t begin, std::size_t end) const {
+  const std::string& token = held[begin].hold.token;
+  // "rel TOKEN SCHOOL APP REV [SCHOOL APP REV ...]"
+  std::string message = "rel " + token;
+  std::vector<std::string> args{"EVAL", kReleaseLua, std::to_string(1 + end - begin), channel_};
+  args.reserve(4 + 2 * (end - begin) + 3);
+  for (std::size_t i = begin; i < end; ++i) {
+    const auto& h = held[i];
+    args.push_back(key(h.school, h.app));
+    message += " " + h.school + " " + h.app + " " + std::to_string(h.hold.revision);
   }
+  args.push_back(token);
+  args.push_back(std::move(message));
+  args.push_back(std::to_string(config_.level2_ttl.count()));
+  for (std::size_t i = begin; i < end; ++i)
+    args.push_back(std::to_string(held[i].hold.revision));
+  return args;
+}
+
+asio::awaitable<std::size_t> SharedCache::send_releases(std::vector<HeldPair> held) {
+  std::size_t begin = 0;
+  while (begin < held.size()) {
+    const std::size_t end = release_chunk_end(held, begin);
+    auto reply = co_await commands_->command(release_args(held, begin, end));
+    if (!reply || reply->type == RedisReply::Type::error) {
+      // Kept and sent again when Redis answers; until then the pairs are only read more often.
+      std::lock_guard lock(mutex_);
+      unreleased_.insert(unreleased_.end(), std::make_move_iterator(held.begin() + begin),
+                         std::make_move_iterator(held.end()));
+      co_return begin;
+    }
+    begin = end;
+  }
+  co_return begin;
+}
+
+asio::awaitable<void> SharedCache::release_all(std::vector<HeldPair> held) {
+  for (const auto& h : held)
+    local_.release(h.school, h.app, h.hold.revision, h.hold.token);
+  co_await send_releases(std::move(held));
 }
 
 asio::awaitable<void> SharedCache::publish(std::string school, std::string app, Entry entry) {
@@ -429,25 +498,16 @@ std::vector<std::string> SharedCache::publish_args(const std::string& school,
 
 asio::awaitable<void> SharedCache::flush_unpublished() {
   std::vector<Unpublished> todo;
-  std::vector<Unreleased> releases;
+  std::vector<HeldPair> releases;
   {
     std::lock_guard lock(mutex_);
     for (const auto& [k, u] : unpublished_)
       todo.push_back(u);
     releases.swap(unreleased_);
   }
-  std::size_t done = 0;
-  for (std::size_t i = 0; i < releases.size(); ++i) {
-    const auto& r = releases[i];
-    auto reply = co_await commands_->command(release_args(r.school, r.app, r.hold));
-    if (!reply || reply->type == RedisReply::Type::error) {
-      std::lock_guard lock(mutex_);
-      unreleased_.insert(unreleased_.end(), releases.begin() + static_cast<std::ptrdiff_t>(i),
-                         releases.end());
-      co_return;
-    }
-    ++done;
-  }
+  const std::size_t to_release = releases.size();
+  std::size_t done = co_await send_releases(std::move(releases));
+  if (done < to_release) co_return;
   for (const auto& u : todo) {
     auto reply = co_await commands_->command(publish_args(u.school, u.app, u.entry, u.message));
     if (!reply || reply->type != RedisReply::Type::integer) co_return;
@@ -518,16 +578,24 @@ void SharedCache::on_message(std::string_view message) {
     while (until > current &&
            !fresh_until_.compare_exchange_weak(current, until, std::memory_order_acq_rel)) {
     }
-  } else if ((parts[0] == "hold" || parts[0] == "rel") && parts.size() == 5) {
+  } else if ((parts[0] == "hold" || parts[0] == "rel") && parts.size() >= 5 &&
+             (parts.size() - 2) % 3 == 0) {
+    // "hold TOKEN SCHOOL APP REV [SCHOOL APP REV ...]": every pair is applied, then one ack.
     if (!config_.invalidation_enabled) return;
-    std::int64_t revision = 0;
     const auto dot = parts[1].find('.');
-    if (!parse_number(parts[4], revision) || dot == std::string_view::npos) return;
-    if (parts[0] == "rel") {
-      local_.release(parts[2], parts[3], revision, parts[1]);
-      return;
+    if (dot == std::string_view::npos) return;
+    std::vector<std::int64_t> revisions((parts.size() - 2) / 3);
+    for (std::size_t i = 0; i < revisions.size(); ++i) {
+      if (!parse_number(parts[4 + 3 * i], revisions[i])) return;
     }
-    local_.hold(parts[2], parts[3], revision, parts[1]);
+    for (std::size_t i = 0; i < revisions.size(); ++i) {
+      if (parts[0] == "rel") {
+        local_.release(parts[2 + 3 * i], parts[3 + 3 * i], revisions[i], parts[1]);
+      } else {
+        local_.hold(parts[2 + 3 * i], parts[3 + 3 * i], revisions[i], parts[1]);
+      }
+    }
+    if (parts[0] == "rel") return;
     const auto origin = parts[1].substr(0, dot);
     if (origin != id_) {
       commands_->send(

@@ -37,6 +37,7 @@ struct SharedCacheConfig {
   std::chrono::milliseconds heartbeat{400};      // how often replicas heartbeat
   std::chrono::milliseconds margin{250};         // allowance for delivery delay and clock drift
   std::chrono::milliseconds level2_ttl{60'000};  // how long a Redis entry lives unless rewritten
+  std::size_t batch_chunk = 500;  // pairs per Redis script of a hold_all or release_all
 #ifdef CANOPY_BROKEN_INVALIDATION
   bool invalidation_enabled = false;  // a deliberately broken build, to prove the tests catch it
 #else
@@ -66,8 +67,8 @@ class SharedCache final : public DecisionCache, public SharedLevel {
 
   asio::awaitable<std::optional<Entry>> fetch(std::string school, std::string app) override;
   asio::awaitable<void> remember(std::string school, std::string app, Entry entry) override;
-  asio::awaitable<Hold> hold(std::string school, std::string app, std::int64_t revision) override;
-  asio::awaitable<void> release(std::string school, std::string app, Hold hold) override;
+  asio::awaitable<std::vector<Hold>> hold_all(std::vector<HoldRequest> pairs) override;
+  asio::awaitable<void> release_all(std::vector<HeldPair> held) override;
   asio::awaitable<void> publish(std::string school, std::string app, Entry entry) override;
 
   // Whether level 1 holds the pair (tests and diagnostics).
@@ -88,17 +89,17 @@ class SharedCache final : public DecisionCache, public SharedLevel {
     Entry entry;
     std::string message;
   };
-  struct Unreleased {
-    std::string school;
-    std::string app;
-    Hold hold;
-  };
   asio::awaitable<void> heartbeat_loop();
   asio::awaitable<void> flush_unpublished();
   std::vector<std::string> publish_args(const std::string& school, const std::string& app,
                                         const Entry& entry, const std::string& message) const;
-  std::vector<std::string> release_args(const std::string& school, const std::string& app,
-                                        const Hold& hold) const;
+  // Releases held[begin, end): one script, one "rel" message; they share one token.
+  std::vector<std::string> release_args(const std::vector<HeldPair>& held, std::size_t begin,
+                                        std::size_t end) const;
+  // Where the release script that starts at `begin` ends (a chunk, of one token).
+  std::size_t release_chunk_end(const std::vector<HeldPair>& held, std::size_t begin) const;
+  // Sends the releases of `held` to Redis; those it could not send are kept for later.
+  asio::awaitable<std::size_t> send_releases(std::vector<HeldPair> held);
   void on_message(std::string_view message);
   void on_subscribed();
   void on_lost();
@@ -124,7 +125,7 @@ class SharedCache final : public DecisionCache, public SharedLevel {
   std::uint64_t next_nonce_ = 1;
   std::map<std::uint64_t, std::shared_ptr<Waiter>> waiters_;
   std::map<std::string, Unpublished> unpublished_;  // changes Redis has not heard of yet
-  std::vector<Unreleased> unreleased_;              // releases Redis has not heard of yet
+  std::vector<HeldPair> unreleased_;                // releases Redis has not heard of yet
   std::uint64_t next_seq_ = 1;
   Clock::time_point last_warning_{};
 };

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cache/decision_cache.hpp"
 #include "http/asio.hpp"
@@ -16,6 +18,20 @@ struct Hold {
   std::string token;  // which replica placed it, and which of its holds: releases only this one
 };
 
+// A pair to hold at the revision its change was checked against.
+struct HoldRequest {
+  std::string school;
+  std::string app;
+  std::int64_t revision = 0;
+};
+
+// A pair and the hold placed on it: what a release takes back.
+struct HeldPair {
+  std::string school;
+  std::string app;
+  Hold hold;
+};
+
 // The cross-replica level, as the API layer uses it. Embedded mode has none.
 class SharedLevel {
  public:
@@ -24,13 +40,27 @@ class SharedLevel {
   virtual asio::awaitable<std::optional<Entry>> fetch(std::string school, std::string app) = 0;
   // Stores a level-2 entry read from the store (never replacing a newer revision or a hold).
   virtual asio::awaitable<void> remember(std::string school, std::string app, Entry entry) = 0;
-  // Before a change that takes an allow away, which will commit only if the connection is still
-  // at `revision`: from the return on, no replica trusts an entry at or below it. Throws
-  // UnavailableError when that cannot be made sure of (Redis unreachable): do not commit then.
-  virtual asio::awaitable<Hold> hold(std::string school, std::string app,
-                                     std::int64_t revision) = 0;
-  // The change did not happen: lifts this hold (best effort; a lost release costs lookups only).
-  virtual asio::awaitable<void> release(std::string school, std::string app, Hold hold) = 0;
+  // Before changes that take allows away, each of which will commit only if its connection is
+  // still at its request's revision: from the return on, no replica trusts an entry of any of
+  // the pairs at or below its revision. The holds come back in the order of `pairs`, all with
+  // one token (the batch's). Throws UnavailableError when that cannot be made sure of for every
+  // pair (Redis unreachable), having taken back the holds it placed: do not commit then.
+  virtual asio::awaitable<std::vector<Hold>> hold_all(std::vector<HoldRequest> pairs) = 0;
+  // The changes did not happen: lifts these holds (best effort; a lost release costs lookups
+  // only). Lifts nothing placed by another hold_all, even on the same pairs.
+  virtual asio::awaitable<void> release_all(std::vector<HeldPair> held) = 0;
+  // hold_all and release_all of one pair.
+  asio::awaitable<Hold> hold(std::string school, std::string app, std::int64_t revision) {
+    std::vector<HoldRequest> one;
+    one.push_back({std::move(school), std::move(app), revision});
+    auto holds = co_await hold_all(std::move(one));
+    co_return std::move(holds.at(0));
+  }
+  asio::awaitable<void> release(std::string school, std::string app, Hold hold) {
+    std::vector<HeldPair> one;
+    one.push_back({std::move(school), std::move(app), std::move(hold)});
+    co_await release_all(std::move(one));
+  }
   // After a commit: level 2, then every replica (the entry replaces the holds).
   virtual asio::awaitable<void> publish(std::string school, std::string app, Entry entry) = 0;
 };

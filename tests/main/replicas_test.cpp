@@ -21,10 +21,34 @@ namespace {
 
 constexpr char kToken[] = "replica-test-token";
 constexpr char kAdmin[] = "amir.admin@oakfield-primary.example";
+constexpr char kTrustUser[] = "dana.central@oakfield.example";  // the trust's central team
 constexpr char kPassword[] = "replica test password";
 const std::string kProbe =
     "/internal/v1/decisions?app=wonde&school=oakfield-primary&data_type=Student&operation=read";
 const std::string kApps = "/api/v1/schools/oakfield-primary/apps/wonde/";
+const std::string kTrust = "/api/v1/trusts/oakfield-trust";
+// Every approved connection of the trust in tenants/ (each app may read Student records), and
+// the terms version of each school to accept before deciding there via the trust.
+const std::vector<std::pair<std::string, std::string>> kApproved = {
+    {"oakfield-primary", "wonde"},      {"oakfield-primary", "cpoms"},
+    {"hazelwood-primary", "groupcall"}, {"meadowbank-infant", "cpoms"},
+    {"oakfield-high", "wonde"},         {"oakfield-high", "classcharts"}};
+const std::vector<std::pair<std::string, int>> kTerms = {{"oakfield-primary", 1},
+                                                         {"hazelwood-primary", 1},
+                                                         {"meadowbank-infant", 1},
+                                                         {"oakfield-high", 2}};
+
+std::string probe_of(const std::string& school, const std::string& app) {
+  return "/internal/v1/decisions?app=" + app + "&school=" + school +
+         "&data_type=Student&operation=read";
+}
+
+std::string bulk_of(const std::string& action) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& [school, app] : kApproved)
+    items.push_back({{"school", school}, {"app", app}, {"action", action}});
+  return nlohmann::json{{"items", std::move(items)}}.dump();
+}
 
 class Replicas : public ::testing::Test {
  protected:
@@ -48,10 +72,12 @@ class Replicas : public ::testing::Test {
       cli += k + "='" + v + "' ";
     cli += CANOPY_BINARY;
     ASSERT_EQ(std::system((in_root + cli + " tenants import tenants >/dev/null").c_str()), 0);
-    ASSERT_EQ(std::system((in_root + "printf '%s\\n' '" + kPassword + "' | " + cli +
-                           " users set-password " + kAdmin + " --cost minimum >/dev/null")
-                              .c_str()),
-              0);
+    for (const char* user : {kAdmin, kTrustUser}) {
+      ASSERT_EQ(std::system((in_root + "printf '%s\\n' '" + kPassword + "' | " + cli +
+                             " users set-password " + user + " --cost minimum >/dev/null")
+                                .c_str()),
+                0);
+    }
     args_ = {"--cache",         "redis",
              "--redis",         "127.0.0.1:" + std::to_string(servers.redis_port),
              "--redis-prefix",  "canopy-test-" + std::to_string(rng() % 1000000000),
@@ -62,9 +88,9 @@ class Replicas : public ::testing::Test {
     b_ = std::make_unique<ServeProcess>(args_, env_);
   }
 
-  std::string sign_in(const HttpClient& c) {
+  std::string sign_in(const HttpClient& c, const char* email = kAdmin) {
     auto r = c.post_json("/api/v1/session",
-                         nlohmann::json{{"email", kAdmin}, {"password", kPassword}}.dump());
+                         nlohmann::json{{"email", email}, {"password", kPassword}}.dump());
     EXPECT_EQ(r.status, 201u) << r.body;
     return r.json()["token"];
   }
@@ -82,6 +108,41 @@ class Replicas : public ::testing::Test {
       if (allows(c)) return true;
     }
     return false;
+  }
+
+  static bool allows(const HttpClient& c, const std::string& school, const std::string& app) {
+    auto r = c.get(probe_of(school, app), bearer(kToken));
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return r.json()["allow"].get<bool>();
+  }
+
+  // Waits (bounded) until the replica allows every approved pair of the trust.
+  static bool allows_all(const HttpClient& c) {
+    for (const auto& [school, app] : kApproved) {
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (!allows(c, school, app)) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+      }
+    }
+    return true;
+  }
+
+  // Signs the trust user in through `c` and accepts the terms of the trust's schools.
+  std::string sign_in_trust_user(const HttpClient& c) {
+    const std::string token = sign_in(c, kTrustUser);
+    for (const auto& [school, version] : kTerms) {
+      auto r = c.post_json(kTrust + "/schools/" + school + "/terms-acceptance",
+                           nlohmann::json{{"version", version}}.dump(), bearer(token));
+      EXPECT_EQ(r.status, 201u) << r.body;
+    }
+    return token;
+  }
+
+  static HttpResult bulk(const HttpClient& c, const std::string& token, const std::string& action,
+                         const std::string& key) {
+    auto headers = bearer(token);
+    headers.emplace_back("Idempotency-Key", key);
+    return c.post_json(kTrust + "/decisions", bulk_of(action), headers);
   }
 
   // Restarts replica a with its Redis connections going through a proxy the test can cut.
@@ -123,6 +184,23 @@ class Replicas : public ::testing::Test {
     std::string out;
     if (FILE* p = popen(cmd.c_str(), "r")) {
       char buf[256];
+      while (fgets(buf, sizeof buf, p))
+        out += buf;
+      pclose(p);
+    }
+    return out;
+  }
+
+  // The same for every connection of the trust's schools, and the audit count.
+  std::string trust_state() const {
+    const std::string query =
+        "SELECT CONCAT(GROUP_CONCAT(CONCAT(school_id, '/', app_id, '=', status, '@', revision) "
+        "ORDER BY school_id, app_id SEPARATOR ' '), ' audit=', (SELECT COUNT(*) FROM " +
+        database_ + ".audit_log)) FROM " + database_ + ".connections";
+    const std::string cmd = mysql_ + " -N -e \"" + query + "\"";
+    std::string out;
+    if (FILE* p = popen(cmd.c_str(), "r")) {
+      char buf[4096];
       while (fgets(buf, sizeof buf, p))
         out += buf;
       pclose(p);
@@ -287,6 +365,91 @@ TEST_F(Replicas, MariadbDownRefusesChangesAndKeepsDeciding) {
   ASSERT_EQ(again.status, 200u) << again.body;
   EXPECT_FALSE(allows(b));
   EXPECT_FALSE(allows(a));
+}
+
+// A trust user bulk-rejects every approved connection of the trust through one replica while
+// the other has them cached as allowed: after the 200, the other denies every pair.
+TEST_F(Replicas, BulkRejectIsHonouredAtOnceByTheOtherReplicaForEveryPair) {
+  HttpClient a(a_->port());
+  HttpClient b(b_->port());
+  const std::string token_a = sign_in_trust_user(a);
+  const std::string token_b = sign_in(b, kTrustUser);
+  int allows_after_reject = 0;
+  constexpr int kRounds = 20;
+  for (int round = 0; round < kRounds; ++round) {
+    const HttpClient& decider = round % 2 == 0 ? a : b;
+    const HttpClient& prober = round % 2 == 0 ? b : a;
+    const auto& token = round % 2 == 0 ? token_a : token_b;
+    ASSERT_TRUE(allows_all(prober)) << "round " << round;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto rejected = bulk(decider, token, "reject", "reject-" + std::to_string(round));
+    const auto took = std::chrono::steady_clock::now() - t0;
+    ASSERT_EQ(rejected.status, 200u) << rejected.body;
+    ASSERT_EQ(rejected.json()["applied"], kApproved.size());
+    for (const auto& [school, app] : kApproved) {
+      if (allows(prober, school, app)) ++allows_after_reject;
+    }
+    // Acknowledged, not waited out (the lease is 1 s).
+    EXPECT_LT(took, std::chrono::milliseconds(900)) << "round " << round;
+    auto approved = bulk(decider, token, "approve", "approve-" + std::to_string(round));
+    ASSERT_EQ(approved.status, 200u) << approved.body;
+  }
+  EXPECT_EQ(allows_after_reject, 0) << "of " << kRounds << " rounds x " << kApproved.size();
+}
+
+// The bulk reject commits but its publishes never reach Redis: the holds placed before the
+// commit alone must keep the other replica off every cached approval.
+TEST_F(Replicas, BulkRejectWhosePublishIsLostIsStillHonouredForEveryPair) {
+  TcpProxy& proxy = route_a_through_proxy();
+  HttpClient a(a_->port());
+  HttpClient b(b_->port());
+  const std::string token = sign_in_trust_user(a);
+  ASSERT_TRUE(allows_all(b));
+  proxy.sever_when_sent("\r\ninv ");  // the first publish script's message argument
+
+  HttpResult rejected;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  do {
+    rejected = bulk(a, token, "reject", "lost-publish");
+  } while (rejected.status == 503 && std::chrono::steady_clock::now() < deadline);
+  ASSERT_EQ(rejected.status, 200u) << rejected.body;
+  ASSERT_TRUE(proxy.severed()) << "the publish went through: this test proves nothing";
+  for (int i = 0; i < 10; ++i) {
+    for (const auto& [school, app] : kApproved)
+      ASSERT_FALSE(allows(b, school, app)) << school << "/" << app << ": b allowed after a's 200";
+  }
+  for (const auto& [school, app] : kApproved)
+    EXPECT_FALSE(allows(a, school, app)) << school << "/" << app;
+}
+
+// The deciding replica is cut off from Redis: no pair can be held, so the whole batch is refused
+// with 503 and nothing is written; the same request goes through once Redis is back.
+TEST_F(Replicas, BulkRejectCutOffFromRedisIsRefusedAndWritesNothing) {
+  TcpProxy& proxy = route_a_through_proxy();
+  HttpClient a(a_->port());
+  HttpClient b(b_->port());
+  const std::string token = sign_in_trust_user(a);
+  ASSERT_TRUE(allows_all(b));
+  const auto before = trust_state();
+  ASSERT_NE(before.find("audit="), std::string::npos) << before;
+  proxy.sever();
+
+  auto refused = bulk(a, token, "reject", "cut-off");
+  EXPECT_EQ(refused.status, 503u) << refused.body;
+  EXPECT_EQ(refused.code(), "unavailable");
+  EXPECT_EQ(trust_state(), before) << "a batch that could not be held writes nothing";
+  EXPECT_TRUE(allows_all(b)) << "nothing changed, so b rightly goes on allowing";
+
+  // The key was given back: the same request, retried, is applied once a reaches Redis again.
+  proxy.restore();
+  HttpResult rejected;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  do {
+    rejected = bulk(a, token, "reject", "cut-off");
+  } while (rejected.status == 503 && std::chrono::steady_clock::now() < deadline);
+  ASSERT_EQ(rejected.status, 200u) << rejected.body;
+  for (const auto& [school, app] : kApproved)
+    EXPECT_FALSE(allows(b, school, app)) << school << "/" << app;
 }
 
 }  // namespace
