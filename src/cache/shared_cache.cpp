@@ -61,9 +61,20 @@ return 0
 // the store is past R and that change cannot commit). A batch takes one script per chunk of
 // pairs, all with the batch's token; the last one also announces every pair of the batch in one
 // message and returns the replicas alive at that instant (the others return an empty list).
+// A batch of more than one pair first checks that every live replica reads batch messages (its
+// id starts with kBatchReaderMark); if one does not (a replica of an older version, during a
+// rolling upgrade), the script changes nothing and returns 'legacy'.
 // KEYS[1] replica set, KEYS[2] channel, KEYS[3..] entry keys; ARGV[1] token, ARGV[2] time to
-// live, ms, ARGV[3] the message ('' but in the last chunk), ARGV[4..] each key's R.
+// live, ms, ARGV[3] the message ('' but in the last chunk), ARGV[4] 'batch' or '', ARGV[5..]
+// each key's R.
 constexpr const char* kHoldLua = R"lua(
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if ARGV[4] == 'batch' then
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf')) do
+    if string.sub(id, 1, 2) ~= 'b-' then return 'legacy' end
+  end
+end
 local function hold(key, r, token, ttl)
   local cur = redis.call('GET', key)
   local rev = tonumber(r)
@@ -80,10 +91,8 @@ local function hold(key, r, token, ttl)
   end
   if value then redis.call('SET', key, value, 'PX', ttl) end
 end
-for i = 3, #KEYS do hold(KEYS[i], ARGV[i + 1], ARGV[1], ARGV[2]) end
+for i = 3, #KEYS do hold(KEYS[i], ARGV[i + 2], ARGV[1], ARGV[2]) end
 if ARGV[3] == '' then return {} end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 redis.call('PUBLISH', KEYS[2], ARGV[3])
 return redis.call('ZRANGE', KEYS[1], 0, -1)
@@ -125,6 +134,10 @@ redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 redis.call('PUBLISH', KEYS[2], ARGV[3])
 return now
 )lua";
+
+// Starts the id of every replica that reads batch messages ("hold TOKEN S A R S A R ..."): ids
+// of older versions are 12 hex digits, so they never start with it.
+constexpr std::string_view kBatchReaderMark = "b-";
 
 std::string random_id() {
   std::random_device rd;
@@ -205,7 +218,7 @@ struct SharedCache::Waiter {
 SharedCache::SharedCache(asio::io_context& io, SharedCacheConfig config)
     : io_(io),
       config_(std::move(config)),
-      id_(random_id()),
+      id_(std::string(kBatchReaderMark) + random_id()),
       channel_(config_.prefix + ":events"),
       replicas_key_(config_.prefix + ":replicas") {
   commands_ = RedisConnection::create(io_, config_.redis, "commands", {});
@@ -345,6 +358,7 @@ asio::awaitable<std::vector<Hold>> SharedCache::hold_all(std::vector<HoldRequest
   const std::string ttl = std::to_string(config_.level2_ttl.count());
   std::size_t sent = 0;  // pairs whose script was sent (it may have run with its reply lost)
   std::optional<RedisReply> live;
+  bool legacy = false;
   while (sent < pairs.size()) {
     const std::size_t begin = sent;
     const std::size_t end = std::min(pairs.size(), begin + chunk);
@@ -356,12 +370,24 @@ asio::awaitable<std::vector<Hold>> SharedCache::hold_all(std::vector<HoldRequest
     args.push_back(token);
     args.push_back(ttl);
     args.push_back(end == pairs.size() ? std::move(message) : std::string());
+    args.push_back(pairs.size() > 1 ? "batch" : "");
     for (std::size_t i = begin; i < end; ++i)
       args.push_back(std::to_string(pairs[i].revision));
     sent = end;
     auto reply = co_await commands_->command(std::move(args));
+    if (reply && reply->type == RedisReply::Type::string && reply->str == "legacy") {
+      legacy = true;
+      break;
+    }
     if (!reply || reply->type != RedisReply::Type::array) break;
     if (sent == pairs.size()) live = std::move(reply);
+  }
+  if (legacy) {
+    {
+      std::lock_guard lock(mutex_);
+      waiters_.erase(seq);
+    }
+    co_return co_await hold_one_by_one(std::move(pairs), holds, sent);
   }
   if (!live) {
     {
@@ -400,6 +426,39 @@ asio::awaitable<std::vector<Hold>> SharedCache::hold_all(std::vector<HoldRequest
   co_await waiter->timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
   std::lock_guard lock(mutex_);
   waiters_.erase(seq);
+  co_return holds;
+}
+
+// A replica of an older version is live and reads one pair per message: the batch's holds
+// placed so far (chunks before the one that said so) are taken back, and every pair is held on
+// its own, announced as that replica understands, and acknowledged by it, at the old speed.
+asio::awaitable<std::vector<Hold>> SharedCache::hold_one_by_one(std::vector<HoldRequest> pairs,
+                                                                const std::vector<Hold>& batch,
+                                                                std::size_t sent) {
+  for (std::size_t i = sent; i < pairs.size(); ++i)
+    local_.release(pairs[i].school, pairs[i].app, pairs[i].revision, batch[i].token);
+  std::vector<HeldPair> placed;
+  for (std::size_t i = 0; i < sent; ++i)
+    placed.push_back({pairs[i].school, pairs[i].app, batch[i]});
+  co_await release_all(std::move(placed));
+  std::vector<Hold> holds;
+  std::vector<HeldPair> held;
+  std::exception_ptr failed;
+  try {
+    for (auto& pair : pairs) {
+      std::vector<HoldRequest> one{pair};
+      auto placed_one = co_await hold_all(std::move(one));
+      auto hold = std::move(placed_one.front());
+      held.push_back({pair.school, pair.app, hold});
+      holds.push_back(std::move(hold));
+    }
+  } catch (...) {
+    failed = std::current_exception();
+  }
+  if (failed) {
+    co_await release_all(std::move(held));  // all or none, as for a batch
+    std::rethrow_exception(failed);
+  }
   co_return holds;
 }
 

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "cache/local_cache.hpp"
+#include "cache/redis_connection.hpp"
 #include "cache/shared_cache.hpp"
 #include "core/error.hpp"
 #include "support/servers.hpp"
@@ -442,6 +443,34 @@ TEST_F(Replication, HoldAllReachesEveryReplicaForEveryPairBeforeItReturns) {
     ASSERT_TRUE(eventually([&] { return b.get(p.school, p.app).has_value(); })) << p.school;
     EXPECT_EQ(b.get(p.school, p.app)->presence, Presence::rejected);
   }
+}
+
+TEST_F(Replication, HoldAllGoesPairByPairWhileAReplicaOfAnOlderVersionIsLive) {
+  // An older replica reads one pair per hold message. Registered as its heartbeat would (an id
+  // of 12 hex digits, no batch mark), live for good in this test's replica set.
+  auto redis = RedisConnection::create(io.io(), redis_config(prefix).redis, "test", {});
+  redis->start();
+  ASSERT_TRUE(eventually([&] { return redis->connected(); }));
+  const std::vector<std::string> add{"ZADD", prefix + ":replicas", "4102444800000", "0123456789ab"};
+  ASSERT_TRUE(run(io.io(), redis->command(add)).has_value());
+  const auto pairs = batch_of(3);
+  for (const auto& p : pairs)
+    b.put(p.school, p.app, {Presence::approved, 1, p.revision});
+  const auto holds = run(io.io(), a.hold_all(pairs));
+  ASSERT_EQ(holds.size(), pairs.size());
+  EXPECT_NE(holds[0].token, holds[1].token) << "one hold, and one message, per pair";
+  EXPECT_NE(holds[1].token, holds[2].token);
+  for (const auto& p : pairs) {
+    EXPECT_FALSE(b.get(p.school, p.app)) << p.school;
+    EXPECT_TRUE(b.held(p.school, p.app)) << p.school;
+    EXPECT_FALSE(run(io.io(), b.fetch(p.school, p.app))) << p.school << ": level 2 is held";
+  }
+  // Once it has gone, a batch is one batch again.
+  const std::vector<std::string> remove{"ZREM", prefix + ":replicas", "0123456789ab"};
+  ASSERT_TRUE(run(io.io(), redis->command(remove)).has_value());
+  const auto again = run(io.io(), a.hold_all(batch_of(3, 3)));
+  EXPECT_EQ(again[0].token, again[2].token);
+  redis->stop();
 }
 
 TEST_F(Replication, ReleaseAllLiftsOnlyItsOwnBatch) {
