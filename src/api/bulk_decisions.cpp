@@ -271,8 +271,12 @@ asio::awaitable<http::Response> decide_all(http::RequestContext& ctx, Services& 
     if (!holds.empty()) co_await s.shared->release_all(std::move(holds));
     co_return respond(std::move(out));
   }
+  // Every written pair to level 2 and the other replicas: one script per chunk of pairs.
+  std::vector<cache::Published> published;
+  published.reserve(applied.size());
   for (const auto& c : applied)
-    co_await publish_change(s, c);
+    published.push_back({c.school_id, c.app_id, consent::cache_entry_for(c)});
+  co_await s.shared->publish_all(std::move(published));
   co_return respond(std::move(out));
 }
 

@@ -43,17 +43,23 @@ end
 return 0
 )lua";
 
-// After a commit: the same, and only when the entry was taken, the invalidation (an entry
-// that level 2 refuses is older than what replicas can already learn, so it is not announced).
-// KEYS[1] entry key, KEYS[2] channel; ARGV[1] entry, ARGV[2] revision, ARGV[3] message,
-// ARGV[4] time to live of the entry, ms.
+// After commits: the same for each pair, and only when the entry was taken, its invalidation
+// (an entry that level 2 refuses is older than what replicas can already learn, so it is not
+// announced). One message per pair, in the one-pair form every version reads, however many
+// pairs one script carries. Returns how many were taken.
+// KEYS[1] channel, KEYS[2..] entry keys; ARGV[1] time to live of the entries, ms; then per key
+// ARGV[3k-1] entry, ARGV[3k] revision, ARGV[3k+1] message (k = 1 for KEYS[2]).
 constexpr const char* kPublishLua = R"lua(
-if accepts(redis.call('GET', KEYS[1]), tonumber(ARGV[2])) then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])
-  redis.call('PUBLISH', KEYS[2], ARGV[3])
-  return 1
+local taken = 0
+for i = 2, #KEYS do
+  local j = 3 * (i - 1) - 1
+  if accepts(redis.call('GET', KEYS[i]), tonumber(ARGV[j + 1])) then
+    redis.call('SET', KEYS[i], ARGV[j], 'PX', ARGV[1])
+    redis.call('PUBLISH', KEYS[1], ARGV[j + 2])
+    taken = taken + 1
+  end
 end
-return 0
+return taken
 )lua";
 
 // Before changes at revisions R: holds each pair at its R in level 2 (joining holds at R,
@@ -515,44 +521,54 @@ asio::awaitable<void> SharedCache::release_all(std::vector<HeldPair> held) {
   co_await send_releases(std::move(held));
 }
 
-asio::awaitable<void> SharedCache::publish(std::string school, std::string app, Entry entry) {
-  std::uint64_t seq = 0;
+asio::awaitable<void> SharedCache::publish_all(std::vector<Published> changes) {
+  if (!config_.invalidation_enabled) {
+    for (auto& c : changes)
+      co_await remember(std::move(c.school), std::move(c.app), c.entry);
+    co_return;
+  }
+  std::vector<Unpublished> items;
+  items.reserve(changes.size());
   {
     std::lock_guard lock(mutex_);
-    seq = next_seq_++;
-  }
-  const std::string message = "inv " + id_ + " " + std::to_string(seq) + " " + school + " " + app +
-                              " " + encode_entry(entry);
-  if (!config_.invalidation_enabled) {
-    co_await remember(school, app, entry);
-    co_return;
+    for (auto& c : changes) {
+      std::string message = "inv " + id_ + " " + std::to_string(next_seq_++) + " " + c.school +
+                            " " + c.app + " " + encode_entry(c.entry);
+      items.push_back({std::move(c.school), std::move(c.app), c.entry, std::move(message)});
+    }
   }
   // Nothing waits for acknowledgements here: a change that takes an allow away was held before
   // it committed, and the holds keep every replica off the old entries until this arrives.
-  auto reply = co_await commands_->command(publish_args(school, app, entry, message));
-  if (!reply || reply->type != RedisReply::Type::integer) {
-    // Not published: keep it, and publish it as soon as Redis answers again (heartbeat_loop),
-    // so that replicas trust the pair again without a store read for every decision.
+  const std::size_t chunk = std::max<std::size_t>(config_.batch_chunk, 1);
+  for (std::size_t begin = 0; begin < items.size(); begin += chunk) {
+    const std::span<const Unpublished> part(items.data() + begin,
+                                            std::min(chunk, items.size() - begin));
+    auto reply = co_await commands_->command(publish_args(part));
+    if (reply && reply->type == RedisReply::Type::integer) continue;
+    // Not published: keep them, and publish them as soon as Redis answers again
+    // (heartbeat_loop), so that replicas trust the pairs again without a store read for every
+    // decision.
     warn_degraded("a change was not published");
     std::lock_guard lock(mutex_);
-    auto& slot = unpublished_[school + " " + app];
-    if (slot.message.empty() || slot.entry.revision <= entry.revision)
-      slot = {school, app, entry, message};
+    for (const auto& u : part) {
+      auto& slot = unpublished_[u.school + " " + u.app];
+      if (slot.message.empty() || slot.entry.revision <= u.entry.revision) slot = u;
+    }
   }
 }
 
-std::vector<std::string> SharedCache::publish_args(const std::string& school,
-                                                   const std::string& app, const Entry& entry,
-                                                   const std::string& message) const {
-  return {"EVAL",
-          kPublishScript,
-          "2",
-          key(school, app),
-          channel_,
-          encode_entry(entry),
-          std::to_string(entry.revision),
-          message,
-          std::to_string(config_.level2_ttl.count())};
+std::vector<std::string> SharedCache::publish_args(std::span<const Unpublished> items) const {
+  std::vector<std::string> args{"EVAL", kPublishScript, std::to_string(1 + items.size()), channel_};
+  args.reserve(4 + items.size() * 4 + 1);
+  for (const auto& u : items)
+    args.push_back(key(u.school, u.app));
+  args.push_back(std::to_string(config_.level2_ttl.count()));
+  for (const auto& u : items) {
+    args.push_back(encode_entry(u.entry));
+    args.push_back(std::to_string(u.entry.revision));
+    args.push_back(u.message);
+  }
+  return args;
 }
 
 asio::awaitable<void> SharedCache::flush_unpublished() {
@@ -567,14 +583,19 @@ asio::awaitable<void> SharedCache::flush_unpublished() {
   const std::size_t to_release = releases.size();
   std::size_t done = co_await send_releases(std::move(releases));
   if (done < to_release) co_return;
-  for (const auto& u : todo) {
-    auto reply = co_await commands_->command(publish_args(u.school, u.app, u.entry, u.message));
+  const std::size_t chunk = std::max<std::size_t>(config_.batch_chunk, 1);
+  for (std::size_t begin = 0; begin < todo.size(); begin += chunk) {
+    const std::span<const Unpublished> part(todo.data() + begin,
+                                            std::min(chunk, todo.size() - begin));
+    auto reply = co_await commands_->command(publish_args(part));
     if (!reply || reply->type != RedisReply::Type::integer) co_return;
-    ++done;
+    done += part.size();
     std::lock_guard lock(mutex_);
-    auto it = unpublished_.find(u.school + " " + u.app);
-    if (it != unpublished_.end() && it->second.entry.revision == u.entry.revision)
-      unpublished_.erase(it);
+    for (const auto& u : part) {
+      auto it = unpublished_.find(u.school + " " + u.app);
+      if (it != unpublished_.end() && it->second.entry.revision == u.entry.revision)
+        unpublished_.erase(it);
+    }
   }
   if (done > 0)
     spdlog::info("redis: sent {} change(s) and release(s) made while it was unreachable", done);

@@ -21,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -69,7 +70,7 @@ class SharedCache final : public DecisionCache, public SharedLevel {
   asio::awaitable<void> remember(std::string school, std::string app, Entry entry) override;
   asio::awaitable<std::vector<Hold>> hold_all(std::vector<HoldRequest> pairs) override;
   asio::awaitable<void> release_all(std::vector<HeldPair> held) override;
-  asio::awaitable<void> publish(std::string school, std::string app, Entry entry) override;
+  asio::awaitable<void> publish_all(std::vector<Published> changes) override;
 
   // Whether level 1 holds the pair (tests and diagnostics).
   bool held(std::string_view school, std::string_view app) const {
@@ -91,8 +92,8 @@ class SharedCache final : public DecisionCache, public SharedLevel {
   };
   asio::awaitable<void> heartbeat_loop();
   asio::awaitable<void> flush_unpublished();
-  std::vector<std::string> publish_args(const std::string& school, const std::string& app,
-                                        const Entry& entry, const std::string& message) const;
+  // Publishes `items` (a chunk): one script, one one-pair message per pair.
+  std::vector<std::string> publish_args(std::span<const Unpublished> items) const;
   // Releases held[begin, end): one script, one "rel" message; they share one token.
   std::vector<std::string> release_args(const std::vector<HeldPair>& held, std::size_t begin,
                                         std::size_t end) const;

@@ -25,6 +25,13 @@ struct HoldRequest {
   std::int64_t revision = 0;
 };
 
+// A pair's entry after a commit.
+struct Published {
+  std::string school;
+  std::string app;
+  Entry entry;
+};
+
 // A pair and the hold placed on it: what a release takes back.
 struct HeldPair {
   std::string school;
@@ -43,8 +50,9 @@ class SharedLevel {
   // Before changes that take allows away, each of which will commit only if its connection is
   // still at its request's revision: from the return on, no replica trusts an entry of any of
   // the pairs at or below its revision. The holds come back in the order of `pairs`, all with
-  // one token (the batch's). Throws UnavailableError when that cannot be made sure of for every
-  // pair (Redis unreachable), having taken back the holds it placed: do not commit then.
+  // one token (the batch's), or one token each while a replica of an older version is live. Throws
+  // UnavailableError when that cannot be made sure of for every pair (Redis unreachable), having
+  // taken back the holds it placed: do not commit then.
   virtual asio::awaitable<std::vector<Hold>> hold_all(std::vector<HoldRequest> pairs) = 0;
   // The changes did not happen: lifts these holds (best effort; a lost release costs lookups
   // only). Lifts nothing placed by another hold_all, even on the same pairs.
@@ -61,8 +69,15 @@ class SharedLevel {
     one.push_back({std::move(school), std::move(app), std::move(hold)});
     co_await release_all(std::move(one));
   }
-  // After a commit: level 2, then every replica (the entry replaces the holds).
-  virtual asio::awaitable<void> publish(std::string school, std::string app, Entry entry) = 0;
+  // After commits: level 2, then every replica (each entry replaces its pair's holds), one
+  // script per chunk of pairs. What Redis does not hear of is published once it answers again.
+  virtual asio::awaitable<void> publish_all(std::vector<Published> changes) = 0;
+  // publish_all of one pair.
+  asio::awaitable<void> publish(std::string school, std::string app, Entry entry) {
+    std::vector<Published> one;
+    one.push_back({std::move(school), std::move(app), entry});
+    co_await publish_all(std::move(one));
+  }
 };
 
 }  // namespace canopy::cache

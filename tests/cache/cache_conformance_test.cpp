@@ -473,6 +473,31 @@ TEST_F(Replication, HoldAllGoesPairByPairWhileAReplicaOfAnOlderVersionIsLive) {
   redis->stop();
 }
 
+TEST_F(Replication, PublishAllReachesEveryReplicaAndLevelTwoForEveryPair) {
+  SharedCache& c = late.emplace(io.io(), small_chunks(redis_config(prefix)));
+  c.start();
+  ASSERT_TRUE(eventually([&] { return c.fresh(); }));
+  const auto pairs = batch_of(8);  // three scripts: 3, 3 and 2 pairs
+  run(io.io(), c.hold_all(pairs));
+  // Level 2 already has a newer entry for the last pair: that one is neither taken nor sent.
+  run(io.io(), c.remember("s7", "app7", {Presence::approved, 1, 40}));
+  std::vector<Published> published;
+  for (const auto& p : pairs)
+    published.push_back({p.school, p.app, {Presence::rejected, 1, p.revision + 1}});
+  run(io.io(), c.publish_all(std::move(published)));
+  for (std::size_t i = 0; i + 1 < pairs.size(); ++i) {
+    const auto& p = pairs[i];
+    ASSERT_TRUE(eventually([&] { return b.get(p.school, p.app).has_value(); })) << p.school;
+    EXPECT_EQ(b.get(p.school, p.app)->revision, p.revision + 1) << p.school;
+    EXPECT_EQ(b.get(p.school, p.app)->presence, Presence::rejected) << p.school;
+    const auto stored = run(io.io(), a.fetch(p.school, p.app));
+    ASSERT_TRUE(stored.has_value()) << p.school;
+    EXPECT_EQ(stored->revision, p.revision + 1) << p.school;
+  }
+  EXPECT_EQ(run(io.io(), a.fetch("s7", "app7"))->revision, 40);
+  EXPECT_FALSE(b.get("s7", "app7")) << "still held on b: its publish was refused";
+}
+
 TEST_F(Replication, ReleaseAllLiftsOnlyItsOwnBatch) {
   SharedCache& c = late.emplace(io.io(), small_chunks(redis_config(prefix)));
   c.start();
