@@ -388,31 +388,18 @@ asio::awaitable<std::vector<Hold>> SharedCache::hold_all(std::vector<HoldRequest
     if (!reply || reply->type != RedisReply::Type::array) break;
     if (sent == pairs.size()) live = std::move(reply);
   }
-  if (legacy) {
+  if (legacy || !live) {
     {
       std::lock_guard lock(mutex_);
       waiters_.erase(seq);
     }
-    co_return co_await hold_one_by_one(std::move(pairs), holds, sent);
-  }
-  if (!live) {
-    {
-      std::lock_guard lock(mutex_);
-      waiters_.erase(seq);
-    }
+    co_await take_back(pairs, holds, sent);
+    if (legacy) co_return co_await hold_one_by_one(std::move(pairs));
     warn_degraded("holds could not be placed, so a change was refused");
-    const std::string what = pairs.size() == 1
-                                 ? "the hold on " + pairs[0].school + "/" + pairs[0].app
-                                 : "the holds on " + std::to_string(pairs.size()) + " pairs";
-    // Take back every hold wherever it got to: level 1 for all, Redis for the chunks sent.
-    for (std::size_t i = sent; i < pairs.size(); ++i)
-      local_.release(pairs[i].school, pairs[i].app, pairs[i].revision, token);
-    std::vector<HeldPair> placed;
-    placed.reserve(sent);
-    for (std::size_t i = 0; i < sent; ++i)
-      placed.push_back({std::move(pairs[i].school), std::move(pairs[i].app), holds[i]});
-    co_await release_all(std::move(placed));
-    throw UnavailableError("redis did not confirm " + what);
+    throw UnavailableError("redis did not confirm " +
+                           (pairs.size() == 1
+                                ? "the hold on " + pairs[0].school + "/" + pairs[0].app
+                                : "the holds on " + std::to_string(pairs.size()) + " pairs"));
   }
   if (!config_.invalidation_enabled) co_return holds;
   bool done = false;
@@ -435,18 +422,23 @@ asio::awaitable<std::vector<Hold>> SharedCache::hold_all(std::vector<HoldRequest
   co_return holds;
 }
 
-// A replica of an older version is live and reads one pair per message: the batch's holds
-// placed so far (chunks before the one that said so) are taken back, and every pair is held on
-// its own, announced as that replica understands, and acknowledged by it, at the old speed.
-asio::awaitable<std::vector<Hold>> SharedCache::hold_one_by_one(std::vector<HoldRequest> pairs,
-                                                                const std::vector<Hold>& batch,
-                                                                std::size_t sent) {
+// Takes back a batch's holds wherever they got to: level 1 for the pairs whose script was not
+// sent, release_all (level 1 and Redis) for those whose script was (it may have run with its
+// reply lost).
+asio::awaitable<void> SharedCache::take_back(const std::vector<HoldRequest>& pairs,
+                                             const std::vector<Hold>& holds, std::size_t sent) {
   for (std::size_t i = sent; i < pairs.size(); ++i)
-    local_.release(pairs[i].school, pairs[i].app, pairs[i].revision, batch[i].token);
+    local_.release(pairs[i].school, pairs[i].app, pairs[i].revision, holds[i].token);
   std::vector<HeldPair> placed;
+  placed.reserve(sent);
   for (std::size_t i = 0; i < sent; ++i)
-    placed.push_back({pairs[i].school, pairs[i].app, batch[i]});
+    placed.push_back({pairs[i].school, pairs[i].app, holds[i]});
   co_await release_all(std::move(placed));
+}
+
+// A replica of an older version is live and reads one pair per message: every pair is held on
+// its own, announced as that replica understands, and acknowledged by it, at the old speed.
+asio::awaitable<std::vector<Hold>> SharedCache::hold_one_by_one(std::vector<HoldRequest> pairs) {
   std::vector<Hold> holds;
   std::vector<HeldPair> held;
   std::exception_ptr failed;

@@ -99,9 +99,9 @@ class SharedCache final : public DecisionCache, public SharedLevel {
                                         std::size_t end) const;
   // Where the release script that starts at `begin` ends (a chunk, of one token).
   std::size_t release_chunk_end(const std::vector<HeldPair>& held, std::size_t begin) const;
-  asio::awaitable<std::vector<Hold>> hold_one_by_one(std::vector<HoldRequest> pairs,
-                                                     const std::vector<Hold>& batch,
-                                                     std::size_t sent);
+  asio::awaitable<void> take_back(const std::vector<HoldRequest>& pairs,
+                                  const std::vector<Hold>& holds, std::size_t sent);
+  asio::awaitable<std::vector<Hold>> hold_one_by_one(std::vector<HoldRequest> pairs);
   // Sends the releases of `held` to Redis; those it could not send are kept for later.
   asio::awaitable<std::size_t> send_releases(std::vector<HeldPair> held);
   void on_message(std::string_view message);
