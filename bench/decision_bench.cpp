@@ -84,8 +84,8 @@ void BM_CheckCached(benchmark::State& state) {
                                            const store::AuditRecord&) override {
       return {};
     }
-    std::optional<std::vector<store::Connection>> apply_all(
-        std::span<const store::AuditedChange>) override {
+    std::optional<std::vector<store::Connection>> apply_all(std::span<const store::AuditedChange>,
+                                                            const store::BatchAnswer*) override {
       return {};
     }
     std::vector<store::Connection> trust_connections(std::string_view) override { return {}; }

@@ -11,7 +11,7 @@ CREATE TABLE IF NOT EXISTS site_terms (
   PRIMARY KEY (site_id),
   CONSTRAINT site_terms_version CHECK (version >= 1),
   CONSTRAINT site_terms_site FOREIGN KEY (site_id) REFERENCES sites (id)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 -- One row per user, site and terms version accepted; the row is the record of the acceptance.
 CREATE TABLE IF NOT EXISTS terms_acceptances (
@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS terms_acceptances (
   PRIMARY KEY (user_id, site_id, version),
   CONSTRAINT terms_acceptances_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
   CONSTRAINT terms_acceptances_site FOREIGN KEY (site_id) REFERENCES sites (id)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 -- One row per event at a school; who may see it is decided when it is read.
 CREATE TABLE IF NOT EXISTS notifications (
@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS notifications (
   KEY notifications_by_school (school_id, id),
   CONSTRAINT notifications_kind CHECK (kind IN ('connection_requested')),
   CONSTRAINT notifications_school FOREIGN KEY (school_id) REFERENCES sites (id)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 -- Read state per user: a row means that user has read that notification.
 CREATE TABLE IF NOT EXISTS notification_reads (
@@ -51,4 +51,4 @@ CREATE TABLE IF NOT EXISTS notification_reads (
   CONSTRAINT notification_reads_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
   CONSTRAINT notification_reads_notification FOREIGN KEY (notification_id)
     REFERENCES notifications (id) ON DELETE CASCADE
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;

@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS audit_chain (
   UNIQUE KEY audit_chain_by_school (school_id, seq),
   CONSTRAINT audit_chain_seq CHECK (seq >= 1),
   CONSTRAINT audit_chain_record FOREIGN KEY (audit_id) REFERENCES audit_log (id) ON DELETE CASCADE
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 -- Each school's newest link. Appending locks this row (SELECT ... FOR UPDATE) after the
 -- connection row, so concurrent changes in one school take turns and form one chain.
@@ -27,4 +27,4 @@ CREATE TABLE IF NOT EXISTS audit_heads (
   hash      VARCHAR(64) NOT NULL,
   audit_id  BIGINT      NOT NULL,
   PRIMARY KEY (school_id)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;

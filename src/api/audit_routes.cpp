@@ -6,12 +6,14 @@
 #include <array>
 #include <map>
 
+#include "api/edge.hpp"
 #include "api/errors.hpp"
 #include "api/guards.hpp"
 #include "api/json_body.hpp"
 #include "api/route_groups.hpp"
 #include "api/views.hpp"
 #include "consent/export.hpp"
+#include "core/id.hpp"
 #include "tenancy/actor.hpp"
 
 namespace canopy::api {
@@ -20,8 +22,6 @@ namespace {
 constexpr std::size_t kDefaultLimit = 50;
 // A CSV export is one download: up to this many records per response (the rest via `before`).
 constexpr std::size_t kMaxCsvRows = 10000;
-constexpr std::size_t kMaxIdLength = 64;      // ids (policy/yaml_reader.cpp)
-constexpr std::size_t kMaxActorLength = 254;  // an email (RFC 5321)
 constexpr std::array<std::string_view, 4> kActions = {"request", "approve", "reject", "import"};
 
 struct Request {
@@ -72,18 +72,16 @@ Result<Request> parse_request(const http::RequestContext& ctx) {
     if (!r.before) return invalid("before must be the id of a record from the previous page");
   }
   if (const auto* app = ctx.query_param("app")) {
-    if (app->empty() || app->size() > kMaxIdLength) return invalid("app must be an app id");
+    if (!is_id(*app)) return invalid("app must be an app id");
     r.query.app = *app;
   }
   if (const auto* actor = ctx.query_param("actor")) {
-    if (actor->empty() || actor->size() > kMaxActorLength) {
+    // Emails are stored lower case; app ids and system tasks are ids.
+    std::string canonical = *actor;
+    if (!canonical_email(canonical) && !is_id(*actor)) {
       return invalid("actor must be a user's email, an app id or a system task");
     }
-    std::string lower = *actor;
-    // Emails are stored lower case; app ids and system tasks are lower case anyway.
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    r.query.actor = std::move(lower);
+    r.query.actor = std::move(canonical);
   }
   if (const auto* action = ctx.query_param("action")) {
     if (std::find(kActions.begin(), kActions.end(), *action) == kActions.end()) {

@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/edge.hpp"
 #include "api/errors.hpp"
 #include "api/guards.hpp"
 #include "api/json_body.hpp"
@@ -74,6 +75,9 @@ Result<std::vector<consent::BulkItem>> parse_items(const http::RequestContext& c
         return make_error(Errc::missing_field, "'" + where + "." + name + "' is required");
       }
       *field = item[name].get<std::string>();
+    }
+    for (auto [name, id] : {std::pair{"school", &parsed.school}, std::pair{"app", &parsed.app}}) {
+      if (auto valid = check_id(where + "." + name, *id); !valid) return valid.error();
     }
     out.push_back(std::move(parsed));
   }
@@ -153,16 +157,31 @@ void release_claim(Services& s, Bulk& bulk) noexcept {
   bulk.claim.reset();
 }
 
-// Applies the plan; on a conflict nothing was written and the key is given back.
+// Applies the plan and, in the same transaction, keeps its answer for replays: a committed
+// batch always has its answer, so the key is spent exactly when the changes are. On a conflict
+// nothing was written and the key is given back. An exception (the store failed, perhaps at
+// COMMIT) also gives it back on its way out (`claimed`): the release deletes the claim only
+// while it is still running, which the commit would have ended, so a key whose batch committed
+// is never given back.
 Result<http::Response> apply(Services& s, Bulk& bulk, const consent::BulkPlan& plan,
                              std::vector<store::Connection>& applied) {
-  auto done = s.consent.apply_bulk(plan);
+  std::optional<http::Response> answer;
+  const store::BatchAnswer keep{
+      .claim = *bulk.claim,
+      .render =
+          [&](const std::vector<store::Connection>& written) {
+            answer = applied_view(*bulk.trust, written);
+            return std::pair(static_cast<int>(answer->status), answer->body);
+          },
+      .at = s.clock.now()};
+  auto done = s.consent.apply_bulk(plan, &keep);
   if (!done) {
     release_claim(s, bulk);
     return done.error();
   }
   applied = std::move(*done);
-  return finish(s, bulk, applied_view(*bulk.trust, applied));
+  bulk.claim.reset();  // spent by the commit
+  return std::move(*answer);
 }
 
 http::Response replayed(const store::IdempotencyRecord& record) {

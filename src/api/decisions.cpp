@@ -1,5 +1,6 @@
 // GET /internal/v1/decisions: the gateway's question, answered from the cache when it can.
 // Kept free of JSON libraries: the answer is one of a few fixed shapes.
+#include "api/edge.hpp"
 #include "api/errors.hpp"
 #include "api/guards.hpp"
 #include "api/json_body.hpp"
@@ -34,6 +35,10 @@ asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s) {
   }
   decision::Query query{*ctx.query_param("app"), *ctx.query_param("school"),
                         *ctx.query_param("data_type"), *op, std::nullopt};
+  // The pair is a cache key from here on: one spelling per id, or no answer at all.
+  for (const auto& [name, id] : {std::pair{"app", query.app}, std::pair{"school", query.school}}) {
+    if (auto valid = check_id(name, id); !valid) co_return error_response(valid.error());
+  }
   if (const auto* field = ctx.query_param("field")) {
     if (field->empty())
       co_return error_response(make_error(Errc::invalid_value, "field must not be empty"));

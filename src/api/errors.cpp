@@ -11,6 +11,7 @@ unsigned http_status(Errc code) {
   switch (code) {
     case Errc::bad_request:
     case Errc::malformed_json:
+    case Errc::duplicate_key:
     case Errc::unknown_field:
     case Errc::missing_field:
     case Errc::wrong_type:

@@ -2,6 +2,9 @@
 #include "api/json_body.hpp"
 
 #include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
 
 namespace canopy::api {
 namespace {
@@ -44,6 +47,27 @@ bool is_json_content_type(std::string_view ct) {
   return base == "application/json";
 }
 
+// Parses `text`; sets `duplicate` to the first key an object names twice. RFC 8259 leaves
+// duplicate names to each parser: one that keeps the first and one that keeps the last would
+// read two different requests from the same bytes, so Canopy reads neither.
+nlohmann::json parse_strict(std::string_view text, std::optional<std::string>& duplicate) {
+  // A set per open object: a hostile body of many keys must not cost quadratic time.
+  std::vector<std::set<std::string, std::less<>>> open_objects;
+  const auto check = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using E = nlohmann::json::parse_event_t;
+    if (event == E::object_start) {
+      open_objects.emplace_back();
+    } else if (event == E::object_end) {
+      open_objects.pop_back();
+    } else if (event == E::key && !open_objects.empty()) {
+      const auto& key = parsed.get_ref<const std::string&>();
+      if (!open_objects.back().insert(key).second && !duplicate) duplicate = key.substr(0, 64);
+    }
+    return true;
+  };
+  return nlohmann::json::parse(text, check, /*allow_exceptions=*/false);
+}
+
 }  // namespace
 
 Result<nlohmann::json> parse_body(const http::RequestContext& ctx,
@@ -53,8 +77,13 @@ Result<nlohmann::json> parse_body(const http::RequestContext& ctx,
     if (!is_json_content_type(ctx.header("content-type"))) {
       return make_error(Errc::unsupported_media_type, "send the body as application/json");
     }
-    body = nlohmann::json::parse(ctx.body, nullptr, /*allow_exceptions=*/false);
+    std::optional<std::string> duplicate;
+    body = parse_strict(ctx.body, duplicate);
     if (body.is_discarded()) return make_error(Errc::malformed_json, "the body is not valid JSON");
+    if (duplicate) {
+      return make_error(Errc::duplicate_key,
+                        "the body names '" + *duplicate + "' twice in one object; send it once");
+    }
     if (!body.is_object()) return make_error(Errc::wrong_type, "the body must be a JSON object");
   }
   for (const auto& [key, value] : body.items()) {

@@ -70,12 +70,12 @@ asio::awaitable<http::Response> mark_read(http::RequestContext& ctx, Services& s
   co_return respond(co_await on_pool(s, [&]() -> Result<http::Response> {
     auto who = authenticate_user(ctx, s);
     if (!who) return who.error();
-    const auto id = parse_id(ctx.param("id"));
-    if (!id) return unknown_notification(ctx.param("id"));
+    const auto id = parse_id(ctx.param("notification"));
+    if (!id) return unknown_notification(ctx.param("notification"));
     const auto reach = reach_of(who->user, s);
     auto n = s.notifications.find_notification(*id, who->user.id);
     // Someone else's notification is answered like a missing one: it is none of their business.
-    if (!n || reach.find(n->school_id) == nullptr) return unknown_notification(ctx.param("id"));
+    if (!n || reach.find(n->school_id) == nullptr) return unknown_notification(ctx.param("notification"));
     if (!n->read_at) {
       const TimePoint now = s.clock.now();
       if (s.notifications.mark_notification_read(*id, who->user.id, now)) {
@@ -116,7 +116,7 @@ asio::awaitable<http::Response> mark_all_read(http::RequestContext& ctx, Service
 void add_notification_routes(http::Router& router, Services& s) {
   using M = http::Method;
   router.add(M::get, "/api/v1/notifications", [&s](auto& ctx) { return list(ctx, s); });
-  router.add(M::post, "/api/v1/notifications/{id}/read",
+  router.add(M::post, "/api/v1/notifications/{notification}/read",
              [&s](auto& ctx) { return mark_read(ctx, s); });
   router.add(M::post, "/api/v1/notifications/read-all",
              [&s](auto& ctx) { return mark_all_read(ctx, s); });

@@ -1,4 +1,5 @@
 // Partner apps: ask a school for a connection, and read its status.
+#include "api/edge.hpp"
 #include "api/errors.hpp"
 #include "api/guards.hpp"
 #include "api/json_body.hpp"
@@ -34,6 +35,10 @@ asio::awaitable<http::Response> as_partner(
 
 asio::awaitable<http::Response> request_connection(http::RequestContext& ctx, Services& s) {
   auto body = parse_body(ctx, {{"school", JsonType::string}});
+  if (body) {
+    if (auto id = check_id("school", (*body)["school"].get_ref<const std::string&>()); !id)
+      body = id.error();
+  }
   std::optional<store::Connection> created;
   auto response =
       co_await as_partner(ctx, s, [&](const policy::App& app) -> Result<http::Response> {

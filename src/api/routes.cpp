@@ -1,4 +1,5 @@
 // The whole route table, plus health and readiness.
+#include "api/edge.hpp"
 #include "api/json_body.hpp"
 #include "api/route_groups.hpp"
 
@@ -10,6 +11,7 @@ asio::awaitable<void> publish_change(Services& s, const store::Connection& c) {
 }
 
 void add_routes(http::Router& router, Services& s) {
+  router.set_param_rules(path_param_rules());
   add_session_routes(router, s);
   add_school_app_routes(router, s);
   add_partner_routes(router, s);

@@ -6,12 +6,14 @@
 #include <limits>
 #include <map>
 
+#include "api/edge.hpp"
 #include "api/errors.hpp"
 #include "api/guards.hpp"
 #include "api/json_body.hpp"
 #include "api/route_groups.hpp"
 #include "api/views.hpp"
 #include "consent/export.hpp"
+#include "core/id.hpp"
 #include "tenancy/actor.hpp"
 
 namespace canopy::api {
@@ -120,9 +122,18 @@ asio::awaitable<http::Response> matrix(http::RequestContext& ctx, Services& s) {
     }
     after =
         Cell{std::string_view(*text).substr(0, slash), std::string_view(*text).substr(slash + 1)};
+    if (!is_id(after->school) || !is_id(after->app)) {
+      co_return error_response(make_error(
+          Errc::invalid_value, "after must be the next_after value of the previous page"));
+    }
   }
   const auto* only_app = ctx.query_param("app");
   const auto* only_school = ctx.query_param("school");
+  using Filter = std::pair<std::string_view, const std::string*>;
+  for (const auto& [name, value] : {Filter{"app", only_app}, Filter{"school", only_school}}) {
+    if (value == nullptr) continue;
+    if (auto id = check_id(name, *value); !id) co_return error_response(id.error());
+  }
   co_return co_await as_trust_admin(
       ctx, s, [&](const User&, const Site& trust) -> Result<http::Response> {
         const auto schools = s.trusts.schools_of_trust(trust.id);

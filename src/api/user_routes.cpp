@@ -1,8 +1,5 @@
 // The users of a site: their sign-in history, for whoever may manage that site's users (its
 // school admins; for a school in a trust, or the trust itself, the trust's central team).
-#include <algorithm>
-#include <cctype>
-
 #include "api/errors.hpp"
 #include "api/guards.hpp"
 #include "api/json_body.hpp"
@@ -14,13 +11,6 @@ namespace canopy::api {
 namespace {
 
 constexpr std::size_t kDefaultLimit = 50;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 asio::awaitable<http::Response> logins(http::RequestContext& ctx, Services& s) {
   if (auto q = check_query(ctx, {}, {"limit", "before"}); !q) co_return error_response(q.error());
@@ -36,7 +26,8 @@ asio::awaitable<http::Response> logins(http::RequestContext& ctx, Services& s) {
     if (auto may = tenancy::may_manage_users_of(who->user, *site, s.policy); !may) {
       return may.error();
     }
-    const auto email = lower(ctx.param("user"));
+    // The {user} rule (api/edge.cpp) has lower-cased and checked it.
+    const std::string email(ctx.param("user"));
     const auto user = s.directory.find_user_by_email(email);
     if (!user || user->home_site != site->id) {
       return make_error(Errc::unknown_user, "no user '" + email + "' at " + site->name);

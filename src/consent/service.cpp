@@ -118,7 +118,7 @@ Result<store::Connection> Service::check_decision(const tenancy::Actor& actor,
   if (auto accepted = terms_accepted(actor); !accepted) return accepted.error();
   auto app = this->app(app_id);
   if (!app) return app.error();
-  auto current = connection(actor.school_id, app_id);
+  auto current = connection(actor.school_id, (*app)->id);
   if (!current) return current.error();
   if (auto next = this->next(**app, *current, action); !next) return next.error();
   return current;
@@ -135,7 +135,7 @@ Result<store::Connection> Service::decide(const tenancy::Actor& actor, std::stri
   };
   for (int attempt = 0; attempt < (at_revision ? 1 : kMaxAttempts); ++attempt) {
     const auto since = cache_.generation();
-    auto current = connection(actor.school_id, app_id);
+    auto current = connection(actor.school_id, (*app)->id);
     if (!current) return current.error();
     if (at_revision && current->revision != *at_revision) return moved();
     auto next = this->next(**app, *current, action);
@@ -263,8 +263,9 @@ BulkValidation Service::plan_bulk(const User& user, const Site& trust,
   return out;
 }
 
-Result<std::vector<store::Connection>> Service::apply_bulk(const BulkPlan& plan) {
-  auto applied = connections_.apply_all(plan.changes);
+Result<std::vector<store::Connection>> Service::apply_bulk(const BulkPlan& plan,
+                                                         const store::BatchAnswer* answer) {
+  auto applied = connections_.apply_all(plan.changes, answer);
   if (!applied) {
     return make_error(Errc::concurrent_change,
                       "a connection of the batch changed while it was being applied; nothing "
@@ -313,10 +314,12 @@ Result<RequestOutcome> Service::request(const policy::App& app, std::string_view
                                         std::string_view request_id) {
   auto site = school(school_id);
   if (!site) return site.error();
+  // From here on the stored id, never the caller's spelling of it.
+  const std::string& id = site->id;
   if (app.competitor || !app.live) return not_connectable(app);
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     const auto since = cache_.generation();
-    if (auto existing = connections_.find_connection(school_id, app.id)) {
+    if (auto existing = connections_.find_connection(id, app.id)) {
       if (existing->status == ConnectionStatus::rejected) {
         return make_error(Errc::request_rejected, site->name + " has rejected " + app.name +
                                                       "; only the school can approve it again");
@@ -324,18 +327,18 @@ Result<RequestOutcome> Service::request(const policy::App& app, std::string_view
       return RequestOutcome{std::move(*existing), false};
     }
     const TimePoint now = clock_.now();
-    store::ConnectionChange change{.school_id = std::string(school_id),
+    store::ConnectionChange change{.school_id = id,
                                    .app_id = app.id,
                                    .expected_revision = std::nullopt,
                                    .to = ConnectionStatus::pending,
                                    .permission_set_version = app.permissions.version(),
                                    .at = now,
                                    .notify = store::NotificationKind::connection_requested};
-    store::AuditRecord audit{.school_id = std::string(school_id),
+    store::AuditRecord audit{.school_id = id,
                              .app_id = app.id,
                              .actor_kind = store::ActorKind::partner,
                              .actor = app.id,
-                             .actor_site = std::string(school_id),
+                             .actor_site = id,
                              .actor_role = "partner",
                              .action = "request",
                              .to_status = ConnectionStatus::pending,

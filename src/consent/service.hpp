@@ -110,7 +110,9 @@ class Service {
   // Applies a plan in one transaction (all or nothing, one audit record per change), then
   // updates this process's cache. concurrent_change when any connection changed since the
   // plan was made; then nothing is written.
-  Result<std::vector<store::Connection>> apply_bulk(const BulkPlan& plan);
+  // With an `answer`, the batch's idempotency answer is stored in the same transaction.
+  Result<std::vector<store::Connection>> apply_bulk(const BulkPlan& plan,
+                                                    const store::BatchAnswer* answer = nullptr);
 
   // Every connection of the trust's schools, by school and app.
   std::vector<store::Connection> trust_connections(std::string_view trust_id);

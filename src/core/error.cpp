@@ -9,6 +9,8 @@ std::string_view to_string(Errc code) {
       return "bad_request";
     case Errc::malformed_json:
       return "malformed_json";
+    case Errc::duplicate_key:
+      return "duplicate_key";
     case Errc::unknown_field:
       return "unknown_field";
     case Errc::missing_field:

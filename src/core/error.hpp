@@ -12,6 +12,7 @@ enum class Errc {
   // Malformed requests.
   bad_request,
   malformed_json,
+  duplicate_key,  // a JSON object names one key twice: which one counts is not for us to guess
   unknown_field,
   missing_field,
   wrong_type,

@@ -66,7 +66,9 @@ Decision Checker::check_store(const Query& q, std::optional<cache::Entry>* found
   if (auto connection = connections_.find_connection(q.school, q.app)) {
     const auto entry = cache::entry_for_connection(
         connection->status, connection->permission_set_version, connection->revision);
-    cache_.put(q.school, q.app, entry, since);
+    // Keyed by the stored ids: the store compares exactly, so they are the caller's, but the
+    // cache must never hold a key no change will name.
+    cache_.put(connection->school_id, connection->app_id, entry, since);
     if (found != nullptr) *found = entry;
     return evaluate(*app, entry, q);
   }
@@ -76,7 +78,7 @@ Decision Checker::check_store(const Query& q, std::optional<cache::Entry>* found
     return {false, "unknown_school"};
   }
   const cache::Entry none{cache::Presence::not_requested, 0, 0};
-  cache_.put(q.school, q.app, none, since);
+  cache_.put(site->id, app->id, none, since);
   if (found != nullptr) *found = none;
   return evaluate(*app, none, q);
 }

@@ -33,16 +33,41 @@ std::vector<std::string> split_path(std::string_view path) {
 
 }  // namespace
 
+void Router::set_param_rules(std::vector<ParamRule> rules) { rules_ = std::move(rules); }
+
 void Router::add(Method method, std::string_view pattern, Handler handler, RouteOptions options) {
   if (pattern.empty() || pattern.front() != '/')
     throw std::invalid_argument("route must start with /");
   any_body_limit_ = any_body_limit_ || options.body_limit.has_value();
-  Route route{method, {}, std::move(handler), options};
+  Route route{method, {}, {}, options};
   for (auto part : split_path(pattern)) {
     const bool param = part.size() > 2 && part.front() == '{' && part.back() == '}';
     route.segments.push_back({std::string(param ? part.substr(1, part.size() - 2) : part), param});
   }
+  route.handler = guarded(route, std::move(handler));
   routes_.push_back(std::move(route));
+}
+
+Handler Router::guarded(const Route& route, Handler handler) const {
+  if (rules_.empty()) return handler;
+  // The rules of the route's parameters, in the order match() fills ctx.params.
+  std::vector<ParamRule> rules;
+  for (const auto& seg : route.segments) {
+    if (!seg.is_param) continue;
+    const auto rule = std::find_if(rules_.begin(), rules_.end(),
+                                   [&](const ParamRule& r) { return r.name == seg.text; });
+    if (rule == rules_.end())
+      throw std::logic_error("route parameter {" + seg.text + "} has no rule");
+    rules.push_back(*rule);
+  }
+  if (rules.empty()) return handler;
+  return [rules = std::move(rules),
+          inner = std::move(handler)](RequestContext& ctx) -> asio::awaitable<Response> {
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      if (!rules[i].canonical(ctx.params[i].second)) co_return rules[i].refusal();
+    }
+    co_return co_await inner(ctx);
+  };
 }
 
 bool Router::matches(const Route& route, std::span<const std::string> parts,

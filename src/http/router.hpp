@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -20,8 +21,21 @@ struct RouteOptions {
   std::optional<std::uint64_t> body_limit;
 };
 
+// What one path parameter may be. `canonical` gets the decoded segment and either rewrites it
+// into the one spelling handlers see and returns true, or returns false; then `refusal` is the
+// answer, and the handler never runs.
+struct ParamRule {
+  std::string name;
+  std::function<bool(std::string&)> canonical;
+  std::function<Response()> refusal;
+};
+
 class Router {
  public:
+  // Once rules are set, every parameter of every pattern added after must have one (add throws
+  // std::logic_error otherwise), so no handler can receive a segment nobody checked.
+  void set_param_rules(std::vector<ParamRule> rules);
+
   void add(Method method, std::string_view pattern, Handler handler, RouteOptions options = {});
 
   struct Match {
@@ -49,7 +63,10 @@ class Router {
   static bool matches(const Route& route, std::span<const std::string> parts,
                       std::vector<std::pair<std::string_view, std::string>>* params);
 
+  Handler guarded(const Route& route, Handler handler) const;
+
   std::vector<Route> routes_;
+  std::vector<ParamRule> rules_;
   bool any_body_limit_ = false;
 };
 

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/id.hpp"
 #include "policy/snapshot.hpp"
 #include "policy/yaml_reader.hpp"
 
@@ -48,7 +49,7 @@ class Loader {
       auto kind = r.string(item, "site_kind");
       auto perms = r.string_list(item, "permissions");
       if (!id || !name || !kind || !perms) continue;
-      if (!is_slug(*id))
+      if (!is_id(*id))
         r.error(item["id"],
                 "role id '" + *id + "' must be lower-case letters, digits, '-' and '_'");
       if (!ids.insert(*id).second) r.error(item["id"], "duplicate business role '" + *id + "'");
@@ -116,7 +117,7 @@ class Loader {
     auto live = r.boolean(a, "live");
     auto competitor = r.boolean(a, "competitor");
     if (!id || !name || !vendor || !kind || !live || !competitor) return;
-    if (!is_slug(*id)) {
+    if (!is_id(*id)) {
       r.error(a["id"], "app id '" + *id + "' must be lower-case letters, digits, '-' and '_'");
     } else if (*id != file.stem().string()) {
       r.error(a["id"],

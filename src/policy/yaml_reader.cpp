@@ -131,11 +131,4 @@ std::vector<std::filesystem::path> yaml_files_in(const std::filesystem::path& di
   return files;
 }
 
-bool is_slug(std::string_view id) {
-  if (id.empty() || id.size() > 64 || id.front() == '-' || id.back() == '-') return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-  });
-}
-
 }  // namespace canopy::policy

@@ -52,6 +52,4 @@ class YamlReader {
 std::vector<std::filesystem::path> yaml_files_in(const std::filesystem::path& dir,
                                                  std::vector<std::string>& errors);
 
-bool is_slug(std::string_view id);
-
 }  // namespace canopy::policy

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/connection.hpp"
@@ -132,6 +134,8 @@ struct AuditedChange {
   AuditRecord audit;
 };
 
+struct BatchAnswer;  // below, with the idempotency keys
+
 class ConnectionStore {
  public:
   virtual ~ConnectionStore() = default;
@@ -148,8 +152,15 @@ class ConnectionStore {
   // and every change is written with its audit record (and notification), or nothing is.
   // Returns the connections as written, in the order of `changes`; nullopt when a revision
   // check failed. The changes name distinct (school, app) pairs.
-  virtual std::optional<std::vector<Connection>> apply_all(
-      std::span<const AuditedChange> changes) = 0;
+  // With an `answer`, the same transaction also stores the answer for replays of the batch's
+  // idempotency key and spends its claim, so a committed batch always has its answer and an
+  // uncommitted one never does. nullopt, with nothing written, also when the claim is no
+  // longer the caller's (taken over as stale).
+  virtual std::optional<std::vector<Connection>> apply_all(std::span<const AuditedChange> changes,
+                                                           const BatchAnswer* answer) = 0;
+  std::optional<std::vector<Connection>> apply_all(std::span<const AuditedChange> changes) {
+    return apply_all(changes, nullptr);
+  }
   // Every connection of the schools of `trust_id`, by school, then app.
   virtual std::vector<Connection> trust_connections(std::string_view trust_id) = 0;
 };
@@ -322,6 +333,14 @@ struct IdempotencyRecord {
   std::string response_body;
   TimePoint created_at;
   TimePoint started_at;  // when the current claimer took it
+};
+
+// The answer a batch leaves under its claim's key (ConnectionStore::apply_all).
+struct BatchAnswer {
+  const IdempotencyRecord& claim;
+  // Renders the answer from the connections as written; called inside the transaction.
+  std::function<std::pair<int, std::string>(const std::vector<Connection>&)> render;
+  TimePoint at;
 };
 
 enum class IdempotencyClaim {

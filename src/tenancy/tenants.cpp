@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/id.hpp"
 #include "policy/yaml_reader.hpp"
 
 namespace canopy::tenancy {
@@ -13,15 +14,6 @@ using policy::YamlReader;
 
 constexpr std::int64_t kMaxTermsVersion = 1'000'000;
 constexpr std::size_t kMaxTermsTitle = 200;  // the stores keep 255
-
-bool plausible_email(std::string_view e) {
-  const auto at = e.find('@');
-  return at != std::string_view::npos && at > 0 && at + 1 < e.size() &&
-         e.find('@', at + 1) == std::string_view::npos &&
-         e.find('.', at) != std::string_view::npos && std::none_of(e.begin(), e.end(), [](char c) {
-           return c <= ' ' || (c >= 'A' && c <= 'Z');
-         });
-}
 
 class TenantReader {
  public:
@@ -57,7 +49,7 @@ class TenantReader {
 
  private:
   bool add_site(YamlReader& r, const YAML::Node& at, const Site& site) {
-    if (!policy::is_slug(site.id)) {
+    if (!is_id(site.id)) {
       r.error(at, "site id '" + site.id + "' must be lower-case letters, digits, '-' and '_'");
       return false;
     }
@@ -132,7 +124,7 @@ class TenantReader {
       auto name = r.string(u, "name");
       auto roles = r.string_list(u, "roles");
       if (!email || !name || !roles) continue;
-      if (!plausible_email(*email)) {
+      if (!is_email(*email)) {
         r.error(u["email"], "'" + *email + "' is not a lower-case email address");
         continue;
       }

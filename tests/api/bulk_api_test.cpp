@@ -174,6 +174,40 @@ TEST_F(BulkApi, AReplayOfTheSameKeyAndBodyGetsTheFirstAnswerAndChangesNothing) {
   EXPECT_EQ(status_of("oakfield-primary", "parentpay"), "rejected");
 }
 
+// Issue 9: the answer is kept in the batch's own transaction. A fault where the answer is
+// written (injected with a trigger) must leave either both the changes and the answer, or
+// neither: never a committed batch whose key is given back, which a retry with the same key
+// would run again (and answer 422, the approvals being made already).
+TEST_F(BulkApi, AFaultWhereTheAnswerIsKeptLeavesTheBatchUnappliedAndTheKeyReusable) {
+  accept_terms("oakfield-primary");
+  const std::string body = batch({item("oakfield-primary", "parentpay", "approve"),
+                                  item("oakfield-primary", "hodder", "approve")});
+  t.exec_sql(kBackend == TestBackend::sqlite
+                 ? "CREATE TRIGGER injected_fault BEFORE UPDATE OF state ON idempotency_keys"
+                   " WHEN NEW.state = 'done' BEGIN SELECT RAISE(ABORT, 'injected fault'); END"
+                 : "CREATE TRIGGER injected_fault BEFORE UPDATE ON idempotency_keys FOR EACH ROW"
+                   " BEGIN IF NEW.state = 'done' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT ="
+                   " 'injected fault'; END IF; END");
+  const auto before = t.state();
+  auto failed = decide(body, "k-fault");
+  EXPECT_EQ(failed.status, 503u) << failed.body;
+  EXPECT_EQ(failed.code(), "unavailable");
+  EXPECT_EQ(t.state(), before) << "changes committed without their answer";
+  EXPECT_EQ(status_of("oakfield-primary", "parentpay"), "pending");
+
+  // The fault mended, the client retries with the same key: the batch runs once, and a replay
+  // gets that answer.
+  t.exec_sql("DROP TRIGGER injected_fault");
+  auto retried = decide(body, "k-fault");
+  ASSERT_EQ(retried.status, 200u) << retried.body;
+  EXPECT_EQ(retried.json()["applied"], 2);
+  EXPECT_EQ(status_of("oakfield-primary", "parentpay"), "approved");
+  auto replay = decide(body, "k-fault");
+  EXPECT_EQ(replay.status, 200u);
+  EXPECT_EQ(replay.body, retried.body);
+  EXPECT_EQ(replay.header("idempotent-replayed"), "true");
+}
+
 TEST_F(BulkApi, AKeyWhoseFirstRequestIsStillRunningIs409UntilItIsStale) {
   accept_terms("oakfield-primary");
   const std::string body = batch({item("oakfield-primary", "parentpay", "approve")});

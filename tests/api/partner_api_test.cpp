@@ -43,6 +43,43 @@ TEST(PartnerApi, RequestCreatesAPendingConnectionOnce) {
   EXPECT_EQ(status.json()["status"], "pending");
 }
 
+// Parsers disagree on which of two equal keys counts (issue 9): a proxy that checked the first
+// and Canopy acting on the last would read two requests from one body. Nested objects too.
+TEST(PartnerApi, ABodyThatNamesAKeyTwiceIsRefusedAndChangesNothing) {
+  TestApp t;
+  const auto before = t.state();
+  const auto audit_before = t.store().audit_count();
+  auto r = t.client().post_json(kRequests,
+                                R"({"school": "hazelwood-primary", "school": "oakfield-primary"})",
+                                basic("tucasi", kPartnerSecret));
+  EXPECT_EQ(r.status, 400u) << r.body;
+  EXPECT_EQ(r.code(), "duplicate_key");
+  EXPECT_NE(r.json()["message"].get<std::string>().find("'school'"), std::string::npos);
+
+  const auto dana = bearer(t.sign_in(kDana));
+  Headers h = dana;
+  h.emplace_back("Idempotency-Key", "duplicate-keys");
+  r = t.client().post_json(
+      "/api/v1/trusts/oakfield-trust/decisions",
+      R"({"items": [{"school": "oakfield-primary", "app": "parentpay", "action": "approve",)"
+      R"( "action": "reject"}]})",
+      h);
+  EXPECT_EQ(r.status, 400u) << r.body;
+  EXPECT_EQ(r.code(), "duplicate_key");
+  EXPECT_EQ(t.state(), before);
+  EXPECT_EQ(t.store().audit_count(), audit_before);
+
+  // The same key in two objects is no duplicate: this batch is read, and refused for its terms.
+  h.back().second = "same-key-two-objects";
+  r = t.client().post_json(
+      "/api/v1/trusts/oakfield-trust/decisions",
+      R"({"items": [{"school": "oakfield-primary", "app": "parentpay", "action": "approve"},)"
+      R"( {"school": "oakfield-primary", "app": "hodder", "action": "approve"}]})",
+      h);
+  EXPECT_NE(r.code(), "duplicate_key") << r.body;
+  EXPECT_EQ(t.state(), before);
+}
+
 TEST(PartnerApi, AskingWhenApprovedReturnsTheApproval) {
   TestApp t;
   auto r = t.client().post_json(kRequests, school_body("oakfield-primary"),

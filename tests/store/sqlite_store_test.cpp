@@ -30,6 +30,18 @@ TEST_F(SqliteStoreTest, OpeningCreatesTheFile) {
   EXPECT_TRUE(std::filesystem::exists(db_path()));
 }
 
+// A reject answered 200 must survive a power cut (issue 9): every commit syncs the WAL
+// (synchronous = FULL, 2), not only checkpoints (NORMAL, 1).
+TEST_F(SqliteStoreTest, EveryConnectionCommitsDurably) {
+  sqlite::Database db(db_path());
+  auto mode = db.prepare("PRAGMA synchronous");
+  ASSERT_TRUE(mode.step());
+  EXPECT_EQ(mode.integer(0), 2);
+  auto journal = db.prepare("PRAGMA journal_mode");
+  ASSERT_TRUE(journal.step());
+  EXPECT_EQ(journal.text(0), "wal");
+}
+
 TEST_F(SqliteStoreTest, DataOutlivesTheStoreObject) {
   {
     SqliteStore store(db_path());

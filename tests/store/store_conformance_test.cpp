@@ -476,6 +476,25 @@ TYPED_TEST(StoreData, InsertCreatesRevisionOneAndOneAuditRow) {
   EXPECT_TRUE(store.audit_for_school("elm", 10).empty());
 }
 
+// Below the edge's grammar, the database itself compares ids and emails byte for byte (issue 9):
+// under MariaDB's old PAD SPACE collation 'oak ' found 'oak', and the padded id then became a
+// cache key and an audit school that nothing else names.
+TYPED_TEST(StoreData, IdsAndEmailsCompareExactly) {
+  auto& store = *this->store_;
+  const auto change = this->insert("oak", "parentpay", ConnectionStatus::pending);
+  ASSERT_TRUE(store.apply(change, this->audit(change, std::nullopt, "req-exact")).has_value());
+  this->add_user("amir@example.org");
+  for (const std::string_view oak : {"oak ", "oak  ", "OAK", "Oak", " oak", "oak\t"}) {
+    EXPECT_FALSE(store.find_site(oak).has_value()) << "'" << oak << "'";
+    EXPECT_FALSE(store.find_connection(oak, "parentpay").has_value()) << "'" << oak << "'";
+    EXPECT_TRUE(store.list_connections(oak, std::nullopt).empty()) << "'" << oak << "'";
+  }
+  EXPECT_FALSE(store.find_connection("oak", "parentpay ").has_value());
+  EXPECT_FALSE(store.find_user_by_email("amir@example.org ").has_value());
+  EXPECT_TRUE(store.find_connection("oak", "parentpay").has_value());
+  EXPECT_TRUE(store.find_user_by_email("amir@example.org").has_value());
+}
+
 TYPED_TEST(StoreData, AuditKeepsEveryActorField) {
   auto& store = *this->store_;
   const auto change = this->insert("oak", "wonde", ConnectionStatus::approved, true);
@@ -2214,6 +2233,24 @@ TEST_F(MysqlStoreTest, ConnectFailureIsAStoreErrorWithoutThePassword) {
     EXPECT_EQ(message.find(config.password), std::string::npos) << message;
   }
   EXPECT_EQ(store.open_connections(), 0u);  // the failed connect gave its slot back
+}
+
+// Every text column compares byte for byte, trailing spaces included (migration 0006): a NO PAD
+// binary collation, or bytes (VARBINARY) for what clients send.
+TEST_F(MysqlStoreTest, EveryTextColumnComparesExactly) {
+  MysqlStore store(backend_.config());
+  migrate(store);
+  auto c = backend_.connect();
+  std::unique_ptr<sql::PreparedStatement> q(c->prepareStatement(
+      "SELECT CONCAT(TABLE_NAME, '.', COLUMN_NAME, ' ', COLLATION_NAME) FROM"
+      " information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND COLLATION_NAME IS NOT NULL AND"
+      " COLLATION_NAME <> 'utf8mb4_nopad_bin'"));
+  q->setString(1, backend_.database());
+  std::unique_ptr<sql::ResultSet> rows(q->executeQuery());
+  std::vector<std::string> padded;
+  while (rows->next())
+    padded.push_back(rows->getString(1).asStdString());
+  EXPECT_TRUE(padded.empty()) << ::testing::PrintToString(padded);
 }
 
 TEST_F(MysqlStoreTest, SchemaIsUtf8mb4InnoDb) {

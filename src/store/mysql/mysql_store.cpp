@@ -149,6 +149,35 @@ std::optional<User> find_user_on(sql::Connection& c, std::string_view column, co
   return user;
 }
 
+// Stores the answer of the claim `claim_token` holds; false when it was taken over meanwhile.
+bool finish_claim(sql::Connection& c, const IdempotencyRecord& claim, int status,
+                  const std::string& body, TimePoint at) {
+  return Query(c,
+               "UPDATE idempotency_keys SET state = 'done', response_status = ?,"
+               " response_body = ?, completed_at_ms = ? WHERE user_id = ? AND scope = ?"
+               " AND idem_key = ? AND state = 'running' AND claim_token = ?")
+             .bind(status)
+             .bind(body)
+             .bind(to_unix_ms(at))
+             .bind(claim.user_id)
+             .bind(claim.scope)
+             .bind(claim.key)
+             .bind(claim.claim_token)
+             .update() > 0;
+}
+
+// Migrations are written for MariaDB. MySQL 8 names the one collation they use differently:
+// both are binary and NO PAD, so ids compare byte for byte on either server.
+std::string for_mysql(std::string statement) {
+  static constexpr std::string_view kMariadb = "utf8mb4_nopad_bin";
+  static constexpr std::string_view kMysql = "utf8mb4_0900_bin";
+  for (auto at = statement.find(kMariadb); at != std::string::npos;
+       at = statement.find(kMariadb, at + kMysql.size())) {
+    statement.replace(at, kMariadb.size(), kMysql);
+  }
+  return statement;
+}
+
 // Splits a migration file into statements: each ends with ';' at the end of a line, and
 // lines that are only a comment are dropped. Migrations never put ';' at a line end inside a
 // statement, which keeps this simple and avoids multi-statement mode on the connection.
@@ -351,7 +380,12 @@ void link_audits(sql::Connection& c, std::span<const AuditRecord* const> records
   std::vector<Link> links;
   links.reserve(records.size());
   for (std::size_t i = 0; i < records.size(); ++i) {
-    AuditHead& head = heads.find(records[i]->school_id)->second;
+    // The heads are keyed by the ids the database returned: a record whose id compares equal
+    // in SQL but not byte for byte (a collation that pads) must fail the change, not crash.
+    const auto found = heads.find(records[i]->school_id);
+    if (found == heads.end())
+      throw StoreError("mysql: no audit chain head for the school of a record");
+    AuditHead& head = found->second;
     Link link{.audit_id = ids[i], .seq = head.seq + 1, .prev_hash = std::move(head.hash)};
     link.hash = audit_hash(*records[i], link.seq, link.prev_hash);
     head.seq = link.seq;
@@ -522,10 +556,16 @@ Result<MigrationReport> MysqlStore::migrate(const Clock& clock) {
                        std::to_string(kMigrationLockWait.count()) + " s");
     }
     locked = true;
-    execute(c,
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version INT NOT NULL PRIMARY KEY,"
-            " name VARCHAR(255) NOT NULL, applied_at_ms BIGINT NOT NULL)"
-            " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+    const bool mariadb = [&] {
+      auto rows = Query(c, "SELECT VERSION()").rows();
+      return rows.next() && rows.text(0).find("MariaDB") != std::string::npos;
+    }();
+    const auto in_dialect = [&](std::string statement) {
+      return mariadb ? statement : for_mysql(std::move(statement));
+    };
+    execute(c, in_dialect("CREATE TABLE IF NOT EXISTS schema_migrations (version INT NOT NULL"
+                          " PRIMARY KEY, name VARCHAR(255) NOT NULL, applied_at_ms BIGINT NOT NULL)"
+                          " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin"));
     MigrationReport report;
     report.from_version =
         static_cast<int>(scalar(c, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
@@ -548,14 +588,19 @@ Result<MigrationReport> MysqlStore::migrate(const Clock& clock) {
     for (const auto& m : migrations) {
       if (applied.contains(m.version)) continue;
       // DDL commits implicitly; each statement of a migration is written to be re-runnable,
-      // or, for CREATE INDEX (MySQL 8 has no IF NOT EXISTS there), an index that exists
-      // already is taken as made by an earlier run that stopped part way.
-      for (const auto& statement : split_statements(m.sql)) {
+      // or, where MySQL 8 has no IF [NOT] EXISTS (CREATE INDEX, DROP and ADD of a foreign
+      // key), an index or key that exists already, or a key already dropped, is taken as the
+      // work of an earlier run that stopped part way.
+      for (auto& statement : split_statements(m.sql)) {
         try {
-          execute(c, statement);
+          execute(c, in_dialect(std::move(statement)));
         } catch (const sql::SQLException& e) {
-          if (e.getErrorCode() != mysql::kDuplicateKeyName) throw;
-          spdlog::info("mysql: migration {}: index exists already: {}", m.name, e.what());
+          const int code = e.getErrorCode();
+          if (code != mysql::kDuplicateKeyName && code != mysql::kCannotDropKey &&
+              code != mysql::kDuplicateForeignKeyName) {
+            throw;
+          }
+          spdlog::info("mysql: migration {}: done by an earlier run: {}", m.name, e.what());
         }
       }
       // Before the version is recorded: a run that stops part way is re-run, and chains what
@@ -680,8 +725,8 @@ std::optional<Connection> MysqlStore::apply(const ConnectionChange& change,
 // count of affected rows checks that too: 1 per row inserted, 2 per row updated (a revision
 // always changes), so a row inserted meanwhile by someone else shows as a mismatch.
 std::optional<std::vector<Connection>> MysqlStore::apply_all(
-    std::span<const AuditedChange> changes) {
-  if (changes.empty()) return std::vector<Connection>{};
+    std::span<const AuditedChange> changes, const BatchAnswer* answer) {
+  if (changes.empty() && answer == nullptr) return std::vector<Connection>{};
   try {
     return transact("apply_all", [&](sql::Connection& c) {
       // Every row of the batch's schools, locked in key order. Locking whole schools, not just
@@ -770,6 +815,10 @@ std::optional<std::vector<Connection>> MysqlStore::apply_all(
                      .bind(to_unix_ms(change.at))
                      .bind(audit.request_id);
                });
+      if (answer != nullptr) {
+        const auto [status, body] = answer->render(out);
+        if (!finish_claim(c, answer->claim, status, body, answer->at)) throw RevisionMoved{};
+      }
       return std::optional(std::move(out));
     });
   } catch (const RevisionMoved&) {
@@ -1344,20 +1393,8 @@ IdempotencyOutcome MysqlStore::claim_idempotency_key(const IdempotencyRecord& ru
 
 bool MysqlStore::finish_idempotency_key(const IdempotencyRecord& claim, int status,
                                         const std::string& body, TimePoint at) {
-  return transact("finish_idempotency_key", [&](sql::Connection& c) {
-    return Query(c,
-                 "UPDATE idempotency_keys SET state = 'done', response_status = ?,"
-                 " response_body = ?, completed_at_ms = ? WHERE user_id = ? AND scope = ?"
-                 " AND idem_key = ? AND state = 'running' AND claim_token = ?")
-               .bind(status)
-               .bind(body)
-               .bind(to_unix_ms(at))
-               .bind(claim.user_id)
-               .bind(claim.scope)
-               .bind(claim.key)
-               .bind(claim.claim_token)
-               .update() > 0;
-  });
+  return transact("finish_idempotency_key",
+                  [&](sql::Connection& c) { return finish_claim(c, claim, status, body, at); });
 }
 
 void MysqlStore::release_idempotency_key(const IdempotencyRecord& claim) {

@@ -24,7 +24,9 @@ class MysqlStore final : public Store {
                                            std::optional<ConnectionStatus> status) override;
   std::optional<Connection> apply(const ConnectionChange& change,
                                   const AuditRecord& audit) override;
-  std::optional<std::vector<Connection>> apply_all(std::span<const AuditedChange> changes) override;
+  using ConnectionStore::apply_all;
+  std::optional<std::vector<Connection>> apply_all(std::span<const AuditedChange> changes,
+                                                   const BatchAnswer* answer) override;
   std::vector<Connection> trust_connections(std::string_view trust_id) override;
 
   std::vector<AuditRecord> audit_for_school(std::string_view school, std::size_t limit) override;

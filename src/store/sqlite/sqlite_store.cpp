@@ -109,7 +109,7 @@ std::optional<Connection> SqliteStore::apply(const ConnectionChange& change,
 }
 
 std::optional<std::vector<Connection>> SqliteStore::apply_all(
-    std::span<const AuditedChange> changes) {
+    std::span<const AuditedChange> changes, const BatchAnswer* answer) {
   std::lock_guard lock(mutex_);
   Transaction tx(db_);
   // Each statement is prepared once and run for every change; one commit for the batch.
@@ -188,8 +188,16 @@ std::optional<std::vector<Connection>> SqliteStore::apply_all(
     if (!select.step()) throw StoreError("sqlite: connection vanished inside its own transaction");
     out.push_back(rows::connection(select));
   }
+  if (answer != nullptr && !finish_claim_locked(*answer, out)) return std::nullopt;
   tx.commit();
   return out;
+}
+
+bool SqliteStore::finish_claim_locked(const BatchAnswer& answer,
+                                      const std::vector<Connection>& written) {
+  const auto [status, body] = answer.render(written);
+  finish_idempotency_locked(answer.claim, status, body, answer.at);
+  return db_.changes() > 0;
 }
 
 std::vector<Connection> SqliteStore::trust_connections(std::string_view trust_id) {
@@ -761,6 +769,12 @@ IdempotencyOutcome SqliteStore::claim_idempotency_key(const IdempotencyRecord& r
 bool SqliteStore::finish_idempotency_key(const IdempotencyRecord& claim, int status,
                                          const std::string& body, TimePoint at) {
   std::lock_guard lock(mutex_);
+  finish_idempotency_locked(claim, status, body, at);
+  return db_.changes() > 0;
+}
+
+void SqliteStore::finish_idempotency_locked(const IdempotencyRecord& claim, int status,
+                                            const std::string& body, TimePoint at) {
   db_.prepare(
          "UPDATE idempotency_keys SET state = 'done', response_status = ?, response_body = ?,"
          " completed_at_ms = ? WHERE user_id = ? AND scope = ? AND idem_key = ?"
@@ -773,7 +787,6 @@ bool SqliteStore::finish_idempotency_key(const IdempotencyRecord& claim, int sta
       .bind(6, claim.key)
       .bind(7, claim.claim_token)
       .run();
-  return db_.changes() > 0;
 }
 
 void SqliteStore::release_idempotency_key(const IdempotencyRecord& claim) {

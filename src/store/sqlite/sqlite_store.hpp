@@ -25,7 +25,9 @@ class SqliteStore final : public Store {
                                            std::optional<ConnectionStatus> status) override;
   std::optional<Connection> apply(const ConnectionChange& change,
                                   const AuditRecord& audit) override;
-  std::optional<std::vector<Connection>> apply_all(std::span<const AuditedChange> changes) override;
+  using ConnectionStore::apply_all;
+  std::optional<std::vector<Connection>> apply_all(std::span<const AuditedChange> changes,
+                                                   const BatchAnswer* answer) override;
   std::vector<Connection> trust_connections(std::string_view trust_id) override;
 
   std::vector<AuditRecord> audit_for_school(std::string_view school, std::size_t limit) override;
@@ -91,6 +93,11 @@ class SqliteStore final : public Store {
   int schema_version_locked();
   // Links the record just inserted as `audit_id` at the end of its school's chain.
   void append_link_locked(const AuditRecord& audit, std::int64_t audit_id);
+  // Stores a claim's answer (changes() tells whether the claim was still held); mutex_ held.
+  void finish_idempotency_locked(const IdempotencyRecord& claim, int status,
+                                 const std::string& body, TimePoint at);
+  // Inside apply_all's transaction: false when the claim is no longer held.
+  bool finish_claim_locked(const BatchAnswer& answer, const std::vector<Connection>& written);
   // Chains every record that has no link yet, per school in id order; returns how many.
   std::int64_t chain_unchained_locked();
   std::optional<User> read_user(sqlite::Statement& stmt);

@@ -1,0 +1,54 @@
+// Path parameter rules and id checks for queries and bodies.
+#include "api/edge.hpp"
+
+#include <algorithm>
+
+#include "api/errors.hpp"
+#include "api/json_body.hpp"
+#include "core/id.hpp"
+
+namespace canopy::api {
+namespace {
+
+http::ParamRule id_rule(std::string name, Errc unknown, std::string message) {
+  return {std::move(name), [](std::string& text) { return is_id(text); },
+          [unknown, message = std::move(message)] {
+            return error_response(make_error(unknown, message));
+          }};
+}
+
+}  // namespace
+
+std::vector<http::ParamRule> path_param_rules() {
+  // The refusal never echoes the segment: it is hostile until it has matched the grammar.
+  std::vector<http::ParamRule> rules{
+      id_rule("school", Errc::unknown_school, "no school has that id"),
+      id_rule("app", Errc::unknown_app, "no app has that id"),
+      id_rule("trust", Errc::unknown_trust, "no trust has that id"),
+      id_rule("site", Errc::unknown_site, "no site has that id"),
+  };
+  rules.push_back({"user", canonical_email, [] {
+                     return error_response(make_error(Errc::unknown_user, "no user has that email"));
+                   }});
+  rules.push_back({"notification", [](std::string& text) { return parse_id(text).has_value(); }, [] {
+                     return error_response(
+                         make_error(Errc::unknown_notification, "no notification has that id"));
+                   }});
+  return rules;
+}
+
+Status check_id(std::string_view name, std::string_view value) {
+  if (is_id(value)) return {};
+  return make_error(Errc::invalid_value,
+                    std::string(name) +
+                        " must be an id: 1 to 64 lower-case letters, digits, '-' and '_'");
+}
+
+bool canonical_email(std::string& text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  return is_email(text);
+}
+
+}  // namespace canopy::api
