@@ -29,7 +29,10 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 class HttpClient {
  public:
-  explicit HttpClient(std::uint16_t port) : port_(port) {}
+  // `source`, when given, is the local address to connect from: on Linux every 127.x.y.z is
+  // loopback, so 127.0.0.2 stands for a second client.
+  explicit HttpClient(std::uint16_t port, std::string source = {})
+      : port_(port), source_(std::move(source)) {}
 
   HttpResult request(std::string_view method, std::string_view target, std::string_view body = {},
                      const Headers& headers = {}) const;
@@ -45,6 +48,7 @@ class HttpClient {
 
  private:
   std::uint16_t port_;
+  std::string source_;
 };
 
 Headers bearer(const std::string& token);
