@@ -83,8 +83,8 @@ std::optional<std::uint64_t> Router::body_limit(Method method, std::string_view 
   if (!any_body_limit_ || path.empty() || path.front() != '/') return std::nullopt;
   const auto parts = segments_of(path);
   for (const auto& route : routes_) {
-    if (filter != nullptr && !(*filter)(route.pattern)) continue;
-    if (route.method == method && matches(route, parts, nullptr)) return route.options.body_limit;
+    if (route.method != method || !matches(route, parts, nullptr)) continue;
+    if (filter == nullptr || (*filter)(route.pattern)) return route.options.body_limit;
   }
   return std::nullopt;
 }
@@ -95,8 +95,8 @@ Router::Match Router::match(RequestContext& ctx, const RouteFilter* filter) cons
   const auto parts = segments_of(ctx.path);
   const Method wanted = ctx.method == Method::head ? Method::get : ctx.method;
   for (const auto& route : routes_) {
-    if (filter != nullptr && !(*filter)(route.pattern)) continue;
     if (!matches(route, parts, nullptr)) continue;
+    if (filter != nullptr && !(*filter)(route.pattern)) continue;
     if (route.method == wanted) {
       matches(route, parts, &ctx.params);
       result.handler = &route.handler;

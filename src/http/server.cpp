@@ -195,8 +195,7 @@ Server::Server(std::vector<asio::io_context*> workers, const Router& router, Ser
     workers_.push_back(std::make_unique<Worker>(*io));
 }
 
-Server::Server(asio::io_context& io, const Router& router, ServerLimits limits,
-               RouteFilter routes)
+Server::Server(asio::io_context& io, const Router& router, ServerLimits limits, RouteFilter routes)
     : Server(std::vector<asio::io_context*>{&io}, router, limits, std::move(routes)) {}
 
 Server::~Server() = default;
@@ -319,22 +318,24 @@ asio::awaitable<void> Server::accept_loop() {
 
 void Server::refuse(tcp::socket& socket, Refusal why, const asio::ip::address& from) {
   const bool at_cap = why == Refusal::at_cap;
-  Response r = error_response(503, "too_many_connections",
-                              at_cap ? "the server is at its connection limit"
-                                     : "too many connections from this address");
+  Response r = error_response(
+      503, "too_many_connections",
+      at_cap ? "the server is at its connection limit" : "too many connections from this address");
   r.headers.emplace_back("Retry-After", "1");
   const std::string request_id = new_request_id();
   // A client can be refused as fast as it connects: count every refusal, log a few.
   ++(at_cap ? refused_at_cap_ : refused_per_address_);
   std::uint64_t held = 0;
   if (at_cap && cap_log_.allow(SteadyClock::now(), held)) {
-    spdlog::warn("rid={} refused a connection from {}: {} open, the limit ({} more refused since "
-                 "the last report)",
-                 request_id, describe_client(from), limits_.max_connections, held);
+    spdlog::warn(
+        "rid={} refused a connection from {}: {} open, the limit ({} more refused since "
+        "the last report)",
+        request_id, describe_client(from), limits_.max_connections, held);
   } else if (!at_cap && address_log_.allow(SteadyClock::now(), held)) {
-    spdlog::warn("rid={} refused a connection from {}: {} open from that address, the "
-                 "per-address limit ({} more refused since the last report)",
-                 request_id, describe_client(from), limits_.max_connections_per_address, held);
+    spdlog::warn(
+        "rid={} refused a connection from {}: {} open from that address, the "
+        "per-address limit ({} more refused since the last report)",
+        request_id, describe_client(from), limits_.max_connections_per_address, held);
   }
   std::string bytes;
   serialize_response(r, request_id, false, 11, false, bytes);

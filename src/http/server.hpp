@@ -44,8 +44,8 @@ struct ServerLimits {
 
 // What the server refused or closed to protect itself, since it started.
 struct ServerStats {
-  std::uint64_t refused_at_cap = 0;           // max_connections reached
-  std::uint64_t refused_per_address = 0;      // max_connections_per_address reached
+  std::uint64_t refused_at_cap = 0;              // max_connections reached
+  std::uint64_t refused_per_address = 0;         // max_connections_per_address reached
   std::uint64_t closed_idle_under_pressure = 0;  // idle past pressure_idle_timeout near the cap
 };
 
@@ -71,8 +71,7 @@ class Server {
   // answers 404 here.
   Server(std::vector<asio::io_context*> workers, const Router& router, ServerLimits limits,
          RouteFilter routes = {});
-  Server(asio::io_context& io, const Router& router, ServerLimits limits,
-         RouteFilter routes = {});
+  Server(asio::io_context& io, const Router& router, ServerLimits limits, RouteFilter routes = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

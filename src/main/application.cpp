@@ -17,7 +17,9 @@ std::vector<std::unique_ptr<asio::io_context>> make_workers(unsigned threads) {
   return ios;
 }
 
-bool internal_route(std::string_view pattern) { return pattern.starts_with("/internal/"); }
+bool internal_route(std::string_view pattern) {
+  return pattern.starts_with("/internal/");
+}
 bool health_route(std::string_view pattern) {
   return pattern == "/healthz" || pattern == "/readyz";
 }
@@ -97,10 +99,9 @@ Application::Application(AppConfig config, const Clock& clock,
     // the per-address cap, meant for the public, does not apply.
     http::ServerLimits limits = config_.limits;
     limits.max_connections_per_address = 0;
-    internal_server_ =
-        std::make_unique<http::Server>(workers(), router_, limits, [](std::string_view pattern) {
-          return internal_route(pattern) || health_route(pattern);
-        });
+    internal_server_ = std::make_unique<http::Server>(
+        workers(), router_, limits,
+        [](std::string_view pattern) { return internal_route(pattern) || health_route(pattern); });
   }
   if (shared_) shared_->start();
   asio::co_spawn(io(), housekeeping(), asio::detached);

@@ -30,7 +30,7 @@ struct ServeOptions {
   unsigned blocking_threads = 4;
   std::size_t max_connections = 1024;
   std::size_t max_connections_per_address = 256;  // 0: no per-address cap
-  std::string internal_listen;                     // empty: /internal/* on the public listener
+  std::string internal_listen;                    // empty: /internal/* on the public listener
   std::filesystem::path service_token_file;
   bool secure_cookies = false;
   long session_ttl_minutes = 480;

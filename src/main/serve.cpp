@@ -132,12 +132,14 @@ int serve(const Common& common, const ServeOptions& o) {
               << e.code().message() << '\n';
     return kFailure;
   }
+  // One line, whatever the listeners: whoever reads the banner may stop reading after it.
   std::cout << "canopy listening on http://" << endpoint.address().to_string() << ':'
-            << endpoint.port() << std::endl;
+            << endpoint.port();
   if (const auto internal = (*app)->internal_endpoint()) {
-    std::cout << "canopy internal routes on http://" << internal->address().to_string() << ':'
-              << internal->port() << std::endl;
+    std::cout << ", internal routes on http://" << internal->address().to_string() << ':'
+              << internal->port();
   }
+  std::cout << std::endl;
 
   asio::signal_set signals((*app)->io(), SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {

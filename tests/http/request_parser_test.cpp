@@ -13,6 +13,11 @@ namespace bhttp = boost::beast::http;
 
 constexpr std::uint64_t kMiB = 1024 * 1024;
 
+std::string post_declaring(std::uint64_t length) {
+  return "POST /batches HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(length) +
+         "\r\n\r\n";
+}
+
 std::size_t put(RequestParser& parser, std::string_view bytes, boost::beast::error_code& ec) {
   return parser.put(boost::asio::buffer(bytes.data(), bytes.size()), ec);
 }
@@ -22,8 +27,7 @@ std::size_t put(RequestParser& parser, std::string_view bytes, boost::beast::err
 TEST(RequestParser, ADeclaredContentLengthReservesNoMemory) {
   RequestStorage storage;
   RequestParser parser(storage, 8 * 1024, 2 * kMiB);
-  const std::string head =
-      "POST /batches HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(kMiB) + "\r\n\r\n";
+  const std::string head = post_declaring(kMiB);
   boost::beast::error_code ec;
   EXPECT_EQ(put(parser, head, ec), head.size());
   EXPECT_FALSE(ec) << ec.message();
@@ -39,8 +43,7 @@ TEST(RequestParser, ADeclaredContentLengthReservesNoMemory) {
 TEST(RequestParser, TheBodyGrowsAsItArrivesUpToTheDeclaredLength) {
   RequestStorage storage;
   RequestParser parser(storage, 8 * 1024, 2 * kMiB);
-  const std::string head =
-      "POST /batches HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(kMiB) + "\r\n\r\n";
+  const std::string head = post_declaring(kMiB);
   boost::beast::error_code ec;
   put(parser, head, ec);
   const std::string piece(64 * 1024, 'x');
@@ -60,8 +63,7 @@ TEST(RequestParser, TheBodyGrowsAsItArrivesUpToTheDeclaredLength) {
 TEST(RequestParser, ADeclaredLengthOverTheLimitIsRefusedBeforeAnyBody) {
   RequestStorage storage;
   RequestParser parser(storage, 8 * 1024, 64 * 1024);
-  const std::string head =
-      "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(kMiB) + "\r\n\r\n";
+  const std::string head = post_declaring(kMiB);
   boost::beast::error_code ec;
   put(parser, head, ec);
   EXPECT_EQ(ec, bhttp::error::body_limit);

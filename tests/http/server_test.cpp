@@ -17,6 +17,7 @@
 namespace canopy::http {
 namespace {
 
+using testing::hold_idle;
 using testing::HttpClient;
 
 class ServerTest : public ::testing::Test {
@@ -227,19 +228,6 @@ std::size_t count(std::string_view text, std::string_view what) {
   for (auto at = text.find(what); at != std::string_view::npos; at = text.find(what, at + 1))
     ++n;
   return n;
-}
-
-// Opens `n` connections from `source` and sends nothing on them: a client holding slots idle.
-std::vector<asio::ip::tcp::socket> hold_idle(asio::io_context& io, std::uint16_t port,
-                                             std::size_t n, const std::string& source) {
-  std::vector<asio::ip::tcp::socket> held;
-  for (std::size_t i = 0; i < n; ++i) {
-    held.emplace_back(io);
-    held.back().open(asio::ip::tcp::v4());
-    held.back().bind({asio::ip::make_address(source), 0});
-    held.back().connect({asio::ip::make_address("127.0.0.1"), port});
-  }
-  return held;
 }
 
 // Waits, up to a deadline, until `server` counts `n` open connections.

@@ -18,19 +18,6 @@ namespace asio = boost::asio;
 const std::string kDecision =
     "/internal/v1/decisions?app=wonde&school=oakfield-primary&data_type=Student&operation=read";
 
-// Opens `n` connections from `source` and sends nothing: a client holding slots idle.
-std::vector<asio::ip::tcp::socket> hold_idle(asio::io_context& io, std::uint16_t port,
-                                             std::size_t n, const std::string& source) {
-  std::vector<asio::ip::tcp::socket> held;
-  for (std::size_t i = 0; i < n; ++i) {
-    held.emplace_back(io);
-    held.back().open(asio::ip::tcp::v4());
-    held.back().bind({asio::ip::make_address(source), 0});
-    held.back().connect({asio::ip::make_address("127.0.0.1"), port});
-  }
-  return held;
-}
-
 bool wait_for_connections(const http::Server& server, std::size_t n) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (server.active_connections() != n) {
@@ -80,8 +67,9 @@ TEST(Listeners, EachListenerServesOnlyItsOwnRoutes) {
   auto& client = app.client();
 
   // The public listener has no /internal/* route at all, however the path is spelt.
-  for (const std::string& path : std::vector<std::string>{kDecision, "/%69nternal/v1/decisions?app=wonde",
-                                 "/internal/%76%31/decisions", "/internal/v1/decisions/"}) {
+  for (const std::string& path :
+       std::vector<std::string>{kDecision, "/%69nternal/v1/decisions?app=wonde",
+                                "/internal/%76%31/decisions", "/internal/v1/decisions/"}) {
     auto r = client.get(path, bearer(kServiceToken));
     EXPECT_EQ(r.status, 404u) << path;
     EXPECT_EQ(r.code(), "not_found") << path;

@@ -83,6 +83,17 @@ std::string HttpClient::raw(std::string_view bytes) const {
   return out;
 }
 
+std::vector<asio::ip::tcp::socket> hold_idle(asio::io_context& io, std::uint16_t port,
+                                             std::size_t n, const std::string& source) {
+  std::vector<asio::ip::tcp::socket> held;
+  for (std::size_t i = 0; i < n; ++i) {
+    held.emplace_back(io);
+    bind_to(held.back(), source);
+    held.back().connect({asio::ip::make_address("127.0.0.1"), port});
+  }
+  return held;
+}
+
 Headers bearer(const std::string& token) {
   return {{"Authorization", "Bearer " + token}};
 }

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <nlohmann/json.hpp>
 
 namespace canopy::testing {
@@ -50,6 +52,11 @@ class HttpClient {
   std::uint16_t port_;
   std::string source_;
 };
+
+// Opens `n` connections to `port` from `source` and sends nothing on them: a client holding
+// connection slots idle.
+std::vector<boost::asio::ip::tcp::socket> hold_idle(boost::asio::io_context& io, std::uint16_t port,
+                                                    std::size_t n, const std::string& source);
 
 Headers bearer(const std::string& token);
 Headers basic(const std::string& user, const std::string& password);
