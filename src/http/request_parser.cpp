@@ -33,8 +33,9 @@ Method method_of(bhttp::verb v) {
 }  // namespace
 
 RequestParser::RequestParser(RequestStorage& storage, std::uint32_t header_limit,
-                             std::uint64_t body_limit, const Router* routes)
-    : storage_(storage), routes_(routes), body_limit_(body_limit) {
+                             std::uint64_t body_limit, const Router* routes,
+                             const RouteFilter* filter)
+    : storage_(storage), routes_(routes), filter_(filter), body_limit_(body_limit) {
   storage_.clear();
   this->header_limit(header_limit);
   this->body_limit(body_limit);
@@ -64,7 +65,7 @@ void RequestParser::on_request_impl(bhttp::verb method, std::string_view, std::s
   // complete (Content-Length) or chunk by chunk, both later than this.
   // GET and HEAD are left out: the gateway's decisions are GETs, and they pay nothing for it.
   if (routes_ != nullptr && method_ != Method::get && method_ != Method::head) {
-    if (auto limit = routes_->body_limit(method_, target.substr(0, target.find('?')))) {
+    if (auto limit = routes_->body_limit(method_, target.substr(0, target.find('?')), filter_)) {
       body_limit_ = *limit;
       this->body_limit(body_limit_);
     }
@@ -87,10 +88,10 @@ void RequestParser::on_field_impl(bhttp::field, std::string_view name, std::stri
 
 void RequestParser::on_header_impl(error_code&) {}
 
-void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
-                                      error_code&) {
-  // basic_parser has already refused a length over the limit.
-  if (content_length) storage_.body.reserve(static_cast<std::size_t>(*content_length));
+void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) {
+  // Nothing is reserved from the Content-Length: a client that declares a large body and sends
+  // none would otherwise hold that much memory per connection for nothing (issue 9). The body
+  // grows as its bytes arrive; basic_parser holds it to the route's limit.
 }
 
 std::size_t RequestParser::on_body_impl(std::string_view body, error_code&) {

@@ -33,9 +33,11 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
  public:
   using error_code = boost::beast::error_code;
 
-  // `routes`, when given, may raise or lower `body_limit` for the route the request line names.
+  // `routes`, when given, may raise or lower `body_limit` for the route the request line names
+  // (among those `filter` lets through, when given). The body's memory grows as its bytes
+  // arrive, never from the Content-Length a client declares.
   RequestParser(RequestStorage& storage, std::uint32_t header_limit, std::uint64_t body_limit,
-                const Router* routes = nullptr);
+                const Router* routes = nullptr, const RouteFilter* filter = nullptr);
 
   Method method() const { return method_; }
   int version() const { return version_; }
@@ -63,6 +65,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
 
   RequestStorage& storage_;
   const Router* routes_;
+  const RouteFilter* filter_;
   std::uint64_t body_limit_;
   Method method_ = Method::other;
   int version_ = 11;

@@ -39,7 +39,7 @@ void Router::add(Method method, std::string_view pattern, Handler handler, Route
   if (pattern.empty() || pattern.front() != '/')
     throw std::invalid_argument("route must start with /");
   any_body_limit_ = any_body_limit_ || options.body_limit.has_value();
-  Route route{method, {}, {}, options};
+  Route route{method, std::string(pattern), {}, {}, options};
   for (auto part : split_path(pattern)) {
     const bool param = part.size() > 2 && part.front() == '{' && part.back() == '}';
     route.segments.push_back({std::string(param ? part.substr(1, part.size() - 2) : part), param});
@@ -103,22 +103,25 @@ std::span<const std::string> segments_of(std::string_view path) {
 
 }  // namespace
 
-std::optional<std::uint64_t> Router::body_limit(Method method, std::string_view path) const {
+std::optional<std::uint64_t> Router::body_limit(Method method, std::string_view path,
+                                                const RouteFilter* filter) const {
   if (!any_body_limit_ || path.empty() || path.front() != '/') return std::nullopt;
   const auto parts = segments_of(path);
   for (const auto& route : routes_) {
-    if (route.method == method && matches(route, parts, nullptr)) return route.options.body_limit;
+    if (route.method != method || !matches(route, parts, nullptr)) continue;
+    if (filter == nullptr || (*filter)(route.pattern)) return route.options.body_limit;
   }
   return std::nullopt;
 }
 
-Router::Match Router::match(RequestContext& ctx) const {
+Router::Match Router::match(RequestContext& ctx, const RouteFilter* filter) const {
   Match result;
   if (ctx.path.empty() || ctx.path.front() != '/') return result;
   const auto parts = segments_of(ctx.path);
   const Method wanted = ctx.method == Method::head ? Method::get : ctx.method;
   for (const auto& route : routes_) {
     if (!matches(route, parts, nullptr)) continue;
+    if (filter != nullptr && !(*filter)(route.pattern)) continue;
     if (route.method == wanted) {
       matches(route, parts, &ctx.params);
       result.handler = &route.handler;

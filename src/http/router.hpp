@@ -30,6 +30,11 @@ struct ParamRule {
   std::function<Response()> refusal;
 };
 
+// Which routes one listener serves, by the route's pattern as added (e.g.
+// "/internal/v1/decisions"): a route it refuses is answered as if it did not exist (404).
+// Deciding on the pattern, not on the path as sent, means no escape (%69nternal) gets around it.
+using RouteFilter = std::function<bool(std::string_view pattern)>;
+
 class Router {
  public:
   // Once rules are set, every parameter of every pattern added after must have one (add throws
@@ -42,12 +47,14 @@ class Router {
     const Handler* handler = nullptr;  // set when found
     std::vector<Method> allowed;       // set when the path exists with other methods
   };
-  // On a match, fills ctx.params with the pattern's parameters.
-  Match match(RequestContext& ctx) const;
+  // On a match, fills ctx.params with the pattern's parameters. Routes `filter` refuses (when
+  // given) are left out, as if they had not been added.
+  Match match(RequestContext& ctx, const RouteFilter* filter = nullptr) const;
 
   // The body limit of the route `method` and the raw (undecoded) `path` would reach, when that
   // route has its own; nullopt otherwise. Answers at once when no route has one.
-  std::optional<std::uint64_t> body_limit(Method method, std::string_view path) const;
+  std::optional<std::uint64_t> body_limit(Method method, std::string_view path,
+                                          const RouteFilter* filter = nullptr) const;
 
  private:
   struct Segment {
@@ -56,6 +63,7 @@ class Router {
   };
   struct Route {
     Method method;
+    std::string pattern;
     std::vector<Segment> segments;
     Handler handler;
     RouteOptions options;

@@ -44,6 +44,7 @@ struct Server::Connection {
   std::string scratch;  // to check a path's escapes
   std::string out;
   SteadyClock::time_point deadline = SteadyClock::time_point::max();
+  SteadyClock::time_point idle_since = SteadyClock::now();
   bool idle = true;  // waiting for the first byte of the next request: safe to close at stop
   bool timed_out = false;
   std::list<Connection*>::iterator self;
@@ -53,6 +54,36 @@ namespace {
 
 constexpr std::size_t kReadSize = 4096;
 constexpr std::size_t kLingerBytes = 8 * 1024 * 1024;  // at most this much of a refused request
+// A kept-alive connection keeps at most this much body memory between requests: a large body
+// (a bulk decision) is given back once answered, so idle connections hold only small buffers.
+constexpr std::size_t kKeptBodyCapacity = 16 * 1024;
+
+void give_back_if_large(std::string& s) {
+  if (s.capacity() > kKeptBodyCapacity) std::string().swap(s);
+}
+
+// Connections are counted per client: an IPv4 address, or an IPv6 /64 (one host can use every
+// address of its /64, so counting exact IPv6 addresses would count nothing).
+std::string address_key(const asio::ip::address& address) {
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return address_key(asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()));
+  }
+  if (address.is_v4()) {
+    const auto bytes = address.to_v4().to_bytes();
+    return std::string(bytes.begin(), bytes.end());
+  }
+  const auto bytes = address.to_v6().to_bytes();
+  return std::string(bytes.begin(), bytes.begin() + 8);
+}
+
+std::string describe_client(const asio::ip::address& address) {
+  if (address.is_v6() && !address.to_v6().is_v4_mapped()) {
+    auto bytes = address.to_v6().to_bytes();
+    std::fill(bytes.begin() + 8, bytes.end(), 0);
+    return asio::ip::address_v6(bytes).to_string() + "/64";
+  }
+  return address.to_string();
+}
 
 bool safe_request_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
@@ -145,16 +176,52 @@ bool serialize_response(const Response& response, std::string_view request_id, b
   return true;
 }
 
-Server::Server(std::vector<asio::io_context*> workers, const Router& router, ServerLimits limits)
-    : router_(router), limits_(limits), acceptor_(*workers.at(0)) {
+bool LogThrottle::allow(std::chrono::steady_clock::time_point now, std::uint64_t& held_back) {
+  const std::int64_t ticks = now.time_since_epoch().count();
+  std::int64_t next = next_.load();
+  if (ticks < next ||
+      !next_.compare_exchange_strong(next, (now + interval_).time_since_epoch().count())) {
+    ++held_;
+    return false;
+  }
+  held_back = held_.exchange(0);
+  return true;
+}
+
+Server::Server(std::vector<asio::io_context*> workers, const Router& router, ServerLimits limits,
+               RouteFilter routes)
+    : router_(router), limits_(limits), routes_(std::move(routes)), acceptor_(*workers.at(0)) {
   for (auto* io : workers)
     workers_.push_back(std::make_unique<Worker>(*io));
 }
 
-Server::Server(asio::io_context& io, const Router& router, ServerLimits limits)
-    : Server(std::vector<asio::io_context*>{&io}, router, limits) {}
+Server::Server(asio::io_context& io, const Router& router, ServerLimits limits, RouteFilter routes)
+    : Server(std::vector<asio::io_context*>{&io}, router, limits, std::move(routes)) {}
 
 Server::~Server() = default;
+
+ServerStats Server::stats() const {
+  return {refused_at_cap_.load(), refused_per_address_.load(), closed_under_pressure_.load()};
+}
+
+bool Server::near_cap() const {
+  return active_.load() * 100 >= limits_.max_connections * limits_.pressure_percent;
+}
+
+bool Server::take_address_slot(const std::string& key) {
+  std::lock_guard lock(addresses_mutex_);
+  auto& open = per_address_[key];
+  if (open >= limits_.max_connections_per_address) return false;
+  ++open;
+  return true;
+}
+
+void Server::release_address_slot(const std::string& key) {
+  std::lock_guard lock(addresses_mutex_);
+  const auto it = per_address_.find(key);
+  if (it == per_address_.end()) return;
+  if (--it->second == 0) per_address_.erase(it);  // the table holds only open clients
+}
 
 tcp::endpoint Server::listen(const std::string& address, std::uint16_t port) {
   const tcp::endpoint endpoint(asio::ip::make_address(address), port);
@@ -186,7 +253,8 @@ void Server::stop() {
 }
 
 asio::awaitable<void> Server::sweep_loop(Worker& w) {
-  const auto shortest = std::min(limits_.read_timeout, limits_.idle_timeout);
+  const auto shortest =
+      std::min({limits_.read_timeout, limits_.idle_timeout, limits_.pressure_idle_timeout});
   const auto tick = std::clamp<std::chrono::milliseconds>(
       shortest / 4, std::chrono::milliseconds(5), std::chrono::milliseconds(250));
   while (!(stopping_ && w.connections.empty())) {
@@ -194,8 +262,21 @@ asio::awaitable<void> Server::sweep_loop(Worker& w) {
     beast::error_code ec;
     co_await w.sweeper.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     const auto now = SteadyClock::now();
+    const bool pressure = !stopping_ && near_cap();
     for (Connection* c : w.connections) {
       if (now >= c->deadline) {
+        c->timed_out = true;
+        c->deadline = SteadyClock::time_point::max();
+        c->socket.cancel(ec);
+      } else if (pressure && c->idle && now >= c->idle_since + limits_.pressure_idle_timeout) {
+        ++closed_under_pressure_;
+        if (std::uint64_t held = 0; pressure_log_.allow(now, held)) {
+          spdlog::warn(
+              "closed an idle connection from {}: {} of {} connections open, so idle ones get "
+              "{} ms ({} more closed since the last report)",
+              c->ctx.remote_address, active_.load(), limits_.max_connections,
+              limits_.pressure_idle_timeout.count(), held);
+        }
         c->timed_out = true;
         c->deadline = SteadyClock::time_point::max();
         c->socket.cancel(ec);
@@ -216,21 +297,46 @@ asio::awaitable<void> Server::accept_loop() {
       spdlog::warn("accept failed: {}", ec.message());
       continue;
     }
+    const auto peer = socket.remote_endpoint(ec);
+    if (ec) continue;  // gone already; the socket closes here
     if (active_.load() >= limits_.max_connections) {
-      refuse(socket);
+      refuse(socket, Refusal::at_cap, peer.address());
       continue;
     }
+    std::string key;
+    if (limits_.max_connections_per_address > 0) {
+      key = address_key(peer.address());
+      if (!take_address_slot(key)) {
+        refuse(socket, Refusal::per_address, peer.address());
+        continue;
+      }
+    }
     ++active_;
-    asio::co_spawn(worker.io, serve(worker, std::move(socket)), asio::detached);
+    asio::co_spawn(worker.io, serve(worker, std::move(socket), std::move(key)), asio::detached);
   }
 }
 
-void Server::refuse(tcp::socket& socket) {
-  Response r = error_response(503, "too_many_connections", "the server is at its connection limit");
+void Server::refuse(tcp::socket& socket, Refusal why, const asio::ip::address& from) {
+  const bool at_cap = why == Refusal::at_cap;
+  Response r = error_response(
+      503, "too_many_connections",
+      at_cap ? "the server is at its connection limit" : "too many connections from this address");
   r.headers.emplace_back("Retry-After", "1");
   const std::string request_id = new_request_id();
-  spdlog::warn("rid={} refused a connection: {} open, the limit", request_id,
-               limits_.max_connections);
+  // A client can be refused as fast as it connects: count every refusal, log a few.
+  ++(at_cap ? refused_at_cap_ : refused_per_address_);
+  std::uint64_t held = 0;
+  if (at_cap && cap_log_.allow(SteadyClock::now(), held)) {
+    spdlog::warn(
+        "rid={} refused a connection from {}: {} open, the limit ({} more refused since "
+        "the last report)",
+        request_id, describe_client(from), limits_.max_connections, held);
+  } else if (!at_cap && address_log_.allow(SteadyClock::now(), held)) {
+    spdlog::warn(
+        "rid={} refused a connection from {}: {} open from that address, the "
+        "per-address limit ({} more refused since the last report)",
+        request_id, describe_client(from), limits_.max_connections_per_address, held);
+  }
   std::string bytes;
   serialize_response(r, request_id, false, 11, false, bytes);
   // A best effort that never waits: the answer fits in a fresh socket's send buffer.
@@ -242,7 +348,7 @@ void Server::refuse(tcp::socket& socket) {
 }
 
 asio::awaitable<Response> Server::dispatch(RequestContext& ctx) {
-  const auto match = router_.match(ctx);
+  const auto match = router_.match(ctx, routes_ ? &routes_ : nullptr);
   if (match.handler == nullptr) {
     if (!match.allowed.empty()) {
       Response r =
@@ -277,7 +383,8 @@ asio::awaitable<Response> Server::dispatch(RequestContext& ctx) {
 
 asio::awaitable<Server::error_code> Server::read_request(Connection& c, RequestParser& parser) {
   c.idle = c.buffer.size() == 0;
-  c.deadline = SteadyClock::now() + (c.idle ? limits_.idle_timeout : limits_.read_timeout);
+  c.idle_since = SteadyClock::now();
+  c.deadline = c.idle_since + (c.idle ? limits_.idle_timeout : limits_.read_timeout);
   for (;;) {
     beast::error_code ec;
     if (c.buffer.size() > 0) {
@@ -325,7 +432,7 @@ asio::awaitable<Server::error_code> Server::write_response(Connection& c, std::s
   co_return ec;
 }
 
-asio::awaitable<void> Server::serve(Worker& w, tcp::socket socket) {
+asio::awaitable<void> Server::serve(Worker& w, tcp::socket socket, std::string address_key) {
   Connection c(std::move(socket));
   w.connections.push_front(&c);
   c.self = w.connections.begin();
@@ -337,7 +444,8 @@ asio::awaitable<void> Server::serve(Worker& w, tcp::socket socket) {
 
   bool lingering = false;  // refused a request whose rest may still be on its way
   while (!stopping_) {
-    RequestParser parser(c.storage, limits_.header_limit, limits_.body_limit, &router_);
+    RequestParser parser(c.storage, limits_.header_limit, limits_.body_limit, &router_,
+                         routes_ ? &routes_ : nullptr);
     ec = co_await read_request(c, parser);
     if (quiet_end(ec)) break;
 
@@ -397,6 +505,8 @@ asio::awaitable<void> Server::serve(Worker& w, tcp::socket socket) {
     }
     ec = co_await write_response(c, c.out);
     if (ec || !keep_alive) break;
+    give_back_if_large(c.storage.body);
+    give_back_if_large(ctx.body);
   }
   c.socket.shutdown(tcp::socket::shutdown_send, ec);
   if (lingering) {
@@ -411,6 +521,7 @@ asio::awaitable<void> Server::serve(Worker& w, tcp::socket socket) {
   }
   c.socket.close(ec);
   w.connections.erase(c.self);
+  if (!address_key.empty()) release_address_slot(address_key);
   --active_;
   if (stopping_ && w.connections.empty()) w.sweeper.cancel();
 }

@@ -17,6 +17,20 @@ std::vector<std::unique_ptr<asio::io_context>> make_workers(unsigned threads) {
   return ios;
 }
 
+bool internal_route(std::string_view pattern) {
+  return pattern.starts_with("/internal/");
+}
+bool health_route(std::string_view pattern) {
+  return pattern == "/healthz" || pattern == "/readyz";
+}
+
+// With an internal listener, the public one serves everything but /internal/*; without one, it
+// serves every route.
+http::RouteFilter public_routes(const AppConfig& config) {
+  if (!config.internal_port) return {};
+  return [](std::string_view pattern) { return !internal_route(pattern); };
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Application>> Application::create(AppConfig config, const Clock& clock) {
@@ -77,9 +91,18 @@ Application::Application(AppConfig config, const Clock& clock,
                 config_.secure_cookies,
                 config_.sign_in.session_ttl,
                 shared_.get()},
-      server_(workers(), router_, config_.limits),
+      server_(workers(), router_, config_.limits, public_routes(config_)),
       housekeeping_timer_(io()) {
   api::add_routes(router_, services_);
+  if (config_.internal_port) {
+    // The gateway's few, known pods connect here (a NetworkPolicy keeps everyone else out), so
+    // the per-address cap, meant for the public, does not apply.
+    http::ServerLimits limits = config_.limits;
+    limits.max_connections_per_address = 0;
+    internal_server_ = std::make_unique<http::Server>(
+        workers(), router_, limits,
+        [](std::string_view pattern) { return internal_route(pattern) || health_route(pattern); });
+  }
   if (shared_) shared_->start();
   asio::co_spawn(io(), housekeeping(), asio::detached);
 }
@@ -133,7 +156,11 @@ Application::~Application() {
 }
 
 asio::ip::tcp::endpoint Application::listen() {
-  return server_.listen(config_.address, config_.port);
+  const auto endpoint = server_.listen(config_.address, config_.port);
+  if (internal_server_) {
+    internal_endpoint_ = internal_server_->listen(config_.internal_address, *config_.internal_port);
+  }
+  return endpoint;
 }
 
 void Application::run() {
@@ -158,6 +185,7 @@ void Application::wait() {
 void Application::stop(std::chrono::milliseconds grace) {
   stopping_ = true;
   server_.stop();
+  if (internal_server_) internal_server_->stop();
   asio::post(io(), [this] { housekeeping_timer_.cancel(); });
   if (shared_) shared_->stop();
   asio::co_spawn(
@@ -165,10 +193,14 @@ void Application::stop(std::chrono::milliseconds grace) {
       [this, grace]() -> asio::awaitable<void> {
         const auto deadline = std::chrono::steady_clock::now() + grace;
         asio::steady_timer timer(io());
-        while (server_.active_connections() > 0) {
+        const auto open = [this] {
+          return server_.active_connections() +
+                 (internal_server_ ? internal_server_->active_connections() : 0);
+        };
+        while (open() > 0) {
           if (std::chrono::steady_clock::now() >= deadline) {
             spdlog::warn("{} connection(s) still busy after the grace period; closing them",
-                         server_.active_connections());
+                         open());
             for (auto& io : ios_)
               io->stop();
             co_return;

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,6 +29,12 @@ struct AppConfig {
   std::filesystem::path policies = "policies";
   std::string address = "127.0.0.1";
   std::uint16_t port = 8080;
+  // When set, a second listener serves /internal/* (the gateway's decisions) and the health
+  // routes, with its own connection cap, and the public listener answers /internal/* with 404:
+  // no client of the public port can starve the gateway, and a NetworkPolicy can admit only the
+  // gateway to this port. Port 0 picks a free port.
+  std::optional<std::uint16_t> internal_port;
+  std::string internal_address = "127.0.0.1";
   unsigned io_threads = 2;
   unsigned blocking_threads = 4;
   std::string service_token;  // required: main generates one when none is configured
@@ -50,8 +57,12 @@ class Application {
   static Result<std::unique_ptr<Application>> create(AppConfig config, const Clock& clock);
   ~Application();
 
-  // Binds; returns the bound endpoint (port 0 picks a free one).
+  // Binds (both listeners when the internal one is configured); returns the public endpoint
+  // (port 0 picks a free one).
   asio::ip::tcp::endpoint listen();
+  // The internal listener's endpoint once listen() has bound it; nullopt when it is off.
+  std::optional<asio::ip::tcp::endpoint> internal_endpoint() const { return internal_endpoint_; }
+  const http::Server& public_server() const { return server_; }
   // Runs io threads until everything has stopped. The calling thread is one of them.
   void run();
   // Runs the io threads in the background (tests); join with wait().
@@ -93,6 +104,8 @@ class Application {
   api::Services services_;
   http::Router router_;
   http::Server server_;
+  std::unique_ptr<http::Server> internal_server_;  // with config_.internal_port
+  std::optional<asio::ip::tcp::endpoint> internal_endpoint_;
   std::vector<std::thread> threads_;
   asio::steady_timer housekeeping_timer_;  // on io(); cancelled by stop()
 };

@@ -29,6 +29,8 @@ struct ServeOptions {
   unsigned io_threads = 2;
   unsigned blocking_threads = 4;
   std::size_t max_connections = 1024;
+  std::size_t max_connections_per_address = 256;  // 0: no per-address cap
+  std::string internal_listen;                    // empty: /internal/* on the public listener
   std::filesystem::path service_token_file;
   bool secure_cookies = false;
   long session_ttl_minutes = 480;

@@ -93,6 +93,18 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
       ->capture_default_str();
   serve_cmd
+      ->add_option("--max-connections-per-address", serve_opts.max_connections_per_address,
+                   "Open connections one client address (an IPv6 /64) may hold on the public "
+                   "listener before its new ones get 503; 0 for no per-address cap")
+      ->envname("CANOPY_MAX_CONNECTIONS_PER_ADDRESS")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1'000'000}))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--internal-listen", serve_opts.internal_listen,
+                   "ADDRESS:PORT of a second listener for /internal/* (the gateway's decisions) "
+                   "and the health routes; the public listener then answers /internal/* 404")
+      ->envname("CANOPY_INTERNAL_LISTEN");
+  serve_cmd
       ->add_option("--service-token-file", serve_opts.service_token_file,
                    "File holding the gateway's bearer token (or set CANOPY_SERVICE_TOKEN)")
       ->envname("CANOPY_SERVICE_TOKEN_FILE");

@@ -87,6 +87,15 @@ int serve(const Common& common, const ServeOptions& o) {
   config.sign_in.session_ttl = std::chrono::minutes(o.session_ttl_minutes);
   config.sign_in.dummy_cost = *auth::parse_password_cost(o.password_cost);
   config.limits.max_connections = o.max_connections;
+  config.limits.max_connections_per_address = o.max_connections_per_address;
+  if (!o.internal_listen.empty()) {
+    std::uint16_t internal_port = 0;
+    if (!split_listen(o.internal_listen, config.internal_address, internal_port)) {
+      std::cerr << "--internal-listen must be ADDRESS:PORT, e.g. 0.0.0.0:8081\n";
+      return kUsage;
+    }
+    config.internal_port = internal_port;
+  }
   config.limits.access_log = o.access_log;
   config.retention = retention_of(common);
   if (o.cache == "redis") {
@@ -118,11 +127,19 @@ int serve(const Common& common, const ServeOptions& o) {
   try {
     endpoint = (*app)->listen();
   } catch (const boost::system::system_error& e) {
-    std::cerr << "cannot listen on " << o.listen << ": " << e.code().message() << '\n';
+    std::cerr << "cannot listen on " << o.listen
+              << (o.internal_listen.empty() ? "" : " and " + o.internal_listen) << ": "
+              << e.code().message() << '\n';
     return kFailure;
   }
+  // One line, whatever the listeners: whoever reads the banner may stop reading after it.
   std::cout << "canopy listening on http://" << endpoint.address().to_string() << ':'
-            << endpoint.port() << std::endl;
+            << endpoint.port();
+  if (const auto internal = (*app)->internal_endpoint()) {
+    std::cout << ", internal routes on http://" << internal->address().to_string() << ':'
+              << internal->port();
+  }
+  std::cout << std::endl;
 
   asio::signal_set signals((*app)->io(), SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {

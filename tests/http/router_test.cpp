@@ -73,6 +73,19 @@ class RouterMatch : public ::testing::Test {
   RequestContext ctx_;
 };
 
+TEST_F(RouterMatch, AFilteredOutRouteIsAbsentNot405) {
+  const RouteFilter no_session = [](std::string_view p) { return p != "/api/v1/session"; };
+  ctx_ = RequestContext{};
+  ctx_.method = Method::post;
+  ctx_.path = "/api/v1/%73ession";  // the filter goes by the route, not by the spelling
+  const auto m = router_.match(ctx_, &no_session);
+  EXPECT_EQ(m.handler, nullptr);
+  EXPECT_TRUE(m.allowed.empty()) << "the path does not exist for this listener";
+  ctx_.path = "/healthz";
+  ctx_.method = Method::get;
+  EXPECT_NE(router_.match(ctx_, &no_session).handler, nullptr);
+}
+
 TEST_F(RouterMatch, Literal) {
   EXPECT_EQ(route(Method::get, "/healthz"), "healthz");
   EXPECT_TRUE(ctx_.params.empty());

@@ -17,6 +17,7 @@
 namespace canopy::http {
 namespace {
 
+using testing::hold_idle;
 using testing::HttpClient;
 
 class ServerTest : public ::testing::Test {
@@ -179,6 +180,7 @@ TEST_F(ServerTest, HandlerExceptionIs500WithoutDetail) {
 TEST_F(ServerTest, ConnectionCapAnswers503) {
   ServerLimits limits;
   limits.max_connections = 1;
+  limits.pressure_idle_timeout = std::chrono::seconds(60);  // the holder stays, however slow
   start(limits);
   asio::io_context io;
   asio::ip::tcp::socket holder(io);
@@ -226,6 +228,70 @@ std::size_t count(std::string_view text, std::string_view what) {
   for (auto at = text.find(what); at != std::string_view::npos; at = text.find(what, at + 1))
     ++n;
   return n;
+}
+
+// Waits, up to a deadline, until `server` counts `n` open connections.
+bool wait_for_connections(const Server& server, std::size_t n) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (server.active_connections() != n) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+
+TEST_F(ServerTest, OneAddressAtItsCapIsRefusedWhileAnotherIsServed) {
+  ServerLimits limits;
+  limits.max_connections = 16;
+  limits.max_connections_per_address = 3;
+  start(limits);
+  asio::io_context io;
+  auto held = hold_idle(io, port_, 3, "127.0.0.1");
+  ASSERT_TRUE(wait_for_connections(*server_, 3));
+
+  auto refused = client().get("/hello/a");
+  EXPECT_EQ(refused.status, 503u);
+  EXPECT_EQ(refused.code(), "too_many_connections");
+  EXPECT_EQ(refused.header("connection"), "close");
+  EXPECT_EQ(server_->stats().refused_per_address, 1u);
+
+  auto other = HttpClient(port_, "127.0.0.2").get("/hello/b");
+  EXPECT_EQ(other.status, 200u) << "another address keeps its own slots";
+  EXPECT_EQ(other.body, "hello b");
+
+  held.pop_back();  // one slot of 127.0.0.1 comes back when its connection closes
+  ASSERT_TRUE(wait_for_connections(*server_, 2));
+  EXPECT_EQ(client().get("/hello/c").status, 200u);
+  EXPECT_EQ(server_->stats().refused_at_cap, 0u);
+}
+
+TEST_F(ServerTest, IdleConnectionsHoldingTheCapAreClosedSoOthersGetIn) {
+  ServerLimits limits;
+  limits.max_connections = 4;
+  limits.max_connections_per_address = 0;
+  limits.idle_timeout = std::chrono::seconds(60);
+  limits.pressure_idle_timeout = std::chrono::milliseconds(100);
+  start(limits);
+  asio::io_context io;
+  auto held = hold_idle(io, port_, 4, "127.0.0.1");
+  ASSERT_TRUE(wait_for_connections(*server_, 4));
+  // Without the short idle timeout near the cap, these four would keep every newcomer out
+  // for the whole minute of idle_timeout.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  unsigned status = 0;
+  while (status != 200 && std::chrono::steady_clock::now() < deadline) {
+    try {
+      status = HttpClient(port_, "127.0.0.2").get("/hello/late").status;
+    } catch (const std::exception&) {
+      status = 0;  // refused at the cap, and the refusal was cut short by a reset
+    }
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(status, 200u);
+  EXPECT_GE(server_->stats().closed_idle_under_pressure, 1u);
+  const auto got = read_until_closed(held.front(), std::chrono::seconds(5));
+  EXPECT_TRUE(got.closed);
+  EXPECT_EQ(got.data, "") << "an idle connection is closed without an answer";
 }
 
 TEST_F(ServerTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {

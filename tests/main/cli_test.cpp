@@ -169,6 +169,31 @@ TEST_F(Cli, ServeAnswersAndStopsOnSigterm) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
+TEST_F(Cli, ServeGivesTheGatewayItsOwnListener) {
+  ServeProcess serve(
+      {"--no-access-log", "--internal-listen", "127.0.0.1:0", "--max-connections-per-address", "1"},
+      {{"CANOPY_DB", db().string()}, {"CANOPY_SERVICE_TOKEN", "cli-test-token"}});
+  const std::string marker = ", internal routes on http://127.0.0.1:";
+  const auto at = serve.banner().find(marker);
+  ASSERT_NE(at, std::string::npos) << serve.banner();
+  const auto internal =
+      static_cast<std::uint16_t>(std::stoi(serve.banner().substr(at + marker.size())));
+  const std::string decision =
+      "/internal/v1/decisions?app=wonde&school=oakfield-primary&data_type=Student&operation=read";
+  EXPECT_EQ(HttpClient(internal).get(decision, bearer("cli-test-token")).status, 200u);
+  EXPECT_EQ(HttpClient(serve.port()).get(decision, bearer("cli-test-token")).status, 404u);
+  // --max-connections-per-address 1: a second connection from the same address is refused.
+  asio_holders_.push_back(std::make_unique<boost::asio::ip::tcp::socket>(io_));
+  asio_holders_.back()->connect({boost::asio::ip::make_address("127.0.0.1"), serve.port()});
+  HttpResult refused;
+  for (int i = 0; i < 200 && refused.status != 503; ++i)
+    refused = HttpClient(serve.port()).get("/healthz");
+  EXPECT_EQ(refused.status, 503u);
+  EXPECT_EQ(HttpClient(serve.port(), "127.0.0.2").get("/healthz").status, 200u);
+  EXPECT_EQ(
+      run_command(quote(CANOPY_BINARY) + " serve --internal-listen 8081", dir.path()).exit_code, 2);
+}
+
 TEST_F(Cli, ConfigFileRefusesUnknownKeysSecretsAndLists) {
   const auto file =
       dir.write("canopy.yaml",

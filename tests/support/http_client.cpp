@@ -18,10 +18,21 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
+namespace {
+
+void bind_to(asio::ip::tcp::socket& socket, const std::string& source) {
+  if (source.empty()) return;
+  socket.open(asio::ip::tcp::v4());
+  socket.bind(asio::ip::tcp::endpoint(asio::ip::make_address(source), 0));
+}
+
+}  // namespace
+
 HttpResult HttpClient::request(std::string_view method, std::string_view target,
                                std::string_view body, const Headers& headers) const {
   asio::io_context io;
   beast::tcp_stream stream(io);
+  bind_to(stream.socket(), source_);
   stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
   bhttp::request<bhttp::string_body> req;
   req.method_string(method);
@@ -57,6 +68,7 @@ HttpResult HttpClient::request(std::string_view method, std::string_view target,
 std::string HttpClient::raw(std::string_view bytes) const {
   asio::io_context io;
   asio::ip::tcp::socket socket(io);
+  bind_to(socket, source_);
   socket.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
   asio::write(socket, asio::buffer(bytes.data(), bytes.size()));
   socket.shutdown(asio::ip::tcp::socket::shutdown_send);
@@ -69,6 +81,17 @@ std::string HttpClient::raw(std::string_view bytes) const {
     if (ec) break;
   }
   return out;
+}
+
+std::vector<asio::ip::tcp::socket> hold_idle(asio::io_context& io, std::uint16_t port,
+                                             std::size_t n, const std::string& source) {
+  std::vector<asio::ip::tcp::socket> held;
+  for (std::size_t i = 0; i < n; ++i) {
+    held.emplace_back(io);
+    bind_to(held.back(), source);
+    held.back().connect({asio::ip::make_address("127.0.0.1"), port});
+  }
+  return held;
 }
 
 Headers bearer(const std::string& token) {

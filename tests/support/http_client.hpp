@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <nlohmann/json.hpp>
 
 namespace canopy::testing {
@@ -29,7 +31,10 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 class HttpClient {
  public:
-  explicit HttpClient(std::uint16_t port) : port_(port) {}
+  // `source`, when given, is the local address to connect from: on Linux every 127.x.y.z is
+  // loopback, so 127.0.0.2 stands for a second client.
+  explicit HttpClient(std::uint16_t port, std::string source = {})
+      : port_(port), source_(std::move(source)) {}
 
   HttpResult request(std::string_view method, std::string_view target, std::string_view body = {},
                      const Headers& headers = {}) const;
@@ -45,7 +50,13 @@ class HttpClient {
 
  private:
   std::uint16_t port_;
+  std::string source_;
 };
+
+// Opens `n` connections to `port` from `source` and sends nothing on them: a client holding
+// connection slots idle.
+std::vector<boost::asio::ip::tcp::socket> hold_idle(boost::asio::io_context& io, std::uint16_t port,
+                                                    std::size_t n, const std::string& source);
 
 Headers bearer(const std::string& token);
 Headers basic(const std::string& user, const std::string& password);

@@ -42,6 +42,7 @@ ServeProcess::ServeProcess(std::vector<std::string> args, std::map<std::string, 
     throw std::runtime_error("canopy serve did not start: '" + banner + "'");
   }
   port_ = static_cast<std::uint16_t>(std::stoi(banner.substr(prefix.size())));
+  banner_ = banner.substr(0, banner.find('\n'));
 }
 
 ServeProcess::~ServeProcess() {

@@ -20,12 +20,15 @@ class ServeProcess {
   ServeProcess& operator=(const ServeProcess&) = delete;
 
   std::uint16_t port() const { return port_; }
+  // The "canopy listening on ..." line, without its newline.
+  const std::string& banner() const { return banner_; }
   // Sends SIGTERM and returns the exit status (as from waitpid), or -1 if it was gone.
   int terminate();
 
  private:
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
+  std::string banner_;
 };
 
 }  // namespace canopy::testing
