@@ -22,6 +22,10 @@ HttpResult HttpClient::request(std::string_view method, std::string_view target,
                                std::string_view body, const Headers& headers) const {
   asio::io_context io;
   beast::tcp_stream stream(io);
+  if (!source_.empty()) {
+    stream.socket().open(asio::ip::tcp::v4());
+    stream.socket().bind(asio::ip::tcp::endpoint(asio::ip::make_address(source_), 0));
+  }
   stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
   bhttp::request<bhttp::string_body> req;
   req.method_string(method);

@@ -31,6 +31,14 @@ class HttpClient {
  public:
   explicit HttpClient(std::uint16_t port) : port_(port) {}
 
+  // The same client, connecting from `address` (any of 127.0.0.0/8 on Linux): another caller
+  // as far as the server's per-address limits can tell.
+  HttpClient from(std::string address) const {
+    HttpClient c(port_);
+    c.source_ = std::move(address);
+    return c;
+  }
+
   HttpResult request(std::string_view method, std::string_view target, std::string_view body = {},
                      const Headers& headers = {}) const;
   HttpResult get(std::string_view target, const Headers& headers = {}) const {
@@ -45,6 +53,7 @@ class HttpClient {
 
  private:
   std::uint16_t port_;
+  std::string source_;  // local address to connect from; empty: the system's choice
 };
 
 Headers bearer(const std::string& token);
