@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "auth/crypto.hpp"
 #include "store/sqlite/sqlite_db.hpp"
@@ -215,6 +216,7 @@ TEST(SessionApi, FailedSignInsTakeTheSameTimeForKnownAndUnknownEmails) {
   const double k = median(known);
   const double u = median(unknown);
   EXPECT_LT(std::max(k, u) / std::min(k, u), 1.5) << "known " << k << " ms, unknown " << u << " ms";
+  std::printf("failed sign-ins: known emails %.1f ms, unknown %.1f ms (medians)\n", k, u);
 }
 
 TEST(SessionApi, UnknownEmailsLeaveNoLoginHistory) {
