@@ -387,6 +387,35 @@ TYPED_TEST(StoreConformance, AnIndexMigrationStoppedPartWayRunsAgain) {
                           : "DROP INDEX login_history_by_time ON login_history");
 }
 
+// A database from before sign-in throttling kept failed attempts at unknown emails; 0008
+// deletes them and keeps the attempts at accounts.
+TYPED_TEST(StoreConformance, SignInThrottlingMigrationDropsAttemptsAtUnknownEmails) {
+  constexpr int kThrottlingVersion = 8;
+  this->backend_.exec(
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+      " applied_at_ms BIGINT NOT NULL)");
+  for (const auto& m : TypeParam::migrations()) {
+    if (m.version >= kThrottlingVersion) continue;
+    this->backend_.exec_script(m.sql);
+    this->backend_.exec("INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) +
+                        ", '" + m.name + "', 0)");
+  }
+  auto& store = *this->store_;
+  ASSERT_EQ(store.upsert_site(school("oak")), Upsert::created);
+  ASSERT_EQ(store.upsert_user(user("amir@example.org", "oak", {})), Upsert::created);
+  const auto uid = store.find_user_by_email("amir@example.org")->id;
+  const TimePoint at = this->clock_.now();
+  store.record_login({0, "amir@example.org", uid, at, "192.0.2.1", "x", "success"});
+  store.record_login({0, "ghost@example.org", std::nullopt, at, "192.0.2.9", "x",
+                      "invalid_credentials"});
+  auto r = store.migrate(this->clock_);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(store.login_succeeded_from("amir@example.org", "192.0.2.1", at));
+  EXPECT_EQ(store.logins_for_user(uid, 10, std::nullopt).size(), 1u);
+  // Only the account's attempt is left to delete.
+  EXPECT_EQ(store.delete_logins_before(at + 1h, 100), 1u);
+}
+
 // A database at schema version 2 with audit records written before the chain existed: the
 // migration that adds the chain links them, per school in id order, so the chains verify at once.
 TYPED_TEST(StoreConformance, MigrationChainsTheRecordsWrittenBeforeIt) {
