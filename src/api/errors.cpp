@@ -53,7 +53,7 @@ unsigned http_status(Errc code) {
       return 413;
     case Errc::unsupported_media_type:
       return 415;
-    case Errc::account_locked:
+    case Errc::too_many_attempts:
       return 429;
     case Errc::headers_too_large:
       return 431;

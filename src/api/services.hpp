@@ -29,9 +29,12 @@ struct Services {
   store::IdempotencyStore& idempotency;
   store::AuditStore& audit;
   const Clock& clock;
-  http::BlockingPool& blocking;
-  std::function<bool()> ready;  // true when the store answers and the server is not stopping
-  bool secure_cookies = false;  // set the Secure attribute (behind TLS)
+  http::BlockingPool& blocking;  // store calls; never password hashing
+  http::BlockingPool& hashing;   // argon2id (sign-in), small and bounded: see http/blocking.hpp
+  // True when the store answered its last probe and the server is not stopping. Never blocks
+  // and waits on no pool: the probe runs on its own thread (main/application.cpp).
+  std::function<bool()> ready;
+  bool secure_cookies = true;  // set the Secure attribute (off only on loopback, or when told)
   std::chrono::seconds session_ttl{std::chrono::hours(8)};
   cache::SharedLevel* shared = nullptr;  // the Redis level across replicas; none when embedded
 };
@@ -44,7 +47,7 @@ void add_routes(http::Router& router, Services& services);
 
 using Work = std::function<Result<http::Response>()>;
 
-// Runs blocking `work` (store, hashing) on the pool and resumes on the caller's strand.
+// Runs blocking `work` (store) on the blocking pool and resumes on the caller's strand.
 inline asio::awaitable<Result<http::Response>> on_pool(Services& s, Work work) {
   Result<http::Response> out = make_error(Errc::internal, "the work did not run");
   co_await s.blocking.run([&] { out = work(); });

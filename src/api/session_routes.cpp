@@ -15,34 +15,57 @@ std::string session_cookie(const Services& s, std::string_view token, long max_a
   return c;
 }
 
+http::Response refusal(const auth::SignInOutcome& outcome) {
+  auto r = error_response(outcome.result.error());
+  if (outcome.retry_after)
+    r.headers.emplace_back("Retry-After", std::to_string(outcome.retry_after->count()));
+  return r;
+}
+
+// A browser gets the session as an HttpOnly cookie only, so no script on the page can read
+// it; an API client that asks ("token": true) gets it in the body, as a bearer token, and no
+// cookie.
 asio::awaitable<http::Response> sign_in(http::RequestContext& ctx, Services& s) {
-  auto body = parse_body(ctx, {{"email", JsonType::string}, {"password", JsonType::string}});
+  const auto arrived = std::chrono::steady_clock::now();
+  auto body = parse_body(ctx, {{"email", JsonType::string},
+                               {"password", JsonType::string},
+                               {"token", JsonType::boolean, false}});
   if (!body) co_return error_response(body.error());
   const std::string email = (*body)["email"];
   const std::string password = (*body)["password"];
+  const bool wants_token = body->value("token", false);
   if (email.size() > 254 || password.size() > 1024) {
     co_return error_response(make_error(Errc::invalid_value, "email or password is too long"));
   }
+  if (auto refused = s.sessions.admit(ctx.remote_address)) co_return refusal(*refused);
   std::optional<auth::SignInOutcome> outcome;
-  co_await s.blocking.run([&] {
+  const bool ran = co_await s.hashing.try_run([&] {
     outcome.emplace(
         s.sessions.sign_in(email, password, ctx.remote_address, ctx.header("user-agent")));
   });
-  if (outcome->delay.count() > 0) {
-    asio::steady_timer timer(co_await asio::this_coro::executor, outcome->delay);
-    co_await timer.async_wait(asio::use_awaitable);
-  }
-  if (!outcome->result) {
-    auto r = error_response(outcome->result.error());
-    if (outcome->retry_after)
-      r.headers.emplace_back("Retry-After", std::to_string(outcome->retry_after->count()));
+  if (!ran) {
+    auto r = error_response(
+        make_error(Errc::unavailable, "too many sign-ins at once; try again in a moment"));
+    r.headers.emplace_back("Retry-After", "1");
     co_return r;
   }
+  if (!outcome->result) {
+    if (outcome->result.error().code == Errc::invalid_credentials) {
+      asio::steady_timer timer(co_await asio::this_coro::executor,
+                               arrived + s.sessions.failure_delay());
+      co_await timer.async_wait(asio::use_awaitable);
+    }
+    co_return refusal(*outcome);
+  }
   const auto& in = *outcome->result;
-  auto r = json_response(201, {{"token", in.token},
-                               {"csrf_token", in.csrf_token},
-                               {"expires_at", format_rfc3339(in.expires_at)},
-                               {"user", user_view(in.user)}});
+  nlohmann::json answer{{"expires_at", format_rfc3339(in.expires_at)},
+                        {"user", user_view(in.user)}};
+  if (wants_token) {
+    answer["token"] = in.token;
+    co_return json_response(201, answer);
+  }
+  answer["csrf_token"] = in.csrf_token;
+  auto r = json_response(201, answer);
   r.headers.emplace_back("Set-Cookie",
                          session_cookie(s, in.token, static_cast<long>(s.session_ttl.count())));
   co_return r;

@@ -1,4 +1,4 @@
-// Sign-in, lockout and session checks.
+// Sign-in behind throttles, and session checks.
 #include "auth/sessions.hpp"
 
 #include <algorithm>
@@ -14,15 +14,37 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-// Login history keeps what the client sent, bounded, so a hostile header cannot bloat it.
-std::string bounded(std::string_view s) {
-  return std::string(s.substr(0, 512));
+// One answer for every wrong email or password, known account or not.
+Error invalid_credentials() {
+  return make_error(Errc::invalid_credentials, "the email or password is not right");
 }
+
+SignInOutcome too_many(std::chrono::seconds wait) {
+  // The same words for an address and for an account, and never "locked": the caller may be
+  // the account's owner, who has proved nothing yet but must not learn the account exists.
+  return {make_error(Errc::too_many_attempts, "too many sign-in attempts; try again in " +
+                                                  std::to_string(wait.count()) + " seconds"),
+          wait};
+}
+
+// What login history keeps of what the client sent: bounded, so a hostile header cannot
+// bloat it (and 256 bytes of a user agent are plenty to recognise a browser).
+constexpr std::size_t kMaxUserAgent = 256;
+constexpr std::size_t kMaxAddress = 64;
 
 }  // namespace
 
 std::string csrf_token_for(std::string_view session_token) {
   return digest_hex(std::string("canopy-csrf-v1:") + std::string(session_token));
+}
+
+std::string cut_utf8(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  std::size_t end = max_bytes;
+  // Back to the first byte of the character that would be cut (continuation bytes: 10xxxxxx).
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+    --end;
+  return std::string(text.substr(0, end));
 }
 
 SessionService::SessionService(store::DirectoryStore& directory,
@@ -35,49 +57,48 @@ SessionService::SessionService(store::DirectoryStore& directory,
       history_(history),
       clock_(clock),
       policy_(policy),
+      throttle_(policy.throttle),
       dummy_hash_(hash_password(random_token(), policy.dummy_cost)) {}
 
-void SessionService::record(std::string_view email, std::optional<std::int64_t> user_id,
+void SessionService::record(std::string_view email, std::int64_t user_id,
                             std::string_view address, std::string_view user_agent,
                             std::string_view outcome) {
-  history_.record_login({0, bounded(email), user_id, clock_.now(), bounded(address),
-                         bounded(user_agent), std::string(outcome)});
+  history_.record_login({0, std::string(email), user_id, clock_.now(),
+                         cut_utf8(address, kMaxAddress), cut_utf8(user_agent, kMaxUserAgent),
+                         std::string(outcome)});
 }
 
-SignInOutcome SessionService::fail(std::int64_t user_id, std::string_view email,
-                                   std::string_view address, std::string_view user_agent) {
-  const int attempts = credentials_.register_failure(user_id, policy_.max_failures,
-                                                     clock_.now() + policy_.lock_duration);
-  record(email, user_id, address, user_agent, "invalid_credentials");
-  auto delay = policy_.failure_delay * (1LL << std::clamp(attempts - 1, 0, 16));
-  return {make_error(Errc::invalid_credentials, "the email or password is not right"),
-          std::min<std::chrono::milliseconds>(delay, policy_.max_failure_delay), std::nullopt};
+std::optional<SignInOutcome> SessionService::admit(std::string_view address) {
+  if (const auto wait = throttle_.admit_address(address, clock_.now())) return too_many(*wait);
+  return std::nullopt;
 }
 
 SignInOutcome SessionService::sign_in(std::string_view email_in, std::string_view password,
                                       std::string_view address, std::string_view user_agent) {
   const std::string email = lower(email_in);
+  const TimePoint now = clock_.now();
+  auto gate = throttle_.check(address, email, now);
+  const bool account_charged = gate.verdict == SignInThrottle::Verdict::go;
+  if (gate.verdict == SignInThrottle::Verdict::needs_proof) {
+    // Keyed by the email as given, so an unknown email costs the same query as a known one.
+    if (!history_.login_succeeded_from(email, cut_utf8(address, kMaxAddress),
+                                       now - policy_.proven_address_window)) {
+      return too_many(gate.retry_after);
+    }
+    gate = throttle_.admit_proven(address, email, now);
+  }
+  if (gate.verdict == SignInThrottle::Verdict::refused) return too_many(gate.retry_after);
+
   const auto user = directory_.find_user_by_email(email);
   const auto hash = user ? credentials_.password_hash(user->id) : std::nullopt;
-  if (!user || !hash) {
-    verify_password(dummy_hash_, password);
-    record(email, user ? std::optional(user->id) : std::nullopt, address, user_agent,
-           "invalid_credentials");
-    return {make_error(Errc::invalid_credentials, "the email or password is not right"),
-            policy_.failure_delay, std::nullopt};
+  // Unknown emails cost a hash check too, and leave no login history: there is no account
+  // whose admins would read it, and throttling them needs nothing stored.
+  const bool right = verify_password(hash ? *hash : dummy_hash_, password) && hash.has_value();
+  if (!right) {
+    if (user) record(email, user->id, address, user_agent, "invalid_credentials");
+    return {invalid_credentials()};
   }
-  const TimePoint now = clock_.now();
-  const store::Lockout lock = credentials_.lockout(user->id);
-  if (lock.locked_until && *lock.locked_until > now) {
-    record(email, user->id, address, user_agent, "account_locked");
-    const auto left = std::chrono::ceil<std::chrono::seconds>(*lock.locked_until - now);
-    return {make_error(Errc::account_locked, "too many failed sign-ins; try again in " +
-                                                 std::to_string(left.count()) + " seconds"),
-            std::chrono::milliseconds(0), left};
-  }
-  if (!verify_password(*hash, password)) return fail(user->id, email, address, user_agent);
-
-  if (lock.failed_attempts != 0 || lock.locked_until) credentials_.clear_lockout(user->id);
+  throttle_.succeeded(address, email, account_charged, clock_.now());
   sessions_.delete_expired_sessions(now);
   record(email, user->id, address, user_agent, "success");
   SignedIn out{random_token(), {}, *user, now + policy_.session_ttl};

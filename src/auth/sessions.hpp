@@ -1,6 +1,7 @@
-// Signing people in and out: argon2id verification, lockout after repeated failures, login
-// history for every attempt, and sessions stored only as digests of their tokens.
-// Blocking (store and argon2id): run on the blocking pool.
+// Signing people in and out: argon2id verification behind in-memory throttles (auth/throttle),
+// login history for every checked attempt at a known account, and sessions stored only as
+// digests of their tokens. Blocking (store and argon2id): sign_in runs on the hashing pool,
+// the rest on the blocking pool.
 #pragma once
 
 #include <chrono>
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "auth/crypto.hpp"
+#include "auth/throttle.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "store/store.hpp"
@@ -16,11 +18,15 @@ namespace canopy::auth {
 
 struct SignInPolicy {
   std::chrono::seconds session_ttl{std::chrono::hours(8)};
-  int max_failures = 5;                          // consecutive failures before a lock
-  std::chrono::seconds lock_duration{15 * 60};   // how long a lock lasts
-  std::chrono::milliseconds failure_delay{250};  // doubled for each consecutive failure
-  std::chrono::milliseconds max_failure_delay{4000};
+  // A failed sign-in is answered no sooner than this after it arrived, whatever the work took
+  // (a stored hash or the dummy one, a login-history row or none): the time it takes does not
+  // tell a known email from an unknown one.
+  std::chrono::milliseconds failure_delay{250};
   PasswordCost dummy_cost = PasswordCost::interactive;  // match the cost real hashes use
+  ThrottlePolicy throttle;
+  // While an account is under a distributed attack, an address that signed into it within
+  // this long still gets to try (the login history says so).
+  std::chrono::hours proven_address_window{24 * 90};
 };
 
 struct SignedIn {
@@ -32,8 +38,7 @@ struct SignedIn {
 
 struct SignInOutcome {
   Result<SignedIn> result;
-  std::chrono::milliseconds delay{0};  // how long to hold the answer back (slows guessing)
-  std::optional<std::chrono::seconds> retry_after;
+  std::optional<std::chrono::seconds> retry_after;  // with Errc::too_many_attempts
 };
 
 struct Authenticated {
@@ -45,21 +50,28 @@ struct Authenticated {
 // computed by anyone who does not hold the session.
 std::string csrf_token_for(std::string_view session_token);
 
+// At most `max_bytes` of `text`, cut before a character that would not fit whole.
+std::string cut_utf8(std::string_view text, std::size_t max_bytes);
+
 class SessionService {
  public:
   SessionService(store::DirectoryStore& directory, store::CredentialStore& credentials,
                  store::SessionStore& sessions, store::LoginHistoryStore& history,
                  const Clock& clock, SignInPolicy policy);
 
+  // In memory, cheap: call for every attempt before it takes a place on the hashing pool.
+  // The refusal (Errc::too_many_attempts, with the wait) when `address` is over its rate.
+  std::optional<SignInOutcome> admit(std::string_view address);
+  // Blocking (argon2id, store). The throttles by (address, account) and by account come first;
+  // a refused attempt checks no password and writes nothing.
   SignInOutcome sign_in(std::string_view email, std::string_view password, std::string_view address,
                         std::string_view user_agent);
   Result<Authenticated> authenticate(std::string_view token);
+  std::chrono::milliseconds failure_delay() const { return policy_.failure_delay; }
   bool sign_out(std::string_view token);
 
  private:
-  SignInOutcome fail(std::int64_t user_id, std::string_view email, std::string_view address,
-                     std::string_view user_agent);
-  void record(std::string_view email, std::optional<std::int64_t> user_id, std::string_view address,
+  void record(std::string_view email, std::int64_t user_id, std::string_view address,
               std::string_view user_agent, std::string_view outcome);
 
   store::DirectoryStore& directory_;
@@ -68,6 +80,7 @@ class SessionService {
   store::LoginHistoryStore& history_;
   const Clock& clock_;
   SignInPolicy policy_;
+  SignInThrottle throttle_;
   std::string dummy_hash_;  // verified against for unknown emails, so timing reveals nothing
 };
 

@@ -33,8 +33,8 @@ std::string_view to_string(Errc code) {
       return "unauthenticated";
     case Errc::invalid_credentials:
       return "invalid_credentials";
-    case Errc::account_locked:
-      return "account_locked";
+    case Errc::too_many_attempts:
+      return "too_many_attempts";
     case Errc::csrf_token_invalid:
       return "csrf_token_invalid";
     case Errc::forbidden:

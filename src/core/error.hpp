@@ -25,7 +25,7 @@ enum class Errc {
   // Who is asking.
   unauthenticated,
   invalid_credentials,
-  account_locked,
+  too_many_attempts,  // sign-in throttled (by address or account); never says which, or "locked"
   csrf_token_invalid,
   forbidden,
   terms_not_accepted,

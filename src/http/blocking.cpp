@@ -1,4 +1,4 @@
-// Hand-off to the blocking pool and back.
+// Hand-off to a blocking pool and back.
 #include "http/blocking.hpp"
 
 #include <exception>
@@ -27,6 +27,19 @@ asio::awaitable<void> BlockingPool::run(std::function<void()> work) {
       },
       asio::use_awaitable);
   if (failure) std::rethrow_exception(failure);
+}
+
+asio::awaitable<bool> BlockingPool::try_run(std::function<void()> work) {
+  if (bounded_in_.fetch_add(1) >= capacity_) {
+    bounded_in_.fetch_sub(1);
+    co_return false;
+  }
+  struct Leave {
+    std::atomic<std::size_t>& in;
+    ~Leave() { in.fetch_sub(1); }
+  } leave{bounded_in_};
+  co_await run(std::move(work));
+  co_return true;
 }
 
 }  // namespace canopy::http

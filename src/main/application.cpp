@@ -31,6 +31,21 @@ http::RouteFilter public_routes(const AppConfig& config) {
   return [](std::string_view pattern) { return !internal_route(pattern); };
 }
 
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+bool secure_cookies(const AppConfig& config) {
+  if (config.cookies != AppConfig::Cookies::automatic)
+    return config.cookies == AppConfig::Cookies::secure;
+  if (config.address == "localhost") return false;
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(config.address, ec);
+  return ec || !address.is_loopback();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Application>> Application::create(AppConfig config, const Clock& clock) {
@@ -61,6 +76,8 @@ Application::Application(AppConfig config, const Clock& clock,
       ios_(make_workers(config_.io_threads)),
       cache_(&make_cache()),
       blocking_(config_.blocking_threads),
+      hashing_(config_.hashing_threads, config_.hashing_queue),
+      probed_at_ms_(steady_ms()),
       consent_(*policy_, *store_, *store_, *store_, *cache_, clock_),
       checker_(*policy_, *cache_, *store_, *store_),
       sessions_(*store_, *store_, *store_, *store_, clock_, config_.sign_in),
@@ -80,19 +97,14 @@ Application::Application(AppConfig config, const Clock& clock,
                 *store_,
                 clock_,
                 blocking_,
-                [this] {
-                  if (stopping_) return false;
-                  try {
-                    return store_->schema_version() > 0;
-                  } catch (const std::exception&) {
-                    return false;
-                  }
-                },
-                config_.secure_cookies,
+                hashing_,
+                [this] { return ready(); },
+                secure_cookies(config_),
                 config_.sign_in.session_ttl,
                 shared_.get()},
       server_(workers(), router_, config_.limits, public_routes(config_)),
-      housekeeping_timer_(io()) {
+      housekeeping_timer_(io()),
+      readiness_timer_(io()) {
   api::add_routes(router_, services_);
   if (config_.internal_port) {
     // The gateway's few, known pods connect here (a NetworkPolicy keeps everyone else out), so
@@ -105,6 +117,36 @@ Application::Application(AppConfig config, const Clock& clock,
   }
   if (shared_) shared_->start();
   asio::co_spawn(io(), housekeeping(), asio::detached);
+  asio::co_spawn(io(), watch_readiness(), asio::detached);
+}
+
+bool Application::ready() const {
+  if (stopping_ || !store_answers_) return false;
+  return steady_ms() - probed_at_ms_ < 3 * config_.readiness_interval.count();
+}
+
+// Every interval, on the probe's own thread: does the store answer? A probe that hangs (the
+// database unreachable) leaves the last answer to age, and /readyz turns 503 after three
+// intervals without waiting for it.
+asio::awaitable<void> Application::watch_readiness() {
+  while (!stopping_) {
+    readiness_timer_.expires_after(config_.readiness_interval);
+    boost::system::error_code ec;
+    co_await readiness_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || stopping_) co_return;
+    bool answers = false;
+    std::string why;
+    co_await probe_.run([&] {
+      try {
+        answers = store_->schema_version() > 0;
+      } catch (const std::exception& e) {
+        why = e.what();
+      }
+    });
+    if (store_answers_.exchange(answers) && !answers)
+      spdlog::warn("not ready: the store does not answer: {}", why);
+    probed_at_ms_ = steady_ms();
+  }
 }
 
 // Every interval, on the blocking pool: what the retention no longer keeps is deleted. A
@@ -153,6 +195,8 @@ Application::~Application() {
   if (!stopping_) stop(std::chrono::milliseconds(0));
   wait();
   blocking_.join();
+  hashing_.join();
+  probe_.join();
 }
 
 asio::ip::tcp::endpoint Application::listen() {
@@ -186,7 +230,10 @@ void Application::stop(std::chrono::milliseconds grace) {
   stopping_ = true;
   server_.stop();
   if (internal_server_) internal_server_->stop();
-  asio::post(io(), [this] { housekeeping_timer_.cancel(); });
+  asio::post(io(), [this] {
+    housekeeping_timer_.cancel();
+    readiness_timer_.cancel();
+  });
   if (shared_) shared_->stop();
   asio::co_spawn(
       io(),

@@ -37,8 +37,16 @@ struct AppConfig {
   std::string internal_address = "127.0.0.1";
   unsigned io_threads = 2;
   unsigned blocking_threads = 4;
+  // Password hashing (argon2id) has its own pool: its threads, and how many sign-ins may wait
+  // for one; beyond that a sign-in answers 503 at once. Store calls never wait behind it.
+  unsigned hashing_threads = 2;
+  std::size_t hashing_queue = 8;
   std::string service_token;  // required: main generates one when none is configured
-  bool secure_cookies = false;
+  // Secure session cookies. automatic: Secure unless `address` is a loopback address (a
+  // browser on this machine, over plain HTTP); a TLS proxy on the same host needs `secure`.
+  enum class Cookies { automatic, secure, insecure } cookies = Cookies::automatic;
+  // How often the store is probed for /readyz; a probe older than three of these is not ready.
+  std::chrono::milliseconds readiness_interval = std::chrono::seconds(1);
   auth::SignInPolicy sign_in;
   // Request bodies up to 64 KiB; routes that take batches set their own (RouteOptions).
   http::ServerLimits limits;
@@ -85,6 +93,8 @@ class Application {
   cache::DecisionCache& make_cache();
   std::vector<asio::io_context*> workers();
   asio::awaitable<void> housekeeping();
+  asio::awaitable<void> watch_readiness();
+  bool ready() const;
 
   AppConfig config_;
   const Clock& clock_;
@@ -95,6 +105,10 @@ class Application {
   std::unique_ptr<cache::SharedCache> shared_;
   cache::DecisionCache* cache_;
   http::BlockingPool blocking_;
+  http::BlockingPool hashing_;
+  http::BlockingPool probe_{1};  // the readiness probe's own thread
+  std::atomic<bool> store_answers_{true};  // migrated by create(), so it answered just now
+  std::atomic<std::int64_t> probed_at_ms_;  // steady clock
   consent::Service consent_;
   decision::Checker checker_;
   auth::SessionService sessions_;
@@ -108,6 +122,7 @@ class Application {
   std::optional<asio::ip::tcp::endpoint> internal_endpoint_;
   std::vector<std::thread> threads_;
   asio::steady_timer housekeeping_timer_;  // on io(); cancelled by stop()
+  asio::steady_timer readiness_timer_;     // on io(); cancelled by stop()
 };
 
 }  // namespace canopy::cli

@@ -28,11 +28,18 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   unsigned io_threads = 2;
   unsigned blocking_threads = 4;
+  unsigned hashing_threads = 2;
+  std::size_t hashing_queue = 8;
+  unsigned sign_in_burst = 60;     // sign-in attempts one address may make at once
+  unsigned sign_in_per_minute = 60;  // and then per minute
   std::size_t max_connections = 1024;
   std::size_t max_connections_per_address = 256;  // 0: no per-address cap
   std::string internal_listen;                    // empty: /internal/* on the public listener
   std::filesystem::path service_token_file;
-  bool secure_cookies = false;
+  // Where a generated service token goes when none is configured; empty: beside --db.
+  std::filesystem::path generated_service_token_file;
+  bool secure_cookies = false;    // Secure even on a loopback address (a TLS proxy on the host)
+  bool insecure_cookies = false;  // never Secure (plain HTTP on purpose)
   long session_ttl_minutes = 480;
   bool access_log = true;
   std::string password_cost = "interactive";

@@ -88,6 +88,26 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
   serve_cmd
+      ->add_option("--hashing-threads", serve_opts.hashing_threads,
+                   "Threads that check passwords (argon2id); nothing else waits for them")
+      ->check(CLI::Range(1u, 64u))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--hashing-queue", serve_opts.hashing_queue,
+                   "Sign-ins that may wait for a hashing thread; more answer 503 at once")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{10'000}))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--sign-in-burst", serve_opts.sign_in_burst,
+                   "Sign-in attempts one client address (IPv6: one /64) may make at once")
+      ->check(CLI::Range(1u, 1'000'000u))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--sign-in-per-minute", serve_opts.sign_in_per_minute,
+                   "Sign-in attempts one client address may make per minute after its burst")
+      ->check(CLI::Range(1u, 60'000u))
+      ->capture_default_str();
+  serve_cmd
       ->add_option("--max-connections", serve_opts.max_connections,
                    "Open connections before new ones get 503")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
@@ -108,8 +128,20 @@ int main(int argc, char** argv) {
       ->add_option("--service-token-file", serve_opts.service_token_file,
                    "File holding the gateway's bearer token (or set CANOPY_SERVICE_TOKEN)")
       ->envname("CANOPY_SERVICE_TOKEN_FILE");
-  serve_cmd->add_flag("--secure-cookies", serve_opts.secure_cookies,
-                      "Mark session cookies Secure (serve behind TLS)");
+  serve_cmd
+      ->add_option("--generated-service-token-file", serve_opts.generated_service_token_file,
+                   "With no service token configured: the file (0600) a generated one is written "
+                   "to once and read from on later starts; default: service-token beside --db")
+      ->envname("CANOPY_GENERATED_SERVICE_TOKEN_FILE");
+  auto* secure_flag = serve_cmd->add_flag(
+      "--secure-cookies", serve_opts.secure_cookies,
+      "Mark session cookies Secure even when listening on a loopback address (behind a TLS "
+      "proxy on the same host); they are Secure on any other address anyway");
+  serve_cmd
+      ->add_flag("--insecure-cookies", serve_opts.insecure_cookies,
+                 "Never mark session cookies Secure (plain HTTP beyond this host: not for "
+                 "production)")
+      ->excludes(secure_flag);
   serve_cmd
       ->add_option("--session-ttl-minutes", serve_opts.session_ttl_minutes,
                    "How long a sign-in lasts")

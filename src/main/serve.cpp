@@ -8,7 +8,12 @@
 #include <fstream>
 #include <iostream>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "auth/crypto.hpp"
 #include "main/application.hpp"
@@ -18,13 +23,68 @@
 namespace canopy::cli {
 namespace {
 
-std::optional<std::string> service_token(const ServeOptions& o) {
+std::string first_line(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::string token;
+  if (in) std::getline(in, token);
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back())))
+    token.pop_back();
+  return token;
+}
+
+// A token generated when none is configured goes to `file`, created once with mode 0600 and
+// read back on later starts, so the gateway's copy keeps working across restarts. It is never
+// logged: logs are read by more people, and kept longer, than a 0600 file.
+std::optional<std::string> generated_service_token(const std::filesystem::path& file) {
+  struct stat st {};
+  if (::lstat(file.c_str(), &st) == 0) {
+    if (!S_ISREG(st.st_mode) || (st.st_mode & 077) != 0 || st.st_uid != ::geteuid()) {
+      std::cerr << file.string()
+                << ": the generated service token file must be a regular file of this user "
+                   "that only they can read (chmod 600), or absent\n";
+      return std::nullopt;
+    }
+    auto token = first_line(file);
+    if (token.empty()) {
+      std::cerr << file.string() << ": cannot read a service token from it\n";
+      return std::nullopt;
+    }
+    spdlog::info("service token: the one generated before, in {}", file.string());
+    return token;
+  }
+  // Written whole to a private temporary file, then linked into place: a replica starting at
+  // the same moment either wins or reads the winner's complete file.
+  if (file.has_parent_path()) {
+    std::error_code ignored;  // a missing directory shows as the open's error below
+    std::filesystem::create_directories(file.parent_path(), ignored);
+  }
+  const std::string token = auth::random_token();
+  const std::filesystem::path temp = file.string() + ".tmp" + std::to_string(::getpid());
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  const std::string line = token + "\n";
+  const bool written = fd >= 0 &&
+                       ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+                       ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  const bool linked = written && ::link(temp.c_str(), file.c_str()) == 0;
+  const int link_error = errno;
+  ::unlink(temp.c_str());
+  if (!linked) {
+    if (written && link_error == EEXIST) return generated_service_token(file);
+    std::cerr << file.string() << ": cannot write the generated service token: "
+              << std::strerror(written ? link_error : errno) << '\n';
+    return std::nullopt;
+  }
+  spdlog::warn(
+      "no service token configured (CANOPY_SERVICE_TOKEN or --service-token-file); generated "
+      "one into {} (mode 0600): give it to the gateway",
+      file.string());
+  return token;
+}
+
+std::optional<std::string> service_token(const Common& common, const ServeOptions& o) {
   if (!o.service_token_file.empty()) {
-    std::ifstream in(o.service_token_file);
-    std::string token;
-    if (in) std::getline(in, token);
-    while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back())))
-      token.pop_back();
+    auto token = first_line(o.service_token_file);
     if (token.empty()) {
       std::cerr << o.service_token_file.string() << ": cannot read a service token from it\n";
       return std::nullopt;
@@ -32,12 +92,9 @@ std::optional<std::string> service_token(const ServeOptions& o) {
     return token;
   }
   if (const char* env = std::getenv("CANOPY_SERVICE_TOKEN"); env && *env) return std::string(env);
-  std::string token = auth::random_token();
-  spdlog::warn(
-      "no service token configured (CANOPY_SERVICE_TOKEN or --service-token-file); "
-      "the decision endpoint accepts this one until restart: {}",
-      token);
-  return token;
+  return generated_service_token(!o.generated_service_token_file.empty()
+                                     ? o.generated_service_token_file
+                                     : common.store.sqlite_path.parent_path() / "service-token");
 }
 
 bool split_listen(const std::string& listen, std::string& address, std::uint16_t& port) {
@@ -83,7 +140,13 @@ int serve(const Common& common, const ServeOptions& o) {
   }
   config.io_threads = o.io_threads;
   config.blocking_threads = o.blocking_threads;
-  config.secure_cookies = o.secure_cookies;
+  config.hashing_threads = o.hashing_threads;
+  config.hashing_queue = o.hashing_queue;
+  config.sign_in.throttle.address = {static_cast<double>(o.sign_in_burst),
+                                     std::chrono::milliseconds(60'000 / o.sign_in_per_minute)};
+  config.cookies = o.secure_cookies     ? AppConfig::Cookies::secure
+                   : o.insecure_cookies ? AppConfig::Cookies::insecure
+                                        : AppConfig::Cookies::automatic;
   config.sign_in.session_ttl = std::chrono::minutes(o.session_ttl_minutes);
   config.sign_in.dummy_cost = *auth::parse_password_cost(o.password_cost);
   config.limits.max_connections = o.max_connections;
@@ -113,7 +176,7 @@ int serve(const Common& common, const ServeOptions& o) {
     config.redis.margin = config.redis.lease / 8;
   }
   buffer_logs();
-  const auto token = service_token(o);
+  const auto token = service_token(common, o);
   if (!token) return kInvalid;
   config.service_token = *token;
 

@@ -201,21 +201,11 @@ class DirectoryStore {
   virtual std::optional<User> find_user_by_email(std::string_view email) = 0;
 };
 
-struct Lockout {
-  int failed_attempts = 0;
-  std::optional<TimePoint> locked_until;
-};
-
 class CredentialStore {
  public:
   virtual ~CredentialStore() = default;
   virtual std::optional<std::string> password_hash(std::int64_t user_id) = 0;
   virtual void set_password_hash(std::int64_t user_id, const std::string& hash) = 0;
-  virtual Lockout lockout(std::int64_t user_id) = 0;
-  // Atomically counts one more consecutive failure; at `max_failures` the account locks until
-  // `lock_until` and the count starts again. Returns the count including this failure.
-  virtual int register_failure(std::int64_t user_id, int max_failures, TimePoint lock_until) = 0;
-  virtual void clear_lockout(std::int64_t user_id) = 0;
   virtual void set_partner_secret_hash(std::string_view app_id, const std::string& hash,
                                        TimePoint at) = 0;
   virtual std::optional<std::string> partner_secret_hash(std::string_view app_id) = 0;
@@ -244,7 +234,7 @@ struct LoginAttempt {
   TimePoint at;
   std::string address;
   std::string user_agent;
-  std::string outcome;  // success, invalid_credentials, account_locked
+  std::string outcome;  // success, invalid_credentials (account_locked in rows from before 0008)
 };
 
 class LoginHistoryStore {
@@ -256,6 +246,10 @@ class LoginHistoryStore {
                                                     std::optional<std::int64_t> before_id) = 0;
   // Deletes at most `limit` attempts made before `cutoff`, oldest first; returns how many.
   virtual std::size_t delete_logins_before(TimePoint cutoff, std::size_t limit) = 0;
+  // Whether `email` signed in successfully from `address` at or after `since` (by the email,
+  // not the user, so an unknown email costs the same query).
+  virtual bool login_succeeded_from(std::string_view email, std::string_view address,
+                                    TimePoint since) = 0;
 };
 
 // A user's acceptance of one version of a site's terms and conditions.

@@ -1,4 +1,5 @@
-// Tests SessionService (sign-in, lockout, login history, sessions) and the crypto helpers.
+// Tests SessionService (sign-in, throttling, login history, sessions), the throttle's token
+// buckets and the crypto helpers.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -7,6 +8,7 @@
 
 #include "auth/crypto.hpp"
 #include "auth/sessions.hpp"
+#include "auth/throttle.hpp"
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "support/manual_clock.hpp"
@@ -44,11 +46,9 @@ class SessionServiceTest : public ::testing::Test {
     store_->set_password_hash(user_id_, hash_password(kPassword, PasswordCost::minimum));
 
     policy_.dummy_cost = PasswordCost::minimum;
-    policy_.max_failures = 3;
-    policy_.lock_duration = 10min;
     policy_.session_ttl = 1h;
-    policy_.failure_delay = 100ms;
-    policy_.max_failure_delay = 1000ms;
+    policy_.throttle.pair = {3, 10min};
+    policy_.throttle.account = {6, 1min};
     service_ =
         std::make_unique<SessionService>(*store_, *store_, *store_, *store_, clock_, policy_);
   }
@@ -75,7 +75,6 @@ TEST_F(SessionServiceTest, RightPasswordSignsIn) {
   EXPECT_EQ(s.user.id, user_id_);
   EXPECT_EQ(s.user.email, kEmail);
   EXPECT_EQ(s.expires_at, clock_.now() + 1h);
-  EXPECT_EQ(out.delay, 0ms);
   EXPECT_FALSE(out.retry_after.has_value());
 
   // Only the digest of the token is stored.
@@ -108,111 +107,74 @@ TEST_F(SessionServiceTest, EachSignInGetsItsOwnToken) {
   EXPECT_NE(a.result->csrf_token, b.result->csrf_token);
 }
 
-TEST_F(SessionServiceTest, WrongPasswordHasAPositiveGrowingDelay) {
-  auto first = sign_in("wrong");
-  ASSERT_FALSE(first.result.ok());
-  EXPECT_EQ(first.result.error().code, Errc::invalid_credentials);
-  EXPECT_GT(first.delay, 0ms);
-  EXPECT_FALSE(first.retry_after.has_value());
-  auto second = sign_in("still wrong");
-  ASSERT_FALSE(second.result.ok());
-  EXPECT_EQ(second.result.error().code, Errc::invalid_credentials);
-  EXPECT_GT(second.delay, first.delay);
-  EXPECT_EQ(first.delay, 100ms);
-  EXPECT_EQ(second.delay, 200ms);
-  EXPECT_EQ(store_->lockout(user_id_).failed_attempts, 2);
-}
-
-TEST_F(SessionServiceTest, DelayIsCapped) {
-  policy_.max_failures = 100;
-  policy_.max_failure_delay = 300ms;
-  service_ = std::make_unique<SessionService>(*store_, *store_, *store_, *store_, clock_, policy_);
-  std::chrono::milliseconds last{0};
-  for (int i = 0; i < 20; ++i) {
-    auto out = sign_in("wrong");
-    EXPECT_LE(out.delay, 300ms) << i;
-    EXPECT_GE(out.delay, last) << i;
-    last = out.delay;
-  }
-  EXPECT_EQ(last, 300ms);
-}
-
-TEST_F(SessionServiceTest, UnknownEmailIsInvalidCredentialsWithAnonymousHistory) {
+TEST_F(SessionServiceTest, UnknownEmailIsInvalidCredentialsWithoutHistory) {
   auto out = sign_in(kPassword, "nobody@oakfield-primary.example");
   ASSERT_FALSE(out.result.ok());
   EXPECT_EQ(out.result.error().code, Errc::invalid_credentials);
-  EXPECT_GT(out.delay, 0ms);
   // Same answer as a wrong password for a real account: nothing to tell them apart.
   auto wrong = sign_in("nope");
   EXPECT_EQ(out.result.error().message, wrong.result.error().message);
-  EXPECT_EQ(store_->logins_for_user(user_id_, 10, std::nullopt).size(),
-            1u);  // only the real account's attempt
-
-  // The anonymous attempt is recorded, with the email asked for and no user id.
+  EXPECT_EQ(store_->logins_for_user(user_id_, 10, std::nullopt).size(), 1u);
   store::sqlite::Database db(dir_.path() / "canopy.db");
-  auto row =
-      db.prepare("SELECT user_id, address, user_agent, outcome FROM login_history WHERE email = ?");
-  row.bind(1, std::string_view("nobody@oakfield-primary.example"));
-  ASSERT_TRUE(row.step());
-  EXPECT_TRUE(row.is_null(0));
-  EXPECT_EQ(row.text(1), kAddress);
-  EXPECT_EQ(row.text(2), kAgent);
-  EXPECT_EQ(row.text(3), "invalid_credentials");
-  EXPECT_FALSE(row.step());
+  auto rows = db.prepare("SELECT COUNT(*) FROM login_history WHERE user_id IS NULL");
+  ASSERT_TRUE(rows.step());
+  EXPECT_EQ(rows.integer(0), 0);
 }
 
-TEST_F(SessionServiceTest, LocksAfterMaxFailures) {
-  for (int i = 0; i < policy_.max_failures; ++i) {
-    auto out = sign_in("wrong");
-    ASSERT_FALSE(out.result.ok());
-    EXPECT_EQ(out.result.error().code, Errc::invalid_credentials) << i;
-  }
-  auto locked = sign_in(kPassword);
-  ASSERT_FALSE(locked.result.ok());
-  EXPECT_EQ(locked.result.error().code, Errc::account_locked);
-  ASSERT_TRUE(locked.retry_after.has_value());
-  EXPECT_EQ(*locked.retry_after, 600s);
-  EXPECT_EQ(store_->find_user_by_email(kEmail)->id, user_id_);
-
-  clock_.advance(4min);
-  auto still = sign_in(kPassword);
-  ASSERT_FALSE(still.result.ok());
-  EXPECT_EQ(still.result.error().code, Errc::account_locked);
-  ASSERT_TRUE(still.retry_after.has_value());
-  EXPECT_EQ(*still.retry_after, 360s);
-}
-
-TEST_F(SessionServiceTest, SignsInAgainAfterTheLockExpires) {
-  for (int i = 0; i < policy_.max_failures; ++i)
-    (void)sign_in("wrong");
-  ASSERT_EQ(sign_in(kPassword).result.error().code, Errc::account_locked);
-  clock_.advance(policy_.lock_duration + 1s);
-  auto out = sign_in(kPassword);
-  ASSERT_TRUE(out.result.ok()) << out.result.error().message;
-  const auto lock = store_->lockout(user_id_);
-  EXPECT_EQ(lock.failed_attempts, 0);
-  EXPECT_FALSE(lock.locked_until.has_value());
-}
-
-TEST_F(SessionServiceTest, LockExpiresExactlyAtLockDuration) {
-  for (int i = 0; i < policy_.max_failures; ++i)
-    (void)sign_in("wrong");
-  clock_.advance(policy_.lock_duration - 1ms);
-  EXPECT_EQ(sign_in(kPassword).result.error().code, Errc::account_locked);
-  clock_.advance(1ms);
-  EXPECT_TRUE(sign_in(kPassword).result.ok());
-}
-
-TEST_F(SessionServiceTest, SuccessResetsTheFailureCount) {
-  for (int i = 0; i < policy_.max_failures - 1; ++i)
-    (void)sign_in("wrong");
-  ASSERT_EQ(store_->lockout(user_id_).failed_attempts, policy_.max_failures - 1);
+TEST_F(SessionServiceTest, OneAddressGetsAFewTriesAtAnAccountThenOneEachRefill) {
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(sign_in("wrong").result.error().code, Errc::invalid_credentials) << i;
+  auto refused = sign_in(kPassword);
+  ASSERT_FALSE(refused.result.ok());
+  EXPECT_EQ(refused.result.error().code, Errc::too_many_attempts);
+  EXPECT_EQ(refused.retry_after, std::optional(std::chrono::seconds(600)));
+  clock_.advance(10min);
   ASSERT_TRUE(sign_in(kPassword).result.ok());
-  EXPECT_EQ(store_->lockout(user_id_).failed_attempts, 0);
-  // max_failures - 1 more failures do not lock: the count started again.
-  for (int i = 0; i < policy_.max_failures - 1; ++i)
+  // A success starts the address afresh.
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(sign_in("wrong").result.error().code, Errc::invalid_credentials) << i;
+}
+
+TEST_F(SessionServiceTest, AnotherAddressIsNotHeldBack) {
+  for (int i = 0; i < 5; ++i)
     (void)sign_in("wrong");
-  EXPECT_TRUE(sign_in(kPassword).result.ok());
+  auto out = service_->sign_in(kEmail, kPassword, "198.51.100.4", kAgent);
+  EXPECT_TRUE(out.result.ok()) << out.result.error().message;
+}
+
+TEST_F(SessionServiceTest, AnAccountUnderAttackOnlyLetsProvenAddressesTry) {
+  ASSERT_TRUE(service_->sign_in(kEmail, kPassword, "192.0.2.1", kAgent).result.ok());
+  // Two attackers, three guesses each: the account's six tokens are gone.
+  for (const char* attacker : {"198.51.100.1", "198.51.100.2"})
+    for (int i = 0; i < 3; ++i)
+      EXPECT_EQ(service_->sign_in(kEmail, "guess", attacker, kAgent).result.error().code,
+                Errc::invalid_credentials);
+  auto third = service_->sign_in(kEmail, kPassword, "198.51.100.3", kAgent);
+  ASSERT_FALSE(third.result.ok());
+  EXPECT_EQ(third.result.error().code, Errc::too_many_attempts);
+  EXPECT_EQ(third.retry_after, std::optional(std::chrono::seconds(60)));
+  // The address Amir signed in from before still gets in.
+  EXPECT_TRUE(service_->sign_in(kEmail, kPassword, "192.0.2.1", kAgent).result.ok());
+  // Unknown emails are throttled alike, so the refusal tells nothing.
+  for (int i = 0; i < 6; ++i)
+    (void)service_->sign_in("ghost@example.org", "guess", "198.51.100." + std::to_string(10 + i),
+                            kAgent);
+  EXPECT_EQ(service_->sign_in("ghost@example.org", "x", "198.51.100.99", kAgent).result.error().code,
+            Errc::too_many_attempts);
+}
+
+TEST_F(SessionServiceTest, AddressesAreAdmittedAtTheirRate) {
+  policy_.throttle.address = {2, 30s};
+  service_ = std::make_unique<SessionService>(*store_, *store_, *store_, *store_, clock_, policy_);
+  EXPECT_FALSE(service_->admit(kAddress).has_value());
+  EXPECT_FALSE(service_->admit(kAddress).has_value());
+  const auto refused = service_->admit(kAddress);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->result.error().code, Errc::too_many_attempts);
+  EXPECT_EQ(refused->retry_after, std::optional(std::chrono::seconds(30)));
+  EXPECT_FALSE(service_->admit("203.0.113.8").has_value());
+  clock_.advance(30s);
+  EXPECT_FALSE(service_->admit(kAddress).has_value());
 }
 
 TEST_F(SessionServiceTest, AuthenticateRejectsUnknownToken) {
@@ -268,21 +230,18 @@ TEST_F(SessionServiceTest, SigningOutOneSessionKeepsTheOther) {
   EXPECT_TRUE(service_->authenticate(b.result->token).ok());
 }
 
-TEST_F(SessionServiceTest, EveryAttemptIsInLoginHistory) {
+TEST_F(SessionServiceTest, EveryCheckedAttemptIsInLoginHistory) {
   (void)sign_in("wrong");  // invalid_credentials
   clock_.advance(1s);
   ASSERT_TRUE(sign_in(kPassword).result.ok());  // success
   clock_.advance(1s);
-  for (int i = 0; i < policy_.max_failures; ++i)
-    (void)sign_in("wrong");  // locks
-  clock_.advance(1s);
-  (void)sign_in(kPassword);  // account_locked
+  for (int i = 0; i < 4; ++i)
+    (void)sign_in("wrong");  // three checked, the fourth refused unchecked
 
   const auto history = store_->logins_for_user(user_id_, 100, std::nullopt);
-  ASSERT_EQ(history.size(), static_cast<std::size_t>(3 + policy_.max_failures));
-  EXPECT_EQ(history.front().outcome, "account_locked");
-  EXPECT_EQ(history[1].outcome, "invalid_credentials");
-  EXPECT_EQ(history[history.size() - 2].outcome, "success");
+  ASSERT_EQ(history.size(), 5u);
+  EXPECT_EQ(history.front().outcome, "invalid_credentials");
+  EXPECT_EQ(history[3].outcome, "success");
   EXPECT_EQ(history.back().outcome, "invalid_credentials");
   for (const auto& h : history) {
     EXPECT_EQ(h.address, kAddress);
@@ -298,8 +257,59 @@ TEST_F(SessionServiceTest, LoginHistoryBoundsHostileHeaders) {
   (void)service_->sign_in(kEmail, "wrong", kAddress, agent);
   const auto history = store_->logins_for_user(user_id_, 1, std::nullopt);
   ASSERT_EQ(history.size(), 1u);
-  EXPECT_LT(history[0].user_agent.size(), agent.size());
-  EXPECT_EQ(history[0].user_agent, agent.substr(0, history[0].user_agent.size()));
+  EXPECT_EQ(history[0].user_agent, agent.substr(0, 256));
+}
+
+TEST(CutUtf8, CutsOnCharacterBoundaries) {
+  EXPECT_EQ(cut_utf8("short", 256), "short");
+  EXPECT_EQ(cut_utf8("abcdef", 3), "abc");
+  EXPECT_EQ(cut_utf8("ab\xc3\xa9", 3), "ab");            // é would be cut in half
+  EXPECT_EQ(cut_utf8("ab\xc3\xa9", 4), "ab\xc3\xa9");
+  EXPECT_EQ(cut_utf8("a\xe2\x82\xac", 3), "a");          // € needs three bytes
+  EXPECT_EQ(cut_utf8("\xf0\x9f\x8c\xb3x", 4), "\xf0\x9f\x8c\xb3");  // a tree, whole
+  EXPECT_EQ(cut_utf8("\xff\xfe", 1), "\xff");            // not UTF-8: cut as bytes
+}
+
+TEST(TokenBuckets, TakeWaitAndRefill) {
+  testing::ManualClock clock;
+  TokenBuckets buckets({2, 10s}, 10);
+  EXPECT_FALSE(buckets.take("a", clock.now()).has_value());
+  EXPECT_FALSE(buckets.take("a", clock.now()).has_value());
+  EXPECT_EQ(buckets.take("a", clock.now()), std::optional(10s));
+  clock.advance(4s);
+  EXPECT_EQ(buckets.wait("a", clock.now()), std::optional(6s));
+  clock.advance(6s);
+  EXPECT_FALSE(buckets.take("a", clock.now()).has_value());
+  buckets.give_back("a", clock.now());
+  EXPECT_FALSE(buckets.take("a", clock.now()).has_value());
+  // Never more than the burst.
+  clock.advance(1h);
+  EXPECT_FALSE(buckets.take("a", clock.now()).has_value());
+  EXPECT_FALSE(buckets.take("a", clock.now()).has_value());
+  EXPECT_TRUE(buckets.take("a", clock.now()).has_value());
+}
+
+TEST(TokenBuckets, HoldNoMoreThanMaxKeysAndDropTheLeastRecentlyUsed) {
+  testing::ManualClock clock;
+  TokenBuckets buckets({1, 1h}, 100);
+  (void)buckets.take("kept", clock.now());
+  for (int i = 0; i < 10'000; ++i) {
+    (void)buckets.take("address-" + std::to_string(i), clock.now());
+    if (i % 50 == 0) (void)buckets.wait("kept", clock.now());  // used recently: stays
+    EXPECT_LE(buckets.size(), 100u);
+  }
+  EXPECT_EQ(buckets.size(), 100u);
+  EXPECT_TRUE(buckets.wait("kept", clock.now()).has_value());        // still empty
+  EXPECT_FALSE(buckets.wait("address-0", clock.now()).has_value());  // dropped: full again
+}
+
+TEST(SignInThrottle, CountsAnIpv6SlashSixtyFourAsOneAddress) {
+  EXPECT_EQ(SignInThrottle::address_key("203.0.113.7"), "203.0.113.7");
+  EXPECT_EQ(SignInThrottle::address_key("::ffff:203.0.113.7"), "203.0.113.7");
+  EXPECT_EQ(SignInThrottle::address_key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+  EXPECT_EQ(SignInThrottle::address_key("2001:db8:1:2:ffff:ffff:ffff:ffff"),
+            "2001:db8:1:2::/64");
+  EXPECT_EQ(SignInThrottle::address_key("not an address"), "not an address");
 }
 
 TEST_F(SessionServiceTest, UserWithoutPasswordCannotSignIn) {

@@ -90,7 +90,7 @@ class Replicas : public ::testing::Test {
 
   std::string sign_in(const HttpClient& c, const char* email = kAdmin) {
     auto r = c.post_json("/api/v1/session",
-                         nlohmann::json{{"email", email}, {"password", kPassword}}.dump());
+                         nlohmann::json{{"email", email}, {"password", kPassword}, {"token", true}}.dump());
     EXPECT_EQ(r.status, 201u) << r.body;
     return r.json()["token"];
   }

@@ -387,6 +387,35 @@ TYPED_TEST(StoreConformance, AnIndexMigrationStoppedPartWayRunsAgain) {
                           : "DROP INDEX login_history_by_time ON login_history");
 }
 
+// A database from before sign-in throttling kept failed attempts at unknown emails; 0008
+// deletes them and keeps the attempts at accounts.
+TYPED_TEST(StoreConformance, SignInThrottlingMigrationDropsAttemptsAtUnknownEmails) {
+  constexpr int kThrottlingVersion = 8;
+  this->backend_.exec(
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+      " applied_at_ms BIGINT NOT NULL)");
+  for (const auto& m : TypeParam::migrations()) {
+    if (m.version >= kThrottlingVersion) continue;
+    this->backend_.exec_script(m.sql);
+    this->backend_.exec("INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) +
+                        ", '" + m.name + "', 0)");
+  }
+  auto& store = *this->store_;
+  ASSERT_EQ(store.upsert_site(school("oak")), Upsert::created);
+  ASSERT_EQ(store.upsert_user(user("amir@example.org", "oak", {})), Upsert::created);
+  const auto uid = store.find_user_by_email("amir@example.org")->id;
+  const TimePoint at = this->clock_.now();
+  store.record_login({0, "amir@example.org", uid, at, "192.0.2.1", "x", "success"});
+  store.record_login({0, "ghost@example.org", std::nullopt, at, "192.0.2.9", "x",
+                      "invalid_credentials"});
+  auto r = store.migrate(this->clock_);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(store.login_succeeded_from("amir@example.org", "192.0.2.1", at));
+  EXPECT_EQ(store.logins_for_user(uid, 10, std::nullopt).size(), 1u);
+  // Only the account's attempt is left to delete.
+  EXPECT_EQ(store.delete_logins_before(at + 1h, 100), 1u);
+}
+
 // A database at schema version 2 with audit records written before the chain existed: the
 // migration that adds the chain links them, per school in id order, so the chains verify at once.
 TYPED_TEST(StoreConformance, MigrationChainsTheRecordsWrittenBeforeIt) {
@@ -1009,35 +1038,6 @@ TYPED_TEST(StoreData, ConcurrentInsertsOfOnePairCreateExactlyOneConnection) {
   EXPECT_EQ(store.find_connection("oak", "parentpay").value().revision, 1);
 }
 
-TYPED_TEST(StoreData, RegisterFailureCountsEveryConcurrentFailureOnce) {
-  auto& store = *this->store_;
-  const auto uid = this->add_user("amir@example.org");
-  constexpr int kThreads = 8;
-  constexpr int kEach = 5;
-  std::mutex mutex;
-  std::vector<int> counts;
-  std::latch start(kThreads);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kThreads; ++i) {
-    threads.emplace_back([&] {
-      start.arrive_and_wait();
-      for (int k = 0; k < kEach; ++k) {
-        const int n = store.register_failure(uid, 1000, this->clock_.now() + 15min);
-        std::lock_guard lock(mutex);
-        counts.push_back(n);
-      }
-    });
-  }
-  for (auto& t : threads)
-    t.join();
-  std::sort(counts.begin(), counts.end());
-  std::vector<int> expected(kThreads * kEach);
-  for (int i = 0; i < kThreads * kEach; ++i)
-    expected[static_cast<std::size_t>(i)] = i + 1;
-  EXPECT_EQ(counts, expected);  // every count seen exactly once: no lost update
-  EXPECT_EQ(store.lockout(uid).failed_attempts, kThreads * kEach);
-}
-
 // Two admins hammering approve and reject on one connection through the consent service: the
 // outcome must be one consistent history.
 TYPED_TEST(StoreConformance, ConcurrentDecisionsLeaveOneConsistentHistory) {
@@ -1212,75 +1212,12 @@ TYPED_TEST(StoreData, DeleteExpiredSessions) {
 
 // ---- Credentials ----
 
-TYPED_TEST(StoreData, LockoutStartsClear) {
-  const auto uid = this->add_user("amir@example.org");
-  const Lockout none = this->store_->lockout(uid);
-  EXPECT_EQ(none.failed_attempts, 0);
-  EXPECT_FALSE(none.locked_until.has_value());
-}
-
-TYPED_TEST(StoreData, RegisterFailureCountsThenLocks) {
-  auto& store = *this->store_;
-  const auto uid = this->add_user("amir@example.org");
-  const TimePoint until = this->clock_.now() + 15min;
-  EXPECT_EQ(store.register_failure(uid, 3, until), 1);
-  EXPECT_EQ(store.lockout(uid).failed_attempts, 1);
-  EXPECT_FALSE(store.lockout(uid).locked_until.has_value());
-  EXPECT_EQ(store.register_failure(uid, 3, until), 2);
-  EXPECT_FALSE(store.lockout(uid).locked_until.has_value());
-  EXPECT_EQ(store.register_failure(uid, 3, until), 3);
-  const Lockout locked = store.lockout(uid);
-  EXPECT_EQ(locked.failed_attempts, 0);  // the count starts again
-  ASSERT_TRUE(locked.locked_until.has_value());
-  EXPECT_EQ(*locked.locked_until, until);
-}
-
-TYPED_TEST(StoreData, RegisterFailureCountStartsAgainAfterALock) {
-  auto& store = *this->store_;
-  const auto uid = this->add_user("amir@example.org");
-  const TimePoint until = this->clock_.now() + 15min;
-  for (int i = 0; i < 3; ++i)
-    (void)store.register_failure(uid, 3, until);
-  ASSERT_TRUE(store.lockout(uid).locked_until.has_value());
-  // One more failure (e.g. a request that raced the lock, at the same instant): the count
-  // restarted at the lock, so this is failure number 1 of the next run.
-  EXPECT_EQ(store.register_failure(uid, 3, until), 1);
-  EXPECT_EQ(store.lockout(uid).failed_attempts, 1);
-  EXPECT_EQ(*store.lockout(uid).locked_until, until);  // an unlocking failure keeps the lock
-  // With a later clock, the same holds.
-  this->clock_.advance(1s);
-  EXPECT_EQ(store.register_failure(uid, 3, this->clock_.now() + 15min), 2);
-}
-
-TYPED_TEST(StoreData, RegisterFailureForUnknownUserCountsNothing) {
-  EXPECT_EQ(this->store_->register_failure(4242, 3, this->clock_.now() + 15min), 0);
-}
-
-TYPED_TEST(StoreData, ClearLockout) {
-  auto& store = *this->store_;
-  const auto uid = this->add_user("amir@example.org");
-  for (int i = 0; i < 3; ++i)
-    (void)store.register_failure(uid, 3, this->clock_.now() + 15min);
-  (void)store.register_failure(uid, 3, this->clock_.now() + 15min);
-  store.clear_lockout(uid);
-  const Lockout got = store.lockout(uid);
-  EXPECT_EQ(got.failed_attempts, 0);
-  EXPECT_FALSE(got.locked_until.has_value());
-}
-
-TYPED_TEST(StoreData, SetPasswordHashClearsLockout) {
+TYPED_TEST(StoreData, SetPasswordHash) {
   auto& store = *this->store_;
   const auto uid = this->add_user("amir@example.org");
   EXPECT_FALSE(store.password_hash(uid).has_value());
-  for (int i = 0; i < 3; ++i)
-    (void)store.register_failure(uid, 3, this->clock_.now() + 15min);
-  (void)store.register_failure(uid, 3, this->clock_.now() + 15min);
-  ASSERT_TRUE(store.lockout(uid).locked_until.has_value());
   store.set_password_hash(uid, "$argon2id$fake");
   EXPECT_EQ(store.password_hash(uid), std::optional<std::string>("$argon2id$fake"));
-  const Lockout after = store.lockout(uid);
-  EXPECT_EQ(after.failed_attempts, 0);
-  EXPECT_FALSE(after.locked_until.has_value());
 }
 
 TYPED_TEST(StoreData, PartnerSecretSetAndReplace) {
@@ -1329,6 +1266,20 @@ TYPED_TEST(StoreData, LoginHistoryNewestFirstWithLimit) {
   EXPECT_EQ(two[0].address, "10.0.0.4");
   EXPECT_EQ(two[1].address, "10.0.0.3");
   EXPECT_EQ(store.logins_for_user(other, 10, std::nullopt).size(), 1u);
+}
+
+TYPED_TEST(StoreData, LoginSucceededFromFindsOnlyASuccessOfThatEmailFromThatAddressSinceThen) {
+  auto& store = *this->store_;
+  const auto uid = this->add_user("amir@example.org");
+  const TimePoint then = this->clock_.now();
+  store.record_login({0, "amir@example.org", uid, then, "192.0.2.1", "x", "success"});
+  store.record_login({0, "amir@example.org", uid, then, "192.0.2.2", "x", "invalid_credentials"});
+  EXPECT_TRUE(store.login_succeeded_from("amir@example.org", "192.0.2.1", then));
+  EXPECT_FALSE(store.login_succeeded_from("amir@example.org", "192.0.2.1", then + 1ms));
+  EXPECT_FALSE(store.login_succeeded_from("amir@example.org", "192.0.2.2", then));
+  EXPECT_FALSE(store.login_succeeded_from("amir@example.org", "192.0.2.3", then));
+  EXPECT_FALSE(store.login_succeeded_from("other@example.org", "192.0.2.1", then));
+  EXPECT_FALSE(store.login_succeeded_from("AMIR@example.org", "192.0.2.1", then));
 }
 
 TYPED_TEST(StoreData, LoginHistoryKeepsWhatTheClientSentByteForByte) {
@@ -2000,13 +1951,10 @@ TYPED_TEST(StoreData, UpsertUserNeverTouchesCredentials) {
   auto& store = *this->store_;
   const auto uid = this->add_user("amir@example.org");
   store.set_password_hash(uid, "hash-1");
-  (void)store.register_failure(uid, 5, this->clock_.now() + 15min);
-  (void)store.register_failure(uid, 5, this->clock_.now() + 15min);
   User renamed = user("amir@example.org", "oak", {"school_administrator"});
   renamed.name = "Someone Else";
   EXPECT_EQ(store.upsert_user(renamed), Upsert::changed);
   EXPECT_EQ(store.password_hash(uid), std::optional<std::string>("hash-1"));
-  EXPECT_EQ(store.lockout(uid).failed_attempts, 2);
 }
 
 // Lookups get what clients sent; bytes that are not UTF-8 find nothing and are never a
@@ -2149,17 +2097,18 @@ TEST_F(MysqlStoreTest, StoreCallsThrowPoolExhaustedWhileEveryConnectionIsBusy) {
   ASSERT_EQ(store->upsert_user(user("amir@example.org", "oak", {})), Upsert::created);
   const auto uid = store->find_user_by_email("amir@example.org").value().id;
 
-  // Another client holds the user's row lock, so register_failure holds the only connection.
+  // Another client holds the user's row lock, so set_password_hash holds the only connection.
   auto holder = backend_.connect();
   run_sql(*holder, "START TRANSACTION");
   ASSERT_EQ(
       int_column(*holder, "SELECT id FROM users WHERE id = " + std::to_string(uid) + " FOR UPDATE"),
       std::vector<std::int64_t>{uid});
-  int counted = -1;
+  bool written = false;
   std::string blocked_error;
   std::thread blocked([&] {
     try {
-      counted = store->register_failure(uid, 100, clock_.now());
+      store->set_password_hash(uid, "$argon2id$after-the-lock");
+      written = true;
     } catch (const std::exception& e) {
       blocked_error = e.what();
     }
@@ -2169,7 +2118,7 @@ TEST_F(MysqlStoreTest, StoreCallsThrowPoolExhaustedWhileEveryConnectionIsBusy) {
   const bool waiting = eventually([&] {
     return int_column(backend_.admin(),
                       "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = '" +
-                          backend_.database() + "' AND INFO LIKE 'SELECT failed_attempts%'")
+                          backend_.database() + "' AND INFO LIKE 'UPDATE users SET password_hash%'")
                .at(0) == 1;
   });
   EXPECT_TRUE(waiting);
@@ -2186,7 +2135,7 @@ TEST_F(MysqlStoreTest, StoreCallsThrowPoolExhaustedWhileEveryConnectionIsBusy) {
   run_sql(*holder, "ROLLBACK");
   blocked.join();
   EXPECT_EQ(blocked_error, "");
-  EXPECT_EQ(counted, 1);
+  EXPECT_TRUE(written);
   EXPECT_TRUE(store->find_site("oak").has_value());
 }
 

@@ -36,6 +36,14 @@ class HttpClient {
   explicit HttpClient(std::uint16_t port, std::string source = {})
       : port_(port), source_(std::move(source)) {}
 
+  // The same client, connecting from `address` (any of 127.0.0.0/8 on Linux): another caller
+  // as far as the server's per-address limits can tell.
+  HttpClient from(std::string address) const {
+    HttpClient c(port_);
+    c.source_ = std::move(address);
+    return c;
+  }
+
   HttpResult request(std::string_view method, std::string_view target, std::string_view body = {},
                      const Headers& headers = {}) const;
   HttpResult get(std::string_view target, const Headers& headers = {}) const {
@@ -50,7 +58,7 @@ class HttpClient {
 
  private:
   std::uint16_t port_;
-  std::string source_;
+  std::string source_;  // local address to connect from; empty: the system's choice
 };
 
 // Opens `n` connections to `port` from `source` and sends nothing on them: a client holding

@@ -1,6 +1,7 @@
 // fork/exec of the canopy executable with its stdout piped back for the banner.
 #include "support/serve_process.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,7 +12,8 @@
 
 namespace canopy::testing {
 
-ServeProcess::ServeProcess(std::vector<std::string> args, std::map<std::string, std::string> env) {
+ServeProcess::ServeProcess(std::vector<std::string> args, std::map<std::string, std::string> env,
+                           const std::string& stderr_file) {
   int out[2];
   if (pipe(out) != 0) throw std::runtime_error("pipe failed");
   args.insert(args.begin(), {CANOPY_BINARY, "serve", "--listen", "127.0.0.1:0"});
@@ -19,6 +21,11 @@ ServeProcess::ServeProcess(std::vector<std::string> args, std::map<std::string, 
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
     dup2(out[1], STDOUT_FILENO);
+    if (!stderr_file.empty()) {
+      const int err = open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (err < 0) _exit(127);
+      dup2(err, STDERR_FILENO);
+    }
     close(out[0]);
     if (chdir(CANOPY_SOURCE_DIR) != 0) _exit(127);
     for (const auto& [k, v] : env)
@@ -36,12 +43,14 @@ ServeProcess::ServeProcess(std::vector<std::string> args, std::map<std::string, 
   const bool got = fgets(line, sizeof line, stream) != nullptr;
   fclose(stream);  // the child keeps writing nowhere: it prints nothing else to stdout
   const std::string banner = got ? line : "";
-  const std::string prefix = "canopy listening on http://127.0.0.1:";
-  if (banner.rfind(prefix, 0) != 0) {
+  // "canopy listening on http://HOST:PORT[, internal routes on http://HOST:PORT]": the first.
+  const std::string prefix = "canopy listening on http://";
+  const auto colon = banner.find(':', prefix.size());
+  if (banner.rfind(prefix, 0) != 0 || colon == std::string::npos) {
     terminate();
     throw std::runtime_error("canopy serve did not start: '" + banner + "'");
   }
-  port_ = static_cast<std::uint16_t>(std::stoi(banner.substr(prefix.size())));
+  port_ = static_cast<std::uint16_t>(std::stoi(banner.substr(colon + 1)));
   banner_ = banner.substr(0, banner.find('\n'));
 }
 

@@ -14,7 +14,10 @@ class ServeProcess {
  public:
   // Runs CANOPY_BINARY serve --listen 127.0.0.1:0 `args` from the repository root with `env`
   // added to the environment; waits for the "listening" banner (throws if it never comes).
-  ServeProcess(std::vector<std::string> args, std::map<std::string, std::string> env);
+  // `args` may listen elsewhere (e.g. --listen 0.0.0.0:0); the port is read from the banner.
+  // With `stderr_file`, the child's standard error (its log) goes there.
+  ServeProcess(std::vector<std::string> args, std::map<std::string, std::string> env,
+               const std::string& stderr_file = "");
   ~ServeProcess();
   ServeProcess(const ServeProcess&) = delete;
   ServeProcess& operator=(const ServeProcess&) = delete;

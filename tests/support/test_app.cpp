@@ -14,7 +14,8 @@ std::string source_path(const std::string& relative) {
   return std::string(CANOPY_SOURCE_DIR) + "/" + relative;
 }
 
-TestApp::TestApp(cli::AppConfig config, TestBackend backend) {
+TestApp::TestApp(cli::AppConfig config, TestBackend backend,
+                 const std::function<void(cli::AppConfig&)>& configure) {
   if (backend == TestBackend::mysql) {
     database_ = std::make_unique<TestDatabase>();
     config.store.kind = cli::StoreConfig::Kind::mysql;
@@ -28,8 +29,8 @@ TestApp::TestApp(cli::AppConfig config, TestBackend backend) {
   config.service_token = kServiceToken;
   config.sign_in.dummy_cost = auth::PasswordCost::minimum;
   config.sign_in.failure_delay = std::chrono::milliseconds(1);
-  config.sign_in.max_failure_delay = std::chrono::milliseconds(5);
   config.limits.access_log = false;
+  if (configure) configure(config);
   auto created = cli::Application::create(config, clock_);
   if (!created) throw std::runtime_error(created.error().message);
   app_ = std::move(*created);
@@ -56,8 +57,9 @@ TestApp::~TestApp() {
 }
 
 std::string TestApp::sign_in(const std::string& email, const std::string& password) {
-  auto r = client_.post_json("/api/v1/session",
-                             nlohmann::json{{"email", email}, {"password", password}}.dump());
+  auto r = client_.post_json(
+      "/api/v1/session",
+      nlohmann::json{{"email", email}, {"password", password}, {"token", true}}.dump());
   EXPECT_EQ(r.status, 201u) << r.body;
   return r.status == 201 ? r.json()["token"].get<std::string>() : std::string();
 }

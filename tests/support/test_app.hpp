@@ -1,6 +1,7 @@
 // A real Canopy on port 0 with the demo policies and tenants, for end-to-end tests.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -37,8 +38,13 @@ enum class TestBackend { sqlite, mysql };
 class TestApp {
  public:
   // Imports tenants/, gives every demo user kPassword and every app kPartnerSecret.
-  explicit TestApp(cli::AppConfig overrides = {}, TestBackend backend = TestBackend::sqlite);
+  explicit TestApp(cli::AppConfig overrides = {}, TestBackend backend = TestBackend::sqlite,
+                   const std::function<void(cli::AppConfig&)>& configure = {});
   explicit TestApp(TestBackend backend) : TestApp(cli::AppConfig{}, backend) {}
+  // `configure` runs after the fixture's own test settings, so it can change any of them.
+  explicit TestApp(const std::function<void(cli::AppConfig&)>& configure,
+                   TestBackend backend = TestBackend::sqlite)
+      : TestApp(cli::AppConfig{}, backend, configure) {}
   ~TestApp();
 
   HttpClient& client() { return client_; }

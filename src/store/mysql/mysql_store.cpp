@@ -1065,46 +1065,6 @@ void MysqlStore::set_password_hash(std::int64_t user_id, const std::string& hash
   });
 }
 
-Lockout MysqlStore::lockout(std::int64_t user_id) {
-  return read("lockout", [&](sql::Connection& c) {
-    auto rows = Query(c, "SELECT failed_attempts, locked_until_ms FROM users WHERE id = ?")
-                    .bind(user_id)
-                    .rows();
-    Lockout out;
-    if (rows.next()) {
-      out.failed_attempts = static_cast<int>(rows.integer(0));
-      if (auto t = rows.optional_integer(1)) out.locked_until = from_unix_ms(*t);
-    }
-    return out;
-  });
-}
-
-int MysqlStore::register_failure(std::int64_t user_id, int max_failures, TimePoint lock_until) {
-  // Atomic: the row lock from FOR UPDATE makes concurrent failures for one user take turns,
-  // so each counts exactly once.
-  return transact("register_failure", [&](sql::Connection& c) {
-    auto rows =
-        Query(c, "SELECT failed_attempts FROM users WHERE id = ? FOR UPDATE").bind(user_id).rows();
-    if (!rows.next()) return 0;
-    const int attempts = static_cast<int>(rows.integer(0)) + 1;
-    const bool lock_now = attempts >= max_failures;
-    Query q(c, std::string("UPDATE users SET failed_attempts = ?") +
-                   (lock_now ? ", locked_until_ms = ?" : "") + " WHERE id = ?");
-    q.bind(lock_now ? 0 : attempts);
-    if (lock_now) q.bind(to_unix_ms(lock_until));
-    q.bind(user_id).update();
-    return attempts;
-  });
-}
-
-void MysqlStore::clear_lockout(std::int64_t user_id) {
-  transact("clear_lockout", [&](sql::Connection& c) {
-    return Query(c, "UPDATE users SET failed_attempts = 0, locked_until_ms = NULL WHERE id = ?")
-        .bind(user_id)
-        .update();
-  });
-}
-
 void MysqlStore::set_partner_secret_hash(std::string_view app_id, const std::string& hash,
                                          TimePoint at) {
   transact("set_partner_secret_hash", [&](sql::Connection& c) {
@@ -1197,6 +1157,20 @@ std::vector<LoginAttempt> MysqlStore::logins_for_user(std::int64_t user_id, std:
     while (rows.next())
       out.push_back(rows::login(rows));
     return out;
+  });
+}
+
+bool MysqlStore::login_succeeded_from(std::string_view email, std::string_view address,
+                                      TimePoint since) {
+  return read("login_succeeded_from", [&](sql::Connection& c) {
+    return Query(c,
+                 "SELECT 1 FROM login_history WHERE email = ? AND address = ?"
+                 " AND outcome = 'success' AND at_ms >= ? LIMIT 1")
+        .bind(email)
+        .bind(address)
+        .bind(to_unix_ms(since))
+        .rows()
+        .next();
   });
 }
 

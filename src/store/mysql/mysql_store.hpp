@@ -49,9 +49,6 @@ class MysqlStore final : public Store {
 
   std::optional<std::string> password_hash(std::int64_t user_id) override;
   void set_password_hash(std::int64_t user_id, const std::string& hash) override;
-  Lockout lockout(std::int64_t user_id) override;
-  int register_failure(std::int64_t user_id, int max_failures, TimePoint lock_until) override;
-  void clear_lockout(std::int64_t user_id) override;
   void set_partner_secret_hash(std::string_view app_id, const std::string& hash,
                                TimePoint at) override;
   std::optional<std::string> partner_secret_hash(std::string_view app_id) override;
@@ -65,6 +62,8 @@ class MysqlStore final : public Store {
   std::vector<LoginAttempt> logins_for_user(std::int64_t user_id, std::size_t limit,
                                             std::optional<std::int64_t> before_id) override;
   std::size_t delete_logins_before(TimePoint cutoff, std::size_t limit) override;
+  bool login_succeeded_from(std::string_view email, std::string_view address,
+                            TimePoint since) override;
 
   std::vector<Site> schools_of_trust(std::string_view trust_id) override;
   bool accept_terms(const TermsAcceptance& acceptance) override;

@@ -481,46 +481,6 @@ void SqliteStore::set_password_hash(std::int64_t user_id, const std::string& has
       .run();
 }
 
-Lockout SqliteStore::lockout(std::int64_t user_id) {
-  std::lock_guard lock(mutex_);
-  auto s = db_.prepare("SELECT failed_attempts, locked_until_ms FROM users WHERE id = ?");
-  s.bind(1, user_id);
-  Lockout out;
-  if (s.step()) {
-    out.failed_attempts = static_cast<int>(s.integer(0));
-    if (auto t = s.optional_integer(1)) out.locked_until = from_unix_ms(*t);
-  }
-  return out;
-}
-
-int SqliteStore::register_failure(std::int64_t user_id, int max_failures, TimePoint lock_until) {
-  // Atomic because every call holds the one connection's mutex and runs in one transaction.
-  std::lock_guard lock(mutex_);
-  Transaction tx(db_);
-  auto read = db_.prepare("SELECT failed_attempts FROM users WHERE id = ?");
-  read.bind(1, user_id);
-  if (!read.step()) return 0;
-  const int attempts = static_cast<int>(read.integer(0)) + 1;
-  const bool lock_now = attempts >= max_failures;
-  auto write = db_.prepare(
-      "UPDATE users SET failed_attempts = ?1,"
-      " locked_until_ms = CASE WHEN ?2 THEN ?3 ELSE locked_until_ms END WHERE id = ?4");
-  write.bind(1, lock_now ? 0 : attempts)
-      .bind(2, lock_now)
-      .bind(3, to_unix_ms(lock_until))
-      .bind(4, user_id)
-      .run();
-  tx.commit();
-  return attempts;
-}
-
-void SqliteStore::clear_lockout(std::int64_t user_id) {
-  std::lock_guard lock(mutex_);
-  db_.prepare("UPDATE users SET failed_attempts = 0, locked_until_ms = NULL WHERE id = ?")
-      .bind(1, user_id)
-      .run();
-}
-
 void SqliteStore::set_partner_secret_hash(std::string_view app_id, const std::string& hash,
                                           TimePoint at) {
   std::lock_guard lock(mutex_);
@@ -600,6 +560,16 @@ std::vector<LoginAttempt> SqliteStore::logins_for_user(std::int64_t user_id, std
   while (s.step())
     out.push_back(rows::login(s));
   return out;
+}
+
+bool SqliteStore::login_succeeded_from(std::string_view email, std::string_view address,
+                                       TimePoint since) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare(
+      "SELECT 1 FROM login_history WHERE email = ? AND address = ? AND outcome = 'success'"
+      " AND at_ms >= ? LIMIT 1");
+  s.bind(1, email).bind(2, address).bind(3, to_unix_ms(since));
+  return s.step();
 }
 
 std::vector<Site> SqliteStore::schools_of_trust(std::string_view trust_id) {
