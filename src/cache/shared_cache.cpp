@@ -227,19 +227,22 @@ SharedCache::SharedCache(asio::io_context& io, SharedCacheConfig config)
       id_(std::string(kBatchReaderMark) + random_id()),
       channel_(config_.prefix + ":events"),
       replicas_key_(config_.prefix + ":replicas") {
-  commands_ = RedisConnection::create(io_, config_.redis, "commands", {});
+  commands_ = RedisConnection::create(io_, config_.redis, "commands", {}, config_.connection);
   RedisConnection::Events events;
   events.subscribed = [this] { on_subscribed(); };
   events.disconnected = [this] { on_lost(); };
   events.message = [this](std::string_view m) { on_message(m); };
-  events_ = RedisConnection::create(io_, config_.redis, "events", std::move(events));
+  events_ = RedisConnection::create(io_, config_.redis, "events", std::move(events),
+                                    config_.connection);
 }
 
 SharedCache::SharedCache(std::vector<asio::io_context*> workers, SharedCacheConfig config)
     : SharedCache(*workers.at(0), std::move(config)) {
   for (std::size_t i = 1; i < workers.size(); ++i) {
-    lookups_.emplace_back(workers[i], RedisConnection::create(*workers[i], config_.redis,
-                                                              "lookups-" + std::to_string(i), {}));
+    lookups_.emplace_back(workers[i],
+                          RedisConnection::create(*workers[i], config_.redis,
+                                                  "lookups-" + std::to_string(i), {},
+                                                  config_.connection));
   }
 }
 
@@ -613,7 +616,18 @@ asio::awaitable<void> SharedCache::heartbeat_loop() {
                                   std::to_string(config_.lease.count()),
                                   "hb " + id_ + " " + std::to_string(nonce)};
     auto beat = co_await commands_->command(std::move(args));
-    if (beat && beat->type != RedisReply::Type::error) co_await flush_unpublished();
+    if (beat && beat->type != RedisReply::Type::error) {
+      // Redis published heartbeats for a whole lease and none came back: the subscription's
+      // connection is stalled (a black hole keeps it open and silent), so it is rebuilt.
+      const auto now = ticks(Clock::now());
+      std::int64_t none = 0;
+      if (!unheard_since_.compare_exchange_strong(none, now) &&
+          now - none > std::chrono::nanoseconds(config_.lease).count()) {
+        unheard_since_.store(0);
+        events_->reset("no heartbeat came back within a lease");
+      }
+      co_await flush_unpublished();
+    }
     timer.expires_after(config_.heartbeat);
     boost::system::error_code ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -621,6 +635,7 @@ asio::awaitable<void> SharedCache::heartbeat_loop() {
 }
 
 void SharedCache::on_subscribed() {
+  unheard_since_.store(0);
   // Whatever was published while unsubscribed was lost: start level 1 afresh.
   fresh_until_.store(0, std::memory_order_release);
   local_.clear();
@@ -644,6 +659,7 @@ void SharedCache::on_message(std::string_view message) {
       sent = it->second;
     }
     const auto now = ticks(Clock::now());
+    unheard_since_.store(0);
     const auto until = ticks(sent + config_.lease - config_.margin);
     auto current = fresh_until_.load(std::memory_order_acquire);
     if (current <= now) local_.clear();  // lapsed: messages may have been missed

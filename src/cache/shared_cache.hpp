@@ -33,6 +33,7 @@ namespace canopy::cache {
 
 struct SharedCacheConfig {
   RedisEndpoint redis;
+  RedisOptions connection;  // timeouts, in-flight bound, backoff, keepalive, AUTH
   std::string prefix = "canopy";                 // key and channel prefix, one per deployment
   std::chrono::milliseconds lease{2000};         // how long one heartbeat keeps a replica fresh
   std::chrono::milliseconds heartbeat{400};      // how often replicas heartbeat
@@ -122,6 +123,10 @@ class SharedCache final : public DecisionCache, public SharedLevel {
   RedisConnection& lookups_for(const asio::any_io_executor& executor);
   std::shared_ptr<RedisConnection> events_;
   std::atomic<std::int64_t> fresh_until_{0};  // steady-clock nanoseconds
+  // When Redis first ran a heartbeat of this replica that has not come back on the
+  // subscription (0: none): a subscription that delivers nothing for a lease while heartbeats
+  // are published is stalled, and is rebuilt.
+  std::atomic<std::int64_t> unheard_since_{0};  // steady-clock nanoseconds
   std::atomic<bool> stopping_{false};
 
   std::mutex mutex_;  // guards what follows
