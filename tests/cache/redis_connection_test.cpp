@@ -209,6 +209,36 @@ void black_hole_test(bool swallow_after_bytes) {
   EXPECT_EQ(inflight_after, 0u);
 }
 
+// Write access to Redis needs its ACL user's password: with it, commands go through; with a
+// wrong one, the connection never counts as connected and every command fails at once.
+TEST(RedisConnectionTest, AuthenticatesAsItsAclUserAndRefusesAWrongPassword) {
+  for (const bool right : {true, false}) {
+    asio::io_context io;
+    RedisOptions options;
+    options.user = TestServers::get().redis_user;
+    options.password = right ? TestServers::get().redis_password : "not-the-password";
+    auto connection = RedisConnection::create(io, endpoint(), "test-auth", {}, options);
+    connection->start();
+    std::optional<RedisReply> whoami;
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          co_await until_connected(*connection);
+          std::vector<std::string> args{"ACL", "WHOAMI"};
+          whoami = co_await connection->command(std::move(args));
+          connection->stop();
+        },
+        asio::detached);
+    io.run();
+    if (right) {
+      ASSERT_TRUE(whoami.has_value());
+      EXPECT_EQ(whoami->str, TestServers::get().redis_user);
+    } else {
+      EXPECT_FALSE(whoami.has_value()) << "a wrong password must not get a connection";
+    }
+  }
+}
+
 TEST(RedisConnectionTest, BlackHoledRedisNeitherPilesUpNorSlowsCommandsAndRecovers) {
   black_hole_test(false);
 }
