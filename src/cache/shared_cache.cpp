@@ -37,10 +37,16 @@ local function accepts(cur, rev)
 end
 )lua";
 
-// Stores a level-2 entry read from the store, unless the value there is newer or a hold.
+// Stores a level-2 entry read from the store, unless the value there is newer or a hold. An
+// entry at the same revision is rewritten: a revision names one state of the row, so only the
+// tag can differ, and one that no replica can verify (an old key after a rotation, a forgery)
+// would otherwise make the pair a miss until it next changes.
 // KEYS[1] entry key; ARGV[1] encoded entry; ARGV[2] its revision; ARGV[3] time to live, ms.
 constexpr const char* kRememberLua = R"lua(
-if accepts(redis.call('GET', KEYS[1]), tonumber(ARGV[2])) then
+local cur = redis.call('GET', KEYS[1])
+local rev = tonumber(ARGV[2])
+local same = cur and tonumber(string.match(cur, '^%d+ %d+ (%d+)')) == rev
+if same or accepts(cur, rev) then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
   return 1
 end

@@ -16,20 +16,17 @@ std::string StoreConfig::describe() const {
          mysql.database;
 }
 
-bool read_secret(const std::filesystem::path& file, const char* env, std::string& out) {
+bool read_secret(const std::filesystem::path& file, const char* env, std::string_view what,
+                 std::string& out) {
   if (!file.empty()) {
     std::ifstream in(file);
     std::string secret;
     if (!in || !std::getline(in, secret)) {
-      std::cerr << file.string() << ": cannot read the secret from it\n";
+      std::cerr << file.string() << ": cannot read the " << what << " from it\n";
       return false;
     }
     while (!secret.empty() && std::isspace(static_cast<unsigned char>(secret.back())))
       secret.pop_back();
-    if (secret.empty()) {
-      std::cerr << file.string() << ": the secret in it is empty\n";
-      return false;
-    }
     out = secret;
   } else if (const char* value = std::getenv(env)) {
     out = value;
@@ -39,13 +36,15 @@ bool read_secret(const std::filesystem::path& file, const char* env, std::string
 
 bool load_store_secrets(StoreConfig& config) {
   if (config.kind != StoreConfig::Kind::mysql) return true;
-  return read_secret(config.mysql_password_file, "CANOPY_MYSQL_PASSWORD", config.mysql.password);
+  return read_secret(config.mysql_password_file, "CANOPY_MYSQL_PASSWORD", "MySQL password",
+                     config.mysql.password);
 }
 
 bool load_redis_secrets(RedisSecrets& s) {
-  return read_secret(s.password_file, "CANOPY_REDIS_PASSWORD", s.password) &&
-         read_secret(s.mac_key_file, "CANOPY_REDIS_MAC_KEY", s.mac_key) &&
-         read_secret(s.mac_key_previous_file, "CANOPY_REDIS_MAC_KEY_PREVIOUS", s.mac_key_previous);
+  return read_secret(s.password_file, "CANOPY_REDIS_PASSWORD", "Redis password", s.password) &&
+         read_secret(s.mac_key_file, "CANOPY_REDIS_MAC_KEY", "Redis MAC key", s.mac_key) &&
+         read_secret(s.mac_key_previous_file, "CANOPY_REDIS_MAC_KEY_PREVIOUS",
+                     "previous Redis MAC key", s.mac_key_previous);
 }
 
 std::unique_ptr<store::Store> open_store(const StoreConfig& config) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "store/mysql/mysql_store.hpp"
 #include "store/store.hpp"
@@ -26,9 +27,11 @@ struct StoreConfig {
 bool load_store_secrets(StoreConfig& config);
 
 // Reads a secret: the first line of `file` (trailing spaces trimmed) when one is named, else the
-// environment variable `env`; `out` stays empty when neither is set. False (with the reason
-// printed, never the secret) when a named file cannot be read or is empty.
-bool read_secret(const std::filesystem::path& file, const char* env, std::string& out);
+// environment variable `env`; `out` stays unchanged when neither is set. False (with
+// "FILE: cannot read the WHAT from it" printed, never the secret) when a named file cannot be
+// read or has no line.
+bool read_secret(const std::filesystem::path& file, const char* env, std::string_view what,
+                 std::string& out);
 
 // The Redis secrets of `canopy serve --cache redis`, each from its file or its variable.
 struct RedisSecrets {

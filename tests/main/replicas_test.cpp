@@ -567,24 +567,33 @@ TEST_F(Replicas, LevelTwoAnswersAskedPairsThroughALongDatabaseOutage) {
   HttpClient b(b_->port());
   const std::vector<std::pair<std::string, bool>> asked = {
       {"wonde", true}, {"classcharts", false}, {"studybugs", false}};
-  for (const auto& [app, allow] : asked)
-    ASSERT_EQ(allows(b, "oakfield-primary", app), allow) << app;
-  // Kept for a day, not a minute: an outage of an hour is answered. (Waiting out an hour here
-  // is not an option; the time to live Redis reports is what decides it.)
+  // Asked through b until level 2 has each pair (b's first question may come before its Redis
+  // connection is up, and is then answered from the store alone).
+  auto ttl_ms = [&](const std::string& app) {
+    return std::stoll(redis_cli("PTTL " + prefix() + ":conn:oakfield-primary:" + app));
+  };
   for (const auto& [app, allow] : asked) {
-    const auto ttl_ms =
-        std::stoll(redis_cli("PTTL " + prefix() + ":conn:oakfield-primary:" + app));
-    EXPECT_GT(ttl_ms, 23LL * 3600 * 1000) << app;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    do {
+      ASSERT_EQ(allows(b, "oakfield-primary", app), allow) << app;
+    } while (ttl_ms(app) < 0 && std::chrono::steady_clock::now() < deadline);
+    // Kept for a day, not a minute: an outage of an hour is answered. (Waiting out an hour
+    // here is not an option; the time to live Redis reports is what decides it.)
+    EXPECT_GT(ttl_ms(app), 23LL * 3600 * 1000) << app;
   }
   const auto& servers = TestServers::get();
   servers.run("stop-mariadb");
+  // Started again however the test ends: the tests after this one need it.
+  struct Restart {
+    const TestServers& servers;
+    ~Restart() { servers.run("start-mariadb"); }
+  } restart{servers};
   for (const auto& [app, allow] : asked)
     EXPECT_EQ(allows(a, "oakfield-primary", app), allow) << app << ": answered from level 2";
   // Never asked: the store is needed, and it is down.
   auto unknown = a.get(probe_of("hazelwood-primary", "wonde"), bearer(kToken));
   EXPECT_TRUE(unknown.status == 503 || (unknown.status == 200 && !unknown.json()["allow"]))
       << unknown.status << " " << unknown.body;
-  servers.run("start-mariadb");
 }
 
 }  // namespace
