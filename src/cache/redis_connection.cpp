@@ -2,6 +2,10 @@
 // waits, and waits call back into hiredis, which is how hiredis's own adapters work.
 #include "cache/redis_connection.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 #include <spdlog/spdlog.h>
@@ -10,6 +14,8 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+
+#include <random>
 
 namespace canopy::cache {
 namespace {
@@ -43,6 +49,17 @@ RedisReply convert(const redisReply* r) {
   return out;
 }
 
+void enable_keepalive(int fd, int idle_seconds) {
+  const int on = 1;
+  const int idle = std::max(idle_seconds, 1);
+  const int interval = std::max(idle / 3, 1);
+  const int probes = 3;
+  ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes);
+}
+
 RedisConnection* self_of(const redisAsyncContext* ac) {
   return static_cast<RedisConnection*>(ac->data);
 }
@@ -51,29 +68,35 @@ RedisConnection* self_of(const redisAsyncContext* ac) {
 
 // A command sent and not answered yet. Replies come in the order of the commands, so the
 // connection keeps them in a queue; one that outlives its deadline is answered with nullopt
-// by expire() and its late reply is dropped.
+// by expire() and leaves the queue, but stays allocated (hiredis holds it) until its late reply
+// comes or the connection is dropped. `owner` counts it until then.
 struct RedisConnection::Pending {
   std::function<void(Reply)> done;
   std::chrono::steady_clock::time_point deadline;
+  RedisConnection* owner = nullptr;
   bool finished = false;
 };
 
 std::shared_ptr<RedisConnection> RedisConnection::create(asio::io_context& io,
                                                          RedisEndpoint endpoint, std::string name,
-                                                         Events events) {
-  return std::shared_ptr<RedisConnection>(
-      new RedisConnection(io, std::move(endpoint), std::move(name), std::move(events)));
+                                                         Events events, RedisOptions options) {
+  return std::shared_ptr<RedisConnection>(new RedisConnection(
+      io, std::move(endpoint), std::move(name), std::move(events), std::move(options)));
 }
 
 RedisConnection::RedisConnection(asio::io_context& io, RedisEndpoint endpoint, std::string name,
-                                 Events events)
+                                 Events events, RedisOptions options)
     : io_(io),
       strand_(asio::make_strand(io)),
       endpoint_(std::move(endpoint)),
       name_(std::move(name)),
       events_(std::move(events)),
+      options_(std::move(options)),
       reconnect_timer_(strand_),
-      expiry_timer_(strand_) {}
+      connect_timer_(strand_),
+      jitter_state_(std::random_device{}()),
+      expiry_timer_(strand_),
+      backoff_(options_.backoff_min) {}
 
 RedisConnection::~RedisConnection() {
   if (ac_ != nullptr) {
@@ -90,9 +113,39 @@ void RedisConnection::stop() {
   asio::dispatch(strand_, [self = shared_from_this()] {
     self->stopping_ = true;
     self->reconnect_timer_.cancel();
+    self->connect_timer_.cancel();
     self->expiry_timer_.cancel();
-    if (self->ac_ != nullptr) redisAsyncDisconnect(self->ac_);
+    // Freed rather than disconnected: a graceful disconnect waits for replies a stalled Redis
+    // never sends.
+    if (self->ac_ != nullptr) self->drop("");
   });
+}
+
+void RedisConnection::reset(std::string_view why) {
+  // Posted, never run inline: a caller inside a hiredis callback must not free its context.
+  asio::post(strand_, [self = shared_from_this(), why = std::string(why)] {
+    if (self->ac_ != nullptr) {
+      self->resets_.fetch_add(1);
+      self->drop(why);
+    }
+  });
+}
+
+// Frees the context now: hiredis answers every command it still owes with a null reply (so
+// nothing stays allocated) and closes the socket. The disconnect is accounted here, not in
+// on_disconnect, which no longer sees this connection.
+void RedisConnection::drop(std::string_view why) {
+  redisAsyncContext* ac = ac_;
+  if (ac == nullptr) return;
+  if (!why.empty()) spdlog::warn("redis {}: {}; dropping the connection", name_, why);
+  ac->data = nullptr;
+  ac_ = nullptr;
+  inflight_.clear();  // the Pending objects are hiredis's; it calls them back null
+  connect_timer_.cancel();
+  const bool was_connected = connected_.exchange(false);
+  redisAsyncFree(ac);  // deferred by hiredis to the end of the callback when inside one
+  if (was_connected && events_.disconnected) events_.disconnected();
+  schedule_reconnect();
 }
 
 void RedisConnection::connect() {
@@ -103,6 +156,9 @@ void RedisConnection::connect() {
     schedule_reconnect();
     return;
   }
+  // A peer that vanishes without a FIN (a dead host, a dropped NAT entry) is noticed by the
+  // kernel within about twice the idle time instead of hours.
+  enable_keepalive(ac->c.fd, options_.keepalive_seconds);
   ac_ = ac;
   ac->data = this;
   ac->ev.data = this;
@@ -114,14 +170,30 @@ void RedisConnection::connect() {
   socket_.emplace(strand_, ac->c.fd);
   redisAsyncSetConnectCallback(ac, &RedisConnection::on_connect);
   redisAsyncSetDisconnectCallback(ac, &RedisConnection::on_disconnect);
+  // A connect or AUTH that a black hole swallows must not leave the connection half-open.
+  connect_timer_.expires_after(std::max(options_.backoff_max, std::chrono::milliseconds(2000)));
+  connect_timer_.async_wait([self = shared_from_this(), ac](boost::system::error_code ec) {
+    if (!ec && self->ac_ == ac && !self->connected_) self->drop("connect or AUTH timed out");
+  });
   // hiredis learns that a non-blocking connect finished from the first writable event.
   ev_add_write(this);
 }
 
+std::chrono::milliseconds RedisConnection::next_backoff() {
+  // Up to half of the delay is random, so replicas that lost Redis together do not all come
+  // back in the same millisecond.
+  jitter_state_ = jitter_state_ * 6364136223846793005ULL + 1442695040888963407ULL;
+  const auto base = backoff_;
+  const auto half = std::max<std::int64_t>(base.count() / 2, 1);
+  const auto delay =
+      std::chrono::milliseconds(base.count() - half + static_cast<std::int64_t>((jitter_state_ >> 33) % static_cast<std::uint64_t>(half + 1)));
+  backoff_ = std::min(backoff_ * 2, options_.backoff_max);
+  return delay;
+}
+
 void RedisConnection::schedule_reconnect() {
   if (stopping_) return;
-  reconnect_timer_.expires_after(backoff_);
-  backoff_ = std::min(backoff_ * 2, std::chrono::milliseconds(5000));
+  reconnect_timer_.expires_after(next_backoff());
   reconnect_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec) self->connect();
   });
@@ -133,23 +205,56 @@ void RedisConnection::on_connect(const redisAsyncContext* ac, int status) {
   if (status != REDIS_OK) {
     // hiredis frees the context after this callback.
     self->ac_ = nullptr;
+    self->connect_timer_.cancel();
     self->schedule_reconnect();
     return;
   }
-  // A subscriber is healthy only once Redis confirms the subscription (it may refuse it, e.g.
-  // by ACL, and drop the connection): only then does the backoff start again from the bottom.
-  if (!self->channel_) self->backoff_ = std::chrono::milliseconds(100);
-  self->connected_ = true;
-  spdlog::info("redis {}: connected to {}:{}", self->name_, self->endpoint_.host,
-               self->endpoint_.port);
-  if (self->channel_) self->send_subscribe();
-  if (self->events_.connected) self->events_.connected();
+  if (self->options_.password.empty()) {
+    self->on_ready();
+    return;
+  }
+  // AUTH goes first: hiredis sends commands in order, and nothing else is sent before it
+  // succeeds (connected_ is still false, so send() fails at once).
+  std::vector<const char*> argv{"AUTH"};
+  std::vector<std::size_t> lens{4};
+  if (!self->options_.user.empty()) {
+    argv.push_back(self->options_.user.c_str());
+    lens.push_back(self->options_.user.size());
+  }
+  argv.push_back(self->options_.password.c_str());
+  lens.push_back(self->options_.password.size());
+  redisAsyncCommandArgv(self->ac_, &RedisConnection::on_auth, self, static_cast<int>(argv.size()),
+                        argv.data(), lens.data());
+}
+
+void RedisConnection::on_auth(redisAsyncContext* ac, void* reply, void*) {
+  RedisConnection* self = self_of(ac);
+  if (self == nullptr || reply == nullptr) return;
+  const auto* r = static_cast<redisReply*>(reply);
+  if (r->type == REDIS_REPLY_ERROR) {
+    // Never the password; Redis's own words say which (WRONGPASS, NOPERM ...).
+    self->drop("AUTH refused: " + std::string(r->str != nullptr ? r->str : "", r->len));
+    return;
+  }
+  self->on_ready();
+}
+
+void RedisConnection::on_ready() {
+  connect_timer_.cancel();
+  // The backoff starts again from the bottom only once the connection has proved itself: a
+  // reply (on_reply) or a confirmed subscription; a black hole accepts connections too.
+  connected_ = true;
+  spdlog::info("redis {}: connected to {}:{}", name_, endpoint_.host, endpoint_.port);
+  if (channel_) send_subscribe();
+  if (events_.connected) events_.connected();
 }
 
 void RedisConnection::on_disconnect(const redisAsyncContext* ac, int status) {
   RedisConnection* self = self_of(ac);
   if (self == nullptr) return;
   self->ac_ = nullptr;  // hiredis frees the context after this callback
+  self->inflight_.clear();  // hiredis calls each back null
+  self->connect_timer_.cancel();
   const bool was_connected = self->connected_.exchange(false);
   if (status != REDIS_OK && was_connected) {
     spdlog::warn("redis {}: connection lost; reconnecting", self->name_);
@@ -162,7 +267,10 @@ void RedisConnection::send(std::vector<std::string> args, std::function<void(Rep
                            std::chrono::milliseconds timeout) {
   asio::dispatch(strand_, [self = shared_from_this(), args = std::move(args),
                            done = std::move(done), timeout]() mutable {
-    if (self->ac_ == nullptr || !self->connected_) {
+    // Over the bound, Redis is not keeping up (or not answering): failing at once keeps the
+    // request's latency and this process's memory flat instead of queueing behind it.
+    if (self->ac_ == nullptr || !self->connected_ ||
+        self->inflight_count_.load() >= self->options_.max_inflight) {
       done(std::nullopt);
       return;
     }
@@ -172,7 +280,8 @@ void RedisConnection::send(std::vector<std::string> args, std::function<void(Rep
       argv.push_back(a.data());
       lens.push_back(a.size());
     }
-    auto* pending = new Pending{std::move(done), std::chrono::steady_clock::now() + timeout};
+    auto* pending =
+        new Pending{std::move(done), std::chrono::steady_clock::now() + timeout, self.get()};
     if (redisAsyncCommandArgv(self->ac_, &RedisConnection::on_reply, pending,
                               static_cast<int>(argv.size()), argv.data(),
                               lens.data()) != REDIS_OK) {
@@ -182,6 +291,7 @@ void RedisConnection::send(std::vector<std::string> args, std::function<void(Rep
       return;
     }
     self->inflight_.push_back(pending);
+    self->inflight_count_.fetch_add(1);
     self->arm_expiry();
   });
 }
@@ -200,22 +310,38 @@ void RedisConnection::arm_expiry() {
 
 void RedisConnection::expire() {
   const auto now = std::chrono::steady_clock::now();
-  for (Pending* p : inflight_) {
-    if (!p->finished && now >= p->deadline) {
-      p->finished = true;
-      std::move(p->done)(std::nullopt);
-    }
+  std::vector<Pending*> expired;
+  std::erase_if(inflight_, [&](Pending* p) {
+    if (now < p->deadline) return false;
+    p->finished = true;
+    expired.push_back(p);
+    return true;
+  });
+  if (expired.empty()) return;
+  timeouts_in_a_row_ += static_cast<int>(expired.size());
+  // Answered before the drop below, which would otherwise answer them too (null reply).
+  for (Pending* p : expired)
+    std::move(p->done)(std::nullopt);
+  if (timeouts_in_a_row_ >= options_.timeouts_before_reset && ac_ != nullptr) {
+    resets_.fetch_add(1);
+    drop(std::to_string(timeouts_in_a_row_) + " commands in a row got no reply in time");
   }
 }
 
 void RedisConnection::on_reply(redisAsyncContext* ac, void* reply, void* privdata) {
   std::unique_ptr<Pending> pending(static_cast<Pending*>(privdata));
+  pending->owner->inflight_count_.fetch_sub(1);
   if (RedisConnection* self = self_of(ac)) {
     auto& inflight = self->inflight_;
     if (!inflight.empty() && inflight.front() == pending.get()) {
       inflight.pop_front();
-    } else {
+    } else if (!pending->finished) {
       std::erase(inflight, pending.get());
+    }
+    if (reply != nullptr) {
+      // Redis answers: the connection works, whatever happened before.
+      self->timeouts_in_a_row_ = 0;
+      self->backoff_ = self->options_.backoff_min;
     }
   }
   if (pending->finished) return;  // answered with nullopt at its deadline already
@@ -264,7 +390,7 @@ void RedisConnection::on_subscription(redisAsyncContext*, void* reply, void* pri
   if (r == nullptr || r->type != REDIS_REPLY_ARRAY || r->elements < 3) return;
   const std::string_view kind(r->element[0]->str, r->element[0]->len);
   if (kind == "subscribe") {
-    self->backoff_ = std::chrono::milliseconds(100);
+    self->backoff_ = self->options_.backoff_min;
     if (self->events_.subscribed) self->events_.subscribed();
   } else if (kind == "message" && r->element[2]->str != nullptr) {
     if (self->events_.message)

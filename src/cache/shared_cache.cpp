@@ -7,6 +7,7 @@
 #include <charconv>
 #include <iterator>
 #include <random>
+#include <stdexcept>
 
 #include <spdlog/spdlog.h>
 
@@ -15,7 +16,10 @@
 namespace canopy::cache {
 namespace {
 
-// Level-2 values are entries, holds or floors (see Level2Record). `accepts` says whether an
+// Level-2 values are entries, holds or floors (see Level2Record). An entry ends with its MAC,
+// which Lua cannot check (Redis never has the key) and does not need to: a forged value can
+// only make level 2 refuse writes, and replicas check the MAC before they trust an entry.
+// `accepts` says whether an
 // entry of revision `rev` may replace the value `cur`: an entry only over a lower revision, a
 // hold only from above its revision (a hold at R outranks an entry at R), a floor from its
 // revision up. Every value expires, so one that outlived a change (Redis restored from a
@@ -28,15 +32,21 @@ local function accepts(cur, rev)
     if tokens ~= '' then return rev > tonumber(f) end
     return rev >= tonumber(f)
   end
-  local r = tonumber(string.match(cur, '^%S+ %S+ (%S+)$'))
+  local r = tonumber(string.match(cur, '^%d+ %d+ (%d+)'))
   return (not r) or rev > r
 end
 )lua";
 
-// Stores a level-2 entry read from the store, unless the value there is newer or a hold.
+// Stores a level-2 entry read from the store, unless the value there is newer or a hold. An
+// entry at the same revision is rewritten: a revision names one state of the row, so only the
+// tag can differ, and one that no replica can verify (an old key after a rotation, a forgery)
+// would otherwise make the pair a miss until it next changes.
 // KEYS[1] entry key; ARGV[1] encoded entry; ARGV[2] its revision; ARGV[3] time to live, ms.
 constexpr const char* kRememberLua = R"lua(
-if accepts(redis.call('GET', KEYS[1]), tonumber(ARGV[2])) then
+local cur = redis.call('GET', KEYS[1])
+local rev = tonumber(ARGV[2])
+local same = cur and tonumber(string.match(cur, '^%d+ %d+ (%d+)')) == rev
+if same or accepts(cur, rev) then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
   return 1
 end
@@ -91,7 +101,7 @@ local function hold(key, r, token, ttl)
       if tonumber(f) == rev then value = cur .. ' ' .. token
       elseif tonumber(f) > rev then value = nil end
     else
-      local v = tonumber(string.match(cur, '^%S+ %S+ (%S+)$'))
+      local v = tonumber(string.match(cur, '^%d+ %d+ (%d+)'))
       if v and v > rev then value = nil end
     end
   end
@@ -206,10 +216,78 @@ Level2Record decode_record(std::string_view text) {
     } else {
       record.floor = revision;
     }
+  } else if (parts.size() == 4) {
+    record.entry_text = text.substr(0, text.size() - parts[3].size() - 1);
+    record.tag = parts[3];
+    record.entry = decode_entry(record.entry_text);
   } else {
-    record.entry = decode_entry(text);
+    record.entry_text = text;
+    record.entry = decode_entry(text);  // unsigned: never trusted
   }
   return record;
+}
+
+namespace {
+
+// The bytes a tag covers: a kind, the deployment's prefix, and for an entry its pair, so a value
+// copied to another key or another deployment does not verify.
+std::string entry_mac_input(std::string_view prefix, std::string_view school, std::string_view app,
+                            std::string_view entry) {
+  std::string in = "e\n";
+  in.append(prefix).append("\n").append(school).append("\n").append(app).append("\n").append(entry);
+  return in;
+}
+
+std::string message_mac_input(std::string_view prefix, std::string_view body) {
+  std::string in = "m\n";
+  in.append(prefix).append("\n").append(body);
+  return in;
+}
+
+// A received message split into its body (tag removed) and tag ('' when unsigned).
+struct Received {
+  std::string body;
+  std::string tag;
+};
+Received unwrap(std::string_view message) {
+  const auto first = message.find(' ');
+  if (first == std::string_view::npos) return {std::string(message), {}};
+  const auto second = message.find(' ', first + 1);
+  const auto word_end = second == std::string_view::npos ? message.size() : second;
+  const auto slash = message.find('/', first + 1);
+  if (slash == std::string_view::npos || slash > word_end) return {std::string(message), {}};
+  Received r;
+  r.body = std::string(message.substr(0, slash)) + std::string(message.substr(word_end));
+  r.tag = std::string(message.substr(slash + 1, word_end - slash - 1));
+  return r;
+}
+
+}  // namespace
+
+std::string SharedCache::signed_entry(std::string_view school, std::string_view app,
+                                      const Entry& e) const {
+  const std::string text = encode_entry(e);
+  return text + " " + config_.keys->sign(entry_mac_input(config_.prefix, school, app, text));
+}
+
+std::string SharedCache::signed_message(std::string_view body) const {
+  const std::string tag = config_.keys->sign(message_mac_input(config_.prefix, body));
+  const auto first = body.find(' ');
+  const auto second = first == std::string_view::npos ? std::string_view::npos
+                                                      : body.find(' ', first + 1);
+  const auto at = second == std::string_view::npos ? body.size() : second;
+  return std::string(body.substr(0, at)) + "/" + tag + std::string(body.substr(at));
+}
+
+void SharedCache::forged(std::string_view what) {
+  forgeries_.fetch_add(1);
+  std::lock_guard lock(mutex_);
+  const auto now = Clock::now();
+  if (now - last_forgery_warning_ < std::chrono::seconds(10)) return;
+  last_forgery_warning_ = now;
+  spdlog::warn("redis: {} failed its MAC check and was not trusted (a forged value, or a replica "
+               "with another --redis-mac-key); {} so far",
+               what, forgeries_.load());
 }
 
 // One published hold waiting for acknowledgements. Acks may arrive before Redis has answered
@@ -227,19 +305,23 @@ SharedCache::SharedCache(asio::io_context& io, SharedCacheConfig config)
       id_(std::string(kBatchReaderMark) + random_id()),
       channel_(config_.prefix + ":events"),
       replicas_key_(config_.prefix + ":replicas") {
-  commands_ = RedisConnection::create(io_, config_.redis, "commands", {});
+  if (!config_.keys) throw std::invalid_argument("SharedCache needs MAC keys");
+  commands_ = RedisConnection::create(io_, config_.redis, "commands", {}, config_.connection);
   RedisConnection::Events events;
   events.subscribed = [this] { on_subscribed(); };
   events.disconnected = [this] { on_lost(); };
   events.message = [this](std::string_view m) { on_message(m); };
-  events_ = RedisConnection::create(io_, config_.redis, "events", std::move(events));
+  events_ = RedisConnection::create(io_, config_.redis, "events", std::move(events),
+                                    config_.connection);
 }
 
 SharedCache::SharedCache(std::vector<asio::io_context*> workers, SharedCacheConfig config)
     : SharedCache(*workers.at(0), std::move(config)) {
   for (std::size_t i = 1; i < workers.size(); ++i) {
-    lookups_.emplace_back(workers[i], RedisConnection::create(*workers[i], config_.redis,
-                                                              "lookups-" + std::to_string(i), {}));
+    lookups_.emplace_back(workers[i],
+                          RedisConnection::create(*workers[i], config_.redis,
+                                                  "lookups-" + std::to_string(i), {},
+                                                  config_.connection));
   }
 }
 
@@ -317,8 +399,16 @@ asio::awaitable<std::optional<Entry>> SharedCache::fetch(std::string school, std
   if (reply->type != RedisReply::Type::string) co_return std::nullopt;
   const auto record = decode_record(reply->str);
   // A replica that missed the hold's message learns it here, before the caller reads the store.
+  // Holds and floors are not signed (Lua writes them) and need not be: they only make replicas
+  // miss, so a forged one costs store reads, never an allow.
   if (record.held) local_.raise_floor(school, app, *record.held + 1);
   if (record.floor) local_.raise_floor(school, app, *record.floor);
+  if (record.entry &&
+      !config_.keys->verify(entry_mac_input(config_.prefix, school, app, record.entry_text),
+                            record.tag)) {
+    forged("the level-2 entry of " + school + "/" + app);
+    co_return std::nullopt;  // a miss: the caller reads the store
+  }
   co_return record.entry;
 }
 
@@ -327,7 +417,7 @@ asio::awaitable<void> SharedCache::remember(std::string school, std::string app,
                                 kRememberScript,
                                 "1",
                                 key(school, app),
-                                encode_entry(entry),
+                                signed_entry(school, app, entry),
                                 std::to_string(entry.revision),
                                 std::to_string(config_.level2_ttl.count())};
   auto& redis = lookups_for(co_await asio::this_coro::executor);
@@ -361,7 +451,8 @@ asio::awaitable<std::vector<Hold>> SharedCache::hold_all(std::vector<HoldRequest
     waiters_[seq] = waiter;
   }
   const std::size_t chunk = std::max<std::size_t>(config_.batch_chunk, 1);
-  const std::string ttl = std::to_string(config_.level2_ttl.count());
+  const std::string ttl = std::to_string(config_.hold_ttl.count());
+  message = signed_message(message);
   std::size_t sent = 0;  // pairs whose script was sent (it may have run with its reply lost)
   std::optional<RedisReply> live;
   bool legacy = false;
@@ -483,8 +574,8 @@ std::vector<std::string> SharedCache::release_args(const std::vector<HeldPair>& 
     message += " " + h.school + " " + h.app + " " + std::to_string(h.hold.revision);
   }
   args.push_back(token);
-  args.push_back(std::move(message));
-  args.push_back(std::to_string(config_.level2_ttl.count()));
+  args.push_back(signed_message(message));
+  args.push_back(std::to_string(config_.hold_ttl.count()));
   for (std::size_t i = begin; i < end; ++i)
     args.push_back(std::to_string(held[i].hold.revision));
   return args;
@@ -524,8 +615,9 @@ asio::awaitable<void> SharedCache::publish_all(std::vector<Published> changes) {
   {
     std::lock_guard lock(mutex_);
     for (auto& c : changes) {
-      std::string message = "inv " + id_ + " " + std::to_string(next_seq_++) + " " + c.school +
-                            " " + c.app + " " + encode_entry(c.entry);
+      std::string message =
+          signed_message("inv " + id_ + " " + std::to_string(next_seq_++) + " " + c.school + " " +
+                         c.app + " " + encode_entry(c.entry));
       items.push_back({std::move(c.school), std::move(c.app), c.entry, std::move(message)});
     }
   }
@@ -556,7 +648,7 @@ std::vector<std::string> SharedCache::publish_args(std::span<const Unpublished> 
     args.push_back(key(u.school, u.app));
   args.push_back(std::to_string(config_.level2_ttl.count()));
   for (const auto& u : items) {
-    args.push_back(encode_entry(u.entry));
+    args.push_back(signed_entry(u.school, u.app, u.entry));
     args.push_back(std::to_string(u.entry.revision));
     args.push_back(u.message);
   }
@@ -611,9 +703,20 @@ asio::awaitable<void> SharedCache::heartbeat_loop() {
                                   channel_,
                                   id_,
                                   std::to_string(config_.lease.count()),
-                                  "hb " + id_ + " " + std::to_string(nonce)};
+                                  signed_message("hb " + id_ + " " + std::to_string(nonce))};
     auto beat = co_await commands_->command(std::move(args));
-    if (beat && beat->type != RedisReply::Type::error) co_await flush_unpublished();
+    if (beat && beat->type != RedisReply::Type::error) {
+      // Redis published heartbeats for a whole lease and none came back: the subscription's
+      // connection is stalled (a black hole keeps it open and silent), so it is rebuilt.
+      const auto now = ticks(Clock::now());
+      std::int64_t none = 0;
+      if (!unheard_since_.compare_exchange_strong(none, now) &&
+          now - none > std::chrono::nanoseconds(config_.lease).count()) {
+        unheard_since_.store(0);
+        events_->reset("no heartbeat came back within a lease");
+      }
+      co_await flush_unpublished();
+    }
     timer.expires_after(config_.heartbeat);
     boost::system::error_code ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -621,6 +724,7 @@ asio::awaitable<void> SharedCache::heartbeat_loop() {
 }
 
 void SharedCache::on_subscribed() {
+  unheard_since_.store(0);
   // Whatever was published while unsubscribed was lost: start level 1 afresh.
   fresh_until_.store(0, std::memory_order_release);
   local_.clear();
@@ -630,10 +734,24 @@ void SharedCache::on_lost() {
   fresh_until_.store(0, std::memory_order_release);
 }
 
+// What each message may do when its MAC fails, the safe way round: a heartbeat, an ack, a
+// release or an invalidation could make this replica (or the one waiting) trust something, so
+// it is dropped (an invalidation also clears level 1, since the change it names may be real:
+// a replica with a key this one lacks); a hold only makes level 1 miss, so it is applied (a
+// real hold from a replica whose key this one lacks must not be lost) but not acknowledged.
 void SharedCache::on_message(std::string_view message) {
-  const auto parts = split(message);
+  const Received received = unwrap(message);
+  const auto parts = split(received.body);
   if (parts.empty()) return;
+  auto verified = [&] {
+    return !received.tag.empty() &&
+           config_.keys->verify(message_mac_input(config_.prefix, received.body), received.tag);
+  };
   if (parts[0] == "hb" && parts.size() == 3 && parts[1] == id_) {
+    if (!verified()) {
+      forged("a heartbeat");
+      return;
+    }
     std::uint64_t nonce = 0;
     if (!parse_number(parts[2], nonce)) return;
     Clock::time_point sent;
@@ -644,6 +762,7 @@ void SharedCache::on_message(std::string_view message) {
       sent = it->second;
     }
     const auto now = ticks(Clock::now());
+    unheard_since_.store(0);
     const auto until = ticks(sent + config_.lease - config_.margin);
     auto current = fresh_until_.load(std::memory_order_acquire);
     if (current <= now) local_.clear();  // lapsed: messages may have been missed
@@ -656,6 +775,11 @@ void SharedCache::on_message(std::string_view message) {
     if (!config_.invalidation_enabled) return;
     const auto dot = parts[1].find('.');
     if (dot == std::string_view::npos) return;
+    const bool authentic = verified();
+    if (!authentic) {
+      forged(parts[0] == "rel" ? "a release" : "a hold");
+      if (parts[0] == "rel") return;
+    }
     std::vector<std::int64_t> revisions((parts.size() - 2) / 3);
     for (std::size_t i = 0; i < revisions.size(); ++i) {
       if (!parse_number(parts[4 + 3 * i], revisions[i])) return;
@@ -667,22 +791,32 @@ void SharedCache::on_message(std::string_view message) {
         local_.hold(parts[2 + 3 * i], parts[3 + 3 * i], revisions[i], parts[1]);
       }
     }
-    if (parts[0] == "rel") return;
+    if (parts[0] == "rel" || !authentic) return;
     const auto origin = parts[1].substr(0, dot);
     if (origin != id_) {
-      commands_->send(
-          {"PUBLISH", channel_,
-           "ack " + std::string(origin) + " " + std::string(parts[1].substr(dot + 1)) + " " + id_},
-          [](RedisConnection::Reply) {});
+      commands_->send({"PUBLISH", channel_,
+                       signed_message("ack " + std::string(origin) + " " +
+                                      std::string(parts[1].substr(dot + 1)) + " " + id_)},
+                      [](RedisConnection::Reply) {});
     }
   } else if (parts[0] == "inv" && parts.size() == 8) {
     if (!config_.invalidation_enabled) return;
+    if (!verified()) {
+      forged("an invalidation");
+      // Level 1 may hold what the change replaced: it starts afresh (holds and floors stay).
+      local_.clear();
+      return;
+    }
     const auto entry = decode_entry(std::string(parts[5]) + " " + std::string(parts[6]) + " " +
                                     std::string(parts[7]));
     if (!entry) return;
     // Messages arrive in publish order and a clear happens only between them, on this strand.
     local_.put(parts[3], parts[4], *entry);
   } else if (parts[0] == "ack" && parts.size() == 4 && parts[1] == id_) {
+    if (!verified()) {
+      forged("an acknowledgement");
+      return;
+    }
     std::uint64_t seq = 0;
     if (!parse_number(parts[2], seq)) return;
     std::lock_guard lock(mutex_);

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "cache/local_cache.hpp"
+#include "cache/mac.hpp"
 #include "cache/redis_connection.hpp"
 #include "cache/shared_level.hpp"
 
@@ -33,11 +34,20 @@ namespace canopy::cache {
 
 struct SharedCacheConfig {
   RedisEndpoint redis;
+  RedisOptions connection;  // timeouts, in-flight bound, backoff, keepalive, AUTH
   std::string prefix = "canopy";                 // key and channel prefix, one per deployment
   std::chrono::milliseconds lease{2000};         // how long one heartbeat keeps a replica fresh
   std::chrono::milliseconds heartbeat{400};      // how often replicas heartbeat
   std::chrono::milliseconds margin{250};         // allowance for delivery delay and clock drift
-  std::chrono::milliseconds level2_ttl{60'000};  // how long a Redis entry lives unless rewritten
+  // How long a level-2 entry lives unless rewritten: long, so that a database outage is
+  // answered for every pair asked within it (entries stay revision-guarded all along).
+  std::chrono::milliseconds level2_ttl{std::chrono::hours(24)};
+  // How long a hold or a floor lives: it must outlast the change it protects (see the
+  // assumptions in docs/architecture.md), and no longer, since a hold only costs lookups.
+  std::chrono::milliseconds hold_ttl{60'000};
+  // Signs every level-2 entry and channel message this replica writes, and verifies what it
+  // reads. Required: a SharedCache without keys refuses to start.
+  std::optional<MacKeys> keys;
   std::size_t batch_chunk = 500;  // pairs per Redis script of a hold_all or release_all
 #ifdef CANOPY_BROKEN_INVALIDATION
   bool invalidation_enabled = false;  // a deliberately broken build, to prove the tests catch it
@@ -79,6 +89,9 @@ class SharedCache final : public DecisionCache, public SharedLevel {
 
   bool fresh() const;
   const std::string& replica_id() const { return id_; }
+  // Level-2 entries and messages that failed the MAC check, each treated as a miss (or, for a
+  // hold, applied without an acknowledgement): tests and diagnostics.
+  std::uint64_t forgeries() const { return forgeries_.load(); }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -109,6 +122,11 @@ class SharedCache final : public DecisionCache, public SharedLevel {
   void on_lost();
   std::string key(std::string_view school, std::string_view app) const;
   void warn_degraded(std::string_view what);
+  // "ENTRY TAG": what level 2 stores for the pair.
+  std::string signed_entry(std::string_view school, std::string_view app, const Entry& e) const;
+  // BODY with "/TAG" appended to its second word (see docs/architecture.md for why there).
+  std::string signed_message(std::string_view body) const;
+  void forged(std::string_view what);
 
   asio::io_context& io_;
   SharedCacheConfig config_;
@@ -122,7 +140,12 @@ class SharedCache final : public DecisionCache, public SharedLevel {
   RedisConnection& lookups_for(const asio::any_io_executor& executor);
   std::shared_ptr<RedisConnection> events_;
   std::atomic<std::int64_t> fresh_until_{0};  // steady-clock nanoseconds
+  // When Redis first ran a heartbeat of this replica that has not come back on the
+  // subscription (0: none): a subscription that delivers nothing for a lease while heartbeats
+  // are published is stalled, and is rebuilt.
+  std::atomic<std::int64_t> unheard_since_{0};  // steady-clock nanoseconds
   std::atomic<bool> stopping_{false};
+  std::atomic<std::uint64_t> forgeries_{0};
 
   std::mutex mutex_;  // guards what follows
   std::map<std::uint64_t, Clock::time_point> heartbeats_sent_;
@@ -132,16 +155,19 @@ class SharedCache final : public DecisionCache, public SharedLevel {
   std::vector<HeldPair> unreleased_;                // releases Redis has not heard of yet
   std::uint64_t next_seq_ = 1;
   Clock::time_point last_warning_{};
+  Clock::time_point last_forgery_warning_{};
 };
 
-std::string encode_entry(const Entry& entry);
+std::string encode_entry(const Entry& entry);  // "presence version revision"
 std::optional<Entry> decode_entry(std::string_view text);
 
-// A level-2 value: an entry ("presence version revision"), a hold ("h REVISION TOKEN...": no
+// A level-2 value: an entry ("presence version revision TAG"; `tag` says which), a hold ("h REVISION TOKEN...": no
 // entry at or below REVISION is trustworthy) or, once its holds are released, a floor
 // ("h REVISION": entries below REVISION are stale).
 struct Level2Record {
   std::optional<Entry> entry;
+  std::string entry_text;  // "presence version revision", what the tag covers
+  std::string tag;
   std::optional<std::int64_t> held;
   std::optional<std::int64_t> floor;
 };

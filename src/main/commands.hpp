@@ -48,6 +48,11 @@ struct ServeOptions {
   std::string redis = "127.0.0.1:6379";
   std::string redis_prefix = "canopy";
   unsigned lease_ms = 2000;
+  std::string redis_user;        // ACL user; the password comes from RedisSecrets
+  RedisSecrets redis_secrets;    // files named by flags; values read at start
+  int redis_timeouts_before_reconnect = 3;
+  std::size_t redis_max_inflight = 4096;
+  unsigned level2_ttl_seconds = 24 * 3600;
 };
 
 int serve(const Common& common, const ServeOptions& options);

@@ -42,7 +42,7 @@ std::vector<std::string> config_file_arguments(const std::filesystem::path& file
     // that names a secret gets the reason it is refused.
     if (option == nullptr &&
         (key.find("password") != std::string::npos || key.find("token") != std::string::npos ||
-         key.find("secret") != std::string::npos)) {
+         key.find("secret") != std::string::npos || key.find("mac-key") != std::string::npos)) {
       r.error(
           kv.first,
           "'" + key + "' is a secret: set it in the environment or point to a file, never here");

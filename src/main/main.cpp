@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
       "Canopy decides which third-party apps may touch a school's data.\n"
       "Every option's environment variable (shown as Env) overrides its default; secrets come\n"
       "only from the environment or files: CANOPY_SERVICE_TOKEN(_FILE), "
-      "CANOPY_MYSQL_PASSWORD(_FILE)."};
+      "CANOPY_MYSQL_PASSWORD(_FILE), CANOPY_REDIS_PASSWORD(_FILE), "
+      "CANOPY_REDIS_MAC_KEY(_FILE), CANOPY_REDIS_MAC_KEY_PREVIOUS(_FILE)."};
   app.require_subcommand(1);
   // An option given by the configuration file and again on the command line takes the latter.
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
@@ -178,6 +179,41 @@ int main(int argc, char** argv) {
                    "How long a replica trusts its in-process cache after a heartbeat; a reject "
                    "waits at most this long")
       ->check(CLI::Range(200u, 60000u))
+      ->capture_default_str();
+  serve_cmd->add_option("--redis-user", serve_opts.redis_user, "Redis ACL user to AUTH as")
+      ->envname("CANOPY_REDIS_USER");
+  serve_cmd
+      ->add_option("--redis-password-file", serve_opts.redis_secrets.password_file,
+                   "File holding the Redis password (or set CANOPY_REDIS_PASSWORD)")
+      ->envname("CANOPY_REDIS_PASSWORD_FILE");
+  serve_cmd
+      ->add_option("--redis-mac-key-file", serve_opts.redis_secrets.mac_key_file,
+                   "File holding the key that signs level-2 entries and replica messages, at "
+                   "least 32 characters (or set CANOPY_REDIS_MAC_KEY); required with --cache redis")
+      ->envname("CANOPY_REDIS_MAC_KEY_FILE");
+  serve_cmd
+      ->add_option("--redis-mac-key-previous-file", serve_opts.redis_secrets.mac_key_previous_file,
+                   "File holding the previous MAC key, still accepted while a rotation rolls "
+                   "out (or set CANOPY_REDIS_MAC_KEY_PREVIOUS)")
+      ->envname("CANOPY_REDIS_MAC_KEY_PREVIOUS_FILE");
+  serve_cmd
+      ->add_option("--redis-timeouts-before-reconnect",
+                   serve_opts.redis_timeouts_before_reconnect,
+                   "Redis commands in a row that get no reply in time before the connection is "
+                   "dropped and rebuilt")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--redis-max-inflight", serve_opts.redis_max_inflight,
+                   "Redis commands waiting for a reply, per connection, beyond which commands "
+                   "fail at once (decisions then come from the store)")
+      ->check(CLI::Range(std::size_t{16}, std::size_t{1} << 20))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--level2-ttl-seconds", serve_opts.level2_ttl_seconds,
+                   "How long a decision entry stays in Redis after it was last written: how long "
+                   "a database outage is answered for pairs asked before it")
+      ->check(CLI::Range(60u, 30u * 24 * 3600))
       ->capture_default_str();
 
   auto* migrate_cmd = app.add_subcommand("migrate", "Apply pending database migrations");

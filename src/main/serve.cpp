@@ -174,6 +174,25 @@ int serve(const Common& common, const ServeOptions& o) {
     config.redis.lease = std::chrono::milliseconds(o.lease_ms);
     config.redis.heartbeat = config.redis.lease / 5;
     config.redis.margin = config.redis.lease / 8;
+    config.redis.level2_ttl = std::chrono::seconds(o.level2_ttl_seconds);
+    config.redis.connection.timeouts_before_reset = o.redis_timeouts_before_reconnect;
+    config.redis.connection.max_inflight = o.redis_max_inflight;
+    config.redis.connection.user = o.redis_user;
+    auto secrets = o.redis_secrets;
+    if (!load_redis_secrets(secrets)) return kInvalid;
+    config.redis.connection.password = secrets.password;
+    if (!o.redis_user.empty() && secrets.password.empty()) {
+      std::cerr << "--redis-user needs a password: CANOPY_REDIS_PASSWORD or --redis-password-file\n";
+      return kInvalid;
+    }
+    // Without a key, anyone who can write to Redis could make replicas allow: refuse to start.
+    config.redis.keys = cache::MacKeys::from_secrets(secrets.mac_key, secrets.mac_key_previous);
+    if (!config.redis.keys) {
+      std::cerr << "--cache redis needs a MAC key of at least " << cache::MacKeys::kMinSecret
+                << " characters (CANOPY_REDIS_MAC_KEY or --redis-mac-key-file; a previous key, "
+                   "if given, as long)\n";
+      return kInvalid;
+    }
   }
   buffer_logs();
   const auto token = service_token(common, o);

@@ -16,23 +16,35 @@ std::string StoreConfig::describe() const {
          mysql.database;
 }
 
-bool load_store_secrets(StoreConfig& config) {
-  if (config.kind != StoreConfig::Kind::mysql) return true;
-  if (!config.mysql_password_file.empty()) {
-    std::ifstream in(config.mysql_password_file);
-    std::string password;
-    if (!in || !std::getline(in, password)) {
-      std::cerr << config.mysql_password_file.string()
-                << ": cannot read the MySQL password from it\n";
+bool read_secret(const std::filesystem::path& file, const char* env, std::string_view what,
+                 std::string& out) {
+  if (!file.empty()) {
+    std::ifstream in(file);
+    std::string secret;
+    if (!in || !std::getline(in, secret)) {
+      std::cerr << file.string() << ": cannot read the " << what << " from it\n";
       return false;
     }
-    while (!password.empty() && std::isspace(static_cast<unsigned char>(password.back())))
-      password.pop_back();
-    config.mysql.password = password;
-  } else if (const char* env = std::getenv("CANOPY_MYSQL_PASSWORD")) {
-    config.mysql.password = env;
+    while (!secret.empty() && std::isspace(static_cast<unsigned char>(secret.back())))
+      secret.pop_back();
+    out = secret;
+  } else if (const char* value = std::getenv(env)) {
+    out = value;
   }
   return true;
+}
+
+bool load_store_secrets(StoreConfig& config) {
+  if (config.kind != StoreConfig::Kind::mysql) return true;
+  return read_secret(config.mysql_password_file, "CANOPY_MYSQL_PASSWORD", "MySQL password",
+                     config.mysql.password);
+}
+
+bool load_redis_secrets(RedisSecrets& s) {
+  return read_secret(s.password_file, "CANOPY_REDIS_PASSWORD", "Redis password", s.password) &&
+         read_secret(s.mac_key_file, "CANOPY_REDIS_MAC_KEY", "Redis MAC key", s.mac_key) &&
+         read_secret(s.mac_key_previous_file, "CANOPY_REDIS_MAC_KEY_PREVIOUS",
+                     "previous Redis MAC key", s.mac_key_previous);
 }
 
 std::unique_ptr<store::Store> open_store(const StoreConfig& config) {

@@ -56,8 +56,12 @@ SharedCacheConfig small_chunks(SharedCacheConfig c) {
   return c;
 }
 
+constexpr char kKey[] = "cache-conformance-test-mac-key-0123456789";
+constexpr char kNextKey[] = "cache-conformance-test-next-key-9876543210";
+
 SharedCacheConfig redis_config(const std::string& prefix) {
   SharedCacheConfig c;
+  c.keys = MacKeys::from_secrets(kKey);
   c.redis = {TestServers::get().redis_host, TestServers::get().redis_port};
   c.prefix = prefix;
   c.lease = std::chrono::milliseconds(800);
@@ -592,6 +596,130 @@ TEST_F(Replication, DISABLED_TimingHoldAllAgainstOneByOne) {
     std::printf("500 holds: one by one %.1f ms, hold_all %.1f ms; release_all %.1f ms\n",
                 ms(t1 - t0), ms(t2 - t1), ms(t3 - t2));
   }
+}
+
+// Write access to Redis alone: what an attacker writes without the key is never trusted.
+class Forgery : public Replication {
+ protected:
+  void SetUp() override {
+    Replication::SetUp();
+    redis = RedisConnection::create(io.io(), redis_config(prefix).redis, "test-attacker", {});
+    redis->start();
+    ASSERT_TRUE(eventually([&] { return redis->connected(); }));
+  }
+  void TearDown() override {
+    redis->stop();
+    Replication::TearDown();
+  }
+  void attacker(std::vector<std::string> command) {
+    ASSERT_TRUE(run(io.io(), redis->command(std::move(command))).has_value());
+  }
+  std::shared_ptr<RedisConnection> redis;
+};
+
+TEST_F(Forgery, ForgedLevelTwoEntryIsAMissAndCounted) {
+  const std::string key = prefix + ":conn:s:app";
+  // An approval (presence 3) with no MAC, a wrong one, and a genuine one of another pair.
+  run(io.io(), a.remember("s", "other", {Presence::approved, 1, 7}));
+  std::vector<std::string> get_other{"GET", prefix + ":conn:s:other"};
+  const auto genuine = run(io.io(), redis->command(get_other));
+  ASSERT_TRUE(genuine && genuine->type == RedisReply::Type::string);
+  for (const std::string& value : {std::string("3 1 99"), std::string("3 1 99 AAAAAAAAAAAAAAAAAAAAAA"),
+                                  genuine->str}) {
+    const auto before = b.forgeries();
+    attacker({"SET", key, value});
+    EXPECT_FALSE(run(io.io(), b.fetch("s", "app"))) << value << ": a forged entry is a miss";
+    EXPECT_EQ(b.forgeries(), before + 1) << value;
+  }
+  // The genuine entry, at its own key, is trusted.
+  EXPECT_EQ(run(io.io(), b.fetch("s", "other"))->revision, 7);
+}
+
+TEST_F(Forgery, ForgedMessagesNeverAllowAndAreCounted) {
+  b.put("s", "app", {Presence::rejected, 1, 5});
+  const auto before = b.forgeries();
+  // An invalidation to approved at a higher revision, unsigned and wrongly signed.
+  attacker({"PUBLISH", prefix + ":events", "inv x 1 s app 3 1 99"});
+  attacker({"PUBLISH", prefix + ":events", "inv x/AAAAAAAAAAAAAAAAAAAAAA 1 s app 3 1 99"});
+  ASSERT_TRUE(eventually([&] { return b.forgeries() >= before + 2; }));
+  const auto seen = b.get("s", "app");
+  EXPECT_TRUE(!seen || seen->presence != Presence::approved) << "a forged inv was trusted";
+  // A forged release of a real hold is not applied: the hold stands.
+  a.put("s", "app", {Presence::approved, 1, 6});
+  b.put("s", "app", {Presence::approved, 1, 6});
+  const Hold hold = run(io.io(), a.hold("s", "app", 6));
+  ASSERT_TRUE(b.held("s", "app"));
+  const auto before_rel = b.forgeries();
+  attacker({"PUBLISH", prefix + ":events", "rel " + hold.token + " s app 6"});
+  ASSERT_TRUE(eventually([&] { return b.forgeries() > before_rel; }));
+  EXPECT_TRUE(b.held("s", "app")) << "a forged release lifted a hold";
+  EXPECT_FALSE(b.get("s", "app"));
+  // A forged heartbeat (of a nonce b did send) is refused, not taken for freshness.
+  const auto before_hb = b.forgeries();
+  attacker({"PUBLISH", prefix + ":events", "hb " + b.replica_id() + " 1"});
+  attacker({"PUBLISH", prefix + ":events", "hb " + b.replica_id() + "/AAAAAAAAAAAAAAAAAAAAAA 2"});
+  EXPECT_TRUE(eventually([&] { return b.forgeries() >= before_hb + 2; }));
+}
+
+TEST_F(Forgery, ForgedHoldIsAppliedButNotAcknowledged) {
+  b.put("s", "app", {Presence::approved, 1, 5});
+  const auto before = b.forgeries();
+  attacker({"PUBLISH", prefix + ":events", "hold " + a.replica_id() + ".999 s app 5"});
+  ASSERT_TRUE(eventually([&] { return b.forgeries() > before; }));
+  EXPECT_TRUE(b.held("s", "app")) << "a hold only ever makes level 1 miss: applied";
+  EXPECT_FALSE(b.get("s", "app"));
+}
+
+// Rotation: the new key is first added as the previous one everywhere, then made current one
+// replica at a time, so every pair of replicas verifies each other throughout.
+TEST(KeyRotation, ReplicasOnTheOldAndTheNewKeyVerifyEachOther) {
+  const std::string prefix = unique_prefix();
+  IoThread io;
+  auto old_config = redis_config(prefix);
+  old_config.keys = MacKeys::from_secrets(kKey, kNextKey);
+  auto new_config = redis_config(prefix);
+  new_config.keys = MacKeys::from_secrets(kNextKey, kKey);
+  auto stranger_config = redis_config(prefix);
+  stranger_config.keys = MacKeys::from_secrets("an-unrelated-key-that-no-one-else-has-0000");
+  SharedCache rotated(io.io(), new_config);
+  SharedCache old(io.io(), old_config);
+  SharedCache stranger(io.io(), stranger_config);
+  for (SharedCache* c : {&rotated, &old, &stranger})
+    c->start();
+  ASSERT_TRUE(eventually([&] { return rotated.fresh() && old.fresh() && stranger.fresh(); }));
+  run(io.io(), rotated.remember("s", "app", {Presence::approved, 1, 5}));
+  EXPECT_EQ(run(io.io(), old.fetch("s", "app"))->revision, 5) << "old key verifies the new";
+  EXPECT_FALSE(run(io.io(), stranger.fetch("s", "app"))) << "another key does not";
+  // Its next store read rewrites the entry at the same revision with a tag it can verify.
+  run(io.io(), stranger.remember("s", "app", {Presence::approved, 1, 5}));
+  EXPECT_EQ(run(io.io(), stranger.fetch("s", "app"))->revision, 5);
+  run(io.io(), rotated.remember("s", "app", {Presence::approved, 1, 5}));
+  run(io.io(), old.remember("s", "app2", {Presence::approved, 1, 6}));
+  EXPECT_EQ(run(io.io(), rotated.fetch("s", "app2"))->revision, 6) << "new key verifies the old";
+  const auto old_forgeries = old.forgeries();
+  old.put("s", "app", {Presence::approved, 1, 5});
+  stranger.put("s", "app", {Presence::approved, 1, 5});
+  run(io.io(), rotated.hold("s", "app", 5));
+  EXPECT_TRUE(old.held("s", "app"));
+  // The stranger cannot verify it, applies it anyway (the safe way) and does not acknowledge.
+  ASSERT_TRUE(eventually([&] { return stranger.held("s", "app"); }));
+  EXPECT_FALSE(stranger.get("s", "app"));
+  EXPECT_EQ(old.forgeries(), old_forgeries);
+  EXPECT_GT(stranger.forgeries(), 0u);
+  for (SharedCache* c : {&rotated, &old, &stranger})
+    c->stop();
+}
+
+TEST(MacKeysTest, ShortSecretsAreRefused) {
+  EXPECT_FALSE(MacKeys::from_secrets("too short"));
+  EXPECT_FALSE(MacKeys::from_secrets(kKey, "too short"));
+  const auto keys = MacKeys::from_secrets(kKey);
+  ASSERT_TRUE(keys);
+  const auto tag = keys->sign("data");
+  EXPECT_EQ(tag.size(), 22u);
+  EXPECT_TRUE(keys->verify("data", tag));
+  EXPECT_FALSE(keys->verify("datA", tag));
+  EXPECT_FALSE(keys->verify("data", ""));
 }
 
 }  // namespace

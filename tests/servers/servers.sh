@@ -68,7 +68,10 @@ stop_mariadb() {
 start_redis() {
   # shellcheck disable=SC1090
   source "$env_file"
+  # Replicas under test AUTH as an ACL user with a password; the default user stays open for
+  # the tests that play an attacker who can write to Redis.
   redis-server --port "$CANOPY_TEST_REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+    --user "$CANOPY_TEST_REDIS_USER" on ">$CANOPY_TEST_REDIS_PASSWORD" '~*' '&*' '+@all' \
     --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --dir "$dir"
   wait_for 20 "Redis" redis-cli -p "$CANOPY_TEST_REDIS_PORT" ping
 }
@@ -96,6 +99,8 @@ CANOPY_TEST_MYSQL_USER=canopy
 CANOPY_TEST_MYSQL_PASSWORD=canopy-test-$RANDOM$RANDOM
 CANOPY_TEST_REDIS_HOST=127.0.0.1
 CANOPY_TEST_REDIS_PORT=$(free_port)
+CANOPY_TEST_REDIS_USER=canopy
+CANOPY_TEST_REDIS_PASSWORD=canopy-redis-$RANDOM$RANDOM
 CANOPY_TEST_SERVERS_DIR=$dir
 ENV
     start_mariadb

@@ -28,6 +28,8 @@ const TestServers& TestServers::get() {
     s.mysql_password = env.at("CANOPY_TEST_MYSQL_PASSWORD");
     s.redis_host = env.at("CANOPY_TEST_REDIS_HOST");
     s.redis_port = static_cast<std::uint16_t>(std::stoi(env.at("CANOPY_TEST_REDIS_PORT")));
+    s.redis_user = env.at("CANOPY_TEST_REDIS_USER");
+    s.redis_password = env.at("CANOPY_TEST_REDIS_PASSWORD");
     s.dir = env.at("CANOPY_TEST_SERVERS_DIR");
     return s;
   }();

@@ -13,6 +13,10 @@ struct TestServers {
   std::string mysql_password;
   std::string redis_host;
   std::uint16_t redis_port = 0;
+  // An ACL user with a password (the default user stays open, for tests that play an attacker
+  // who can write to Redis, and for older tests).
+  std::string redis_user;
+  std::string redis_password;
   std::string dir;
 
   // Reads $CANOPY_TEST_SERVERS_ENV; throws when the fixture did not run (the test then fails:

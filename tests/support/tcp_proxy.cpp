@@ -18,10 +18,14 @@ using asio::ip::tcp;
 
 namespace {
 
+constexpr std::size_t kUnlimited = static_cast<std::size_t>(-1);
+
 struct Link {
   explicit Link(asio::io_context& io) : client(io), server(io) {}
   tcp::socket client;
   tcp::socket server;
+  std::size_t budget = kUnlimited;  // client bytes still forwarded; then the link is silent
+  bool silent() const { return budget == 0; }
   void close() {
     boost::system::error_code ec;
     client.close(ec);
@@ -37,6 +41,7 @@ struct TcpProxy::State : std::enable_shared_from_this<State> {
   tcp::endpoint target;
   std::set<std::shared_ptr<Link>> links;
   bool severed = false;
+  std::size_t budget = kUnlimited;  // for every link, open or new (0: black hole)
   std::string marker;
   std::thread thread;
 
@@ -45,6 +50,12 @@ struct TcpProxy::State : std::enable_shared_from_this<State> {
     for (const auto& l : links)
       l->close();
     links.clear();
+  }
+
+  void limit(std::size_t bytes) {
+    budget = bytes;
+    for (const auto& l : links)
+      l->budget = std::min(l->budget, bytes);
   }
 
   asio::awaitable<void> pump(std::shared_ptr<Link> link, bool from_client) {
@@ -57,6 +68,12 @@ struct TcpProxy::State : std::enable_shared_from_this<State> {
       const std::size_t n = co_await from.async_read_some(
           asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;
+      std::size_t forward = n;
+      if (link->silent()) continue;  // swallowed, both ways
+      if (from_client && link->budget != kUnlimited) {
+        forward = std::min(n, link->budget);
+        link->budget -= forward;
+      }
       if (from_client && !marker.empty()) {
         tail.append(buf, n);
         if (tail.find(marker) != std::string::npos) {
@@ -66,7 +83,8 @@ struct TcpProxy::State : std::enable_shared_from_this<State> {
         }
         if (tail.size() > marker.size()) tail.erase(0, tail.size() - marker.size());
       }
-      co_await asio::async_write(to, asio::buffer(buf, n),
+      if (forward == 0) continue;
+      co_await asio::async_write(to, asio::buffer(buf, forward),
                                  asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;
     }
@@ -76,6 +94,11 @@ struct TcpProxy::State : std::enable_shared_from_this<State> {
 
   asio::awaitable<void> serve(std::shared_ptr<Link> link) {
     boost::system::error_code ec;
+    link->budget = budget;
+    if (link->silent()) {  // accepted, and never answered: the server never hears of it
+      co_await pump(link, true);
+      co_return;
+    }
     co_await link->server.async_connect(target, asio::redirect_error(asio::use_awaitable, ec));
     if (ec || severed) {
       link->close();
@@ -136,8 +159,19 @@ void TcpProxy::sever() {
   state_->call([s = state_.get()] { s->cut(); });
 }
 
+void TcpProxy::black_hole() {
+  state_->call([s = state_.get()] { s->limit(0); });
+}
+
+void TcpProxy::swallow_after(std::size_t bytes) {
+  state_->call([s = state_.get(), bytes] { s->limit(bytes); });
+}
+
 void TcpProxy::restore() {
-  state_->call([s = state_.get()] { s->severed = false; });
+  state_->call([s = state_.get()] {
+    s->severed = false;
+    s->budget = kUnlimited;
+  });
 }
 
 void TcpProxy::sever_when_sent(std::string marker) {
