@@ -59,7 +59,8 @@ SignInOutcome SessionService::sign_in(std::string_view email_in, std::string_vie
   const std::string email = lower(email_in);
   const auto user = directory_.find_user_by_email(email);
   const auto hash = user ? credentials_.password_hash(user->id) : std::nullopt;
-  if (!user || !hash) {
+  // A disabled user (a leaver) fails exactly like an unknown email: same work, same answer.
+  if (!user || !hash || user->disabled) {
     verify_password(dummy_hash_, password);
     record(email, user ? std::optional(user->id) : std::nullopt, address, user_agent,
            "invalid_credentials");
@@ -96,7 +97,8 @@ Result<Authenticated> SessionService::authenticate(std::string_view token) {
     return make_error(Errc::unauthenticated, "your session has expired; sign in again");
   }
   auto user = directory_.find_user(session->user_id);
-  if (!user) return unauthenticated;
+  // Disabling ends the user's sessions, but a sign-in that raced it may have added one since.
+  if (!user || user->disabled) return unauthenticated;
   return Authenticated{std::move(*user), csrf_token_for(token)};
 }
 

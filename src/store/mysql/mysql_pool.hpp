@@ -50,6 +50,7 @@ inline constexpr int kConnectionKilled = 1927;  // ER_CONNECTION_KILLED (MariaDB
 inline constexpr int kServerShutdown = 1053;    // ER_SERVER_SHUTDOWN
 inline constexpr int kDuplicateKey = 1062;      // ER_DUP_ENTRY
 inline constexpr int kDuplicateKeyName = 1061;  // ER_DUP_KEYNAME
+inline constexpr int kDuplicateColumnName = 1060;  // ER_DUP_FIELDNAME
 inline constexpr int kDeadlock = 1213;          // ER_LOCK_DEADLOCK
 
 // True when the connection itself is unusable (as opposed to a statement failing on it).
