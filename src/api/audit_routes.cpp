@@ -125,7 +125,8 @@ std::string csv(const std::vector<store::AuditRecord>& records,
                 const std::map<std::string, std::optional<User>>& users) {
   std::string out =
       "id,seq,school,app,action,from_status,to_status,actor_kind,actor,actor_user_id,actor_name,"
-      "actor_site,actor_role,via_trust,at,request_id,permission_set_version,prev_hash,hash\r\n";
+      "actor_site,actor_role,via_trust,at,request_id,client_request_id,permission_set_version,"
+      "prev_hash,hash\r\n";
   for (const auto& r : records) {
     const User* user = actor_of(r, users);
     const bool chained = r.seq > 0;
@@ -145,6 +146,7 @@ std::string csv(const std::vector<store::AuditRecord>& records,
                                  r.via_trust ? "true" : "false",
                                  format_rfc3339(r.at),
                                  r.request_id,
+                                 r.client_request_id.value_or(""),
                                  std::to_string(r.permission_set_version),
                                  r.prev_hash,
                                  r.hash};

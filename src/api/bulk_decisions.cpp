@@ -241,7 +241,8 @@ asio::awaitable<http::Response> decide_all(http::RequestContext& ctx, Services& 
     bulk.claim = std::move(claim.record);
     bulk.trust = caller->trust;
     return claimed(s, bulk, [&]() -> Result<http::Response> {
-      auto checked = s.consent.plan_bulk(caller->user, caller->trust, *items, ctx.request_id);
+      auto checked = s.consent.plan_bulk(caller->user, caller->trust, *items,
+                                         {ctx.request_id, ctx.client_request_id});
       if (!checked.plan) return finish(s, bulk, refusal(checked.errors, items->size()));
       if (s.shared == nullptr) return apply(s, bulk, *checked.plan, applied);
       bulk.plan = std::move(checked.plan);

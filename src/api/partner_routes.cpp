@@ -43,7 +43,8 @@ asio::awaitable<http::Response> request_connection(http::RequestContext& ctx, Se
   auto response =
       co_await as_partner(ctx, s, [&](const policy::App& app) -> Result<http::Response> {
         if (!body) return body.error();
-        auto outcome = s.consent.request(app, (*body)["school"].get<std::string>(), ctx.request_id);
+        auto outcome = s.consent.request(app, (*body)["school"].get<std::string>(),
+                                         {ctx.request_id, ctx.client_request_id});
         if (!outcome) return outcome.error();
         if (outcome->created) created = outcome->connection;
         return json_response(outcome->created ? 201 : 200, partner_view(outcome->connection));

@@ -95,8 +95,8 @@ asio::awaitable<http::Response> reject_held(http::RequestContext& ctx, Services&
     // A store failure throws through here with the hold kept: a failed MySQL COMMIT may still
     // have committed, and the hold keeps every replica reading the store for this pair.
     auto out = co_await on_pool(s, [&]() -> Result<http::Response> {
-      auto decided =
-          s.consent.decide(*actor, app_id, AdminAction::reject, ctx.request_id, current->revision);
+      auto decided = s.consent.decide(*actor, app_id, AdminAction::reject,
+                                      {ctx.request_id, ctx.client_request_id}, current->revision);
       if (!decided) {
         moved = decided.error().code == Errc::concurrent_change;
         return decided.error();
@@ -123,7 +123,8 @@ asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s, A
   std::optional<store::Connection> changed;
   auto response = co_await as_school_admin(
       ctx, s, [&](const tenancy::Actor& actor, const Site& school) -> Result<http::Response> {
-        auto decided = s.consent.decide(actor, ctx.param("app"), action, ctx.request_id);
+        auto decided = s.consent.decide(actor, ctx.param("app"), action,
+                                        {ctx.request_id, ctx.client_request_id});
         if (!decided) return decided.error();
         if (action != AdminAction::cancel) changed = *decided;
         return json_response(

@@ -159,6 +159,9 @@ nlohmann::json audit_view(const store::AuditRecord& r, const User* user) {
           {"via_trust", r.via_trust},
           {"at", format_rfc3339(r.at)},
           {"request_id", r.request_id},
+          // null when the client sent none (or, before schema version 7, nothing was kept)
+          {"client_request_id", or_null(r.client_request_id && !r.client_request_id->empty(),
+                                        r.client_request_id.value_or(""))},
           {"permission_set_version", r.permission_set_version},
           {"prev_hash", or_null(chained, r.prev_hash)},
           {"hash", or_null(chained, r.hash)}};

@@ -92,8 +92,10 @@ SignInOutcome SessionService::sign_in(std::string_view email_in, std::string_vie
   const auto user = directory_.find_user_by_email(email);
   const auto hash = user ? credentials_.password_hash(user->id) : std::nullopt;
   // Unknown emails cost a hash check too, and leave no login history: there is no account
-  // whose admins would read it, and throttling them needs nothing stored.
-  const bool right = verify_password(hash ? *hash : dummy_hash_, password) && hash.has_value();
+  // whose admins would read it, and throttling them needs nothing stored. A disabled user (a
+  // leaver) fails like a wrong password: the same work and the same answer as any failure.
+  const bool right = verify_password(hash ? *hash : dummy_hash_, password) && hash.has_value() &&
+                     !user->disabled;
   if (!right) {
     if (user) record(email, user->id, address, user_agent, "invalid_credentials");
     return {invalid_credentials()};
@@ -117,7 +119,8 @@ Result<Authenticated> SessionService::authenticate(std::string_view token) {
     return make_error(Errc::unauthenticated, "your session has expired; sign in again");
   }
   auto user = directory_.find_user(session->user_id);
-  if (!user) return unauthenticated;
+  // Disabling ends the user's sessions, but a sign-in that raced it may have added one since.
+  if (!user || user->disabled) return unauthenticated;
   return Authenticated{std::move(*user), csrf_token_for(token)};
 }
 

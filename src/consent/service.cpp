@@ -125,7 +125,7 @@ Result<store::Connection> Service::check_decision(const tenancy::Actor& actor,
 }
 
 Result<store::Connection> Service::decide(const tenancy::Actor& actor, std::string_view app_id,
-                                          AdminAction action, std::string_view request_id,
+                                          AdminAction action, RequestIds ids,
                                           std::optional<std::int64_t> at_revision) {
   if (auto accepted = terms_accepted(actor); !accepted) return accepted.error();
   auto app = this->app(app_id);
@@ -141,7 +141,7 @@ Result<store::Connection> Service::decide(const tenancy::Actor& actor, std::stri
     auto next = this->next(**app, *current, action);
     if (!next) return next.error();
     if (action == AdminAction::cancel) return std::move(*current);
-    const auto [change, audit] = decision_change(actor, **app, *current, *next, action, request_id);
+    const auto [change, audit] = decision_change(actor, **app, *current, *next, action, ids);
     if (auto applied = connections_.apply(change, audit)) {
       publish(*applied, since);
       return std::move(*applied);
@@ -153,7 +153,7 @@ Result<store::Connection> Service::decide(const tenancy::Actor& actor, std::stri
 store::AuditedChange Service::decision_change(const tenancy::Actor& actor, const policy::App& app,
                                               const store::Connection& current,
                                               ConnectionStatus next, AdminAction action,
-                                              std::string_view request_id) const {
+                                              RequestIds ids) const {
   // Approving consents to the permission set shown now; rejecting keeps the version on record.
   const int version =
       action == AdminAction::approve ? app.permissions.version() : current.permission_set_version;
@@ -178,11 +178,12 @@ store::AuditedChange Service::decision_change(const tenancy::Actor& actor, const
                              .to_status = next,
                              .permission_set_version = version,
                              .at = now,
-                             .request_id = std::string(request_id)}};
+                             .request_id = std::string(ids.server),
+                             .client_request_id = std::string(ids.client)}};
 }
 
 BulkValidation Service::plan_bulk(const User& user, const Site& trust,
-                                  std::span<const BulkItem> items, std::string_view request_id) {
+                                  std::span<const BulkItem> items, RequestIds ids) {
   BulkValidation out;
   BulkPlan plan;
   plan.since = cache_.generation();
@@ -256,7 +257,7 @@ BulkValidation Service::plan_bulk(const User& user, const Site& trust,
       refuse(next.error());
       continue;
     }
-    plan.changes.push_back(decision_change(who, *app, current->second, *next, *action, request_id));
+    plan.changes.push_back(decision_change(who, *app, current->second, *next, *action, ids));
     plan.current.push_back(current->second);
   }
   if (out.errors.empty()) out.plan = std::move(plan);
@@ -311,7 +312,7 @@ std::string Service::trust_export_csv(const Site& trust) {
 }
 
 Result<RequestOutcome> Service::request(const policy::App& app, std::string_view school_id,
-                                        std::string_view request_id) {
+                                        RequestIds ids) {
   auto site = school(school_id);
   if (!site) return site.error();
   // From here on the stored id, never the caller's spelling of it.
@@ -344,7 +345,8 @@ Result<RequestOutcome> Service::request(const policy::App& app, std::string_view
                              .to_status = ConnectionStatus::pending,
                              .permission_set_version = app.permissions.version(),
                              .at = now,
-                             .request_id = std::string(request_id)};
+                             .request_id = std::string(ids.server),
+                             .client_request_id = std::string(ids.client)};
     if (auto applied = connections_.apply(change, audit)) {
       publish(*applied, since);
       return RequestOutcome{std::move(*applied), true};

@@ -58,6 +58,19 @@ struct TermsOutcome {
 
 cache::Entry cache_entry_for(const store::Connection& connection);
 
+// The ids of the request a change comes from, for its audit record: the server's own (always
+// set; the record's request_id) and what the client sent as X-Request-Id (empty when none),
+// kept beside it. A bare id converts: a request with no client id (system tasks, tests).
+struct RequestIds {
+  RequestIds(std::string_view server_id) : server(server_id) {}
+  RequestIds(const std::string& server_id) : server(server_id) {}
+  RequestIds(const char* server_id) : server(server_id) {}
+  RequestIds(std::string_view server_id, std::string_view client_id)
+      : server(server_id), client(client_id) {}
+  std::string_view server;
+  std::string_view client;
+};
+
 class Service {
  public:
   Service(const policy::PolicySnapshot& policy, store::ConnectionStore& connections,
@@ -88,7 +101,7 @@ class Service {
   // An actor acting via a trust must have accepted the school's current terms first
   // (terms_not_accepted, listing them), for every action, cancel included.
   Result<store::Connection> decide(const tenancy::Actor& actor, std::string_view app_id,
-                                   AdminAction action, std::string_view request_id,
+                                   AdminAction action, RequestIds ids,
                                    std::optional<std::int64_t> at_revision = std::nullopt);
 
   // Status::ok when `actor` may change things in their school now: always for the school's
@@ -106,7 +119,7 @@ class Service {
   // reject and valid from the current status, the pair is not named twice, and the school's
   // terms are accepted. Changes nothing.
   BulkValidation plan_bulk(const User& user, const Site& trust, std::span<const BulkItem> items,
-                           std::string_view request_id);
+                           RequestIds ids);
   // Applies a plan in one transaction (all or nothing, one audit record per change), then
   // updates this process's cache. concurrent_change when any connection changed since the
   // plan was made; then nothing is written.
@@ -125,7 +138,7 @@ class Service {
   // approved) returns the existing connection unchanged. A new request notifies the people
   // who may act in the school, in the same transaction.
   Result<RequestOutcome> request(const policy::App& app, std::string_view school_id,
-                                 std::string_view request_id);
+                                 RequestIds ids);
 
  private:
   Result<ConnectionStatus> next(const policy::App& app, const store::Connection& current,
@@ -134,7 +147,7 @@ class Service {
   // The change and audit record of `actor`'s decision on `current`.
   store::AuditedChange decision_change(const tenancy::Actor& actor, const policy::App& app,
                                        const store::Connection& current, ConnectionStatus next,
-                                       AdminAction action, std::string_view request_id) const;
+                                       AdminAction action, RequestIds ids) const;
 
   const policy::PolicySnapshot& policy_;
   store::ConnectionStore& connections_;

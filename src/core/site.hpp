@@ -36,6 +36,9 @@ struct User {
   std::string name;
   std::string home_site;
   std::vector<std::string> roles;  // business role ids, sorted
+  // A leaver: cannot sign in, and any session token of theirs is refused. The row stays, so
+  // the audit trail that names them stays whole.
+  bool disabled = false;
 };
 
 }  // namespace canopy

@@ -68,6 +68,7 @@ void RequestContext::reset_for_next_request() {
   params.clear();
   body.clear();
   request_id.clear();
+  client_request_id.clear();
 }
 
 namespace {

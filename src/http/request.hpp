@@ -23,7 +23,10 @@ struct RequestContext {
   std::vector<std::pair<std::string_view, std::string>> params;        // from the route pattern
   std::string body;
   std::string remote_address;
-  std::string request_id;
+  std::string request_id;  // always the server's own: logs and audit records trust it
+  // What the client sent as X-Request-Id, when it is 1 to 128 printable ASCII characters (no
+  // spaces); empty otherwise. Kept beside request_id for correlation, never instead of it.
+  std::string client_request_id;
 
   // The first field of that name (any case); empty when absent.
   std::string_view header(std::string_view name) const;

@@ -85,12 +85,13 @@ std::string describe_client(const asio::ip::address& address) {
   return address.to_string();
 }
 
-bool safe_request_id(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
+// A client's X-Request-Id is kept (audit records, access log) only as 1 to 128 visible ASCII
+// characters: no control characters, spaces or bytes above 0x7E to forge log lines or upset
+// a reader of the CSV export.
+bool keepable_client_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
   for (char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '_' || c == '.';
-    if (!ok) return false;
+    if (c < '!' || c > '~') return false;
   }
   return true;
 }
@@ -468,8 +469,10 @@ asio::awaitable<void> Server::serve(Worker& w, tcp::socket socket, std::string a
       keep_alive = parser.keep_alive();
       ctx.method = parser.method();
       parser.fields(ctx.headers);
-      if (auto incoming = ctx.header("x-request-id"); safe_request_id(incoming)) {
-        ctx.request_id = std::string(incoming);
+      // The request id stays the server's own: a client's id could collide with another
+      // request's, or name one it did not make, in the logs and the audit trail.
+      if (auto incoming = ctx.header("x-request-id"); keepable_client_request_id(incoming)) {
+        ctx.client_request_id = std::string(incoming);
       }
       const std::string_view target = parser.target();
       const auto q = target.find('?');
@@ -500,8 +503,9 @@ asio::awaitable<void> Server::serve(Worker& w, tcp::socket socket, std::string a
       const auto micros =
           std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started)
               .count();
-      spdlog::info("rid={} {} {} {} {}us {}", ctx.request_id, to_string(ctx.method), ctx.path,
-                   response.status, micros, ctx.remote_address);
+      spdlog::info("rid={} {} {} {} {}us {}{}{}", ctx.request_id, to_string(ctx.method), ctx.path,
+                   response.status, micros, ctx.remote_address,
+                   ctx.client_request_id.empty() ? "" : " client-rid=", ctx.client_request_id);
     }
     ec = co_await write_response(c, c.out);
     if (ec || !keep_alive) break;

@@ -66,7 +66,16 @@ int policies_check(const std::filesystem::path& dir) {
   return kOk;
 }
 
-int tenants_import(const Common& common, const std::filesystem::path& dir) {
+namespace {
+
+// "1 session", "2 sessions".
+std::string count_of(std::size_t n, std::string_view thing) {
+  return std::to_string(n) + " " + std::string(thing) + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+int tenants_import(const Common& common, const std::filesystem::path& dir, bool prune) {
   auto policy = load_policies_or_report(common.policies);
   if (!policy) return kInvalid;
   auto loaded = tenancy::load_tenants(dir, *policy);
@@ -74,6 +83,11 @@ int tenants_import(const Common& common, const std::filesystem::path& dir) {
     std::cerr << e << '\n';
   if (!loaded.errors.empty()) {
     std::cerr << dir.string() << ": " << loaded.errors.size() << " problem(s); nothing imported\n";
+    return kInvalid;
+  }
+  // A wrong directory must not disable everyone.
+  if (prune && loaded.tenants.users.empty()) {
+    std::cerr << dir.string() << ": the tenant files list no users; refusing to prune them all\n";
     return kInvalid;
   }
   SystemClock clock;
@@ -94,6 +108,17 @@ int tenants_import(const Common& common, const std::filesystem::path& dir) {
   line("users", report.users);
   std::cout << "connections: " << report.connections.created << " created, "
             << report.connections.unchanged << " already present (kept as they are)\n";
+  const auto leavers = tenancy::prune_users(loaded.tenants, *store, clock, prune);
+  const auto users = count_of(leavers.emails.size(), "user");
+  if (prune) {
+    std::cout << "pruned " << users << " no longer listed (disabled, "
+              << count_of(leavers.sessions_ended, "session") << " ended)";
+  } else if (!leavers.emails.empty()) {
+    std::cout << users << " no longer listed (run with --prune to disable)";
+  }
+  if (prune || !leavers.emails.empty()) std::cout << (leavers.emails.empty() ? "\n" : ":\n");
+  for (const auto& email : leavers.emails)
+    std::cout << "  " << email << '\n';
   return kOk;
 }
 
@@ -141,9 +166,47 @@ int users_set_password(const Common& common, const std::string& email, const std
     std::cerr << "a password must be 8 to 1024 characters\n";
     return kInvalid;
   }
-  store->set_password_hash(user->id,
-                           auth::hash_password(password, *auth::parse_password_cost(cost)));
-  std::cout << "password set for " << email << '\n';
+  const auto ended = store->set_password_hash(
+      user->id, auth::hash_password(password, *auth::parse_password_cost(cost)));
+  std::cout << "password set for " << user->email << "; ended " << count_of(ended, "session")
+            << '\n';
+  return kOk;
+}
+
+int users_disable(const Common& common, const std::string& email) {
+  SystemClock clock;
+  auto store = open_migrated_store(common.store, clock);
+  if (!store) return kFailure;
+  const auto user = store->find_user_by_email(lower(email));
+  const auto done = user ? store->disable_user(user->id, clock.now()) : std::nullopt;
+  if (!done) {
+    std::cerr << "no user with email " << email << '\n';
+    return kInvalid;
+  }
+  if (done->already) {
+    std::cout << user->email << " is already disabled; ended "
+              << count_of(done->sessions_ended, "session") << '\n';
+  } else {
+    std::cout << "disabled " << user->email << "; ended "
+              << count_of(done->sessions_ended, "session") << '\n';
+  }
+  return kOk;
+}
+
+int users_enable(const Common& common, const std::string& email) {
+  SystemClock clock;
+  auto store = open_migrated_store(common.store, clock);
+  if (!store) return kFailure;
+  const auto user = store->find_user_by_email(lower(email));
+  if (!user) {
+    std::cerr << "no user with email " << email << '\n';
+    return kInvalid;
+  }
+  if (store->enable_user(user->id)) {
+    std::cout << "enabled " << user->email << "; they sign in with the password they had\n";
+  } else {
+    std::cout << user->email << " was not disabled\n";
+  }
   return kOk;
 }
 

@@ -58,8 +58,15 @@ struct ServeOptions {
 int serve(const Common& common, const ServeOptions& options);
 int migrate(const Common& common);
 int policies_check(const std::filesystem::path& dir);
-int tenants_import(const Common& common, const std::filesystem::path& dir);
+// Imports the tenant files, then reports the users they no longer list; with `prune`, disables
+// those users (ending their sessions) too.
+int tenants_import(const Common& common, const std::filesystem::path& dir, bool prune);
+// Sets a user's password and ends every session of theirs.
 int users_set_password(const Common& common, const std::string& email, const std::string& cost);
+// A leaver: the user can no longer sign in, and every session of theirs ends at once.
+int users_disable(const Common& common, const std::string& email);
+// Undoes users_disable (sessions ended stay ended).
+int users_enable(const Common& common, const std::string& email);
 int partners_set_secret(const Common& common, const std::string& app, bool generate);
 // Walks every school's audit chain (or one school's) and prints the first broken link of each:
 // kOk when all are intact, kBroken otherwise.

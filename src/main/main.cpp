@@ -229,9 +229,15 @@ int main(int argc, char** argv) {
   auto* tenants_cmd = app.add_subcommand("tenants", "Trusts, schools and users");
   tenants_cmd->require_subcommand(1);
   std::filesystem::path tenants_dir = "tenants";
+  bool prune = false;
   auto* import_cmd = tenants_cmd->add_subcommand(
-      "import", "Create or update trusts, schools and users from YAML (idempotent)");
+      "import",
+      "Create or update trusts, schools and users from YAML (idempotent); list the users the "
+      "files no longer name");
   import_cmd->add_option("DIR", tenants_dir, "Tenants directory")->capture_default_str();
+  import_cmd->add_flag("--prune", prune,
+                       "Disable the users the files no longer name, ending their sessions (they "
+                       "stay in the audit trail; `users enable` undoes it)");
   add_db(import_cmd);
   add_policies(import_cmd);
 
@@ -239,13 +245,21 @@ int main(int argc, char** argv) {
   users_cmd->require_subcommand(1);
   std::string email;
   std::string cost = "interactive";
-  auto* set_password_cmd =
-      users_cmd->add_subcommand("set-password", "Set a user's password, read from standard input");
+  auto* set_password_cmd = users_cmd->add_subcommand(
+      "set-password", "Set a user's password, read from standard input; ends their sessions");
   set_password_cmd->add_option("EMAIL", email, "The user's email")->required();
   set_password_cmd->add_option("--cost", cost, "argon2id cost")
       ->check(CLI::IsMember({"minimum", "interactive", "moderate"}))
       ->capture_default_str();
   add_db(set_password_cmd);
+  auto* disable_cmd = users_cmd->add_subcommand(
+      "disable", "A leaver: the user can no longer sign in, and their sessions end at once");
+  disable_cmd->add_option("EMAIL", email, "The user's email")->required();
+  add_db(disable_cmd);
+  auto* enable_cmd =
+      users_cmd->add_subcommand("enable", "Let a disabled user sign in again (users disable)");
+  enable_cmd->add_option("EMAIL", email, "The user's email")->required();
+  add_db(enable_cmd);
 
   auto* partners_cmd = app.add_subcommand("partners", "Partner app credentials");
   partners_cmd->require_subcommand(1);
@@ -308,8 +322,10 @@ int main(int argc, char** argv) {
     if (*serve_cmd) return serve(common, serve_opts);
     if (*migrate_cmd) return migrate(common);
     if (*check_cmd) return policies_check(check_dir);
-    if (*import_cmd) return tenants_import(common, tenants_dir);
+    if (*import_cmd) return tenants_import(common, tenants_dir, prune);
     if (*set_password_cmd) return users_set_password(common, email, cost);
+    if (*disable_cmd) return users_disable(common, email);
+    if (*enable_cmd) return users_enable(common, email);
     if (*secret_cmd) return partners_set_secret(common, app_id, generate);
     if (*verify_cmd) return audit_verify(common, audit_school);
     if (*housekeeping_cmd) return housekeeping(common);

@@ -8,7 +8,12 @@
 namespace canopy::store {
 namespace {
 
+// v1: records written before schema version 7, which have no client request id (nullopt). v2:
+// every later record, with the client's request id as one more field at the end. The tag
+// follows from whether the field is there, and is itself hashed: a v2 record whose client id
+// is set to NULL behind Canopy's back, or a v1 record given one, no longer matches its hash.
 constexpr std::string_view kVersionTag = "canopy.audit.v1";
+constexpr std::string_view kVersionTagWithClientId = "canopy.audit.v2";
 constexpr std::size_t kPage = 1000;
 
 class Encoder {
@@ -101,7 +106,7 @@ class SchoolWalk {
 
 std::string audit_hash(const AuditRecord& r, std::int64_t seq, std::string_view prev_hash) {
   Encoder e;
-  e.field(kVersionTag)
+  e.field(r.client_request_id ? kVersionTagWithClientId : kVersionTag)
       .field(seq)
       .field(prev_hash)
       .field(r.school_id)
@@ -118,6 +123,7 @@ std::string audit_hash(const AuditRecord& r, std::int64_t seq, std::string_view 
       .field(std::int64_t{r.permission_set_version})
       .field(to_unix_ms(r.at))
       .field(r.request_id);
+  if (r.client_request_id) e.field(*r.client_request_id);
   return e.hex();
 }
 

@@ -17,20 +17,29 @@ inline constexpr std::string_view kConnectionColumns =
 inline constexpr std::string_view kSelectSites =
     "SELECT s.id, s.name, s.kind, s.trust_id, s.urn, s.phase, s.dummy, t.version, t.title"
     " FROM sites s LEFT JOIN site_terms t ON t.site_id = s.id";
-// Audit records with their chain links (a record without a link has NULL seq, prev_hash and hash).
-inline constexpr std::string_view kAuditColumns =
+// Audit records with their chain links (a record without a link has NULL seq, prev_hash and
+// hash), then the client's request id (column 17; NULL on records written before schema
+// version 7).
+inline constexpr std::string_view kAuditColumnsBeforeClientIds =
     "a.id, a.school_id, a.app_id, a.actor_kind, a.actor, a.actor_site, a.actor_role, a.via_trust,"
     " a.action, a.from_status, a.to_status, a.permission_set_version, a.at_ms, a.request_id,"
     " c.seq, c.prev_hash, c.hash";
 inline std::string select_audit() {
-  return "SELECT " + std::string(kAuditColumns) +
+  return "SELECT " + std::string(kAuditColumnsBeforeClientIds) +
+         ", a.client_request_id FROM audit_log a LEFT JOIN audit_chain c ON c.audit_id = a.id";
+}
+// The same without the client's request id, for the chaining done by migration
+// kAuditChainVersion: the column comes later (version 7), and no record had one then.
+inline std::string select_audit_before_client_ids() {
+  return "SELECT " + std::string(kAuditColumnsBeforeClientIds) +
          " FROM audit_log a LEFT JOIN audit_chain c ON c.audit_id = a.id";
 }
 // Chain links with their records, from the link's side: a link whose record is gone has NULL
 // record columns (0 to 13).
 inline std::string select_audit_links() {
-  return "SELECT " + std::string(kAuditColumns) +
-         ", c.audit_id, c.school_id FROM audit_chain c LEFT JOIN audit_log a ON a.id = c.audit_id";
+  return "SELECT " + std::string(kAuditColumnsBeforeClientIds) +
+         ", a.client_request_id, c.audit_id, c.school_id"
+         " FROM audit_chain c LEFT JOIN audit_log a ON a.id = c.audit_id";
 }
 
 // A status the schema's CHECK would refuse means the database was changed behind our back.
@@ -68,8 +77,10 @@ Site site(const Row& r) {
   return s;
 }
 
+enum class ClientIdColumn { present, absent };
+
 template <class Row>
-AuditRecord audit(const Row& row) {
+AuditRecord audit(const Row& row, ClientIdColumn client_id = ClientIdColumn::present) {
   AuditRecord r;
   r.id = row.integer(0);
   r.school_id = row.text(1);
@@ -90,6 +101,9 @@ AuditRecord audit(const Row& row) {
     r.prev_hash = row.text(15);
     r.hash = row.text(16);
   }
+  if (client_id == ClientIdColumn::present && !row.is_null(17)) {
+    r.client_request_id = row.text(17);
+  }
   return r;
 }
 
@@ -99,8 +113,8 @@ AuditLink audit_link(const Row& row) {
   l.seq = row.integer(14);
   l.prev_hash = row.text(15);
   l.hash = row.text(16);
-  l.audit_id = row.integer(17);
-  l.school_id = row.text(18);
+  l.audit_id = row.integer(18);
+  l.school_id = row.text(19);
   if (!row.is_null(0)) l.record = audit(row);
   return l;
 }

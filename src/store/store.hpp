@@ -56,7 +56,11 @@ struct AuditRecord {
   ConnectionStatus to_status = ConnectionStatus::pending;
   int permission_set_version = 0;
   TimePoint at;
-  std::string request_id;
+  std::string request_id;  // the server's id of the request (never the client's)
+  // What the client sent as X-Request-Id, as sent ("" when it sent none, or one the server
+  // does not keep). nullopt on records written before schema version 7: those were hashed
+  // without it (store/audit_chain.hpp).
+  std::optional<std::string> client_request_id;
   // The record's link in its school's hash chain (store/audit_chain.hpp), as stored: seq 1, 2,
   // 3, ... per school, the previous record's hash ("" for the first) and this record's hash.
   // apply() computes them and ignores what the caller put here; 0 and "" on a record that is
@@ -205,10 +209,32 @@ class CredentialStore {
  public:
   virtual ~CredentialStore() = default;
   virtual std::optional<std::string> password_hash(std::int64_t user_id) = 0;
-  virtual void set_password_hash(std::int64_t user_id, const std::string& hash) = 0;
+  // Sets the password and, in the same transaction, ends every session of the user (whoever
+  // held one must sign in with the new password). Returns how many sessions it ended.
+  virtual std::size_t set_password_hash(std::int64_t user_id, const std::string& hash) = 0;
   virtual void set_partner_secret_hash(std::string_view app_id, const std::string& hash,
                                        TimePoint at) = 0;
   virtual std::optional<std::string> partner_secret_hash(std::string_view app_id) = 0;
+};
+
+struct UserDisabled {
+  bool already = false;            // the user was disabled before
+  std::size_t sessions_ended = 0;  // sessions deleted now
+};
+
+// Who may still sign in. A disabled user (a leaver) keeps their row, so the audit trail that
+// names them stays whole; they cannot sign in and have no sessions.
+class AccountStore {
+ public:
+  virtual ~AccountStore() = default;
+  // Every user, disabled ones included, by email.
+  virtual std::vector<User> list_users() = 0;
+  // In one transaction: marks the user disabled (keeping the first time when already so) and
+  // deletes every session of theirs. nullopt when there is no such user.
+  virtual std::optional<UserDisabled> disable_user(std::int64_t user_id, TimePoint at) = 0;
+  // Lets a disabled user sign in again, with the password they had; false when they were not
+  // disabled (or do not exist).
+  virtual bool enable_user(std::int64_t user_id) = 0;
 };
 
 struct Session {
@@ -381,6 +407,7 @@ struct MigrationReport {
 class Store : public ConnectionStore,
               public AuditStore,
               public DirectoryStore,
+              public AccountStore,
               public CredentialStore,
               public SessionStore,
               public LoginHistoryStore,

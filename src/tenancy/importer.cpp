@@ -1,6 +1,9 @@
 // Tenant import: sites, then users, then demo connections (each with its audit record).
 #include "tenancy/importer.hpp"
 
+#include <set>
+#include <string_view>
+
 namespace canopy::tenancy {
 
 ImportReport import_tenants(const TenantSet& tenants, const policy::PolicySnapshot& policy,
@@ -48,6 +51,26 @@ ImportReport import_tenants(const TenantSet& tenants, const policy::PolicySnapsh
     report.connections.add(connections.apply(change, audit) ? store::Upsert::created
                                                             : store::Upsert::unchanged);
     tick();
+  }
+  return report;
+}
+
+PruneReport prune_users(const TenantSet& tenants, store::AccountStore& accounts, const Clock& clock,
+                        bool disable) {
+  std::set<std::string_view> listed;
+  for (const auto& user : tenants.users)
+    listed.insert(user.email);
+  PruneReport report;
+  report.disabled = disable;
+  for (const auto& user : accounts.list_users()) {
+    if (user.disabled || listed.contains(user.email)) continue;
+    if (disable) {
+      const auto done = accounts.disable_user(user.id, clock.now());
+      // Gone since the list was read: nothing left to prune.
+      if (!done) continue;
+      report.sessions_ended += done->sessions_ended;
+    }
+    report.emails.push_back(user.email);
   }
   return report;
 }

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "core/time.hpp"
 #include "store/store.hpp"
@@ -33,5 +35,19 @@ using Progress = std::function<void(std::size_t done, std::size_t total)>;
 ImportReport import_tenants(const TenantSet& tenants, const policy::PolicySnapshot& policy,
                             store::DirectoryStore& directory, store::ConnectionStore& connections,
                             const Clock& clock, const Progress& progress = {});
+
+// Users the store knows, not disabled, whom the tenant files no longer list: leavers.
+struct PruneReport {
+  std::vector<std::string> emails;  // by email
+  bool disabled = false;            // they were disabled now (or only reported)
+  std::size_t sessions_ended = 0;
+};
+
+// Finds the leavers; with `disable`, disables each one, which ends their sessions at once
+// (store::AccountStore::disable_user). Disabling rather than deleting keeps the audit trail
+// that names them whole. Users already disabled are left alone, and a later import that lists
+// a user again does not enable them: `canopy users enable` does.
+PruneReport prune_users(const TenantSet& tenants, store::AccountStore& accounts, const Clock& clock,
+                        bool disable);
 
 }  // namespace canopy::tenancy

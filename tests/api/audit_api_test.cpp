@@ -64,7 +64,8 @@ TEST_F(AuditApi, SchoolAdminSeesTheSchoolsChainNewestFirst) {
   EXPECT_EQ(reject["school"], "oakfield-primary");
   EXPECT_EQ(reject["from_status"], "approved");
   EXPECT_EQ(reject["to_status"], "rejected");
-  EXPECT_EQ(reject["request_id"], "rid-reject");
+  EXPECT_EQ(reject["client_request_id"], "rid-reject");
+  EXPECT_EQ(reject["request_id"].get<std::string>().size(), 16u);
   EXPECT_EQ(reject["actor"]["kind"], "user");
   EXPECT_EQ(reject["actor"]["email"], kAmir);
   EXPECT_EQ(reject["actor"]["id"], kAmir);
@@ -76,7 +77,7 @@ TEST_F(AuditApi, SchoolAdminSeesTheSchoolsChainNewestFirst) {
   EXPECT_EQ(reject["at"], format_rfc3339(t.clock().now()));
   EXPECT_TRUE(reject["permission_set_version"].is_number_integer());
   EXPECT_EQ(items[1]["action"], "approve");
-  EXPECT_EQ(items[1]["request_id"], "rid-approve");
+  EXPECT_EQ(items[1]["client_request_id"], "rid-approve");
   // One chain, newest first: each record names the hash of the one before it.
   for (std::size_t i = 0; i + 1 < items.size(); ++i) {
     EXPECT_EQ(items[i]["seq"].get<std::int64_t>(), items[i + 1]["seq"].get<std::int64_t>() + 1);
@@ -90,6 +91,44 @@ TEST_F(AuditApi, SchoolAdminSeesTheSchoolsChainNewestFirst) {
   EXPECT_EQ(items.back()["actor"]["kind"], "system");
   EXPECT_TRUE(items.back()["actor"]["email"].is_null());
   EXPECT_TRUE(items.back()["actor"]["user_id"].is_null());
+  const auto report = store::verify_audit_chains(t.store(), std::nullopt);
+  EXPECT_TRUE(report.breaks.empty()) << report.breaks.front().problem;
+}
+
+// The record's request id is the server's own, the one in the response and the access log; what
+// the client sent as X-Request-Id is kept beside it, never instead of it, and only when it is a
+// short run of printable characters.
+TEST_F(AuditApi, TheRequestIdIsTheServersAndTheClientsIsKeptBesideIt) {
+  t.clock().advance(std::chrono::seconds(1));
+  auto approved =
+      t.client().request("POST", kOakApps + "/parentpay/approve", {},
+                         {{"Authorization", "Bearer " + amir}, {"X-Request-Id", "forged-id"}});
+  ASSERT_EQ(approved.status, 200u) << approved.body;
+  const std::string server_id = approved.header("x-request-id");
+  EXPECT_EQ(server_id.size(), 16u);
+  EXPECT_NE(server_id, "forged-id");
+  t.clock().advance(std::chrono::seconds(1));
+  auto hostile = t.client().request(
+      "POST", kOakApps + "/parentpay/reject", {},
+      {{"Authorization", "Bearer " + amir}, {"X-Request-Id", std::string(200, 'x')}});
+  ASSERT_EQ(hostile.status, 200u) << hostile.body;
+
+  const auto items = get(kOakAudit, amir)["items"];
+  ASSERT_GE(items.size(), 2u);
+  EXPECT_EQ(items[1]["action"], "approve");
+  EXPECT_EQ(items[1]["request_id"], server_id);
+  EXPECT_EQ(items[1]["client_request_id"], "forged-id");
+  EXPECT_EQ(items[0]["request_id"], hostile.header("x-request-id"));
+  EXPECT_TRUE(items[0]["client_request_id"].is_null()) << "an over-long id is not kept";
+  EXPECT_TRUE(items.back()["client_request_id"].is_null()) << "the import had no client";
+  const auto stored = t.store().find_audit_record(items[1]["id"].get<std::int64_t>());
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->request_id, server_id);
+
+  auto csv = t.client().get(kOakAudit + "?format=csv", bearer(amir));
+  ASSERT_EQ(csv.status, 200u);
+  EXPECT_NE(csv.body.find(",request_id,client_request_id,"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find("," + server_id + ",forged-id,"), std::string::npos) << csv.body;
   const auto report = store::verify_audit_chains(t.store(), std::nullopt);
   EXPECT_TRUE(report.breaks.empty()) << report.breaks.front().problem;
 }
@@ -111,11 +150,11 @@ TEST_F(AuditApi, FiltersNarrowTheList) {
   EXPECT_EQ(get(kOakAudit + "?app=no-such-app", amir)["items"].size(), 0u);
   const auto since = get(kOakAudit + "?from=" + format_rfc3339(between), amir)["items"];
   ASSERT_EQ(since.size(), 2u);
-  EXPECT_EQ(since[1]["request_id"], "rid-2");
+  EXPECT_EQ(since[1]["client_request_id"], "rid-2");
   const auto until =
       get(kOakAudit + "?action=approve&to=" + format_rfc3339(between), amir)["items"];
   ASSERT_EQ(until.size(), 1u);
-  EXPECT_EQ(until[0]["request_id"], "rid-1");
+  EXPECT_EQ(until[0]["client_request_id"], "rid-1");
   // An offset in the time: 01:00 ahead of UTC is one hour earlier.
   std::string local = format_rfc3339(between + std::chrono::hours(1));
   local.replace(local.size() - 1, 1, "%2B01:00");
@@ -199,10 +238,10 @@ TEST_F(AuditApi, TrustCentralTeamSeesEverySchoolOfTheTrust) {
     }
   }
   EXPECT_FALSE(schools.contains("riverside-academy"));  // a school outside the trust
-  EXPECT_EQ(items[0]["request_id"], "rid-dana-hazel");
+  EXPECT_EQ(items[0]["client_request_id"], "rid-dana-hazel");
   EXPECT_TRUE(items[0]["via_trust"]);
   EXPECT_EQ(items[0]["actor_site"], "oakfield-trust");
-  EXPECT_EQ(items[1]["request_id"], "rid-dana-oak");
+  EXPECT_EQ(items[1]["client_request_id"], "rid-dana-oak");
   // Filters apply across the schools.
   const auto mine = get(kTrustAudit + "?actor=" + std::string(kDana), dana)["items"];
   ASSERT_EQ(mine.size(), 2u);

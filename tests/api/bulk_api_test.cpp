@@ -105,7 +105,8 @@ TEST_F(BulkApi, ABatchIsAppliedAcrossSchoolsWithOneAuditRecordPerItem) {
   EXPECT_EQ(last.actor, kDana);
   EXPECT_TRUE(last.via_trust);
   EXPECT_EQ(last.actor_site, "oakfield-trust");
-  EXPECT_EQ(last.request_id, "rid-bulk");
+  EXPECT_EQ(last.request_id, r.header("x-request-id"));
+  EXPECT_EQ(last.client_request_id, "rid-bulk");
   EXPECT_EQ(t.store().find_connection("oakfield-primary", "parentpay")->decided_by, kDana);
   // The cache was updated after the commit: the gateway is denied at once.
   EXPECT_EQ(decision("oakfield-primary", "wonde", "Student"),

@@ -132,7 +132,8 @@ TEST_P(Transitions, FollowTheStateMachine) {
   EXPECT_EQ(std::string(to_string(*audit.from_status)), p.from);
   EXPECT_EQ(std::string(to_string(audit.to_status)), p.to);
   EXPECT_EQ(audit.permission_set_version, t.app().policy().find_app(p.app)->permissions.version());
-  EXPECT_EQ(audit.request_id, "rid-" + p.action);
+  EXPECT_EQ(audit.request_id, r.header("x-request-id"));
+  EXPECT_EQ(audit.client_request_id, "rid-" + p.action);
   EXPECT_EQ(r.json()["decided_by"], kAmir);
 }
 

@@ -66,7 +66,8 @@ TEST_F(TrustApi, TrustUserActsInOwnSchoolOnlyAfterAcceptingItsTerms) {
   EXPECT_EQ(audit.actor_site, "oakfield-trust");
   EXPECT_EQ(audit.actor_role, "trust_central_team");
   EXPECT_EQ(audit.action, "approve");
-  EXPECT_EQ(audit.request_id, "rid-dana-approve");
+  EXPECT_EQ(audit.request_id, approved.header("x-request-id"));
+  EXPECT_EQ(audit.client_request_id, "rid-dana-approve");
 
   // A school admin's own decision stays "not via the trust".
   auto amir = post(kApps + "/parentpay/reject", bearer(t.sign_in(kAmir)));

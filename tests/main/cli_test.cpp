@@ -46,8 +46,8 @@ TEST_F(Cli, HelpListsEverySubcommand) {
   }
   for (const char* sub :
        {"serve --help", "migrate --help", "policies check --help", "tenants import --help",
-        "users set-password --help", "partners set-secret --help", "audit verify --help",
-        "housekeeping --help"}) {
+        "users set-password --help", "users disable --help", "users enable --help",
+        "partners set-secret --help", "audit verify --help", "housekeeping --help"}) {
     auto h = canopy(sub);
     EXPECT_EQ(h.exit_code, 0) << sub;
     EXPECT_NE(h.out.find("Usage"), std::string::npos) << sub;

@@ -367,6 +367,22 @@ TYPED_TEST(StoreConformance, AMigrationMissingBelowTheNewestIsApplied) {
   EXPECT_EQ(this->store_->find_site("oak")->terms.version, 1);
 }
 
+TYPED_TEST(StoreConformance, AColumnMigrationStoppedPartWayRunsAgain) {
+  if (TypeParam::kName == std::string("sqlite")) {
+    GTEST_SKIP() << "SQLite applies each migration in one transaction: it cannot stop part way";
+  }
+  // 0007 added its first column, then stopped: running it again must not fail on the column
+  // that exists (MySQL 8 has no ADD COLUMN IF NOT EXISTS).
+  this->migrate();
+  this->backend_.exec("DELETE FROM schema_migrations WHERE version = 7");
+  this->backend_.exec("ALTER TABLE audit_log DROP COLUMN client_request_id");
+  auto r = this->store_->migrate(this->clock_);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(this->store_->schema_version(), TypeParam::latest());
+  this->backend_.exec("ALTER TABLE audit_log DROP COLUMN client_request_id");
+  this->backend_.exec("ALTER TABLE users DROP COLUMN disabled_at_ms");
+}
+
 TYPED_TEST(StoreConformance, AnIndexMigrationStoppedPartWayRunsAgain) {
   // 0005 made its first index, then stopped before it was recorded: running it again must not
   // fail on the index that exists (MySQL 8 has no CREATE INDEX IF NOT EXISTS).
@@ -462,6 +478,103 @@ TYPED_TEST(StoreConformance, MigrationChainsTheRecordsWrittenBeforeIt) {
   EXPECT_EQ(report.schools, 2u);
   // Migrating again chains nothing more.
   EXPECT_EQ(this->store_->migrate(this->clock_)->audit_chained, 0);
+}
+
+// A database at schema version 6 whose chains were hashed before records had a client request
+// id: migration 0007 adds the column (NULL on those records), the chains verify unchanged, new
+// records continue them with the client's id in their hash, and dropping or adding the field
+// behind Canopy's back is caught on either kind of record.
+TYPED_TEST(StoreConformance, ChainsFromBeforeClientRequestIdsStillVerify) {
+  constexpr int kClientIdsVersion = 7;
+  this->backend_.exec(
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+      " applied_at_ms BIGINT NOT NULL)");
+  for (const auto& m : TypeParam::migrations()) {
+    if (m.version >= kClientIdsVersion) continue;
+    this->backend_.exec_script(m.sql);
+    this->backend_.exec("INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) +
+                        ", '" + m.name + "', 0)");
+  }
+  // Two records of one school, chained as the schema-6 store chained them.
+  std::string prev;
+  for (int n = 1; n <= 2; ++n) {
+    const AuditRecord r{.school_id = "oak",
+                        .app_id = "parentpay",
+                        .actor_kind = ActorKind::user,
+                        .actor = "amir@example.org",
+                        .actor_site = "oak",
+                        .actor_role = "school_administrator",
+                        .action = "approve",
+                        .from_status = ConnectionStatus::pending,
+                        .to_status = ConnectionStatus::approved,
+                        .permission_set_version = 2,
+                        .at = from_unix_ms(1000 * n),
+                        .request_id = "client-chosen-" + std::to_string(n)};
+    this->backend_.exec(
+        "INSERT INTO audit_log (id, school_id, app_id, actor_kind, actor, actor_site, actor_role,"
+        " via_trust, action, from_status, to_status, permission_set_version, at_ms, request_id)"
+        " VALUES (" +
+        std::to_string(n) +
+        ", 'oak', 'parentpay', 'user', 'amir@example.org', 'oak', 'school_administrator', 0,"
+        " 'approve', 'pending', 'approved', 2, " +
+        std::to_string(1000 * n) + ", '" + r.request_id + "')");
+    const std::string hash = audit_hash(r, n, prev);
+    this->backend_.exec(
+        "INSERT INTO audit_chain (audit_id, school_id, seq, prev_hash, hash) VALUES (" +
+        std::to_string(n) + ", 'oak', " + std::to_string(n) + ", '" + prev + "', '" + hash + "')");
+    prev = hash;
+  }
+  this->backend_.exec(
+      "INSERT INTO audit_heads (school_id, seq, hash, audit_id) VALUES ('oak', 2, '" + prev +
+      "', 2)");
+
+  this->migrate();
+  EXPECT_EQ(this->store_->schema_version(), TypeParam::latest());
+  const auto verify = [&] { return verify_audit_chains(*this->store_, std::nullopt); };
+  auto report = verify();
+  EXPECT_TRUE(report.breaks.empty()) << report.breaks.front().problem;
+  EXPECT_EQ(report.records, 2);
+  const auto old = this->store_->audit_for_school("oak", 10);
+  ASSERT_EQ(old.size(), 2u);
+  EXPECT_FALSE(old[0].client_request_id.has_value());
+  EXPECT_EQ(old[1].request_id, "client-chosen-2");
+
+  // A new record continues the chain, with the client's id in its hash; one without a client
+  // id is stored with "" (never NULL).
+  ASSERT_EQ(this->store_->upsert_site(school("oak")), Upsert::created);
+  auto change = this->insert("oak", "wonde", ConnectionStatus::pending);
+  auto record = this->audit(change, std::nullopt, "0123456789abcdef");
+  record.client_request_id = "forged-id";
+  ASSERT_TRUE(this->store_->apply(change, record).has_value());
+  auto plain = this->insert("oak", "cpoms", ConnectionStatus::pending);
+  ASSERT_TRUE(this->store_->apply(plain, this->audit(plain, std::nullopt)).has_value());
+  const auto all = this->store_->audit_for_school("oak", 10);
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[2].seq, 3);
+  EXPECT_EQ(all[2].prev_hash, old[1].hash);
+  EXPECT_EQ(all[2].request_id, "0123456789abcdef");
+  EXPECT_EQ(all[2].client_request_id, std::optional<std::string>("forged-id"));
+  EXPECT_EQ(all[3].client_request_id, std::optional<std::string>(""));
+  report = verify();
+  EXPECT_TRUE(report.breaks.empty()) << report.breaks.front().problem;
+
+  // Turning the new record into an old-style one, or changing its client id, is an edit.
+  for (const std::string value : {"NULL", "'other-id'"}) {
+    this->backend_.exec("UPDATE audit_log SET client_request_id = " + value +
+                        " WHERE id = " + std::to_string(all[2].id));
+    report = verify();
+    ASSERT_EQ(report.breaks.size(), 1u) << value;
+    EXPECT_EQ(report.breaks[0].record_id, all[2].id) << value;
+    EXPECT_NE(report.breaks[0].problem.find("hash mismatch"), std::string::npos);
+  }
+  this->backend_.exec("UPDATE audit_log SET client_request_id = 'forged-id' WHERE id = " +
+                      std::to_string(all[2].id));
+  EXPECT_TRUE(verify().breaks.empty());
+  // An old record given a client id no longer matches its hash either.
+  this->backend_.exec("UPDATE audit_log SET client_request_id = '' WHERE id = 1");
+  report = verify();
+  ASSERT_EQ(report.breaks.size(), 1u);
+  EXPECT_EQ(report.breaks[0].record_id, 1);
 }
 
 // ---- Connections and their audit trail ----
@@ -1176,6 +1289,70 @@ TYPED_TEST(StoreData, RetentionDeletesTheOldestFirstInBatchesAndNothingNewer) {
   EXPECT_EQ(store.delete_idempotency_keys_before(now - 24h, 10), 1u);  // a; c and the new b stay
   EXPECT_EQ(store.claim_idempotency_key(key("c", now), now - 100h).claim,
             IdempotencyClaim::in_progress);
+}
+
+// ---- Leavers ----
+
+TYPED_TEST(StoreData, DisablingAUserEndsEverySessionOfTheirsAtOnce) {
+  auto& store = *this->store_;
+  const auto amir = this->add_user("amir@example.org");
+  const auto joanne = this->add_user("joanne@example.org");
+  const TimePoint now = this->clock_.now();
+  store.create_session({"amir-1", amir, now, now + 1h});
+  store.create_session({"amir-2", amir, now, now + 1h});
+  store.create_session({"joanne-1", joanne, now, now + 1h});
+  EXPECT_FALSE(store.find_user(amir)->disabled);
+
+  const auto done = store.disable_user(amir, now);
+  ASSERT_TRUE(done.has_value());
+  EXPECT_FALSE(done->already);
+  EXPECT_EQ(done->sessions_ended, 2u);
+  EXPECT_FALSE(store.find_session("amir-1").has_value());
+  EXPECT_FALSE(store.find_session("amir-2").has_value());
+  EXPECT_TRUE(store.find_session("joanne-1").has_value());
+  EXPECT_TRUE(store.find_user(amir)->disabled);
+  EXPECT_TRUE(store.find_user_by_email("amir@example.org")->disabled);
+  EXPECT_FALSE(store.find_user(joanne)->disabled);
+  // Kept, with roles and password: only access goes.
+  EXPECT_EQ(store.find_user(amir)->roles, std::vector<std::string>{"school_administrator"});
+
+  const auto users = store.list_users();
+  ASSERT_EQ(users.size(), 2u);
+  EXPECT_EQ(users[0].email, "amir@example.org");
+  EXPECT_TRUE(users[0].disabled);
+  EXPECT_EQ(users[0].roles, std::vector<std::string>{"school_administrator"});
+  EXPECT_EQ(users[1].email, "joanne@example.org");
+  EXPECT_FALSE(users[1].disabled);
+
+  // An import does not enable them.
+  EXPECT_EQ(store.upsert_user(user("amir@example.org", "elm", {"teacher"})), Upsert::changed);
+  EXPECT_TRUE(store.find_user(amir)->disabled);
+
+  const auto again = store.disable_user(amir, now + 1h);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_TRUE(again->already);
+  EXPECT_EQ(again->sessions_ended, 0u);
+  EXPECT_FALSE(store.disable_user(amir + joanne + 100, now).has_value());
+
+  EXPECT_TRUE(store.enable_user(amir));
+  EXPECT_FALSE(store.find_user(amir)->disabled);
+  EXPECT_FALSE(store.enable_user(amir));
+  EXPECT_FALSE(store.enable_user(joanne));
+}
+
+TYPED_TEST(StoreData, SettingAPasswordEndsEverySessionOfTheUser) {
+  auto& store = *this->store_;
+  const auto amir = this->add_user("amir@example.org");
+  const auto joanne = this->add_user("joanne@example.org");
+  const TimePoint now = this->clock_.now();
+  store.create_session({"amir-1", amir, now, now + 1h});
+  store.create_session({"amir-2", amir, now, now + 1h});
+  store.create_session({"joanne-1", joanne, now, now + 1h});
+  EXPECT_EQ(store.set_password_hash(amir, "$argon2id$new"), 2u);
+  EXPECT_FALSE(store.find_session("amir-1").has_value());
+  EXPECT_FALSE(store.find_session("amir-2").has_value());
+  EXPECT_TRUE(store.find_session("joanne-1").has_value());
+  EXPECT_EQ(store.set_password_hash(amir, "$argon2id$newer"), 0u);
 }
 
 TYPED_TEST(StoreData, SessionsCreateFindDelete) {

@@ -52,6 +52,7 @@ inline constexpr int kDuplicateKey = 1062;      // ER_DUP_ENTRY
 inline constexpr int kDuplicateKeyName = 1061;  // ER_DUP_KEYNAME
 inline constexpr int kCannotDropKey = 1091;     // ER_CANT_DROP_FIELD_OR_KEY
 inline constexpr int kDuplicateForeignKeyName = 1826;  // ER_FK_DUP_NAME
+inline constexpr int kDuplicateColumnName = 1060;  // ER_DUP_FIELDNAME
 inline constexpr int kDeadlock = 1213;          // ER_LOCK_DEADLOCK
 
 // True when the connection itself is unusable (as opposed to a statement failing on it).

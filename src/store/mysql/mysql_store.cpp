@@ -131,7 +131,7 @@ std::optional<Site> find_site_on(sql::Connection& c, std::string_view id, bool f
 template <class Key>
 std::optional<User> find_user_on(sql::Connection& c, std::string_view column, const Key& key) {
   Query q(c,
-          "SELECT u.id, u.email, u.name, u.home_site, r.role FROM users u"
+          "SELECT u.id, u.email, u.name, u.home_site, r.role, u.disabled_at_ms FROM users u"
           " LEFT JOIN user_roles r ON r.user_id = u.id WHERE u." +
               std::string(column) + " = ? ORDER BY r.role");
   auto rows = q.bind(key).rows();
@@ -143,6 +143,7 @@ std::optional<User> find_user_on(sql::Connection& c, std::string_view column, co
       user->email = rows.text(1);
       user->name = rows.text(2);
       user->home_site = rows.text(3);
+      user->disabled = !rows.is_null(5);
     }
     if (!rows.is_null(4)) user->roles.push_back(rows.text(4));
   }
@@ -295,9 +296,9 @@ IdAllocation id_allocation(sql::Connection& c, AuditIds policy) {
 
 constexpr std::string_view kInsertAudit =
     "INSERT INTO audit_log (school_id, app_id, actor_kind, actor, actor_site, actor_role,"
-    " via_trust, action, from_status, to_status, permission_set_version, at_ms, request_id)"
-    " VALUES ";
-constexpr std::size_t kAuditColumns = 13;
+    " via_trust, action, from_status, to_status, permission_set_version, at_ms, request_id,"
+    " client_request_id) VALUES ";
+constexpr std::size_t kAuditColumns = 14;
 
 void bind_audit(Query& q, const AuditRecord& audit) {
   q.bind(audit.school_id)
@@ -313,7 +314,10 @@ void bind_audit(Query& q, const AuditRecord& audit) {
       .bind(to_string(audit.to_status))
       .bind(audit.permission_set_version)
       .bind(to_unix_ms(audit.at))
-      .bind(audit.request_id);
+      .bind(audit.request_id)
+      // Never NULL from here on (append_audits): NULL marks the records hashed before the
+      // field existed.
+      .bind(audit.client_request_id);
 }
 
 // Inserts the records into audit_log; returns their ids, in order.
@@ -419,7 +423,17 @@ void link_audits(sql::Connection& c, std::span<const AuditRecord* const> records
 void append_audits(sql::Connection& c, std::span<const AuditRecord* const> records,
                    AuditIds policy) {
   if (records.empty()) return;
-  link_audits(c, records, insert_audits(c, records, policy));
+  // Hashed as stored: a new record's client request id is never NULL, "" when it has none.
+  std::vector<AuditRecord> stored;
+  stored.reserve(records.size());
+  std::vector<const AuditRecord*> pointers;
+  pointers.reserve(records.size());
+  for (const auto* r : records) {
+    AuditRecord& s = stored.emplace_back(*r);
+    if (!s.client_request_id) s.client_request_id.emplace();
+    pointers.push_back(&s);
+  }
+  link_audits(c, pointers, insert_audits(c, pointers, policy));
 }
 
 // Chains every audit record that has no link yet (migration kAuditChainVersion); returns how
@@ -432,12 +446,12 @@ std::int64_t chain_unchained(sql::Connection& c) {
   for (;;) {
     execute(c, "START TRANSACTION");
     std::vector<AuditRecord> batch;
-    auto rows = Query(c, rows::select_audit() +
+    auto rows = Query(c, rows::select_audit_before_client_ids() +
                              " WHERE c.audit_id IS NULL ORDER BY a.school_id, a.id LIMIT ?")
                     .bind(kBatch)
                     .rows();
     while (rows.next())
-      batch.push_back(rows::audit(rows));
+      batch.push_back(rows::audit(rows, rows::ClientIdColumn::absent));
     std::vector<const AuditRecord*> records;
     std::vector<std::int64_t> ids;
     for (const auto& r : batch) {
@@ -588,16 +602,16 @@ Result<MigrationReport> MysqlStore::migrate(const Clock& clock) {
     for (const auto& m : migrations) {
       if (applied.contains(m.version)) continue;
       // DDL commits implicitly; each statement of a migration is written to be re-runnable,
-      // or, where MySQL 8 has no IF [NOT] EXISTS (CREATE INDEX, DROP and ADD of a foreign
-      // key), an index or key that exists already, or a key already dropped, is taken as the
-      // work of an earlier run that stopped part way.
+      // or, where MySQL 8 has no IF [NOT] EXISTS (CREATE INDEX, ADD COLUMN, DROP and ADD of a
+      // foreign key), an index, column or key that exists already, or a key already dropped,
+      // is taken as the work of an earlier run that stopped part way.
       for (auto& statement : split_statements(m.sql)) {
         try {
           execute(c, in_dialect(std::move(statement)));
         } catch (const sql::SQLException& e) {
           const int code = e.getErrorCode();
-          if (code != mysql::kDuplicateKeyName && code != mysql::kCannotDropKey &&
-              code != mysql::kDuplicateForeignKeyName) {
+          if (code != mysql::kDuplicateKeyName && code != mysql::kDuplicateColumnName &&
+              code != mysql::kCannotDropKey && code != mysql::kDuplicateForeignKeyName) {
             throw;
           }
           spdlog::info("mysql: migration {}: done by an earlier run: {}", m.name, e.what());
@@ -1054,14 +1068,70 @@ std::optional<std::string> MysqlStore::password_hash(std::int64_t user_id) {
   });
 }
 
-void MysqlStore::set_password_hash(std::int64_t user_id, const std::string& hash) {
-  transact("set_password_hash", [&](sql::Connection& c) {
-    return Query(c,
-                 "UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until_ms = NULL"
-                 " WHERE id = ?")
+std::size_t MysqlStore::set_password_hash(std::int64_t user_id, const std::string& hash) {
+  return transact("set_password_hash", [&](sql::Connection& c) {
+    Query(c,
+          "UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until_ms = NULL"
+          " WHERE id = ?")
         .bind(hash)
         .bind(user_id)
         .update();
+    return static_cast<std::size_t>(
+        Query(c, "DELETE FROM sessions WHERE user_id = ?").bind(user_id).update());
+  });
+}
+
+std::vector<User> MysqlStore::list_users() {
+  return read("list_users", [&](sql::Connection& c) {
+    auto rows = Query(c,
+                      "SELECT u.id, u.email, u.name, u.home_site, u.disabled_at_ms, r.role"
+                      " FROM users u LEFT JOIN user_roles r ON r.user_id = u.id"
+                      " ORDER BY u.email, r.role")
+                    .rows();
+    std::vector<User> out;
+    while (rows.next()) {
+      if (out.empty() || out.back().id != rows.integer(0)) {
+        User& u = out.emplace_back();
+        u.id = rows.integer(0);
+        u.email = rows.text(1);
+        u.name = rows.text(2);
+        u.home_site = rows.text(3);
+        u.disabled = !rows.is_null(4);
+      }
+      if (!rows.is_null(5)) out.back().roles.push_back(rows.text(5));
+    }
+    return out;
+  });
+}
+
+// A sign-in that checked the password before this commits can still insert its session after
+// it: SessionService::authenticate refuses every session of a disabled user, so that session
+// is never usable, and it goes when it expires.
+std::optional<UserDisabled> MysqlStore::disable_user(std::int64_t user_id, TimePoint at) {
+  return transact("disable_user", [&](sql::Connection& c) -> std::optional<UserDisabled> {
+    auto rows =
+        Query(c, "SELECT disabled_at_ms FROM users WHERE id = ? FOR UPDATE").bind(user_id).rows();
+    if (!rows.next()) return std::nullopt;
+    UserDisabled out{.already = !rows.is_null(0)};
+    if (!out.already) {
+      Query(c, "UPDATE users SET disabled_at_ms = ? WHERE id = ?")
+          .bind(to_unix_ms(at))
+          .bind(user_id)
+          .update();
+    }
+    out.sessions_ended = static_cast<std::size_t>(
+        Query(c, "DELETE FROM sessions WHERE user_id = ?").bind(user_id).update());
+    return out;
+  });
+}
+
+bool MysqlStore::enable_user(std::int64_t user_id) {
+  return transact("enable_user", [&](sql::Connection& c) {
+    return Query(c,
+                 "UPDATE users SET disabled_at_ms = NULL WHERE id = ? AND disabled_at_ms IS NOT "
+                 "NULL")
+               .bind(user_id)
+               .update() > 0;
   });
 }
 

@@ -47,8 +47,12 @@ class MysqlStore final : public Store {
   std::optional<User> find_user(std::int64_t id) override;
   std::optional<User> find_user_by_email(std::string_view email) override;
 
+  std::vector<User> list_users() override;
+  std::optional<UserDisabled> disable_user(std::int64_t user_id, TimePoint at) override;
+  bool enable_user(std::int64_t user_id) override;
+
   std::optional<std::string> password_hash(std::int64_t user_id) override;
-  void set_password_hash(std::int64_t user_id, const std::string& hash) override;
+  std::size_t set_password_hash(std::int64_t user_id, const std::string& hash) override;
   void set_partner_secret_hash(std::string_view app_id, const std::string& hash,
                                TimePoint at) override;
   std::optional<std::string> partner_secret_hash(std::string_view app_id) override;

@@ -124,8 +124,8 @@ std::optional<std::vector<Connection>> SqliteStore::apply_all(
       " ON CONFLICT (school_id, app_id) DO NOTHING");
   auto audit = db_.prepare(
       "INSERT INTO audit_log (school_id, app_id, actor_kind, actor, actor_site, actor_role,"
-      " via_trust, action, from_status, to_status, permission_set_version, at_ms, request_id)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      " via_trust, action, from_status, to_status, permission_set_version, at_ms, request_id,"
+      " client_request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   auto notify = db_.prepare(
       "INSERT INTO notifications (school_id, kind, app_id, created_at_ms, request_id)"
       " VALUES (?, ?, ?, ?, ?)");
@@ -133,7 +133,11 @@ std::optional<std::vector<Connection>> SqliteStore::apply_all(
                             " FROM connections WHERE school_id = ? AND app_id = ?");
   std::vector<Connection> out;
   out.reserve(changes.size());
-  for (const auto& [change, record] : changes) {
+  for (const auto& [change, given] : changes) {
+    // Stored and hashed with a client request id, "" when it has none: NULL marks only the
+    // records hashed before the field existed.
+    AuditRecord record = given;
+    if (!record.client_request_id) record.client_request_id.emplace();
     if (change.expected_revision) {
       update.reset()
           .bind(1, to_string(change.to))
@@ -173,6 +177,7 @@ std::optional<std::vector<Connection>> SqliteStore::apply_all(
         .bind(11, record.permission_set_version)
         .bind(12, to_unix_ms(record.at))
         .bind(13, record.request_id)
+        .bind(14, record.client_request_id)
         .run();
     append_link_locked(record, db_.last_insert_id());
     if (change.notify) {
@@ -248,11 +253,11 @@ void SqliteStore::append_link_locked(const AuditRecord& audit, std::int64_t audi
 
 std::int64_t SqliteStore::chain_unchained_locked() {
   // Each school's records in id order: the order they were written, deterministically.
-  auto s =
-      db_.prepare(rows::select_audit() + " WHERE c.audit_id IS NULL ORDER BY a.school_id, a.id");
+  auto s = db_.prepare(rows::select_audit_before_client_ids() +
+                       " WHERE c.audit_id IS NULL ORDER BY a.school_id, a.id");
   std::vector<AuditRecord> records;
   while (s.step())
-    records.push_back(rows::audit(s));
+    records.push_back(rows::audit(s, rows::ClientIdColumn::absent));
   for (const auto& r : records)
     append_link_locked(r, r.id);
   return static_cast<std::int64_t>(records.size());
@@ -403,6 +408,7 @@ std::optional<User> SqliteStore::read_user(Statement& s) {
   u.email = s.text(1);
   u.name = s.text(2);
   u.home_site = s.text(3);
+  u.disabled = !s.is_null(4);
   auto roles = db_.prepare("SELECT role FROM user_roles WHERE user_id = ? ORDER BY role");
   roles.bind(1, u.id);
   while (roles.step())
@@ -413,7 +419,8 @@ std::optional<User> SqliteStore::read_user(Statement& s) {
 Upsert SqliteStore::upsert_user(const User& user) {
   std::lock_guard lock(mutex_);
   Transaction tx(db_);
-  auto find = db_.prepare("SELECT id, email, name, home_site FROM users WHERE email = ?");
+  auto find =
+      db_.prepare("SELECT id, email, name, home_site, disabled_at_ms FROM users WHERE email = ?");
   find.bind(1, user.email);
   std::optional<User> existing = read_user(find);
   std::vector<std::string> roles = user.roles;
@@ -451,14 +458,15 @@ Upsert SqliteStore::upsert_user(const User& user) {
 
 std::optional<User> SqliteStore::find_user(std::int64_t id) {
   std::lock_guard lock(mutex_);
-  auto s = db_.prepare("SELECT id, email, name, home_site FROM users WHERE id = ?");
+  auto s = db_.prepare("SELECT id, email, name, home_site, disabled_at_ms FROM users WHERE id = ?");
   s.bind(1, id);
   return read_user(s);
 }
 
 std::optional<User> SqliteStore::find_user_by_email(std::string_view email) {
   std::lock_guard lock(mutex_);
-  auto s = db_.prepare("SELECT id, email, name, home_site FROM users WHERE email = ?");
+  auto s =
+      db_.prepare("SELECT id, email, name, home_site, disabled_at_ms FROM users WHERE email = ?");
   s.bind(1, email);
   return read_user(s);
 }
@@ -471,14 +479,66 @@ std::optional<std::string> SqliteStore::password_hash(std::int64_t user_id) {
   return s.text(0);
 }
 
-void SqliteStore::set_password_hash(std::int64_t user_id, const std::string& hash) {
+std::size_t SqliteStore::set_password_hash(std::int64_t user_id, const std::string& hash) {
   std::lock_guard lock(mutex_);
+  Transaction tx(db_);
   db_.prepare(
          "UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until_ms = NULL WHERE id "
          "= ?")
       .bind(1, hash)
       .bind(2, user_id)
       .run();
+  db_.prepare("DELETE FROM sessions WHERE user_id = ?").bind(1, user_id).run();
+  const auto ended = static_cast<std::size_t>(db_.changes());
+  tx.commit();
+  return ended;
+}
+
+std::vector<User> SqliteStore::list_users() {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare(
+      "SELECT u.id, u.email, u.name, u.home_site, u.disabled_at_ms, r.role FROM users u"
+      " LEFT JOIN user_roles r ON r.user_id = u.id ORDER BY u.email, r.role");
+  std::vector<User> out;
+  while (s.step()) {
+    if (out.empty() || out.back().id != s.integer(0)) {
+      User& u = out.emplace_back();
+      u.id = s.integer(0);
+      u.email = s.text(1);
+      u.name = s.text(2);
+      u.home_site = s.text(3);
+      u.disabled = !s.is_null(4);
+    }
+    if (!s.is_null(5)) out.back().roles.push_back(s.text(5));
+  }
+  return out;
+}
+
+std::optional<UserDisabled> SqliteStore::disable_user(std::int64_t user_id, TimePoint at) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(db_);
+  auto find = db_.prepare("SELECT disabled_at_ms FROM users WHERE id = ?");
+  find.bind(1, user_id);
+  if (!find.step()) return std::nullopt;
+  UserDisabled out{.already = !find.is_null(0)};
+  if (!out.already) {
+    db_.prepare("UPDATE users SET disabled_at_ms = ? WHERE id = ?")
+        .bind(1, to_unix_ms(at))
+        .bind(2, user_id)
+        .run();
+  }
+  db_.prepare("DELETE FROM sessions WHERE user_id = ?").bind(1, user_id).run();
+  out.sessions_ended = static_cast<std::size_t>(db_.changes());
+  tx.commit();
+  return out;
+}
+
+bool SqliteStore::enable_user(std::int64_t user_id) {
+  std::lock_guard lock(mutex_);
+  db_.prepare("UPDATE users SET disabled_at_ms = NULL WHERE id = ? AND disabled_at_ms IS NOT NULL")
+      .bind(1, user_id)
+      .run();
+  return db_.changes() > 0;
 }
 
 void SqliteStore::set_partner_secret_hash(std::string_view app_id, const std::string& hash,
