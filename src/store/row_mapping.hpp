@@ -119,6 +119,30 @@ AuditLink audit_link(const Row& row) {
   return l;
 }
 
+// Users with their roles, one row per (user, role) sorted by user: id, email, name, home_site,
+// disabled_at_ms, role (NULL for a user without roles).
+inline constexpr std::string_view kSelectUsersWithRoles =
+    "SELECT u.id, u.email, u.name, u.home_site, u.disabled_at_ms, r.role FROM users u"
+    " LEFT JOIN user_roles r ON r.user_id = u.id ORDER BY u.email, r.role";
+
+// Folds the rows of kSelectUsersWithRoles into users. `next` advances `rows` (false when done).
+template <class Rows, class Next>
+std::vector<User> users_with_roles(Rows& rows, Next next) {
+  std::vector<User> out;
+  while (next()) {
+    if (out.empty() || out.back().id != rows.integer(0)) {
+      User& u = out.emplace_back();
+      u.id = rows.integer(0);
+      u.email = rows.text(1);
+      u.name = rows.text(2);
+      u.home_site = rows.text(3);
+      u.disabled = !rows.is_null(4);
+    }
+    if (!rows.is_null(5)) out.back().roles.push_back(rows.text(5));
+  }
+  return out;
+}
+
 inline constexpr std::string_view kAuditHeadColumns = "school_id, seq, hash, audit_id";
 
 template <class Row>

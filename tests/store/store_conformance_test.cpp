@@ -234,6 +234,19 @@ class StoreConformance : public ::testing::Test {
     ASSERT_TRUE(r.ok()) << r.error().message;
   }
 
+  // The schema as a release before `version` left it: every older migration, recorded.
+  void migrate_below(int version) {
+    backend_.exec(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+        " applied_at_ms BIGINT NOT NULL)");
+    for (const auto& m : Backend::migrations()) {
+      if (m.version >= version) continue;
+      backend_.exec_script(m.sql);
+      backend_.exec("INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) + ", '" +
+                    m.name + "', 0)");
+    }
+  }
+
   ConnectionChange insert(std::string school_id, std::string app, ConnectionStatus to,
                           bool decision = false) {
     return ConnectionChange{.school_id = std::move(school_id),
@@ -407,15 +420,7 @@ TYPED_TEST(StoreConformance, AnIndexMigrationStoppedPartWayRunsAgain) {
 // deletes them and keeps the attempts at accounts.
 TYPED_TEST(StoreConformance, SignInThrottlingMigrationDropsAttemptsAtUnknownEmails) {
   constexpr int kThrottlingVersion = 8;
-  this->backend_.exec(
-      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-      " applied_at_ms BIGINT NOT NULL)");
-  for (const auto& m : TypeParam::migrations()) {
-    if (m.version >= kThrottlingVersion) continue;
-    this->backend_.exec_script(m.sql);
-    this->backend_.exec("INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) +
-                        ", '" + m.name + "', 0)");
-  }
+  this->migrate_below(kThrottlingVersion);
   auto& store = *this->store_;
   ASSERT_EQ(store.upsert_site(school("oak")), Upsert::created);
   ASSERT_EQ(store.upsert_user(user("amir@example.org", "oak", {})), Upsert::created);
@@ -486,15 +491,7 @@ TYPED_TEST(StoreConformance, MigrationChainsTheRecordsWrittenBeforeIt) {
 // behind Canopy's back is caught on either kind of record.
 TYPED_TEST(StoreConformance, ChainsFromBeforeClientRequestIdsStillVerify) {
   constexpr int kClientIdsVersion = 7;
-  this->backend_.exec(
-      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-      " applied_at_ms BIGINT NOT NULL)");
-  for (const auto& m : TypeParam::migrations()) {
-    if (m.version >= kClientIdsVersion) continue;
-    this->backend_.exec_script(m.sql);
-    this->backend_.exec("INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) +
-                        ", '" + m.name + "', 0)");
-  }
+  this->migrate_below(kClientIdsVersion);
   // Two records of one school, chained as the schema-6 store chained them.
   std::string prev;
   for (int n = 1; n <= 2; ++n) {

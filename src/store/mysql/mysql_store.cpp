@@ -1083,24 +1083,8 @@ std::size_t MysqlStore::set_password_hash(std::int64_t user_id, const std::strin
 
 std::vector<User> MysqlStore::list_users() {
   return read("list_users", [&](sql::Connection& c) {
-    auto rows = Query(c,
-                      "SELECT u.id, u.email, u.name, u.home_site, u.disabled_at_ms, r.role"
-                      " FROM users u LEFT JOIN user_roles r ON r.user_id = u.id"
-                      " ORDER BY u.email, r.role")
-                    .rows();
-    std::vector<User> out;
-    while (rows.next()) {
-      if (out.empty() || out.back().id != rows.integer(0)) {
-        User& u = out.emplace_back();
-        u.id = rows.integer(0);
-        u.email = rows.text(1);
-        u.name = rows.text(2);
-        u.home_site = rows.text(3);
-        u.disabled = !rows.is_null(4);
-      }
-      if (!rows.is_null(5)) out.back().roles.push_back(rows.text(5));
-    }
-    return out;
+    auto rows = Query(c, std::string(rows::kSelectUsersWithRoles)).rows();
+    return rows::users_with_roles(rows, [&] { return rows.next(); });
   });
 }
 

@@ -496,22 +496,8 @@ std::size_t SqliteStore::set_password_hash(std::int64_t user_id, const std::stri
 
 std::vector<User> SqliteStore::list_users() {
   std::lock_guard lock(mutex_);
-  auto s = db_.prepare(
-      "SELECT u.id, u.email, u.name, u.home_site, u.disabled_at_ms, r.role FROM users u"
-      " LEFT JOIN user_roles r ON r.user_id = u.id ORDER BY u.email, r.role");
-  std::vector<User> out;
-  while (s.step()) {
-    if (out.empty() || out.back().id != s.integer(0)) {
-      User& u = out.emplace_back();
-      u.id = s.integer(0);
-      u.email = s.text(1);
-      u.name = s.text(2);
-      u.home_site = s.text(3);
-      u.disabled = !s.is_null(4);
-    }
-    if (!s.is_null(5)) out.back().roles.push_back(s.text(5));
-  }
-  return out;
+  auto s = db_.prepare(rows::kSelectUsersWithRoles);
+  return rows::users_with_roles(s, [&] { return s.step(); });
 }
 
 std::optional<UserDisabled> SqliteStore::disable_user(std::int64_t user_id, TimePoint at) {
