@@ -2,7 +2,6 @@
 // trust's schools, checked first and applied in one all-or-nothing transaction, made safe to
 // retry by a required Idempotency-Key (docs/architecture.md, "Bulk decisions").
 #include <chrono>
-#include <exception>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -129,7 +128,7 @@ http::Response applied_view(const Site& trust, const std::vector<store::Connecti
 struct Bulk {
   std::optional<store::IdempotencyRecord> claim;  // held from the claim until the answer is kept
   std::optional<Site> trust;
-  std::optional<consent::BulkPlan> plan;  // set when changes must be held before the commit
+  std::optional<consent::BulkPlan> plan;  // set once every item passed its checks
 };
 
 // Keeps the answer for replays; the claim is spent then.
@@ -207,9 +206,8 @@ asio::awaitable<http::Response> decide_all(http::RequestContext& ctx, Services& 
   const std::string key(ctx.header("idempotency-key"));
   if (auto k = check_key(key); !k) co_return error_response(k.error());
   Bulk bulk;
-  std::vector<store::Connection> applied;
-  // First hop: who, what, the key's claim and the plan; without replicas, the commit too. The
-  // body is parsed here, not on the I/O thread: it can be a megabyte.
+  // First hop: who, what, the key's claim and the plan. The body is parsed here, not on the I/O
+  // thread: it can be a megabyte.
   auto first = co_await on_pool(s, [&]() -> Result<http::Response> {
     auto caller = authenticate_trust_admin(ctx, s);
     if (!caller) return caller.error();
@@ -244,60 +242,25 @@ asio::awaitable<http::Response> decide_all(http::RequestContext& ctx, Services& 
       auto checked = s.consent.plan_bulk(caller->user, caller->trust, *items,
                                          {ctx.request_id, ctx.client_request_id});
       if (!checked.plan) return finish(s, bulk, refusal(checked.errors, items->size()));
-      if (s.shared == nullptr) return apply(s, bulk, *checked.plan, applied);
       bulk.plan = std::move(checked.plan);
       return http::Response{};
     });
   });
   if (!bulk.plan) co_return respond(std::move(first));
 
-  // Replicas: a reject of an approved connection takes an allow away, so every such pair is
-  // held before the commit, as for one reject (school_apps.cpp, reject_held), all at once: one
-  // Redis script per chunk of pairs, one announcement and one wait for the acknowledgements. If
-  // the holds cannot be placed, nothing is written: hold_all takes back what it placed, and the
-  // request answers 503.
-  const consent::BulkPlan& plan = *bulk.plan;
-  std::vector<cache::HoldRequest> wanted;
-  std::vector<cache::HeldPair> holds;
-  for (std::size_t i = 0; i < plan.changes.size(); ++i) {
-    const auto& change = plan.changes[i].change;
-    if (plan.current[i].status != ConnectionStatus::approved ||
-        change.to != ConnectionStatus::rejected) {
-      continue;
-    }
-    wanted.push_back({change.school_id, change.app_id, plan.current[i].revision});
-    holds.push_back({change.school_id, change.app_id, {}});
-  }
-  std::exception_ptr failed;
-  if (!wanted.empty()) {
-    try {
-      auto placed = co_await s.shared->hold_all(std::move(wanted));
-      for (std::size_t k = 0; k < holds.size(); ++k)
-        holds[k].hold = std::move(placed.at(k));
-    } catch (...) {
-      failed = std::current_exception();
-    }
-  }
-  if (failed) {
-    co_await s.blocking.run([&] { release_claim(s, bulk); });
-    std::rethrow_exception(failed);
-  }
-  // A store failure throws through here with the holds kept: a failed MySQL COMMIT may still
-  // have committed, and the holds keep every replica reading the store for those pairs.
-  auto out = co_await on_pool(s, [&]() -> Result<http::Response> {
-    return claimed(s, bulk, [&] { return apply(s, bulk, plan, applied); });
-  });
-  if (!out) {
-    if (!holds.empty()) co_await s.shared->release_all(std::move(holds));
-    co_return respond(std::move(out));
-  }
-  // Every written pair to level 2 and the other replicas: one script per chunk of pairs.
-  std::vector<cache::Published> published;
-  published.reserve(applied.size());
-  for (const auto& c : applied)
-    published.push_back({c.school_id, c.app_id, consent::cache_entry_for(c)});
-  co_await s.shared->publish_all(std::move(published));
-  co_return respond(std::move(out));
+  // The changes, their answer kept in the same transaction, under the revocation protocol
+  // (revocation/revoker.hpp): approvals the batch takes away are held on every replica first.
+  std::optional<http::Response> answer;
+  auto applied = co_await s.revoker.apply(
+      *bulk.plan, [&](const store::CommitGuard&) -> Result<std::vector<store::Connection>> {
+        std::vector<store::Connection> written;
+        auto out = claimed(s, bulk, [&] { return apply(s, bulk, *bulk.plan, written); });
+        if (!out) return out.error();
+        answer = std::move(*out);
+        return written;
+      });
+  if (!applied) co_return error_response(applied.error());
+  co_return std::move(*answer);
 }
 
 }  // namespace

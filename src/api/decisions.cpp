@@ -46,16 +46,18 @@ asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s) {
   }
   if (auto hit = s.checker.check_cached(query)) co_return decision_response(*hit);
   const auto since = s.checker.generation();  // before level 2 and the store are read
+  const auto epoch = epoch_now(s);            // after the generation: see store_polled
   if (s.shared != nullptr) {
     if (auto entry = co_await s.shared->fetch(std::string(query.school), std::string(query.app))) {
-      co_return decision_response(s.checker.check_entry(query, *entry, since));
+      // An entry level 1 refuses (a hold stands against it) is a miss: the store answers.
+      if (auto d = s.checker.check_entry(query, *entry, since)) co_return decision_response(*d);
     }
   }
   decision::Decision d;
   std::optional<cache::Entry> found;
   co_await s.blocking.run([&] { d = s.checker.check_store(query, &found, since); });
   if (s.shared != nullptr && found) {
-    co_await s.shared->remember(std::string(query.school), std::string(query.app), *found);
+    co_await s.shared->remember(std::string(query.school), std::string(query.app), *found, epoch);
   }
   co_return decision_response(d);
 }

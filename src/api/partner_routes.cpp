@@ -40,6 +40,7 @@ asio::awaitable<http::Response> request_connection(http::RequestContext& ctx, Se
       body = id.error();
   }
   std::optional<store::Connection> created;
+  const auto epoch = epoch_now(s);  // before the transaction
   auto response =
       co_await as_partner(ctx, s, [&](const policy::App& app) -> Result<http::Response> {
         if (!body) return body.error();
@@ -51,7 +52,7 @@ asio::awaitable<http::Response> request_connection(http::RequestContext& ctx, Se
       });
   // No hold: before the connection existed every replica could only deny (not_requested), and
   // connections are never deleted, so nothing that allowed is taken away.
-  if (created) co_await publish_change(s, *created);
+  if (created) co_await publish_change(s, *created, epoch);
   co_return response;
 }
 

@@ -64,62 +64,30 @@ asio::awaitable<http::Response> show_app(http::RequestContext& ctx, Services& s)
       });
 }
 
-constexpr int kRejectAttempts = 5;
-
-// A reject on replicas sharing a cache: hold the pair at the revision read, commit only at that
-// revision, then publish. When the hold cannot be placed (Redis unreachable from here), hold()
-// throws and nothing is written: the server answers 503. See docs/architecture.md, "Revocation
-// across replicas".
-asio::awaitable<http::Response> reject_held(http::RequestContext& ctx, Services& s) {
-  const std::string app_id(ctx.param("app"));
-  for (int attempt = 0; attempt < kRejectAttempts; ++attempt) {
-    std::optional<tenancy::Actor> actor;
-    std::optional<Site> school;
-    std::optional<store::Connection> current;
-    auto checked = co_await as_school_admin(
-        ctx, s, [&](const tenancy::Actor& a, const Site& site) -> Result<http::Response> {
-          auto c = s.consent.check_decision(a, app_id, AdminAction::reject);
-          if (!c) return c.error();
-          actor = a;
-          school = site;
-          current = std::move(*c);
-          return http::Response{};
-        });
-    if (!current) co_return checked;
-    // Only an approved connection allows anything; rejecting a pending one takes nothing away.
-    std::optional<cache::Hold> hold;
-    if (current->status == ConnectionStatus::approved)
-      hold = co_await s.shared->hold(current->school_id, current->app_id, current->revision);
-    std::optional<store::Connection> changed;
-    bool moved = false;
-    // A store failure throws through here with the hold kept: a failed MySQL COMMIT may still
-    // have committed, and the hold keeps every replica reading the store for this pair.
-    auto out = co_await on_pool(s, [&]() -> Result<http::Response> {
-      auto decided = s.consent.decide(*actor, app_id, AdminAction::reject,
-                                      {ctx.request_id, ctx.client_request_id}, current->revision);
-      if (!decided) {
-        moved = decided.error().code == Errc::concurrent_change;
-        return decided.error();
-      }
-      changed = *decided;
-      return json_response(
-          200, connection_detail(&*decided, *s.policy.find_app(decided->app_id), *school));
-    });
-    if (changed) {
-      co_await publish_change(s, *changed);
-      co_return respond(std::move(out));
-    }
-    if (hold) co_await s.shared->release(current->school_id, current->app_id, std::move(*hold));
-    if (!moved) co_return respond(std::move(out));
-  }
-  co_return error_response(
-      make_error(Errc::concurrent_change, "the connection kept changing; try again"));
+// A reject goes through the revocation use case (revocation/revoker.hpp), which holds,
+// commits and publishes; this translates HTTP only.
+asio::awaitable<http::Response> reject(http::RequestContext& ctx, Services& s) {
+  std::optional<tenancy::Actor> actor;
+  std::optional<Site> school;
+  auto who = co_await as_school_admin(
+      ctx, s, [&](const tenancy::Actor& a, const Site& site) -> Result<http::Response> {
+        actor = a;
+        school = site;
+        return http::Response{};
+      });
+  if (!actor) co_return who;
+  auto rejected = co_await s.revoker.reject(*actor, std::string(ctx.param("app")),
+                                            {ctx.request_id, ctx.client_request_id});
+  if (!rejected) co_return error_response(rejected.error());
+  co_return json_response(
+      200, connection_detail(&*rejected, *s.policy.find_app(rejected->app_id), *school));
 }
 
 asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s, AdminAction action) {
   if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
   if (auto body = parse_body(ctx, {}); !body) co_return error_response(body.error());
-  if (action == AdminAction::reject && s.shared != nullptr) co_return co_await reject_held(ctx, s);
+  if (action == AdminAction::reject) co_return co_await reject(ctx, s);
+  const auto epoch = epoch_now(s);  // before the transaction
   std::optional<store::Connection> changed;
   auto response = co_await as_school_admin(
       ctx, s, [&](const tenancy::Actor& actor, const Site& school) -> Result<http::Response> {
@@ -130,9 +98,9 @@ asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s, A
         return json_response(
             200, connection_detail(&*decided, *s.policy.find_app(decided->app_id), school));
       });
-  // Committed. An approval takes no allow away, so it was not held; embedded mode has nobody
+  // Committed. An approval takes no allow away, so it is not held; embedded mode has nobody
   // else to tell.
-  if (changed) co_await publish_change(s, *changed);
+  if (changed) co_await publish_change(s, *changed, epoch);
   co_return response;
 }
 

@@ -11,6 +11,7 @@
 #include "http/blocking.hpp"
 #include "http/router.hpp"
 #include "policy/snapshot.hpp"
+#include "revocation/revoker.hpp"
 #include "store/store.hpp"
 
 namespace canopy::api {
@@ -36,12 +37,20 @@ struct Services {
   std::function<bool()> ready;
   bool secure_cookies = true;  // set the Secure attribute (off only on loopback, or when told)
   std::chrono::seconds session_ttl{std::chrono::hours(8)};
+  revocation::Revoker& revoker;          // every change that takes an allow away
   cache::SharedLevel* shared = nullptr;  // the Redis level across replicas; none when embedded
 };
 
-// After a committed change: tells the other replicas (when there are any). A change that takes
-// an allow away must have been held (SharedLevel::hold) before it was committed.
-asio::awaitable<void> publish_change(Services& s, const store::Connection& connection);
+// The revocation epoch now (0 when embedded): taken before a change's transaction, for its
+// publish.
+inline std::int64_t epoch_now(const Services& s) {
+  return s.shared != nullptr ? s.shared->epoch() : 0;
+}
+
+// After a committed change that takes no allow away (those go through the Revoker): tells the
+// other replicas, when there are any, under the epoch taken before its transaction.
+asio::awaitable<void> publish_change(Services& s, const store::Connection& connection,
+                                     std::int64_t epoch);
 
 void add_routes(http::Router& router, Services& services);
 

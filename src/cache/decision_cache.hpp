@@ -40,13 +40,15 @@ class DecisionCache {
   virtual std::optional<Entry> get(std::string_view school, std::string_view app) const = 0;
   virtual Generation generation() const = 0;
   // Stores `entry` unless the cache already holds a higher revision for the pair, the pair is
-  // held at or above the entry's revision, or the cache was cleared since `since`.
-  virtual void put(std::string_view school, std::string_view app, const Entry& entry,
-                   Generation since) = 0;
+  // held at or above the entry's revision or floored above it, or the cache was cleared since
+  // `since`. Whether it stored it: an entry the cache refuses must not be used either (it may
+  // be what a hold stands against), so a caller that found it elsewhere reads the store.
+  [[nodiscard]] virtual bool put(std::string_view school, std::string_view app, const Entry& entry,
+                                 Generation since) = 0;
   // The same for a value that cannot be older than anything the cache has seen since its last
   // clear (tests; the state a message brought, in channel order).
-  void put(std::string_view school, std::string_view app, const Entry& entry) {
-    put(school, app, entry, generation());
+  bool put(std::string_view school, std::string_view app, const Entry& entry) {
+    return put(school, app, entry, generation());
   }
   virtual void clear() = 0;
 };

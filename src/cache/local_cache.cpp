@@ -41,20 +41,21 @@ std::optional<Entry> LocalCache::get(std::string_view school, std::string_view a
   return it->second.entry;  // holds and floors never leave a blocked entry in place
 }
 
-void LocalCache::put(std::string_view school, std::string_view app, const Entry& entry,
+bool LocalCache::put(std::string_view school, std::string_view app, const Entry& entry,
                      Generation since) {
   Shard& shard = shard_for(Hash{}(KeyView{school, app}));
   std::unique_lock lock(shard.mutex);
   // Checked under the shard lock, and clear() bumps the generation before it takes the shard
   // locks: a put either sees the new generation or lands before the shard is cleared.
-  if (generation() != since) return;
+  if (generation() != since) return false;
   Slot& s = slot(shard, school, app);
-  if (s.blocks(entry.revision)) return;
-  if (s.entry && s.entry->revision > entry.revision) return;
+  if (s.blocks(entry.revision)) return false;
+  if (s.entry && s.entry->revision > entry.revision) return false;
   s.entry = entry;
   // The store has reached this revision, so holds below it guard nothing more: any later read
   // returns at least this revision, and an earlier one loses to it (or to the generation).
   std::erase_if(s.holds, [&](const Hold& h) { return h.revision < entry.revision; });
+  return true;
 }
 
 void LocalCache::clear() {

@@ -21,7 +21,7 @@ class LocalCache final : public DecisionCache {
 
   std::optional<Entry> get(std::string_view school, std::string_view app) const override;
   Generation generation() const override { return generation_.load(std::memory_order_acquire); }
-  void put(std::string_view school, std::string_view app, const Entry& entry,
+  bool put(std::string_view school, std::string_view app, const Entry& entry,
            Generation since) override;
   // Forgets entries; keeps holds and floors, which only ever make the cache miss.
   void clear() override;

@@ -141,14 +141,15 @@ return 1
 const std::string kRememberScript = std::string(kAcceptsLua) + kRememberLua;
 const std::string kPublishScript = std::string(kAcceptsLua) + kPublishLua;
 
-// Registers the replica until now + lease (Redis's clock) and publishes its heartbeat.
+// Registers the replica until now + lease (Redis's clock), publishes its heartbeat, and
+// returns the replicas registered now.
 // KEYS[1] replica set, KEYS[2] channel; ARGV[1] replica id, ARGV[2] lease ms, ARGV[3] message.
 constexpr const char* kHeartbeatScript = R"lua(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 redis.call('PUBLISH', KEYS[2], ARGV[3])
-return now
+return redis.call('ZRANGEBYSCORE', KEYS[1], now, '+inf')
 )lua";
 
 // Starts the id of every replica that reads batch messages ("hold TOKEN S A R S A R ..."): ids
@@ -216,7 +217,14 @@ Level2Record decode_record(std::string_view text) {
     } else {
       record.floor = revision;
     }
+  } else if (parts.size() == 5) {
+    record.entry_text = text.substr(0, text.size() - parts[4].size() - 1);
+    record.tag = parts[4];
+    if (parse_number(parts[3], record.epoch) && record.epoch >= 0) {
+      record.entry = decode_entry(text.substr(0, text.size() - parts[4].size() - parts[3].size() - 2));
+    }
   } else if (parts.size() == 4) {
+    // An entry of a version before epochs: verifiable, but of no epoch, so never trusted.
     record.entry_text = text.substr(0, text.size() - parts[3].size() - 1);
     record.tag = parts[3];
     record.entry = decode_entry(record.entry_text);
@@ -265,8 +273,8 @@ Received unwrap(std::string_view message) {
 }  // namespace
 
 std::string SharedCache::signed_entry(std::string_view school, std::string_view app,
-                                      const Entry& e) const {
-  const std::string text = encode_entry(e);
+                                      const Entry& e, std::int64_t epoch) const {
+  const std::string text = encode_entry(e) + " " + std::to_string(epoch);
   return text + " " + config_.keys->sign(entry_mac_input(config_.prefix, school, app, text));
 }
 
@@ -359,13 +367,91 @@ bool SharedCache::fresh() const {
 }
 
 std::optional<Entry> SharedCache::get(std::string_view school, std::string_view app) const {
-  if (!fresh()) return std::nullopt;
+  if (!fresh() || (config_.epochs && !store_fresh())) return std::nullopt;
   return local_.get(school, app);
 }
 
-void SharedCache::put(std::string_view school, std::string_view app, const Entry& entry,
+bool SharedCache::store_fresh() const {
+  return ticks(Clock::now()) < store_fresh_until_.load(std::memory_order_acquire);
+}
+
+void SharedCache::store_polled(std::int64_t epoch, std::vector<std::string> live,
+                               Clock::time_point started) {
+  {
+    std::sort(live.begin(), live.end());
+    std::lock_guard presence(presence_mutex_);
+    store_live_ = std::move(live);
+    store_polled_at_ = std::max(store_polled_at_, ticks(started));
+    recheck_presence();
+  }
+  std::lock_guard lock(epoch_mutex_);
+  if (epoch > epoch_.load(std::memory_order_acquire)) {
+    // A reject committed without holds: whatever level 1 holds may be what it took away. Cleared
+    // before the new epoch shows, so a reader that takes the generation and then the epoch
+    // never pairs an old read with the new epoch (docs/architecture.md).
+    local_.clear();
+    if (epoch_.load() > 0) {
+      spdlog::info("revocation epoch {}: a reject was committed without Redis; level 1 starts "
+                   "afresh and older level-2 entries are no longer trusted",
+                   epoch);
+    }
+    epoch_.store(epoch, std::memory_order_release);
+  }
+  const auto until = ticks(started + config_.lease - config_.margin);
+  auto current = store_fresh_until_.load();
+  while (current < until && !store_fresh_until_.compare_exchange_weak(current, until)) {
+  }
+}
+
+SharedCache::Clock::time_point SharedCache::unheld_commit_settled(
+    Clock::time_point committed) const {
+  // A replica still store-fresh then polled after `committed` (a poll keeps it fresh for
+  // lease - margin from its start), so it has the new epoch; one that did not poll has stopped
+  // trusting level 1, and its level-2 lookups need an entry of the new epoch. One answering
+  // without the store counts this replica among those it saw in the store, so it stops once a
+  // heartbeat of its own finds this one gone from Redis: this replica's registration ends a
+  // lease after its last heartbeat (withdraw() stopped them), and the other's view of it lasts
+  // a lease after that heartbeat of its own.
+  std::int64_t last_sent = 0;
+  {
+    std::lock_guard presence(presence_mutex_);
+    last_sent = last_heartbeat_sent_;
+  }
+  const auto gone = Clock::time_point(std::chrono::nanoseconds(last_sent)) + 2 * config_.lease +
+                    2 * config_.margin;
+  return std::max(committed + config_.lease + config_.margin, gone);
+}
+
+void SharedCache::recheck_presence() {
+  everyone_on_redis_ = std::includes(redis_live_.begin(), redis_live_.end(), store_live_.begin(),
+                                     store_live_.end());
+}
+
+bool SharedCache::answers_without_store() const {
+  const auto now = ticks(Clock::now());
+  std::lock_guard presence(presence_mutex_);
+  return everyone_on_redis_ && now < redis_live_until_ && store_polled_at_ != 0 &&
+         now - store_polled_at_ < std::chrono::nanoseconds(config_.without_store).count();
+}
+
+std::size_t SharedCache::withdraw() {
+  std::lock_guard presence(presence_mutex_);
+  return static_cast<std::size_t>(++withdrawn_);
+}
+
+void SharedCache::rejoin() {
+  std::lock_guard presence(presence_mutex_);
+  if (withdrawn_ > 0) --withdrawn_;
+}
+
+std::vector<std::string> SharedCache::live_on_redis() const {
+  std::lock_guard presence(presence_mutex_);
+  return redis_live_;
+}
+
+bool SharedCache::put(std::string_view school, std::string_view app, const Entry& entry,
                       Generation since) {
-  local_.put(school, app, entry, since);
+  return local_.put(school, app, entry, since);
 }
 
 void SharedCache::clear() {
@@ -385,6 +471,9 @@ void SharedCache::warn_degraded(std::string_view what) {
 }
 
 asio::awaitable<std::optional<Entry>> SharedCache::fetch(std::string school, std::string app) {
+  // Without a recent poll of the store, level 2 answers only while no replica seen in the store
+  // can be committing rejects unseen (docs/architecture.md, "Revocation without Redis").
+  if (config_.epochs && !store_fresh() && !answers_without_store()) co_return std::nullopt;
   std::vector<std::string> args{"GET", key(school, app)};
   auto& redis = lookups_for(co_await asio::this_coro::executor);
   auto reply = co_await redis.command(std::move(args));
@@ -409,15 +498,25 @@ asio::awaitable<std::optional<Entry>> SharedCache::fetch(std::string school, std
     forged("the level-2 entry of " + school + "/" + app);
     co_return std::nullopt;  // a miss: the caller reads the store
   }
+  // An entry read before a reject that could not be held may be what the reject took away:
+  // only entries of this replica's epoch or a later one are trusted (none before the first
+  // poll of the store).
+  if (config_.epochs) {
+    const auto known = epoch();
+    if (!record.entry || known == 0 || record.epoch < known) co_return std::nullopt;
+  }
   co_return record.entry;
 }
 
-asio::awaitable<void> SharedCache::remember(std::string school, std::string app, Entry entry) {
+asio::awaitable<void> SharedCache::remember(std::string school, std::string app, Entry entry,
+                                            std::int64_t epoch) {
+  // Read before the store's epoch was known: of no use to anyone.
+  if (config_.epochs && epoch <= 0) co_return;
   std::vector<std::string> args{"EVAL",
                                 kRememberScript,
                                 "1",
                                 key(school, app),
-                                signed_entry(school, app, entry),
+                                signed_entry(school, app, entry, epoch),
                                 std::to_string(entry.revision),
                                 std::to_string(config_.level2_ttl.count())};
   auto& redis = lookups_for(co_await asio::this_coro::executor);
@@ -607,7 +706,7 @@ asio::awaitable<void> SharedCache::release_all(std::vector<HeldPair> held) {
 asio::awaitable<void> SharedCache::publish_all(std::vector<Published> changes) {
   if (!config_.invalidation_enabled) {
     for (auto& c : changes)
-      co_await remember(std::move(c.school), std::move(c.app), c.entry);
+      co_await remember(std::move(c.school), std::move(c.app), c.entry, c.epoch);
     co_return;
   }
   std::vector<Unpublished> items;
@@ -615,10 +714,11 @@ asio::awaitable<void> SharedCache::publish_all(std::vector<Published> changes) {
   {
     std::lock_guard lock(mutex_);
     for (auto& c : changes) {
-      std::string message =
-          signed_message("inv " + id_ + " " + std::to_string(next_seq_++) + " " + c.school + " " +
-                         c.app + " " + encode_entry(c.entry));
-      items.push_back({std::move(c.school), std::move(c.app), c.entry, std::move(message)});
+      std::string message = signed_message("inv " + id_ + " " + std::to_string(next_seq_++) + " " +
+                                           c.school + " " + c.app + " " + encode_entry(c.entry) +
+                                           " " + std::to_string(c.epoch));
+      items.push_back(
+          {std::move(c.school), std::move(c.app), c.entry, c.epoch, std::move(message)});
     }
   }
   // Nothing waits for acknowledgements here: a change that takes an allow away was held before
@@ -648,7 +748,7 @@ std::vector<std::string> SharedCache::publish_args(std::span<const Unpublished> 
     args.push_back(key(u.school, u.app));
   args.push_back(std::to_string(config_.level2_ttl.count()));
   for (const auto& u : items) {
-    args.push_back(signed_entry(u.school, u.app, u.entry));
+    args.push_back(signed_entry(u.school, u.app, u.entry, u.epoch));
     args.push_back(std::to_string(u.entry.revision));
     args.push_back(u.message);
   }
@@ -688,11 +788,27 @@ asio::awaitable<void> SharedCache::flush_unpublished() {
 asio::awaitable<void> SharedCache::heartbeat_loop() {
   asio::steady_timer timer(io_);
   while (!stopping_) {
+    // While an unheld reject is in progress this replica stays silent (see withdraw()). A
+    // heartbeat that may reach Redis is noted before it is sent: unheld_commit_settled counts
+    // from it.
+    const auto sent = Clock::now();
+    bool silent = false;
+    {
+      std::lock_guard presence(presence_mutex_);
+      silent = withdrawn_ > 0;
+      if (!silent && commands_->connected()) last_heartbeat_sent_ = ticks(sent);
+    }
+    if (silent) {
+      timer.expires_after(config_.heartbeat);
+      boost::system::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
     std::uint64_t nonce = 0;
     {
       std::lock_guard lock(mutex_);
       nonce = next_nonce_++;
-      heartbeats_sent_[nonce] = Clock::now();
+      heartbeats_sent_[nonce] = sent;
       while (heartbeats_sent_.size() > 64)
         heartbeats_sent_.erase(heartbeats_sent_.begin());
     }
@@ -705,6 +821,21 @@ asio::awaitable<void> SharedCache::heartbeat_loop() {
                                   std::to_string(config_.lease.count()),
                                   signed_message("hb " + id_ + " " + std::to_string(nonce))};
     auto beat = co_await commands_->command(std::move(args));
+    if (beat || Clock::now() - sent > std::chrono::milliseconds(5)) {
+      // It was sent after all (the connection came up meanwhile) and may have run.
+      std::lock_guard presence(presence_mutex_);
+      last_heartbeat_sent_ = std::max(last_heartbeat_sent_, ticks(sent));
+    }
+    if (beat && beat->type == RedisReply::Type::array) {
+      std::vector<std::string> live;
+      for (const auto& r : beat->elements)
+        live.push_back(r.str);
+      std::sort(live.begin(), live.end());
+      std::lock_guard presence(presence_mutex_);
+      redis_live_ = std::move(live);
+      redis_live_until_ = ticks(sent + config_.lease - config_.margin);
+      recheck_presence();
+    }
     if (beat && beat->type != RedisReply::Type::error) {
       // Redis published heartbeats for a whole lease and none came back: the subscription's
       // connection is stalled (a black hole keeps it open and silent), so it is rebuilt.
@@ -799,7 +930,8 @@ void SharedCache::on_message(std::string_view message) {
                                       std::string(parts[1].substr(dot + 1)) + " " + id_)},
                       [](RedisConnection::Reply) {});
     }
-  } else if (parts[0] == "inv" && parts.size() == 8) {
+  } else if (parts[0] == "inv" && (parts.size() == 8 || parts.size() == 9)) {
+    // "inv ID SEQ SCHOOL APP PRESENCE VERSION REVISION [EPOCH]" (older versions send no epoch).
     if (!config_.invalidation_enabled) return;
     if (!verified()) {
       forged("an invalidation");
@@ -810,8 +942,16 @@ void SharedCache::on_message(std::string_view message) {
     const auto entry = decode_entry(std::string(parts[5]) + " " + std::string(parts[6]) + " " +
                                     std::string(parts[7]));
     if (!entry) return;
+    std::int64_t epoch = 0;
+    if (parts.size() == 9 && !parse_number(parts[8], epoch)) return;
+    if (epoch < this->epoch()) {
+      // Read before a reject that could not be held (a change published late, or by an older
+      // version): not trusted, but what it replaced is not either.
+      local_.raise_floor(parts[3], parts[4], entry->revision);
+      return;
+    }
     // Messages arrive in publish order and a clear happens only between them, on this strand.
-    local_.put(parts[3], parts[4], *entry);
+    (void)local_.put(parts[3], parts[4], *entry);
   } else if (parts[0] == "ack" && parts.size() == 4 && parts[1] == id_) {
     if (!verified()) {
       forged("an acknowledgement");

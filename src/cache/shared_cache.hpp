@@ -49,6 +49,14 @@ struct SharedCacheConfig {
   // reads. Required: a SharedCache without keys refuses to start.
   std::optional<MacKeys> keys;
   std::size_t batch_chunk = 500;  // pairs per Redis script of a hold_all or release_all
+  // Level 1 needs a recent poll of the store's revocation epoch (store_polled), and level-2
+  // entries and invalidations of an older epoch are not trusted. Off only in tests of the Redis
+  // protocol alone, which have no store: then epochs are 0 and never checked.
+  bool epochs = true;
+  // How long a replica that cannot reach the store keeps answering from level 2 after its last
+  // poll of the epoch (point 15: a database outage is answered for this long), provided every
+  // replica it last saw in the store is still live on Redis (docs/architecture.md).
+  std::chrono::milliseconds without_store{std::chrono::hours(2)};
 #ifdef CANOPY_BROKEN_INVALIDATION
   bool invalidation_enabled = false;  // a deliberately broken build, to prove the tests catch it
 #else
@@ -72,12 +80,30 @@ class SharedCache final : public DecisionCache, public SharedLevel {
   // Level 1; get() answers only while this replica is fresh.
   std::optional<Entry> get(std::string_view school, std::string_view app) const override;
   Generation generation() const override { return local_.generation(); }
-  void put(std::string_view school, std::string_view app, const Entry& entry,
+  bool put(std::string_view school, std::string_view app, const Entry& entry,
            Generation since) override;
   void clear() override;
 
   asio::awaitable<std::optional<Entry>> fetch(std::string school, std::string app) override;
-  asio::awaitable<void> remember(std::string school, std::string app, Entry entry) override;
+  asio::awaitable<void> remember(std::string school, std::string app, Entry entry,
+                                 std::int64_t epoch) override;
+  std::int64_t epoch() const override { return epoch_.load(std::memory_order_acquire); }
+  std::chrono::steady_clock::time_point unheld_commit_settled(
+      std::chrono::steady_clock::time_point committed) const override;
+  // What the store said when it was polled (the application polls it every heartbeat interval,
+  // on a thread of its own): its revocation epoch and the replicas it saw lately, read by a
+  // poll that started at `started`. A new epoch clears level 1's entries; the poll keeps level 1
+  // usable until started + lease - margin (store freshness).
+  void store_polled(std::int64_t epoch, std::vector<std::string> live,
+                    std::chrono::steady_clock::time_point started);
+  bool store_fresh() const;
+  // Whether level 2 may answer although the store has not been polled within a lease: within
+  // `without_store` of the last poll, on a recent heartbeat whose live replicas include every
+  // replica that poll saw (so none of them can be committing rejects without Redis).
+  bool answers_without_store() const;
+  const std::string& id() const override { return id_; }
+  std::size_t withdraw() override;
+  void rejoin() override;
   asio::awaitable<std::vector<Hold>> hold_all(std::vector<HoldRequest> pairs) override;
   asio::awaitable<void> release_all(std::vector<HeldPair> held) override;
   asio::awaitable<void> publish_all(std::vector<Published> changes) override;
@@ -92,6 +118,8 @@ class SharedCache final : public DecisionCache, public SharedLevel {
   // Level-2 entries and messages that failed the MAC check, each treated as a miss (or, for a
   // hold, applied without an acknowledgement): tests and diagnostics.
   std::uint64_t forgeries() const { return forgeries_.load(); }
+  // The replicas the last heartbeat found live in Redis (tests and diagnostics).
+  std::vector<std::string> live_on_redis() const;
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -101,6 +129,7 @@ class SharedCache final : public DecisionCache, public SharedLevel {
     std::string school;
     std::string app;
     Entry entry;
+    std::int64_t epoch;
     std::string message;
   };
   asio::awaitable<void> heartbeat_loop();
@@ -122,8 +151,9 @@ class SharedCache final : public DecisionCache, public SharedLevel {
   void on_lost();
   std::string key(std::string_view school, std::string_view app) const;
   void warn_degraded(std::string_view what);
-  // "ENTRY TAG": what level 2 stores for the pair.
-  std::string signed_entry(std::string_view school, std::string_view app, const Entry& e) const;
+  // "ENTRY EPOCH TAG": what level 2 stores for the pair.
+  std::string signed_entry(std::string_view school, std::string_view app, const Entry& e,
+                           std::int64_t epoch) const;
   // BODY with "/TAG" appended to its second word (see docs/architecture.md for why there).
   std::string signed_message(std::string_view body) const;
   void forged(std::string_view what);
@@ -140,6 +170,20 @@ class SharedCache final : public DecisionCache, public SharedLevel {
   RedisConnection& lookups_for(const asio::any_io_executor& executor);
   std::shared_ptr<RedisConnection> events_;
   std::atomic<std::int64_t> fresh_until_{0};  // steady-clock nanoseconds
+  // The store's revocation epoch as last polled, and until when that poll keeps level 1 usable.
+  std::atomic<std::int64_t> epoch_{0};
+  std::atomic<std::int64_t> store_fresh_until_{0};  // steady-clock nanoseconds
+  std::mutex epoch_mutex_;                          // one store_polled at a time
+  // Whether a replica that cannot reach the store may use level 2 (answers_without_store).
+  void recheck_presence();                              // under presence_mutex_
+  mutable std::mutex presence_mutex_;                   // guards what follows
+  std::vector<std::string> store_live_;                 // sorted; from the last poll
+  std::int64_t store_polled_at_ = 0;                    // steady ns of that poll's start
+  std::vector<std::string> redis_live_;                 // sorted; from the last heartbeat reply
+  std::int64_t redis_live_until_ = 0;                   // that heartbeat's send + lease - margin
+  bool everyone_on_redis_ = false;                      // store_live_ within redis_live_
+  int withdrawn_ = 0;                                   // unheld rejects in progress: no heartbeats
+  std::int64_t last_heartbeat_sent_ = 0;                // steady ns; a heartbeat that may have run
   // When Redis first ran a heartbeat of this replica that has not come back on the
   // subscription (0: none): a subscription that delivers nothing for a lease while heartbeats
   // are published is stalled, and is rebuilt.
@@ -161,12 +205,13 @@ class SharedCache final : public DecisionCache, public SharedLevel {
 std::string encode_entry(const Entry& entry);  // "presence version revision"
 std::optional<Entry> decode_entry(std::string_view text);
 
-// A level-2 value: an entry ("presence version revision TAG"; `tag` says which), a hold ("h REVISION TOKEN...": no
-// entry at or below REVISION is trustworthy) or, once its holds are released, a floor
-// ("h REVISION": entries below REVISION are stale).
+// A level-2 value: an entry ("presence version revision EPOCH TAG"), a hold ("h REVISION
+// TOKEN...": no entry at or below REVISION is trustworthy) or, once its holds are released, a
+// floor ("h REVISION": entries below REVISION are stale).
 struct Level2Record {
   std::optional<Entry> entry;
-  std::string entry_text;  // "presence version revision", what the tag covers
+  std::int64_t epoch = 0;  // the revocation epoch the entry was read under (0: none given)
+  std::string entry_text;  // "presence version revision EPOCH", what the tag covers
   std::string tag;
   std::optional<std::int64_t> held;
   std::optional<std::int64_t> floor;

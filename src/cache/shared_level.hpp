@@ -1,6 +1,7 @@
 // The cross-replica level of the decision cache, as the API layer sees it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,11 +26,12 @@ struct HoldRequest {
   std::int64_t revision = 0;
 };
 
-// A pair's entry after a commit.
+// A pair's entry after a commit, and the revocation epoch known before its transaction began.
 struct Published {
   std::string school;
   std::string app;
   Entry entry;
+  std::int64_t epoch = 0;
 };
 
 // A pair and the hold placed on it: what a release takes back.
@@ -45,8 +47,27 @@ class SharedLevel {
   virtual ~SharedLevel() = default;
   // Level 2 lookup; nullopt on a miss, for a held pair, or when Redis is unavailable.
   virtual asio::awaitable<std::optional<Entry>> fetch(std::string school, std::string app) = 0;
-  // Stores a level-2 entry read from the store (never replacing a newer revision or a hold).
-  virtual asio::awaitable<void> remember(std::string school, std::string app, Entry entry) = 0;
+  // Stores a level-2 entry read from the store (never replacing a newer revision or a hold),
+  // under the revocation epoch taken before the read (epoch()).
+  virtual asio::awaitable<void> remember(std::string school, std::string app, Entry entry,
+                                         std::int64_t epoch) = 0;
+  // The revocation epoch this replica last read from the store (0 before the first read). A
+  // caller takes it before reading what it will write to level 2 or publish, and passes it on:
+  // an entry of an older epoch than a replica's is never trusted there (docs/architecture.md,
+  // "Revocation without Redis").
+  virtual std::int64_t epoch() const = 0;
+  // A change that takes an allow away was committed without holds (hold_all threw), and moved
+  // the epoch: the time after which every replica has either read the new epoch or stopped
+  // trusting its caches. Answer only then.
+  virtual std::chrono::steady_clock::time_point unheld_commit_settled(
+      std::chrono::steady_clock::time_point committed) const = 0;
+  // This replica's id, in Redis and in the store's record of polls.
+  virtual const std::string& id() const = 0;
+  // Before a commit without holds: this replica stops heartbeating (so that no replica answering
+  // without the store counts it as live on Redis) until every withdraw() has its rejoin().
+  // Returns how many are in progress.
+  virtual std::size_t withdraw() = 0;
+  virtual void rejoin() = 0;
   // Before changes that take allows away, each of which will commit only if its connection is
   // still at its request's revision: from the return on, no replica trusts an entry of any of
   // the pairs at or below its revision. The holds come back in the order of `pairs`, all with
@@ -73,9 +94,10 @@ class SharedLevel {
   // script per chunk of pairs. What Redis does not hear of is published once it answers again.
   virtual asio::awaitable<void> publish_all(std::vector<Published> changes) = 0;
   // publish_all of one pair.
-  asio::awaitable<void> publish(std::string school, std::string app, Entry entry) {
+  asio::awaitable<void> publish(std::string school, std::string app, Entry entry,
+                                std::int64_t epoch) {
     std::vector<Published> one;
-    one.push_back({std::move(school), std::move(app), entry});
+    one.push_back({std::move(school), std::move(app), entry, epoch});
     co_await publish_all(std::move(one));
   }
 };

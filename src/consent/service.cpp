@@ -29,7 +29,7 @@ cache::Entry cache_entry_for(const store::Connection& c) {
 }
 
 void Service::publish(const store::Connection& c, cache::Generation since) {
-  cache_.put(c.school_id, c.app_id, cache_entry_for(c), since);
+  (void)cache_.put(c.school_id, c.app_id, cache_entry_for(c), since);
 }
 
 Result<Site> Service::school(std::string_view school_id) {
@@ -126,7 +126,8 @@ Result<store::Connection> Service::check_decision(const tenancy::Actor& actor,
 
 Result<store::Connection> Service::decide(const tenancy::Actor& actor, std::string_view app_id,
                                           AdminAction action, RequestIds ids,
-                                          std::optional<std::int64_t> at_revision) {
+                                          std::optional<std::int64_t> at_revision,
+                                          const store::CommitGuard& guard) {
   if (auto accepted = terms_accepted(actor); !accepted) return accepted.error();
   auto app = this->app(app_id);
   if (!app) return app.error();
@@ -141,7 +142,8 @@ Result<store::Connection> Service::decide(const tenancy::Actor& actor, std::stri
     auto next = this->next(**app, *current, action);
     if (!next) return next.error();
     if (action == AdminAction::cancel) return std::move(*current);
-    const auto [change, audit] = decision_change(actor, **app, *current, *next, action, ids);
+    auto [change, audit] = decision_change(actor, **app, *current, *next, action, ids);
+    change.guard = guard;
     if (auto applied = connections_.apply(change, audit)) {
       publish(*applied, since);
       return std::move(*applied);

@@ -100,9 +100,11 @@ class Service {
   // the connection is at another revision, or changes meanwhile, it is concurrent_change.
   // An actor acting via a trust must have accepted the school's current terms first
   // (terms_not_accepted, listing them), for every action, cancel included.
+  // `guard`: what the transaction must also do (revocation/ sets it for rejects).
   Result<store::Connection> decide(const tenancy::Actor& actor, std::string_view app_id,
                                    AdminAction action, RequestIds ids,
-                                   std::optional<std::int64_t> at_revision = std::nullopt);
+                                   std::optional<std::int64_t> at_revision = std::nullopt,
+                                   const store::CommitGuard& guard = {});
 
   // Status::ok when `actor` may change things in their school now: always for the school's
   // own admins; via a trust, once the school's current terms are accepted.

@@ -51,10 +51,11 @@ std::optional<Decision> Checker::check_cached(const Query& q) const {
   return evaluate(*app, *entry, q);
 }
 
-Decision Checker::check_entry(const Query& q, const cache::Entry& entry, cache::Generation since) {
+std::optional<Decision> Checker::check_entry(const Query& q, const cache::Entry& entry,
+                                             cache::Generation since) {
   const auto* app = policy_.find_app(q.app);
   if (auto gate = app_gate(app)) return *gate;
-  cache_.put(q.school, q.app, entry, since);
+  if (!cache_.put(q.school, q.app, entry, since)) return std::nullopt;
   return evaluate(*app, entry, q);
 }
 
@@ -68,7 +69,7 @@ Decision Checker::check_store(const Query& q, std::optional<cache::Entry>* found
         connection->status, connection->permission_set_version, connection->revision);
     // Keyed by the stored ids: the store compares exactly, so they are the caller's, but the
     // cache must never hold a key no change will name.
-    cache_.put(connection->school_id, connection->app_id, entry, since);
+    (void)cache_.put(connection->school_id, connection->app_id, entry, since);
     if (found != nullptr) *found = entry;
     return evaluate(*app, entry, q);
   }
@@ -78,7 +79,7 @@ Decision Checker::check_store(const Query& q, std::optional<cache::Entry>* found
     return {false, "unknown_school"};
   }
   const cache::Entry none{cache::Presence::not_requested, 0, 0};
-  cache_.put(site->id, app->id, none, since);
+  (void)cache_.put(site->id, app->id, none, since);
   if (found != nullptr) *found = none;
   return evaluate(*app, none, q);
 }

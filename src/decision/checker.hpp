@@ -35,9 +35,12 @@ class Checker {
   std::optional<Decision> check_cached(const Query& query) const;
   // Taken before looking anywhere else (the shared level), for check_entry.
   cache::Generation generation() const { return cache_.generation(); }
-  // The same answer for an entry found elsewhere (the shared level) after `since` was taken;
-  // fills level 1.
-  Decision check_entry(const Query& query, const cache::Entry& entry, cache::Generation since);
+  // The same answer for an entry found elsewhere (the shared level) after `since` was taken,
+  // when level 1 takes it; nullopt when level 1 refuses it (a hold or floor stands against it,
+  // it knows a newer revision, or it was cleared meanwhile): then the entry is not to be
+  // trusted, and the caller reads the store.
+  std::optional<Decision> check_entry(const Query& query, const cache::Entry& entry,
+                                      cache::Generation since);
   // Reads the store; fills level 1 and, when the connection exists, `*found` (for level 2).
   // `since` is the generation taken before the lookups that led here (by default, now).
   Decision check_store(const Query& query, std::optional<cache::Entry>* found = nullptr,

@@ -83,6 +83,10 @@ Application::Application(AppConfig config, const Clock& clock,
       sessions_(*store_, *store_, *store_, *store_, clock_, config_.sign_in),
       partners_(*policy_, *store_),
       service_token_(config_.service_token),
+      revoker_(consent_, shared_.get(), *store_, blocking_, clock_,
+               {.commit_within = config_.redis.hold_ttl / 3,
+                .without_store = config_.redis.without_store,
+                .catch_up = config_.redis.lease + config_.redis.margin}),
       services_{*policy_,
                 consent_,
                 checker_,
@@ -101,10 +105,12 @@ Application::Application(AppConfig config, const Clock& clock,
                 [this] { return ready(); },
                 secure_cookies(config_),
                 config_.sign_in.session_ttl,
+                revoker_,
                 shared_.get()},
       server_(workers(), router_, config_.limits, public_routes(config_)),
       housekeeping_timer_(io()),
-      readiness_timer_(io()) {
+      readiness_timer_(io()),
+      epoch_timer_(io()) {
   api::add_routes(router_, services_);
   if (config_.internal_port) {
     // The gateway's few, known pods connect here (a NetworkPolicy keeps everyone else out), so
@@ -118,6 +124,7 @@ Application::Application(AppConfig config, const Clock& clock,
   if (shared_) shared_->start();
   asio::co_spawn(io(), housekeeping(), asio::detached);
   asio::co_spawn(io(), watch_readiness(), asio::detached);
+  if (shared_) asio::co_spawn(io(), watch_revocation_epoch(), asio::detached);
 }
 
 bool Application::ready() const {
@@ -149,6 +156,50 @@ asio::awaitable<void> Application::watch_readiness() {
   }
 }
 
+// Replicas only, every heartbeat interval, on the poll's own thread: the store's revocation
+// epoch. Each answer keeps level 1 usable for a lease from the poll's start; a poll that fails
+// or hangs lets that lapse (docs/architecture.md, "Revocation without Redis").
+asio::awaitable<void> Application::watch_revocation_epoch() {
+  auto last_warning = std::chrono::steady_clock::time_point{};
+  while (!stopping_) {
+    const auto started = std::chrono::steady_clock::now();
+    store::EpochPoll poll;
+    std::string why;
+    co_await epoch_probe_.run([&] {
+      try {
+        // A replica absent from the store's record for a few leases starts a new run of polls.
+        const auto now = clock_.now();
+        const auto window = 3 * config_.redis.lease;
+        poll = store_->poll_epoch(shared_->id(), now, now - window, now - window);
+      } catch (const std::exception& e) {
+        why = e.what();
+      }
+    });
+    if (poll.epoch > 0) {
+      shared_->store_polled(poll.epoch, std::move(poll.live), started);
+    } else if (std::chrono::steady_clock::now() - last_warning > std::chrono::seconds(10)) {
+      last_warning = std::chrono::steady_clock::now();
+      spdlog::warn("the revocation epoch could not be read ({}): level 1 is not used until it is",
+                   why);
+    }
+    epoch_timer_.expires_at(started + config_.redis.heartbeat);
+    boost::system::error_code ec;
+    co_await epoch_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || stopping_) co_return;
+  }
+}
+
+// Replicas only: a clean stop leaves the store's record of polls, so that rejects made without
+// Redis do not wait for this replica (best effort: the record also ages out).
+void Application::leave_store_record() {
+  if (!shared_) return;
+  try {
+    store_->forget_replica(shared_->id());
+  } catch (const std::exception& e) {
+    spdlog::warn("could not remove this replica from the store's record of polls: {}", e.what());
+  }
+}
+
 // Every interval, on the blocking pool: what the retention no longer keeps is deleted. A
 // failure (the store down) is logged and tried again next time.
 asio::awaitable<void> Application::housekeeping() {
@@ -163,8 +214,9 @@ asio::awaitable<void> Application::housekeeping() {
           [&] { report = store::apply_retention(*store_, clock_.now(), config_.retention); });
       if (report.total() > 0) {
         spdlog::info(
-            "housekeeping: deleted {} expired sessions, {} sign-in attempts, {} idempotency keys",
-            report.sessions, report.logins, report.idempotency_keys);
+            "housekeeping: deleted {} expired sessions, {} sign-in attempts, {} idempotency "
+            "keys, {} replica records",
+            report.sessions, report.logins, report.idempotency_keys, report.replica_records);
       }
     } catch (const std::exception& e) {
       spdlog::warn(
@@ -197,6 +249,8 @@ Application::~Application() {
   blocking_.join();
   hashing_.join();
   probe_.join();
+  epoch_probe_.join();
+  leave_store_record();
 }
 
 asio::ip::tcp::endpoint Application::listen() {
@@ -233,6 +287,7 @@ void Application::stop(std::chrono::milliseconds grace) {
   asio::post(io(), [this] {
     housekeeping_timer_.cancel();
     readiness_timer_.cancel();
+    epoch_timer_.cancel();
   });
   if (shared_) shared_->stop();
   asio::co_spawn(

@@ -94,6 +94,8 @@ class Application {
   std::vector<asio::io_context*> workers();
   asio::awaitable<void> housekeeping();
   asio::awaitable<void> watch_readiness();
+  asio::awaitable<void> watch_revocation_epoch();
+  void leave_store_record();
   bool ready() const;
 
   AppConfig config_;
@@ -106,7 +108,8 @@ class Application {
   cache::DecisionCache* cache_;
   http::BlockingPool blocking_;
   http::BlockingPool hashing_;
-  http::BlockingPool probe_{1};  // the readiness probe's own thread
+  http::BlockingPool probe_{1};        // the readiness probe's own thread
+  http::BlockingPool epoch_probe_{1};  // the revocation epoch's poll's own thread (replicas)
   std::atomic<bool> store_answers_{true};  // migrated by create(), so it answered just now
   std::atomic<std::int64_t> probed_at_ms_;  // steady clock
   consent::Service consent_;
@@ -114,6 +117,7 @@ class Application {
   auth::SessionService sessions_;
   auth::PartnerAuthenticator partners_;
   auth::ServiceToken service_token_;
+  revocation::Revoker revoker_;
   std::atomic<bool> stopping_{false};
   api::Services services_;
   http::Router router_;
@@ -123,6 +127,7 @@ class Application {
   std::vector<std::thread> threads_;
   asio::steady_timer housekeeping_timer_;  // on io(); cancelled by stop()
   asio::steady_timer readiness_timer_;     // on io(); cancelled by stop()
+  asio::steady_timer epoch_timer_;         // on io(); cancelled by stop()
 };
 
 }  // namespace canopy::cli

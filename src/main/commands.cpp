@@ -280,7 +280,9 @@ int housekeeping(const Common& common) {
     std::cout << "older than " << common.login_history_days << " days";
   }
   std::cout << ", " << with_separators(static_cast<std::int64_t>(report.idempotency_keys))
-            << " idempotency keys older than 24 hours\n";
+            << " idempotency keys older than 24 hours, "
+            << with_separators(static_cast<std::int64_t>(report.replica_records))
+            << " replica records older than 7 days\n";
   return kOk;
 }
 

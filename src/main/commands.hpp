@@ -53,6 +53,8 @@ struct ServeOptions {
   int redis_timeouts_before_reconnect = 3;
   std::size_t redis_max_inflight = 4096;
   unsigned level2_ttl_seconds = 24 * 3600;
+  unsigned hold_ttl_ms = 60'000;
+  unsigned store_outage_minutes = 120;
 };
 
 int serve(const Common& common, const ServeOptions& options);

@@ -210,6 +210,18 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::size_t{16}, std::size_t{1} << 20))
       ->capture_default_str();
   serve_cmd
+      ->add_option("--store-outage-minutes", serve_opts.store_outage_minutes,
+                   "How long a replica that cannot reach the database goes on answering "
+                   "decisions from Redis (while every replica it last saw is live there)")
+      ->check(CLI::Range(1u, 7u * 24 * 60))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--hold-ttl-ms", serve_opts.hold_ttl_ms,
+                   "How long a reject's hold on a pair lives in Redis; the reject commits within "
+                   "a third of it or is refused with nothing written")
+      ->check(CLI::Range(1000u, 600000u))
+      ->capture_default_str();
+  serve_cmd
       ->add_option("--level2-ttl-seconds", serve_opts.level2_ttl_seconds,
                    "How long a decision entry stays in Redis after it was last written: how long "
                    "a database outage is answered for pairs asked before it")

@@ -175,6 +175,8 @@ int serve(const Common& common, const ServeOptions& o) {
     config.redis.heartbeat = config.redis.lease / 5;
     config.redis.margin = config.redis.lease / 8;
     config.redis.level2_ttl = std::chrono::seconds(o.level2_ttl_seconds);
+    config.redis.hold_ttl = std::chrono::milliseconds(o.hold_ttl_ms);
+    config.redis.without_store = std::chrono::minutes(o.store_outage_minutes);
     config.redis.connection.timeouts_before_reset = o.redis_timeouts_before_reconnect;
     config.redis.connection.max_inflight = o.redis_max_inflight;
     config.redis.connection.user = o.redis_user;

@@ -36,6 +36,9 @@ RetentionReport apply_retention(Store& store, TimePoint now, const Retention& re
   report.idempotency_keys =
       drain([&] { return store.delete_idempotency_keys_before(key_cutoff, kRetentionBatch); },
             total, progress);
+  report.replica_records = store.forget_replicas_before(now - retention.replica_records);
+  total += report.replica_records;
+  if (progress && report.replica_records > 0) progress(total);
   return report;
 }
 

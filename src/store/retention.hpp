@@ -17,13 +17,17 @@ struct Retention {
   std::chrono::days login_history{365};
   // Answers kept for replays of an Idempotency-Key: a client retries within minutes, not days.
   std::chrono::hours idempotency_keys{24};
+  // Records of replicas' polls of the revocation epoch (--cache redis) not renewed for this long
+  // (replicas that stopped without leaving): well beyond any outage a replica answers through.
+  std::chrono::days replica_records{7};
 };
 
 struct RetentionReport {
   std::size_t sessions = 0;  // expired
   std::size_t logins = 0;
   std::size_t idempotency_keys = 0;
-  std::size_t total() const { return sessions + logins + idempotency_keys; }
+  std::size_t replica_records = 0;
+  std::size_t total() const { return sessions + logins + idempotency_keys + replica_records; }
 };
 
 // Rows deleted per statement (and transaction): a large backlog goes in short steps.

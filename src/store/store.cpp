@@ -1,6 +1,8 @@
 // Names of store enums as they are written to the database and the audit trail.
 #include "store/store.hpp"
 
+#include <algorithm>
+
 namespace canopy::store {
 
 std::string_view to_string(ActorKind kind) {
@@ -34,6 +36,21 @@ std::optional<NotificationKind> parse_notification_kind(std::string_view text) {
   if (text == to_string(NotificationKind::connection_requested))
     return NotificationKind::connection_requested;
   return std::nullopt;
+}
+
+void check_commit_by(std::span<const AuditedChange> changes) {
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& item : changes) {
+    if (item.change.guard.commit_by && now > *item.change.guard.commit_by) {
+      throw CommitTooLate("the change was not committed: it could not commit in time (" +
+                          item.change.school_id + "/" + item.change.app_id + ")");
+    }
+  }
+}
+
+bool advances_epoch(std::span<const AuditedChange> changes) {
+  return std::any_of(changes.begin(), changes.end(),
+                     [](const AuditedChange& item) { return item.change.guard.advance_epoch; });
 }
 
 }  // namespace canopy::store

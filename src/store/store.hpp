@@ -3,6 +3,7 @@
 // Input-dependent outcomes are return values; a failing database throws StoreError.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -119,6 +120,16 @@ enum class NotificationKind { connection_requested };
 std::string_view to_string(NotificationKind kind);
 std::optional<NotificationKind> parse_notification_kind(std::string_view text);
 
+// What a transaction that takes an allow away must do besides its changes (revocation/).
+struct CommitGuard {
+  // Moves the revocation epoch in the same transaction: a reject that could not be held across
+  // replicas (docs/architecture.md, "Revocation without Redis").
+  bool advance_epoch = false;
+  // Not committed after this (steady clock): checked just before COMMIT, which is then not sent
+  // and CommitTooLate thrown. A held reject must commit well within its holds' lifetime.
+  std::optional<std::chrono::steady_clock::time_point> commit_by;
+};
+
 struct ConnectionChange {
   std::string school_id;
   std::string app_id;
@@ -130,13 +141,28 @@ struct ConnectionChange {
   std::string decided_by;
   // Tells the school in the same transaction, so a committed change is never left unannounced.
   std::optional<NotificationKind> notify;
+  // For the whole transaction the change is in (any change of a batch may carry it).
+  CommitGuard guard;
 };
+
+// A transaction that reached its ConnectionChange::commit_by before COMMIT: rolled back,
+// nothing written.
+class CommitTooLate : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
 
 // One change of a batch with its audit record.
 struct AuditedChange {
   ConnectionChange change;
   AuditRecord audit;
 };
+
+// Throws CommitTooLate when any change's commit_by has passed: stores call it just before
+// COMMIT. Whether any change moves the revocation epoch.
+void check_commit_by(std::span<const AuditedChange> changes);
+bool advances_epoch(std::span<const AuditedChange> changes);
 
 struct BatchAnswer;  // below, with the idempotency keys
 
@@ -396,6 +422,39 @@ class IdempotencyStore {
   virtual std::size_t delete_idempotency_keys_before(TimePoint cutoff, std::size_t limit) = 0;
 };
 
+// A replica's presence in the store (--cache redis): when it first polled the revocation epoch
+// in its current run of polls, and when it last did.
+struct ReplicaPresence {
+  std::string id;
+  TimePoint first_seen;
+  TimePoint seen;
+};
+
+// What one poll of the revocation epoch brings back.
+struct EpochPoll {
+  std::int64_t epoch = 0;
+  std::vector<std::string> live;  // the replicas seen since the poll's `live_since`
+};
+
+// The store's side of revocation without Redis (docs/architecture.md, "Revocation without
+// Redis"): the revocation epoch, and which replicas read it when.
+class RevocationStore {
+ public:
+  virtual ~RevocationStore() = default;
+  // The revocation epoch: starts at 1, moved only by changes whose guard says so.
+  virtual std::int64_t revocation_epoch() = 0;
+  // In one transaction: records that `replica` polled at `now` (starting a new run of polls when
+  // it was last seen before `absent_before`, or never), reads the epoch, and lists the replicas
+  // seen since `live_since`.
+  virtual EpochPoll poll_epoch(std::string_view replica, TimePoint now, TimePoint absent_before,
+                               TimePoint live_since) = 0;
+  // Every replica seen since `since`.
+  virtual std::vector<ReplicaPresence> replicas_seen(TimePoint since) = 0;
+  // A replica that stops cleanly leaves; so do rows not seen since `before` (housekeeping).
+  virtual void forget_replica(std::string_view replica) = 0;
+  virtual std::size_t forget_replicas_before(TimePoint before) = 0;
+};
+
 struct MigrationReport {
   int from_version = 0;
   int to_version = 0;
@@ -413,7 +472,8 @@ class Store : public ConnectionStore,
               public LoginHistoryStore,
               public TrustStore,
               public NotificationStore,
-              public IdempotencyStore {
+              public IdempotencyStore,
+              public RevocationStore {
  public:
   // Applies pending migrations; refuses (Errc::unavailable) a database newer than this binary.
   virtual Result<MigrationReport> migrate(const Clock& clock) = 0;

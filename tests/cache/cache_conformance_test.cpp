@@ -67,6 +67,7 @@ SharedCacheConfig redis_config(const std::string& prefix) {
   c.lease = std::chrono::milliseconds(800);
   c.heartbeat = std::chrono::milliseconds(100);
   c.margin = std::chrono::milliseconds(100);
+  c.epochs = false;  // no store here: the epoch tests turn them on
   return c;
 }
 
@@ -136,12 +137,12 @@ TYPED_TEST(DecisionCacheConformance, PutOfAReadMadeBeforeAClearIsIgnored) {
   const Generation before_read = this->cache.generation();
   this->cache.put("s", "a", {Presence::rejected, 1, 6});
   this->cache.clear();
-  this->cache.put("s", "a", {Presence::approved, 1, 5}, before_read);
+  EXPECT_FALSE(this->cache.put("s", "a", {Presence::approved, 1, 5}, before_read));
   EXPECT_FALSE(this->cache.get("s", "a")) << "a stale generation must not write";
   // A read that began after the clear does write.
   const Generation after_clear = this->cache.generation();
   EXPECT_NE(after_clear, before_read);
-  this->cache.put("s", "a", {Presence::rejected, 1, 6}, after_clear);
+  EXPECT_TRUE(this->cache.put("s", "a", {Presence::rejected, 1, 6}, after_clear));
   EXPECT_EQ(this->cache.get("s", "a")->presence, Presence::rejected);
 }
 
@@ -289,23 +290,23 @@ class Replication : public ::testing::Test {
 
 TEST_F(Replication, SharedLevelKeepsTheNewestRevision) {
   EXPECT_FALSE(run(io.io(), a.fetch("s", "app")));
-  run(io.io(), a.remember("s", "app", {Presence::approved, 2, 5}));
+  run(io.io(), a.remember("s", "app", {Presence::approved, 2, 5}, 0));
   EXPECT_EQ(run(io.io(), b.fetch("s", "app"))->revision, 5);
-  run(io.io(), b.remember("s", "app", {Presence::approved, 2, 3}));  // older: ignored
+  run(io.io(), b.remember("s", "app", {Presence::approved, 2, 3}, 0));  // older: ignored
   EXPECT_EQ(run(io.io(), a.fetch("s", "app"))->revision, 5);
 }
 
 TEST_F(Replication, HoldReachesEveryReplicaBeforeHoldReturns) {
   for (int i = 1; i < 51; ++i) {
     b.put("s", "app", {Presence::approved, 1, i});  // b has read the approval at revision i
-    run(io.io(), a.remember("s", "app", {Presence::approved, 1, i}));
+    run(io.io(), a.remember("s", "app", {Presence::approved, 1, i}, 0));
     const auto started = std::chrono::steady_clock::now();
     run(io.io(), a.hold("s", "app", i));
     // Acknowledged by b, not waited out: well under the 800 ms lease.
     EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(400));
     ASSERT_FALSE(b.get("s", "app")) << "hold " << i << ": b must not trust revision " << i;
     EXPECT_FALSE(run(io.io(), b.fetch("s", "app"))) << "level 2 is held too";
-    run(io.io(), a.publish("s", "app", {Presence::rejected, 1, i + 1}));
+    run(io.io(), a.publish("s", "app", {Presence::rejected, 1, i + 1}, 0));
     // The committed entry replaces the holds; it reaches b without anyone waiting for it.
     ASSERT_TRUE(eventually([&] { return b.get("s", "app").has_value(); })) << "publish " << i;
     EXPECT_EQ(b.get("s", "app")->presence, Presence::rejected);
@@ -314,11 +315,11 @@ TEST_F(Replication, HoldReachesEveryReplicaBeforeHoldReturns) {
 }
 
 TEST_F(Replication, LevelTwoHoldOutranksItsRevisionAndLosesToTheNext) {
-  run(io.io(), a.remember("s", "app", {Presence::approved, 1, 5}));
+  run(io.io(), a.remember("s", "app", {Presence::approved, 1, 5}, 0));
   const Hold hold = run(io.io(), a.hold("s", "app", 5));
-  run(io.io(), b.remember("s", "app", {Presence::approved, 1, 5}));  // read before the commit
+  run(io.io(), b.remember("s", "app", {Presence::approved, 1, 5}, 0));  // read before the commit
   EXPECT_FALSE(run(io.io(), b.fetch("s", "app"))) << "a hold at 5 outranks an entry at 5";
-  run(io.io(), b.remember("s", "app", {Presence::rejected, 1, 6}));  // read after the commit
+  run(io.io(), b.remember("s", "app", {Presence::rejected, 1, 6}, 0));  // read after the commit
   auto e = run(io.io(), a.fetch("s", "app"));
   ASSERT_TRUE(e);
   EXPECT_EQ(e->revision, 6);
@@ -335,15 +336,15 @@ TEST_F(Replication, ReleaseLiftsOnlyItsOwnHoldAndLeavesAFloor) {
   run(io.io(), a.release("s", "app", Hold{4, mine.token}));  // not the held revision
   run(io.io(), a.release("s", "app", mine));
   // b's hold at 5 still stands, in level 2 and in both level 1s.
-  run(io.io(), a.remember("s", "app", {Presence::approved, 1, 5}));
+  run(io.io(), a.remember("s", "app", {Presence::approved, 1, 5}, 0));
   EXPECT_FALSE(run(io.io(), a.fetch("s", "app")));
   ASSERT_TRUE(eventually([&] { return a.held("s", "app") && !b.get("s", "app"); }));
   run(io.io(), b.release("s", "app", theirs));
   ASSERT_TRUE(eventually([&] { return !a.held("s", "app") && !b.held("s", "app"); }));
   // No hold left: a floor at 5, so a read from before the holds (4) still cannot come back.
-  run(io.io(), a.remember("s", "app", {Presence::approved, 1, 4}));
+  run(io.io(), a.remember("s", "app", {Presence::approved, 1, 4}, 0));
   EXPECT_FALSE(run(io.io(), a.fetch("s", "app")));
-  run(io.io(), a.remember("s", "app", {Presence::approved, 1, 5}));
+  run(io.io(), a.remember("s", "app", {Presence::approved, 1, 5}, 0));
   EXPECT_EQ(run(io.io(), a.fetch("s", "app"))->revision, 5);
 }
 
@@ -356,19 +357,20 @@ TEST_F(Replication, AReplicaThatMissedTheHoldLearnsItFromLevelTwo) {
   EXPECT_FALSE(c.held("s", "app"));
   const Generation since = c.generation();
   EXPECT_FALSE(run(io.io(), c.fetch("s", "app")));
-  c.put("s", "app", {Presence::approved, 1, 5}, since);  // the store read that follows the miss
+  // The store read that follows the miss.
+  EXPECT_FALSE(c.put("s", "app", {Presence::approved, 1, 5}, since));
   EXPECT_FALSE(c.get("s", "app")) << "level 2 said revision 5 is held";
-  c.put("s", "app", {Presence::rejected, 1, 6}, since);
+  EXPECT_TRUE(c.put("s", "app", {Presence::rejected, 1, 6}, since));
   EXPECT_EQ(c.get("s", "app")->revision, 6);
 }
 
 TEST_F(Replication, PublishAnnouncesOnlyWhatLevelTwoTakes) {
-  run(io.io(), a.publish("s", "app", {Presence::rejected, 1, 6}));
+  run(io.io(), a.publish("s", "app", {Presence::rejected, 1, 6}, 0));
   ASSERT_TRUE(eventually([&] { return b.get("s", "app").has_value(); }));
   b.clear();
   // A late republish of an older change (an approval at 5) is neither stored nor announced.
-  run(io.io(), a.publish("s", "app", {Presence::approved, 1, 5}));
-  run(io.io(), a.publish("s", "other", {Presence::approved, 1, 1}));  // a marker behind it
+  run(io.io(), a.publish("s", "app", {Presence::approved, 1, 5}, 0));
+  run(io.io(), a.publish("s", "other", {Presence::approved, 1, 1}, 0));  // a marker behind it
   ASSERT_TRUE(eventually([&] { return b.get("s", "other").has_value(); }));
   EXPECT_FALSE(b.get("s", "app"));
   EXPECT_EQ(run(io.io(), b.fetch("s", "app"))->revision, 6);
@@ -386,7 +388,7 @@ TEST_F(Replication, RedisDownMakesReplicasDistrustLevelOneUntilItReturns) {
   EXPECT_THROW(run(io.io(), a.hold("s", "app", 1)), UnavailableError);
   EXPECT_FALSE(a.held("s", "app")) << "a hold that was refused is not left behind";
   // A change that got committed anyway (an approval, say) is kept for later.
-  run(io.io(), a.publish("s", "app", {Presence::rejected, 1, 2}));
+  run(io.io(), a.publish("s", "app", {Presence::rejected, 1, 2}, 0));
   servers.run("start-redis");
   EXPECT_TRUE(eventually([&] { return a.fresh() && b.fresh(); }, std::chrono::seconds(15)));
   EXPECT_FALSE(a.get("s", "other")) << "level 1 is cleared when the subscription comes back";
@@ -422,7 +424,7 @@ TEST_F(Replication, HoldAllReachesEveryReplicaForEveryPairBeforeItReturns) {
   const auto pairs = batch_of(10);
   for (const auto& p : pairs) {
     b.put(p.school, p.app, {Presence::approved, 1, p.revision});  // b has read every approval
-    run(io.io(), c.remember(p.school, p.app, {Presence::approved, 1, p.revision}));
+    run(io.io(), c.remember(p.school, p.app, {Presence::approved, 1, p.revision}, 0));
   }
   const auto started = std::chrono::steady_clock::now();
   const auto holds = run(io.io(), c.hold_all(pairs));
@@ -442,7 +444,7 @@ TEST_F(Replication, HoldAllReachesEveryReplicaForEveryPairBeforeItReturns) {
   }
   // Each commit's entry replaces its pair's hold.
   for (const auto& p : pairs)
-    run(io.io(), c.publish(p.school, p.app, {Presence::rejected, 1, p.revision + 1}));
+    run(io.io(), c.publish(p.school, p.app, {Presence::rejected, 1, p.revision + 1}, 0));
   for (const auto& p : pairs) {
     ASSERT_TRUE(eventually([&] { return b.get(p.school, p.app).has_value(); })) << p.school;
     EXPECT_EQ(b.get(p.school, p.app)->presence, Presence::rejected);
@@ -484,7 +486,7 @@ TEST_F(Replication, PublishAllReachesEveryReplicaAndLevelTwoForEveryPair) {
   const auto pairs = batch_of(8);  // three scripts: 3, 3 and 2 pairs
   run(io.io(), c.hold_all(pairs));
   // Level 2 already has a newer entry for the last pair: that one is neither taken nor sent.
-  run(io.io(), c.remember("s7", "app7", {Presence::approved, 1, 40}));
+  run(io.io(), c.remember("s7", "app7", {Presence::approved, 1, 40}, 0));
   std::vector<Published> published;
   for (const auto& p : pairs)
     published.push_back({p.school, p.app, {Presence::rejected, 1, p.revision + 1}});
@@ -520,7 +522,7 @@ TEST_F(Replication, ReleaseAllLiftsOnlyItsOwnBatch) {
           << p.school << " on " << replica->replica_id();
     }
     // Level 2: the held revision is not served while a hold stands; once lifted, a floor.
-    run(io.io(), a.remember(p.school, p.app, {Presence::approved, 1, p.revision}));
+    run(io.io(), a.remember(p.school, p.app, {Presence::approved, 1, p.revision}, 0));
     EXPECT_EQ(run(io.io(), b.fetch(p.school, p.app)).has_value(), !still) << p.school;
     b.put(p.school, p.app, {Presence::approved, 1, p.revision});
     EXPECT_EQ(b.get(p.school, p.app).has_value(), !still) << p.school;
@@ -564,7 +566,7 @@ TEST_F(Replication, HoldAllCutOffMidwayTakesBackTheChunksPlaced) {
   // The first chunk's holds are released when c reaches Redis again: a floor, no hold.
   for (const auto& p : pairs) {
     EXPECT_TRUE(eventually([&] {
-      run(io.io(), a.remember(p.school, p.app, {Presence::approved, 1, p.revision}));
+      run(io.io(), a.remember(p.school, p.app, {Presence::approved, 1, p.revision}, 0));
       return run(io.io(), b.fetch(p.school, p.app)).has_value();
     })) << p.school
         << " is still held in level 2";
@@ -620,7 +622,7 @@ class Forgery : public Replication {
 TEST_F(Forgery, ForgedLevelTwoEntryIsAMissAndCounted) {
   const std::string key = prefix + ":conn:s:app";
   // An approval (presence 3) with no MAC, a wrong one, and a genuine one of another pair.
-  run(io.io(), a.remember("s", "other", {Presence::approved, 1, 7}));
+  run(io.io(), a.remember("s", "other", {Presence::approved, 1, 7}, 0));
   std::vector<std::string> get_other{"GET", prefix + ":conn:s:other"};
   const auto genuine = run(io.io(), redis->command(get_other));
   ASSERT_TRUE(genuine && genuine->type == RedisReply::Type::string);
@@ -687,14 +689,14 @@ TEST(KeyRotation, ReplicasOnTheOldAndTheNewKeyVerifyEachOther) {
   for (SharedCache* c : {&rotated, &old, &stranger})
     c->start();
   ASSERT_TRUE(eventually([&] { return rotated.fresh() && old.fresh() && stranger.fresh(); }));
-  run(io.io(), rotated.remember("s", "app", {Presence::approved, 1, 5}));
+  run(io.io(), rotated.remember("s", "app", {Presence::approved, 1, 5}, 0));
   EXPECT_EQ(run(io.io(), old.fetch("s", "app"))->revision, 5) << "old key verifies the new";
   EXPECT_FALSE(run(io.io(), stranger.fetch("s", "app"))) << "another key does not";
   // Its next store read rewrites the entry at the same revision with a tag it can verify.
-  run(io.io(), stranger.remember("s", "app", {Presence::approved, 1, 5}));
+  run(io.io(), stranger.remember("s", "app", {Presence::approved, 1, 5}, 0));
   EXPECT_EQ(run(io.io(), stranger.fetch("s", "app"))->revision, 5);
-  run(io.io(), rotated.remember("s", "app", {Presence::approved, 1, 5}));
-  run(io.io(), old.remember("s", "app2", {Presence::approved, 1, 6}));
+  run(io.io(), rotated.remember("s", "app", {Presence::approved, 1, 5}, 0));
+  run(io.io(), old.remember("s", "app2", {Presence::approved, 1, 6}, 0));
   EXPECT_EQ(run(io.io(), rotated.fetch("s", "app2"))->revision, 6) << "new key verifies the old";
   const auto old_forgeries = old.forgeries();
   old.put("s", "app", {Presence::approved, 1, 5});
@@ -708,6 +710,103 @@ TEST(KeyRotation, ReplicasOnTheOldAndTheNewKeyVerifyEachOther) {
   EXPECT_GT(stranger.forgeries(), 0u);
   for (SharedCache* c : {&rotated, &old, &stranger})
     c->stop();
+}
+
+// Issue 9, point 14: revocation without Redis. Two replicas that poll the store's revocation
+// epoch (here the test plays the store).
+class Epochs : public ::testing::Test {
+ protected:
+  static SharedCacheConfig with_epochs(const std::string& prefix) {
+    auto c = redis_config(prefix);
+    c.epochs = true;
+    return c;
+  }
+  void SetUp() override {
+    a.start();
+    b.start();
+    ASSERT_TRUE(eventually([&] { return a.fresh() && b.fresh(); }));
+  }
+  void TearDown() override {
+    a.stop();
+    b.stop();
+  }
+  // The store answered a poll of both, and saw both.
+  void polled(std::int64_t epoch) {
+    for (SharedCache* c : {&a, &b})
+      c->store_polled(epoch, {a.id(), b.id()}, std::chrono::steady_clock::now());
+  }
+  std::string prefix = unique_prefix();
+  IoThread io;
+  SharedCache a{io.io(), with_epochs(prefix)};
+  SharedCache b{io.io(), with_epochs(prefix)};
+};
+
+TEST_F(Epochs, LevelOneIsUsedOnlyWhileTheStoreWasPolledWithinTheLease) {
+  ASSERT_TRUE(a.put("s", "app", {Presence::approved, 1, 5}));
+  EXPECT_FALSE(a.get("s", "app")) << "fresh on Redis, but the store was never polled";
+  polled(1);
+  EXPECT_FALSE(a.get("s", "app")) << "the first epoch read: what came before it is forgotten";
+  ASSERT_TRUE(a.put("s", "app", {Presence::approved, 1, 5}));
+  EXPECT_TRUE(a.get("s", "app"));
+  // No poll for a lease: level 1 is not trusted (a store that stopped answering may be hiding a
+  // reject committed without Redis).
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  EXPECT_FALSE(a.get("s", "app"));
+  polled(1);
+  EXPECT_TRUE(a.get("s", "app")) << "the same epoch: nothing to forget";
+}
+
+TEST_F(Epochs, ANewEpochClearsLevelOneAndOlderLevelTwoEntriesAreNotTrusted) {
+  polled(1);
+  run(io.io(), a.remember("s", "app", {Presence::approved, 1, 5}, 1));
+  ASSERT_TRUE(b.put("s", "app", {Presence::approved, 1, 5}));
+  ASSERT_TRUE(run(io.io(), b.fetch("s", "app")));
+  // A reject commits without holds and moves the store's epoch to 2; the replicas poll it.
+  polled(2);
+  EXPECT_FALSE(b.get("s", "app")) << "level 1 starts afresh";
+  EXPECT_FALSE(run(io.io(), b.fetch("s", "app"))) << "an entry read under epoch 1 is a miss";
+  EXPECT_FALSE(run(io.io(), a.fetch("s", "app")));
+  // What is read from now on is trusted again.
+  run(io.io(), a.remember("s", "app", {Presence::rejected, 1, 6}, 2));
+  EXPECT_EQ(run(io.io(), b.fetch("s", "app"))->revision, 6);
+}
+
+TEST_F(Epochs, AnInvalidationOfAnOlderEpochIsNotTrustedAndFloorsThePair) {
+  polled(2);
+  ASSERT_TRUE(b.put("s", "app", {Presence::approved, 1, 4}));
+  // A change published late, read before the epoch moved: once it arrives, b takes nothing
+  // below its revision, and its own entry is not taken either.
+  run(io.io(), a.publish("s", "app", {Presence::approved, 1, 5}, 1));
+  ASSERT_TRUE(eventually([&] { return !b.put("s", "app", {Presence::approved, 1, 4}); }));
+  polled(2);
+  EXPECT_FALSE(b.get("s", "app")) << "the older entry it replaced is gone";
+  // One of the current epoch is taken as before.
+  run(io.io(), a.publish("s", "app", {Presence::rejected, 1, 6}, 2));
+  ASSERT_TRUE(eventually([&] {
+    polled(2);
+    return b.get("s", "app").has_value();
+  }));
+  EXPECT_EQ(b.get("s", "app")->presence, Presence::rejected);
+}
+
+// A replica that cannot reach the store answers from level 2 only while every replica its last
+// poll saw is live on Redis: one that withdraws (it is rejecting without Redis) ends that.
+TEST_F(Epochs, WithoutTheStoreLevelTwoAnswersOnlyWhileEveryReplicaSeenIsOnRedis) {
+  polled(1);
+  run(io.io(), a.remember("s", "app", {Presence::approved, 1, 5}, 1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));  // no poll for a lease
+  ASSERT_FALSE(b.store_fresh());
+  EXPECT_TRUE(b.answers_without_store());
+  EXPECT_TRUE(run(io.io(), b.fetch("s", "app"))) << "a database outage is answered";
+  a.withdraw();
+  // a's registration ends a lease after its last heartbeat; b's next heartbeat sees it gone.
+  ASSERT_TRUE(eventually([&] { return !b.answers_without_store(); }, std::chrono::seconds(5)));
+  EXPECT_FALSE(run(io.io(), b.fetch("s", "app")));
+  const auto live = b.live_on_redis();
+  EXPECT_EQ(std::count(live.begin(), live.end(), a.id()), 0);
+  a.rejoin();
+  ASSERT_TRUE(eventually([&] { return b.answers_without_store(); }, std::chrono::seconds(5)));
+  EXPECT_TRUE(run(io.io(), b.fetch("s", "app")));
 }
 
 TEST(MacKeysTest, ShortSecretsAreRefused) {

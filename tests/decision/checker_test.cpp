@@ -193,6 +193,27 @@ TEST_F(CheckerTest, CachedAnswerFollowsTheNewestRevision) {
   EXPECT_EQ(after->reason, "rejected");
 }
 
+// Issue 9, point 5: an entry found in level 2 that level 1 refuses (a hold at its revision
+// stands against it: the reject that placed the hold may be committing) is never evaluated;
+// check_entry says so, and the store answers instead.
+TEST_F(CheckerTest, AnEntryLevelOneRefusesBecauseOfAHoldIsNeverEvaluated) {
+  auto current = store_->find_connection(kSchool, "wonde");
+  ASSERT_TRUE(current.has_value());
+  ASSERT_EQ(current->status, ConnectionStatus::approved);
+  cache_.hold(kSchool, "wonde", current->revision, "replica.1");
+  const Entry approved{Presence::approved, current->permission_set_version, current->revision};
+  const auto since = checker_->generation();
+  EXPECT_FALSE(checker_->check_entry(query("wonde", "Student", Operation::read, "firstName"), approved, since))
+      << "an approved entry at the held revision must not answer";
+  EXPECT_FALSE(checker_->check_cached(query("wonde", "Student", Operation::read, "firstName")));
+  // Above the hold's revision the entry is taken and answers.
+  const Entry newer{Presence::rejected, current->permission_set_version, current->revision + 1};
+  const auto d = checker_->check_entry(query("wonde", "Student", Operation::read, "firstName"), newer, since);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_FALSE(d->allow);
+  EXPECT_EQ(d->reason, "rejected");
+}
+
 TEST(CheckerEvaluate, ReasonsFromEntries) {
   auto loaded = policy::load_policies(fs::path(CANOPY_SOURCE_DIR) / "policies");
   ASSERT_TRUE(loaded.errors.empty());

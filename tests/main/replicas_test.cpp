@@ -1,14 +1,16 @@
 // Two `canopy serve` replicas on one MariaDB and one Redis: a reject acknowledged by one is
-// honoured by the other at once, over a thousand rounds; and the degraded modes: Redis down
-// (decisions from the store, rejects refused with 503 and nothing written) and MariaDB down
-// (changes refused with 503 and nothing half-applied, decisions served from Redis), each
-// recovering by itself.
+// honoured by the other at once, over a thousand rounds; and the degraded modes: Redis down or
+// one replica cut off from it (decisions from the store; rejects still succeed, through the
+// store's revocation epoch, and no replica allows after the 200) and MariaDB down (changes
+// refused with 503 and nothing half-applied, decisions served from Redis), each recovering by
+// itself.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <random>
+#include <thread>
 
 #include "support/http_client.hpp"
 #include "support/serve_process.hpp"
@@ -106,8 +108,9 @@ class Replicas : public ::testing::Test {
   }
 
   // Waits (bounded) until the replica answers allow: approvals need not be instant.
-  static bool becomes_allowed(const HttpClient& c) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  static bool becomes_allowed(const HttpClient& c,
+                              std::chrono::seconds within = std::chrono::seconds(5)) {
+    const auto deadline = std::chrono::steady_clock::now() + within;
     while (std::chrono::steady_clock::now() < deadline) {
       if (allows(c)) return true;
     }
@@ -269,66 +272,194 @@ TEST_F(Replicas, NoReplicaAllowsAfterAnAcknowledgedReject) {
               reject_us[reject_us.size() * 99 / 100]);
 }
 
-TEST_F(Replicas, RedisDownRefusesRejectsKeepsDecidingAndRecovers) {
+// Issue 9, point 14: revocation depends only on the store. With Redis stopped, a reject
+// commits with a new revocation epoch and answers once every replica has read it (or stopped
+// trusting its caches): at most lease + margin, and no replica allows after the 200.
+TEST_F(Replicas, RedisDownRejectsStillSucceedAndNoReplicaAllowsAfterThe200) {
   HttpClient a(a_->port());
   HttpClient b(b_->port());
   const std::string token = sign_in(a);
   ASSERT_TRUE(becomes_allowed(b));
-  const auto before = database_state();
   const auto& servers = TestServers::get();
   servers.run("stop-redis");
+  struct Restart {
+    const TestServers& servers;
+    ~Restart() { servers.run("start-redis"); }
+  } restart{servers};
 
-  // Decisions come from the store. A reject cannot be held on the other replicas, so it is
-  // refused with nothing written: trading the reject's availability for the guarantee.
-  EXPECT_TRUE(allows(b));
-  auto refused = a.request("POST", kApps + "reject", {}, bearer(token));
-  EXPECT_EQ(refused.status, 503u) << refused.body;
-  EXPECT_EQ(refused.code(), "unavailable");
-  EXPECT_EQ(database_state(), before) << "the refused reject left nothing behind";
-  EXPECT_TRUE(allows(b));
-  EXPECT_TRUE(allows(a));
+  EXPECT_TRUE(allows(b)) << "decisions come from the store";
+  const auto t0 = std::chrono::steady_clock::now();
+  auto rejected = a.request("POST", kApps + "reject", {}, bearer(token));
+  const auto took = std::chrono::steady_clock::now() - t0;
+  ASSERT_EQ(rejected.status, 200u) << rejected.body;
+  EXPECT_EQ(rejected.json()["status"], "rejected");
+  EXPECT_LT(took, std::chrono::milliseconds(1000 + 125 + 1500)) << "lease + margin, and slack";
+  int stale = 0;
+  for (int i = 0; i < 50; ++i) {
+    if (allows(b)) ++stale;
+    if (allows(a)) ++stale;
+  }
+  EXPECT_EQ(stale, 0) << "allows after the 200";
 
   servers.run("start-redis");
-  // Recovery is by itself: once the replicas are back, the reject goes through, is honoured at
-  // once by both, and is quick again (no lease waited out).
+  // Level 2 still holds the approval read before the reject: it is of the old epoch, so no
+  // replica trusts it once Redis is back.
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_FALSE(allows(b)) << "probe " << i;
+    ASSERT_FALSE(allows(a)) << "probe " << i;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  // And the replicas get back to acknowledging through Redis: rejects are quick again.
   bool fast_again = false;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   while (!fast_again && std::chrono::steady_clock::now() < deadline) {
-    const auto t0 = std::chrono::steady_clock::now();
-    auto rejected = a.request("POST", kApps + "reject", {}, bearer(token));
-    if (rejected.status == 503) continue;
-    ASSERT_EQ(rejected.status, 200u) << rejected.body;
-    fast_again = std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(500);
-    EXPECT_FALSE(allows(b));
-    EXPECT_FALSE(allows(a));
     ASSERT_EQ(a.request("POST", kApps + "approve", {}, bearer(token)).status, 200u);
     ASSERT_TRUE(becomes_allowed(b));
+    const auto started = std::chrono::steady_clock::now();
+    auto again = a.request("POST", kApps + "reject", {}, bearer(token));
+    ASSERT_EQ(again.status, 200u) << again.body;
+    fast_again = std::chrono::steady_clock::now() - started < std::chrono::milliseconds(500);
+    EXPECT_FALSE(allows(b));
+    EXPECT_FALSE(allows(a));
   }
   EXPECT_TRUE(fast_again) << "replicas did not get back to acknowledging through Redis";
 }
 
-// Only the deciding replica loses Redis; the other stays fresh with the approval in level 1.
-TEST_F(Replicas, ReplicaCutOffFromRedisRefusesRejectsWhileTheOtherStaysFresh) {
+// Only the deciding replica loses Redis; the other stays fresh on Redis with the approval in
+// level 1 and level 2. The reject still succeeds, and the other denies from the 200 on.
+TEST_F(Replicas, ReplicaCutOffFromRedisStillRejectsAndTheOtherDeniesAfterThe200) {
   TcpProxy& proxy = route_a_through_proxy();
   HttpClient a(a_->port());
   HttpClient b(b_->port());
   const std::string token = sign_in(a);
   ASSERT_TRUE(becomes_allowed(b));  // b is fresh and has the approval in level 1
-  const auto before = database_state();
   proxy.sever();
 
-  auto refused = a.request("POST", kApps + "reject", {}, bearer(token));
+  const auto t0 = std::chrono::steady_clock::now();
+  auto rejected = a.request("POST", kApps + "reject", {}, bearer(token));
+  const auto took = std::chrono::steady_clock::now() - t0;
+  ASSERT_EQ(rejected.status, 200u) << rejected.body;
+  EXPECT_LT(took, std::chrono::milliseconds(1000 + 125 + 1500)) << "lease + margin, and slack";
+  for (int i = 0; i < 50; ++i)
+    ASSERT_FALSE(allows(b)) << "probe " << i << ": b allowed after a's 200";
+  EXPECT_FALSE(allows(a));
+
+  // Once a reaches Redis again (after its reconnect backoff), the approval it kept is
+  // published and reaches b, and rejects are held through Redis again.
+  proxy.restore();
+  ASSERT_EQ(a.request("POST", kApps + "approve", {}, bearer(token)).status, 200u);
+  ASSERT_TRUE(becomes_allowed(b, std::chrono::seconds(20)));
+  auto again = a.request("POST", kApps + "reject", {}, bearer(token));
+  ASSERT_EQ(again.status, 200u) << again.body;
+  EXPECT_FALSE(allows(b));
+}
+
+// Two faults at once, in opposite directions: b cannot reach the store (it answers from level 2,
+// point 15) while a cannot reach Redis (it rejects through the revocation epoch, which b cannot
+// read). b counts a among the replicas it saw in the store, so once a is gone from Redis, b stops
+// answering from level 2: after a's 200, b never allows. And a replica that has not polled the
+// store since a started cannot count it: a's reject is refused then, with nothing written.
+TEST_F(Replicas, RejectsWithoutRedisNeverLeaveAReplicaWithoutTheStoreAllowing) {
+  TcpProxy& redis_proxy = route_a_through_proxy();
+  const auto& servers = TestServers::get();
+  TcpProxy db_proxy(servers.mysql_host, servers.mysql_port);
+  b_.reset();
+  auto env_b = env_;
+  env_b["CANOPY_MYSQL_PORT"] = std::to_string(db_proxy.port());
+  b_ = std::make_unique<ServeProcess>(args_, env_b);
+  HttpClient a(a_->port());
+  HttpClient b(b_->port());
+  const std::string token = sign_in(a);
+  ASSERT_TRUE(becomes_allowed(b));  // b has the approval in level 1 and level 2
+  const auto no_allow = [&](const char* when) {
+    for (int i = 0; i < 20; ++i) {
+      auto r = b.get(kProbe, bearer(kToken));
+      ASSERT_FALSE(r.status == 200 && r.json()["allow"].get<bool>())
+          << when << ", probe " << i << ": " << r.body;
+    }
+  };
+
+  // b loses the store: it goes on answering from level 2 while every replica it saw is live.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // b polls well after a started
+  // A decision read from the store now goes to level 2 under the epoch b has read (the first,
+  // made before b's first poll, was not kept there: it had no epoch yet).
+  ASSERT_TRUE(allows(b));
+  db_proxy.sever();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // past b's store lease
+  EXPECT_TRUE(allows(b)) << "a database outage is answered from level 2";
+
+  // a loses Redis and rejects: it succeeds, and b, which cannot read the new epoch, sees a gone
+  // from Redis and stops answering from level 2.
+  redis_proxy.sever();
+  auto rejected = a.request("POST", kApps + "reject", {}, bearer(token));
+  ASSERT_EQ(rejected.status, 200u) << rejected.body;
+  no_allow("after a's reject without Redis");
+
+  // Both heal; b reads the store again and denies.
+  db_proxy.restore();
+  redis_proxy.restore();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  HttpResult r;
+  do {
+    r = b.get(kProbe, bearer(kToken));
+  } while (r.status != 200 && std::chrono::steady_clock::now() < deadline);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_FALSE(r.json()["allow"].get<bool>());
+
+  // Now b has been without the store since before a (restarted) first polled it: a cannot count
+  // on b seeing it go, so a reject without Redis is refused, with nothing written.
+  ASSERT_EQ(a.request("POST", kApps + "approve", {}, bearer(token)).status, 200u);
+  ASSERT_TRUE(becomes_allowed(b, std::chrono::seconds(20)));
+  db_proxy.sever();
+  TcpProxy& second_proxy = route_a_through_proxy();
+  HttpClient a2(a_->port());
+  const std::string token2 = sign_in(a2);
+  second_proxy.sever();
+  const auto before = database_state();
+  auto refused = a2.request("POST", kApps + "reject", {}, bearer(token2));
   EXPECT_EQ(refused.status, 503u) << refused.body;
   EXPECT_EQ(refused.code(), "unavailable");
-  EXPECT_FALSE(refused.header("retry-after").empty());
-  EXPECT_EQ(database_state(), before) << "a reject that could not be held writes nothing";
-  EXPECT_TRUE(allows(b)) << "nothing changed, so b rightly goes on allowing";
+  EXPECT_EQ(database_state(), before) << "a reject that could not be made sure of writes nothing";
+  // Once b reaches the store again (and has polled since a started), the same reject goes
+  // through, still without Redis, and b denies.
+  db_proxy.restore();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  auto again = a2.request("POST", kApps + "reject", {}, bearer(token2));
+  ASSERT_EQ(again.status, 200u) << again.body;
+  no_allow("after the second reject");
+}
 
-  proxy.restore();
-  auto rejected = reject_once_reachable(a, token);
+// Issue 9, point 5: a reject whose commit cannot happen well within its holds' lifetime (here
+// the row is locked by someone else past --hold-ttl-ms / 3) is refused with nothing written, and
+// its holds are taken back; before, it committed after its holds had expired in Redis.
+TEST_F(Replicas, ARejectThatCannotCommitWellWithinItsHoldsLifetimeIsRefused) {
+  a_.reset();
+  auto args = args_;
+  args.insert(args.end(), {"--hold-ttl-ms", "3000"});
+  a_ = std::make_unique<ServeProcess>(args, env_);
+  HttpClient a(a_->port());
+  HttpClient b(b_->port());
+  const std::string token = sign_in(a);
+  ASSERT_TRUE(becomes_allowed(b));
+  const auto before = database_state();
+  // Another session locks the connection's row for 2.5 s: the reject's UPDATE waits for it.
+  std::thread locker([&] {
+    const std::string sql = "BEGIN; SELECT revision FROM " + database_ +
+                            ".connections WHERE school_id = 'oakfield-primary' AND app_id = "
+                            "'wonde' FOR UPDATE; SELECT SLEEP(2.5); ROLLBACK;";
+    std::system((mysql_ + " -e \"" + sql + "\" >/dev/null").c_str());
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto refused = a.request("POST", kApps + "reject", {}, bearer(token));
+  locker.join();
+  EXPECT_EQ(refused.status, 503u) << refused.body;
+  EXPECT_EQ(refused.code(), "unavailable");
+  EXPECT_EQ(database_state(), before) << "a reject too late to commit writes nothing";
+  EXPECT_TRUE(becomes_allowed(b)) << "nothing changed, and the holds were taken back";
+
+  auto rejected = a.request("POST", kApps + "reject", {}, bearer(token));
   ASSERT_EQ(rejected.status, 200u) << rejected.body;
-  EXPECT_FALSE(allows(b)) << "b must deny as soon as a has answered 200";
-  EXPECT_FALSE(allows(a));
+  EXPECT_FALSE(allows(b));
 }
 
 // The deciding replica commits but its publish never reaches Redis (the proxy cuts the
@@ -444,34 +575,31 @@ TEST_F(Replicas, BulkRejectWhosePublishIsLostIsStillHonouredForEveryPair) {
     EXPECT_FALSE(allows(a, school, app)) << school << "/" << app;
 }
 
-// The deciding replica is cut off from Redis: no pair can be held, so the whole batch is refused
-// with 503 and nothing is written; the same request goes through once Redis is back.
-TEST_F(Replicas, BulkRejectCutOffFromRedisIsRefusedAndWritesNothing) {
+// The deciding replica is cut off from Redis: no pair can be held, so the batch commits with a
+// new revocation epoch and answers once every replica has read it; the other replica denies
+// every pair from the 200 on.
+TEST_F(Replicas, BulkRejectCutOffFromRedisStillAppliesAndTheOtherDeniesEveryPair) {
   TcpProxy& proxy = route_a_through_proxy();
   HttpClient a(a_->port());
   HttpClient b(b_->port());
   const std::string token = sign_in_trust_user(a);
   ASSERT_TRUE(allows_all(b));
-  const auto before = trust_state();
-  ASSERT_NE(before.find("audit="), std::string::npos) << before;
   proxy.sever();
 
-  auto refused = bulk(a, token, "reject", "cut-off");
-  EXPECT_EQ(refused.status, 503u) << refused.body;
-  EXPECT_EQ(refused.code(), "unavailable");
-  EXPECT_EQ(trust_state(), before) << "a batch that could not be held writes nothing";
-  EXPECT_TRUE(allows_all(b)) << "nothing changed, so b rightly goes on allowing";
-
-  // The key was given back: the same request, retried, is applied once a reaches Redis again.
-  proxy.restore();
-  HttpResult rejected;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-  do {
-    rejected = bulk(a, token, "reject", "cut-off");
-  } while (rejected.status == 503 && std::chrono::steady_clock::now() < deadline);
+  auto rejected = bulk(a, token, "reject", "cut-off");
   ASSERT_EQ(rejected.status, 200u) << rejected.body;
+  ASSERT_EQ(rejected.json()["applied"], kApproved.size());
+  for (int i = 0; i < 5; ++i) {
+    for (const auto& [school, app] : kApproved)
+      ASSERT_FALSE(allows(b, school, app)) << school << "/" << app << ": b allowed after a's 200";
+  }
   for (const auto& [school, app] : kApproved)
-    EXPECT_FALSE(allows(b, school, app)) << school << "/" << app;
+    EXPECT_FALSE(allows(a, school, app)) << school << "/" << app;
+  // The key's answer was kept: a replay gets it.
+  auto replay = bulk(a, token, "reject", "cut-off");
+  EXPECT_EQ(replay.status, 200u) << replay.body;
+  EXPECT_EQ(replay.header("idempotent-replayed"), "true");
+  proxy.restore();
 }
 
 // Redis accepts a's connections and never answers (a black hole, not a refusal): a's decisions

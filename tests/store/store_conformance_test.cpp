@@ -717,6 +717,90 @@ TYPED_TEST(StoreData, UpdateWithTheRightRevision) {
   EXPECT_EQ(store.audit_for_school("oak", 1).size(), 1u);
 }
 
+// ---- Revocation without Redis (issue 9, points 5 and 14) ----
+
+TYPED_TEST(StoreData, OnlyAChangeThatAsksMovesTheRevocationEpochInItsOwnTransaction) {
+  auto& store = *this->store_;
+  EXPECT_EQ(store.revocation_epoch(), 1);
+  const auto first = this->insert("oak", "parentpay", ConnectionStatus::pending);
+  ASSERT_TRUE(store.apply(first, this->audit(first, std::nullopt)).has_value());
+  EXPECT_EQ(store.revocation_epoch(), 1) << "a change that does not ask leaves it";
+  ConnectionChange reject{.school_id = "oak",
+                          .app_id = "parentpay",
+                          .expected_revision = 1,
+                          .to = ConnectionStatus::rejected,
+                          .permission_set_version = 3,
+                          .at = this->clock_.now(),
+                          .is_decision = true,
+                          .decided_by = "amir@example.org",
+                          .guard = {.advance_epoch = true}};
+  // A change that fails its revision check writes nothing, the epoch included.
+  ConnectionChange stale = reject;
+  stale.expected_revision = 7;
+  EXPECT_FALSE(store.apply(stale, this->audit(stale, ConnectionStatus::pending)).has_value());
+  EXPECT_EQ(store.revocation_epoch(), 1);
+  ASSERT_TRUE(store.apply(reject, this->audit(reject, ConnectionStatus::pending)).has_value());
+  EXPECT_EQ(store.revocation_epoch(), 2);
+  // A batch moves it once, whichever of its changes asks.
+  std::vector<AuditedChange> batch;
+  for (const char* app : {"wonde", "cpoms"}) {
+    auto change = this->insert("elm", app, ConnectionStatus::pending);
+    batch.push_back({change, this->audit(change, std::nullopt)});
+  }
+  batch[1].change.guard.advance_epoch = true;
+  ASSERT_TRUE(store.apply_all(batch).has_value());
+  EXPECT_EQ(store.revocation_epoch(), 3);
+}
+
+TYPED_TEST(StoreData, AChangePastItsCommitDeadlineIsRolledBack) {
+  auto& store = *this->store_;
+  auto late = this->insert("oak", "parentpay", ConnectionStatus::pending);
+  late.guard = {.advance_epoch = true,
+                .commit_by = std::chrono::steady_clock::now() - std::chrono::milliseconds(1)};
+  EXPECT_THROW(store.apply(late, this->audit(late, std::nullopt)), CommitTooLate);
+  EXPECT_FALSE(store.find_connection("oak", "parentpay").has_value());
+  EXPECT_EQ(store.audit_count(), 0);
+  EXPECT_EQ(store.revocation_epoch(), 1);
+  std::vector<AuditedChange> batch{{late, this->audit(late, std::nullopt)}};
+  EXPECT_THROW(store.apply_all(batch), CommitTooLate);
+  EXPECT_FALSE(store.find_connection("oak", "parentpay").has_value());
+  // In time, it commits.
+  late.guard.commit_by = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  EXPECT_TRUE(store.apply(late, this->audit(late, std::nullopt)).has_value());
+}
+
+TYPED_TEST(StoreData, PollsOfTheEpochKeepEachReplicasRunOfPolls) {
+  auto& store = *this->store_;
+  const auto t0 = this->clock_.now();
+  auto poll = [&](const char* replica) {
+    const auto now = this->clock_.now();
+    return store.poll_epoch(replica, now, now - 3s, now - 3s);
+  };
+  EXPECT_EQ(poll("b-one").epoch, 1);
+  this->clock_.advance(1s);
+  const auto second = poll("b-two");
+  EXPECT_EQ(second.live, (std::vector<std::string>{"b-one", "b-two"}));
+  this->clock_.advance(1s);
+  poll("b-one");
+  auto seen = store.replicas_seen(t0);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].id, "b-one");
+  EXPECT_EQ(seen[0].first_seen, t0) << "the same run of polls";
+  EXPECT_EQ(seen[0].seen, t0 + 2s);
+  // Absent for longer than the window: b-two's next poll starts a new run, and meanwhile the
+  // others no longer list it.
+  this->clock_.advance(5s);
+  EXPECT_EQ(poll("b-one").live, (std::vector<std::string>{"b-one"}));
+  poll("b-two");
+  seen = store.replicas_seen(t0);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1].first_seen, t0 + 7s);
+  store.forget_replica("b-one");
+  EXPECT_EQ(store.replicas_seen(t0).size(), 1u);
+  EXPECT_EQ(store.forget_replicas_before(this->clock_.now() + 1s), 1u);
+  EXPECT_TRUE(store.replicas_seen(t0).empty());
+}
+
 TYPED_TEST(StoreData, UpdateThatIsNotADecisionKeepsDecidedFields) {
   auto& store = *this->store_;
   const auto first = this->insert("oak", "wonde", ConnectionStatus::approved, true);

@@ -465,6 +465,13 @@ std::int64_t chain_unchained(sql::Connection& c) {
   }
 }
 
+// The last statements of a transaction that applies `changes`: the revocation epoch moves when
+// one asks, and nothing commits after its deadline (transact sends COMMIT next).
+void finish_transaction(sql::Connection& c, std::span<const AuditedChange> changes) {
+  if (advances_epoch(changes)) execute(c, "UPDATE revocation_epoch SET epoch = epoch + 1 WHERE id = 1");
+  check_commit_by(changes);
+}
+
 constexpr std::chrono::seconds kMigrationLockWait{120};
 
 }  // namespace
@@ -727,7 +734,10 @@ std::optional<Connection> MysqlStore::apply(const ConnectionChange& change,
     }
     auto rows = Query(c, select_connection()).bind(change.school_id).bind(change.app_id).rows();
     if (!rows.next()) throw StoreError("mysql: connection vanished inside its own transaction");
-    return rows::connection(rows);
+    auto written = rows::connection(rows);
+    const AuditedChange one{change, audit};
+    finish_transaction(c, std::span(&one, 1));
+    return std::optional(std::move(written));
   });
 }
 
@@ -833,6 +843,7 @@ std::optional<std::vector<Connection>> MysqlStore::apply_all(
         const auto [status, body] = answer->render(out);
         if (!finish_claim(c, answer->claim, status, body, answer->at)) throw RevisionMoved{};
       }
+      finish_transaction(c, changes);
       return std::optional(std::move(out));
     });
   } catch (const RevisionMoved&) {
@@ -852,6 +863,68 @@ std::vector<Connection> MysqlStore::trust_connections(std::string_view trust_id)
     while (rows.next())
       out.push_back(rows::connection(rows));
     return out;
+  });
+}
+
+EpochPoll MysqlStore::poll_epoch(std::string_view replica, TimePoint now,
+                                 TimePoint absent_before, TimePoint live_since) {
+  return transact("poll_epoch", [&](sql::Connection& c) {
+    const auto at = to_unix_ms(now);
+    Query(c,
+          "INSERT INTO cache_replicas (id, first_seen_ms, seen_ms) VALUES (?, ?, ?)"
+          " ON DUPLICATE KEY UPDATE first_seen_ms = IF(seen_ms < ?, VALUES(first_seen_ms),"
+          " first_seen_ms), seen_ms = GREATEST(seen_ms, VALUES(seen_ms))")
+        .bind(replica)
+        .bind(at)
+        .bind(at)
+        .bind(to_unix_ms(absent_before))
+        .update();
+    EpochPoll poll;
+    auto epoch = Query(c, "SELECT epoch FROM revocation_epoch WHERE id = 1").rows();
+    if (!epoch.next()) throw StoreError("mysql: the revocation epoch is missing");
+    poll.epoch = epoch.integer(0);
+    auto live =
+        Query(c, "SELECT id FROM cache_replicas WHERE seen_ms >= ? ORDER BY id").bind(to_unix_ms(live_since)).rows();
+    while (live.next())
+      poll.live.push_back(live.text(0));
+    return poll;
+  });
+}
+
+std::vector<ReplicaPresence> MysqlStore::replicas_seen(TimePoint since) {
+  return read("replicas_seen", [&](sql::Connection& c) {
+    auto rows = Query(c,
+                      "SELECT id, first_seen_ms, seen_ms FROM cache_replicas WHERE seen_ms >= ?"
+                      " ORDER BY id")
+                    .bind(to_unix_ms(since))
+                    .rows();
+    std::vector<ReplicaPresence> out;
+    while (rows.next())
+      out.push_back(
+          {rows.text(0), from_unix_ms(rows.integer(1)), from_unix_ms(rows.integer(2))});
+    return out;
+  });
+}
+
+void MysqlStore::forget_replica(std::string_view replica) {
+  transact("forget_replica", [&](sql::Connection& c) {
+    Query(c, "DELETE FROM cache_replicas WHERE id = ?").bind(replica).update();
+    return 0;
+  });
+}
+
+std::size_t MysqlStore::forget_replicas_before(TimePoint before) {
+  return transact("forget_replicas_before", [&](sql::Connection& c) {
+    return static_cast<std::size_t>(
+        Query(c, "DELETE FROM cache_replicas WHERE seen_ms < ?").bind(to_unix_ms(before)).update());
+  });
+}
+
+std::int64_t MysqlStore::revocation_epoch() {
+  return read("revocation_epoch", [&](sql::Connection& c) {
+    auto rows = Query(c, "SELECT epoch FROM revocation_epoch WHERE id = 1").rows();
+    if (!rows.next()) throw StoreError("mysql: the revocation epoch is missing");
+    return rows.integer(0);
   });
 }
 

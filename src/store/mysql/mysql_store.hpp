@@ -28,6 +28,12 @@ class MysqlStore final : public Store {
   std::optional<std::vector<Connection>> apply_all(std::span<const AuditedChange> changes,
                                                    const BatchAnswer* answer) override;
   std::vector<Connection> trust_connections(std::string_view trust_id) override;
+  std::int64_t revocation_epoch() override;
+  EpochPoll poll_epoch(std::string_view replica, TimePoint now, TimePoint absent_before,
+                       TimePoint live_since) override;
+  std::vector<ReplicaPresence> replicas_seen(TimePoint since) override;
+  void forget_replica(std::string_view replica) override;
+  std::size_t forget_replicas_before(TimePoint before) override;
 
   std::vector<AuditRecord> audit_for_school(std::string_view school, std::size_t limit) override;
   std::int64_t audit_count() override;

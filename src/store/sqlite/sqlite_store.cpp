@@ -194,8 +194,63 @@ std::optional<std::vector<Connection>> SqliteStore::apply_all(
     out.push_back(rows::connection(select));
   }
   if (answer != nullptr && !finish_claim_locked(*answer, out)) return std::nullopt;
+  if (advances_epoch(changes)) db_.exec("UPDATE revocation_epoch SET epoch = epoch + 1 WHERE id = 1");
+  check_commit_by(changes);
   tx.commit();
   return out;
+}
+
+EpochPoll SqliteStore::poll_epoch(std::string_view replica, TimePoint now,
+                                  TimePoint absent_before, TimePoint live_since) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(db_);
+  db_.prepare(
+         "INSERT INTO cache_replicas (id, first_seen_ms, seen_ms) VALUES (?1, ?2, ?2)"
+         " ON CONFLICT (id) DO UPDATE SET first_seen_ms = CASE WHEN seen_ms < ?3 THEN ?2"
+         " ELSE first_seen_ms END, seen_ms = MAX(seen_ms, ?2)")
+      .bind(1, replica)
+      .bind(2, to_unix_ms(now))
+      .bind(3, to_unix_ms(absent_before))
+      .run();
+  EpochPoll poll;
+  auto epoch = db_.prepare("SELECT epoch FROM revocation_epoch WHERE id = 1");
+  if (!epoch.step()) throw StoreError("sqlite: the revocation epoch is missing");
+  poll.epoch = epoch.integer(0);
+  auto live = db_.prepare("SELECT id FROM cache_replicas WHERE seen_ms >= ? ORDER BY id");
+  live.bind(1, to_unix_ms(live_since));
+  while (live.step())
+    poll.live.push_back(live.text(0));
+  tx.commit();
+  return poll;
+}
+
+std::vector<ReplicaPresence> SqliteStore::replicas_seen(TimePoint since) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare(
+      "SELECT id, first_seen_ms, seen_ms FROM cache_replicas WHERE seen_ms >= ? ORDER BY id");
+  s.bind(1, to_unix_ms(since));
+  std::vector<ReplicaPresence> out;
+  while (s.step())
+    out.push_back({s.text(0), from_unix_ms(s.integer(1)), from_unix_ms(s.integer(2))});
+  return out;
+}
+
+void SqliteStore::forget_replica(std::string_view replica) {
+  std::lock_guard lock(mutex_);
+  db_.prepare("DELETE FROM cache_replicas WHERE id = ?").bind(1, replica).run();
+}
+
+std::size_t SqliteStore::forget_replicas_before(TimePoint before) {
+  std::lock_guard lock(mutex_);
+  db_.prepare("DELETE FROM cache_replicas WHERE seen_ms < ?").bind(1, to_unix_ms(before)).run();
+  return static_cast<std::size_t>(db_.changes());
+}
+
+std::int64_t SqliteStore::revocation_epoch() {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT epoch FROM revocation_epoch WHERE id = 1");
+  if (!s.step()) throw StoreError("sqlite: the revocation epoch is missing");
+  return s.integer(0);
 }
 
 bool SqliteStore::finish_claim_locked(const BatchAnswer& answer,
