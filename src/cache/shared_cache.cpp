@@ -385,17 +385,19 @@ void SharedCache::store_polled(std::int64_t epoch, std::vector<std::string> live
     recheck_presence();
   }
   std::lock_guard lock(epoch_mutex_);
-  if (epoch > epoch_.load(std::memory_order_acquire)) {
-    // A reject committed without holds: whatever level 1 holds may be what it took away. Cleared
-    // before the new epoch shows, so a reader that takes the generation and then the epoch
-    // never pairs an old read with the new epoch (docs/architecture.md).
+  const auto known = epoch_.load(std::memory_order_acquire);
+  if (epoch > known) {
+    // A reject committed without holds: whatever level 1 holds may be what it took away. The
+    // new epoch shows first, then level 1 is cleared (a new generation). Whoever puts an entry
+    // took the generation before it read the epoch, so an entry checked against the old epoch
+    // is put with the old generation and dropped (docs/architecture.md).
+    epoch_.store(epoch, std::memory_order_release);
     local_.clear();
-    if (epoch_.load() > 0) {
+    if (known > 0) {
       spdlog::info("revocation epoch {}: a reject was committed without Redis; level 1 starts "
                    "afresh and older level-2 entries are no longer trusted",
                    epoch);
     }
-    epoch_.store(epoch, std::memory_order_release);
   }
   const auto until = ticks(started + config_.lease - config_.margin);
   auto current = store_fresh_until_.load();
@@ -471,9 +473,6 @@ void SharedCache::warn_degraded(std::string_view what) {
 }
 
 asio::awaitable<std::optional<Entry>> SharedCache::fetch(std::string school, std::string app) {
-  // Without a recent poll of the store, level 2 answers only while no replica seen in the store
-  // can be committing rejects unseen (docs/architecture.md, "Revocation without Redis").
-  if (config_.epochs && !store_fresh() && !answers_without_store()) co_return std::nullopt;
   std::vector<std::string> args{"GET", key(school, app)};
   auto& redis = lookups_for(co_await asio::this_coro::executor);
   auto reply = co_await redis.command(std::move(args));
@@ -498,10 +497,15 @@ asio::awaitable<std::optional<Entry>> SharedCache::fetch(std::string school, std
     forged("the level-2 entry of " + school + "/" + app);
     co_return std::nullopt;  // a miss: the caller reads the store
   }
-  // An entry read before a reject that could not be held may be what the reject took away:
-  // only entries of this replica's epoch or a later one are trusted (none before the first
-  // poll of the store).
   if (config_.epochs) {
+    // Without a recent poll of the store, level 2 answers only while no replica seen in the
+    // store can be committing rejects unseen (docs/architecture.md, "Answering without the
+    // store"). Asked all the same: a hold found above has raised level 1's floor for the store
+    // read that follows.
+    if (!store_fresh() && !answers_without_store()) co_return std::nullopt;
+    // An entry read before a reject that could not be held may be what the reject took away:
+    // only entries of this replica's epoch or a later one are trusted (none before the first
+    // poll of the store).
     const auto known = epoch();
     if (!record.entry || known == 0 || record.epoch < known) co_return std::nullopt;
   }
@@ -944,14 +948,15 @@ void SharedCache::on_message(std::string_view message) {
     if (!entry) return;
     std::int64_t epoch = 0;
     if (parts.size() == 9 && !parse_number(parts[8], epoch)) return;
+    const Generation since = local_.generation();  // before the epoch: see store_polled
     if (epoch < this->epoch()) {
       // Read before a reject that could not be held (a change published late, or by an older
       // version): not trusted, but what it replaced is not either.
       local_.raise_floor(parts[3], parts[4], entry->revision);
       return;
     }
-    // Messages arrive in publish order and a clear happens only between them, on this strand.
-    (void)local_.put(parts[3], parts[4], *entry);
+    // Messages arrive in publish order, and clears on this strand happen only between them.
+    (void)local_.put(parts[3], parts[4], *entry, since);
   } else if (parts[0] == "ack" && parts.size() == 4 && parts[1] == id_) {
     if (!verified()) {
       forged("an acknowledgement");

@@ -269,8 +269,17 @@ void run(asio::io_context& io, asio::awaitable<void> work) {
   done.get_future().get();
 }
 
-class Replication : public ::testing::Test {
+// Two replicas on one prefix, started and fresh on Redis. With `epochs`, they also check the
+// store's revocation epoch, which the test plays (Epochs below).
+class TwoReplicas : public ::testing::Test {
  protected:
+  explicit TwoReplicas(bool epochs)
+      : a{io.io(), config(prefix, epochs)}, b{io.io(), config(prefix, epochs)} {}
+  static SharedCacheConfig config(const std::string& prefix, bool epochs) {
+    auto c = redis_config(prefix);
+    c.epochs = epochs;
+    return c;
+  }
   void SetUp() override {
     a.start();
     b.start();
@@ -283,9 +292,14 @@ class Replication : public ::testing::Test {
   }
   std::string prefix = unique_prefix();
   IoThread io;
-  SharedCache a{io.io(), redis_config(prefix)};
-  SharedCache b{io.io(), redis_config(prefix)};
+  SharedCache a;
+  SharedCache b;
   std::optional<SharedCache> late;  // a replica started during a test
+};
+
+class Replication : public TwoReplicas {
+ protected:
+  Replication() : TwoReplicas(false) {}
 };
 
 TEST_F(Replication, SharedLevelKeepsTheNewestRevision) {
@@ -714,31 +728,14 @@ TEST(KeyRotation, ReplicasOnTheOldAndTheNewKeyVerifyEachOther) {
 
 // Issue 9, point 14: revocation without Redis. Two replicas that poll the store's revocation
 // epoch (here the test plays the store).
-class Epochs : public ::testing::Test {
+class Epochs : public TwoReplicas {
  protected:
-  static SharedCacheConfig with_epochs(const std::string& prefix) {
-    auto c = redis_config(prefix);
-    c.epochs = true;
-    return c;
-  }
-  void SetUp() override {
-    a.start();
-    b.start();
-    ASSERT_TRUE(eventually([&] { return a.fresh() && b.fresh(); }));
-  }
-  void TearDown() override {
-    a.stop();
-    b.stop();
-  }
+  Epochs() : TwoReplicas(true) {}
   // The store answered a poll of both, and saw both.
   void polled(std::int64_t epoch) {
     for (SharedCache* c : {&a, &b})
       c->store_polled(epoch, {a.id(), b.id()}, std::chrono::steady_clock::now());
   }
-  std::string prefix = unique_prefix();
-  IoThread io;
-  SharedCache a{io.io(), with_epochs(prefix)};
-  SharedCache b{io.io(), with_epochs(prefix)};
 };
 
 TEST_F(Epochs, LevelOneIsUsedOnlyWhileTheStoreWasPolledWithinTheLease) {
