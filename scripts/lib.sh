@@ -14,6 +14,17 @@ BUILD_PACKAGES=(
   mariadb-server mariadb-client redis-server redis-tools
 )
 
+# What only the tests need: the browser the UI's tests drive.
+TEST_PACKAGES=(chromium)
+
+# Node.js and npm build the UI (web/). Installed from Debian only when there are no `node` and
+# `npm` commands at all: a machine with another Node.js (>= 18) keeps it.
+install_node_if_missing() {
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    install_missing nodejs npm
+  fi
+}
+
 # Installs the packages given that are not installed yet; runs apt-get update once, only if needed.
 install_missing() {
   local missing=()
@@ -30,9 +41,14 @@ install_missing() {
 }
 
 # Configures and builds; extra arguments go to cmake's configure step (and stay in its cache).
+# With BUILD_TARGET set, builds only that target (and what it needs).
 build() {
   local jobs
   jobs="$(nproc 2>/dev/null || echo 2)"
   cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="${CANOPY_BUILD_TYPE:-RelWithDebInfo}" "$@" >/dev/null
-  cmake --build "$BUILD_DIR" -j "$jobs"
+  if [ -n "${BUILD_TARGET:-}" ]; then
+    cmake --build "$BUILD_DIR" -j "$jobs" --target "$BUILD_TARGET"
+  else
+    cmake --build "$BUILD_DIR" -j "$jobs"
+  fi
 }

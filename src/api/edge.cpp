@@ -2,6 +2,7 @@
 #include "api/edge.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "api/errors.hpp"
 #include "api/json_body.hpp"
@@ -30,6 +31,17 @@ std::vector<http::ParamRule> path_param_rules() {
   rules.push_back({"user", canonical_email, [] {
                      return error_response(make_error(Errc::unknown_user, "no user has that email"));
                    }});
+  // A bundle's file name: what web/build.mjs writes (name-HASH.ext).
+  rules.push_back({"asset",
+                   [](std::string& text) {
+                     return !text.empty() && text.size() <= 128 &&
+                            std::all_of(text.begin(), text.end(), [](char c) {
+                              return std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+                                     c == '_' || c == '.';
+                            }) &&
+                            text.front() != '.';
+                   },
+                   [] { return error_response(make_error(Errc::not_found, "no such file")); }});
   rules.push_back({"notification", [](std::string& text) { return parse_id(text).has_value(); }, [] {
                      return error_response(
                          make_error(Errc::unknown_notification, "no notification has that id"));

@@ -14,6 +14,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/status.hpp>
 #include <nlohmann/json.hpp>
@@ -158,7 +159,11 @@ bool serialize_response(const Response& response, std::string_view request_id, b
   }
   out += "X-Request-Id: ";
   out += request_id;
-  out += "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n";
+  // Nothing is cached unless the response says how (the UI's files do).
+  const bool caching = std::any_of(response.headers.begin(), response.headers.end(),
+                                   [](const auto& h) { return beast::iequals(h.first, "cache-control"); });
+  out += caching ? "\r\nX-Content-Type-Options: nosniff\r\n"
+                 : "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n";
   for (const auto& [name, value] : response.headers) {
     out += name;
     out += ": ";

@@ -1,0 +1,63 @@
+// The UI's files through real HTTP: index.html and the hashed bundles it names, the headers that
+// keep the page to itself, and nothing else served from /assets/.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "support/test_app.hpp"
+
+namespace canopy::testing {
+namespace {
+
+constexpr char kPolicy[] =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
+
+void expect_page_headers(const HttpResult& r) {
+  EXPECT_EQ(r.header("content-security-policy"), kPolicy);
+  EXPECT_EQ(r.header("x-frame-options"), "DENY");
+  EXPECT_EQ(r.header("referrer-policy"), "same-origin");
+  EXPECT_EQ(r.header("x-content-type-options"), "nosniff");
+}
+
+TEST(UiRoutes, IndexIsNotCachedAndNamesBundlesThatAreCachedForGood) {
+  TestApp app;
+  auto index = app.client().get("/");
+  ASSERT_EQ(index.status, 200u) << index.body;
+  EXPECT_EQ(index.header("content-type"), "text/html; charset=utf-8");
+  EXPECT_EQ(index.header("cache-control"), "no-cache");
+  expect_page_headers(index);
+  EXPECT_EQ(index.body.find("<script>"), std::string::npos) << "no inline script";
+  EXPECT_EQ(index.body.find("<style"), std::string::npos) << "no inline style";
+
+  const std::regex bundle("/assets/[A-Za-z0-9_-]+\\.(js|css)");
+  int found = 0;
+  for (auto it = std::sregex_iterator(index.body.begin(), index.body.end(), bundle);
+       it != std::sregex_iterator(); ++it) {
+    ++found;
+    auto asset = app.client().get(it->str());
+    ASSERT_EQ(asset.status, 200u) << it->str();
+    EXPECT_EQ(asset.header("cache-control"), "public, max-age=31536000, immutable");
+    expect_page_headers(asset);
+    EXPECT_FALSE(asset.body.empty());
+  }
+#ifndef CANOPY_TEST_WITHOUT_WEB
+  EXPECT_EQ(found, 2) << "one script and one stylesheet: " << index.body;
+#endif
+}
+
+TEST(UiRoutes, OnlyTheBuiltFilesAreServed) {
+  TestApp app;
+  for (const char* target : {"/assets/nothing-here.js", "/assets/..%2Findex.html",
+                             "/assets/.hidden", "/assets/index.html", "/index.html",
+                             "/assets/a%00.js"}) {
+    auto r = app.client().get(target);
+    EXPECT_EQ(r.status, 404u) << target << ": " << r.body;
+  }
+  // The API keeps its own headers: not cached.
+  EXPECT_EQ(app.client().get("/healthz").header("cache-control"), "no-store");
+}
+
+}  // namespace
+}  // namespace canopy::testing

@@ -1,0 +1,102 @@
+// The JSON API as the screens use it: the session cookie goes with every request, the CSRF
+// token with every change, and an error comes back as its stable code and its message.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface User {
+  email: string;
+  name: string;
+  home_site: string;
+  roles: string[];
+}
+
+export interface AppSummary {
+  app: string;
+  name: string;
+  vendor: string;
+  kind: string;
+  status: "pending" | "approved" | "rejected";
+  requested_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+}
+
+export interface TrustSchool {
+  id: string;
+  name: string;
+  dummy: boolean;
+}
+
+let csrfToken = "";
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
+  const response = await fetch(path, {
+    method,
+    headers,
+    credentials: "same-origin",
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let json: any = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  if (!response.ok) {
+    throw new ApiError(
+      response.status,
+      json?.code ?? "unavailable",
+      json?.message ?? `The service answered ${response.status}.`,
+    );
+  }
+  return json as T;
+}
+
+export async function signIn(email: string, password: string): Promise<User> {
+  const answer = await call<{ user: User; csrf_token: string }>("POST", "/api/v1/session", {
+    email,
+    password,
+  });
+  csrfToken = answer.csrf_token;
+  return answer.user;
+}
+
+export async function me(): Promise<User> {
+  const answer = await call<User & { csrf_token: string }>("GET", "/api/v1/me");
+  csrfToken = answer.csrf_token;
+  return answer;
+}
+
+export async function signOut(): Promise<void> {
+  await call<void>("DELETE", "/api/v1/session");
+  csrfToken = "";
+}
+
+export async function schoolApps(school: string): Promise<AppSummary[]> {
+  const answer = await call<{ items: AppSummary[] }>(
+    "GET",
+    `/api/v1/schools/${encodeURIComponent(school)}/apps`,
+  );
+  return answer.items;
+}
+
+export async function trustSchools(trust: string): Promise<TrustSchool[]> {
+  const answer = await call<{ items: TrustSchool[] }>(
+    "GET",
+    `/api/v1/trusts/${encodeURIComponent(trust)}/schools`,
+  );
+  return answer.items;
+}

@@ -1,0 +1,103 @@
+// Canopy's screens: "System > Partner Apps (API Users)" for a school admin, and the trust's
+// schools for a MAT central team. Routes live in the URL's hash, so the server serves one page.
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { ApiError, User, me, schoolApps, signOut } from "./api";
+import { SignIn } from "./sign_in";
+import { SchoolApps, Status } from "./school_apps";
+import { TrustHome } from "./trust_home";
+import "./style.css";
+
+type Route =
+  | { screen: "home" }
+  | { screen: "school"; school: string; status: Status }
+  | { screen: "trust"; trust: string };
+
+const statuses: Status[] = ["pending", "approved", "rejected"];
+
+function parse(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === "schools" && parts[1]) {
+    const status = statuses.includes(parts[2] as Status) ? (parts[2] as Status) : "pending";
+    return { screen: "school", school: parts[1], status };
+  }
+  if (parts[0] === "trusts" && parts[1]) return { screen: "trust", trust: parts[1] };
+  return { screen: "home" };
+}
+
+function useRoute(): Route {
+  const [route, setRoute] = useState(parse(location.hash));
+  useEffect(() => {
+    const changed = () => setRoute(parse(location.hash));
+    addEventListener("hashchange", changed);
+    return () => removeEventListener("hashchange", changed);
+  }, []);
+  return route;
+}
+
+function App() {
+  const route = useRoute();
+  // undefined: not known yet; null: nobody signed in.
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+
+  useEffect(() => {
+    me().then(setUser, () => setUser(null));
+  }, []);
+
+  // Any screen that finds the session gone comes back here, then to where it was.
+  const expired = () => setUser(null);
+
+  if (user === undefined) return <p class="loading">Loading…</p>;
+  if (user === null) return <SignIn onSignedIn={setUser} />;
+
+  const leave = async () => {
+    try {
+      await signOut();
+    } finally {
+      setUser(null);
+      location.hash = "";
+    }
+  };
+
+  let body;
+  if (route.screen === "school") {
+    body = (
+      <SchoolApps school={route.school} status={route.status} onExpired={expired} />
+    );
+  } else if (route.screen === "trust") {
+    body = <TrustHome trust={route.trust} onExpired={expired} />;
+  } else {
+    body = <Home user={user} />;
+  }
+  return (
+    <div class="shell">
+      <header class="top">
+        <span class="brand">Partner Apps (API Users)</span>
+        <span class="who">
+          {user.name} <span class="email">({user.email})</span>
+        </span>
+        <button type="button" class="link" onClick={leave}>
+          Sign out
+        </button>
+      </header>
+      {body}
+    </div>
+  );
+}
+
+// Where a user lands: their home site's screen. A home site that is no school is a trust.
+function Home({ user }: { user: User }) {
+  useEffect(() => {
+    const school = `#/schools/${encodeURIComponent(user.home_site)}/pending`;
+    schoolApps(user.home_site).then(
+      () => location.replace(school),
+      (e) => {
+        const trust = e instanceof ApiError && e.code === "unknown_school";
+        location.replace(trust ? `#/trusts/${encodeURIComponent(user.home_site)}` : school);
+      },
+    );
+  }, [user]);
+  return <p class="loading">Loading…</p>;
+}
+
+render(<App />, document.getElementById("app")!);

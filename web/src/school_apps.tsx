@@ -1,0 +1,128 @@
+// A school's partner apps: Pending requests, Approved apps and Rejected apps, each with its
+// count, each a table. Anyone the API refuses sees a plain page saying so.
+import { useEffect, useState } from "preact/hooks";
+import { ApiError, AppSummary, schoolApps } from "./api";
+
+export type Status = "pending" | "approved" | "rejected";
+
+const tabs: { status: Status; label: string }[] = [
+  { status: "pending", label: "Pending requests" },
+  { status: "approved", label: "Approved apps" },
+  { status: "rejected", label: "Rejected apps" },
+];
+
+function when(iso: string | null): string {
+  if (!iso) return "";
+  return new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+}
+
+export function Refusal({ message }: { message: string }) {
+  return (
+    <main class="refusal">
+      <h1>You cannot manage apps here</h1>
+      <p>{message}</p>
+      <p>
+        <a href="#/">Back to your own site</a>
+      </p>
+    </main>
+  );
+}
+
+export function SchoolApps(props: { school: string; status: Status; onExpired: () => void }) {
+  const { school, status, onExpired } = props;
+  // The apps, and the school they are of (another school's are not shown while loading).
+  const [loaded, setLoaded] = useState<{ school: string; items: AppSummary[] } | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  // Read afresh for every list shown: decisions change, and a session that ended shows here.
+  useEffect(() => {
+    let current = true;
+    setError(null);
+    schoolApps(school).then(
+      (items) => current && setLoaded({ school, items }),
+      (e) => {
+        if (!current) return;
+        if (e instanceof ApiError && e.status === 401) onExpired();
+        else setError(e instanceof ApiError ? e : new ApiError(0, "unavailable", String(e)));
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [school, status]);
+
+  if (error) {
+    if (error.status === 403 || error.status === 404) {
+      return (
+        <Refusal
+          message={
+            error.status === 404
+              ? "There is no school with this address that you can see."
+              : "Managing partner apps needs a school administrator's role at this school."
+          }
+        />
+      );
+    }
+    return (
+      <p class="error" role="alert">
+        {error.message}
+      </p>
+    );
+  }
+  if (!loaded || loaded.school !== school) return <p class="loading">Loading…</p>;
+  const apps = loaded.items;
+
+  const count = (s: Status) => apps.filter((a) => a.status === s).length;
+  const shown = apps.filter((a) => a.status === status);
+  const current = tabs.find((t) => t.status === status)!;
+  return (
+    <div class="school">
+      <nav class="menu" aria-label="Partner apps">
+        <ul>
+          {tabs.map((t) => (
+            <li key={t.status}>
+              <a
+                href={`#/schools/${encodeURIComponent(school)}/${t.status}`}
+                aria-current={t.status === status ? "page" : undefined}
+              >
+                {t.label} <span class="count">{count(t.status)}</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main class="list">
+        <h1>{current.label}</h1>
+        {shown.length === 0 ? (
+          <p class="empty">No apps here.</p>
+        ) : (
+          <table>
+            <caption class="visually-hidden">
+              {current.label} at {school}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">App</th>
+                <th scope="col">Company</th>
+                <th scope="col">Kind</th>
+                <th scope="col">{status === "pending" ? "Requested" : "Decided"}</th>
+                {status !== "pending" && <th scope="col">By</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((a) => (
+                <tr key={a.app} data-app={a.app}>
+                  <td>{a.name}</td>
+                  <td>{a.vendor}</td>
+                  <td>{a.kind.replace(/_/g, " ")}</td>
+                  <td>{when(status === "pending" ? a.requested_at : a.decided_at)}</td>
+                  {status !== "pending" && <td>{a.decided_by ?? ""}</td>}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </main>
+    </div>
+  );
+}
