@@ -4,7 +4,7 @@
 // docs/screenshots/. Exits non-zero on the first failed check.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -128,6 +128,134 @@ check("wrong password, then right; the pending list is the API's; sign out", asy
   await page.getByRole("heading", { name: "Sign in to manage partner apps" }).waitFor();
   await page.reload();
   await page.getByRole("heading", { name: "Sign in to manage partner apps" }).waitFor();
+});
+
+// The gateway's question about one app at the demo school (the test's own service token).
+async function allows(page, url, app, dataType, operation) {
+  const r = await page.request.get(
+    `${url}/internal/v1/decisions?app=${app}&school=${school}&data_type=${dataType}&operation=${operation}`,
+    { headers: { Authorization: "Bearer browser-test-token" } },
+  );
+  assert.equal(r.status(), 200);
+  return (await r.json()).allow;
+}
+
+// Opens the slide-over of `name` from the list on screen; returns the dialog.
+async function open(page, name) {
+  await page.getByRole("button", { name, exact: true }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("heading", { name, level: 2 }).waitFor();
+  return dialog;
+}
+
+// The slide-over's permission table: per data type, the four marks and the fields.
+async function shownTable(dialog) {
+  return dialog.locator("table.permissions tbody tr").evaluateAll((rows) =>
+    rows.map((tr) => ({
+      data_type: tr.querySelector("th").textContent,
+      marks: [...tr.querySelectorAll("td span[role=img]")].map((m) => m.getAttribute("aria-label")),
+      fields: tr.querySelector("td.fields").textContent,
+    })),
+  );
+}
+
+check("slide-over: the API's table; approve, revoke, re-approve; cancel changes nothing; CSV", async (page, url) => {
+  await signIn(page, url, users.admin);
+  await page.getByRole("heading", { name: "Pending requests" }).waitFor();
+  let dialog = await open(page, "ParentPay");
+  await axe(page, "the slide-over");
+  await page.screenshot({ path: join(shots, "slide-over.png") });
+
+  // The ticks and crosses are the API's permission table.
+  const api = await page.evaluate(
+    async (s) => (await (await fetch(`/api/v1/schools/${s}/apps/parentpay`)).json()).permissions,
+    school,
+  );
+  const expected = api.map((g) => ({
+    data_type: g.data_type,
+    marks: ["read", "write", "update", "delete"].map((op) => `${op}: ${g[op] ? "yes" : "no"}`),
+    fields: g.fields === "all" ? "all fields" : g.fields.join(", "),
+  }));
+  assert.deepEqual(await shownTable(dialog), expected);
+
+  // Download list: the CSV's rows are the table's, field by field.
+  const download = page.waitForEvent("download");
+  await dialog.getByRole("link", { name: "Download list" }).click();
+  const csv = readFileSync(await (await download).path(), "utf8").trim().split(/\r?\n/).slice(1);
+  assert.ok(csv.length > 0);
+  for (const line of csv) {
+    const [, , dataType, field, ...ops] = line.split(",");
+    const row = expected.find((r) => r.data_type === dataType);
+    assert.ok(row, `${dataType} is in the slide-over`);
+    assert.deepEqual(row.marks, ["read", "write", "update", "delete"].map((op, i) => `${op}: ${ops[i]}`));
+    assert.ok(row.fields === "all fields" || row.fields.split(", ").includes(field), field);
+  }
+
+  // Approve: it moves to Approved, and the gateway is allowed.
+  assert.equal(await allows(page, url, "parentpay", "Payment", "write"), false);
+  await dialog.getByRole("button", { name: "Approve" }).click();
+  await dialog.locator(".status", { hasText: "approved" }).waitFor();
+  assert.equal(await allows(page, url, "parentpay", "Payment", "write"), true);
+  await dialog.getByRole("button", { name: "Close" }).click();
+  assert.equal(await page.getByRole("button", { name: "ParentPay", exact: true }).count(), 0);
+  await page.getByRole("link", { name: /^Approved apps/ }).click();
+  dialog = await open(page, "ParentPay");
+
+  // Revoke, after a confirmation naming the app: Rejected, and the gateway is denied.
+  await dialog.getByRole("button", { name: "Reject" }).click();
+  await dialog.getByText(/^Revoke ParentPay at .+\? From the moment this is done/).waitFor();
+  await dialog.getByRole("button", { name: "Revoke ParentPay" }).click();
+  await dialog.locator(".status", { hasText: "rejected" }).waitFor();
+  assert.equal(await allows(page, url, "parentpay", "Payment", "write"), false);
+  await dialog.getByText(/Amir Patel reject \(approved → rejected\)/).waitFor();
+
+  // Re-approve from rejected.
+  await dialog.getByRole("button", { name: "Approve" }).click();
+  await dialog.locator(".status", { hasText: "approved" }).waitFor();
+  assert.equal(await allows(page, url, "parentpay", "Payment", "write"), true);
+  await page.keyboard.press("Escape");
+  await page.getByRole("dialog").waitFor({ state: "detached" });
+
+  // Cancel on a pending app changes nothing.
+  await page.getByRole("link", { name: /^Pending requests/ }).click();
+  const before = (await apiApps(page)).map((a) => `${a.app}:${a.status}`).join(" ");
+  dialog = await open(page, "Hodder Education Assessment");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await page.getByRole("dialog").waitFor({ state: "detached" });
+  assert.equal((await apiApps(page)).map((a) => `${a.app}:${a.status}`).join(" "), before);
+  await page.getByRole("button", { name: "Hodder Education Assessment", exact: true }).waitFor();
+});
+
+check("the whole approve flow by keyboard alone", async (page, url) => {
+  await page.goto(url + "/");
+  await page.getByLabel("Email").focus();
+  await page.keyboard.type(users.admin);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(password);
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { name: "Pending requests" }).waitFor();
+  // Tab to the first app's button, open it, Tab to Approve, press it.
+  const target = page.getByRole("button", { name: "Hodder Education Assessment", exact: true });
+  for (let i = 0; i < 20 && !(await target.evaluate((b) => b === document.activeElement)); i++)
+    await page.keyboard.press("Tab");
+  assert.ok(await target.evaluate((b) => b === document.activeElement), "the app is reachable by Tab");
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("heading", { name: "Hodder Education Assessment", level: 2 }).waitFor();
+  const approve = dialog.getByRole("button", { name: "Approve" });
+  for (let i = 0; i < 10 && !(await approve.evaluate((b) => b === document.activeElement)); i++)
+    await page.keyboard.press("Tab");
+  assert.ok(await approve.evaluate((b) => b === document.activeElement), "Approve is reachable by Tab");
+  // Focus stays in the dialog: many Tabs later it is still inside.
+  for (let i = 0; i < 15; i++) await page.keyboard.press("Tab");
+  assert.ok(await dialog.evaluate((d) => d.contains(document.activeElement)), "focus is trapped");
+  for (let i = 0; i < 30 && !(await approve.evaluate((b) => b === document.activeElement)); i++)
+    await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await dialog.locator(".status", { hasText: "approved" }).waitFor();
+  assert.equal(await allows(page, url, "hodder", "Student", "read"), true);
+  await page.keyboard.press("Escape");
+  await page.getByRole("dialog").waitFor({ state: "detached" });
 });
 
 check("a teacher and an office user see the refusal page", async (page, url) => {

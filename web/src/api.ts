@@ -100,3 +100,58 @@ export async function trustSchools(trust: string): Promise<TrustSchool[]> {
   );
   return answer.items;
 }
+
+export interface Grant {
+  data_type: string;
+  fields: "all" | string[];
+  read: boolean;
+  write: boolean;
+  update: boolean;
+  delete: boolean;
+}
+
+export interface AppDetail extends Omit<AppSummary, "status"> {
+  status: AppSummary["status"] | "not_requested";
+  description: string;
+  website: string;
+  current_permission_set_version: number;
+  school: { id: string; name: string; dummy: boolean };
+  warnings: string[];
+  permissions: Grant[];
+}
+
+export interface AuditEntry {
+  id: number;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  actor: { kind: string; id: string; name: string | null; email: string | null };
+  via_trust: boolean;
+  at: string;
+}
+
+export type Decision = "approve" | "reject" | "cancel";
+
+function appPath(school: string, app: string): string {
+  return `/api/v1/schools/${encodeURIComponent(school)}/apps/${encodeURIComponent(app)}`;
+}
+
+export function appDetail(school: string, app: string): Promise<AppDetail> {
+  return call<AppDetail>("GET", appPath(school, app));
+}
+
+export function decide(school: string, app: string, decision: Decision): Promise<AppDetail> {
+  return call<AppDetail>("POST", `${appPath(school, app)}/${decision}`);
+}
+
+export function dataCsvUrl(school: string, app: string): string {
+  return `${appPath(school, app)}/data.csv`;
+}
+
+export async function appHistory(school: string, app: string): Promise<AuditEntry[]> {
+  const answer = await call<{ items: AuditEntry[] }>(
+    "GET",
+    `/api/v1/schools/${encodeURIComponent(school)}/audit?app=${encodeURIComponent(app)}&limit=20`,
+  );
+  return answer.items;
+}

@@ -10,7 +10,7 @@ import "./style.css";
 
 type Route =
   | { screen: "home" }
-  | { screen: "school"; school: string; status: Status }
+  | { screen: "school"; school: string; status: Status; app?: string }
   | { screen: "trust"; trust: string };
 
 const statuses: Status[] = ["pending", "approved", "rejected"];
@@ -19,7 +19,7 @@ function parse(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
   if (parts[0] === "schools" && parts[1]) {
     const status = statuses.includes(parts[2] as Status) ? (parts[2] as Status) : "pending";
-    return { screen: "school", school: parts[1], status };
+    return { screen: "school", school: parts[1], status, app: parts[3] };
   }
   if (parts[0] === "trusts" && parts[1]) return { screen: "trust", trust: parts[1] };
   return { screen: "home" };
@@ -62,7 +62,12 @@ function App() {
   let body;
   if (route.screen === "school") {
     body = (
-      <SchoolApps school={route.school} status={route.status} onExpired={expired} />
+      <SchoolApps
+        school={route.school}
+        status={route.status}
+        app={route.app}
+        onExpired={expired}
+      />
     );
   } else if (route.screen === "trust") {
     body = <TrustHome trust={route.trust} onExpired={expired} />;

@@ -2,6 +2,7 @@
 // count, each a table. Anyone the API refuses sees a plain page saying so.
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, AppSummary, schoolApps } from "./api";
+import { AppPanel } from "./app_panel";
 
 export type Status = "pending" | "approved" | "rejected";
 
@@ -28,8 +29,14 @@ export function Refusal({ message }: { message: string }) {
   );
 }
 
-export function SchoolApps(props: { school: string; status: Status; onExpired: () => void }) {
-  const { school, status, onExpired } = props;
+export function SchoolApps(props: {
+  school: string;
+  status: Status;
+  app?: string;
+  onExpired: () => void;
+}) {
+  const { school, status, app, onExpired } = props;
+  const [reads, setReads] = useState(0); // bumped to read the list again after a decision
   // The apps, and the school they are of (another school's are not shown while loading).
   const [loaded, setLoaded] = useState<{ school: string; items: AppSummary[] } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -49,7 +56,7 @@ export function SchoolApps(props: { school: string; status: Status; onExpired: (
     return () => {
       current = false;
     };
-  }, [school, status]);
+  }, [school, status, reads]);
 
   if (error) {
     if (error.status === 403 || error.status === 404) {
@@ -75,6 +82,15 @@ export function SchoolApps(props: { school: string; status: Status; onExpired: (
   const count = (s: Status) => apps.filter((a) => a.status === s).length;
   const shown = apps.filter((a) => a.status === status);
   const current = tabs.find((t) => t.status === status)!;
+  const listHash = `#/schools/${encodeURIComponent(school)}/${status}`;
+  const close = () => {
+    const opened = app;
+    location.hash = listHash;
+    // Back to the row the panel was opened from.
+    setTimeout(() => {
+      document.querySelector<HTMLElement>(`tr[data-app="${opened}"] button`)?.focus();
+    });
+  };
   return (
     <div class="school">
       <nav class="menu" aria-label="Partner apps">
@@ -112,7 +128,15 @@ export function SchoolApps(props: { school: string; status: Status; onExpired: (
             <tbody>
               {shown.map((a) => (
                 <tr key={a.app} data-app={a.app}>
-                  <td>{a.name}</td>
+                  <td>
+                    <button
+                      type="button"
+                      class="link row-open"
+                      onClick={() => (location.hash = `${listHash}/${encodeURIComponent(a.app)}`)}
+                    >
+                      {a.name}
+                    </button>
+                  </td>
                   <td>{a.vendor}</td>
                   <td>{a.kind.replace(/_/g, " ")}</td>
                   <td>{when(status === "pending" ? a.requested_at : a.decided_at)}</td>
@@ -123,6 +147,15 @@ export function SchoolApps(props: { school: string; status: Status; onExpired: (
           </table>
         )}
       </main>
+      {app && (
+        <AppPanel
+          school={school}
+          app={app}
+          onClose={close}
+          onChanged={() => setReads((n) => n + 1)}
+          onExpired={onExpired}
+        />
+      )}
     </div>
   );
 }

@@ -1,0 +1,245 @@
+// The slide-over of one app at one school: its summary, the permission table (a tick or a cross
+// under Read, Write, Update and Delete per data type, and which fields), the decisions the state
+// allows, the data list as CSV, and the app's history here. A dialog: focus stays inside it, and
+// Escape closes it.
+import { useEffect, useRef, useState } from "preact/hooks";
+import {
+  ApiError,
+  AppDetail,
+  AuditEntry,
+  Decision,
+  Grant,
+  appDetail,
+  appHistory,
+  dataCsvUrl,
+  decide,
+} from "./api";
+
+const operations: (keyof Pick<Grant, "read" | "write" | "update" | "delete">)[] = [
+  "read",
+  "write",
+  "update",
+  "delete",
+];
+
+function when(iso: string): string {
+  return new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+}
+
+// Keeps Tab and Shift+Tab inside `root`, and calls `onEscape` on Escape.
+function useDialogKeys(root: { current: HTMLElement | null }, onEscape: () => void) {
+  useEffect(() => {
+    const keydown = (e: KeyboardEvent) => {
+      if (e.key === "Escape") {
+        e.preventDefault();
+        onEscape();
+        return;
+      }
+      if (e.key !== "Tab" || !root.current) return;
+      const focusable = Array.from(
+        root.current.querySelectorAll<HTMLElement>(
+          "button:not([disabled]), a[href], input, [tabindex]:not([tabindex='-1'])",
+        ),
+      );
+      if (focusable.length === 0) return;
+      const first = focusable[0];
+      const last = focusable[focusable.length - 1];
+      if (e.shiftKey && document.activeElement === first) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && document.activeElement === last) {
+        e.preventDefault();
+        first.focus();
+      }
+    };
+    document.addEventListener("keydown", keydown);
+    return () => document.removeEventListener("keydown", keydown);
+  }, [onEscape]);
+}
+
+function Mark({ yes, label }: { yes: boolean; label: string }) {
+  return (
+    <span class={yes ? "yes" : "no"} role="img" aria-label={`${label}: ${yes ? "yes" : "no"}`}>
+      {yes ? "✓" : "✗"}
+    </span>
+  );
+}
+
+function History({ entries }: { entries: AuditEntry[] }) {
+  if (entries.length === 0) return <p class="empty">Nothing has happened to this app here yet.</p>;
+  return (
+    <ol class="history">
+      {entries.map((e) => (
+        <li key={e.id}>
+          <time dateTime={e.at}>{when(e.at)}</time>: {e.actor.name ?? e.actor.email ?? e.actor.id}{" "}
+          {e.action}
+          {e.from_status ? ` (${e.from_status} → ${e.to_status})` : ` (${e.to_status})`}
+          {e.via_trust && " via the trust"}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function AppPanel(props: {
+  school: string;
+  app: string;
+  onClose: () => void;
+  onChanged: () => void;
+  onExpired: () => void;
+}) {
+  const { school, app, onClose, onChanged, onExpired } = props;
+  const [detail, setDetail] = useState<AppDetail | null>(null);
+  const [history, setHistory] = useState<AuditEntry[]>([]);
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  const failed = (e: unknown) => {
+    if (e instanceof ApiError && e.status === 401) onExpired();
+    else setError(e instanceof ApiError ? e.message : String(e));
+  };
+  const load = () =>
+    Promise.all([appDetail(school, app), appHistory(school, app)]).then(([d, h]) => {
+      setDetail(d);
+      setHistory(h);
+    }, failed);
+
+  useEffect(() => {
+    load();
+  }, [school, app]);
+  useEffect(() => {
+    if (detail) heading.current?.focus();
+  }, [detail === null]);
+  useDialogKeys(root, confirming ? () => setConfirming(false) : onClose);
+
+  const act = async (decision: Decision) => {
+    setBusy(true);
+    setError("");
+    setConfirming(false);
+    try {
+      await decide(school, app, decision);
+      onChanged();
+      if (decision === "cancel") onClose();
+      else await load();
+    } catch (e) {
+      failed(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div class="overlay">
+      <div
+        class="panel"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="panel-title"
+        ref={root}
+      >
+        {!detail ? (
+          <p class="loading">{error || "Loading…"}</p>
+        ) : (
+          <>
+            <header class="panel-head">
+              <h2 id="panel-title" tabIndex={-1} ref={heading}>
+                {detail.name}
+              </h2>
+              <button type="button" class="link" onClick={onClose}>
+                Close
+              </button>
+            </header>
+            <p class="vendor">
+              {detail.vendor} · {detail.kind.replace(/_/g, " ")} ·{" "}
+              <span class="status">{detail.status.replace(/_/g, " ")}</span>
+            </p>
+            <p>{detail.description}</p>
+            {detail.warnings.map((w) => (
+              <p class="warning" key={w}>
+                {w}
+              </p>
+            ))}
+            {error && (
+              <p class="error" role="alert">
+                {error}
+              </p>
+            )}
+            <div class="actions">
+              {detail.status === "pending" && (
+                <>
+                  <button type="button" disabled={busy} onClick={() => act("approve")}>
+                    Approve
+                  </button>
+                  <button type="button" class="danger" disabled={busy} onClick={() => act("reject")}>
+                    Reject
+                  </button>
+                  <button type="button" class="secondary" disabled={busy} onClick={() => act("cancel")}>
+                    Cancel
+                  </button>
+                </>
+              )}
+              {detail.status === "approved" && !confirming && (
+                <button type="button" class="danger" disabled={busy} onClick={() => setConfirming(true)}>
+                  Reject
+                </button>
+              )}
+              {detail.status === "rejected" && (
+                <button type="button" disabled={busy} onClick={() => act("approve")}>
+                  Approve
+                </button>
+              )}
+              <a class="button secondary" href={dataCsvUrl(school, app)} download>
+                Download list
+              </a>
+            </div>
+            {confirming && (
+              <div class="confirm" role="alertdialog" aria-labelledby="confirm-text">
+                <p id="confirm-text">
+                  Revoke {detail.name} at {detail.school.name}? From the moment this is done, {detail.name}{" "}
+                  can no longer read or change any of the school's data listed below.
+                </p>
+                <button type="button" class="danger" disabled={busy} onClick={() => act("reject")}>
+                  Revoke {detail.name}
+                </button>
+                <button type="button" class="secondary" onClick={() => setConfirming(false)}>
+                  Keep it approved
+                </button>
+              </div>
+            )}
+            <h3>What {detail.name} may do</h3>
+            <table class="permissions">
+              <thead>
+                <tr>
+                  <th scope="col">Data type</th>
+                  <th scope="col">Read</th>
+                  <th scope="col">Write</th>
+                  <th scope="col">Update</th>
+                  <th scope="col">Delete</th>
+                  <th scope="col">Fields</th>
+                </tr>
+              </thead>
+              <tbody>
+                {detail.permissions.map((g) => (
+                  <tr key={g.data_type} data-type={g.data_type}>
+                    <th scope="row">{g.data_type}</th>
+                    {operations.map((op) => (
+                      <td key={op}>
+                        <Mark yes={g[op]} label={op} />
+                      </td>
+                    ))}
+                    <td class="fields">{g.fields === "all" ? "all fields" : g.fields.join(", ")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <h3>History at {detail.school.name}</h3>
+            <History entries={history} />
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
