@@ -19,6 +19,7 @@ const { AxeBuilder } = require("@axe-core/playwright");
 const canopy = resolve(process.argv[2] ?? join(root, "build/src/main/canopy"));
 const chromiumPath = process.env.CANOPY_CHROMIUM ?? "/usr/bin/chromium";
 const password = "browser-test-password";
+const partnerSecret = "browser-test-partner-secret";
 const users = {
   admin: "amir.admin@oakfield-primary.example", // school admin, Oakfield Primary
   trust: "dana.central@oakfield.example", // trust central team
@@ -258,6 +259,29 @@ check("the whole approve flow by keyboard alone", async (page, url) => {
   await page.getByRole("dialog").waitFor({ state: "detached" });
 });
 
+check("a partner's request is notified; opening it marks it read and opens the app", async (page, url) => {
+  await signIn(page, url, users.admin);
+  await page.getByRole("heading", { name: "Pending requests" }).waitFor();
+  const asked = await page.request.post(`${url}/partner/v1/connection-requests`, {
+    headers: { Authorization: `Basic ${Buffer.from(`tucasi:${partnerSecret}`).toString("base64")}` },
+    data: { school },
+  });
+  assert.equal(asked.status(), 201, await asked.text());
+  const unread = () =>
+    page.evaluate(async () => (await (await fetch("/api/v1/notifications")).json()).unread_count);
+  assert.equal(await unread(), 1);
+  await page.getByRole("link", { name: /^Notifications/ }).click();
+  await page.getByRole("heading", { name: "Notifications" }).waitFor();
+  await page.getByLabel("1 unread").waitFor();
+  await axe(page, "notifications");
+  await page.getByRole("button", { name: /Tucasi asks to connect to Oakfield Primary School/ }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("heading", { name: "Tucasi", level: 2 }).waitFor();
+  await dialog.locator(".status", { hasText: "pending" }).waitFor();
+  await page.getByLabel("0 unread").waitFor();
+  assert.equal(await unread(), 0);
+});
+
 check("a teacher and an office user see the refusal page", async (page, url) => {
   for (const who of [users.teacher, users.office]) {
     await signIn(page, url, who);
@@ -321,6 +345,7 @@ try {
   run(["tenants", "import", "tenants"]);
   for (const email of Object.values(users))
     run(["users", "set-password", email, "--cost", "minimum"], `${password}\n`);
+  run(["partners", "set-secret", "tucasi"], `${partnerSecret}\n`);
   server = await serve();
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true });
   for (const { name, fn } of checks) {

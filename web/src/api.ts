@@ -155,3 +155,25 @@ export async function appHistory(school: string, app: string): Promise<AuditEntr
   );
   return answer.items;
 }
+
+export interface Notice {
+  id: number;
+  kind: string;
+  school: { id: string; name: string };
+  app: { id: string; name: string };
+  message: string;
+  created_at: string;
+  read: boolean;
+}
+
+export function notifications(): Promise<{ items: Notice[]; unread_count: number }> {
+  return call("GET", "/api/v1/notifications");
+}
+
+export function markRead(id: number): Promise<Notice> {
+  return call("POST", `/api/v1/notifications/${id}/read`);
+}
+
+export function markAllRead(upTo: number): Promise<{ marked: number; unread_count: number }> {
+  return call("POST", "/api/v1/notifications/read-all", { up_to: upTo });
+}

@@ -2,7 +2,8 @@
 // schools for a MAT central team. Routes live in the URL's hash, so the server serves one page.
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, User, me, schoolApps, signOut } from "./api";
+import { ApiError, User, me, notifications, schoolApps, signOut } from "./api";
+import { Notifications } from "./notifications";
 import { SignIn } from "./sign_in";
 import { SchoolApps, Status } from "./school_apps";
 import { TrustHome } from "./trust_home";
@@ -11,7 +12,8 @@ import "./style.css";
 type Route =
   | { screen: "home" }
   | { screen: "school"; school: string; status: Status; app?: string }
-  | { screen: "trust"; trust: string };
+  | { screen: "trust"; trust: string }
+  | { screen: "notifications" };
 
 const statuses: Status[] = ["pending", "approved", "rejected"];
 
@@ -22,6 +24,7 @@ function parse(hash: string): Route {
     return { screen: "school", school: parts[1], status, app: parts[3] };
   }
   if (parts[0] === "trusts" && parts[1]) return { screen: "trust", trust: parts[1] };
+  if (parts[0] === "notifications") return { screen: "notifications" };
   return { screen: "home" };
 }
 
@@ -47,6 +50,12 @@ function App() {
   // Any screen that finds the session gone comes back here, then to where it was.
   const expired = () => setUser(null);
 
+  // The unread count in the header, read again on every screen change.
+  const [unread, setUnread] = useState(0);
+  useEffect(() => {
+    if (user) notifications().then((page) => setUnread(page.unread_count), () => setUnread(0));
+  }, [user, location.hash]);
+
   if (user === undefined) return <p class="loading">Loading…</p>;
   if (user === null) return <SignIn onSignedIn={setUser} />;
 
@@ -69,6 +78,8 @@ function App() {
         onExpired={expired}
       />
     );
+  } else if (route.screen === "notifications") {
+    body = <Notifications onExpired={expired} onCount={setUnread} />;
   } else if (route.screen === "trust") {
     body = <TrustHome trust={route.trust} onExpired={expired} />;
   } else {
@@ -78,6 +89,12 @@ function App() {
     <div class="shell">
       <header class="top">
         <span class="brand">Partner Apps (API Users)</span>
+        <a href="#/notifications" class="notices-link">
+          Notifications{" "}
+          <span class="count" aria-label={`${unread} unread`}>
+            {unread}
+          </span>
+        </a>
         <span class="who">
           {user.name} <span class="email">({user.email})</span>
         </span>
