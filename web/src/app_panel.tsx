@@ -14,6 +14,7 @@ import {
   dataCsvUrl,
   decide,
 } from "./api";
+import { when } from "./format";
 
 const operations: (keyof Pick<Grant, "read" | "write" | "update" | "delete">)[] = [
   "read",
@@ -22,9 +23,6 @@ const operations: (keyof Pick<Grant, "read" | "write" | "update" | "delete">)[] 
   "delete",
 ];
 
-function when(iso: string): string {
-  return new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
-}
 
 // Keeps Tab and Shift+Tab inside `root`, and calls `onEscape` on Escape.
 function useDialogKeys(root: { current: HTMLElement | null }, onEscape: () => void) {

@@ -2,10 +2,8 @@
 // it read and goes to the app's slide-over among the school's pending requests.
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, Notice, markAllRead, markRead, notifications } from "./api";
+import { when } from "./format";
 
-function when(iso: string): string {
-  return new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
-}
 
 export function Notifications(props: { onExpired: () => void; onCount: (n: number) => void }) {
   const { onExpired, onCount } = props;

@@ -2,6 +2,7 @@
 // count, each a table. Anyone the API refuses sees a plain page saying so.
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, AppSummary, schoolApps } from "./api";
+import { when } from "./format";
 import { AppPanel } from "./app_panel";
 
 export type Status = "pending" | "approved" | "rejected";
@@ -12,10 +13,6 @@ const tabs: { status: Status; label: string }[] = [
   { status: "rejected", label: "Rejected apps" },
 ];
 
-function when(iso: string | null): string {
-  if (!iso) return "";
-  return new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
-}
 
 export function Refusal({ message }: { message: string }) {
   return (
