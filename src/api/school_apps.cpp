@@ -48,6 +48,8 @@ asio::awaitable<http::Response> list_apps(http::RequestContext& ctx, Services& s
         }
         return json_response(
             200, {{"school", school.id},
+                  {"school_name", school.name},
+                  {"dummy", school.dummy},
                   {"status", status ? nlohmann::json(to_string(*status)) : nlohmann::json(nullptr)},
                   {"items", std::move(items)}});
       });

@@ -31,6 +31,8 @@ TEST_F(SchoolAppsApi, ListsByStatus) {
   EXPECT_EQ(app_ids(pending), (std::vector<std::string>{"hodder", "parentpay"}));
   EXPECT_EQ(pending.json()["items"][1]["name"], "ParentPay");
   EXPECT_EQ(pending.json()["items"][1]["status"], "pending");
+  EXPECT_EQ(pending.json()["school_name"], "Oakfield Primary School");
+  EXPECT_FALSE(pending.json()["dummy"]);
   EXPECT_EQ(app_ids(t.client().get(kApps + "?status=approved", auth)),
             (std::vector<std::string>{"cpoms", "wonde"}));
   EXPECT_EQ(app_ids(t.client().get(kApps + "?status=rejected", auth)),
@@ -89,6 +91,11 @@ TEST_F(SchoolAppsApi, DummySiteAdminsAreWarned) {
   EXPECT_TRUE(r.json()["school"]["dummy"]);
   ASSERT_FALSE(r.json()["warnings"].empty());
   EXPECT_NE(r.json()["warnings"][0].get<std::string>().find("migration"), std::string::npos);
+  // The lists say so too, with the school's name, so that a screen can show its banner.
+  auto list = app.client().get("/api/v1/schools/millbrook-academy/apps", bearer(helen));
+  ASSERT_EQ(list.status, 200u) << list.body;
+  EXPECT_EQ(list.json()["school_name"], "Millbrook Academy");
+  EXPECT_TRUE(list.json()["dummy"]);
 }
 
 struct Transition {

@@ -327,6 +327,12 @@ check("a trust's central team sees its schools and goes into one", async (page, 
   await page.screenshot({ path: join(shots, "trust-home.png") });
   await page.getByRole("link", { name: "Oakfield Primary" }).click();
   await page.getByRole("heading", { name: "Pending requests" }).waitFor();
+  assert.equal(await page.getByRole("note").count(), 0, "no banner on a school that is not a dummy");
+  // A dummy (migration) site says so above its lists.
+  await page.goBack();
+  await page.getByRole("link", { name: "Millbrook Academy" }).click();
+  await page.getByRole("note").filter({ hasText: "Millbrook Academy is a dummy site" }).waitFor();
+  await axe(page, "a dummy site's lists");
 });
 
 check("the page is usable at 390 x 844", async (page, url) => {

@@ -85,12 +85,15 @@ export async function signOut(): Promise<void> {
   csrfToken = "";
 }
 
-export async function schoolApps(school: string): Promise<AppSummary[]> {
-  const answer = await call<{ items: AppSummary[] }>(
-    "GET",
-    `/api/v1/schools/${encodeURIComponent(school)}/apps`,
-  );
-  return answer.items;
+export interface SchoolAppList {
+  school: string;
+  school_name: string;
+  dummy: boolean;
+  items: AppSummary[];
+}
+
+export function schoolApps(school: string): Promise<SchoolAppList> {
+  return call<SchoolAppList>("GET", `/api/v1/schools/${encodeURIComponent(school)}/apps`);
 }
 
 export async function trustSchools(trust: string): Promise<TrustSchool[]> {

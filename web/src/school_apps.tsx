@@ -1,7 +1,7 @@
 // A school's partner apps: Pending requests, Approved apps and Rejected apps, each with its
 // count, each a table. Anyone the API refuses sees a plain page saying so.
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, AppSummary, schoolApps } from "./api";
+import { ApiError, SchoolAppList, schoolApps } from "./api";
 import { when } from "./format";
 import { AppPanel } from "./app_panel";
 
@@ -35,7 +35,7 @@ export function SchoolApps(props: {
   const { school, status, app, onExpired } = props;
   const [reads, setReads] = useState(0); // bumped to read the list again after a decision
   // The apps, and the school they are of (another school's are not shown while loading).
-  const [loaded, setLoaded] = useState<{ school: string; items: AppSummary[] } | null>(null);
+  const [loaded, setLoaded] = useState<SchoolAppList | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
 
   // Read afresh for every list shown: decisions change, and a session that ended shows here.
@@ -43,7 +43,7 @@ export function SchoolApps(props: {
     let current = true;
     setError(null);
     schoolApps(school).then(
-      (items) => current && setLoaded({ school, items }),
+      (list) => current && setLoaded(list),
       (e) => {
         if (!current) return;
         if (e instanceof ApiError && e.status === 401) onExpired();
@@ -105,13 +105,21 @@ export function SchoolApps(props: {
         </ul>
       </nav>
       <main class="list">
+        {loaded.dummy && (
+          <p class="warning banner" role="note">
+            {loaded.school_name} is a dummy site, still in data migration. Approvals here survive
+            the wipe and remigration, but record ids (students, staff) change then: apps must be
+            told to use the new ids.
+          </p>
+        )}
+        <p class="site-name">{loaded.school_name}</p>
         <h1>{current.label}</h1>
         {shown.length === 0 ? (
           <p class="empty">No apps here.</p>
         ) : (
           <table>
             <caption class="visually-hidden">
-              {current.label} at {school}
+              {current.label} at {loaded.school_name}
             </caption>
             <thead>
               <tr>
