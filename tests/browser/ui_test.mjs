@@ -227,6 +227,39 @@ check("slide-over: the API's table; approve, revoke, re-approve; cancel changes 
   await page.getByRole("button", { name: "Hodder Education Assessment", exact: true }).waitFor();
 });
 
+check("the audit trail: what the API has, filtered, and the same as CSV", async (page, url) => {
+  await signIn(page, url, users.admin);
+  await page.getByRole("heading", { name: "Pending requests" }).waitFor();
+  await page.getByRole("link", { name: "Audit trail" }).click();
+  await page.getByRole("heading", { name: "Audit trail" }).waitFor();
+  await page.locator("table.audit tbody tr").first().waitFor();
+  await axe(page, "the audit trail");
+  const api = (query) =>
+    page.evaluate(
+      async ([s, q]) => (await (await fetch(`/api/v1/schools/${s}/audit?limit=50&${q}`)).json()).items,
+      [school, query],
+    );
+  const ids = () => page.locator("table.audit tbody tr").evaluateAll((rows) => rows.map((r) => Number(r.dataset.id)));
+  assert.deepEqual(await ids(), (await api("")).map((e) => e.id));
+
+  // ParentPay's rejects only: the earlier check revoked it once.
+  await page.getByLabel("App", { exact: true }).selectOption("parentpay");
+  await page.getByLabel("Action", { exact: true }).selectOption("reject");
+  await page.getByRole("button", { name: "Filter" }).click();
+  const expected = (await api("app=parentpay&action=reject")).map((e) => e.id);
+  assert.ok(expected.length >= 1);
+  await page.waitForFunction((n) => document.querySelectorAll("table.audit tbody tr").length === n, expected.length);
+  assert.deepEqual(await ids(), expected);
+  for (const row of await page.locator("table.audit tbody tr td:nth-child(3)").allInnerTexts())
+    assert.equal(row, "reject");
+
+  // The CSV holds the same records.
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download CSV" }).click();
+  const lines = readFileSync(await (await download).path(), "utf8").trim().split(/\r?\n/);
+  assert.equal(lines.length - 1, expected.length, lines.join("\n"));
+});
+
 check("the whole approve flow by keyboard alone", async (page, url) => {
   await page.goto(url + "/");
   await page.getByLabel("Email").focus();

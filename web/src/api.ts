@@ -125,6 +125,7 @@ export interface AppDetail extends Omit<AppSummary, "status"> {
 
 export interface AuditEntry {
   id: number;
+  app: string;
   action: string;
   from_status: string | null;
   to_status: string;
@@ -149,6 +150,33 @@ export function decide(school: string, app: string, decision: Decision): Promise
 
 export function dataCsvUrl(school: string, app: string): string {
   return `${appPath(school, app)}/data.csv`;
+}
+
+export interface AuditFilter {
+  app?: string;
+  action?: string;
+  from?: string; // RFC 3339
+  to?: string;
+}
+
+function auditQuery(filter: AuditFilter, extra: Record<string, string> = {}): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...filter, ...extra })) if (v) q.set(k, v);
+  return q.toString();
+}
+
+export function schoolAudit(
+  school: string,
+  filter: AuditFilter,
+  before?: number,
+): Promise<{ items: AuditEntry[]; next_before: number | null }> {
+  const extra: Record<string, string> = { limit: "50" };
+  if (before) extra.before = String(before);
+  return call("GET", `/api/v1/schools/${encodeURIComponent(school)}/audit?${auditQuery(filter, extra)}`);
+}
+
+export function schoolAuditCsvUrl(school: string, filter: AuditFilter): string {
+  return `/api/v1/schools/${encodeURIComponent(school)}/audit?${auditQuery(filter, { format: "csv" })}`;
 }
 
 export async function appHistory(school: string, app: string): Promise<AuditEntry[]> {

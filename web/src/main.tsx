@@ -4,6 +4,7 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, User, me, notifications, schoolApps, signOut } from "./api";
 import { Notifications } from "./notifications";
+import { SchoolAudit } from "./school_audit";
 import { SignIn } from "./sign_in";
 import { SchoolApps, Status } from "./school_apps";
 import { TrustHome } from "./trust_home";
@@ -13,12 +14,15 @@ type Route =
   | { screen: "home" }
   | { screen: "school"; school: string; status: Status; app?: string }
   | { screen: "trust"; trust: string }
-  | { screen: "notifications" };
+  | { screen: "notifications" }
+  | { screen: "audit"; school: string };
 
 const statuses: Status[] = ["pending", "approved", "rejected"];
 
 function parse(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === "schools" && parts[1] && parts[2] === "audit")
+    return { screen: "audit", school: parts[1] };
   if (parts[0] === "schools" && parts[1]) {
     const status = statuses.includes(parts[2] as Status) ? (parts[2] as Status) : "pending";
     return { screen: "school", school: parts[1], status, app: parts[3] };
@@ -78,6 +82,8 @@ function App() {
         onExpired={expired}
       />
     );
+  } else if (route.screen === "audit") {
+    body = <SchoolAudit school={route.school} onExpired={expired} />;
   } else if (route.screen === "notifications") {
     body = <Notifications onExpired={expired} onCount={setUnread} />;
   } else if (route.screen === "trust") {

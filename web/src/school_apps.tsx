@@ -5,13 +5,9 @@ import { ApiError, SchoolAppList, schoolApps } from "./api";
 import { when } from "./format";
 import { AppPanel } from "./app_panel";
 
-export type Status = "pending" | "approved" | "rejected";
+import { SchoolMenu, Status, tabs } from "./school_menu";
 
-const tabs: { status: Status; label: string }[] = [
-  { status: "pending", label: "Pending requests" },
-  { status: "approved", label: "Approved apps" },
-  { status: "rejected", label: "Rejected apps" },
-];
+export type { Status };
 
 
 export function Refusal({ message }: { message: string }) {
@@ -90,20 +86,11 @@ export function SchoolApps(props: {
   };
   return (
     <div class="school">
-      <nav class="menu" aria-label="Partner apps">
-        <ul>
-          {tabs.map((t) => (
-            <li key={t.status}>
-              <a
-                href={`#/schools/${encodeURIComponent(school)}/${t.status}`}
-                aria-current={t.status === status ? "page" : undefined}
-              >
-                {t.label} <span class="count">{count(t.status)}</span>
-              </a>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <SchoolMenu
+        school={school}
+        current={status}
+        counts={{ pending: count("pending"), approved: count("approved"), rejected: count("rejected") }}
+      />
       <main class="list">
         {loaded.dummy && (
           <p class="warning banner" role="note">
