@@ -331,6 +331,9 @@ check("a school admin cannot reach another school by editing the URL", async (pa
   await page.goto(`${url}/#/schools/hazelwood-primary/pending`);
   await page.getByRole("heading", { name: "You cannot manage apps here" }).waitFor();
   assert.equal(await page.locator("tbody tr").count(), 0);
+  await page.goto(`${url}/#/schools/hazelwood-primary/audit`);
+  await page.getByRole("heading", { name: "You cannot manage apps here" }).waitFor();
+  assert.equal(await page.locator("tbody tr").count(), 0);
 });
 
 check("an expired session returns to sign-in, then to where the user was", async (page, url) => {

@@ -11,6 +11,7 @@ import {
   schoolAuditCsvUrl,
 } from "./api";
 import { when } from "./format";
+import { Refusal } from "./school_apps";
 import { SchoolMenu } from "./school_menu";
 
 const actions = ["request", "approve", "reject", "import"];
@@ -67,11 +68,12 @@ export function SchoolAudit(props: { school: string; onExpired: () => void }) {
   });
 
   if (error) {
+    if (error.status === 403 || error.status === 404)
+      return <Refusal message="This school's audit trail is for its administrators." />;
     return (
-      <main class="refusal">
-        <h1>You cannot manage apps here</h1>
-        <p>{error.status === 403 || error.status === 404 ? "This audit trail is not yours to see." : error.message}</p>
-      </main>
+      <p class="error" role="alert">
+        {error.message}
+      </p>
     );
   }
   const counts = list && {
