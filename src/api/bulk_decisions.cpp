@@ -165,14 +165,14 @@ void release_claim(Services& s, Bulk& bulk) noexcept {
 Result<http::Response> apply(Services& s, Bulk& bulk, const consent::BulkPlan& plan,
                              std::vector<store::Connection>& applied) {
   std::optional<http::Response> answer;
-  const store::BatchAnswer keep{
-      .claim = *bulk.claim,
-      .render =
-          [&](const std::vector<store::Connection>& written) {
-            answer = applied_view(*bulk.trust, written);
-            return std::pair(static_cast<int>(answer->status), answer->body);
-          },
-      .at = s.clock.now()};
+  const store::BatchAnswer keep{.claim = *bulk.claim,
+                                .render =
+                                    [&](const std::vector<store::Connection>& written) {
+                                      answer = applied_view(*bulk.trust, written);
+                                      return std::pair(static_cast<int>(answer->status),
+                                                       answer->body);
+                                    },
+                                .at = s.clock.now()};
   auto done = s.consent.apply_bulk(plan, &keep);
   if (!done) {
     release_claim(s, bulk);

@@ -28,21 +28,23 @@ std::vector<http::ParamRule> path_param_rules() {
       id_rule("trust", Errc::unknown_trust, "no trust has that id"),
       id_rule("site", Errc::unknown_site, "no site has that id"),
   };
-  rules.push_back({"user", canonical_email, [] {
-                     return error_response(make_error(Errc::unknown_user, "no user has that email"));
-                   }});
+  rules.push_back(
+      {"user", canonical_email,
+       [] { return error_response(make_error(Errc::unknown_user, "no user has that email")); }});
   // A bundle's file name: what web/build.mjs writes (name-HASH.ext).
   rules.push_back({"asset",
                    [](std::string& text) {
                      return !text.empty() && text.size() <= 128 &&
-                            std::all_of(text.begin(), text.end(), [](char c) {
-                              return std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
-                                     c == '_' || c == '.';
-                            }) &&
+                            std::all_of(text.begin(), text.end(),
+                                        [](char c) {
+                                          return std::isalnum(static_cast<unsigned char>(c)) ||
+                                                 c == '-' || c == '_' || c == '.';
+                                        }) &&
                             text.front() != '.';
                    },
                    [] { return error_response(make_error(Errc::not_found, "no such file")); }});
-  rules.push_back({"notification", [](std::string& text) { return parse_id(text).has_value(); }, [] {
+  rules.push_back({"notification", [](std::string& text) { return parse_id(text).has_value(); },
+                   [] {
                      return error_response(
                          make_error(Errc::unknown_notification, "no notification has that id"));
                    }});
@@ -51,9 +53,9 @@ std::vector<http::ParamRule> path_param_rules() {
 
 Status check_id(std::string_view name, std::string_view value) {
   if (is_id(value)) return {};
-  return make_error(Errc::invalid_value,
-                    std::string(name) +
-                        " must be an id: 1 to 64 lower-case letters, digits, '-' and '_'");
+  return make_error(
+      Errc::invalid_value,
+      std::string(name) + " must be an id: 1 to 64 lower-case letters, digits, '-' and '_'");
 }
 
 bool canonical_email(std::string& text) {

@@ -75,7 +75,8 @@ asio::awaitable<http::Response> mark_read(http::RequestContext& ctx, Services& s
     const auto reach = reach_of(who->user, s);
     auto n = s.notifications.find_notification(*id, who->user.id);
     // Someone else's notification is answered like a missing one: it is none of their business.
-    if (!n || reach.find(n->school_id) == nullptr) return unknown_notification(ctx.param("notification"));
+    if (!n || reach.find(n->school_id) == nullptr)
+      return unknown_notification(ctx.param("notification"));
     if (!n->read_at) {
       const TimePoint now = s.clock.now();
       if (s.notifications.mark_notification_read(*id, who->user.id, now)) {

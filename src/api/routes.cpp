@@ -5,8 +5,7 @@
 
 namespace canopy::api {
 
-asio::awaitable<void> publish_change(Services& s, const store::Connection& c,
-                                     std::int64_t epoch) {
+asio::awaitable<void> publish_change(Services& s, const store::Connection& c, std::int64_t epoch) {
   if (s.shared == nullptr) co_return;
   co_await s.shared->publish(c.school_id, c.app_id, consent::cache_entry_for(c), epoch);
 }
@@ -30,12 +29,12 @@ void add_routes(http::Router& router, Services& s) {
              });
   // Answered from the last probe, at once: a probe queued behind busy pools would time out
   // and take a working replica out of service.
-  router.add(
-      http::Method::get, "/readyz", [&s](http::RequestContext&) -> asio::awaitable<http::Response> {
-        co_return s.ready()
-            ? json_response(200, {{"status", "ready"}})
-            : json_response(503, {{"code", "unavailable"}, {"message", "not ready"}});
-      });
+  router.add(http::Method::get, "/readyz",
+             [&s](http::RequestContext&) -> asio::awaitable<http::Response> {
+               co_return s.ready()
+                   ? json_response(200, {{"status", "ready"}})
+                   : json_response(503, {{"code", "unavailable"}, {"message", "not ready"}});
+             });
 }
 
 }  // namespace canopy::api

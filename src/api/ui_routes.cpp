@@ -33,9 +33,8 @@ http::Response file(std::string_view path) {
 }  // namespace
 
 void add_ui_routes(http::Router& router) {
-  router.add(http::Method::get, "/", [](auto&) -> asio::awaitable<http::Response> {
-    co_return file("/index.html");
-  });
+  router.add(http::Method::get, "/",
+             [](auto&) -> asio::awaitable<http::Response> { co_return file("/index.html"); });
   router.add(http::Method::get, "/assets/{asset}",
              [](auto& ctx) -> asio::awaitable<http::Response> {
                co_return file("/assets/" + std::string(ctx.param("asset")));

@@ -60,9 +60,8 @@ SessionService::SessionService(store::DirectoryStore& directory,
       throttle_(policy.throttle),
       dummy_hash_(hash_password(random_token(), policy.dummy_cost)) {}
 
-void SessionService::record(std::string_view email, std::int64_t user_id,
-                            std::string_view address, std::string_view user_agent,
-                            std::string_view outcome) {
+void SessionService::record(std::string_view email, std::int64_t user_id, std::string_view address,
+                            std::string_view user_agent, std::string_view outcome) {
   history_.record_login({0, std::string(email), user_id, clock_.now(),
                          cut_utf8(address, kMaxAddress), cut_utf8(user_agent, kMaxUserAgent),
                          std::string(outcome)});
@@ -94,8 +93,8 @@ SignInOutcome SessionService::sign_in(std::string_view email_in, std::string_vie
   // Unknown emails cost a hash check too, and leave no login history: there is no account
   // whose admins would read it, and throttling them needs nothing stored. A disabled user (a
   // leaver) fails like a wrong password: the same work and the same answer as any failure.
-  const bool right = verify_password(hash ? *hash : dummy_hash_, password) && hash.has_value() &&
-                     !user->disabled;
+  const bool right =
+      verify_password(hash ? *hash : dummy_hash_, password) && hash.has_value() && !user->disabled;
   if (!right) {
     if (user) record(email, user->id, address, user_agent, "invalid_credentials");
     return {invalid_credentials()};

@@ -45,8 +45,8 @@ TokenBuckets::Bucket& TokenBuckets::bucket(const std::string& key, TimePoint now
   // A clock that steps back refills nothing (and takes nothing away).
   if (now > b.at) {
     const auto elapsed = std::chrono::duration<double, std::milli>(now - b.at).count();
-    b.tokens = std::min(policy_.burst,
-                        b.tokens + elapsed / static_cast<double>(policy_.refill.count()));
+    b.tokens =
+        std::min(policy_.burst, b.tokens + elapsed / static_cast<double>(policy_.refill.count()));
     b.at = now;
   }
   return b;
@@ -116,8 +116,8 @@ SignInThrottle::Gate SignInThrottle::check(std::string_view address, std::string
   return {Verdict::go, std::chrono::seconds(0)};
 }
 
-SignInThrottle::Gate SignInThrottle::admit_proven(std::string_view address,
-                                                  std::string_view email, TimePoint now) {
+SignInThrottle::Gate SignInThrottle::admit_proven(std::string_view address, std::string_view email,
+                                                  TimePoint now) {
   const std::string pair = pair_key(address, email);
   std::lock_guard lock(mutex_);
   if (const auto wait = pairs_.take(pair, now)) return {Verdict::refused, *wait};

@@ -221,7 +221,8 @@ Level2Record decode_record(std::string_view text) {
     record.entry_text = text.substr(0, text.size() - parts[4].size() - 1);
     record.tag = parts[4];
     if (parse_number(parts[3], record.epoch) && record.epoch >= 0) {
-      record.entry = decode_entry(text.substr(0, text.size() - parts[4].size() - parts[3].size() - 2));
+      record.entry =
+          decode_entry(text.substr(0, text.size() - parts[4].size() - parts[3].size() - 2));
     }
   } else if (parts.size() == 4) {
     // An entry of a version before epochs: verifiable, but of no epoch, so never trusted.
@@ -272,8 +273,8 @@ Received unwrap(std::string_view message) {
 
 }  // namespace
 
-std::string SharedCache::signed_entry(std::string_view school, std::string_view app,
-                                      const Entry& e, std::int64_t epoch) const {
+std::string SharedCache::signed_entry(std::string_view school, std::string_view app, const Entry& e,
+                                      std::int64_t epoch) const {
   const std::string text = encode_entry(e) + " " + std::to_string(epoch);
   return text + " " + config_.keys->sign(entry_mac_input(config_.prefix, school, app, text));
 }
@@ -281,8 +282,8 @@ std::string SharedCache::signed_entry(std::string_view school, std::string_view 
 std::string SharedCache::signed_message(std::string_view body) const {
   const std::string tag = config_.keys->sign(message_mac_input(config_.prefix, body));
   const auto first = body.find(' ');
-  const auto second = first == std::string_view::npos ? std::string_view::npos
-                                                      : body.find(' ', first + 1);
+  const auto second =
+      first == std::string_view::npos ? std::string_view::npos : body.find(' ', first + 1);
   const auto at = second == std::string_view::npos ? body.size() : second;
   return std::string(body.substr(0, at)) + "/" + tag + std::string(body.substr(at));
 }
@@ -293,9 +294,10 @@ void SharedCache::forged(std::string_view what) {
   const auto now = Clock::now();
   if (now - last_forgery_warning_ < std::chrono::seconds(10)) return;
   last_forgery_warning_ = now;
-  spdlog::warn("redis: {} failed its MAC check and was not trusted (a forged value, or a replica "
-               "with another --redis-mac-key); {} so far",
-               what, forgeries_.load());
+  spdlog::warn(
+      "redis: {} failed its MAC check and was not trusted (a forged value, or a replica "
+      "with another --redis-mac-key); {} so far",
+      what, forgeries_.load());
 }
 
 // One published hold waiting for acknowledgements. Acks may arrive before Redis has answered
@@ -319,17 +321,16 @@ SharedCache::SharedCache(asio::io_context& io, SharedCacheConfig config)
   events.subscribed = [this] { on_subscribed(); };
   events.disconnected = [this] { on_lost(); };
   events.message = [this](std::string_view m) { on_message(m); };
-  events_ = RedisConnection::create(io_, config_.redis, "events", std::move(events),
-                                    config_.connection);
+  events_ =
+      RedisConnection::create(io_, config_.redis, "events", std::move(events), config_.connection);
 }
 
 SharedCache::SharedCache(std::vector<asio::io_context*> workers, SharedCacheConfig config)
     : SharedCache(*workers.at(0), std::move(config)) {
   for (std::size_t i = 1; i < workers.size(); ++i) {
-    lookups_.emplace_back(workers[i],
-                          RedisConnection::create(*workers[i], config_.redis,
-                                                  "lookups-" + std::to_string(i), {},
-                                                  config_.connection));
+    lookups_.emplace_back(workers[i], RedisConnection::create(*workers[i], config_.redis,
+                                                              "lookups-" + std::to_string(i), {},
+                                                              config_.connection));
   }
 }
 
@@ -394,9 +395,10 @@ void SharedCache::store_polled(std::int64_t epoch, std::vector<std::string> live
     epoch_.store(epoch, std::memory_order_release);
     local_.clear();
     if (known > 0) {
-      spdlog::info("revocation epoch {}: a reject was committed without Redis; level 1 starts "
-                   "afresh and older level-2 entries are no longer trusted",
-                   epoch);
+      spdlog::info(
+          "revocation epoch {}: a reject was committed without Redis; level 1 starts "
+          "afresh and older level-2 entries are no longer trusted",
+          epoch);
     }
   }
   const auto until = ticks(started + config_.lease - config_.margin);
@@ -425,8 +427,8 @@ SharedCache::Clock::time_point SharedCache::unheld_commit_settled(
 }
 
 void SharedCache::recheck_presence() {
-  everyone_on_redis_ = std::includes(redis_live_.begin(), redis_live_.end(), store_live_.begin(),
-                                     store_live_.end());
+  everyone_on_redis_ =
+      std::includes(redis_live_.begin(), redis_live_.end(), store_live_.begin(), store_live_.end());
 }
 
 bool SharedCache::answers_without_store() const {
@@ -718,9 +720,9 @@ asio::awaitable<void> SharedCache::publish_all(std::vector<Published> changes) {
   {
     std::lock_guard lock(mutex_);
     for (auto& c : changes) {
-      std::string message = signed_message("inv " + id_ + " " + std::to_string(next_seq_++) + " " +
-                                           c.school + " " + c.app + " " + encode_entry(c.entry) +
-                                           " " + std::to_string(c.epoch));
+      std::string message =
+          signed_message("inv " + id_ + " " + std::to_string(next_seq_++) + " " + c.school + " " +
+                         c.app + " " + encode_entry(c.entry) + " " + std::to_string(c.epoch));
       items.push_back(
           {std::move(c.school), std::move(c.app), c.entry, c.epoch, std::move(message)});
     }

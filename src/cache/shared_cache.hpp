@@ -34,11 +34,11 @@ namespace canopy::cache {
 
 struct SharedCacheConfig {
   RedisEndpoint redis;
-  RedisOptions connection;  // timeouts, in-flight bound, backoff, keepalive, AUTH
-  std::string prefix = "canopy";                 // key and channel prefix, one per deployment
-  std::chrono::milliseconds lease{2000};         // how long one heartbeat keeps a replica fresh
-  std::chrono::milliseconds heartbeat{400};      // how often replicas heartbeat
-  std::chrono::milliseconds margin{250};         // allowance for delivery delay and clock drift
+  RedisOptions connection;                   // timeouts, in-flight bound, backoff, keepalive, AUTH
+  std::string prefix = "canopy";             // key and channel prefix, one per deployment
+  std::chrono::milliseconds lease{2000};     // how long one heartbeat keeps a replica fresh
+  std::chrono::milliseconds heartbeat{400};  // how often replicas heartbeat
+  std::chrono::milliseconds margin{250};     // allowance for delivery delay and clock drift
   // How long a level-2 entry lives unless rewritten: long, so that a database outage is
   // answered for every pair asked within it (entries stay revision-guarded all along).
   std::chrono::milliseconds level2_ttl{std::chrono::hours(24)};
@@ -175,15 +175,15 @@ class SharedCache final : public DecisionCache, public SharedLevel {
   std::atomic<std::int64_t> store_fresh_until_{0};  // steady-clock nanoseconds
   std::mutex epoch_mutex_;                          // one store_polled at a time
   // Whether a replica that cannot reach the store may use level 2 (answers_without_store).
-  void recheck_presence();                              // under presence_mutex_
-  mutable std::mutex presence_mutex_;                   // guards what follows
-  std::vector<std::string> store_live_;                 // sorted; from the last poll
-  std::int64_t store_polled_at_ = 0;                    // steady ns of that poll's start
-  std::vector<std::string> redis_live_;                 // sorted; from the last heartbeat reply
-  std::int64_t redis_live_until_ = 0;                   // that heartbeat's send + lease - margin
-  bool everyone_on_redis_ = false;                      // store_live_ within redis_live_
-  int withdrawn_ = 0;                                   // unheld rejects in progress: no heartbeats
-  std::int64_t last_heartbeat_sent_ = 0;                // steady ns; a heartbeat that may have run
+  void recheck_presence();                // under presence_mutex_
+  mutable std::mutex presence_mutex_;     // guards what follows
+  std::vector<std::string> store_live_;   // sorted; from the last poll
+  std::int64_t store_polled_at_ = 0;      // steady ns of that poll's start
+  std::vector<std::string> redis_live_;   // sorted; from the last heartbeat reply
+  std::int64_t redis_live_until_ = 0;     // that heartbeat's send + lease - margin
+  bool everyone_on_redis_ = false;        // store_live_ within redis_live_
+  int withdrawn_ = 0;                     // unheld rejects in progress: no heartbeats
+  std::int64_t last_heartbeat_sent_ = 0;  // steady ns; a heartbeat that may have run
   // When Redis first ran a heartbeat of this replica that has not come back on the
   // subscription (0: none): a subscription that delivers nothing for a lease while heartbeats
   // are published is stalled, and is rebuilt.

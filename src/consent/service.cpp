@@ -267,7 +267,7 @@ BulkValidation Service::plan_bulk(const User& user, const Site& trust,
 }
 
 Result<std::vector<store::Connection>> Service::apply_bulk(const BulkPlan& plan,
-                                                         const store::BatchAnswer* answer) {
+                                                           const store::BatchAnswer* answer) {
   auto applied = connections_.apply_all(plan.changes, answer);
   if (!applied) {
     return make_error(Errc::concurrent_change,

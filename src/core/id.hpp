@@ -27,9 +27,8 @@ inline constexpr std::size_t kMaxEmailLength = 254;  // RFC 5321
 // person typed before asking.
 constexpr bool is_email(std::string_view e) {
   const auto at = e.find('@');
-  if (e.size() > kMaxEmailLength || at == std::string_view::npos || at == 0 ||
-      at + 1 == e.size() || e.find('@', at + 1) != std::string_view::npos ||
-      e.find('.', at) == std::string_view::npos) {
+  if (e.size() > kMaxEmailLength || at == std::string_view::npos || at == 0 || at + 1 == e.size() ||
+      e.find('@', at + 1) != std::string_view::npos || e.find('.', at) == std::string_view::npos) {
     return false;
   }
   for (const char c : e) {

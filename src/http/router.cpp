@@ -33,7 +33,9 @@ std::vector<std::string> split_path(std::string_view path) {
 
 }  // namespace
 
-void Router::set_param_rules(std::vector<ParamRule> rules) { rules_ = std::move(rules); }
+void Router::set_param_rules(std::vector<ParamRule> rules) {
+  rules_ = std::move(rules);
+}
 
 void Router::add(Method method, std::string_view pattern, Handler handler, RouteOptions options) {
   if (pattern.empty() || pattern.front() != '/')

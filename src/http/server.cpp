@@ -160,8 +160,9 @@ bool serialize_response(const Response& response, std::string_view request_id, b
   out += "X-Request-Id: ";
   out += request_id;
   // Nothing is cached unless the response says how (the UI's files do).
-  const bool caching = std::any_of(response.headers.begin(), response.headers.end(),
-                                   [](const auto& h) { return beast::iequals(h.first, "cache-control"); });
+  const bool caching =
+      std::any_of(response.headers.begin(), response.headers.end(),
+                  [](const auto& h) { return beast::iequals(h.first, "cache-control"); });
   out += caching ? "\r\nX-Content-Type-Options: nosniff\r\n"
                  : "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n";
   for (const auto& [name, value] : response.headers) {

@@ -108,9 +108,9 @@ class Application {
   cache::DecisionCache* cache_;
   http::BlockingPool blocking_;
   http::BlockingPool hashing_;
-  http::BlockingPool probe_{1};        // the readiness probe's own thread
-  http::BlockingPool epoch_probe_{1};  // the revocation epoch's poll's own thread (replicas)
-  std::atomic<bool> store_answers_{true};  // migrated by create(), so it answered just now
+  http::BlockingPool probe_{1};             // the readiness probe's own thread
+  http::BlockingPool epoch_probe_{1};       // the revocation epoch's poll's own thread (replicas)
+  std::atomic<bool> store_answers_{true};   // migrated by create(), so it answered just now
   std::atomic<std::int64_t> probed_at_ms_;  // steady clock
   consent::Service consent_;
   decision::Checker checker_;

@@ -30,7 +30,7 @@ struct ServeOptions {
   unsigned blocking_threads = 4;
   unsigned hashing_threads = 2;
   std::size_t hashing_queue = 8;
-  unsigned sign_in_burst = 60;     // sign-in attempts one address may make at once
+  unsigned sign_in_burst = 60;       // sign-in attempts one address may make at once
   unsigned sign_in_per_minute = 60;  // and then per minute
   std::size_t max_connections = 1024;
   std::size_t max_connections_per_address = 256;  // 0: no per-address cap
@@ -48,8 +48,8 @@ struct ServeOptions {
   std::string redis = "127.0.0.1:6379";
   std::string redis_prefix = "canopy";
   unsigned lease_ms = 2000;
-  std::string redis_user;        // ACL user; the password comes from RedisSecrets
-  RedisSecrets redis_secrets;    // files named by flags; values read at start
+  std::string redis_user;      // ACL user; the password comes from RedisSecrets
+  RedisSecrets redis_secrets;  // files named by flags; values read at start
   int redis_timeouts_before_reconnect = 3;
   std::size_t redis_max_inflight = 4096;
   unsigned level2_ttl_seconds = 24 * 3600;

@@ -197,8 +197,7 @@ int main(int argc, char** argv) {
                    "out (or set CANOPY_REDIS_MAC_KEY_PREVIOUS)")
       ->envname("CANOPY_REDIS_MAC_KEY_PREVIOUS_FILE");
   serve_cmd
-      ->add_option("--redis-timeouts-before-reconnect",
-                   serve_opts.redis_timeouts_before_reconnect,
+      ->add_option("--redis-timeouts-before-reconnect", serve_opts.redis_timeouts_before_reconnect,
                    "Redis commands in a row that get no reply in time before the connection is "
                    "dropped and rebuilt")
       ->check(CLI::Range(1, 1000))

@@ -184,7 +184,8 @@ int serve(const Common& common, const ServeOptions& o) {
     if (!load_redis_secrets(secrets)) return kInvalid;
     config.redis.connection.password = secrets.password;
     if (!o.redis_user.empty() && secrets.password.empty()) {
-      std::cerr << "--redis-user needs a password: CANOPY_REDIS_PASSWORD or --redis-password-file\n";
+      std::cerr
+          << "--redis-user needs a password: CANOPY_REDIS_PASSWORD or --redis-password-file\n";
       return kInvalid;
     }
     // Without a key, anyone who can write to Redis could make replicas allow: refuse to start.

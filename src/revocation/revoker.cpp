@@ -167,9 +167,10 @@ asio::awaitable<Result<std::vector<store::Connection>>> Revoker::apply(consent::
         holds[k].hold = std::move(placed_holds.at(k));
       held = true;
     } catch (const UnavailableError& e) {
-      spdlog::warn("bulk decision taking {} approvals away without holds ({}): committing with "
-                   "a new revocation epoch",
-                   holds.size(), e.what());
+      spdlog::warn(
+          "bulk decision taking {} approvals away without holds ({}): committing with "
+          "a new revocation epoch",
+          holds.size(), e.what());
       holds.clear();  // hold_all took back what it placed
     }
     if (!held) {

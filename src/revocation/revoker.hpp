@@ -54,8 +54,8 @@ class Revoker {
   // here), it commits with a new revocation epoch instead and returns once every replica has
   // read that epoch or stopped trusting its caches. Throws UnavailableError (store down,
   // CommitTooLate), never having answered a change that did not happen.
-  asio::awaitable<Result<store::Connection>> reject(const tenancy::Actor& actor,
-                                                    std::string app_id, consent::RequestIds ids);
+  asio::awaitable<Result<store::Connection>> reject(const tenancy::Actor& actor, std::string app_id,
+                                                    consent::RequestIds ids);
 
   // Runs `commit` (on the blocking pool; it applies `plan` with the guard it is given, which
   // `plan`'s changes also carry) under the same protocol for every approved connection the plan

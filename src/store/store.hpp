@@ -152,7 +152,6 @@ class CommitTooLate : public StoreError {
   using StoreError::StoreError;
 };
 
-
 // One change of a batch with its audit record.
 struct AuditedChange {
   ConnectionChange change;

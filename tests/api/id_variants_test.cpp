@@ -120,7 +120,9 @@ struct Route {
   std::vector<std::pair<std::string, std::string>> extra_headers = {};
 };
 
-bool is_email_param(const std::string& name) { return name == "user"; }
+bool is_email_param(const std::string& name) {
+  return name == "user";
+}
 
 class IdVariants : public ::testing::Test {
  protected:
@@ -173,9 +175,9 @@ class IdVariants : public ::testing::Test {
   void check_route(const Route& r) {
     const std::string before = t.state();
     for (const auto& [name, canonical] : r.params) {
-      const In in = r.body.find("{" + name + "}") != std::string::npos ? In::json
+      const In in = r.body.find("{" + name + "}") != std::string::npos     ? In::json
                     : r.target.find("?") < r.target.find("{" + name + "}") ? In::query
-                                                                          : In::path;
+                                                                           : In::path;
       for (const auto& v : variants_of(canonical, in)) {
         const std::string same = is_email_param(name) ? lower(v.value) : v.value;
         if (same == canonical && r.changes_state) continue;  // would change state: not a variant
@@ -221,33 +223,65 @@ TEST_F(IdVariants, NoRouteAnswersOrChangesAnythingForAVariantOfAnId) {
   const std::vector<Route> routes = {
       {"GET", "/api/v1/schools/{school}/apps", "", Caller::school_admin, {{"school", kSchool}}},
       {"GET", "/api/v1/schools/{school}/apps/{app}", "", Caller::school_admin, school_app},
-      {"GET", "/api/v1/schools/{school}/apps/{app}/data.csv", "", Caller::school_admin,
-       school_app},
-      {"POST", "/api/v1/schools/{school}/apps/{app}/cancel", "", Caller::school_admin,
+      {"GET", "/api/v1/schools/{school}/apps/{app}/data.csv", "", Caller::school_admin, school_app},
+      {"POST",
+       "/api/v1/schools/{school}/apps/{app}/cancel",
+       "",
+       Caller::school_admin,
        {{"school", kSchool}, {"app", "parentpay"}}},
-      {"POST", "/api/v1/schools/{school}/apps/{app}/approve", "", Caller::school_admin,
-       {{"school", kSchool}, {"app", "parentpay"}}, true},
-      {"POST", "/api/v1/schools/{school}/apps/{app}/reject", "", Caller::school_admin,
-       {{"school", kSchool}, {"app", "hodder"}}, true},
-      {"GET", "/api/v1/schools/{school}/audit?app={app}", "", Caller::school_admin,
+      {"POST",
+       "/api/v1/schools/{school}/apps/{app}/approve",
+       "",
+       Caller::school_admin,
+       {{"school", kSchool}, {"app", "parentpay"}},
+       true},
+      {"POST",
+       "/api/v1/schools/{school}/apps/{app}/reject",
+       "",
+       Caller::school_admin,
+       {{"school", kSchool}, {"app", "hodder"}},
+       true},
+      {"GET",
+       "/api/v1/schools/{school}/audit?app={app}",
+       "",
+       Caller::school_admin,
        {{"school", kSchool}, {"app", "parentpay"}}},
-      {"GET", "/api/v1/sites/{site}/users/{user}/logins", "", Caller::school_admin,
+      {"GET",
+       "/api/v1/sites/{site}/users/{user}/logins",
+       "",
+       Caller::school_admin,
        {{"site", kSchool}, {"user", kAmir}}},
-      {"POST", "/partner/v1/connection-requests", R"({"school": {school}})", Caller::partner,
-       {{"school", kSchool}}, true},
-      {"GET", "/partner/v1/connection-requests/{school}", "", Caller::partner,
+      {"POST",
+       "/partner/v1/connection-requests",
+       R"({"school": {school}})",
+       Caller::partner,
+       {{"school", kSchool}},
+       true},
+      {"GET",
+       "/partner/v1/connection-requests/{school}",
+       "",
+       Caller::partner,
        {{"school", kSchool}}},
       {"GET", "/api/v1/trusts/{trust}/schools", "", Caller::trust_admin, {{"trust", kTrust}}},
-      {"GET", "/api/v1/trusts/{trust}/apps?app={app}&school={school}", "", Caller::trust_admin,
+      {"GET",
+       "/api/v1/trusts/{trust}/apps?app={app}&school={school}",
+       "",
+       Caller::trust_admin,
        {{"trust", kTrust}, {"app", "wonde"}, {"school", kSchool}}},
       {"GET", "/api/v1/trusts/{trust}/export.csv", "", Caller::trust_admin, {{"trust", kTrust}}},
       {"GET", "/api/v1/trusts/{trust}/audit", "", Caller::trust_admin, {{"trust", kTrust}}},
-      {"POST", "/api/v1/trusts/{trust}/schools/{school}/terms-acceptance", R"({"version": 1})",
-       Caller::trust_admin, {{"trust", kTrust}, {"school", "hazelwood-primary"}}, true},
-      {"POST", "/api/v1/trusts/{trust}/decisions",
+      {"POST",
+       "/api/v1/trusts/{trust}/schools/{school}/terms-acceptance",
+       R"({"version": 1})",
+       Caller::trust_admin,
+       {{"trust", kTrust}, {"school", "hazelwood-primary"}},
+       true},
+      {"POST",
+       "/api/v1/trusts/{trust}/decisions",
        R"({"items": [{"school": {school}, "app": {app}, "action": "approve"}]})",
        Caller::trust_admin,
-       {{"trust", kTrust}, {"school", "hazelwood-primary"}, {"app", "evolve"}}, true,
+       {{"trust", kTrust}, {"school", "hazelwood-primary"}, {"app", "evolve"}},
+       true,
        {{"Idempotency-Key", "{unique}"}}},
       {"GET", "/internal/v1/decisions?app={app}&school={school}&data_type=Student&operation=read",
        "", Caller::gateway, school_app},
@@ -257,15 +291,20 @@ TEST_F(IdVariants, NoRouteAnswersOrChangesAnythingForAVariantOfAnId) {
     check_route(r);
   }
   // Numbers have a grammar too: a notification's id.
-  check_route({"POST", "/api/v1/notifications/{notification}/read", "", Caller::school_admin,
-               {{"notification", first_notification_id()}}, true});
+  check_route({"POST",
+               "/api/v1/notifications/{notification}/read",
+               "",
+               Caller::school_admin,
+               {{"notification", first_notification_id()}},
+               true});
 }
 
 TEST_F(IdVariants, NoSpellingOfASchoolOrAppIsAllowedAfterAReject) {
-  ASSERT_EQ(t.client()
-                .request("POST", "/api/v1/schools/oakfield-primary/apps/parentpay/approve", "", amir)
-                .status,
-            200u);
+  ASSERT_EQ(
+      t.client()
+          .request("POST", "/api/v1/schools/oakfield-primary/apps/parentpay/approve", "", amir)
+          .status,
+      200u);
   ASSERT_EQ(decision(nullptr, nullptr).body, R"({"allow":true,"reason":"approved"})");
   const auto schools = variants_of(kSchool, In::query);
   const auto apps = variants_of("parentpay", In::query);

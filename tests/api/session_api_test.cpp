@@ -121,10 +121,11 @@ std::string shown(const HttpResult& r) {
 TEST(SessionApi, FailuresLookTheSameForKnownAndUnknownEmails) {
   TestApp t;
   for (int i = 0; i < 10; ++i) {
-    const auto known = t.client().post_json(
-        "/api/v1/session", credentials(kAmir, "wrong-" + std::to_string(i)));
+    const auto known =
+        t.client().post_json("/api/v1/session", credentials(kAmir, "wrong-" + std::to_string(i)));
     const auto unknown = t.client().post_json(
-        "/api/v1/session", credentials("nobody@oakfield-primary.example", "wrong-" + std::to_string(i)));
+        "/api/v1/session",
+        credentials("nobody@oakfield-primary.example", "wrong-" + std::to_string(i)));
     EXPECT_EQ(shown(known), shown(unknown)) << "attempt " << i;
     EXPECT_NE(known.code(), "account_locked") << "attempt " << i;
     EXPECT_NE(unknown.code(), "account_locked") << "attempt " << i;
@@ -135,7 +136,8 @@ TEST(SessionApi, StrangersCannotLockAnAccountOut) {
   TestApp t;
   const auto stranger = t.client().from("127.0.0.2");
   for (int i = 0; i < 30; ++i) {
-    const auto r = stranger.post_json("/api/v1/session", credentials(kAmir, "guess-" + std::to_string(i)));
+    const auto r =
+        stranger.post_json("/api/v1/session", credentials(kAmir, "guess-" + std::to_string(i)));
     EXPECT_NE(r.code(), "account_locked") << i;
     ASSERT_TRUE(r.status == 401u || r.status == 429u) << r.body;
   }
@@ -163,8 +165,8 @@ TEST(SessionApi, GuessingFromManyAddressesIsSlowedButNotForTheAdminsOwnAddress) 
   // Past the account's budget, guesses from addresses that never signed in are refused
   // without being checked...
   EXPECT_GT(refused, 0u);
-  const auto fresh = t.client().from("127.0.0.99").post_json("/api/v1/session",
-                                                             credentials(kAmir, kPassword));
+  const auto fresh =
+      t.client().from("127.0.0.99").post_json("/api/v1/session", credentials(kAmir, kPassword));
   EXPECT_EQ(fresh.status, 429u) << fresh.body;
   EXPECT_EQ(fresh.code(), "too_many_attempts");
   EXPECT_FALSE(fresh.header("retry-after").empty());

@@ -142,10 +142,10 @@ TEST_F(SignInFlood, DecisionsReadinessAndRejectsKeepAnswering) {
     // hashing would cost tens of hashes (hundreds of ms).
     EXPECT_LT(d, 4 * b + 50) << what << ": usual " << b << " ms, during the flood " << d << " ms";
   };
-  std::printf("hashing: %.1f ms a password, %.1f/s; flood offered %.0f/s (%u sent, %u busy, %u "
-              "refused, %u other)\n",
-              hash_ms, hashes_per_second, offered, sent.load(), busy.load(), refused.load(),
-              other.load());
+  std::printf(
+      "hashing: %.1f ms a password, %.1f/s; flood offered %.0f/s (%u sent, %u busy, %u "
+      "refused, %u other)\n",
+      hash_ms, hashes_per_second, offered, sent.load(), busy.load(), refused.load(), other.load());
   ASSERT_FALSE(HasFatalFailure());
   report("approve", usual.approve, flooded.approve);
   report("decision", usual.decision, flooded.decision);

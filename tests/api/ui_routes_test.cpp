@@ -49,9 +49,9 @@ TEST(UiRoutes, IndexIsNotCachedAndNamesBundlesThatAreCachedForGood) {
 
 TEST(UiRoutes, OnlyTheBuiltFilesAreServed) {
   TestApp app;
-  for (const char* target : {"/assets/nothing-here.js", "/assets/..%2Findex.html",
-                             "/assets/.hidden", "/assets/index.html", "/index.html",
-                             "/assets/a%00.js"}) {
+  for (const char* target :
+       {"/assets/nothing-here.js", "/assets/..%2Findex.html", "/assets/.hidden",
+        "/assets/index.html", "/index.html", "/assets/a%00.js"}) {
     auto r = app.client().get(target);
     EXPECT_EQ(r.status, 404u) << target << ": " << r.body;
   }

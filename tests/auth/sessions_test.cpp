@@ -159,8 +159,9 @@ TEST_F(SessionServiceTest, AnAccountUnderAttackOnlyLetsProvenAddressesTry) {
   for (int i = 0; i < 6; ++i)
     (void)service_->sign_in("ghost@example.org", "guess", "198.51.100." + std::to_string(10 + i),
                             kAgent);
-  EXPECT_EQ(service_->sign_in("ghost@example.org", "x", "198.51.100.99", kAgent).result.error().code,
-            Errc::too_many_attempts);
+  EXPECT_EQ(
+      service_->sign_in("ghost@example.org", "x", "198.51.100.99", kAgent).result.error().code,
+      Errc::too_many_attempts);
 }
 
 TEST_F(SessionServiceTest, AddressesAreAdmittedAtTheirRate) {
@@ -263,11 +264,11 @@ TEST_F(SessionServiceTest, LoginHistoryBoundsHostileHeaders) {
 TEST(CutUtf8, CutsOnCharacterBoundaries) {
   EXPECT_EQ(cut_utf8("short", 256), "short");
   EXPECT_EQ(cut_utf8("abcdef", 3), "abc");
-  EXPECT_EQ(cut_utf8("ab\xc3\xa9", 3), "ab");            // é would be cut in half
+  EXPECT_EQ(cut_utf8("ab\xc3\xa9", 3), "ab");  // é would be cut in half
   EXPECT_EQ(cut_utf8("ab\xc3\xa9", 4), "ab\xc3\xa9");
-  EXPECT_EQ(cut_utf8("a\xe2\x82\xac", 3), "a");          // € needs three bytes
+  EXPECT_EQ(cut_utf8("a\xe2\x82\xac", 3), "a");                     // € needs three bytes
   EXPECT_EQ(cut_utf8("\xf0\x9f\x8c\xb3x", 4), "\xf0\x9f\x8c\xb3");  // a tree, whole
-  EXPECT_EQ(cut_utf8("\xff\xfe", 1), "\xff");            // not UTF-8: cut as bytes
+  EXPECT_EQ(cut_utf8("\xff\xfe", 1), "\xff");                       // not UTF-8: cut as bytes
 }
 
 TEST(TokenBuckets, TakeWaitAndRefill) {
@@ -307,8 +308,7 @@ TEST(SignInThrottle, CountsAnIpv6SlashSixtyFourAsOneAddress) {
   EXPECT_EQ(SignInThrottle::address_key("203.0.113.7"), "203.0.113.7");
   EXPECT_EQ(SignInThrottle::address_key("::ffff:203.0.113.7"), "203.0.113.7");
   EXPECT_EQ(SignInThrottle::address_key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
-  EXPECT_EQ(SignInThrottle::address_key("2001:db8:1:2:ffff:ffff:ffff:ffff"),
-            "2001:db8:1:2::/64");
+  EXPECT_EQ(SignInThrottle::address_key("2001:db8:1:2:ffff:ffff:ffff:ffff"), "2001:db8:1:2::/64");
   EXPECT_EQ(SignInThrottle::address_key("not an address"), "not an address");
 }
 

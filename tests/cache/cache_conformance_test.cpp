@@ -640,8 +640,8 @@ TEST_F(Forgery, ForgedLevelTwoEntryIsAMissAndCounted) {
   std::vector<std::string> get_other{"GET", prefix + ":conn:s:other"};
   const auto genuine = run(io.io(), redis->command(get_other));
   ASSERT_TRUE(genuine && genuine->type == RedisReply::Type::string);
-  for (const std::string& value : {std::string("3 1 99"), std::string("3 1 99 AAAAAAAAAAAAAAAAAAAAAA"),
-                                  genuine->str}) {
+  for (const std::string& value :
+       {std::string("3 1 99"), std::string("3 1 99 AAAAAAAAAAAAAAAAAAAAAA"), genuine->str}) {
     const auto before = b.forgeries();
     attacker({"SET", key, value});
     EXPECT_FALSE(run(io.io(), b.fetch("s", "app"))) << value << ": a forged entry is a miss";

@@ -163,8 +163,8 @@ void black_hole_test(bool swallow_after_bytes) {
   options.max_inflight = 64;
   options.backoff_min = std::chrono::milliseconds(20);
   options.backoff_max = std::chrono::milliseconds(200);
-  auto connection = RedisConnection::create(io, {"127.0.0.1", proxy.port()}, "test-black-hole",
-                                            {}, options);
+  auto connection =
+      RedisConnection::create(io, {"127.0.0.1", proxy.port()}, "test-black-hole", {}, options);
   connection->start();
   std::vector<Burst> during;
   bool recovered = false;

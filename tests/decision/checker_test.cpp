@@ -203,12 +203,14 @@ TEST_F(CheckerTest, AnEntryLevelOneRefusesBecauseOfAHoldIsNeverEvaluated) {
   cache_.hold(kSchool, "wonde", current->revision, "replica.1");
   const Entry approved{Presence::approved, current->permission_set_version, current->revision};
   const auto since = checker_->generation();
-  EXPECT_FALSE(checker_->check_entry(query("wonde", "Student", Operation::read, "firstName"), approved, since))
+  EXPECT_FALSE(checker_->check_entry(query("wonde", "Student", Operation::read, "firstName"),
+                                     approved, since))
       << "an approved entry at the held revision must not answer";
   EXPECT_FALSE(checker_->check_cached(query("wonde", "Student", Operation::read, "firstName")));
   // Above the hold's revision the entry is taken and answers.
   const Entry newer{Presence::rejected, current->permission_set_version, current->revision + 1};
-  const auto d = checker_->check_entry(query("wonde", "Student", Operation::read, "firstName"), newer, since);
+  const auto d =
+      checker_->check_entry(query("wonde", "Student", Operation::read, "firstName"), newer, since);
   ASSERT_TRUE(d.has_value());
   EXPECT_FALSE(d->allow);
   EXPECT_EQ(d->reason, "rejected");

@@ -95,8 +95,9 @@ class Replicas : public ::testing::Test {
   }
 
   std::string sign_in(const HttpClient& c, const char* email = kAdmin) {
-    auto r = c.post_json("/api/v1/session",
-                         nlohmann::json{{"email", email}, {"password", kPassword}, {"token", true}}.dump());
+    auto r = c.post_json(
+        "/api/v1/session",
+        nlohmann::json{{"email", email}, {"password", kPassword}, {"token", true}}.dump());
     EXPECT_EQ(r.status, 201u) << r.body;
     return r.json()["token"];
   }
@@ -621,9 +622,9 @@ TEST_F(Replicas, BlackHoledRedisKeepsDecisionsCorrectAndFlatAndRecovers) {
   for (int i = 0; i < kProbes; ++i) {
     const auto t0 = std::chrono::steady_clock::now();
     if (allows(a)) ++allowed;
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - t0)
-                        .count();
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
     slowest_per_hundred[i / 100] = std::max<long long>(slowest_per_hundred[i / 100], ms);
   }
   EXPECT_EQ(allowed, 0) << "a allowed after the reject while Redis was a black hole";

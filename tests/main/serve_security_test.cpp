@@ -22,12 +22,12 @@ class ServeSecurity : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto in = dir.write("password.txt", std::string(kPassword) + "\n");
-    const std::string env = "cd " + quote(CANOPY_SOURCE_DIR) + " && CANOPY_DB=" +
-                            quote(db().string()) + " " + quote(CANOPY_BINARY);
+    const std::string env = "cd " + quote(CANOPY_SOURCE_DIR) +
+                            " && CANOPY_DB=" + quote(db().string()) + " " + quote(CANOPY_BINARY);
     ASSERT_EQ(run_command(env + " tenants import tenants", dir.path()).exit_code, 0);
-    ASSERT_EQ(run_command(env + " users set-password " + kEmail + " --cost minimum <" +
-                              quote(in.string()),
-                          dir.path())
+    ASSERT_EQ(run_command(
+                  env + " users set-password " + kEmail + " --cost minimum <" + quote(in.string()),
+                  dir.path())
                   .exit_code,
               0);
   }
@@ -37,9 +37,10 @@ class ServeSecurity : public ::testing::Test {
   }
   // The Set-Cookie of a browser sign-in.
   static std::string cookie(const ServeProcess& serve) {
-    const auto r = HttpClient(serve.port())
-                       .post_json("/api/v1/session",
-                                  nlohmann::json{{"email", kEmail}, {"password", kPassword}}.dump());
+    const auto r =
+        HttpClient(serve.port())
+            .post_json("/api/v1/session",
+                       nlohmann::json{{"email", kEmail}, {"password", kPassword}}.dump());
     EXPECT_EQ(r.status, 201u) << r.body;
     return r.header("set-cookie");
   }

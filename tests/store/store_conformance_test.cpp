@@ -427,8 +427,8 @@ TYPED_TEST(StoreConformance, SignInThrottlingMigrationDropsAttemptsAtUnknownEmai
   const auto uid = store.find_user_by_email("amir@example.org")->id;
   const TimePoint at = this->clock_.now();
   store.record_login({0, "amir@example.org", uid, at, "192.0.2.1", "x", "success"});
-  store.record_login({0, "ghost@example.org", std::nullopt, at, "192.0.2.9", "x",
-                      "invalid_credentials"});
+  store.record_login(
+      {0, "ghost@example.org", std::nullopt, at, "192.0.2.9", "x", "invalid_credentials"});
   auto r = store.migrate(this->clock_);
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_TRUE(store.login_succeeded_from("amir@example.org", "192.0.2.1", at));

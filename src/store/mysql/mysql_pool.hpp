@@ -44,16 +44,16 @@ struct MysqlConfig {
 namespace mysql {
 
 // MySQL / MariaDB error numbers the store reacts to.
-inline constexpr int kServerGone = 2006;        // CR_SERVER_GONE_ERROR
-inline constexpr int kServerLost = 2013;        // CR_SERVER_LOST
-inline constexpr int kConnectionKilled = 1927;  // ER_CONNECTION_KILLED (MariaDB)
-inline constexpr int kServerShutdown = 1053;    // ER_SERVER_SHUTDOWN
-inline constexpr int kDuplicateKey = 1062;      // ER_DUP_ENTRY
-inline constexpr int kDuplicateKeyName = 1061;  // ER_DUP_KEYNAME
-inline constexpr int kCannotDropKey = 1091;     // ER_CANT_DROP_FIELD_OR_KEY
+inline constexpr int kServerGone = 2006;               // CR_SERVER_GONE_ERROR
+inline constexpr int kServerLost = 2013;               // CR_SERVER_LOST
+inline constexpr int kConnectionKilled = 1927;         // ER_CONNECTION_KILLED (MariaDB)
+inline constexpr int kServerShutdown = 1053;           // ER_SERVER_SHUTDOWN
+inline constexpr int kDuplicateKey = 1062;             // ER_DUP_ENTRY
+inline constexpr int kDuplicateKeyName = 1061;         // ER_DUP_KEYNAME
+inline constexpr int kCannotDropKey = 1091;            // ER_CANT_DROP_FIELD_OR_KEY
 inline constexpr int kDuplicateForeignKeyName = 1826;  // ER_FK_DUP_NAME
-inline constexpr int kDuplicateColumnName = 1060;  // ER_DUP_FIELDNAME
-inline constexpr int kDeadlock = 1213;          // ER_LOCK_DEADLOCK
+inline constexpr int kDuplicateColumnName = 1060;      // ER_DUP_FIELDNAME
+inline constexpr int kDeadlock = 1213;                 // ER_LOCK_DEADLOCK
 
 // True when the connection itself is unusable (as opposed to a statement failing on it).
 bool is_connection_error(const sql::SQLException& e);

@@ -468,7 +468,8 @@ std::int64_t chain_unchained(sql::Connection& c) {
 // The last statements of a transaction that applies `changes`: the revocation epoch moves when
 // one asks, and nothing commits after its deadline (transact sends COMMIT next).
 void finish_transaction(sql::Connection& c, std::span<const AuditedChange> changes) {
-  if (advances_epoch(changes)) execute(c, "UPDATE revocation_epoch SET epoch = epoch + 1 WHERE id = 1");
+  if (advances_epoch(changes))
+    execute(c, "UPDATE revocation_epoch SET epoch = epoch + 1 WHERE id = 1");
   check_commit_by(changes);
 }
 
@@ -748,8 +749,8 @@ std::optional<Connection> MysqlStore::apply(const ConnectionChange& change,
 // a pair that had no row is not locked (READ COMMITTED takes no gap locks), so the upsert's
 // count of affected rows checks that too: 1 per row inserted, 2 per row updated (a revision
 // always changes), so a row inserted meanwhile by someone else shows as a mismatch.
-std::optional<std::vector<Connection>> MysqlStore::apply_all(
-    std::span<const AuditedChange> changes, const BatchAnswer* answer) {
+std::optional<std::vector<Connection>> MysqlStore::apply_all(std::span<const AuditedChange> changes,
+                                                             const BatchAnswer* answer) {
   if (changes.empty() && answer == nullptr) return std::vector<Connection>{};
   try {
     return transact("apply_all", [&](sql::Connection& c) {
@@ -866,8 +867,8 @@ std::vector<Connection> MysqlStore::trust_connections(std::string_view trust_id)
   });
 }
 
-EpochPoll MysqlStore::poll_epoch(std::string_view replica, TimePoint now,
-                                 TimePoint absent_before, TimePoint live_since) {
+EpochPoll MysqlStore::poll_epoch(std::string_view replica, TimePoint now, TimePoint absent_before,
+                                 TimePoint live_since) {
   return transact("poll_epoch", [&](sql::Connection& c) {
     const auto at = to_unix_ms(now);
     Query(c,
@@ -883,8 +884,9 @@ EpochPoll MysqlStore::poll_epoch(std::string_view replica, TimePoint now,
     auto epoch = Query(c, "SELECT epoch FROM revocation_epoch WHERE id = 1").rows();
     if (!epoch.next()) throw StoreError("mysql: the revocation epoch is missing");
     poll.epoch = epoch.integer(0);
-    auto live =
-        Query(c, "SELECT id FROM cache_replicas WHERE seen_ms >= ? ORDER BY id").bind(to_unix_ms(live_since)).rows();
+    auto live = Query(c, "SELECT id FROM cache_replicas WHERE seen_ms >= ? ORDER BY id")
+                    .bind(to_unix_ms(live_since))
+                    .rows();
     while (live.next())
       poll.live.push_back(live.text(0));
     return poll;
@@ -900,8 +902,7 @@ std::vector<ReplicaPresence> MysqlStore::replicas_seen(TimePoint since) {
                     .rows();
     std::vector<ReplicaPresence> out;
     while (rows.next())
-      out.push_back(
-          {rows.text(0), from_unix_ms(rows.integer(1)), from_unix_ms(rows.integer(2))});
+      out.push_back({rows.text(0), from_unix_ms(rows.integer(1)), from_unix_ms(rows.integer(2))});
     return out;
   });
 }

@@ -194,14 +194,15 @@ std::optional<std::vector<Connection>> SqliteStore::apply_all(
     out.push_back(rows::connection(select));
   }
   if (answer != nullptr && !finish_claim_locked(*answer, out)) return std::nullopt;
-  if (advances_epoch(changes)) db_.exec("UPDATE revocation_epoch SET epoch = epoch + 1 WHERE id = 1");
+  if (advances_epoch(changes))
+    db_.exec("UPDATE revocation_epoch SET epoch = epoch + 1 WHERE id = 1");
   check_commit_by(changes);
   tx.commit();
   return out;
 }
 
-EpochPoll SqliteStore::poll_epoch(std::string_view replica, TimePoint now,
-                                  TimePoint absent_before, TimePoint live_since) {
+EpochPoll SqliteStore::poll_epoch(std::string_view replica, TimePoint now, TimePoint absent_before,
+                                  TimePoint live_since) {
   std::lock_guard lock(mutex_);
   Transaction tx(db_);
   db_.prepare(
