@@ -368,7 +368,11 @@ bool SharedCache::fresh() const {
 }
 
 std::optional<Entry> SharedCache::get(std::string_view school, std::string_view app) const {
-  if (!fresh() || (config_.epochs && !store_fresh())) return std::nullopt;
+  // One clock read for both leases: this is every level-1 hit.
+  const auto now = ticks(Clock::now());
+  if (now >= fresh_until_.load(std::memory_order_acquire)) return std::nullopt;
+  if (config_.epochs && now >= store_fresh_until_.load(std::memory_order_acquire))
+    return std::nullopt;
   return local_.get(school, app);
 }
 
@@ -438,9 +442,9 @@ bool SharedCache::answers_without_store() const {
          now - store_polled_at_ < std::chrono::nanoseconds(config_.without_store).count();
 }
 
-std::size_t SharedCache::withdraw() {
+void SharedCache::withdraw() {
   std::lock_guard presence(presence_mutex_);
-  return static_cast<std::size_t>(++withdrawn_);
+  ++withdrawn_;
 }
 
 void SharedCache::rejoin() {

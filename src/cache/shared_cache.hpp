@@ -102,7 +102,7 @@ class SharedCache final : public DecisionCache, public SharedLevel {
   // replica that poll saw (so none of them can be committing rejects without Redis).
   bool answers_without_store() const;
   const std::string& id() const override { return id_; }
-  std::size_t withdraw() override;
+  void withdraw() override;
   void rejoin() override;
   asio::awaitable<std::vector<Hold>> hold_all(std::vector<HoldRequest> pairs) override;
   asio::awaitable<void> release_all(std::vector<HeldPair> held) override;

@@ -65,8 +65,7 @@ class SharedLevel {
   virtual const std::string& id() const = 0;
   // Before a commit without holds: this replica stops heartbeating (so that no replica answering
   // without the store counts it as live on Redis) until every withdraw() has its rejoin().
-  // Returns how many are in progress.
-  virtual std::size_t withdraw() = 0;
+  virtual void withdraw() = 0;
   virtual void rejoin() = 0;
   // Before changes that take allows away, each of which will commit only if its connection is
   // still at its request's revision: from the return on, no replica trusts an entry of any of

@@ -83,6 +83,14 @@ asio::awaitable<void> Revoker::settle_unheld() {
 asio::awaitable<Result<store::Connection>> Revoker::reject(const tenancy::Actor& actor,
                                                            std::string app_id,
                                                            consent::RequestIds ids) {
+  if (shared_ == nullptr) {
+    // Embedded: nobody else to tell. The decision checks, and retries a moved connection,
+    // by itself, in one hop.
+    std::optional<Result<store::Connection>> decided;
+    co_await blocking_.run(
+        [&] { decided = consent_.decide(actor, app_id, AdminAction::reject, ids); });
+    co_return std::move(*decided);
+  }
   for (int attempt = 0; attempt < config_.attempts; ++attempt) {
     std::optional<Result<store::Connection>> checked;
     co_await blocking_.run(
@@ -90,10 +98,9 @@ asio::awaitable<Result<store::Connection>> Revoker::reject(const tenancy::Actor&
     if (!*checked) co_return checked->error();
     const store::Connection current = std::move(**checked);
     // The epoch before the transaction: what the published entry is trusted under.
-    const std::int64_t epoch = shared_ != nullptr ? shared_->epoch() : 0;
-    // Only an approved connection allows anything; rejecting a pending one takes nothing away,
-    // and in embedded mode there is nobody else to tell.
-    const bool takes_allow = shared_ != nullptr && current.status == ConnectionStatus::approved;
+    const std::int64_t epoch = shared_->epoch();
+    // Only an approved connection allows anything; rejecting a pending one takes nothing away.
+    const bool takes_allow = current.status == ConnectionStatus::approved;
     std::optional<cache::Hold> hold;
     std::optional<Withdrawal> withdrawn;
     store::CommitGuard guard;
@@ -128,10 +135,8 @@ asio::awaitable<Result<store::Connection>> Revoker::reject(const tenancy::Actor&
     }
     if (*decided) {
       if (guard.advance_epoch) co_await settle_unheld();
-      if (shared_ != nullptr) {
-        std::vector<cache::Published> change{published(**decided, epoch)};
-        co_await shared_->publish_all(std::move(change));
-      }
+      std::vector<cache::Published> change{published(**decided, epoch)};
+      co_await shared_->publish_all(std::move(change));
       co_return std::move(*decided);
     }
     if (hold) co_await shared_->release(current.school_id, current.app_id, std::move(*hold));
@@ -142,12 +147,18 @@ asio::awaitable<Result<store::Connection>> Revoker::reject(const tenancy::Actor&
 
 asio::awaitable<Result<std::vector<store::Connection>>> Revoker::apply(consent::BulkPlan& plan,
                                                                        Commit commit) {
-  const std::int64_t epoch = shared_ != nullptr ? shared_->epoch() : 0;
+  if (shared_ == nullptr) {
+    // Embedded: nothing to hold, nobody to tell.
+    std::optional<Result<std::vector<store::Connection>>> applied;
+    co_await blocking_.run([&] { applied = commit({}); });
+    co_return std::move(*applied);
+  }
+  const std::int64_t epoch = shared_->epoch();
   // Every pair whose approval the batch takes away is held at the revision the plan read: one
   // Redis script per chunk of pairs, one announcement, one wait for the acknowledgements.
   std::vector<cache::HoldRequest> wanted;
   std::vector<cache::HeldPair> holds;
-  for (std::size_t i = 0; shared_ != nullptr && i < plan.changes.size(); ++i) {
+  for (std::size_t i = 0; i < plan.changes.size(); ++i) {
     const auto& change = plan.changes[i].change;
     if (plan.current[i].status != ConnectionStatus::approved ||
         change.to != ConnectionStatus::rejected) {
@@ -195,13 +206,11 @@ asio::awaitable<Result<std::vector<store::Connection>>> Revoker::apply(consent::
     co_return std::move(*applied);
   }
   if (guard.advance_epoch) co_await settle_unheld();
-  if (shared_ != nullptr) {
-    std::vector<cache::Published> changes;
-    changes.reserve((*applied)->size());
-    for (const auto& c : **applied)
-      changes.push_back(published(c, epoch));
-    co_await shared_->publish_all(std::move(changes));
-  }
+  std::vector<cache::Published> changes;
+  changes.reserve((*applied)->size());
+  for (const auto& c : **applied)
+    changes.push_back(published(c, epoch));
+  co_await shared_->publish_all(std::move(changes));
   co_return std::move(*applied);
 }
 
