@@ -208,3 +208,16 @@ export function markRead(id: number): Promise<Notice> {
 export function markAllRead(upTo: number): Promise<{ marked: number; unread_count: number }> {
   return call("POST", "/api/v1/notifications/read-all", { up_to: upTo });
 }
+
+// What a screen does with a failed call: a session that ended goes back to sign-in (`expired`);
+// anything else is shown (`show`), a network failure as an ApiError of its own.
+export function onFailure(expired: () => void, show: (error: ApiError) => void) {
+  return (e: unknown) => {
+    const error =
+      e instanceof ApiError
+        ? e
+        : new ApiError(0, "unavailable", "Canopy could not be reached. Check your connection.");
+    if (error.status === 401) expired();
+    else show(error);
+  };
+}

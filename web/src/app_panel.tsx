@@ -4,7 +4,6 @@
 // Escape closes it.
 import { useEffect, useRef, useState } from "preact/hooks";
 import {
-  ApiError,
   AppDetail,
   AuditEntry,
   Decision,
@@ -13,6 +12,7 @@ import {
   appHistory,
   dataCsvUrl,
   decide,
+  onFailure,
 } from "./api";
 import { when } from "./format";
 
@@ -95,10 +95,7 @@ export function AppPanel(props: {
   const root = useRef<HTMLDivElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
-  const failed = (e: unknown) => {
-    if (e instanceof ApiError && e.status === 401) onExpired();
-    else setError(e instanceof ApiError ? e.message : String(e));
-  };
+  const failed = onFailure(onExpired, (e) => setError(e.message));
   const load = () =>
     Promise.all([appDetail(school, app), appHistory(school, app)]).then(([d, h]) => {
       setDetail(d);

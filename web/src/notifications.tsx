@@ -1,7 +1,7 @@
 // Notifications: what partner apps asked of the schools the user may act in. Opening one marks
 // it read and goes to the app's slide-over among the school's pending requests.
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, Notice, markAllRead, markRead, notifications } from "./api";
+import { Notice, markAllRead, markRead, notifications, onFailure } from "./api";
 import { when } from "./format";
 
 
@@ -10,10 +10,7 @@ export function Notifications(props: { onExpired: () => void; onCount: (n: numbe
   const [items, setItems] = useState<Notice[] | null>(null);
   const [error, setError] = useState("");
 
-  const failed = (e: unknown) => {
-    if (e instanceof ApiError && e.status === 401) onExpired();
-    else setError(e instanceof ApiError ? e.message : String(e));
-  };
+  const failed = onFailure(onExpired, (e) => setError(e.message));
   const load = () =>
     notifications().then((page) => {
       setItems(page.items);

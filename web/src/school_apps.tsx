@@ -1,7 +1,7 @@
 // A school's partner apps: Pending requests, Approved apps and Rejected apps, each with its
 // count, each a table. Anyone the API refuses sees a plain page saying so.
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, SchoolAppList, schoolApps } from "./api";
+import { ApiError, SchoolAppList, onFailure, schoolApps } from "./api";
 import { when } from "./format";
 import { AppPanel } from "./app_panel";
 
@@ -41,9 +41,7 @@ export function SchoolApps(props: {
     schoolApps(school).then(
       (list) => current && setLoaded(list),
       (e) => {
-        if (!current) return;
-        if (e instanceof ApiError && e.status === 401) onExpired();
-        else setError(e instanceof ApiError ? e : new ApiError(0, "unavailable", String(e)));
+        if (current) onFailure(onExpired, setError)(e);
       },
     );
     return () => {

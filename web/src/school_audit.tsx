@@ -9,6 +9,7 @@ import {
   schoolApps,
   schoolAudit,
   schoolAuditCsvUrl,
+  onFailure,
 } from "./api";
 import { when } from "./format";
 import { Refusal } from "./school_apps";
@@ -31,10 +32,7 @@ export function SchoolAudit(props: { school: string; onExpired: () => void }) {
   const [form, setForm] = useState({ app: "", action: "", from: "", to: "" });
   const [filter, setFilter] = useState<AuditFilter>({});
 
-  const failed = (e: unknown) => {
-    if (e instanceof ApiError && e.status === 401) onExpired();
-    else setError(e instanceof ApiError ? e : new ApiError(0, "unavailable", String(e)));
-  };
+  const failed = onFailure(onExpired, setError);
   useEffect(() => {
     schoolApps(school).then(setList, failed);
   }, [school]);

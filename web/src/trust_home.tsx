@@ -1,6 +1,6 @@
 // A trust's central team: the trust's schools, each a way into that school's partner apps.
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, TrustSchool, trustSchools } from "./api";
+import { ApiError, TrustSchool, onFailure, trustSchools } from "./api";
 import { Refusal } from "./school_apps";
 
 export function TrustHome(props: { trust: string; onExpired: () => void }) {
@@ -9,10 +9,7 @@ export function TrustHome(props: { trust: string; onExpired: () => void }) {
   const [error, setError] = useState<ApiError | null>(null);
 
   useEffect(() => {
-    trustSchools(trust).then(setSchools, (e) => {
-      if (e instanceof ApiError && e.status === 401) onExpired();
-      else setError(e instanceof ApiError ? e : new ApiError(0, "unavailable", String(e)));
-    });
+    trustSchools(trust).then(setSchools, onFailure(onExpired, setError));
   }, [trust]);
 
   if (error) {
