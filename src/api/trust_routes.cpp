@@ -47,7 +47,8 @@ asio::awaitable<http::Response> list_schools(http::RequestContext& ctx, Services
                            {"dummy", school.dummy},
                            {"terms", terms_view(school, it == accepted.end() ? nullptr : &*it)}});
         }
-        return json_response(200, {{"trust", trust.id}, {"items", std::move(items)}});
+        return json_response(
+            200, {{"trust", trust.id}, {"trust_name", trust.name}, {"items", std::move(items)}});
       });
 }
 

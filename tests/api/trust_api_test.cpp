@@ -98,6 +98,7 @@ TEST_F(TrustApi, SchoolsListShowsEachSchoolsTermsAndWhetherTheyAreAccepted) {
   ASSERT_EQ(list.status, 200u) << list.body;
   const auto body = list.json();
   EXPECT_EQ(body["trust"], "oakfield-trust");
+  EXPECT_EQ(body["trust_name"], "Oakfield Learning Trust");
   ASSERT_EQ(body["items"].size(), 5u);
   EXPECT_EQ(body["items"][0]["id"], "hazelwood-primary");
   for (const auto& item : body["items"]) {

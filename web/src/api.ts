@@ -29,10 +29,19 @@ export interface AppSummary {
   decided_by: string | null;
 }
 
+export interface Terms {
+  site: string;
+  title: string;
+  version: number;
+  accepted: boolean;
+  accepted_at: string | null;
+}
+
 export interface TrustSchool {
   id: string;
   name: string;
   dummy: boolean;
+  terms: Terms;
 }
 
 let csrfToken = "";
@@ -96,12 +105,129 @@ export function schoolApps(school: string): Promise<SchoolAppList> {
   return call<SchoolAppList>("GET", `/api/v1/schools/${encodeURIComponent(school)}/apps`);
 }
 
-export async function trustSchools(trust: string): Promise<TrustSchool[]> {
-  const answer = await call<{ items: TrustSchool[] }>(
-    "GET",
-    `/api/v1/trusts/${encodeURIComponent(trust)}/schools`,
+function trustPath(trust: string): string {
+  return `/api/v1/trusts/${encodeURIComponent(trust)}`;
+}
+
+export interface TrustSchools {
+  trust: string;
+  trust_name: string;
+  items: TrustSchool[];
+}
+
+export function trustSchools(trust: string): Promise<TrustSchools> {
+  return call<TrustSchools>("GET", `${trustPath(trust)}/schools`);
+}
+
+export function acceptTerms(trust: string, school: string, version: number): Promise<unknown> {
+  return call("POST", `${trustPath(trust)}/schools/${encodeURIComponent(school)}/terms-acceptance`, {
+    version,
+  });
+}
+
+export type CellStatus = AppSummary["status"] | "not_requested";
+
+export interface Cell {
+  school: string;
+  school_name: string;
+  app: string;
+  app_name: string;
+  status: CellStatus;
+  decided_at: string | null;
+  decided_by: string | null;
+}
+
+// Every cell of the trust's matrix (or those `filter` keeps), a page of 1,000 at a time;
+// `progress` hears after each page the cells so far and how many there are in all.
+export async function trustMatrix(
+  trust: string,
+  progress: (cells: Cell[], total: number) => void,
+  filter: { school?: string; app?: string; status?: CellStatus } = {},
+): Promise<Cell[]> {
+  const cells: Cell[] = [];
+  let after: string | null = null;
+  do {
+    const q = new URLSearchParams({ ...filter, limit: "1000" });
+    if (after) q.set("after", after);
+    const page: { items: Cell[]; total: number; next_after: string | null } = await call(
+      "GET",
+      `${trustPath(trust)}/apps?${q}`,
+    );
+    cells.push(...page.items);
+    progress([...cells], page.total);
+    after = page.next_after;
+  } while (after);
+  return cells;
+}
+
+export interface BulkItem {
+  school: string;
+  app: string;
+  action: "approve" | "reject";
+}
+
+export interface BulkApplied {
+  index: number;
+  school: string;
+  app: string;
+  status: AppSummary["status"];
+  revision: number;
+  decided_at: string;
+}
+
+export interface BulkItemError {
+  index: number;
+  school: string;
+  app: string;
+  code: string;
+  message: string;
+}
+
+export interface TermsToAccept {
+  site: string;
+  version: number;
+  title: string;
+}
+
+// A bulk decision's answer: applied (200, perhaps the replay of an earlier answer to the same
+// key), or refused item by item (422 invalid_items). Anything else is thrown as an ApiError.
+export type BulkAnswer =
+  | { kind: "applied"; replayed: boolean; items: BulkApplied[] }
+  | { kind: "refused"; replayed: boolean; message: string; errors: BulkItemError[]; terms: TermsToAccept[] };
+
+export async function bulkDecide(trust: string, key: string, items: BulkItem[]): Promise<BulkAnswer> {
+  const response = await fetch(`${trustPath(trust)}/decisions`, {
+    method: "POST",
+    headers: {
+      Accept: "application/json",
+      "Content-Type": "application/json",
+      "Idempotency-Key": key,
+      "X-CSRF-Token": csrfToken,
+    },
+    credentials: "same-origin",
+    body: JSON.stringify({ items }),
+  });
+  const json: any = await response.json().catch(() => null);
+  const replayed = response.headers.get("Idempotent-Replayed") === "true";
+  if (response.status === 200) return { kind: "applied", replayed, items: json.items };
+  if (response.status === 422 && json?.code === "invalid_items") {
+    return {
+      kind: "refused",
+      replayed,
+      message: json.message,
+      errors: json.errors ?? [],
+      terms: json.terms ?? [],
+    };
+  }
+  throw new ApiError(
+    response.status,
+    json?.code ?? "unavailable",
+    json?.message ?? `The service answered ${response.status}.`,
   );
-  return answer.items;
+}
+
+export function trustExportUrl(trust: string): string {
+  return `${trustPath(trust)}/export.csv`;
 }
 
 export interface Grant {
@@ -125,6 +251,7 @@ export interface AppDetail extends Omit<AppSummary, "status"> {
 
 export interface AuditEntry {
   id: number;
+  school: string;
   app: string;
   action: string;
   from_status: string | null;
@@ -165,18 +292,26 @@ function auditQuery(filter: AuditFilter, extra: Record<string, string> = {}): st
   return q.toString();
 }
 
-export function schoolAudit(
-  school: string,
+// Whose audit trail: one school's, or every school's of a trust.
+export type AuditScope = { schools: string } | { trusts: string };
+
+function auditPath(scope: AuditScope): string {
+  const [kind, id] = Object.entries(scope)[0];
+  return `/api/v1/${kind}/${encodeURIComponent(id)}/audit`;
+}
+
+export function audit(
+  scope: AuditScope,
   filter: AuditFilter,
   before?: number,
 ): Promise<{ items: AuditEntry[]; next_before: number | null }> {
   const extra: Record<string, string> = { limit: "50" };
   if (before) extra.before = String(before);
-  return call("GET", `/api/v1/schools/${encodeURIComponent(school)}/audit?${auditQuery(filter, extra)}`);
+  return call("GET", `${auditPath(scope)}?${auditQuery(filter, extra)}`);
 }
 
-export function schoolAuditCsvUrl(school: string, filter: AuditFilter): string {
-  return `/api/v1/schools/${encodeURIComponent(school)}/audit?${auditQuery(filter, { format: "csv" })}`;
+export function auditCsvUrl(scope: AuditScope, filter: AuditFilter): string {
+  return `${auditPath(scope)}?${auditQuery(filter, { format: "csv" })}`;
 }
 
 export async function appHistory(school: string, app: string): Promise<AuditEntry[]> {

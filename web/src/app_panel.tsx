@@ -14,6 +14,7 @@ import {
   decide,
   onFailure,
 } from "./api";
+import { useDialogKeys } from "./dialog";
 import { when } from "./format";
 
 const operations: (keyof Pick<Grant, "read" | "write" | "update" | "delete">)[] = [
@@ -23,37 +24,6 @@ const operations: (keyof Pick<Grant, "read" | "write" | "update" | "delete">)[] 
   "delete",
 ];
 
-
-// Keeps Tab and Shift+Tab inside `root`, and calls `onEscape` on Escape.
-function useDialogKeys(root: { current: HTMLElement | null }, onEscape: () => void) {
-  useEffect(() => {
-    const keydown = (e: KeyboardEvent) => {
-      if (e.key === "Escape") {
-        e.preventDefault();
-        onEscape();
-        return;
-      }
-      if (e.key !== "Tab" || !root.current) return;
-      const focusable = Array.from(
-        root.current.querySelectorAll<HTMLElement>(
-          "button:not([disabled]), a[href], input, [tabindex]:not([tabindex='-1'])",
-        ),
-      );
-      if (focusable.length === 0) return;
-      const first = focusable[0];
-      const last = focusable[focusable.length - 1];
-      if (e.shiftKey && document.activeElement === first) {
-        e.preventDefault();
-        last.focus();
-      } else if (!e.shiftKey && document.activeElement === last) {
-        e.preventDefault();
-        first.focus();
-      }
-    };
-    document.addEventListener("keydown", keydown);
-    return () => document.removeEventListener("keydown", keydown);
-  }, [onEscape]);
-}
 
 function Mark({ yes, label }: { yes: boolean; label: string }) {
   return (

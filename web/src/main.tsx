@@ -7,13 +7,17 @@ import { Notifications } from "./notifications";
 import { SchoolAudit } from "./school_audit";
 import { SignIn } from "./sign_in";
 import { SchoolApps, Status } from "./school_apps";
-import { TrustHome } from "./trust_home";
+import { TrustAudit, TrustSchoolsScreen, TrustTab } from "./trust_home";
+import { TrustMatrix } from "./trust_matrix";
 import "./style.css";
+
+// A user's home site is a school or a trust: the API knows it as a school or it does not.
+type HomeKind = "school" | "trust";
 
 type Route =
   | { screen: "home" }
   | { screen: "school"; school: string; status: Status; app?: string }
-  | { screen: "trust"; trust: string }
+  | { screen: "trust"; trust: string; tab: TrustTab }
   | { screen: "notifications" }
   | { screen: "audit"; school: string };
 
@@ -27,7 +31,10 @@ function parse(hash: string): Route {
     const status = statuses.includes(parts[2] as Status) ? (parts[2] as Status) : "pending";
     return { screen: "school", school: parts[1], status, app: parts[3] };
   }
-  if (parts[0] === "trusts" && parts[1]) return { screen: "trust", trust: parts[1] };
+  if (parts[0] === "trusts" && parts[1]) {
+    const tab = parts[2] === "schools" || parts[2] === "audit" ? parts[2] : "matrix";
+    return { screen: "trust", trust: parts[1], tab };
+  }
   if (parts[0] === "notifications") return { screen: "notifications" };
   return { screen: "home" };
 }
@@ -50,6 +57,16 @@ function App() {
   useEffect(() => {
     me().then(setUser, () => setUser(null));
   }, []);
+
+  const [home, setHome] = useState<HomeKind | undefined>(undefined);
+  useEffect(() => {
+    setHome(undefined);
+    if (!user) return;
+    schoolApps(user.home_site).then(
+      () => setHome("school"),
+      (e) => setHome(e instanceof ApiError && e.code === "unknown_school" ? "trust" : "school"),
+    );
+  }, [user]);
 
   // Any screen that finds the session gone comes back here, then to where it was.
   const expired = () => setUser(null);
@@ -86,15 +103,22 @@ function App() {
     body = <SchoolAudit school={route.school} onExpired={expired} />;
   } else if (route.screen === "notifications") {
     body = <Notifications onExpired={expired} onCount={setUnread} />;
+  } else if (route.screen === "trust" && route.tab === "schools") {
+    body = <TrustSchoolsScreen trust={route.trust} onExpired={expired} />;
+  } else if (route.screen === "trust" && route.tab === "audit") {
+    body = <TrustAudit trust={route.trust} onExpired={expired} />;
   } else if (route.screen === "trust") {
-    body = <TrustHome trust={route.trust} onExpired={expired} />;
+    body = <TrustMatrix trust={route.trust} onExpired={expired} />;
   } else {
-    body = <Home user={user} />;
+    body = <Home user={user} home={home} />;
   }
   return (
     <div class="shell">
       <header class="top">
         <span class="brand">Partner Apps (API Users)</span>
+        {home === "trust" && route.screen !== "trust" && (
+          <a href={`#/trusts/${encodeURIComponent(user.home_site)}`}>All schools of the trust</a>
+        )}
         <a href="#/notifications" class="notices-link">
           Notifications{" "}
           <span class="count" aria-label={`${unread} unread`}>
@@ -113,18 +137,13 @@ function App() {
   );
 }
 
-// Where a user lands: their home site's screen. A home site that is no school is a trust.
-function Home({ user }: { user: User }) {
+// Where a user lands: their home site's screen, a school's lists or a trust's matrix.
+function Home({ user, home }: { user: User; home: HomeKind | undefined }) {
   useEffect(() => {
-    const school = `#/schools/${encodeURIComponent(user.home_site)}/pending`;
-    schoolApps(user.home_site).then(
-      () => location.replace(school),
-      (e) => {
-        const trust = e instanceof ApiError && e.code === "unknown_school";
-        location.replace(trust ? `#/trusts/${encodeURIComponent(user.home_site)}` : school);
-      },
-    );
-  }, [user]);
+    if (!home) return;
+    const site = encodeURIComponent(user.home_site);
+    location.replace(home === "trust" ? `#/trusts/${site}` : `#/schools/${site}/pending`);
+  }, [user, home]);
   return <p class="loading">Loading…</p>;
 }
 

@@ -1,17 +1,41 @@
-// A trust's central team: the trust's schools, each a way into that school's partner apps.
+// A trust's central team: the screens they share (the trust's menu, its schools with their
+// terms, and the trust's audit trail); the matrix of apps x schools is in trust_matrix.tsx.
+import { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, TrustSchool, onFailure, trustSchools } from "./api";
+import { ApiError, TrustSchools, onFailure, trustMatrix, trustSchools } from "./api";
+import { AuditTrail } from "./audit_trail";
+import { when } from "./format";
 import { Refusal } from "./school_apps";
 
-export function TrustHome(props: { trust: string; onExpired: () => void }) {
-  const { trust, onExpired } = props;
-  const [schools, setSchools] = useState<TrustSchool[] | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+export type TrustTab = "matrix" | "schools" | "audit";
 
+const trustTabs: { tab: TrustTab; label: string; path: string }[] = [
+  { tab: "matrix", label: "Apps across schools", path: "" },
+  { tab: "schools", label: "Schools", path: "/schools" },
+  { tab: "audit", label: "Audit trail", path: "/audit" },
+];
+
+// The trust's schools and their terms; `reload` reads them again (after terms are accepted).
+export function useTrustSchools(trust: string, onExpired: () => void) {
+  const [schools, setSchools] = useState<TrustSchools | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [reads, setReads] = useState(0);
   useEffect(() => {
     trustSchools(trust).then(setSchools, onFailure(onExpired, setError));
-  }, [trust]);
+  }, [trust, reads]);
+  return { schools, error, setError, reload: () => setReads((n) => n + 1) };
+}
 
+// Every trust screen: the trust's name, its menu, and the screen; a refusal or an error instead
+// when the API says so.
+export function TrustPage(props: {
+  trust: string;
+  tab: TrustTab;
+  schools: TrustSchools | null;
+  error: ApiError | null;
+  children: ComponentChildren;
+}) {
+  const { trust, tab, schools, error, children } = props;
   if (error) {
     if (error.status === 403 || error.status === 404) {
       return (
@@ -24,18 +48,96 @@ export function TrustHome(props: { trust: string; onExpired: () => void }) {
       </p>
     );
   }
-  if (!schools) return <p class="loading">Loading…</p>;
+  const base = `#/trusts/${encodeURIComponent(trust)}`;
   return (
-    <main class="trust">
-      <h1>Schools of the trust</h1>
-      <ul class="schools">
-        {schools.map((s) => (
-          <li key={s.id}>
-            <a href={`#/schools/${encodeURIComponent(s.id)}/pending`}>{s.name}</a>
-            {s.dummy && <span class="badge">migration site</span>}
-          </li>
-        ))}
-      </ul>
-    </main>
+    <div class="trust-page">
+      <nav class="tabs" aria-label="Trust">
+        <span class="site-name">{schools?.trust_name ?? ""}</span>
+        <ul>
+          {trustTabs.map((t) => (
+            <li key={t.tab}>
+              <a href={base + t.path} aria-current={t.tab === tab ? "page" : undefined}>
+                {t.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {children}
+    </div>
+  );
+}
+
+// The trust's schools, each a way into that school's partner apps, with its terms.
+export function TrustSchoolsScreen(props: { trust: string; onExpired: () => void }) {
+  const { trust, onExpired } = props;
+  const { schools, error } = useTrustSchools(trust, onExpired);
+  return (
+    <TrustPage trust={trust} tab="schools" schools={schools} error={error}>
+      <main class="trust">
+        <h1>Schools of the trust</h1>
+        {!schools ? (
+          <p class="loading">Loading…</p>
+        ) : (
+          <table class="schools">
+            <thead>
+              <tr>
+                <th scope="col">School</th>
+                <th scope="col">Terms and conditions</th>
+                <th scope="col">Accepted</th>
+              </tr>
+            </thead>
+            <tbody>
+              {schools.items.map((s) => (
+                <tr key={s.id} data-school={s.id}>
+                  <td>
+                    <a href={`#/schools/${encodeURIComponent(s.id)}/pending`}>{s.name}</a>
+                    {s.dummy && <span class="badge">migration site</span>}
+                  </td>
+                  <td>
+                    {s.terms.title} (version {s.terms.version})
+                  </td>
+                  <td>{s.terms.accepted ? when(s.terms.accepted_at) : "Not yet: you accept them when you first act here"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </main>
+    </TrustPage>
+  );
+}
+
+// The audit trail of every school of the trust.
+export function TrustAudit(props: { trust: string; onExpired: () => void }) {
+  const { trust, onExpired } = props;
+  const { schools, error, setError } = useTrustSchools(trust, onExpired);
+  const [apps, setApps] = useState<{ id: string; name: string }[]>([]);
+  // The catalogue's apps, for the filter: every app has a cell at the trust's first school.
+  const first = schools?.items[0]?.id;
+  useEffect(() => {
+    if (!first) return;
+    trustMatrix(trust, () => {}, { school: first }).then(
+      (cells) =>
+        setApps(
+          cells.map((c) => ({ id: c.app, name: c.app_name })).sort((a, b) => a.name.localeCompare(b.name)),
+        ),
+      onFailure(onExpired, setError),
+    );
+  }, [trust, first]);
+  const names = new Map((schools?.items ?? []).map((s) => [s.id, s.name]));
+  return (
+    <TrustPage trust={trust} tab="audit" schools={schools} error={error}>
+      <main class="trust">
+        <h1>Audit trail</h1>
+        <AuditTrail
+          scope={{ trusts: trust }}
+          apps={apps}
+          schools={names}
+          onError={setError}
+          onExpired={onExpired}
+        />
+      </main>
+    </TrustPage>
   );
 }

@@ -1,0 +1,353 @@
+// A trust's matrix: every app (rows) at every school (columns) with the connection's status,
+// filtered by status, app and school, a page of schools at a time. Cells, whole rows and whole
+// columns are selected with the mouse or the keyboard (an ARIA grid: arrows move, Space
+// selects), and the selection is approved or rejected in one bulk decision (bulk_dialog.tsx).
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { Cell, CellStatus, onFailure, trustExportUrl, trustMatrix } from "./api";
+import { BulkDialog } from "./bulk_dialog";
+import { Action, Filter, cellKey, layout, noFilter, plural, selectable } from "./matrix";
+import { TrustPage, useTrustSchools } from "./trust_home";
+
+const schoolsPerPage = 10;
+const statuses: { value: CellStatus; label: string }[] = [
+  { value: "pending", label: "Pending" },
+  { value: "approved", label: "Approved" },
+  { value: "rejected", label: "Rejected" },
+  { value: "not_requested", label: "Not requested" },
+];
+const statusLabel = (s: CellStatus) => statuses.find((x) => x.value === s)!.label;
+
+// The grid's focus: row 0 is the header row, column 0 the apps' column.
+interface Position {
+  r: number;
+  c: number;
+}
+
+export function TrustMatrix(props: { trust: string; onExpired: () => void }) {
+  const { trust, onExpired } = props;
+  const trustSchools = useTrustSchools(trust, onExpired);
+  const { schools, setError } = trustSchools;
+  const [cells, setCells] = useState<Cell[] | null>(null);
+  const [loading, setLoading] = useState<{ have: number; total: number } | null>(null);
+  const [reads, setReads] = useState(0);
+  const [filter, setFilter] = useState<Filter>(noFilter);
+  const [page, setPage] = useState(0);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [bulk, setBulk] = useState<Action | null>(null);
+  const [active, setActive] = useState<Position>({ r: 1, c: 1 });
+  const grid = useRef<HTMLTableElement>(null);
+
+  // The first read draws each page of cells as it comes; a read after a change replaces the
+  // cells only once all have come, so the matrix never shrinks while it refreshes.
+  useEffect(() => {
+    let current = true;
+    const first = reads === 0;
+    setLoading({ have: 0, total: 0 });
+    trustMatrix(trust, (sofar, total) => {
+      if (!current) return;
+      setLoading({ have: sofar.length, total });
+      if (first) setCells(sofar);
+    }).then(
+      (all) => {
+        if (!current) return;
+        setCells(all);
+        setLoading(null);
+      },
+      (e) => current && onFailure(onExpired, setError)(e),
+    );
+    return () => {
+      current = false;
+    };
+  }, [trust, reads]);
+
+  const shape = useMemo(() => layout(cells ?? [], filter), [cells, filter]);
+  const catalogue = useMemo(() => layout(cells ?? [], noFilter).apps, [cells]);
+  const pages = Math.max(1, Math.ceil(shape.schools.length / schoolsPerPage));
+  const shownPage = Math.min(page, pages - 1);
+  const columns = shape.schools.slice(shownPage * schoolsPerPage, (shownPage + 1) * schoolsPerPage);
+  const rows = shape.apps;
+
+  // The selection keeps only what the filters keep.
+  useEffect(() => {
+    setSelected((s) => new Set([...s].filter((k) => selectable(shape.byKey.get(k), filter))));
+  }, [shape]);
+
+  const selectableAt = (school: string, app: string) => {
+    const cell = shape.byKey.get(cellKey(school, app));
+    return selectable(cell, filter) ? cellKey(school, app) : null;
+  };
+  const keysOf = (schoolIds: string[], appIds: string[]) =>
+    schoolIds.flatMap((s) => appIds.map((a) => selectableAt(s, a))).filter((k): k is string => !!k);
+  const allSchools = shape.schools.map((s) => s.id);
+  const allApps = rows.map((a) => a.id);
+  const allIn = (keys: string[]) => keys.length > 0 && keys.every((k) => selected.has(k));
+  // Selects `keys`, or clears them when all are selected already.
+  const toggle = (keys: string[]) => {
+    setSelected((s) => {
+      const next = new Set(s);
+      const on = !keys.every((k) => s.has(k));
+      for (const k of keys) on ? next.add(k) : next.delete(k);
+      return next;
+    });
+  };
+
+  const chosen = [...selected].map((k) => shape.byKey.get(k)!).filter(Boolean);
+  const chosenSchools = new Set(chosen.map((c) => c.school)).size;
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const maxR = rows.length;
+    const maxC = columns.length;
+    let { r, c } = active;
+    switch (e.key) {
+      case "ArrowRight":
+        c++;
+        break;
+      case "ArrowLeft":
+        c--;
+        break;
+      case "ArrowDown":
+        r++;
+        break;
+      case "ArrowUp":
+        r--;
+        break;
+      case "Home":
+        c = 0;
+        if (e.ctrlKey) r = 0;
+        break;
+      case "End":
+        c = maxC;
+        if (e.ctrlKey) r = maxR;
+        break;
+      case " ":
+      case "Enter": {
+        // Header buttons act by themselves; a cell toggles here.
+        const cell = (e.target as HTMLElement).closest("td[data-school]") as HTMLElement | null;
+        if (!cell) return;
+        e.preventDefault();
+        const key = selectableAt(cell.dataset.school!, cell.dataset.app!);
+        if (key) toggle([key]);
+        return;
+      }
+      default:
+        return;
+    }
+    e.preventDefault();
+    // Every position of the page is drawn already: focus moves now, and its onFocus makes it
+    // the active one.
+    r = Math.max(0, Math.min(maxR, r));
+    c = Math.max(0, Math.min(maxC, c));
+    grid.current?.querySelector<HTMLElement>(`[data-pos="${r}:${c}"]`)?.focus();
+  };
+  // The one element of the grid that Tab reaches: the active position, kept inside the grid.
+  const at = (r: number, c: number) => {
+    const focused = Math.min(active.r, rows.length) === r && Math.min(active.c, columns.length) === c;
+    return {
+      "data-pos": `${r}:${c}`,
+      tabIndex: focused ? 0 : -1,
+      onFocus: () => (active.r !== r || active.c !== c) && setActive({ r, c }),
+    };
+  };
+
+  const setField = (name: keyof Filter) => (e: Event) => {
+    setFilter({ ...filter, [name]: (e.target as HTMLSelectElement).value });
+    setPage(0);
+  };
+  const termsOf = new Map((schools?.items ?? []).map((s) => [s.id, s.terms]));
+  const closeBulk = (applied: boolean) => {
+    setBulk(null);
+    if (applied) setSelected(new Set());
+  };
+  const changed = () => {
+    setReads((n) => n + 1);
+    trustSchools.reload();
+  };
+
+  return (
+    <TrustPage trust={trust} tab="matrix" schools={schools} error={trustSchools.error}>
+      <main class="trust matrix-page" data-loaded={cells && !loading ? "true" : "false"}>
+        <h1 id="matrix-title">Apps across the trust's schools</h1>
+        <form class="filters" onSubmit={(e) => e.preventDefault()}>
+          <label for="matrix-status">Status</label>
+          <select id="matrix-status" value={filter.status} onChange={setField("status")}>
+            <option value="">Any status</option>
+            {statuses.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+          <label for="matrix-app">App</label>
+          <select id="matrix-app" value={filter.app} onChange={setField("app")}>
+            <option value="">Any app</option>
+            {catalogue.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+          <label for="matrix-school">School</label>
+          <select id="matrix-school" value={filter.school} onChange={setField("school")}>
+            <option value="">Any school</option>
+            {(schools?.items ?? []).map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+          <a class="button secondary" href={trustExportUrl(trust)} download>
+            Download all connections (CSV)
+          </a>
+        </form>
+        {loading && (
+          <p class="loading" role="status">
+            <progress max={loading.total || 1} value={loading.have} aria-label="Loading the matrix" />{" "}
+            {loading.total
+              ? `Loading ${loading.have.toLocaleString("en-GB")} of ${plural(loading.total, "connection")}…`
+              : "Loading…"}
+          </p>
+        )}
+        <div class="bulk-bar" role="group" aria-label="Selection">
+          <p role="status">
+            {chosen.length === 0
+              ? "Select connections to approve or reject: a cell, an app's row or a school's column."
+              : `${plural(chosen.length, "connection")} selected in ${plural(chosenSchools, "school")}.`}
+          </p>
+          <button type="button" disabled={chosen.length === 0} onClick={() => setBulk("approve")}>
+            Approve…
+          </button>
+          <button type="button" class="danger" disabled={chosen.length === 0} onClick={() => setBulk("reject")}>
+            Reject…
+          </button>
+          <button type="button" class="secondary" disabled={chosen.length === 0} onClick={() => setSelected(new Set())}>
+            Clear selection
+          </button>
+        </div>
+        {cells && rows.length === 0 && <p class="empty">No connections match.</p>}
+        {cells && rows.length > 0 && (
+          <>
+            <nav class="pager" aria-label="Pages of schools">
+              <span>
+                Schools {shownPage * schoolsPerPage + 1}–{shownPage * schoolsPerPage + columns.length} of{" "}
+                {shape.schools.length}
+              </span>
+              <button type="button" class="secondary" disabled={shownPage === 0} onClick={() => setPage(shownPage - 1)}>
+                Previous schools
+              </button>
+              <button
+                type="button"
+                class="secondary"
+                disabled={shownPage >= pages - 1}
+                onClick={() => setPage(shownPage + 1)}
+              >
+                Next schools
+              </button>
+            </nav>
+            <div class="matrix-scroll">
+              <table
+                class="matrix"
+                role="grid"
+                aria-multiselectable="true"
+                aria-labelledby="matrix-title"
+                ref={grid}
+                onKeyDown={onKeyDown}
+              >
+                <thead>
+                  <tr>
+                    <th scope="col">
+                      <button
+                        type="button"
+                        class="link"
+                        aria-pressed={allIn(keysOf(allSchools, allApps))}
+                        onClick={() => toggle(keysOf(allSchools, allApps))}
+                        {...at(0, 0)}
+                      >
+                        Select all shown
+                      </button>
+                    </th>
+                    {columns.map((s, i) => (
+                      <th scope="col" key={s.id} data-school={s.id}>
+                        <button
+                          type="button"
+                          class="link head"
+                          aria-pressed={allIn(keysOf([s.id], allApps))}
+                          onClick={() => toggle(keysOf([s.id], allApps))}
+                          {...at(0, i + 1)}
+                        >
+                          <span class="visually-hidden">Select every app shown at </span>
+                          {s.name}
+                          {termsOf.get(s.id)?.accepted === false && <span class="terms-flag">terms to accept</span>}
+                        </button>
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((a, r) => (
+                    <tr key={a.id} data-app={a.id}>
+                      <th scope="row">
+                        <button
+                          type="button"
+                          class="link head"
+                          aria-pressed={allIn(keysOf(allSchools, [a.id]))}
+                          onClick={() => toggle(keysOf(allSchools, [a.id]))}
+                          {...at(r + 1, 0)}
+                        >
+                          <span class="visually-hidden">Select </span>
+                          {a.name}
+                          <span class="visually-hidden"> at every school shown</span>
+                        </button>
+                      </th>
+                      {columns.map((s, i) => {
+                        const cell = shape.byKey.get(cellKey(s.id, a.id));
+                        const key = cellKey(s.id, a.id);
+                        const canSelect = selectable(cell, filter);
+                        const kept = cell && (canSelect || (cell.status === "not_requested" && !filter.status));
+                        return (
+                          <td
+                            key={s.id}
+                            role="gridcell"
+                            data-school={s.id}
+                            data-app={a.id}
+                            data-status={cell?.status}
+                            aria-selected={canSelect ? selected.has(key) : undefined}
+                            aria-disabled={canSelect ? undefined : true}
+                            class={selected.has(key) ? "chosen" : undefined}
+                            onClick={() => canSelect && toggle([key])}
+                            {...at(r + 1, i + 1)}
+                          >
+                            {kept && cell.status === "not_requested" ? (
+                              <span class="chip not_requested">
+                                <span aria-hidden="true">–</span>
+                                <span class="visually-hidden">Not requested</span>
+                              </span>
+                            ) : kept ? (
+                              <span class={`chip ${cell.status}`}>{statusLabel(cell.status)}</span>
+                            ) : (
+                              <span class="visually-hidden">not shown by the filters</span>
+                            )}
+                          </td>
+                        );
+                      })}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </main>
+      {bulk && schools && (
+        <BulkDialog
+          trust={trust}
+          action={bulk}
+          selected={chosen}
+          schools={schools.items}
+          onChanged={changed}
+          onClose={closeBulk}
+          onExpired={onExpired}
+        />
+      )}
+    </TrustPage>
+  );
+}
