@@ -138,25 +138,26 @@ export interface Cell {
 }
 
 // Every cell of the trust's matrix (or those `filter` keeps), a page of 1,000 at a time;
-// `progress` hears after each page the cells so far and how many there are in all.
+// `progress` hears after each page the cells so far and how many there are in all. The next
+// page is asked for before `progress` runs, so the network works while the screen draws.
 export async function trustMatrix(
   trust: string,
   progress: (cells: Cell[], total: number) => void,
   filter: { school?: string; app?: string; status?: CellStatus } = {},
 ): Promise<Cell[]> {
-  const cells: Cell[] = [];
-  let after: string | null = null;
-  do {
+  type Page = { items: Cell[]; total: number; next_after: string | null };
+  const ask = (after: string | null) => {
     const q = new URLSearchParams({ ...filter, limit: "1000" });
     if (after) q.set("after", after);
-    const page: { items: Cell[]; total: number; next_after: string | null } = await call(
-      "GET",
-      `${trustPath(trust)}/apps?${q}`,
-    );
+    return call<Page>("GET", `${trustPath(trust)}/apps?${q}`);
+  };
+  const cells: Cell[] = [];
+  for (let next: Promise<Page> | null = ask(null); next; ) {
+    const page: Page = await next;
+    next = page.next_after ? ask(page.next_after) : null;
     cells.push(...page.items);
     progress([...cells], page.total);
-    after = page.next_after;
-  } while (after);
+  }
   return cells;
 }
 

@@ -35,28 +35,47 @@ export interface Named {
 }
 
 // The matrix as drawn: the apps (rows, by name) and schools (columns, in the API's order) that
-// hold at least one cell the filters keep.
+// hold at least one cell the filters keep, and the keys of the selectable cells of each row, of
+// each column and of the whole matrix (what selecting a row, a column or everything selects).
 export interface Layout {
   byKey: Map<string, Cell>;
   apps: Named[];
   schools: Named[];
+  selectable: { all: string[]; byApp: Map<string, string[]>; bySchool: Map<string, string[]> };
+}
+
+const byName = new Intl.Collator("en-GB");
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
 }
 
 export function layout(cells: Cell[], filter: Filter): Layout {
   const byKey = new Map<string, Cell>();
   const apps = new Map<string, string>();
   const schools = new Map<string, string>();
+  const all: string[] = [];
+  const byApp = new Map<string, string[]>();
+  const bySchool = new Map<string, string[]>();
   for (const c of cells) {
-    byKey.set(cellKey(c.school, c.app), c);
+    const key = cellKey(c.school, c.app);
+    byKey.set(key, c);
     if (!matches(c, filter)) continue;
     apps.set(c.app, c.app_name);
     schools.set(c.school, c.school_name);
+    if (c.status === "not_requested") continue;
+    all.push(key);
+    push(byApp, c.app, key);
+    push(bySchool, c.school, key);
   }
   const named = (m: Map<string, string>) => [...m].map(([id, name]) => ({ id, name }));
   return {
     byKey,
-    apps: named(apps).sort((a, b) => a.name.localeCompare(b.name)),
+    apps: named(apps).sort((a, b) => byName.compare(a.name, b.name)),
     schools: named(schools),
+    selectable: { all, byApp, bySchool },
   };
 }
 

@@ -2,10 +2,10 @@
 // filtered by status, app and school, a page of schools at a time. Cells, whole rows and whole
 // columns are selected with the mouse or the keyboard (an ARIA grid: arrows move, Space
 // selects), and the selection is approved or rejected in one bulk decision (bulk_dialog.tsx).
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { Cell, CellStatus, onFailure, trustExportUrl, trustMatrix } from "./api";
 import { BulkDialog } from "./bulk_dialog";
-import { Action, Filter, cellKey, layout, noFilter, plural, selectable } from "./matrix";
+import { Action, Filter, Layout, Named, cellKey, layout, noFilter, plural, selectable } from "./matrix";
 import { TrustPage, useTrustSchools } from "./trust_home";
 
 const schoolsPerPage = 10;
@@ -34,19 +34,18 @@ export function TrustMatrix(props: { trust: string; onExpired: () => void }) {
   const [page, setPage] = useState(0);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [bulk, setBulk] = useState<Action | null>(null);
-  const [active, setActive] = useState<Position>({ r: 1, c: 1 });
-  const grid = useRef<HTMLTableElement>(null);
 
-  // The first read draws each page of cells as it comes; a read after a change replaces the
-  // cells only once all have come, so the matrix never shrinks while it refreshes.
+  // The first read draws the first page of cells as soon as it comes, then all of them; a read
+  // after a change replaces the cells only once all have come, so the matrix never shrinks
+  // while it refreshes. Pages in between only move the progress bar.
   useEffect(() => {
     let current = true;
-    const first = reads === 0;
+    let pages = 0;
     setLoading({ have: 0, total: 0 });
     trustMatrix(trust, (sofar, total) => {
       if (!current) return;
       setLoading({ have: sofar.length, total });
-      if (first) setCells(sofar);
+      if (reads === 0 && ++pages === 1) setCells(sofar);
     }).then(
       (all) => {
         if (!current) return;
@@ -64,96 +63,53 @@ export function TrustMatrix(props: { trust: string; onExpired: () => void }) {
   const catalogue = useMemo(() => layout(cells ?? [], noFilter).apps, [cells]);
   const pages = Math.max(1, Math.ceil(shape.schools.length / schoolsPerPage));
   const shownPage = Math.min(page, pages - 1);
-  const columns = shape.schools.slice(shownPage * schoolsPerPage, (shownPage + 1) * schoolsPerPage);
-  const rows = shape.apps;
+  const columns = useMemo(
+    () => shape.schools.slice(shownPage * schoolsPerPage, (shownPage + 1) * schoolsPerPage),
+    [shape, shownPage],
+  );
+  const unaccepted = useMemo(
+    () => new Set((schools?.items ?? []).filter((s) => !s.terms.accepted).map((s) => s.id)),
+    [schools],
+  );
 
-  // The selection keeps only what the filters keep.
+  // The selection keeps only what the filters keep (the same set when that is all of it).
   useEffect(() => {
-    setSelected((s) => new Set([...s].filter((k) => selectable(shape.byKey.get(k), filter))));
+    setSelected((s) => {
+      const kept = [...s].filter((k) => selectable(shape.byKey.get(k), filter));
+      return kept.length === s.size ? s : new Set(kept);
+    });
   }, [shape]);
 
-  const selectableAt = (school: string, app: string) => {
-    const cell = shape.byKey.get(cellKey(school, app));
-    return selectable(cell, filter) ? cellKey(school, app) : null;
-  };
-  const keysOf = (schoolIds: string[], appIds: string[]) =>
-    schoolIds.flatMap((s) => appIds.map((a) => selectableAt(s, a))).filter((k): k is string => !!k);
-  const allSchools = shape.schools.map((s) => s.id);
-  const allApps = rows.map((a) => a.id);
-  const allIn = (keys: string[]) => keys.length > 0 && keys.every((k) => selected.has(k));
   // Selects `keys`, or clears them when all are selected already.
-  const toggle = (keys: string[]) => {
+  const toggle = useCallback((keys: string[]) => {
     setSelected((s) => {
       const next = new Set(s);
       const on = !keys.every((k) => s.has(k));
       for (const k of keys) on ? next.add(k) : next.delete(k);
       return next;
     });
-  };
+  }, []);
+
+  const grid = useMemo(
+    () => (
+      <Grid
+        shape={shape}
+        columns={columns}
+        filter={filter}
+        selected={selected}
+        unaccepted={unaccepted}
+        onToggle={toggle}
+      />
+    ),
+    [shape, columns, filter, selected, unaccepted],
+  );
 
   const chosen = [...selected].map((k) => shape.byKey.get(k)!).filter(Boolean);
   const chosenSchools = new Set(chosen.map((c) => c.school)).size;
-
-  const onKeyDown = (e: KeyboardEvent) => {
-    const maxR = rows.length;
-    const maxC = columns.length;
-    let { r, c } = active;
-    switch (e.key) {
-      case "ArrowRight":
-        c++;
-        break;
-      case "ArrowLeft":
-        c--;
-        break;
-      case "ArrowDown":
-        r++;
-        break;
-      case "ArrowUp":
-        r--;
-        break;
-      case "Home":
-        c = 0;
-        if (e.ctrlKey) r = 0;
-        break;
-      case "End":
-        c = maxC;
-        if (e.ctrlKey) r = maxR;
-        break;
-      case " ":
-      case "Enter": {
-        // Header buttons act by themselves; a cell toggles here.
-        const cell = (e.target as HTMLElement).closest("td[data-school]") as HTMLElement | null;
-        if (!cell) return;
-        e.preventDefault();
-        const key = selectableAt(cell.dataset.school!, cell.dataset.app!);
-        if (key) toggle([key]);
-        return;
-      }
-      default:
-        return;
-    }
-    e.preventDefault();
-    // Every position of the page is drawn already: focus moves now, and its onFocus makes it
-    // the active one.
-    r = Math.max(0, Math.min(maxR, r));
-    c = Math.max(0, Math.min(maxC, c));
-    grid.current?.querySelector<HTMLElement>(`[data-pos="${r}:${c}"]`)?.focus();
-  };
-  // The one element of the grid that Tab reaches: the active position, kept inside the grid.
-  const at = (r: number, c: number) => {
-    const focused = Math.min(active.r, rows.length) === r && Math.min(active.c, columns.length) === c;
-    return {
-      "data-pos": `${r}:${c}`,
-      tabIndex: focused ? 0 : -1,
-      onFocus: () => (active.r !== r || active.c !== c) && setActive({ r, c }),
-    };
-  };
-
   const setField = (name: keyof Filter) => (e: Event) => {
     setFilter({ ...filter, [name]: (e.target as HTMLSelectElement).value });
     setPage(0);
   };
-  const termsOf = new Map((schools?.items ?? []).map((s) => [s.id, s.terms]));
   const closeBulk = (applied: boolean) => {
     setBulk(null);
     if (applied) setSelected(new Set());
@@ -223,8 +179,8 @@ export function TrustMatrix(props: { trust: string; onExpired: () => void }) {
             Clear selection
           </button>
         </div>
-        {cells && rows.length === 0 && <p class="empty">No connections match.</p>}
-        {cells && rows.length > 0 && (
+        {cells && shape.apps.length === 0 && <p class="empty">No connections match.</p>}
+        {cells && shape.apps.length > 0 && (
           <>
             <nav class="pager" aria-label="Pages of schools">
               <span>
@@ -243,97 +199,7 @@ export function TrustMatrix(props: { trust: string; onExpired: () => void }) {
                 Next schools
               </button>
             </nav>
-            <div class="matrix-scroll">
-              <table
-                class="matrix"
-                role="grid"
-                aria-multiselectable="true"
-                aria-labelledby="matrix-title"
-                ref={grid}
-                onKeyDown={onKeyDown}
-              >
-                <thead>
-                  <tr>
-                    <th scope="col">
-                      <button
-                        type="button"
-                        class="link"
-                        aria-pressed={allIn(keysOf(allSchools, allApps))}
-                        onClick={() => toggle(keysOf(allSchools, allApps))}
-                        {...at(0, 0)}
-                      >
-                        Select all shown
-                      </button>
-                    </th>
-                    {columns.map((s, i) => (
-                      <th scope="col" key={s.id} data-school={s.id}>
-                        <button
-                          type="button"
-                          class="link head"
-                          aria-pressed={allIn(keysOf([s.id], allApps))}
-                          onClick={() => toggle(keysOf([s.id], allApps))}
-                          {...at(0, i + 1)}
-                        >
-                          <span class="visually-hidden">Select every app shown at </span>
-                          {s.name}
-                          {termsOf.get(s.id)?.accepted === false && <span class="terms-flag">terms to accept</span>}
-                        </button>
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((a, r) => (
-                    <tr key={a.id} data-app={a.id}>
-                      <th scope="row">
-                        <button
-                          type="button"
-                          class="link head"
-                          aria-pressed={allIn(keysOf(allSchools, [a.id]))}
-                          onClick={() => toggle(keysOf(allSchools, [a.id]))}
-                          {...at(r + 1, 0)}
-                        >
-                          <span class="visually-hidden">Select </span>
-                          {a.name}
-                          <span class="visually-hidden"> at every school shown</span>
-                        </button>
-                      </th>
-                      {columns.map((s, i) => {
-                        const cell = shape.byKey.get(cellKey(s.id, a.id));
-                        const key = cellKey(s.id, a.id);
-                        const canSelect = selectable(cell, filter);
-                        const kept = cell && (canSelect || (cell.status === "not_requested" && !filter.status));
-                        return (
-                          <td
-                            key={s.id}
-                            role="gridcell"
-                            data-school={s.id}
-                            data-app={a.id}
-                            data-status={cell?.status}
-                            aria-selected={canSelect ? selected.has(key) : undefined}
-                            aria-disabled={canSelect ? undefined : true}
-                            class={selected.has(key) ? "chosen" : undefined}
-                            onClick={() => canSelect && toggle([key])}
-                            {...at(r + 1, i + 1)}
-                          >
-                            {kept && cell.status === "not_requested" ? (
-                              <span class="chip not_requested">
-                                <span aria-hidden="true">–</span>
-                                <span class="visually-hidden">Not requested</span>
-                              </span>
-                            ) : kept ? (
-                              <span class={`chip ${cell.status}`}>{statusLabel(cell.status)}</span>
-                            ) : (
-                              <span class="visually-hidden">not shown by the filters</span>
-                            )}
-                          </td>
-                        );
-                      })}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            {grid}
           </>
         )}
       </main>
@@ -349,5 +215,166 @@ export function TrustMatrix(props: { trust: string; onExpired: () => void }) {
         />
       )}
     </TrustPage>
+  );
+}
+
+// The grid itself. Its parent hands it the same element until what it shows changes, so
+// progress and dialogs do not draw it again.
+function Grid(props: {
+  shape: Layout;
+  columns: Named[];
+  filter: Filter;
+  selected: ReadonlySet<string>;
+  unaccepted: ReadonlySet<string>;
+  onToggle: (keys: string[]) => void;
+}) {
+  const { shape, columns, filter, selected, unaccepted, onToggle } = props;
+  const rows = shape.apps;
+  const [active, setActive] = useState<Position>({ r: 1, c: 1 });
+  const grid = useRef<HTMLTableElement>(null);
+  const allIn = (keys: string[] | undefined) => !!keys && keys.length > 0 && keys.every((k) => selected.has(k));
+  const { all, byApp, bySchool } = shape.selectable;
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const maxR = rows.length;
+    const maxC = columns.length;
+    let { r, c } = active;
+    switch (e.key) {
+      case "ArrowRight":
+        c++;
+        break;
+      case "ArrowLeft":
+        c--;
+        break;
+      case "ArrowDown":
+        r++;
+        break;
+      case "ArrowUp":
+        r--;
+        break;
+      case "Home":
+        c = 0;
+        if (e.ctrlKey) r = 0;
+        break;
+      case "End":
+        c = maxC;
+        if (e.ctrlKey) r = maxR;
+        break;
+      case " ":
+      case "Enter": {
+        // Header buttons act by themselves; a cell toggles here.
+        const td = (e.target as HTMLElement).closest("td[data-school]") as HTMLElement | null;
+        if (!td) return;
+        e.preventDefault();
+        const key = cellKey(td.dataset.school!, td.dataset.app!);
+        if (selectable(shape.byKey.get(key), filter)) onToggle([key]);
+        return;
+      }
+      default:
+        return;
+    }
+    e.preventDefault();
+    // Every position of the page is drawn already: focus moves now, and its onFocus makes it
+    // the active one.
+    r = Math.max(0, Math.min(maxR, r));
+    c = Math.max(0, Math.min(maxC, c));
+    grid.current?.querySelector<HTMLElement>(`[data-pos="${r}:${c}"]`)?.focus();
+  };
+  // The one element of the grid that Tab reaches: the active position, kept inside the grid.
+  const at = (r: number, c: number) => {
+    const focused = Math.min(active.r, rows.length) === r && Math.min(active.c, columns.length) === c;
+    return {
+      "data-pos": `${r}:${c}`,
+      tabIndex: focused ? 0 : -1,
+      onFocus: () => (active.r !== r || active.c !== c) && setActive({ r, c }),
+    };
+  };
+
+  return (
+    <div class="matrix-scroll">
+      <table
+        class="matrix"
+        role="grid"
+        aria-multiselectable="true"
+        aria-labelledby="matrix-title"
+        ref={grid}
+        onKeyDown={onKeyDown}
+      >
+        <thead>
+          <tr>
+            <th scope="col">
+              <button type="button" class="link" aria-pressed={allIn(all)} onClick={() => onToggle(all)} {...at(0, 0)}>
+                Select all shown
+              </button>
+            </th>
+            {columns.map((s, i) => (
+              <th scope="col" key={s.id} data-school={s.id}>
+                <button
+                  type="button"
+                  class="link head"
+                  aria-pressed={allIn(bySchool.get(s.id))}
+                  onClick={() => onToggle(bySchool.get(s.id) ?? [])}
+                  {...at(0, i + 1)}
+                >
+                  <span class="visually-hidden">Select every app shown at </span>
+                  {s.name}
+                  {unaccepted.has(s.id) && <span class="terms-flag">terms to accept</span>}
+                </button>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((a, r) => (
+            <tr key={a.id} data-app={a.id}>
+              <th scope="row">
+                <button
+                  type="button"
+                  class="link head"
+                  aria-pressed={allIn(byApp.get(a.id))}
+                  onClick={() => onToggle(byApp.get(a.id) ?? [])}
+                  {...at(r + 1, 0)}
+                >
+                  <span class="visually-hidden">Select </span>
+                  {a.name}
+                  <span class="visually-hidden"> at every school shown</span>
+                </button>
+              </th>
+              {columns.map((s, i) => {
+                const key = cellKey(s.id, a.id);
+                const cell = shape.byKey.get(key);
+                const canSelect = selectable(cell, filter);
+                const kept = cell && (canSelect || (cell.status === "not_requested" && !filter.status));
+                return (
+                  <td
+                    key={s.id}
+                    role="gridcell"
+                    data-school={s.id}
+                    data-app={a.id}
+                    data-status={cell?.status}
+                    aria-selected={canSelect ? selected.has(key) : undefined}
+                    aria-disabled={canSelect ? undefined : true}
+                    class={selected.has(key) ? "chosen" : undefined}
+                    onClick={() => canSelect && onToggle([key])}
+                    {...at(r + 1, i + 1)}
+                  >
+                    {kept && cell.status === "not_requested" ? (
+                      <span class="chip not_requested">
+                        <span aria-hidden="true">–</span>
+                        <span class="visually-hidden">Not requested</span>
+                      </span>
+                    ) : kept ? (
+                      <span class={`chip ${cell.status}`}>{statusLabel(cell.status)}</span>
+                    ) : (
+                      <span class="visually-hidden">not shown by the filters</span>
+                    )}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
