@@ -135,6 +135,18 @@ nlohmann::json login_view(const store::LoginAttempt& a) {
           {"user_agent", a.user_agent}};
 }
 
+nlohmann::json site_user_view(const User& user, const store::LoginAttempt* last_sign_in) {
+  nlohmann::json last(nullptr);
+  if (last_sign_in != nullptr) {
+    last = {{"at", format_rfc3339(last_sign_in->at)}, {"outcome", last_sign_in->outcome}};
+  }
+  return {{"email", user.email},
+          {"name", user.name},
+          {"roles", user.roles},
+          {"disabled", user.disabled},
+          {"last_sign_in", std::move(last)}};
+}
+
 nlohmann::json audit_view(const store::AuditRecord& r, const User* user) {
   const bool chained = r.seq > 0;
   const auto or_null = [](bool present, auto value) {

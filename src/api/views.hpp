@@ -23,6 +23,8 @@ nlohmann::json terms_acceptance_view(const store::TermsAcceptance& a);
 nlohmann::json notification_view(const store::Notification& n, const Site* school,
                                  const policy::App* app);
 nlohmann::json login_view(const store::LoginAttempt& attempt);
+// A user of a site with their newest sign-in attempt (null when they have none).
+nlohmann::json site_user_view(const User& user, const store::LoginAttempt* last_sign_in);
 // An audit record with its chain link; `user` is the acting user when the actor is one Canopy
 // knows (null otherwise: a partner, the system, or a user since removed).
 nlohmann::json audit_view(const store::AuditRecord& record, const User* user);

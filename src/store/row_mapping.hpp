@@ -10,6 +10,14 @@
 
 namespace canopy::store::rows {
 
+// "?, ?, ?" for an IN list of n values (n > 0).
+inline std::string placeholders(std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i)
+    out += i == 0 ? "?" : ", ?";
+  return out;
+}
+
 inline constexpr std::string_view kConnectionColumns =
     "school_id, app_id, status, permission_set_version, revision, requested_at_ms, decided_at_ms, "
     "decided_by";
@@ -119,11 +127,21 @@ AuditLink audit_link(const Row& row) {
   return l;
 }
 
-// Users with their roles, one row per (user, role) sorted by user: id, email, name, home_site,
-// disabled_at_ms, role (NULL for a user without roles).
+// Users with their roles, one row per (user, role): id, email, name, home_site, disabled_at_ms,
+// role (NULL for a user without roles). The selects below add an ORDER BY that keeps each
+// user's rows together, roles sorted, as users_with_roles needs.
 inline constexpr std::string_view kSelectUsersWithRoles =
     "SELECT u.id, u.email, u.name, u.home_site, u.disabled_at_ms, r.role FROM users u"
-    " LEFT JOIN user_roles r ON r.user_id = u.id ORDER BY u.email, r.role";
+    " LEFT JOIN user_roles r ON r.user_id = u.id";
+// Every user, by email.
+inline std::string select_all_users() {
+  return std::string(kSelectUsersWithRoles) + " ORDER BY u.email, r.role";
+}
+// The users of the site given as the one parameter, by name, then email.
+inline std::string select_users_of_site() {
+  return std::string(kSelectUsersWithRoles) +
+         " WHERE u.home_site = ? ORDER BY u.name, u.email, r.role";
+}
 
 // Folds the rows of kSelectUsersWithRoles into users. `next` advances `rows` (false when done).
 template <class Rows, class Next>
@@ -157,6 +175,16 @@ template <class Row>
 LoginAttempt login(const Row& r) {
   return {r.integer(0), r.text(1), r.optional_integer(2), from_unix_ms(r.integer(3)), r.text(4),
           r.text(5),    r.text(6)};
+}
+
+// The newest attempt of each of n users (the parameters), by user. The inner MAX is one probe
+// of login_history_by_user (user_id, id) per user on both backends, where a GROUP BY would read
+// every attempt of every user on SQLite.
+inline std::string select_latest_logins(std::size_t n) {
+  return "SELECT " + std::string(kLoginColumns) +
+         " FROM login_history WHERE id IN (SELECT (SELECT MAX(h.id) FROM login_history h"
+         " WHERE h.user_id = u.id) FROM users u WHERE u.id IN (" +
+         placeholders(n) + ")) ORDER BY user_id";
 }
 
 inline constexpr std::string_view kTermsColumns =
@@ -223,14 +251,6 @@ inline IdempotencyClaim claim_against(const IdempotencyRecord& existing,
   if (existing.done) return IdempotencyClaim::replay;
   if (existing.started_at >= stale_before) return IdempotencyClaim::in_progress;
   return IdempotencyClaim::claimed;
-}
-
-// "?, ?, ?" for an IN list of n values (n > 0).
-inline std::string placeholders(std::size_t n) {
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i)
-    out += i == 0 ? "?" : ", ?";
-  return out;
 }
 
 // " WHERE ..." for an audit query's schools and filters (over select_audit()'s alias a);

@@ -228,6 +228,9 @@ class DirectoryStore {
   virtual Upsert upsert_user(const User& user) = 0;
   virtual std::optional<User> find_user(std::int64_t id) = 0;
   virtual std::optional<User> find_user_by_email(std::string_view email) = 0;
+  // The users whose home site is `site_id`, disabled ones included, by name, then email (byte
+  // order, as both backends compare text).
+  virtual std::vector<User> users_of_site(std::string_view site_id) = 0;
 };
 
 class CredentialStore {
@@ -295,6 +298,10 @@ class LoginHistoryStore {
   // Newest first; with `before_id`, only attempts with a smaller id (the next page).
   virtual std::vector<LoginAttempt> logins_for_user(std::int64_t user_id, std::size_t limit,
                                                     std::optional<std::int64_t> before_id) = 0;
+  // The newest attempt (highest id, as logins_for_user orders) of each of `user_ids` that has
+  // one, by user id. One statement for the whole list, every id a bound parameter: meant for
+  // one site's users, not the whole directory.
+  virtual std::vector<LoginAttempt> latest_logins(std::span<const std::int64_t> user_ids) = 0;
   // Deletes at most `limit` attempts made before `cutoff`, oldest first; returns how many.
   virtual std::size_t delete_logins_before(TimePoint cutoff, std::size_t limit) = 0;
   // Whether `email` signed in successfully from `address` at or after `since` (by the email,

@@ -246,6 +246,7 @@ TEST_F(IdVariants, NoRouteAnswersOrChangesAnythingForAVariantOfAnId) {
        "",
        Caller::school_admin,
        {{"school", kSchool}, {"app", "parentpay"}}},
+      {"GET", "/api/v1/sites/{site}/users", "", Caller::school_admin, {{"site", kSchool}}},
       {"GET",
        "/api/v1/sites/{site}/users/{user}/logins",
        "",

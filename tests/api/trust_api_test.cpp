@@ -155,17 +155,10 @@ struct Refusal {
 
 class TrustRefusals : public ::testing::TestWithParam<Refusal> {};
 
-constexpr char kElmCentral[] = "cara.central@elm.example";
-
 TEST_P(TrustRefusals, ChangeNothing) {
   const auto& p = GetParam();
   TestApp t{kBackend};
-  Site elm;
-  elm.id = "elm-trust";
-  elm.name = "Elm Trust";
-  elm.kind = SiteKind::trust;
-  ASSERT_EQ(t.store().upsert_site(elm), store::Upsert::created);
-  t.add_user(kElmCentral, "elm-trust", {"trust_central_team"});
+  ASSERT_NO_FATAL_FAILURE(add_elm_trust(t));
   Headers headers;
   if (!p.who.empty()) headers = bearer(t.sign_in(p.who));
   if (!p.body.empty()) headers.emplace_back("Content-Type", "application/json");

@@ -326,15 +326,64 @@ check("a teacher and an office user see the refusal page", async (page, url) => 
   }
 });
 
+check("the sign-in history of a school's users and of the trust's are the API's", async (page, url) => {
+  // Joanne, the office user, gets her password wrong once (after the refusal check's sign-in).
+  const wrong = await page.request.post(`${url}/api/v1/session`, {
+    data: { email: users.office, password: "not-her-password" },
+  });
+  assert.equal(wrong.status(), 401);
+  await signIn(page, url, users.admin);
+  await page.getByRole("heading", { name: "Pending requests" }).waitFor();
+  await page.getByRole("link", { name: "Sign-in history" }).click();
+  await page.getByRole("heading", { name: "Sign-in history" }).waitFor();
+  await page.locator("table.users tbody tr").first().waitFor();
+  const api = await page.evaluate(async (s) => (await (await fetch(`/api/v1/sites/${s}/users`)).json()).items, school);
+  const shown = await page.locator("table.users tbody tr").evaluateAll((trs) => trs.map((tr) => tr.dataset.email));
+  assert.deepEqual(shown, api.map((u) => u.email));
+  assert.ok(shown.includes(users.admin) && shown.includes(users.office), shown.join());
+  await axe(page, "the sign-in history");
+
+  await page.getByRole("button", { name: "Joanne Hughes" }).click();
+  await page.getByRole("heading", { name: "Sign-ins of Joanne Hughes" }).waitFor();
+  const attempts = await page.evaluate(
+    async ([s, e]) => (await (await fetch(`/api/v1/sites/${s}/users/${e}/logins?limit=20`)).json()).items,
+    [school, users.office],
+  );
+  assert.equal(attempts[0].outcome, "invalid_credentials");
+  assert.ok(attempts.some((a) => a.outcome === "success"), "the refusal check signed her in");
+  await page.locator("table.attempts tbody tr").first().waitFor();
+  const rows = await page.locator("table.attempts tbody tr").evaluateAll((trs) =>
+    trs.map((tr) => `${tr.dataset.id}:${tr.dataset.outcome}:${tr.children[1].textContent}`),
+  );
+  const words = { success: "Signed in", invalid_credentials: "Wrong email or password" };
+  assert.deepEqual(rows, attempts.map((a) => `${a.id}:${a.outcome}:${words[a.outcome]}`));
+  await axe(page, "a user's sign-ins");
+
+  // The trust's own users, for its central team.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await signInToMatrix(page, url);
+  await page.getByRole("link", { name: "Sign-in history" }).click();
+  await page.getByRole("heading", { name: "Sign-in history" }).waitFor();
+  await page.locator("table.users tbody tr").first().waitFor();
+  const trustUsers = await page.locator("table.users tbody tr").evaluateAll((trs) => trs.map((tr) => tr.dataset.email));
+  assert.ok(trustUsers.includes(users.trust) && trustUsers.includes("rhys.morgan@oakfield.example"), trustUsers.join());
+}, [/status of 401/]);
+
 check("a school admin cannot reach another school by editing the URL", async (page, url) => {
   await signIn(page, url, users.admin);
   await page.getByRole("heading", { name: "Pending requests" }).waitFor();
   await page.goto(`${url}/#/schools/hazelwood-primary/pending`);
   await page.getByRole("heading", { name: "You cannot manage apps here" }).waitFor();
   assert.equal(await page.locator("tbody tr").count(), 0);
-  await page.goto(`${url}/#/schools/hazelwood-primary/audit`);
+  for (const screen of ["audit", "users"]) {
+    await page.goto(`${url}/#/schools/hazelwood-primary/${screen}`);
+    await page.getByRole("heading", { name: "You cannot manage apps here" }).waitFor();
+    assert.equal(await page.locator("tbody tr").count(), 0);
+  }
+  // Nor a trust's screens.
+  await page.goto(`${url}/#/trusts/oakfield-trust`);
   await page.getByRole("heading", { name: "You cannot manage apps here" }).waitFor();
-  assert.equal(await page.locator("tbody tr").count(), 0);
+  assert.equal(await page.locator("td[data-status]").count(), 0);
 });
 
 check("an expired session returns to sign-in, then to where the user was", async (page, url) => {

@@ -1526,6 +1526,42 @@ TYPED_TEST(StoreData, LoginHistoryNewestFirstWithLimit) {
   EXPECT_EQ(store.logins_for_user(other, 10, std::nullopt).size(), 1u);
 }
 
+TYPED_TEST(StoreData, LatestLoginsGivesEachUsersNewestAttemptInOneCall) {
+  auto& store = *this->store_;
+  const auto amir = this->add_user("amir@example.org");
+  const auto joanne = this->add_user("joanne@example.org");
+  const auto never = this->add_user("never@example.org");
+  const auto other = this->add_user("other@example.org", "elm");
+  const TimePoint then = this->clock_.now();
+  store.record_login({0, "amir@example.org", amir, then, "10.0.0.1", "a", "success"});
+  store.record_login({0, "joanne@example.org", joanne, then, "10.0.0.2", "j", "success"});
+  store.record_login({0, "amir@example.org", amir, then + 1s, "10.0.0.3", "a", "success"});
+  // At the same time as the one before: the higher id is the newer, as logins_for_user orders.
+  store.record_login(
+      {0, "amir@example.org", amir, then + 1s, "10.0.0.4", "a", "invalid_credentials"});
+  store.record_login({0, "other@example.org", other, then + 2s, "10.0.0.5", "o", "success"});
+  store.record_login(
+      {0, "ghost@example.org", std::nullopt, then + 3s, "10.0.0.6", "g", "invalid_credentials"});
+
+  const std::vector<std::int64_t> ids = {joanne, never, amir, amir + joanne + never + other + 100};
+  const auto latest = store.latest_logins(ids);
+  ASSERT_EQ(latest.size(), 2u);  // by user id: amir was added first
+  EXPECT_EQ(latest[0].user_id, std::optional<std::int64_t>(amir));
+  EXPECT_EQ(latest[0].address, "10.0.0.4");
+  EXPECT_EQ(latest[0].outcome, "invalid_credentials");
+  EXPECT_EQ(latest[0].at, then + 1s);
+  EXPECT_EQ(latest[0].email, "amir@example.org");
+  EXPECT_EQ(latest[0].id, store.logins_for_user(amir, 1, std::nullopt).at(0).id);
+  EXPECT_EQ(latest[1].user_id, std::optional<std::int64_t>(joanne));
+  EXPECT_EQ(latest[1].address, "10.0.0.2");
+
+  EXPECT_TRUE(store.latest_logins({}).empty());
+  EXPECT_TRUE(store.latest_logins(std::vector<std::int64_t>{never}).empty());
+  const auto one = store.latest_logins(std::vector<std::int64_t>{other});
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].address, "10.0.0.5");
+}
+
 TYPED_TEST(StoreData, LoginSucceededFromFindsOnlyASuccessOfThatEmailFromThatAddressSinceThen) {
   auto& store = *this->store_;
   const auto uid = this->add_user("amir@example.org");
@@ -2194,6 +2230,48 @@ TYPED_TEST(StoreData, UpsertUserCreatedChangedUnchanged) {
   EXPECT_FALSE(store.find_user_by_email("nobody@example.org").has_value());
 }
 
+TYPED_TEST(StoreData, UsersOfASiteByNameThenEmailWithRolesAndLeavers) {
+  auto& store = *this->store_;
+  User b = user("b@example.org", "oak", {"teacher", "school_office"});
+  b.name = "Ann Smith";
+  User a = user("a@example.org", "oak", {});
+  a.name = "Ann Smith";
+  User c = user("c@example.org", "oak", {"school_administrator"});
+  c.name = "Aaron Jones";
+  User elsewhere = user("d@example.org", "elm", {"school_administrator"});
+  elsewhere.name = "Aaron Aaronson";
+  for (const auto* u : {&b, &a, &c, &elsewhere})
+    ASSERT_EQ(store.upsert_user(*u), Upsert::created);
+  const auto c_id = store.find_user_by_email("c@example.org").value().id;
+  ASSERT_TRUE(store.disable_user(c_id, this->clock_.now()).has_value());
+
+  const auto users = store.users_of_site("oak");
+  ASSERT_EQ(users.size(), 3u);
+  EXPECT_EQ(users[0].email, "c@example.org");
+  EXPECT_EQ(users[0].id, c_id);
+  EXPECT_EQ(users[0].name, "Aaron Jones");
+  EXPECT_EQ(users[0].home_site, "oak");
+  EXPECT_TRUE(users[0].disabled);
+  EXPECT_EQ(users[0].roles, std::vector<std::string>{"school_administrator"});
+  // The same name: by email.
+  EXPECT_EQ(users[1].email, "a@example.org");
+  EXPECT_TRUE(users[1].roles.empty());
+  EXPECT_FALSE(users[1].disabled);
+  EXPECT_EQ(users[2].email, "b@example.org");
+  EXPECT_EQ(users[2].roles, (std::vector<std::string>{"school_office", "teacher"}));
+  // Each as find_user gives them.
+  for (const auto& u : users)
+    EXPECT_EQ(store.find_user(u.id).value().roles, u.roles);
+
+  const auto elm = store.users_of_site("elm");
+  ASSERT_EQ(elm.size(), 1u);
+  EXPECT_EQ(elm[0].email, "d@example.org");
+  EXPECT_TRUE(store.users_of_site("pine").empty());
+  // Ids compare exactly.
+  EXPECT_TRUE(store.users_of_site("oak ").empty());
+  EXPECT_TRUE(store.users_of_site("OAK").empty());
+}
+
 TYPED_TEST(StoreData, UserWithoutRoles) {
   auto& store = *this->store_;
   EXPECT_EQ(store.upsert_user(user("nobody@example.org", "oak", {})), Upsert::created);
@@ -2226,6 +2304,7 @@ TYPED_TEST(StoreData, LookupsWithBytesThatAreNotUtf8FindNothing) {
   EXPECT_TRUE(store.list_connections(bad, std::nullopt).empty());
   EXPECT_TRUE(store.audit_for_school(bad, 10).empty());
   EXPECT_FALSE(store.find_user_by_email("amir@example.org\xc3").has_value());
+  EXPECT_TRUE(store.users_of_site(bad).empty());
   EXPECT_FALSE(store.find_session(bad).has_value());
   EXPECT_FALSE(store.delete_session(bad));
   EXPECT_FALSE(store.partner_secret_hash(bad).has_value());

@@ -345,6 +345,39 @@ export function markAllRead(upTo: number): Promise<{ marked: number; unread_coun
   return call("POST", "/api/v1/notifications/read-all", { up_to: upTo });
 }
 
+export interface SiteUser {
+  email: string;
+  name: string;
+  roles: string[];
+  disabled: boolean;
+  last_sign_in: { at: string; outcome: string } | null;
+}
+
+export function siteUsers(site: string): Promise<{ site: string; site_name: string; items: SiteUser[] }> {
+  return call("GET", `/api/v1/sites/${encodeURIComponent(site)}/users`);
+}
+
+export interface LoginAttempt {
+  id: number;
+  at: string;
+  outcome: string;
+  address: string;
+  user_agent: string;
+}
+
+export function userLogins(
+  site: string,
+  email: string,
+  before?: number,
+): Promise<{ items: LoginAttempt[]; next_before: number | null }> {
+  const q = new URLSearchParams({ limit: "20" });
+  if (before) q.set("before", String(before));
+  return call(
+    "GET",
+    `/api/v1/sites/${encodeURIComponent(site)}/users/${encodeURIComponent(email)}/logins?${q}`,
+  );
+}
+
 // What a screen does with a failed call: a session that ended goes back to sign-in (`expired`);
 // anything else is shown (`show`), a network failure as an ApiError of its own.
 export function onFailure(expired: () => void, show: (error: ApiError) => void) {

@@ -4,10 +4,10 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, User, me, notifications, schoolApps, signOut } from "./api";
 import { Notifications } from "./notifications";
-import { SchoolAudit } from "./school_audit";
+import { SchoolAudit, SchoolUsers } from "./school_audit";
 import { SignIn } from "./sign_in";
 import { SchoolApps, Status } from "./school_apps";
-import { TrustAudit, TrustSchoolsScreen, TrustTab } from "./trust_home";
+import { TrustAudit, TrustSchoolsScreen, TrustTab, TrustUsers } from "./trust_home";
 import { TrustMatrix } from "./trust_matrix";
 import "./style.css";
 
@@ -19,7 +19,8 @@ type Route =
   | { screen: "school"; school: string; status: Status; app?: string }
   | { screen: "trust"; trust: string; tab: TrustTab }
   | { screen: "notifications" }
-  | { screen: "audit"; school: string };
+  | { screen: "audit"; school: string }
+  | { screen: "users"; school: string };
 
 const statuses: Status[] = ["pending", "approved", "rejected"];
 
@@ -27,12 +28,15 @@ function parse(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
   if (parts[0] === "schools" && parts[1] && parts[2] === "audit")
     return { screen: "audit", school: parts[1] };
+  if (parts[0] === "schools" && parts[1] && parts[2] === "users")
+    return { screen: "users", school: parts[1] };
   if (parts[0] === "schools" && parts[1]) {
     const status = statuses.includes(parts[2] as Status) ? (parts[2] as Status) : "pending";
     return { screen: "school", school: parts[1], status, app: parts[3] };
   }
   if (parts[0] === "trusts" && parts[1]) {
-    const tab = parts[2] === "schools" || parts[2] === "audit" ? parts[2] : "matrix";
+    const tabs: TrustTab[] = ["schools", "audit", "users"];
+    const tab = tabs.includes(parts[2] as TrustTab) ? (parts[2] as TrustTab) : "matrix";
     return { screen: "trust", trust: parts[1], tab };
   }
   if (parts[0] === "notifications") return { screen: "notifications" };
@@ -101,10 +105,14 @@ function App() {
     );
   } else if (route.screen === "audit") {
     body = <SchoolAudit school={route.school} onExpired={expired} />;
+  } else if (route.screen === "users") {
+    body = <SchoolUsers school={route.school} onExpired={expired} />;
   } else if (route.screen === "notifications") {
     body = <Notifications onExpired={expired} onCount={setUnread} />;
   } else if (route.screen === "trust" && route.tab === "schools") {
     body = <TrustSchoolsScreen trust={route.trust} onExpired={expired} />;
+  } else if (route.screen === "trust" && route.tab === "users") {
+    body = <TrustUsers trust={route.trust} onExpired={expired} />;
   } else if (route.screen === "trust" && route.tab === "audit") {
     body = <TrustAudit trust={route.trust} onExpired={expired} />;
   } else if (route.screen === "trust") {

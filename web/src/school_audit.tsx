@@ -1,46 +1,49 @@
-// A school's audit trail, beside the school's menu.
-import { useEffect, useState } from "preact/hooks";
-import { ApiError, SchoolAppList, schoolApps, onFailure } from "./api";
+// A school's audit trail and its users' sign-in history, each beside the school's menu.
+import { useState } from "preact/hooks";
+import { ApiError } from "./api";
 import { AuditTrail } from "./audit_trail";
-import { Refusal } from "./school_apps";
-import { SchoolMenu } from "./school_menu";
+import { SchoolFrame } from "./school_frame";
+import { SiteUsers } from "./site_users";
 
 export function SchoolAudit(props: { school: string; onExpired: () => void }) {
   const { school, onExpired } = props;
-  const [list, setList] = useState<SchoolAppList | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-
-  useEffect(() => {
-    schoolApps(school).then(setList, onFailure(onExpired, setError));
-  }, [school]);
-
-  if (error) {
-    if (error.status === 403 || error.status === 404)
-      return <Refusal message="This school's audit trail is for its administrators." />;
-    return (
-      <p class="error" role="alert">
-        {error.message}
-      </p>
-    );
-  }
-  const counts = list && {
-    pending: list.items.filter((a) => a.status === "pending").length,
-    approved: list.items.filter((a) => a.status === "approved").length,
-    rejected: list.items.filter((a) => a.status === "rejected").length,
-  };
   return (
-    <div class="school">
-      <SchoolMenu school={school} current="audit" counts={counts} />
-      <main class="list">
-        {list && <p class="site-name">{list.school_name}</p>}
-        <h1>Audit trail</h1>
-        <AuditTrail
-          scope={{ schools: school }}
-          apps={(list?.items ?? []).map((a) => ({ id: a.app, name: a.name }))}
-          onError={setError}
-          onExpired={onExpired}
-        />
-      </main>
-    </div>
+    <SchoolFrame
+      school={school}
+      current="audit"
+      refusal="This school's audit trail is for its administrators."
+      error={error}
+      onExpired={onExpired}
+    >
+      {(list) => (
+        <>
+          <h1>Audit trail</h1>
+          <AuditTrail
+            scope={{ schools: school }}
+            apps={(list?.items ?? []).map((a) => ({ id: a.app, name: a.name }))}
+            onError={setError}
+            onExpired={onExpired}
+          />
+        </>
+      )}
+    </SchoolFrame>
+  );
+}
+
+// The sign-in history of the school's users, beside the school's menu.
+export function SchoolUsers(props: { school: string; onExpired: () => void }) {
+  const { school, onExpired } = props;
+  const [error, setError] = useState<ApiError | null>(null);
+  return (
+    <SchoolFrame
+      school={school}
+      current="users"
+      refusal="The sign-in history of a school's users is for those who manage its users."
+      error={error}
+      onExpired={onExpired}
+    >
+      {() => <SiteUsers site={school} onError={setError} onExpired={onExpired} />}
+    </SchoolFrame>
   );
 }

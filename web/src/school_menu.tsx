@@ -1,4 +1,5 @@
-// The left menu of a school's screens: the three lists with their counts, and the audit trail.
+// The left menu of a school's screens: the three lists with their counts, the audit trail and
+// the sign-in history of the school's users.
 export type Status = "pending" | "approved" | "rejected";
 
 export const tabs: { status: Status; label: string }[] = [
@@ -9,7 +10,7 @@ export const tabs: { status: Status; label: string }[] = [
 
 export function SchoolMenu(props: {
   school: string;
-  current: Status | "audit";
+  current: Status | "audit" | "users";
   counts: Record<Status, number> | null;
 }) {
   const { school, current, counts } = props;
@@ -27,6 +28,11 @@ export function SchoolMenu(props: {
         <li>
           <a href={`${base}/audit`} aria-current={current === "audit" ? "page" : undefined}>
             Audit trail
+          </a>
+        </li>
+        <li>
+          <a href={`${base}/users`} aria-current={current === "users" ? "page" : undefined}>
+            Sign-in history
           </a>
         </li>
       </ul>

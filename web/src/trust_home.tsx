@@ -6,13 +6,15 @@ import { ApiError, TrustSchools, onFailure, trustMatrix, trustSchools } from "./
 import { AuditTrail } from "./audit_trail";
 import { when } from "./format";
 import { Refusal } from "./school_apps";
+import { SiteUsers } from "./site_users";
 
-export type TrustTab = "matrix" | "schools" | "audit";
+export type TrustTab = "matrix" | "schools" | "audit" | "users";
 
 const trustTabs: { tab: TrustTab; label: string; path: string }[] = [
   { tab: "matrix", label: "Apps across schools", path: "" },
   { tab: "schools", label: "Schools", path: "/schools" },
   { tab: "audit", label: "Audit trail", path: "/audit" },
+  { tab: "users", label: "Sign-in history", path: "/users" },
 ];
 
 // The trust's schools and their terms; `reload` reads them again (after terms are accepted).
@@ -137,6 +139,19 @@ export function TrustAudit(props: { trust: string; onExpired: () => void }) {
           onError={setError}
           onExpired={onExpired}
         />
+      </main>
+    </TrustPage>
+  );
+}
+
+// The sign-in history of the trust's own users (its central team and others at the trust).
+export function TrustUsers(props: { trust: string; onExpired: () => void }) {
+  const { trust, onExpired } = props;
+  const { schools, error, setError } = useTrustSchools(trust, onExpired);
+  return (
+    <TrustPage trust={trust} tab="users" schools={schools} error={error}>
+      <main class="trust">
+        <SiteUsers site={trust} onError={setError} onExpired={onExpired} />
       </main>
     </TrustPage>
   );

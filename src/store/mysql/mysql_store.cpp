@@ -1134,6 +1134,13 @@ std::optional<User> MysqlStore::find_user_by_email(std::string_view email) {
               [&](sql::Connection& c) { return find_user_on(c, "email", email); });
 }
 
+std::vector<User> MysqlStore::users_of_site(std::string_view site_id) {
+  return read("users_of_site", [&](sql::Connection& c) {
+    auto rows = Query(c, rows::select_users_of_site()).bind(site_id).rows();
+    return rows::users_with_roles(rows, [&] { return rows.next(); });
+  });
+}
+
 std::optional<std::string> MysqlStore::password_hash(std::int64_t user_id) {
   return read("password_hash", [&](sql::Connection& c) -> std::optional<std::string> {
     auto rows = Query(c, "SELECT password_hash FROM users WHERE id = ?").bind(user_id).rows();
@@ -1157,7 +1164,7 @@ std::size_t MysqlStore::set_password_hash(std::int64_t user_id, const std::strin
 
 std::vector<User> MysqlStore::list_users() {
   return read("list_users", [&](sql::Connection& c) {
-    auto rows = Query(c, std::string(rows::kSelectUsersWithRoles)).rows();
+    auto rows = Query(c, rows::select_all_users()).rows();
     return rows::users_with_roles(rows, [&] { return rows.next(); });
   });
 }
@@ -1281,6 +1288,20 @@ std::vector<LoginAttempt> MysqlStore::logins_for_user(std::int64_t user_id, std:
     q.bind(user_id);
     if (before_id) q.bind(*before_id);
     auto rows = q.bind(limit_value(limit)).rows();
+    std::vector<LoginAttempt> out;
+    while (rows.next())
+      out.push_back(rows::login(rows));
+    return out;
+  });
+}
+
+std::vector<LoginAttempt> MysqlStore::latest_logins(std::span<const std::int64_t> user_ids) {
+  if (user_ids.empty()) return {};
+  return read("latest_logins", [&](sql::Connection& c) {
+    Query q(c, rows::select_latest_logins(user_ids.size()));
+    for (const auto id : user_ids)
+      q.bind(id);
+    auto rows = q.rows();
     std::vector<LoginAttempt> out;
     while (rows.next())
       out.push_back(rows::login(rows));

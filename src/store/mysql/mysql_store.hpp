@@ -52,6 +52,7 @@ class MysqlStore final : public Store {
   Upsert upsert_user(const User& user) override;
   std::optional<User> find_user(std::int64_t id) override;
   std::optional<User> find_user_by_email(std::string_view email) override;
+  std::vector<User> users_of_site(std::string_view site_id) override;
 
   std::vector<User> list_users() override;
   std::optional<UserDisabled> disable_user(std::int64_t user_id, TimePoint at) override;
@@ -71,6 +72,7 @@ class MysqlStore final : public Store {
   void record_login(const LoginAttempt& attempt) override;
   std::vector<LoginAttempt> logins_for_user(std::int64_t user_id, std::size_t limit,
                                             std::optional<std::int64_t> before_id) override;
+  std::vector<LoginAttempt> latest_logins(std::span<const std::int64_t> user_ids) override;
   std::size_t delete_logins_before(TimePoint cutoff, std::size_t limit) override;
   bool login_succeeded_from(std::string_view email, std::string_view address,
                             TimePoint since) override;

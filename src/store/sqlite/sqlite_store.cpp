@@ -527,6 +527,13 @@ std::optional<User> SqliteStore::find_user_by_email(std::string_view email) {
   return read_user(s);
 }
 
+std::vector<User> SqliteStore::users_of_site(std::string_view site_id) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare(rows::select_users_of_site());
+  s.bind(1, site_id);
+  return rows::users_with_roles(s, [&] { return s.step(); });
+}
+
 std::optional<std::string> SqliteStore::password_hash(std::int64_t user_id) {
   std::lock_guard lock(mutex_);
   auto s = db_.prepare("SELECT password_hash FROM users WHERE id = ?");
@@ -552,7 +559,7 @@ std::size_t SqliteStore::set_password_hash(std::int64_t user_id, const std::stri
 
 std::vector<User> SqliteStore::list_users() {
   std::lock_guard lock(mutex_);
-  auto s = db_.prepare(rows::kSelectUsersWithRoles);
+  auto s = db_.prepare(rows::select_all_users());
   return rows::users_with_roles(s, [&] { return s.step(); });
 }
 
@@ -658,6 +665,19 @@ std::vector<LoginAttempt> SqliteStore::logins_for_user(std::int64_t user_id, std
                        " FROM login_history WHERE user_id = ?1 AND (?2 IS NULL OR id < ?2)"
                        " ORDER BY id DESC LIMIT ?3");
   s.bind(1, user_id).bind(2, before_id).bind(3, static_cast<std::int64_t>(limit));
+  std::vector<LoginAttempt> out;
+  while (s.step())
+    out.push_back(rows::login(s));
+  return out;
+}
+
+std::vector<LoginAttempt> SqliteStore::latest_logins(std::span<const std::int64_t> user_ids) {
+  if (user_ids.empty()) return {};
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare(rows::select_latest_logins(user_ids.size()));
+  int i = 1;
+  for (const auto id : user_ids)
+    s.bind(i++, id);
   std::vector<LoginAttempt> out;
   while (s.step())
     out.push_back(rows::login(s));

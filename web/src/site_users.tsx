@@ -1,0 +1,134 @@
+// The sign-in history of a site's users: every user whose home site it is, with their last
+// sign-in; choosing one shows their sign-ins (successes and failures), newest first, older ones
+// a page at a time. For whoever may manage the site's users (the API decides).
+import { useEffect, useRef, useState } from "preact/hooks";
+import { ApiError, LoginAttempt, SiteUser, onFailure, siteUsers, userLogins } from "./api";
+import { when } from "./format";
+
+const outcomes: Record<string, string> = {
+  success: "Signed in",
+  invalid_credentials: "Wrong email or password",
+  too_many_attempts: "Refused: too many attempts",
+  account_locked: "Refused: account locked",
+};
+const outcome = (o: string) => outcomes[o] ?? o;
+
+function History(props: { site: string; user: SiteUser; onError: (e: ApiError) => void; onExpired: () => void }) {
+  const { site, user, onError, onExpired } = props;
+  const [attempts, setAttempts] = useState<LoginAttempt[] | null>(null);
+  const [next, setNext] = useState<number | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const failed = onFailure(onExpired, onError);
+  useEffect(() => {
+    setAttempts(null);
+    userLogins(site, user.email).then((page) => {
+      setAttempts(page.items);
+      setNext(page.next_before);
+      heading.current?.focus();
+    }, failed);
+  }, [site, user.email]);
+  const older = () =>
+    next &&
+    userLogins(site, user.email, next).then((page) => {
+      setAttempts((shown) => [...(shown ?? []), ...page.items]);
+      setNext(page.next_before);
+    }, failed);
+
+  return (
+    <section class="logins" aria-labelledby="logins-title">
+      <h2 id="logins-title" tabIndex={-1} ref={heading}>
+        Sign-ins of {user.name}
+      </h2>
+      {!attempts ? (
+        <p class="loading">Loading…</p>
+      ) : attempts.length === 0 ? (
+        <p class="empty">{user.name} has never tried to sign in.</p>
+      ) : (
+        <table class="attempts">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Outcome</th>
+              <th scope="col">Address</th>
+              <th scope="col">Browser</th>
+            </tr>
+          </thead>
+          <tbody>
+            {attempts.map((a) => (
+              <tr key={a.id} data-id={a.id} data-outcome={a.outcome}>
+                <td>
+                  <time dateTime={a.at}>{when(a.at)}</time>
+                </td>
+                <td>{outcome(a.outcome)}</td>
+                <td>{a.address}</td>
+                <td class="agent">{a.user_agent}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {next && (
+        <button type="button" class="secondary" onClick={older}>
+          Show older sign-ins
+        </button>
+      )}
+    </section>
+  );
+}
+
+export function SiteUsers(props: { site: string; onError: (e: ApiError) => void; onExpired: () => void }) {
+  const { site, onError, onExpired } = props;
+  const [users, setUsers] = useState<SiteUser[] | null>(null);
+  const [shown, setShown] = useState<SiteUser | null>(null);
+  useEffect(() => {
+    setShown(null);
+    siteUsers(site).then((answer) => setUsers(answer.items), onFailure(onExpired, onError));
+  }, [site]);
+
+  return (
+    <>
+      <h1>Sign-in history</h1>
+      {!users ? (
+        <p class="loading">Loading…</p>
+      ) : users.length === 0 ? (
+        <p class="empty">No users have this as their home site.</p>
+      ) : (
+        <table class="users">
+          <thead>
+            <tr>
+              <th scope="col">User</th>
+              <th scope="col">Email</th>
+              <th scope="col">Roles</th>
+              <th scope="col">Last sign-in</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.email} data-email={u.email}>
+                <td>
+                  <button
+                    type="button"
+                    class="link row-open"
+                    aria-pressed={shown?.email === u.email}
+                    onClick={() => setShown(u)}
+                  >
+                    {u.name}
+                  </button>
+                  {u.disabled && <span class="badge">disabled</span>}
+                </td>
+                <td>{u.email}</td>
+                <td>{u.roles.map((r) => r.replace(/_/g, " ")).join(", ")}</td>
+                <td>
+                  {u.last_sign_in
+                    ? `${when(u.last_sign_in.at)}: ${outcome(u.last_sign_in.outcome)}`
+                    : "Never"}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {shown && <History site={site} user={shown} onError={onError} onExpired={onExpired} />}
+    </>
+  );
+}
