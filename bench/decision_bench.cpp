@@ -97,6 +97,7 @@ void BM_CheckCached(benchmark::State& state) {
     store::Upsert upsert_user(const User&) override { return store::Upsert::unchanged; }
     std::optional<User> find_user(std::int64_t) override { return {}; }
     std::optional<User> find_user_by_email(std::string_view) override { return {}; }
+    std::vector<User> users_of_site(std::string_view) override { return {}; }
   } none;
   decision::Checker checker(catalogue(), cache, none, none);
   std::size_t i = 0;
