@@ -18,6 +18,9 @@ import { useDialogKeys } from "./dialog";
 import { when } from "./format";
 import { Action, plan, plural, targetOf, termsToAccept } from "./matrix";
 
+// The API's limit on one batch (POST .../decisions).
+const maxBatch = 5000;
+
 type Phase =
   | { step: "confirm" }
   | { step: "terms"; done: number; total: number }
@@ -88,6 +91,7 @@ export function BulkDialog(props: {
   const title = useRef<HTMLHeadingElement>(null);
 
   const working = phase.step === "terms" || phase.step === "applying";
+  const tooMany = p.changes.length > maxBatch;
   const answered = phase.step === "answered" && phase.answer.kind === "applied";
   const close = () => !working && onClose(answered);
   useDialogKeys(root, close);
@@ -181,12 +185,18 @@ export function BulkDialog(props: {
                 </label>
               </fieldset>
             )}
+            {tooMany && (
+              <p class="error" role="alert">
+                One batch holds at most {maxBatch.toLocaleString("en-GB")} decisions: select fewer
+                connections (for example one status or a few apps at a time).
+              </p>
+            )}
             <div class="actions">
               {p.changes.length > 0 && (
                 <button
                   type="button"
                   class={action === "reject" ? "danger" : undefined}
-                  disabled={terms.length > 0 && !accepted}
+                  disabled={tooMany || (terms.length > 0 && !accepted)}
                   onClick={run}
                 >
                   {verb} {plural(p.changes.length, "connection")}
