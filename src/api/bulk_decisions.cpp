@@ -12,6 +12,7 @@
 #include "api/json_body.hpp"
 #include "api/route_groups.hpp"
 #include "auth/crypto.hpp"
+#include "core/connection.hpp"
 
 namespace canopy::api {
 namespace {
@@ -59,7 +60,7 @@ Result<std::vector<consent::BulkItem>> parse_items(const http::RequestContext& c
     const std::string where = "items[" + std::to_string(i) + "]";
     if (!item.is_object()) return make_error(Errc::wrong_type, where + " must be an object");
     for (const auto& [name, value] : item.items()) {
-      if (name != "school" && name != "app" && name != "action") {
+      if (name != "school" && name != "app" && name != "action" && name != "from") {
         return make_error(Errc::unknown_field,
                           "'" + where + "." + name + "' is not a field this request takes");
       }
@@ -77,6 +78,13 @@ Result<std::vector<consent::BulkItem>> parse_items(const http::RequestContext& c
     }
     for (auto [name, id] : {std::pair{"school", &parsed.school}, std::pair{"app", &parsed.app}}) {
       if (auto valid = check_id(where + "." + name, *id); !valid) return valid.error();
+    }
+    if (item.contains("from")) {
+      parsed.from = item["from"].get<std::string>();
+      if (!parse_connection_status(parsed.from)) {
+        return make_error(Errc::invalid_value,
+                          "'" + where + ".from' must be pending, approved or rejected");
+      }
     }
     out.push_back(std::move(parsed));
   }

@@ -254,6 +254,12 @@ BulkValidation Service::plan_bulk(const User& user, const Site& trust,
                         "'" + item.app + "' has not asked to connect to " + item.school));
       continue;
     }
+    if (!item.from.empty() && to_string(current->second.status) != item.from) {
+      refuse(make_error(Errc::invalid_transition,
+                        "the connection is " + std::string(to_string(current->second.status)) +
+                            " now, not " + item.from + " as this item expects"));
+      continue;
+    }
     auto next = this->next(*app, current->second, *action);
     if (!next) {
       refuse(next.error());

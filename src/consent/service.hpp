@@ -29,6 +29,10 @@ struct BulkItem {
   std::string school;
   std::string app;
   std::string action;  // approve or reject
+  // The status the client saw, when it says (pending, approved or rejected): the item is
+  // refused if the connection is in another one, so a batch never makes a change its sender
+  // did not see (a revoke of an app approved since, say). Empty: any status the action allows.
+  std::string from;
 };
 
 struct BulkItemError {

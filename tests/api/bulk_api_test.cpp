@@ -153,6 +153,42 @@ TEST_F(BulkApi, OneBadItemRefusesTheWholeBatchAndEveryErrorIsListed) {
   EXPECT_EQ(again.body, r.body);
 }
 
+// The UI sends the status each cell showed: a connection that moved on since is refused, so a
+// batch never revokes an app approved after the user looked (the confirmation showed pending).
+TEST_F(BulkApi, AnItemNamingTheStatusItSawIsRefusedWhenTheConnectionMovedOn) {
+  accept_terms("oakfield-primary");
+  const auto saw = [](nlohmann::json i, const std::string& from) {
+    i["from"] = from;
+    return i;
+  };
+  const auto before = t.state();
+  auto stale = decide(batch({saw(item("oakfield-primary", "wonde", "reject"), "pending"),
+                             saw(item("oakfield-primary", "parentpay", "approve"), "pending")}),
+                      "k-from-stale");
+  ASSERT_EQ(stale.status, 422u) << stale.body;
+  const auto errors = stale.json()["errors"];
+  ASSERT_EQ(errors.size(), 1u) << stale.body;
+  EXPECT_EQ(errors[0]["index"], 0);
+  EXPECT_EQ(errors[0]["code"], "invalid_transition");
+  EXPECT_EQ(errors[0]["message"],
+            "the connection is approved now, not pending as this item expects");
+  EXPECT_EQ(t.state(), before);
+
+  auto seen = decide(batch({saw(item("oakfield-primary", "wonde", "reject"), "approved"),
+                            saw(item("oakfield-primary", "parentpay", "approve"), "pending")}),
+                     "k-from-seen");
+  ASSERT_EQ(seen.status, 200u) << seen.body;
+  EXPECT_EQ(status_of("oakfield-primary", "wonde"), "rejected");
+  EXPECT_EQ(status_of("oakfield-primary", "parentpay"), "approved");
+
+  const auto after = t.state();
+  auto bad =
+      decide(batch({saw(item("oakfield-primary", "hodder", "approve"), "approve")}), "k-from-bad");
+  EXPECT_EQ(bad.status, 400u) << bad.body;
+  EXPECT_EQ(bad.code(), "invalid_value");
+  EXPECT_EQ(t.state(), after);
+}
+
 TEST_F(BulkApi, AReplayOfTheSameKeyAndBodyGetsTheFirstAnswerAndChangesNothing) {
   accept_terms("oakfield-primary");
   const std::string body = batch({item("oakfield-primary", "parentpay", "approve")});

@@ -475,7 +475,7 @@ check("a bulk approve across schools, terms first; per-item results; the same ag
   assert.equal(status("hazelwood-primary", "studybugs"), "pending");
 
   // Hodder's row by mouse, then Studybugs at Hazelwood by keyboard: arrows, then Space.
-  const row = page.getByRole("button", { name: "Select Hodder Education Assessment at every school shown" });
+  const row = page.getByRole("button", { name: "Select Hodder Education Assessment at every school the filters keep" });
   await row.click();
   assert.equal(await row.getAttribute("aria-pressed"), "true");
   const rowOf = (app) => page.locator("tbody tr").evaluateAll((trs, app) => trs.findIndex((tr) => tr.dataset.app === app), app);
@@ -499,6 +499,9 @@ check("a bulk approve across schools, terms first; per-item results; the same ag
   await dialog.getByText("Hazelwood Primary School: Hazelwood Primary School terms and conditions (version 1)").waitFor();
   const confirm = dialog.getByRole("button", { name: "Approve 2 connections" });
   assert.equal(await confirm.isDisabled(), true, "not before the terms are accepted");
+  // Focus starts on the title; Shift+Tab from there stays in the dialog.
+  await page.keyboard.press("Shift+Tab");
+  assert.ok(await dialog.evaluate((d) => d.contains(document.activeElement)), "Shift+Tab stays in the dialog");
   await axe(page, "the bulk confirmation");
   await page.screenshot({ path: join(shots, "bulk-confirm.png") });
   await dialog.getByLabel("I accept these terms and conditions").check();
@@ -518,6 +521,7 @@ check("a bulk approve across schools, terms first; per-item results; the same ag
   assert.equal(await allows(page, url, "hodder", "Student", "read", "meadowbank-infant"), true);
   await dialog.getByRole("button", { name: "Close" }).click();
   await page.getByRole("dialog").waitFor({ state: "detached" });
+  await page.waitForFunction(() => document.querySelector("table.matrix")?.contains(document.activeElement));
   await page.waitForFunction(() => document.querySelector('td[data-school="meadowbank-infant"][data-app="hodder"]')?.dataset.status === "approved");
   assert.equal(await cell(page, "hazelwood-primary", "studybugs").getAttribute("data-status"), "approved");
   assert.equal(await page.locator("thead .terms-flag").count(), 3);
@@ -547,8 +551,10 @@ check("a bulk decision whose answer is lost is sent again with the same key and 
   await signInToMatrix(page, url);
   assert.equal(await cell(page, "hazelwood-primary", "evolve").getAttribute("data-status"), "pending");
   const keys = [];
+  const bodies = [];
   await page.route("**/api/v1/trusts/*/decisions", async (route) => {
     keys.push(route.request().headers()["idempotency-key"]);
+    bodies.push(route.request().postData());
     if (keys.length === 1) {
       await route.fetch(); // the server applies it...
       await route.abort("connectionreset"); // ...and the answer never arrives
@@ -567,6 +573,10 @@ check("a bulk decision whose answer is lost is sent again with the same key and 
   await dialog.getByText(/had been applied already/).waitFor();
   assert.equal(keys.length, 2);
   assert.ok(keys[0] && keys[0] === keys[1], "the retry reuses the key");
+  assert.equal(bodies[0], bodies[1], "and the body");
+  assert.deepEqual(JSON.parse(bodies[0]).items, [
+    { school: "hazelwood-primary", app: "evolve", action: "approve", from: "pending" },
+  ]);
   const approvals = await page.evaluate(async () => {
     const r = await fetch("/api/v1/schools/hazelwood-primary/audit?app=evolve&action=approve");
     return (await r.json()).items.length;
@@ -575,30 +585,35 @@ check("a bulk decision whose answer is lost is sent again with the same key and 
   assert.equal(await allows(page, url, "evolve", "Student", "read", "hazelwood-primary"), true);
 }, [/net::ERR_CONNECTION_RESET/]);
 
-check("a refused item is explained, and nothing of the batch is applied", async (page, url) => {
+check("a batch never applies what its confirmation did not show: a cell that moved on is refused and explained", async (page, url) => {
   await signInToMatrix(page, url);
   await cell(page, "oakfield-high", "cunninghams").click();
   await cell(page, "oakfield-high", "otrack").click();
   await page.getByRole("button", { name: "Reject…" }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByRole("heading", { name: "Reject 2 connections in 1 school?" }).waitFor();
+  await dialog.getByText("Oakfield High School: Cunninghams Cashless Catering (pending → rejected), Otrack (pending → rejected)").waitFor();
   await dialog.getByText(/Oakfield High School data protection and acceptable use terms \(version 2\)/).waitFor();
-  // Meanwhile, in another tab, Cunninghams is rejected there.
+  assert.equal(await dialog.locator(".warning").count(), 0, "no revocation is announced");
+  // Meanwhile, in another tab, Otrack is approved there: rejecting it now would be a revocation
+  // the confirmation never showed.
   assert.equal(await behindTheBack(page, "POST", "/api/v1/trusts/oakfield-trust/schools/oakfield-high/terms-acceptance", { version: 2 }), 201);
-  assert.equal(await behindTheBack(page, "POST", "/api/v1/schools/oakfield-high/apps/cunninghams/reject"), 200);
+  assert.equal(await behindTheBack(page, "POST", "/api/v1/schools/oakfield-high/apps/otrack/approve"), 200);
   await dialog.getByLabel("I accept these terms and conditions").check();
   await dialog.getByRole("button", { name: "Reject 2 connections" }).click();
   await dialog.getByRole("heading", { name: "Nothing was changed" }).waitFor();
   const refused = dialog.locator("li[data-code]");
   assert.equal(await refused.count(), 1);
-  assert.equal(await refused.getAttribute("data-app"), "cunninghams");
+  assert.equal(await refused.getAttribute("data-app"), "otrack");
   assert.equal(await refused.getAttribute("data-code"), "invalid_transition");
-  assert.match(await refused.innerText(), /^Cunninghams .* at Oakfield High School: its status changed since the matrix was loaded/);
+  assert.match(await refused.innerText(), /^Otrack at Oakfield High School: its status changed since the matrix was loaded \(the connection is approved now, not pending/);
   await axe(page, "a refused batch");
-  const otrack = (await apiMatrix(page)).find((c) => c.school === "oakfield-high" && c.app === "otrack");
-  assert.equal(otrack.status, "pending", "nothing of the batch was applied");
+  const now = await apiMatrix(page);
+  const status = (app) => now.find((c) => c.school === "oakfield-high" && c.app === app).status;
+  assert.equal(status("otrack"), "approved", "not revoked");
+  assert.equal(status("cunninghams"), "pending", "nothing of the batch was applied");
   await page.keyboard.press("Escape");
-  await page.waitForFunction(() => document.querySelector('td[data-school="oakfield-high"][data-app="cunninghams"]')?.dataset.status === "rejected");
+  await page.waitForFunction(() => document.querySelector('td[data-school="oakfield-high"][data-app="otrack"]')?.dataset.status === "approved");
 }, [/status of 422/]);
 
 check("the trust's audit trail and export are the API's", async (page, url) => {
@@ -628,7 +643,13 @@ check("the trust's audit trail and export are the API's", async (page, url) => {
   assert.deepEqual(await ids(), hodder);
   const schools = await page.locator("table.audit tbody tr td:nth-child(2)").allInnerTexts();
   assert.ok(schools.includes("Meadowbank Infant School") && schools.includes("Oakfield Primary School"), schools.join());
-});
+  // Dates the wrong way round: the API's refusal under the filters, the screen kept.
+  await page.getByLabel("From").fill("2026-12-10");
+  await page.getByLabel("To").fill("2026-12-01");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await page.getByRole("alert").waitFor();
+  await page.getByRole("link", { name: "Apps across schools" }).waitFor();
+}, [/status of 400/]);
 
 check("a trust's central team sees its schools and goes into one", async (page, url) => {
   await signInToMatrix(page, url);

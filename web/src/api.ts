@@ -165,6 +165,8 @@ export interface BulkItem {
   school: string;
   app: string;
   action: "approve" | "reject";
+  // The status the user saw: the API refuses the item if the connection has moved on since.
+  from: AppSummary["status"];
 }
 
 export interface BulkApplied {

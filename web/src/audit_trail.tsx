@@ -2,8 +2,9 @@
 // via the trust; filtered by app, action and dates, older records a page at a time, and the same
 // as CSV.
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, AuditEntry, AuditFilter, AuditScope, audit, auditCsvUrl, onFailure } from "./api";
+import { ApiError, AuditFilter, AuditScope, audit, auditCsvUrl, onFailure } from "./api";
 import { when } from "./format";
+import { usePages } from "./pages";
 
 const actions = ["request", "approve", "reject", "import"];
 
@@ -23,27 +24,21 @@ export function AuditTrail(props: {
   onExpired: () => void;
 }) {
   const { scope, apps, schools, onError, onExpired } = props;
-  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
-  const [next, setNext] = useState<number | null>(null);
   const [form, setForm] = useState({ app: "", action: "", from: "", to: "" });
   const [filter, setFilter] = useState<AuditFilter>({});
-  const key = JSON.stringify(scope);
+  // A filter the API refuses (400: dates the wrong way round) is said under the filters; the
+  // screen's own errors (refusals, the service down) go to `onError`.
+  const [refused, setRefused] = useState("");
+  const failed = onFailure(onExpired, (e) => (e.status === 400 ? setRefused(e.message) : onError(e)));
+  const key = JSON.stringify([scope, filter]);
+  const {
+    items: entries,
+    next,
+    busy,
+    older,
+  } = usePages(key, (before) => audit(scope, filter, before), failed);
+  useEffect(() => setRefused(""), [key]);
 
-  const failed = onFailure(onExpired, onError);
-  useEffect(() => {
-    setEntries(null);
-    audit(scope, filter).then((page) => {
-      setEntries(page.items);
-      setNext(page.next_before);
-    }, failed);
-  }, [key, filter]);
-
-  const older = () =>
-    next &&
-    audit(scope, filter, next).then((page) => {
-      setEntries((shown) => [...(shown ?? []), ...page.items]);
-      setNext(page.next_before);
-    }, failed);
   const apply = (event: Event) => {
     event.preventDefault();
     setFilter({
@@ -90,7 +85,11 @@ export function AuditTrail(props: {
           Download CSV
         </a>
       </form>
-      {!entries ? (
+      {refused ? (
+        <p class="error" role="alert">
+          {refused}
+        </p>
+      ) : !entries ? (
         <p class="loading">Loading…</p>
       ) : entries.length === 0 ? (
         <p class="empty">No records match.</p>
@@ -126,7 +125,7 @@ export function AuditTrail(props: {
         </table>
       )}
       {next && (
-        <button type="button" class="secondary" onClick={older}>
+        <button type="button" class="secondary" disabled={busy} onClick={older}>
           Show older records
         </button>
       )}

@@ -112,7 +112,12 @@ export function BulkDialog(props: {
       }
       batch.current ??= {
         key: newKey(),
-        items: p.changes.map((c) => ({ school: c.school, app: c.app, action })),
+        items: p.changes.map((c) => ({
+          school: c.school,
+          app: c.app,
+          action,
+          from: c.status as BulkItem["from"],
+        })),
       };
       setPhase({ step: "applying" });
       const answer = await bulkDecide(trust, batch.current.key, batch.current.items);
@@ -120,7 +125,8 @@ export function BulkDialog(props: {
       onChanged();
     } catch (e) {
       onFailure(onExpired, (error) => setPhase({ step: "failed", error }))(e);
-      if (terms.length) onChanged();
+      // The batch may have been applied (a lost answer), or terms accepted: read again.
+      onChanged();
     }
   };
 

@@ -11,8 +11,9 @@ import { TrustAudit, TrustSchoolsScreen, TrustTab, TrustUsers } from "./trust_ho
 import { TrustMatrix } from "./trust_matrix";
 import "./style.css";
 
-// A user's home site is a school or a trust: the API knows it as a school or it does not.
-type HomeKind = "school" | "trust";
+// A user's home site is a school or a trust: the API knows it as a school or it does not
+// ("error": the API could not say).
+type HomeKind = "school" | "trust" | "error";
 
 type Route =
   | { screen: "home" }
@@ -25,7 +26,12 @@ type Route =
 const statuses: Status[] = ["pending", "approved", "rejected"];
 
 function parse(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  let parts: string[];
+  try {
+    parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return { screen: "home" }; // a malformed %-escape
+  }
   if (parts[0] === "schools" && parts[1] && parts[2] === "audit")
     return { screen: "audit", school: parts[1] };
   if (parts[0] === "schools" && parts[1] && parts[2] === "users")
@@ -68,7 +74,12 @@ function App() {
     if (!user) return;
     schoolApps(user.home_site).then(
       () => setHome("school"),
-      (e) => setHome(e instanceof ApiError && e.code === "unknown_school" ? "trust" : "school"),
+      (e) => {
+        const status = e instanceof ApiError ? e.status : 0;
+        if (e instanceof ApiError && e.code === "unknown_school") setHome("trust");
+        else if (status === 401) setUser(null);
+        else setHome(status === 403 || status === 404 ? "school" : "error");
+      },
     );
   }, [user]);
 
@@ -148,10 +159,17 @@ function App() {
 // Where a user lands: their home site's screen, a school's lists or a trust's matrix.
 function Home({ user, home }: { user: User; home: HomeKind | undefined }) {
   useEffect(() => {
-    if (!home) return;
+    if (!home || home === "error") return;
     const site = encodeURIComponent(user.home_site);
     location.replace(home === "trust" ? `#/trusts/${site}` : `#/schools/${site}/pending`);
   }, [user, home]);
+  if (home === "error") {
+    return (
+      <p class="error" role="alert">
+        Canopy could not find your site just now. <a href="">Try again</a>.
+      </p>
+    );
+  }
   return <p class="loading">Loading…</p>;
 }
 

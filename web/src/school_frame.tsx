@@ -20,7 +20,16 @@ export function SchoolFrame(props: {
   const [list, setList] = useState<SchoolAppList | null>(null);
   const [own, setOwn] = useState<ApiError | null>(null);
   useEffect(() => {
-    schoolApps(school).then(setList, onFailure(onExpired, setOwn));
+    let current = true;
+    setList(null);
+    setOwn(null);
+    schoolApps(school).then(
+      (l) => current && setList(l),
+      (e) => current && onFailure(onExpired, setOwn)(e),
+    );
+    return () => {
+      current = false;
+    };
   }, [school]);
 
   const error = own ?? props.error;

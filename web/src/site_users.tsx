@@ -2,8 +2,9 @@
 // sign-in; choosing one shows their sign-ins (successes and failures), newest first, older ones
 // a page at a time. For whoever may manage the site's users (the API decides).
 import { useEffect, useRef, useState } from "preact/hooks";
-import { ApiError, LoginAttempt, SiteUser, onFailure, siteUsers, userLogins } from "./api";
+import { ApiError, SiteUser, onFailure, siteUsers, userLogins } from "./api";
 import { when } from "./format";
+import { usePages } from "./pages";
 
 const outcomes: Record<string, string> = {
   success: "Signed in",
@@ -15,24 +16,21 @@ const outcome = (o: string) => outcomes[o] ?? o;
 
 function History(props: { site: string; user: SiteUser; onError: (e: ApiError) => void; onExpired: () => void }) {
   const { site, user, onError, onExpired } = props;
-  const [attempts, setAttempts] = useState<LoginAttempt[] | null>(null);
-  const [next, setNext] = useState<number | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
-  const failed = onFailure(onExpired, onError);
+  const {
+    items: attempts,
+    next,
+    busy,
+    older,
+  } = usePages(
+    `${site} ${user.email}`,
+    (before) => userLogins(site, user.email, before),
+    onFailure(onExpired, onError),
+  );
+  // The user's sign-ins are announced by moving focus to their heading once they come.
   useEffect(() => {
-    setAttempts(null);
-    userLogins(site, user.email).then((page) => {
-      setAttempts(page.items);
-      setNext(page.next_before);
-      heading.current?.focus();
-    }, failed);
-  }, [site, user.email]);
-  const older = () =>
-    next &&
-    userLogins(site, user.email, next).then((page) => {
-      setAttempts((shown) => [...(shown ?? []), ...page.items]);
-      setNext(page.next_before);
-    }, failed);
+    if (attempts) heading.current?.focus();
+  }, [attempts === null, user.email]);
 
   return (
     <section class="logins" aria-labelledby="logins-title">
@@ -68,7 +66,7 @@ function History(props: { site: string; user: SiteUser; onError: (e: ApiError) =
         </table>
       )}
       {next && (
-        <button type="button" class="secondary" onClick={older}>
+        <button type="button" class="secondary" disabled={busy} onClick={older}>
           Show older sign-ins
         </button>
       )}

@@ -34,6 +34,7 @@ export function TrustMatrix(props: { trust: string; onExpired: () => void }) {
   const [page, setPage] = useState(0);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [bulk, setBulk] = useState<Action | null>(null);
+  const [reloadError, setReloadError] = useState("");
 
   // The first read draws the first page of cells as soon as it comes, then all of them; a read
   // after a change replaces the cells only once all have come, so the matrix never shrinks
@@ -41,6 +42,7 @@ export function TrustMatrix(props: { trust: string; onExpired: () => void }) {
   useEffect(() => {
     let current = true;
     let pages = 0;
+    setReloadError("");
     setLoading({ have: 0, total: 0 });
     trustMatrix(trust, (sofar, total) => {
       if (!current) return;
@@ -52,7 +54,13 @@ export function TrustMatrix(props: { trust: string; onExpired: () => void }) {
         setCells(all);
         setLoading(null);
       },
-      (e) => current && onFailure(onExpired, setError)(e),
+      (e) => {
+        if (!current) return;
+        setLoading(null);
+        // A first read that fails leaves nothing to show; a later one keeps the matrix as it
+        // was, says so, and offers to read again.
+        onFailure(onExpired, reads === 0 ? setError : (error) => setReloadError(error.message))(e);
+      },
     );
     return () => {
       current = false;
@@ -113,6 +121,11 @@ export function TrustMatrix(props: { trust: string; onExpired: () => void }) {
   const closeBulk = (applied: boolean) => {
     setBulk(null);
     if (applied) setSelected(new Set());
+    // Focus goes back to where the dialog was opened from, or to the grid when that is gone.
+    setTimeout(() => {
+      const opener = document.querySelector<HTMLButtonElement>(".bulk-bar button:not([disabled])");
+      (opener ?? document.querySelector<HTMLElement>('table.matrix [tabindex="0"]'))?.focus();
+    });
   };
   const changed = () => {
     setReads((n) => n + 1);
@@ -163,16 +176,24 @@ export function TrustMatrix(props: { trust: string; onExpired: () => void }) {
               : "Loading…"}
           </p>
         )}
+        {reloadError && (
+          <p class="error" role="alert">
+            The matrix could not be read again ({reloadError}); it shows what was read before.{" "}
+            <button type="button" class="link" onClick={() => setReads((n) => n + 1)}>
+              Read it again
+            </button>
+          </p>
+        )}
         <div class="bulk-bar" role="group" aria-label="Selection">
           <p role="status">
             {chosen.length === 0
               ? "Select connections to approve or reject: a cell, an app's row or a school's column."
               : `${plural(chosen.length, "connection")} selected in ${plural(chosenSchools, "school")}.`}
           </p>
-          <button type="button" disabled={chosen.length === 0} onClick={() => setBulk("approve")}>
+          <button type="button" disabled={chosen.length === 0 || !!loading} onClick={() => setBulk("approve")}>
             Approve…
           </button>
-          <button type="button" class="danger" disabled={chosen.length === 0} onClick={() => setBulk("reject")}>
+          <button type="button" class="danger" disabled={chosen.length === 0 || !!loading} onClick={() => setBulk("reject")}>
             Reject…
           </button>
           <button type="button" class="secondary" disabled={chosen.length === 0} onClick={() => setSelected(new Set())}>
@@ -304,7 +325,7 @@ function Grid(props: {
           <tr>
             <th scope="col">
               <button type="button" class="link" aria-pressed={allIn(all)} onClick={() => onToggle(all)} {...at(0, 0)}>
-                Select all shown
+                Select all the filters keep
               </button>
             </th>
             {columns.map((s, i) => (
@@ -316,7 +337,7 @@ function Grid(props: {
                   onClick={() => onToggle(bySchool.get(s.id) ?? [])}
                   {...at(0, i + 1)}
                 >
-                  <span class="visually-hidden">Select every app shown at </span>
+                  <span class="visually-hidden">Select every app the filters keep at </span>
                   {s.name}
                   {unaccepted.has(s.id) && <span class="terms-flag">terms to accept</span>}
                 </button>
@@ -337,7 +358,7 @@ function Grid(props: {
                 >
                   <span class="visually-hidden">Select </span>
                   {a.name}
-                  <span class="visually-hidden"> at every school shown</span>
+                  <span class="visually-hidden"> at every school the filters keep</span>
                 </button>
               </th>
               {columns.map((s, i) => {
