@@ -137,4 +137,12 @@ Router::Match Router::match(RequestContext& ctx, const RouteFilter* filter) cons
   return result;
 }
 
+std::vector<Router::RouteInfo> Router::routes() const {
+  std::vector<RouteInfo> out;
+  out.reserve(routes_.size());
+  for (const auto& r : routes_)
+    out.push_back({r.method, r.pattern});
+  return out;
+}
+
 }  // namespace canopy::http

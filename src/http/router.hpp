@@ -56,6 +56,13 @@ class Router {
   std::optional<std::uint64_t> body_limit(Method method, std::string_view path,
                                           const RouteFilter* filter = nullptr) const;
 
+  // Every route, as added: its method and pattern ("/api/v1/schools/{school}/apps").
+  struct RouteInfo {
+    Method method;
+    std::string_view pattern;
+  };
+  std::vector<RouteInfo> routes() const;
+
  private:
   struct Segment {
     std::string text;

@@ -71,6 +71,8 @@ class Application {
   // The internal listener's endpoint once listen() has bound it; nullopt when it is off.
   std::optional<asio::ip::tcp::endpoint> internal_endpoint() const { return internal_endpoint_; }
   const http::Server& public_server() const { return server_; }
+  // The route table (the OpenAPI spec test compares it with docs/openapi.yaml).
+  const http::Router& router() const { return router_; }
   // Runs io threads until everything has stopped. The calling thread is one of them.
   void run();
   // Runs the io threads in the background (tests); join with wait().
