@@ -170,6 +170,12 @@ def cmd_table(results):
         http_row("warm_t1", "Canopy warm, --threads 1",
                  target=(f"{r['rate'] / warm['rate']:.2f} × --threads 2; {r['rate'] / nginx['rate']:.2f} × nginx"
                          if warm and nginx else ""))
+    mon, moff = d.get("metrics_on"), d.get("metrics_off")
+    mratio = mon["rate"] / moff["rate"] if mon and moff else None
+    http_row("metrics_on", f"Canopy warm, counting for /metrics on (default){best_note('metrics_on')}",
+             target=f"≥ 0.97 × counting off: {mratio:.3f} ×" if mratio is not None else "≥ 0.97 × counting off",
+             met=verdict(mratio >= 0.97) if mratio is not None else "")
+    http_row("metrics_off", f"Canopy warm, --no-metrics (same binary){best_note('metrics_off')}")
     if "warm_log" in d:
         r = d["warm_log"]
         http_row("warm_log", "Canopy warm, access log on (default)",

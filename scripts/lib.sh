@@ -14,8 +14,9 @@ BUILD_PACKAGES=(
   mariadb-server mariadb-client redis-server redis-tools
 )
 
-# What only the tests need: the browser the UI's tests drive.
-TEST_PACKAGES=(chromium)
+# What only the tests need: the browser the UI's tests drive, and promtool (in prometheus),
+# which checks what /metrics answers.
+TEST_PACKAGES=(chromium prometheus)
 
 # Node.js and npm build the UI (web/). Installed from Debian only when there are no `node` and
 # `npm` commands at all: a machine with another Node.js (>= 18) keeps it.

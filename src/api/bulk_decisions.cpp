@@ -221,6 +221,7 @@ asio::awaitable<http::Response> decide_all(http::RequestContext& ctx, Services& 
     if (!caller) return caller.error();
     auto items = parse_items(ctx);
     if (!items) return items.error();
+    if (s.metrics != nullptr) s.metrics->bulk_batch(items->size());
     const TimePoint now = s.clock.now();
     const store::IdempotencyRecord running{.user_id = caller->user.id,
                                            .scope = scope_of(caller->trust),

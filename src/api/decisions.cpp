@@ -25,6 +25,7 @@ asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s) {
                                                   "send the service token as a bearer token")),
                         "Bearer realm=\"canopy-internal\"");
   }
+  ctx.actor = "gateway";
   if (auto q = check_query(ctx, {"app", "school", "data_type", "operation"}, {"field"}); !q) {
     co_return error_response(q.error());
   }
@@ -44,14 +45,32 @@ asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s) {
       co_return error_response(make_error(Errc::invalid_value, "field must not be empty"));
     query.field = *field;
   }
-  if (auto hit = s.checker.check_cached(query)) co_return decision_response(*hit);
+  ctx.school = query.school;
+  auto* const m = s.metrics;
+  // Every answer is counted by outcome and reason; each level looked at, as a hit or a miss.
+  const auto answer = [m](const decision::Decision& d) {
+    if (m != nullptr) m->decision(d.allow, d.reason);
+    return decision_response(d);
+  };
+  const auto lookup = [m](metrics::CacheLevel level, bool hit) {
+    if (m != nullptr) m->cache_lookup(level, hit);
+  };
+  if (auto hit = s.checker.check_cached(query)) {
+    lookup(metrics::CacheLevel::local, true);
+    co_return answer(*hit);
+  }
+  lookup(metrics::CacheLevel::local, false);
   const auto since = s.checker.generation();  // before level 2 and the store are read
   const auto epoch = epoch_now(s);            // after the generation: see store_polled
   if (s.shared != nullptr) {
     if (auto entry = co_await s.shared->fetch(std::string(query.school), std::string(query.app))) {
       // An entry level 1 refuses (a hold stands against it) is a miss: the store answers.
-      if (auto d = s.checker.check_entry(query, *entry, since)) co_return decision_response(*d);
+      if (auto d = s.checker.check_entry(query, *entry, since)) {
+        lookup(metrics::CacheLevel::shared, true);
+        co_return answer(*d);
+      }
     }
+    lookup(metrics::CacheLevel::shared, false);
   }
   decision::Decision d;
   std::optional<cache::Entry> found;
@@ -59,7 +78,7 @@ asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s) {
   if (s.shared != nullptr && found) {
     co_await s.shared->remember(std::string(query.school), std::string(query.app), *found, epoch);
   }
-  co_return decision_response(d);
+  co_return answer(d);
 }
 
 }  // namespace

@@ -44,7 +44,7 @@ std::optional<SessionToken> session_token(const http::RequestContext& ctx) {
   return std::nullopt;
 }
 
-Result<auth::Authenticated> authenticate_user(const http::RequestContext& ctx, Services& services) {
+Result<auth::Authenticated> authenticate_user(http::RequestContext& ctx, Services& services) {
   const auto token = session_token(ctx);
   if (!token) return make_error(Errc::unauthenticated, "sign in first: POST /api/v1/session");
   auto who = services.sessions.authenticate(token->token);
@@ -56,10 +56,11 @@ Result<auth::Authenticated> authenticate_user(const http::RequestContext& ctx, S
     return make_error(Errc::csrf_token_invalid,
                       "send the X-CSRF-Token header given at sign-in with every change");
   }
+  ctx.actor = "user:" + std::to_string(who->user.id);
   return who;
 }
 
-Result<TrustCaller> authenticate_trust_admin(const http::RequestContext& ctx, Services& services) {
+Result<TrustCaller> authenticate_trust_admin(http::RequestContext& ctx, Services& services) {
   auto who = authenticate_user(ctx, services);
   if (!who) return who.error();
   auto trust = services.directory.find_site(ctx.param("trust"));
@@ -72,8 +73,7 @@ Result<TrustCaller> authenticate_trust_admin(const http::RequestContext& ctx, Se
   return TrustCaller{std::move(who->user), std::move(*trust)};
 }
 
-Result<const policy::App*> authenticate_partner(const http::RequestContext& ctx,
-                                                Services& services) {
+Result<const policy::App*> authenticate_partner(http::RequestContext& ctx, Services& services) {
   const auto header = ctx.header("authorization");
   constexpr std::string_view kBasic = "Basic ";
   const auto missing =
@@ -83,8 +83,10 @@ Result<const policy::App*> authenticate_partner(const http::RequestContext& ctx,
   if (!decoded) return missing;
   const auto colon = decoded->find(':');
   if (colon == std::string::npos) return missing;
-  return services.partners.authenticate(std::string_view(*decoded).substr(0, colon),
-                                        std::string_view(*decoded).substr(colon + 1));
+  auto app = services.partners.authenticate(std::string_view(*decoded).substr(0, colon),
+                                            std::string_view(*decoded).substr(colon + 1));
+  if (app) ctx.actor = "app:" + (*app)->id;
+  return app;
 }
 
 http::Response challenge(http::Response response, std::string_view scheme) {

@@ -10,6 +10,7 @@
 #include "decision/checker.hpp"
 #include "http/blocking.hpp"
 #include "http/router.hpp"
+#include "metrics/service_metrics.hpp"
 #include "policy/snapshot.hpp"
 #include "revocation/revoker.hpp"
 #include "store/store.hpp"
@@ -39,6 +40,7 @@ struct Services {
   std::chrono::seconds session_ttl{std::chrono::hours(8)};
   revocation::Revoker& revoker;          // every change that takes an allow away
   cache::SharedLevel* shared = nullptr;  // the Redis level across replicas; none when embedded
+  metrics::ServiceMetrics* metrics = nullptr;  // where to count; none when counting is off
 };
 
 // The revocation epoch now (0 when embedded): taken before a change's transaction, for its

@@ -25,6 +25,10 @@ http::Response refusal(const auth::SignInOutcome& outcome) {
 // A browser gets the session as an HttpOnly cookie only, so no script on the page can read
 // it; an API client that asks ("token": true) gets it in the body, as a bearer token, and no
 // cookie.
+void count(Services& s, metrics::SignIn outcome) {
+  if (s.metrics != nullptr) s.metrics->sign_in(outcome);
+}
+
 asio::awaitable<http::Response> sign_in(http::RequestContext& ctx, Services& s) {
   const auto arrived = std::chrono::steady_clock::now();
   auto body = parse_body(ctx, {{"email", JsonType::string},
@@ -37,20 +41,28 @@ asio::awaitable<http::Response> sign_in(http::RequestContext& ctx, Services& s) 
   if (email.size() > 254 || password.size() > 1024) {
     co_return error_response(make_error(Errc::invalid_value, "email or password is too long"));
   }
-  if (auto refused = s.sessions.admit(ctx.remote_address)) co_return refusal(*refused);
+  if (auto refused = s.sessions.admit(ctx.remote_address)) {
+    count(s, metrics::SignIn::throttled);
+    co_return refusal(*refused);
+  }
   std::optional<auth::SignInOutcome> outcome;
   const bool ran = co_await s.hashing.try_run([&] {
     outcome.emplace(
         s.sessions.sign_in(email, password, ctx.remote_address, ctx.header("user-agent")));
   });
   if (!ran) {
+    count(s, metrics::SignIn::busy);
     auto r = error_response(
         make_error(Errc::unavailable, "too many sign-ins at once; try again in a moment"));
     r.headers.emplace_back("Retry-After", "1");
     co_return r;
   }
   if (!outcome->result) {
-    if (outcome->result.error().code == Errc::invalid_credentials) {
+    const auto code = outcome->result.error().code;
+    count(s, code == Errc::invalid_credentials ? metrics::SignIn::invalid_credentials
+             : code == Errc::too_many_attempts ? metrics::SignIn::throttled
+                                               : metrics::SignIn::failed);
+    if (code == Errc::invalid_credentials) {
       asio::steady_timer timer(co_await asio::this_coro::executor,
                                arrived + s.sessions.failure_delay());
       co_await timer.async_wait(asio::use_awaitable);
@@ -58,6 +70,8 @@ asio::awaitable<http::Response> sign_in(http::RequestContext& ctx, Services& s) 
     co_return refusal(*outcome);
   }
   const auto& in = *outcome->result;
+  count(s, metrics::SignIn::success);
+  ctx.actor = "user:" + std::to_string(in.user.id);
   nlohmann::json answer{{"expires_at", format_rfc3339(in.expires_at)},
                         {"user", user_view(in.user)}};
   if (wants_token) {

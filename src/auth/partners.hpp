@@ -1,6 +1,7 @@
 // Machine credentials: partner apps' client id and secret, and the gateway's service token.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,13 +28,16 @@ class PartnerAuthenticator {
 };
 
 // The gateway's bearer token, held only as a digest once configured.
+// The gateway's bearer token, and during a rotation the one it replaces: both are accepted until
+// the operator removes the previous one.
 class ServiceToken {
  public:
-  explicit ServiceToken(std::string_view token);
+  explicit ServiceToken(std::string_view token, std::string_view previous = {});
   bool matches(std::string_view presented) const;
 
  private:
   Digest digest_;
+  std::optional<Digest> previous_;
 };
 
 }  // namespace canopy::auth

@@ -185,8 +185,9 @@ std::chrono::milliseconds RedisConnection::next_backoff() {
   jitter_state_ = jitter_state_ * 6364136223846793005ULL + 1442695040888963407ULL;
   const auto base = backoff_;
   const auto half = std::max<std::int64_t>(base.count() / 2, 1);
-  const auto delay =
-      std::chrono::milliseconds(base.count() - half + static_cast<std::int64_t>((jitter_state_ >> 33) % static_cast<std::uint64_t>(half + 1)));
+  const auto delay = std::chrono::milliseconds(
+      base.count() - half +
+      static_cast<std::int64_t>((jitter_state_ >> 33) % static_cast<std::uint64_t>(half + 1)));
   backoff_ = std::min(backoff_ * 2, options_.backoff_max);
   return delay;
 }
@@ -244,6 +245,7 @@ void RedisConnection::on_ready() {
   // The backoff starts again from the bottom only once the connection has proved itself: a
   // reply (on_reply) or a confirmed subscription; a black hole accepts connections too.
   connected_ = true;
+  ++connects_;
   spdlog::info("redis {}: connected to {}:{}", name_, endpoint_.host, endpoint_.port);
   if (channel_) send_subscribe();
   if (events_.connected) events_.connected();
@@ -252,7 +254,7 @@ void RedisConnection::on_ready() {
 void RedisConnection::on_disconnect(const redisAsyncContext* ac, int status) {
   RedisConnection* self = self_of(ac);
   if (self == nullptr) return;
-  self->ac_ = nullptr;  // hiredis frees the context after this callback
+  self->ac_ = nullptr;      // hiredis frees the context after this callback
   self->inflight_.clear();  // hiredis calls each back null
   self->connect_timer_.cancel();
   const bool was_connected = self->connected_.exchange(false);

@@ -46,7 +46,7 @@ struct RedisOptions {
   int timeouts_before_reset = 3;
   // Commands waiting for a reply (timed out or not) at most; more fail at once as unavailable.
   std::size_t max_inflight = 4096;
-  std::chrono::milliseconds backoff_min{100};  // first reconnect delay, doubling ...
+  std::chrono::milliseconds backoff_min{100};   // first reconnect delay, doubling ...
   std::chrono::milliseconds backoff_max{5000};  // ... up to this, each with up to 50% jitter
   int keepalive_seconds = 15;  // TCP keepalive idle time (probes every third of it, 3 probes)
   std::string user;            // Redis ACL user; empty: AUTH with the password alone
@@ -82,6 +82,8 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   std::size_t inflight() const { return inflight_count_.load(); }
   // Connections dropped because they stalled (tests, diagnostics).
   std::uint64_t resets() const { return resets_.load(); }
+  // Connections made (and authenticated) since start(): 1 and up once it has connected.
+  std::uint64_t connects() const { return connects_.load(); }
   const Strand& strand() const { return strand_; }
 
   // Sends a command from any thread; `done` runs on the strand, with nullopt when the
@@ -138,6 +140,7 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   std::atomic<std::size_t> inflight_count_{0};  // what hiredis owes: inflight_ + timed out
   int timeouts_in_a_row_ = 0;
   std::atomic<std::uint64_t> resets_{0};
+  std::atomic<std::uint64_t> connects_{0};
   std::uint64_t jitter_state_;
   asio::steady_timer expiry_timer_;
   bool expiry_armed_ = false;

@@ -325,6 +325,22 @@ SharedCache::SharedCache(asio::io_context& io, SharedCacheConfig config)
       RedisConnection::create(io_, config_.redis, "events", std::move(events), config_.connection);
 }
 
+SharedCache::RedisStats SharedCache::redis_stats() const {
+  RedisStats stats;
+  const auto add = [&](const RedisConnection& c) {
+    ++stats.connections;
+    stats.connected += c.connected() ? 1 : 0;
+    const auto connects = c.connects();
+    stats.reconnects += connects > 0 ? connects - 1 : 0;
+    stats.stall_resets += c.resets();
+  };
+  add(*commands_);
+  add(*events_);
+  for (const auto& lookup : lookups_)
+    add(*lookup.second);
+  return stats;
+}
+
 SharedCache::SharedCache(std::vector<asio::io_context*> workers, SharedCacheConfig config)
     : SharedCache(*workers.at(0), std::move(config)) {
   for (std::size_t i = 1; i < workers.size(); ++i) {

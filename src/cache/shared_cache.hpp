@@ -118,6 +118,14 @@ class SharedCache final : public DecisionCache, public SharedLevel {
   // Level-2 entries and messages that failed the MAC check, each treated as a miss (or, for a
   // hold, applied without an acknowledgement): tests and diagnostics.
   std::uint64_t forgeries() const { return forgeries_.load(); }
+  // The Redis connections' state, for /metrics.
+  struct RedisStats {
+    std::size_t connections = 0;
+    std::size_t connected = 0;
+    std::uint64_t reconnects = 0;    // connections made again after the first
+    std::uint64_t stall_resets = 0;  // dropped because Redis stopped answering
+  };
+  RedisStats redis_stats() const;
   // The replicas the last heartbeat found live in Redis (tests and diagnostics).
   std::vector<std::string> live_on_redis() const;
 

@@ -69,6 +69,9 @@ void RequestContext::reset_for_next_request() {
   body.clear();
   request_id.clear();
   client_request_id.clear();
+  route = kNoRoute;
+  actor.clear();
+  school.clear();
 }
 
 namespace {

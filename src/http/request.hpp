@@ -27,6 +27,13 @@ struct RequestContext {
   // What the client sent as X-Request-Id, when it is 1 to 128 printable ASCII characters (no
   // spaces); empty otherwise. Kept beside request_id for correlation, never instead of it.
   std::string client_request_id;
+  // What the access log and the metrics say of the request: the route it reached (its place
+  // in the router's table; kNoRoute when none), who made it (a user id, "app:<id>" or
+  // "gateway") and which school it was about, once a handler knows them (validated ids only).
+  static constexpr std::size_t kNoRoute = static_cast<std::size_t>(-1);
+  std::size_t route = kNoRoute;
+  std::string actor;
+  std::string school;
 
   // The first field of that name (any case); empty when absent.
   std::string_view header(std::string_view name) const;

@@ -68,6 +68,9 @@ Handler Router::guarded(const Route& route, Handler handler) const {
     for (std::size_t i = 0; i < rules.size(); ++i) {
       if (!rules[i].canonical(ctx.params[i].second)) co_return rules[i].refusal();
     }
+    // Every parameter is in its one spelling now: the school, if the route names one, is fit
+    // for the access log.
+    if (const auto school = ctx.param("school"); !school.empty()) ctx.school = school;
     co_return co_await inner(ctx);
   };
 }
@@ -121,11 +124,13 @@ Router::Match Router::match(RequestContext& ctx, const RouteFilter* filter) cons
   if (ctx.path.empty() || ctx.path.front() != '/') return result;
   const auto parts = segments_of(ctx.path);
   const Method wanted = ctx.method == Method::head ? Method::get : ctx.method;
-  for (const auto& route : routes_) {
+  for (std::size_t index = 0; index < routes_.size(); ++index) {
+    const Route& route = routes_[index];
     if (!matches(route, parts, nullptr)) continue;
     if (filter != nullptr && !(*filter)(route.pattern)) continue;
     if (route.method == wanted) {
       matches(route, parts, &ctx.params);
+      ctx.route = index;
       result.handler = &route.handler;
       return result;
     }

@@ -47,8 +47,9 @@ class Router {
     const Handler* handler = nullptr;  // set when found
     std::vector<Method> allowed;       // set when the path exists with other methods
   };
-  // On a match, fills ctx.params with the pattern's parameters. Routes `filter` refuses (when
-  // given) are left out, as if they had not been added.
+  // On a match, fills ctx.params with the pattern's parameters and ctx.route with the route's
+  // place in the table. Routes `filter` refuses (when given) are left out, as if they had not
+  // been added.
   Match match(RequestContext& ctx, const RouteFilter* filter = nullptr) const;
 
   // The body limit of the route `method` and the raw (undecoded) `path` would reach, when that
@@ -62,6 +63,12 @@ class Router {
     std::string_view pattern;
   };
   std::vector<RouteInfo> routes() const;
+  std::size_t size() const { return routes_.size(); }
+  // Route `index` (RequestContext::route) and its pattern.
+  RouteInfo route(std::size_t index) const {
+    return {routes_.at(index).method, routes_.at(index).pattern};
+  }
+  std::string_view pattern(std::size_t index) const { return routes_.at(index).pattern; }
 
  private:
   struct Segment {

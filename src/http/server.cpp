@@ -6,6 +6,7 @@
 #include "http/server.hpp"
 
 #include <algorithm>
+#include <array>
 #include <list>
 #include <random>
 
@@ -20,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "http/access_log.hpp"
 #include "http/request_parser.hpp"
 
 namespace canopy::http {
@@ -29,11 +31,45 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
 
+namespace {
+
+// The statuses counted by their own number; any other counts as "other".
+constexpr std::array<unsigned, 35> kStatuses{
+    200, 201, 202, 204, 206, 301, 302, 303, 304, 307, 308, 400, 401, 403, 404, 405, 406, 408,
+    409, 410, 411, 412, 413, 414, 415, 416, 422, 428, 429, 431, 500, 501, 502, 503, 504};
+constexpr std::size_t kStatusSlots = kStatuses.size() + 1;
+constexpr std::size_t kMethods = static_cast<std::size_t>(Method::other) + 1;
+
+std::size_t status_slot(unsigned status) {
+  static const auto table = [] {
+    std::array<std::uint8_t, 600> t{};
+    t.fill(static_cast<std::uint8_t>(kStatuses.size()));
+    for (std::size_t i = 0; i < kStatuses.size(); ++i)
+      t[kStatuses[i]] = static_cast<std::uint8_t>(i);
+    return t;
+  }();
+  return status < table.size() ? table[status] : kStatuses.size();
+}
+
+}  // namespace
+
+// One route's (or, past the router's routes, one method's unmatched requests') counts on one
+// worker. Only that worker's thread adds to them; /metrics reads them from any thread.
+struct Server::RouteCounts {
+  std::array<std::atomic<std::uint64_t>, kStatusSlots> statuses{};
+  std::array<std::atomic<std::uint64_t>, 17> latency{};  // per bucket of latency_bounds(), +Inf
+  std::atomic<std::uint64_t> micros{0};
+};
+
 struct Server::Worker {
   explicit Worker(asio::io_context& context) : io(context), sweeper(context) {}
   asio::io_context& io;
   asio::steady_timer sweeper;
   std::list<Connection*> connections;  // touched on this worker's thread only
+  // The router's routes, then one slot per method for requests no route answered; sized by
+  // listen(), when every route has been added.
+  std::unique_ptr<RouteCounts[]> counts;
+  std::size_t slots = 0;
 };
 
 struct Server::Connection {
@@ -236,8 +272,14 @@ tcp::endpoint Server::listen(const std::string& address, std::uint16_t port) {
   acceptor_.set_option(asio::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
   acceptor_.listen(asio::socket_base::max_listen_connections);
-  for (auto& worker : workers_)
+  static_assert(std::tuple_size_v<decltype(RouteCounts::latency)> == 17);
+  for (auto& worker : workers_) {
+    if (limits_.count_requests) {
+      worker->slots = router_.size() + kMethods;
+      worker->counts = std::make_unique<RouteCounts[]>(worker->slots);
+    }
     asio::co_spawn(worker->io, sweep_loop(*worker), asio::detached);
+  }
   asio::co_spawn(workers_[0]->io, accept_loop(), asio::detached);
   return acceptor_.local_endpoint();
 }
@@ -388,6 +430,116 @@ asio::awaitable<Response> Server::dispatch(RequestContext& ctx) {
                            "something went wrong; quote request id " + ctx.request_id);
 }
 
+void Server::count(Worker& w, const RequestContext& ctx, unsigned status, std::int64_t micros) {
+  const std::size_t slot = ctx.route != RequestContext::kNoRoute && ctx.route < router_.size()
+                               ? ctx.route
+                               : router_.size() + static_cast<std::size_t>(ctx.method);
+  if (slot >= w.slots) return;
+  RouteCounts& c = w.counts[slot];
+  c.statuses[status_slot(status)].fetch_add(1, std::memory_order_relaxed);
+  const auto bounds = metrics::latency_bounds();
+  const double seconds = static_cast<double>(micros) / 1e6;
+  const auto bucket = static_cast<std::size_t>(
+      std::lower_bound(bounds.begin(), bounds.end(), seconds) - bounds.begin());
+  c.latency[bucket].fetch_add(1, std::memory_order_relaxed);
+  c.micros.fetch_add(static_cast<std::uint64_t>(micros), std::memory_order_relaxed);
+}
+
+void Server::write_metrics(metrics::Exposition& out, std::span<const Listener> listeners) {
+  // Per listener and slot, the workers' counts added up.
+  struct Totals {
+    std::array<std::uint64_t, kStatusSlots> statuses{};
+    metrics::HistogramSnapshot latency;
+  };
+  const auto bounds = metrics::latency_bounds();
+  std::vector<std::vector<Totals>> totals;
+  for (const auto& l : listeners) {
+    const std::size_t slots = l.server->workers_.empty() ? 0 : l.server->workers_[0]->slots;
+    auto& per_slot = totals.emplace_back(slots);
+    for (auto& t : per_slot) {
+      t.latency.bounds.assign(bounds.begin(), bounds.end());
+      t.latency.cumulative.assign(bounds.size() + 1, 0);
+    }
+    for (const auto& w : l.server->workers_) {
+      for (std::size_t i = 0; i < std::min(slots, w->slots); ++i) {
+        const RouteCounts& c = w->counts[i];
+        for (std::size_t k = 0; k < kStatusSlots; ++k)
+          per_slot[i].statuses[k] += c.statuses[k].load(std::memory_order_relaxed);
+        for (std::size_t k = 0; k < c.latency.size(); ++k)
+          per_slot[i].latency.cumulative[k] += c.latency[k].load(std::memory_order_relaxed);
+        per_slot[i].latency.sum +=
+            static_cast<double>(c.micros.load(std::memory_order_relaxed)) / 1e6;
+      }
+    }
+    for (auto& t : per_slot) {
+      for (std::size_t k = 1; k < t.latency.cumulative.size(); ++k)
+        t.latency.cumulative[k] += t.latency.cumulative[k - 1];
+    }
+  }
+  // The labels of slot i of a listener: its route's method and template, or a method and
+  // "unmatched".
+  const auto labels_of = [](const Server& server, std::size_t i) {
+    const auto& router = server.router_;
+    if (i < router.size()) {
+      const auto route = router.route(i);
+      return std::pair{to_string(route.method), route.pattern};
+    }
+    return std::pair{to_string(static_cast<Method>(i - router.size())),
+                     std::string_view("unmatched")};
+  };
+
+  out.family("canopy_http_requests_total", "counter",
+             "HTTP requests answered, by listener, route template, method and status.");
+  for (std::size_t l = 0; l < listeners.size(); ++l) {
+    for (std::size_t i = 0; i < totals[l].size(); ++i) {
+      const auto [method, route] = labels_of(*listeners[l].server, i);
+      for (std::size_t k = 0; k < kStatusSlots; ++k) {
+        if (totals[l][i].statuses[k] == 0) continue;
+        const std::string status = k < kStatuses.size() ? std::to_string(kStatuses[k]) : "other";
+        out.sample("canopy_http_requests_total",
+                   {{"listener", listeners[l].name},
+                    {"method", method},
+                    {"route", route},
+                    {"status", status}},
+                   totals[l][i].statuses[k]);
+      }
+    }
+  }
+  out.family("canopy_http_request_duration_seconds", "histogram",
+             "Time from a request's last byte read to its answer, by listener, route template "
+             "and method.");
+  for (std::size_t l = 0; l < listeners.size(); ++l) {
+    for (std::size_t i = 0; i < totals[l].size(); ++i) {
+      if (totals[l][i].latency.count() == 0) continue;
+      const auto [method, route] = labels_of(*listeners[l].server, i);
+      out.histogram("canopy_http_request_duration_seconds",
+                    {{"listener", listeners[l].name}, {"method", method}, {"route", route}},
+                    totals[l][i].latency);
+    }
+  }
+  out.family("canopy_http_connections_open", "gauge", "Open connections, by listener.");
+  for (const auto& l : listeners) {
+    out.sample("canopy_http_connections_open", {{"listener", l.name}},
+               static_cast<std::uint64_t>(l.server->active_connections()));
+  }
+  out.family("canopy_http_connections_refused_total", "counter",
+             "Connections answered 503 at once: the listener's cap (at_cap) or one client "
+             "address's share of it (per_address).");
+  for (const auto& l : listeners) {
+    const auto stats = l.server->stats();
+    out.sample("canopy_http_connections_refused_total",
+               {{"listener", l.name}, {"reason", "at_cap"}}, stats.refused_at_cap);
+    out.sample("canopy_http_connections_refused_total",
+               {{"listener", l.name}, {"reason", "per_address"}}, stats.refused_per_address);
+  }
+  out.family("canopy_http_idle_connections_closed_total", "counter",
+             "Idle connections closed early because the listener was near its connection cap.");
+  for (const auto& l : listeners) {
+    out.sample("canopy_http_idle_connections_closed_total", {{"listener", l.name}},
+               l.server->stats().closed_idle_under_pressure);
+  }
+}
+
 asio::awaitable<Server::error_code> Server::read_request(Connection& c, RequestParser& parser) {
   c.idle = c.buffer.size() == 0;
   c.idle_since = SteadyClock::now();
@@ -505,13 +657,24 @@ asio::awaitable<void> Server::serve(Worker& w, tcp::socket socket, std::string a
       keep_alive = false;
       serialize_response(response, ctx.request_id, false, 11, head, c.out);
     }
-    if (limits_.access_log) {
+    if (limits_.access_log || w.counts) {
       const auto micros =
           std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started)
               .count();
-      spdlog::info("rid={} {} {} {} {}us {}{}{}", ctx.request_id, to_string(ctx.method), ctx.path,
-                   response.status, micros, ctx.remote_address,
-                   ctx.client_request_id.empty() ? "" : " client-rid=", ctx.client_request_id);
+      if (w.counts) count(w, ctx, response.status, micros);
+      if (limits_.access_log) {
+        const bool routed = ctx.route != RequestContext::kNoRoute;
+        log_access({.request_id = ctx.request_id,
+                    .method = to_string(ctx.method),
+                    .route = routed ? router_.pattern(ctx.route) : std::string_view(),
+                    .path = ctx.path,
+                    .status = response.status,
+                    .micros = micros,
+                    .remote = ctx.remote_address,
+                    .client_request_id = ctx.client_request_id,
+                    .actor = ctx.actor,
+                    .school = ctx.school});
+      }
     }
     ec = co_await write_response(c, c.out);
     if (ec || !keep_alive) break;

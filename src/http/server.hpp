@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -18,6 +19,7 @@
 #include <boost/system/error_code.hpp>
 
 #include "http/router.hpp"
+#include "metrics/metrics.hpp"
 
 namespace canopy::http {
 
@@ -40,6 +42,8 @@ struct ServerLimits {
   unsigned pressure_percent = 75;
   std::chrono::milliseconds pressure_idle_timeout{1'000};
   bool access_log = true;
+  // Requests counted by route and status, with their latencies, for /metrics.
+  bool count_requests = true;
 };
 
 // What the server refused or closed to protect itself, since it started.
@@ -86,9 +90,20 @@ class Server {
   std::size_t active_connections() const { return active_.load(); }
   ServerStats stats() const;
 
+  // The HTTP families of /metrics, for each listener (its name becomes the `listener` label):
+  // requests by route template, method and status, their latencies, open connections and
+  // refusals. Safe to call from any thread while serving.
+  struct Listener {
+    std::string_view name;
+    const Server* server;
+  };
+  static void write_metrics(metrics::Exposition& out, std::span<const Listener> listeners);
+
  private:
   struct Worker;
   struct Connection;
+  struct RouteCounts;
+  void count(Worker& w, const RequestContext& ctx, unsigned status, std::int64_t micros);
   using error_code = boost::system::error_code;
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> sweep_loop(Worker& worker);

@@ -24,11 +24,18 @@ bool health_route(std::string_view pattern) {
   return pattern == "/healthz" || pattern == "/readyz";
 }
 
+bool metrics_route(std::string_view pattern) {
+  return pattern == "/metrics";
+}
+
 // With an internal listener, the public one serves everything but /internal/*; without one, it
-// serves every route.
+// serves every route. With a metrics listener, /metrics is served there alone.
 http::RouteFilter public_routes(const AppConfig& config) {
-  if (!config.internal_port) return {};
-  return [](std::string_view pattern) { return !internal_route(pattern); };
+  if (!config.internal_port && !config.metrics_port) return {};
+  return [internal = config.internal_port.has_value(),
+          metrics = config.metrics_port.has_value()](std::string_view pattern) {
+    return !(internal && internal_route(pattern)) && !(metrics && metrics_route(pattern));
+  };
 }
 
 std::int64_t steady_ms() {
@@ -58,12 +65,19 @@ Result<std::unique_ptr<Application>> Application::create(AppConfig config, const
                       message + config.policies.string() + ": policies did not validate");
   }
   auto store = open_store(config.store);
-  if (auto migrated = store->migrate(clock); !migrated) {
+  if (config.migrations == AppConfig::Migrations::wait) {
+    spdlog::info(
+        "policies {}; not migrating the store (--migrations wait): ready once its schema "
+        "is at version {}",
+        loaded.digest, store->latest_schema_version());
+  } else if (auto migrated = store->migrate(clock); !migrated) {
     return make_error(migrated.error().code,
                       config.store.describe() + ": " + migrated.error().message);
   }
-  return std::unique_ptr<Application>(
+  auto app = std::unique_ptr<Application>(
       new Application(std::move(config), clock, std::move(loaded.snapshot), std::move(store)));
+  app->policy_digest_ = std::move(loaded.digest);
+  return app;
 }
 
 Application::Application(AppConfig config, const Clock& clock,
@@ -82,11 +96,14 @@ Application::Application(AppConfig config, const Clock& clock,
       checker_(*policy_, *cache_, *store_, *store_),
       sessions_(*store_, *store_, *store_, *store_, clock_, config_.sign_in),
       partners_(*policy_, *store_),
-      service_token_(config_.service_token),
+      service_token_(config_.service_token, config_.previous_service_token),
       revoker_(consent_, shared_.get(), *store_, blocking_, clock_,
                {.commit_within = config_.redis.hold_ttl / 3,
                 .without_store = config_.redis.without_store,
-                .catch_up = config_.redis.lease + config_.redis.margin}),
+                .catch_up = config_.redis.lease + config_.redis.margin,
+                .metrics = config_.metrics ? &metrics_ : nullptr}),
+      schema_current_(config_.migrations == AppConfig::Migrations::apply),
+      policy_loaded_at_(std::chrono::system_clock::now()),
       services_{*policy_,
                 consent_,
                 checker_,
@@ -106,12 +123,15 @@ Application::Application(AppConfig config, const Clock& clock,
                 secure_cookies(config_),
                 config_.sign_in.session_ttl,
                 revoker_,
-                shared_.get()},
+                shared_.get(),
+                config_.metrics ? &metrics_ : nullptr},
       server_(workers(), router_, config_.limits, public_routes(config_)),
       housekeeping_timer_(io()),
       readiness_timer_(io()),
-      epoch_timer_(io()) {
+      epoch_timer_(io()),
+      drain_timer_(io()) {
   api::add_routes(router_, services_);
+  add_metrics_route();
   if (config_.internal_port) {
     // The gateway's few, known pods connect here (a NetworkPolicy keeps everyone else out), so
     // the per-address cap, meant for the public, does not apply.
@@ -119,7 +139,20 @@ Application::Application(AppConfig config, const Clock& clock,
     limits.max_connections_per_address = 0;
     internal_server_ = std::make_unique<http::Server>(
         workers(), router_, limits,
-        [](std::string_view pattern) { return internal_route(pattern) || health_route(pattern); });
+        [metrics = !config_.metrics_port.has_value()](std::string_view pattern) {
+          return internal_route(pattern) || health_route(pattern) ||
+                 (metrics && metrics_route(pattern));
+        });
+  }
+  if (config_.metrics_port) {
+    // Prometheus's few scrapers: no per-address cap, and a small overall one.
+    http::ServerLimits limits = config_.limits;
+    limits.max_connections_per_address = 0;
+    limits.max_connections = 64;
+    limits.access_log = false;
+    limits.count_requests = false;
+    metrics_server_ = std::make_unique<http::Server>(std::vector<asio::io_context*>{&io()}, router_,
+                                                     limits, metrics_route);
   }
   if (shared_) shared_->start();
   asio::co_spawn(io(), housekeeping(), asio::detached);
@@ -128,7 +161,11 @@ Application::Application(AppConfig config, const Clock& clock,
 }
 
 bool Application::ready() const {
-  if (stopping_ || !store_answers_) return false;
+  if (stopping_ || draining_ || !store_answers_ || !schema_current_) return false;
+  if (shared_ && !redis_seen_) {
+    if (shared_->redis_stats().connected == 0) return false;
+    redis_seen_ = true;  // from now on a Redis outage is served from the store, not unready
+  }
   return steady_ms() - probed_at_ms_ < 3 * config_.readiness_interval.count();
 }
 
@@ -142,16 +179,24 @@ asio::awaitable<void> Application::watch_readiness() {
     co_await readiness_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (ec || stopping_) co_return;
     bool answers = false;
+    int version = 0;
     std::string why;
     co_await probe_.run([&] {
       try {
-        answers = store_->schema_version() > 0;
+        version = store_->schema_version();
+        answers = version > 0 || config_.migrations == AppConfig::Migrations::wait;
       } catch (const std::exception& e) {
         why = e.what();
       }
     });
     if (store_answers_.exchange(answers) && !answers)
       spdlog::warn("not ready: the store does not answer: {}", why);
+    // An older binary stays ready on a newer schema (a rolling upgrade migrates first).
+    const bool current = answers && version >= store_->latest_schema_version();
+    if (!schema_current_.exchange(current) && current &&
+        config_.migrations == AppConfig::Migrations::wait)
+      spdlog::info("the store's schema is at version {}: ready", version);
+
     probed_at_ms_ = steady_ms();
   }
 }
@@ -258,6 +303,9 @@ asio::ip::tcp::endpoint Application::listen() {
   if (internal_server_) {
     internal_endpoint_ = internal_server_->listen(config_.internal_address, *config_.internal_port);
   }
+  if (metrics_server_) {
+    metrics_endpoint_ = metrics_server_->listen(config_.metrics_address, *config_.metrics_port);
+  }
   return endpoint;
 }
 
@@ -284,7 +332,9 @@ void Application::stop(std::chrono::milliseconds grace) {
   stopping_ = true;
   server_.stop();
   if (internal_server_) internal_server_->stop();
+  if (metrics_server_) metrics_server_->stop();
   asio::post(io(), [this] {
+    drain_timer_.cancel();
     housekeeping_timer_.cancel();
     readiness_timer_.cancel();
     epoch_timer_.cancel();
@@ -297,7 +347,8 @@ void Application::stop(std::chrono::milliseconds grace) {
         asio::steady_timer timer(io());
         const auto open = [this] {
           return server_.active_connections() +
-                 (internal_server_ ? internal_server_->active_connections() : 0);
+                 (internal_server_ ? internal_server_->active_connections() : 0) +
+                 (metrics_server_ ? metrics_server_->active_connections() : 0);
         };
         while (open() > 0) {
           if (std::chrono::steady_clock::now() >= deadline) {
@@ -312,6 +363,110 @@ void Application::stop(std::chrono::milliseconds grace) {
         }
       },
       asio::detached);
+}
+
+}  // namespace canopy::cli
+
+namespace canopy::cli {
+
+void Application::drain(std::chrono::milliseconds delay, std::chrono::milliseconds grace) {
+  if (draining_.exchange(true)) return;
+  if (delay.count() <= 0) {
+    stop(grace);
+    return;
+  }
+  asio::post(io(), [this, delay, grace] {
+    drain_timer_.expires_after(delay);
+    drain_timer_.async_wait([this, grace](const boost::system::error_code& ec) {
+      if (!ec) stop(grace);
+    });
+  });
+}
+
+void Application::add_metrics_route() {
+  router_.add(http::Method::get, "/metrics",
+              [this](http::RequestContext&) -> asio::awaitable<http::Response> {
+                if (!config_.metrics) {
+                  co_return http::error_response(404, "not_found",
+                                                 "metrics are off (serve --no-metrics)");
+                }
+                co_return http::Response{
+                    200, "text/plain; version=0.0.4; charset=utf-8", metrics_text(), {}};
+              });
+}
+
+namespace {
+
+double unix_seconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+const auto kProcessStart = std::chrono::system_clock::now();
+
+}  // namespace
+
+std::string Application::metrics_text() const {
+  metrics::Exposition out;
+  out.family("canopy_build_info", "gauge", "The running binary: its version.");
+  out.sample("canopy_build_info", {{"version", CANOPY_VERSION}}, std::uint64_t{1});
+  out.family("process_start_time_seconds", "gauge", "When this process started, in Unix time.");
+  out.sample("process_start_time_seconds", {}, unix_seconds(kProcessStart));
+  out.family("canopy_ready", "gauge", "1 when /readyz answers 200.");
+  out.sample("canopy_ready", {}, std::uint64_t{ready() ? 1u : 0u});
+  out.family("canopy_policy_info", "gauge",
+             "The policies loaded: a digest of their files (the same on replicas that loaded the "
+             "same files).");
+  out.sample("canopy_policy_info", {{"digest", policy_digest_}}, std::uint64_t{1});
+  out.family("canopy_policy_loaded_timestamp_seconds", "gauge",
+             "When the policies in force were loaded, in Unix time.");
+  out.sample("canopy_policy_loaded_timestamp_seconds", {}, unix_seconds(policy_loaded_at_));
+  out.family("canopy_policy_apps", "gauge", "Apps in the policies in force.");
+  out.sample("canopy_policy_apps", {}, static_cast<std::uint64_t>(policy_->apps().size()));
+
+  std::vector<http::Server::Listener> listeners{{"public", &server_}};
+  if (internal_server_) listeners.push_back({"internal", internal_server_.get()});
+  http::Server::write_metrics(out, listeners);
+  metrics_.write(out);
+
+  if (const auto pool = store_->pool_stats()) {
+    out.family("canopy_store_pool_connections", "gauge",
+               "Database connections open, by state (in_use includes ones being opened).");
+    out.sample("canopy_store_pool_connections", {{"state", "in_use"}},
+               static_cast<std::uint64_t>(pool->in_use));
+    out.sample("canopy_store_pool_connections", {{"state", "idle"}},
+               static_cast<std::uint64_t>(pool->open - pool->in_use));
+    out.family("canopy_store_pool_size", "gauge", "Database connections the pool may open.");
+    out.sample("canopy_store_pool_size", {}, static_cast<std::uint64_t>(pool->size));
+    out.family("canopy_store_pool_waiting", "gauge", "Threads waiting for a database connection.");
+    out.sample("canopy_store_pool_waiting", {}, static_cast<std::uint64_t>(pool->waiting));
+    out.family("canopy_store_pool_exhausted_total", "counter",
+               "Checkouts that gave up waiting for a database connection (the request got 503).");
+    out.sample("canopy_store_pool_exhausted_total", {}, pool->exhausted);
+    out.family("canopy_store_pool_checkout_seconds", "histogram",
+               "Time to check a database connection out, waiting included.");
+    out.histogram("canopy_store_pool_checkout_seconds", {}, pool->checkout);
+  }
+  if (shared_) {
+    const auto redis = shared_->redis_stats();
+    out.family("canopy_redis_connections", "gauge", "Redis connections, by state.");
+    out.sample("canopy_redis_connections", {{"state", "up"}},
+               static_cast<std::uint64_t>(redis.connected));
+    out.sample("canopy_redis_connections", {{"state", "down"}},
+               static_cast<std::uint64_t>(redis.connections - redis.connected));
+    out.family("canopy_redis_reconnects_total", "counter",
+               "Redis connections made again after a loss.");
+    out.sample("canopy_redis_reconnects_total", {}, redis.reconnects);
+    out.family("canopy_redis_stall_resets_total", "counter",
+               "Redis connections dropped because Redis stopped answering.");
+    out.sample("canopy_redis_stall_resets_total", {}, redis.stall_resets);
+    out.family("canopy_cache_fresh", "gauge",
+               "1 while this replica's in-process cache may answer (its lease is current).");
+    out.sample("canopy_cache_fresh", {}, std::uint64_t{shared_->fresh() ? 1u : 0u});
+    out.family("canopy_revocation_forgeries_total", "counter",
+               "Redis entries and messages that failed the MAC check (treated as misses).");
+    out.sample("canopy_revocation_forgeries_total", {}, shared_->forgeries());
+  }
+  return out.text();
 }
 
 }  // namespace canopy::cli

@@ -20,6 +20,7 @@
 #include "core/result.hpp"
 #include "http/server.hpp"
 #include "main/store_config.hpp"
+#include "metrics/service_metrics.hpp"
 #include "store/retention.hpp"
 
 namespace canopy::cli {
@@ -35,6 +36,15 @@ struct AppConfig {
   // gateway to this port. Port 0 picks a free port.
   std::optional<std::uint16_t> internal_port;
   std::string internal_address = "127.0.0.1";
+  // When set, a third listener serves GET /metrics alone, and the others answer it 404; when
+  // not, the public listener (and the internal one) serve it.
+  std::optional<std::uint16_t> metrics_port;
+  std::string metrics_address = "127.0.0.1";
+  // Counting for /metrics; off only to measure what counting costs (bench/run).
+  bool metrics = true;
+  // apply: create() migrates the store. wait: it does not (a migration job does), and /readyz
+  // answers 503 until the store's schema is at least this binary's.
+  enum class Migrations { apply, wait } migrations = Migrations::apply;
   unsigned io_threads = 2;
   unsigned blocking_threads = 4;
   // Password hashing (argon2id) has its own pool: its threads, and how many sign-ins may wait
@@ -42,6 +52,8 @@ struct AppConfig {
   unsigned hashing_threads = 2;
   std::size_t hashing_queue = 8;
   std::string service_token;  // required: main generates one when none is configured
+  // Also accepted while a rotation rolls out (the gateway moving to the new token); empty: none.
+  std::string previous_service_token;
   // Secure session cookies. automatic: Secure unless `address` is a loopback address (a
   // browser on this machine, over plain HTTP); a TLS proxy on the same host needs `secure`.
   enum class Cookies { automatic, secure, insecure } cookies = Cookies::automatic;
@@ -80,6 +92,14 @@ class Application {
   void wait();
   // Stops accepting, lets in-flight requests finish for up to `grace`, then stops hard.
   void stop(std::chrono::milliseconds grace);
+  // A graceful shutdown for a load balancer: /readyz answers 503 from now on while the
+  // listeners go on serving for `delay` (long enough for the balancer to stop sending), then
+  // stop(grace).
+  void drain(std::chrono::milliseconds delay, std::chrono::milliseconds grace);
+  // /metrics's listener once listen() has bound it; nullopt when it is off.
+  std::optional<asio::ip::tcp::endpoint> metrics_endpoint() const { return metrics_endpoint_; }
+  // The text /metrics answers.
+  std::string metrics_text() const;
 
   // The first I/O worker: it also accepts and runs the Redis connections.
   asio::io_context& io() { return *ios_.front(); }
@@ -99,6 +119,7 @@ class Application {
   asio::awaitable<void> watch_revocation_epoch();
   void leave_store_record();
   bool ready() const;
+  void add_metrics_route();
 
   AppConfig config_;
   const Clock& clock_;
@@ -121,15 +142,25 @@ class Application {
   auth::ServiceToken service_token_;
   revocation::Revoker revoker_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> draining_{false};
+  // Readiness waits for the schema (Migrations::wait) and, with Redis, for its first connection.
+  std::atomic<bool> schema_current_;
+  mutable std::atomic<bool> redis_seen_{false};
+  metrics::ServiceMetrics metrics_;
+  std::chrono::system_clock::time_point policy_loaded_at_;
+  std::string policy_digest_;
   api::Services services_;
   http::Router router_;
   http::Server server_;
   std::unique_ptr<http::Server> internal_server_;  // with config_.internal_port
   std::optional<asio::ip::tcp::endpoint> internal_endpoint_;
+  std::unique_ptr<http::Server> metrics_server_;  // with config_.metrics_port
+  std::optional<asio::ip::tcp::endpoint> metrics_endpoint_;
   std::vector<std::thread> threads_;
   asio::steady_timer housekeeping_timer_;  // on io(); cancelled by stop()
   asio::steady_timer readiness_timer_;     // on io(); cancelled by stop()
   asio::steady_timer epoch_timer_;         // on io(); cancelled by stop()
+  asio::steady_timer drain_timer_;         // on io(); cancelled by stop()
 };
 
 }  // namespace canopy::cli

@@ -44,7 +44,16 @@ struct ServeOptions {
   bool access_log = true;
   std::string password_cost = "interactive";
   unsigned shutdown_grace_seconds = 10;
-  std::string cache = "local";  // local or redis
+  // After SIGTERM, /readyz answers 503 at once and the listeners go on serving this long (a
+  // load balancer's time to stop sending), before the grace period starts.
+  unsigned shutdown_delay_seconds = 0;
+  std::filesystem::path service_token_previous_file;  // or CANOPY_SERVICE_TOKEN_PREVIOUS
+  std::string metrics_listen;  // empty: /metrics on the public (and internal) listener
+  bool metrics = true;
+  std::string log_format = "auto";  // auto: json unless stderr is a terminal
+  std::string log_level = "info";
+  std::string migrations = "apply";  // or wait
+  std::string cache = "local";       // local or redis
   std::string redis = "127.0.0.1:6379";
   std::string redis_prefix = "canopy";
   unsigned lease_ms = 2000;

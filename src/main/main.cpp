@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
       "Every option's environment variable (shown as Env) overrides its default; secrets come\n"
       "only from the environment or files: CANOPY_SERVICE_TOKEN(_FILE), "
       "CANOPY_MYSQL_PASSWORD(_FILE), CANOPY_REDIS_PASSWORD(_FILE), "
-      "CANOPY_REDIS_MAC_KEY(_FILE), CANOPY_REDIS_MAC_KEY_PREVIOUS(_FILE)."};
+      "CANOPY_REDIS_MAC_KEY(_FILE), CANOPY_REDIS_MAC_KEY_PREVIOUS(_FILE), "
+      "CANOPY_SERVICE_TOKEN_PREVIOUS(_FILE)."};
   app.require_subcommand(1);
   // An option given by the configuration file and again on the command line takes the latter.
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
@@ -157,7 +158,48 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd
       ->add_option("--shutdown-grace", serve_opts.shutdown_grace_seconds,
-                   "Seconds in-flight requests get to finish after SIGTERM")
+                   "Seconds in-flight requests get to finish once the listeners close")
+      ->envname("CANOPY_SHUTDOWN_GRACE")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--shutdown-delay", serve_opts.shutdown_delay_seconds,
+                   "Seconds the listeners go on serving after SIGTERM, with /readyz answering "
+                   "503, so a load balancer stops sending first (Kubernetes: a few seconds)")
+      ->envname("CANOPY_SHUTDOWN_DELAY")
+      ->check(CLI::Range(0u, 600u))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--service-token-previous-file", serve_opts.service_token_previous_file,
+                   "File holding the previous service token, still accepted while the gateway "
+                   "moves to the new one (or set CANOPY_SERVICE_TOKEN_PREVIOUS)")
+      ->envname("CANOPY_SERVICE_TOKEN_PREVIOUS_FILE");
+  serve_cmd
+      ->add_option("--metrics-listen", serve_opts.metrics_listen,
+                   "ADDRESS:PORT of a listener serving GET /metrics alone (Prometheus text); the "
+                   "others then answer it 404. Unset: /metrics is on the public listener")
+      ->envname("CANOPY_METRICS_LISTEN");
+  serve_cmd->add_flag("!--no-metrics", serve_opts.metrics,
+                      "Count nothing and answer /metrics 404 (to measure what counting costs)");
+  serve_cmd
+      ->add_option("--log-format", serve_opts.log_format,
+                   "Log lines as json (one object a line) or text; auto: text on a terminal, "
+                   "json otherwise")
+      ->check(CLI::IsMember({"auto", "json", "text"}))
+      ->envname("CANOPY_LOG_FORMAT")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--log-level", serve_opts.log_level,
+                   "The least severe lines written: trace, debug, info (one line a request), "
+                   "warn or error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->envname("CANOPY_LOG_LEVEL")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--migrations", serve_opts.migrations,
+                   "apply: migrate the database at start; wait: do not (a job runs `canopy "
+                   "migrate`), and answer /readyz 503 until the schema is current")
+      ->check(CLI::IsMember({"apply", "wait"}))
+      ->envname("CANOPY_MIGRATIONS")
       ->capture_default_str();
   serve_cmd
       ->add_option(

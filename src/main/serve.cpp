@@ -18,7 +18,7 @@
 #include "auth/crypto.hpp"
 #include "main/application.hpp"
 #include "main/commands.hpp"
-#include "main/log_sink.hpp"
+#include "main/log_format.hpp"
 
 namespace canopy::cli {
 namespace {
@@ -118,14 +118,17 @@ bool split_listen(const std::string& listen, std::string& address, std::uint16_t
 
 // Log lines leave in blocks when nobody watches them live (a container's stderr, a file), so
 // the access log costs a copy per request (flushed every second); warnings and errors, and
-// everything before them, are written at once. A terminal keeps getting every line as it happens.
-void buffer_logs() {
-  if (::isatty(STDERR_FILENO)) return;
-  auto logger = std::make_shared<spdlog::logger>("canopy", std::make_shared<BufferedFdSink>(2));
-  logger->flush_on(spdlog::level::warn);
-  spdlog::set_default_logger(logger);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
-  spdlog::flush_every(std::chrono::seconds(1));
+// everything before them, are written at once. A terminal keeps getting every line as it happens,
+// as text unless told otherwise; anything else gets JSON unless told otherwise.
+void set_up_logs(const ServeOptions& o) {
+  const bool terminal = ::isatty(STDERR_FILENO) != 0;
+  LogSettings settings;
+  settings.format = o.log_format == "json" || (o.log_format == "auto" && !terminal)
+                        ? http::LogFormat::json
+                        : http::LogFormat::text;
+  settings.level = o.log_level;
+  settings.buffered = !terminal;
+  configure_logging(settings);
 }
 
 }  // namespace
@@ -160,6 +163,18 @@ int serve(const Common& common, const ServeOptions& o) {
     config.internal_port = internal_port;
   }
   config.limits.access_log = o.access_log;
+  config.metrics = o.metrics;
+  config.limits.count_requests = o.metrics;
+  if (!o.metrics_listen.empty()) {
+    std::uint16_t metrics_port = 0;
+    if (!split_listen(o.metrics_listen, config.metrics_address, metrics_port)) {
+      std::cerr << "--metrics-listen must be ADDRESS:PORT, e.g. 0.0.0.0:9090\n";
+      return kUsage;
+    }
+    config.metrics_port = metrics_port;
+  }
+  config.migrations =
+      o.migrations == "wait" ? AppConfig::Migrations::wait : AppConfig::Migrations::apply;
   config.retention = retention_of(common);
   if (o.cache == "redis") {
     config.cache = AppConfig::CacheKind::redis;
@@ -197,10 +212,13 @@ int serve(const Common& common, const ServeOptions& o) {
       return kInvalid;
     }
   }
-  buffer_logs();
+  set_up_logs(o);
   const auto token = service_token(common, o);
   if (!token) return kInvalid;
   config.service_token = *token;
+  if (!read_secret(o.service_token_previous_file, "CANOPY_SERVICE_TOKEN_PREVIOUS",
+                   "previous service token", config.previous_service_token))
+    return kInvalid;
 
   SystemClock clock;
   auto app = Application::create(std::move(config), clock);
@@ -224,14 +242,20 @@ int serve(const Common& common, const ServeOptions& o) {
     std::cout << ", internal routes on http://" << internal->address().to_string() << ':'
               << internal->port();
   }
+  if (const auto metrics = (*app)->metrics_endpoint()) {
+    std::cout << ", metrics on http://" << metrics->address().to_string() << ':' << metrics->port();
+  }
   std::cout << std::endl;
 
   asio::signal_set signals((*app)->io(), SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
-    spdlog::info("signal {}: finishing in-flight requests (at most {}s)", signal,
-                 o.shutdown_grace_seconds);
-    (*app)->stop(std::chrono::seconds(o.shutdown_grace_seconds));
+    spdlog::info(
+        "signal {}: not ready from now; serving {}s more, then finishing in-flight requests (at "
+        "most {}s)",
+        signal, o.shutdown_delay_seconds, o.shutdown_grace_seconds);
+    (*app)->drain(std::chrono::seconds(o.shutdown_delay_seconds),
+                  std::chrono::seconds(o.shutdown_grace_seconds));
   });
   (*app)->run();
   spdlog::info("stopped");

@@ -1,5 +1,6 @@
 // Validation of policies/: the only way a PolicySnapshot comes to exist.
 #include <algorithm>
+#include <fstream>
 #include <set>
 
 #include "core/id.hpp"
@@ -254,15 +255,54 @@ class Loader {
 
 }  // namespace
 
+namespace {
+
+// FNV-1a, 64 bits, over each file's name (relative to the directory) and bytes: which policies
+// a process runs, for /metrics and the logs. Not a security measure.
+std::string digest_of(const std::filesystem::path& dir,
+                      const std::vector<std::filesystem::path>& files) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  const auto mix = [&h](std::string_view bytes) {
+    for (const char c : bytes) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 0x100000001b3ULL;
+    }
+    h ^= 0xff;  // a separator no file name or byte run can fake
+    h *= 0x100000001b3ULL;
+  };
+  for (const auto& file : files) {
+    mix(std::filesystem::relative(file, dir).generic_string());
+    std::ifstream in(file, std::ios::binary);
+    std::string bytes;
+    char block[4096];
+    while (in.read(block, sizeof block) || in.gcount() > 0)
+      bytes.append(block, static_cast<std::size_t>(in.gcount()));
+    mix(bytes);
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4)
+    out[static_cast<std::size_t>(i)] = kHex[h & 0xf];
+  return out;
+}
+
+}  // namespace
+
 LoadResult load_policies(const std::filesystem::path& dir) {
   std::vector<std::string> errors;
   Loader loader(errors);
-  loader.load_permissions(dir / "permissions.yaml");
-  loader.load_roles(dir / "business_roles.yaml");
-  loader.load_data_types(dir / "data_types.yaml");
-  for (const auto& file : yaml_files_in(dir / "apps", errors))
+  std::vector<std::filesystem::path> files{dir / "permissions.yaml", dir / "business_roles.yaml",
+                                           dir / "data_types.yaml"};
+  loader.load_permissions(files[0]);
+  loader.load_roles(files[1]);
+  loader.load_data_types(files[2]);
+  for (const auto& file : yaml_files_in(dir / "apps", errors)) {
     loader.load_app(file);
-  return loader.finish();
+    files.push_back(file);
+  }
+  auto result = loader.finish();
+  if (result.snapshot) result.digest = digest_of(dir, files);
+  return result;
 }
 
 }  // namespace canopy::policy

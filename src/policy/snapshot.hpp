@@ -86,6 +86,7 @@ class PolicySnapshot {
 struct LoadResult {
   std::shared_ptr<const PolicySnapshot> snapshot;  // null when errors is not empty
   std::vector<std::string> errors;                 // "file:line: message", in file order
+  std::string digest;  // 16 hex digits naming the files' contents, when loaded
 };
 
 // Loads and validates policies/ (permissions.yaml, business_roles.yaml, data_types.yaml,

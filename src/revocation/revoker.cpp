@@ -41,6 +41,12 @@ store::CommitGuard Revoker::guard_for(bool held, SteadyClock::time_point placed)
   return {.commit_by = placed + config_.commit_within};
 }
 
+void Revoker::count_holds(std::size_t pairs, SteadyClock::time_point placed) const {
+  if (config_.metrics == nullptr) return;
+  config_.metrics->holds_placed(pairs,
+                                std::chrono::duration<double>(SteadyClock::now() - placed).count());
+}
+
 asio::awaitable<void> Revoker::check_unheld_allowed() {
   const auto deadline = SteadyClock::now() + config_.catch_up;
   asio::steady_timer timer(co_await asio::this_coro::executor);
@@ -108,11 +114,13 @@ asio::awaitable<Result<store::Connection>> Revoker::reject(const tenancy::Actor&
       const auto placed = SteadyClock::now();
       try {
         hold = co_await shared_->hold(current.school_id, current.app_id, current.revision);
+        count_holds(1, placed);
       } catch (const UnavailableError& e) {
         spdlog::warn("reject of {}/{} without holds ({}): committing with a new revocation epoch",
                      current.school_id, current.app_id, e.what());
       }
       if (!hold) {
+        if (config_.metrics) config_.metrics->unheld_revocation();
         withdrawn.emplace(*shared_);
         co_await check_unheld_allowed();
       }
@@ -177,6 +185,7 @@ asio::awaitable<Result<std::vector<store::Connection>>> Revoker::apply(consent::
       for (std::size_t k = 0; k < holds.size(); ++k)
         holds[k].hold = std::move(placed_holds.at(k));
       held = true;
+      count_holds(holds.size(), placed);
     } catch (const UnavailableError& e) {
       spdlog::warn(
           "bulk decision taking {} approvals away without holds ({}): committing with "
@@ -185,6 +194,7 @@ asio::awaitable<Result<std::vector<store::Connection>>> Revoker::apply(consent::
       holds.clear();  // hold_all took back what it placed
     }
     if (!held) {
+      if (config_.metrics) config_.metrics->unheld_revocation();
       withdrawn.emplace(*shared_);
       co_await check_unheld_allowed();
     }

@@ -14,6 +14,7 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "http/blocking.hpp"
+#include "metrics/service_metrics.hpp"
 #include "store/store.hpp"
 #include "tenancy/actor.hpp"
 
@@ -34,6 +35,8 @@ struct RevokerConfig {
   std::chrono::milliseconds catch_up{2250};
   // Allowance for the difference between the replicas' clocks and a transaction's length.
   std::chrono::milliseconds skew{1000};
+  // Where holds and unheld revocations are counted; none when null.
+  metrics::ServiceMetrics* metrics = nullptr;
 };
 
 class Revoker {
@@ -77,6 +80,7 @@ class Revoker {
   // After a commit made without holds: waits until every replica has read the new epoch or
   // stopped trusting its caches.
   asio::awaitable<void> settle_unheld();
+  void count_holds(std::size_t pairs, std::chrono::steady_clock::time_point placed) const;
 
   consent::Service& consent_;
   cache::SharedLevel* shared_;

@@ -19,6 +19,7 @@
 #include "core/result.hpp"
 #include "core/site.hpp"
 #include "core/time.hpp"
+#include "metrics/metrics.hpp"
 
 namespace canopy::store {
 
@@ -468,6 +469,16 @@ struct MigrationReport {
   std::int64_t audit_chained = 0;
 };
 
+// A connection pool's state, for /metrics.
+struct PoolStats {
+  std::size_t size = 0;                 // connections it may open
+  std::size_t open = 0;                 // open now, idle or in use
+  std::size_t in_use = 0;               // checked out (or being opened)
+  std::size_t waiting = 0;              // threads waiting for one
+  std::uint64_t exhausted = 0;          // checkouts that gave up waiting
+  metrics::HistogramSnapshot checkout;  // seconds each checkout took, waiting included
+};
+
 // Everything at once, for wiring; use cases take the narrow interfaces above.
 class Store : public ConnectionStore,
               public AuditStore,
@@ -485,6 +496,10 @@ class Store : public ConnectionStore,
   virtual Result<MigrationReport> migrate(const Clock& clock) = 0;
   // The schema version the database is at; also the readiness probe.
   virtual int schema_version() = 0;
+  // The schema version this binary migrates to.
+  virtual int latest_schema_version() const = 0;
+  // The connection pool's state, for a store that has one.
+  virtual std::optional<PoolStats> pool_stats() const { return std::nullopt; }
 };
 
 }  // namespace canopy::store

@@ -61,6 +61,15 @@ ServeProcess::~ServeProcess() {
 int ServeProcess::terminate() {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGTERM);
+  return wait();
+}
+
+void ServeProcess::signal(int signal) {
+  if (pid_ > 0) kill(pid_, signal);
+}
+
+int ServeProcess::wait() {
+  if (pid_ <= 0) return -1;
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;

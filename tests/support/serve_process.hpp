@@ -27,6 +27,10 @@ class ServeProcess {
   const std::string& banner() const { return banner_; }
   // Sends SIGTERM and returns the exit status (as from waitpid), or -1 if it was gone.
   int terminate();
+  // Sends `signal` and returns at once.
+  void signal(int signal);
+  // Waits for the process to end; its exit status (as from waitpid), or -1 if it was gone.
+  int wait();
 
  private:
   pid_t pid_ = -1;

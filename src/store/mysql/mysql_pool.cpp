@@ -94,7 +94,9 @@ std::unique_ptr<sql::Connection> open_connection(const MysqlConfig& config) {
   }
 }
 
-Pool::Pool(MysqlConfig config) : config_(std::move(config)) {
+Pool::Pool(MysqlConfig config)
+    : config_(std::move(config)),
+      checkout_({metrics::latency_bounds().begin(), metrics::latency_bounds().end()}) {
   if (config_.pool_size == 0) throw StoreError("mysql: pool_size must be at least 1");
   // give_back runs in Lease's destructor, where an allocation failure could not be reported.
   idle_.reserve(config_.pool_size);
@@ -113,6 +115,20 @@ std::size_t Pool::open_connections() const {
   return open_;
 }
 
+PoolStats Pool::stats() const {
+  PoolStats s;
+  s.size = config_.pool_size;
+  {
+    std::lock_guard lock(mutex_);
+    s.open = open_;
+    s.in_use = open_ - idle_.size();
+    s.waiting = waiting_;
+    s.exhausted = exhausted_;
+  }
+  s.checkout = checkout_.snapshot();
+  return s;
+}
+
 void Pool::note_connection_failure() {
   std::lock_guard lock(mutex_);
   ++generation_;
@@ -121,7 +137,17 @@ void Pool::note_connection_failure() {
 Pool::Lease Pool::acquire(bool fresh) {
   // The deadline is infrastructure timing (how long a thread may block), not domain time, so
   // it uses the steady clock rather than the injected Clock.
-  const auto deadline = std::chrono::steady_clock::now() + config_.checkout_timeout;
+  const auto started = std::chrono::steady_clock::now();
+  const auto deadline = started + config_.checkout_timeout;
+  // Every checkout's time, however it ends (a connection, or the pool exhausted).
+  struct Timed {
+    metrics::Histogram& histogram;
+    std::chrono::steady_clock::time_point started;
+    ~Timed() {
+      histogram.observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    }
+  } timed{checkout_, started};
   std::unique_lock lock(mutex_);
   for (;;) {
     if (!idle_.empty() && !fresh) {
@@ -165,8 +191,12 @@ Pool::Lease Pool::acquire(bool fresh) {
         throw;
       }
     }
-    if (!slot_freed_.wait_until(lock, deadline,
-                                [&] { return !idle_.empty() || open_ < config_.pool_size; })) {
+    ++waiting_;
+    const bool freed = slot_freed_.wait_until(
+        lock, deadline, [&] { return !idle_.empty() || open_ < config_.pool_size; });
+    --waiting_;
+    if (!freed) {
+      ++exhausted_;
       throw StoreError("mysql: connection pool exhausted: all " +
                        std::to_string(config_.pool_size) + " connections stayed in use for " +
                        std::to_string(config_.checkout_timeout.count()) + " ms");

@@ -12,6 +12,9 @@
 #include <string_view>
 #include <vector>
 
+#include "metrics/metrics.hpp"
+#include "store/store.hpp"
+
 namespace sql {
 class Connection;
 class SQLException;
@@ -105,6 +108,7 @@ class Pool {
 
   const MysqlConfig& config() const { return config_; }
   std::size_t open_connections() const;
+  PoolStats stats() const;
 
  private:
   struct Idle {
@@ -120,6 +124,9 @@ class Pool {
   std::vector<Idle> idle_;  // most recently returned last: reuse keeps few connections warm
   std::size_t open_ = 0;    // idle + leased + being opened; never above pool_size
   std::uint64_t generation_ = 0;
+  std::size_t waiting_ = 0;      // threads in acquire() waiting for a slot
+  std::uint64_t exhausted_ = 0;  // acquire() calls that gave up
+  metrics::Histogram checkout_;  // seconds per acquire(), waiting included
 };
 
 }  // namespace mysql

@@ -558,6 +558,14 @@ int MysqlStore::schema_version() {
   });
 }
 
+int MysqlStore::latest_schema_version() const {
+  return latest_version(mysql_migrations());
+}
+
+std::optional<PoolStats> MysqlStore::pool_stats() const {
+  return pool_.stats();
+}
+
 Result<MigrationReport> MysqlStore::migrate(const Clock& clock) {
   const auto migrations = mysql_migrations();
   const int known = latest_version(migrations);

@@ -39,6 +39,10 @@ int SqliteStore::schema_version() {
   return static_cast<int>(s.integer(0));
 }
 
+int SqliteStore::latest_schema_version() const {
+  return latest_version(sqlite_migrations());
+}
+
 Result<MigrationReport> SqliteStore::migrate(const Clock& clock) {
   std::lock_guard lock(mutex_);
   const auto migrations = sqlite_migrations();

@@ -19,6 +19,7 @@ class SqliteStore final : public Store {
   // Applies pending migrations; refuses a database newer than this binary knows.
   Result<MigrationReport> migrate(const Clock& clock) override;
   int schema_version() override;
+  int latest_schema_version() const override;
 
   std::optional<Connection> find_connection(std::string_view school, std::string_view app) override;
   std::vector<Connection> list_connections(std::string_view school,
