@@ -1,6 +1,8 @@
 // End-to-end fixture wiring.
 #include "support/test_app.hpp"
 
+#include "support/spec_statuses.hpp"
+
 #include <cppconn/connection.h>
 #include <cppconn/statement.h>
 
@@ -52,6 +54,7 @@ TestApp::TestApp(cli::AppConfig config, TestBackend backend,
 }
 
 TestApp::~TestApp() {
+  record_statuses(app_->metrics_text());
   app_->stop(std::chrono::milliseconds(2000));
   app_->wait();
 }
