@@ -171,6 +171,9 @@ asio::awaitable<http::Response> matrix(http::RequestContext& ctx, Services& s) {
               continue;
             }
             last = cell;
+            // An approval of an earlier version: what the current set adds waits for review.
+            const bool behind = c != nullptr && c->status == ConnectionStatus::approved &&
+                                c->permission_set_version != app.permissions.version();
             items.push_back(
                 {{"school", school.id},
                  {"school_name", school.name},
@@ -180,7 +183,10 @@ asio::awaitable<http::Response> matrix(http::RequestContext& ctx, Services& s) {
                  {"decided_at", c && c->decided_at ? nlohmann::json(format_rfc3339(*c->decided_at))
                                                    : nlohmann::json(nullptr)},
                  {"decided_by", c && !c->decided_by.empty() ? nlohmann::json(c->decided_by)
-                                                            : nlohmann::json(nullptr)}});
+                                                            : nlohmann::json(nullptr)},
+                 {"permissions_for_review",
+                  behind ? permissions_for_review(app, c->permission_set_version)
+                         : nlohmann::json::array()}});
           }
         }
         return json_response(200, {{"trust", trust.id},

@@ -1,6 +1,9 @@
 // JSON shapes documented in docs/openapi.yaml.
 #include "api/views.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 namespace canopy::api {
 namespace {
 nlohmann::json time_or_null(const std::optional<TimePoint>& t) {
@@ -24,6 +27,45 @@ nlohmann::json permission_table(const PermissionSet& set) {
                     {"write", g.operations.has(Operation::write)},
                     {"update", g.operations.has(Operation::update)},
                     {"delete", g.operations.has(Operation::del)}});
+  }
+  return rows;
+}
+
+nlohmann::json permissions_for_review(const policy::App& app, int approved_version) {
+  nlohmann::json rows = nlohmann::json::array();
+  if (approved_version == app.permissions.version()) return rows;
+  const PermissionSet* approved = app.permissions_at(approved_version);
+  // One row per (fields, operations) the current set asks for and the approval did not give.
+  const auto row = [&rows](const std::string& type, nlohmann::json fields, Operations ops) {
+    rows.push_back({{"data_type", type},
+                    {"fields", std::move(fields)},
+                    {"read", ops.has(Operation::read)},
+                    {"write", ops.has(Operation::write)},
+                    {"update", ops.has(Operation::update)},
+                    {"delete", ops.has(Operation::del)}});
+  };
+  for (const auto& g : app.permissions.grants()) {
+    const DataTypeGrant* before = approved != nullptr ? approved->find(g.data_type) : nullptr;
+    if (before == nullptr) {  // a data type not approved at all
+      row(g.data_type, g.all_fields ? nlohmann::json("all") : nlohmann::json(g.fields),
+          g.operations);
+      continue;
+    }
+    Operations added;
+    for (const Operation op : kAllOperations) {
+      if (g.operations.has(op) && !before->operations.has(op)) added.add(op);
+    }
+    std::vector<std::string> kept;  // approved fields, with operations added to them
+    std::set_intersection(g.fields.begin(), g.fields.end(), before->fields.begin(),
+                          before->fields.end(), std::back_inserter(kept));
+    if (!added.empty() && !kept.empty()) {
+      const bool all = g.all_fields && before->all_fields;
+      row(g.data_type, all ? nlohmann::json("all") : nlohmann::json(kept), added);
+    }
+    std::vector<std::string> fresh;  // fields not approved, with every operation asked for
+    std::set_difference(g.fields.begin(), g.fields.end(), before->fields.begin(),
+                        before->fields.end(), std::back_inserter(fresh));
+    if (!fresh.empty()) row(g.data_type, fresh, g.operations);
   }
   return rows;
 }
@@ -71,14 +113,25 @@ nlohmann::json connection_detail(const store::Connection* c, const policy::App& 
         "remigration, but record ids (students, staff) change then: the app must be told to use "
         "the new ids.");
   }
+  nlohmann::json review = nlohmann::json::array();
   if (c != nullptr && c->status == ConnectionStatus::approved &&
       c->permission_set_version != app.permissions.version()) {
-    warnings.push_back("The app now asks for a different permission set (version " +
-                       std::to_string(app.permissions.version()) +
-                       ") than the school approved (version " +
-                       std::to_string(c->permission_set_version) +
-                       "); it is denied until the school approves again.");
+    review = permissions_for_review(app, c->permission_set_version);
+    if (app.permissions_at(c->permission_set_version) == nullptr) {
+      warnings.push_back(
+          "The app now asks for permission set version " +
+          std::to_string(app.permissions.version()) + "; the version the school approved (" +
+          std::to_string(c->permission_set_version) +
+          ") is no longer kept, so the app is denied until the school approves again.");
+    } else if (!review.empty()) {
+      warnings.push_back("The app now asks for more than the school approved (version " +
+                         std::to_string(app.permissions.version()) + " over version " +
+                         std::to_string(c->permission_set_version) +
+                         "): it keeps what both grant, and the additions under \"For review\" "
+                         "are denied until the school approves again.");
+    }
   }
+  out["permissions_for_review"] = std::move(review);
   if (app.kind == policy::AppKind::data_provider) {
     warnings.push_back(
         "Data providers may only read. Apps that use this provider get their data "

@@ -15,6 +15,10 @@ nlohmann::json connection_summary(const store::Connection& c, const policy::App&
 nlohmann::json connection_detail(const store::Connection* c, const policy::App& app,
                                  const Site& school);
 nlohmann::json permission_table(const PermissionSet& set);
+// What the app's current set asks for beyond what a school approved at `approved_version`, as
+// rows like permission_table's (fields, and the operations asked for on them): empty at the
+// current version; everything when the policies no longer keep that version.
+nlohmann::json permissions_for_review(const policy::App& app, int approved_version);
 
 // A school's terms and, for the asking user, whether and when they accepted that version.
 nlohmann::json terms_view(const Site& school, const store::TermsAcceptance* accepted);

@@ -27,10 +27,17 @@ Decision Checker::evaluate(const policy::App& app, const cache::Entry& entry, co
     case cache::Presence::approved:
       break;
   }
-  // The school consented to one version; a changed set needs its consent again.
-  if (entry.permission_set_version != app.permissions.version())
-    return {false, "reconsent_required"};
-  switch (app.permissions.check(q.data_type, q.field, q.operation)) {
+  const GrantVerdict now = app.permissions.check(q.data_type, q.field, q.operation);
+  // The school approved one version's set: a later set that grants more keeps the school on
+  // what it approved (the rest waits for its approval), and one that grants less takes the
+  // difference away at once. A version the policies no longer keep grants nothing.
+  if (now == GrantVerdict::granted && entry.permission_set_version != app.permissions.version()) {
+    const PermissionSet* approved = app.permissions_at(entry.permission_set_version);
+    if (approved == nullptr ||
+        approved->check(q.data_type, q.field, q.operation) != GrantVerdict::granted)
+      return {false, "reconsent_required"};
+  }
+  switch (now) {
     case GrantVerdict::granted:
       return {true, "approved"};
     case GrantVerdict::data_type_not_granted:

@@ -104,7 +104,7 @@ class Loader {
   void load_app(const fs::path& file) {
     YamlReader r(file, errors_);
     auto root = r.load();
-    if (!root || !r.check_map(*root, "an app file", {"app", "permission_set"})) return;
+    if (!root || !r.check_map(*root, "an app file", {"app", "permission_set"}, {"history"})) return;
     const YAML::Node a = (*root)["app"];
     if (!r.check_map(a, "app", {"id", "name", "vendor", "kind", "live", "competitor"},
                      {"alternative_connection", "website", "description"})) {
@@ -141,7 +141,7 @@ class Loader {
     app.description = r.string(a, "description").value_or("");
     if (auto set = load_permission_set(r, (*root)["permission_set"], app)) {
       app.permissions = std::move(*set);
-      apps_.push_back(std::move(app));
+      if (load_history(r, *root, app)) apps_.push_back(std::move(app));
     }
   }
 
@@ -186,6 +186,33 @@ class Loader {
     }
     if (!ok) return std::nullopt;
     return PermissionSet(static_cast<int>(*version), std::move(grants));
+  }
+
+  // `history:`, the sets of earlier versions, newest first, each with its version and data types
+  // as under permission_set.
+  bool load_history(YamlReader& r, const YAML::Node& root, App& app) {
+    const YAML::Node list = root["history"];
+    if (!list) return true;
+    if (!r.check_sequence(list, "history")) return false;
+    bool ok = true;
+    int newer = app.permissions.version();
+    for (const auto& item : list) {
+      auto set = load_permission_set(r, item, app);
+      if (!set) {
+        ok = false;
+        continue;
+      }
+      if (set->version() >= newer) {
+        r.error(item["version"], "history lists earlier versions, newest first: version " +
+                                     std::to_string(set->version()) + " must be below " +
+                                     std::to_string(newer));
+        ok = false;
+        continue;
+      }
+      newer = set->version();
+      app.history.push_back(std::move(*set));
+    }
+    return ok;
   }
 
   std::optional<DataTypeGrant> load_grant(YamlReader& r, const YAML::Node& item, const App& app) {
@@ -271,7 +298,7 @@ std::string digest_of(const std::filesystem::path& dir,
     h *= 0x100000001b3ULL;
   };
   for (const auto& file : files) {
-    mix(std::filesystem::relative(file, dir).generic_string());
+    mix(file.lexically_relative(dir).generic_string());
     std::ifstream in(file, std::ios::binary);
     std::string bytes;
     char block[4096];

@@ -42,6 +42,14 @@ PolicySnapshot::PolicySnapshot(std::vector<App> apps, std::vector<DataTypeDef> d
       roles_, [](const BusinessRole& r) { return r.id; }, role_index_);
 }
 
+const PermissionSet* App::permissions_at(int version) const {
+  if (version == permissions.version()) return &permissions;
+  for (const auto& set : history) {
+    if (set.version() == version) return &set;
+  }
+  return nullptr;
+}
+
 const App* PolicySnapshot::find_app(std::string_view id) const {
   return lookup(apps_, app_index_, id);
 }

@@ -29,6 +29,11 @@ struct App {
   bool competitor = false;
   bool alternative_connection = false;
   PermissionSet permissions;
+  // The sets of earlier versions, newest first, kept so that a school that approved one of them
+  // keeps what it approved while the current set grows: its decisions follow what both grant.
+  std::vector<PermissionSet> history;
+  // The set of `version`: the current one or one from history; null when neither has it.
+  const PermissionSet* permissions_at(int version) const;
 };
 
 struct DataTypeDef {

@@ -4,7 +4,7 @@
 // docs/screenshots/. Exits non-zero on the first failed check.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -32,17 +32,17 @@ const shots = join(root, "docs", "screenshots");
 const work = mkdtempSync(join(tmpdir(), "canopy-browser-"));
 const env = { ...process.env, CANOPY_DB: join(work, "canopy.db"), CANOPY_SERVICE_TOKEN: "browser-test-token" };
 
-function run(args, input) {
-  const r = spawnSync(canopy, args, { cwd: root, env, input, encoding: "utf8" });
+function run(args, input, runEnv = env) {
+  const r = spawnSync(canopy, args, { cwd: root, env: runEnv, input, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`canopy ${args.join(" ")}: ${r.stderr}`);
 }
 
 // Starts canopy serve on a free port; resolves with its URL once it prints it.
-function serve() {
+function serve(args = [], serveEnv = env) {
   const child = spawn(
     canopy,
-    ["serve", "--listen", "127.0.0.1:0", "--password-cost", "minimum", "--no-access-log"],
-    { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] },
+    ["serve", "--listen", "127.0.0.1:0", "--password-cost", "minimum", "--no-access-log", ...args],
+    { cwd: root, env: serveEnv, stdio: ["ignore", "pipe", "pipe"] },
   );
   let log = "";
   child.stderr.on("data", (d) => (log += d));
@@ -667,6 +667,71 @@ check("a trust's central team sees its schools and goes into one", async (page, 
   await axe(page, "a dummy site's lists");
   await page.getByRole("link", { name: "All schools of the trust" }).click();
   await page.getByRole("heading", { name: "Apps across the trust's schools" }).waitFor();
+});
+
+// CPOMS's set grows from version 2 (what the demo's schools approved, kept as history) to 3.
+const grownCpoms = `app:
+  id: cpoms
+  name: CPOMS
+  vendor: CPOMS Systems Ltd
+  kind: partner
+  live: true
+  competitor: false
+permission_set:
+  version: 3
+  data_types:
+    - {type: Student, fields: all, operations: [read]}
+    - {type: Staff, fields: [title, firstName, lastName, workEmail, jobTitle], operations: [read]}
+    - {type: BehaviouralIncident, fields: all, operations: [read, write, update]}
+    - {type: MedicalCondition, fields: all, operations: [read]}
+    - {type: AttendanceMark, fields: all, operations: [read]}
+history:
+  - version: 2
+    data_types:
+      - {type: Student, fields: all, operations: [read]}
+      - {type: Staff, fields: [title, firstName, lastName, workEmail, jobTitle], operations: [read]}
+      - {type: BehaviouralIncident, fields: all, operations: [read, write, update]}
+      - {type: MedicalCondition, fields: all, operations: [read]}
+`;
+
+check("a grown permission set: the slide-over shows what is for review; approving again grants it", async (page) => {
+  // Its own database and server, on policies where CPOMS asks for more than Oakfield approved.
+  const dir = mkdtempSync(join(tmpdir(), "canopy-grown-"));
+  const grownEnv = { ...env, CANOPY_DB: join(dir, "canopy.db") };
+  cpSync(join(root, "policies"), join(dir, "policies"), { recursive: true });
+  writeFileSync(join(dir, "policies", "apps", "cpoms.yaml"), grownCpoms);
+  const policies = ["--policies", join(dir, "policies")];
+  // Imported under the policies of today (version 2), then served on the grown ones.
+  run(["tenants", "import", "tenants"], undefined, grownEnv);
+  run(["users", "set-password", users.admin, "--cost", "minimum"], `${password}\n`, grownEnv);
+  const own = await serve(policies, grownEnv);
+  const decide = (type) =>
+    page.evaluate(async (t) => {
+      const r = await fetch(`/internal/v1/decisions?app=cpoms&school=oakfield-primary&data_type=${t}&operation=read`, {
+        headers: { Authorization: "Bearer browser-test-token" },
+      });
+      return (await r.json()).reason;
+    }, type);
+  try {
+    await signIn(page, own.url, users.admin);
+    await page.getByRole("heading", { name: "Pending requests" }).waitFor();
+    await page.goto(`${own.url}/#/schools/${school}/approved`);
+    await page.getByRole("heading", { name: "Approved apps" }).waitFor();
+    const dialog = await open(page, "CPOMS");
+    const review = dialog.getByRole("table", { name: "For review" });
+    await review.waitFor();
+    assert.deepEqual(await review.locator("tbody th").allInnerTexts(), ["AttendanceMark"]);
+    assert.equal(await decide("AttendanceMark"), "reconsent_required");
+    assert.equal(await decide("Student"), "approved");
+    await axe(page, "slide-over with permissions for review");
+    await dialog.getByRole("button", { name: "Approve version 3" }).click();
+    await review.waitFor({ state: "detached" });
+    await dialog.getByRole("button", { name: "Approve version 3" }).waitFor({ state: "detached" });
+    assert.equal(await decide("AttendanceMark"), "approved");
+  } finally {
+    own.child.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 check("the page is usable at 390 x 844", async (page, url) => {

@@ -292,3 +292,88 @@ TEST(DecisionCacheEntry, ForConnection) {
 
 }  // namespace
 }  // namespace canopy::decision
+
+namespace canopy::decision {
+namespace {
+
+DataTypeGrant grant(std::string type, std::vector<std::string> fields,
+                    std::initializer_list<Operation> ops) {
+  DataTypeGrant g{std::move(type), false, std::move(fields), {}};
+  for (auto op : ops)
+    g.operations.add(op);
+  return g;
+}
+
+// Version 1 read Student name fields; version 2 (current) adds a field, an operation and a
+// type; version 3 (a shrink, tested below) drops one field.
+policy::App app_with_history() {
+  policy::App app;
+  app.id = "grower";
+  app.live = true;
+  app.permissions = PermissionSet(
+      2, {grant("Student", {"firstName", "lastName", "upn"}, {Operation::read, Operation::update}),
+          grant("Staff", {"firstName"}, {Operation::read})});
+  app.history = {
+      PermissionSet(1, {grant("Student", {"firstName", "lastName"}, {Operation::read})})};
+  return app;
+}
+
+TEST(CheckerEvaluate, AGrownSetKeepsWhatTheSchoolApprovedAndDeniesTheAdditions) {
+  const auto app = app_with_history();
+  const Entry at_v1{Presence::approved, 1, 5};
+  const auto decide = [&](const Entry& e, std::string_view type, Operation op,
+                          std::optional<std::string_view> field) {
+    return Checker::evaluate(app, e, query("grower", type, op, field));
+  };
+  // What both versions grant is allowed.
+  EXPECT_TRUE(decide(at_v1, "Student", Operation::read, "firstName").allow);
+  EXPECT_TRUE(decide(at_v1, "Student", Operation::read, std::nullopt).allow);
+  // Each addition waits for the school's approval of version 2.
+  EXPECT_EQ(decide(at_v1, "Student", Operation::read, "upn").reason, "reconsent_required");
+  EXPECT_EQ(decide(at_v1, "Student", Operation::update, "firstName").reason, "reconsent_required");
+  EXPECT_EQ(decide(at_v1, "Staff", Operation::read, "firstName").reason, "reconsent_required");
+  // What version 2 does not grant is denied for its own reason.
+  EXPECT_EQ(decide(at_v1, "Student", Operation::del, "firstName").reason, "operation_not_granted");
+  EXPECT_EQ(decide(at_v1, "Guardian", Operation::read, std::nullopt).reason,
+            "data_type_not_granted");
+  // Approving version 2 grants all of it.
+  const Entry at_v2{Presence::approved, 2, 6};
+  EXPECT_TRUE(decide(at_v2, "Student", Operation::read, "upn").allow);
+  EXPECT_TRUE(decide(at_v2, "Staff", Operation::read, "firstName").allow);
+  // A version the policies no longer keep grants nothing.
+  EXPECT_EQ(decide({Presence::approved, 0, 6}, "Student", Operation::read, "firstName").reason,
+            "reconsent_required");
+}
+
+TEST(CheckerEvaluate, AShrunkSetTakesTheLossAwayAtOnce) {
+  auto app = app_with_history();
+  // Version 3 drops Student.lastName and update; schools approved at 1 or 2 keep no more than it.
+  app.history.insert(app.history.begin(), app.permissions);
+  app.permissions = PermissionSet(3, {grant("Student", {"firstName", "upn"}, {Operation::read}),
+                                      grant("Staff", {"firstName"}, {Operation::read})});
+  for (int approved : {1, 2}) {
+    const Entry e{Presence::approved, approved, 7};
+    EXPECT_EQ(
+        Checker::evaluate(app, e, query("grower", "Student", Operation::read, "lastName")).reason,
+        "field_not_granted")
+        << approved;
+    EXPECT_EQ(Checker::evaluate(app, e, query("grower", "Student", Operation::update, "firstName"))
+                  .reason,
+              "operation_not_granted")
+        << approved;
+    EXPECT_TRUE(
+        Checker::evaluate(app, e, query("grower", "Student", Operation::read, "firstName")).allow)
+        << approved;
+  }
+  // upn: in version 2 and 3, not 1.
+  EXPECT_TRUE(Checker::evaluate(app, {Presence::approved, 2, 7},
+                                query("grower", "Student", Operation::read, "upn"))
+                  .allow);
+  EXPECT_EQ(Checker::evaluate(app, {Presence::approved, 1, 7},
+                              query("grower", "Student", Operation::read, "upn"))
+                .reason,
+            "reconsent_required");
+}
+
+}  // namespace
+}  // namespace canopy::decision

@@ -575,3 +575,55 @@ TEST_F(PolicyLoader, DuplicateKeyInAnAppIsRefused) {
 
 }  // namespace
 }  // namespace canopy::policy
+
+namespace canopy::policy {
+namespace {
+
+class PolicyHistory : public PolicyLoader {};
+
+TEST_F(PolicyHistory, EarlierVersionsLoadNewestFirstAndAreFoundByVersion) {
+  dir_.write("apps/classcharts.yaml", partner("classcharts") +
+                                          "history:\n"
+                                          "  - version: 1\n"
+                                          "    data_types:\n"
+                                          "      - type: Student\n"
+                                          "        fields: [firstName]\n"
+                                          "        operations: [read]\n");
+  const auto result = load();
+  ASSERT_TRUE(result.errors.empty()) << dump(result.errors);
+  const App* app = result.snapshot->find_app("classcharts");
+  ASSERT_NE(app, nullptr);
+  ASSERT_EQ(app->history.size(), 1u);
+  EXPECT_EQ(app->permissions_at(2), &app->permissions);
+  ASSERT_NE(app->permissions_at(1), nullptr);
+  EXPECT_EQ(app->permissions_at(1)->check("Student", "lastName", Operation::read),
+            GrantVerdict::field_not_granted);
+  EXPECT_EQ(app->permissions_at(3), nullptr);
+  EXPECT_FALSE(result.digest.empty());
+}
+
+TEST_F(PolicyHistory, AVersionNotBelowTheOneBeforeItIsRefusedWithItsLine) {
+  dir_.write("apps/classcharts.yaml", partner("classcharts") +  // 16 lines
+                                          "history:\n"          // 17
+                                          "  - version: 2\n"    // 18
+                                          "    data_types:\n"   // 19
+                                          "      - type: Student\n"
+                                          "        fields: [firstName]\n"
+                                          "        operations: [read]\n");
+  expect_only_error("apps/classcharts.yaml", 18,
+                    "history lists earlier versions, newest first: version 2 must be below 2");
+}
+
+TEST_F(PolicyHistory, AnEarlierSetIsValidatedLikeTheCurrentOne) {
+  dir_.write("apps/classcharts.yaml", partner("classcharts") +     // 16 lines
+                                          "history:\n"             // 17
+                                          "  - version: 1\n"       // 18
+                                          "    data_types:\n"      // 19
+                                          "      - type: Pupil\n"  // 20
+                                          "        fields: all\n"
+                                          "        operations: [read]\n");
+  expect_only_error("apps/classcharts.yaml", 20, "unknown data type 'Pupil'");
+}
+
+}  // namespace
+}  // namespace canopy::policy

@@ -24,6 +24,7 @@ export interface AppSummary {
   vendor: string;
   kind: string;
   status: "pending" | "approved" | "rejected";
+  permission_set_version: number | null;
   requested_at: string;
   decided_at: string | null;
   decided_by: string | null;
@@ -250,6 +251,8 @@ export interface AppDetail extends Omit<AppSummary, "status"> {
   school: { id: string; name: string; dummy: boolean };
   warnings: string[];
   permissions: Grant[];
+  // What the current set asks for beyond an approval of an earlier version; empty otherwise.
+  permissions_for_review: Grant[];
 }
 
 export interface AuditEntry {

@@ -146,6 +146,12 @@ export function AppPanel(props: {
                   </button>
                 </>
               )}
+              {detail.status === "approved" &&
+                detail.permission_set_version !== detail.current_permission_set_version && (
+                  <button type="button" disabled={busy} onClick={() => act("approve")}>
+                    Approve version {detail.current_permission_set_version}
+                  </button>
+                )}
               {detail.status === "approved" && !confirming && (
                 <button type="button" class="danger" disabled={busy} onClick={() => setConfirming(true)}>
                   Reject
@@ -175,36 +181,53 @@ export function AppPanel(props: {
               </div>
             )}
             <h3>What {detail.name} may do</h3>
-            <table class="permissions">
-              <thead>
-                <tr>
-                  <th scope="col">Data type</th>
-                  <th scope="col">Read</th>
-                  <th scope="col">Write</th>
-                  <th scope="col">Update</th>
-                  <th scope="col">Delete</th>
-                  <th scope="col">Fields</th>
-                </tr>
-              </thead>
-              <tbody>
-                {detail.permissions.map((g) => (
-                  <tr key={g.data_type} data-type={g.data_type}>
-                    <th scope="row">{g.data_type}</th>
-                    {operations.map((op) => (
-                      <td key={op}>
-                        <Mark yes={g[op]} label={op} />
-                      </td>
-                    ))}
-                    <td class="fields">{g.fields === "all" ? "all fields" : g.fields.join(", ")}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Grants grants={detail.permissions} label={`What ${detail.name} may do`} />
+            {detail.permissions_for_review.length > 0 && (
+              <section class="for-review">
+                <h3>For review: what {detail.name} now asks for beyond your approval</h3>
+                <p>
+                  Until {detail.school.name} approves again, {detail.name} keeps what it was approved
+                  for and is denied these.
+                </p>
+                <Grants grants={detail.permissions_for_review} label="For review" />
+              </section>
+            )}
             <h3>History at {detail.school.name}</h3>
             <History entries={history} />
           </>
         )}
       </div>
     </div>
+  );
+}
+
+// A permission set as a table: data types by row, operations ticked or crossed, then fields.
+function Grants({ grants, label }: { grants: Grant[]; label: string }) {
+  return (
+    <table class="permissions" aria-label={label}>
+      <thead>
+        <tr>
+          <th scope="col">Data type</th>
+          <th scope="col">Read</th>
+          <th scope="col">Write</th>
+          <th scope="col">Update</th>
+          <th scope="col">Delete</th>
+          <th scope="col">Fields</th>
+        </tr>
+      </thead>
+      <tbody>
+        {grants.map((g, i) => (
+          <tr key={`${g.data_type}-${i}`} data-type={g.data_type}>
+            <th scope="row">{g.data_type}</th>
+            {operations.map((op) => (
+              <td key={op}>
+                <Mark yes={g[op]} label={op} />
+              </td>
+            ))}
+            <td class="fields">{g.fields === "all" ? "all fields" : g.fields.join(", ")}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -1,0 +1,161 @@
+// A permission set that grows does not cut approved schools off (issue 11, point 8): a school
+// approved at an earlier version keeps what it approved, the additions are shown for review
+// (app detail and trust matrix) and denied until it approves again, which grants the current
+// version. The policies keep the earlier sets under `history:`.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "support/temp_dir.hpp"
+#include "support/test_app.hpp"
+
+namespace canopy::testing {
+namespace {
+
+const std::string kCpoms = "/api/v1/schools/oakfield-primary/apps/cpoms";
+
+// cpoms's version 2 (the demo's approvals) becomes history, and version 3 adds AttendanceMark
+// (read) and update on BehaviouralIncident's fields it already had; Staff loses workEmail.
+constexpr char kGrownCpoms[] = R"(app:
+  id: cpoms
+  name: CPOMS
+  vendor: CPOMS Systems Ltd
+  kind: partner
+  live: true
+  competitor: false
+permission_set:
+  version: 3
+  data_types:
+    - type: Student
+      fields: all
+      operations: [read, update]
+    - type: Staff
+      fields: [title, firstName, lastName, jobTitle]
+      operations: [read]
+    - type: BehaviouralIncident
+      fields: all
+      operations: [read, write, update]
+    - type: MedicalCondition
+      fields: all
+      operations: [read]
+    - type: AttendanceMark
+      fields: all
+      operations: [read]
+history:
+  - version: 2
+    data_types:
+      - type: Student
+        fields: all
+        operations: [read]
+      - type: Staff
+        fields: [title, firstName, lastName, workEmail, jobTitle]
+        operations: [read]
+      - type: BehaviouralIncident
+        fields: all
+        operations: [read, write, update]
+      - type: MedicalCondition
+        fields: all
+        operations: [read]
+)";
+
+std::filesystem::path grown_policies(const TempDir& dir) {
+  const auto root = dir.path() / "policies";
+  std::filesystem::copy(std::string(CANOPY_SOURCE_DIR) + "/policies", root,
+                        std::filesystem::copy_options::recursive);
+  std::ofstream(root / "apps" / "cpoms.yaml") << kGrownCpoms;
+  return root;
+}
+
+class PolicyRollout : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Oakfield Primary approved CPOMS at version 2, before the policies moved on (the import
+    // records approvals at the current version).
+    auto c = t.store().find_connection("oakfield-primary", "cpoms");
+    ASSERT_TRUE(c.has_value());
+    ASSERT_EQ(c->status, ConnectionStatus::approved);
+    store::ConnectionChange change{.school_id = "oakfield-primary",
+                                   .app_id = "cpoms",
+                                   .expected_revision = c->revision,
+                                   .to = ConnectionStatus::approved,
+                                   .permission_set_version = 2,
+                                   .at = t.clock().now()};
+    store::AuditRecord audit{.school_id = "oakfield-primary",
+                             .app_id = "cpoms",
+                             .actor_kind = store::ActorKind::system,
+                             .actor = "test",
+                             .actor_site = "oakfield-primary",
+                             .actor_role = "system",
+                             .action = "import",
+                             .from_status = ConnectionStatus::approved,
+                             .to_status = ConnectionStatus::approved,
+                             .permission_set_version = 2,
+                             .at = t.clock().now(),
+                             .request_id = "test"};
+    ASSERT_TRUE(t.store().apply(change, audit).has_value());
+  }
+
+  TempDir dir;
+  TestApp t{[this](cli::AppConfig& c) { c.policies = grown_policies(dir); }};
+  std::string token = t.sign_in(kAmir);
+  Headers auth = bearer(token);
+
+  std::string decide(const std::string& data_type, const std::string& operation,
+                     const std::string& field = "") {
+    const auto r = t.client().get(
+        "/internal/v1/decisions?app=cpoms&school=oakfield-primary&data_type=" + data_type +
+            "&operation=" + operation + (field.empty() ? "" : "&field=" + field),
+        bearer(kServiceToken));
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return r.json()["allow"] ? "allow" : r.json()["reason"].get<std::string>();
+  }
+};
+
+TEST_F(PolicyRollout, AGrownSetKeepsTheSchoolOnWhatItApprovedUntilItApprovesAgain) {
+  // What versions 2 and 3 both grant goes on being allowed.
+  EXPECT_EQ(decide("Student", "read", "firstName"), "allow");
+  EXPECT_EQ(decide("BehaviouralIncident", "write"), "allow");
+  // What version 3 adds waits; what it dropped is gone at once.
+  EXPECT_EQ(decide("AttendanceMark", "read"), "reconsent_required");
+  EXPECT_EQ(decide("Student", "update", "firstName"), "reconsent_required");
+  EXPECT_EQ(decide("Staff", "read", "workEmail"), "field_not_granted");
+
+  const auto detail = t.client().get(kCpoms, auth);
+  ASSERT_EQ(detail.status, 200u) << detail.body;
+  const auto body = detail.json();
+  EXPECT_EQ(body["status"], "approved");
+  EXPECT_EQ(body["permission_set_version"], 2);
+  EXPECT_EQ(body["current_permission_set_version"], 3);
+  EXPECT_EQ(body["permissions_for_review"], nlohmann::json::parse(R"([
+              {"data_type": "AttendanceMark", "fields": "all", "read": true, "write": false,
+               "update": false, "delete": false},
+              {"data_type": "Student", "fields": "all", "read": false, "write": false,
+               "update": true, "delete": false}])"))
+      << body["permissions_for_review"].dump();
+  ASSERT_FALSE(body["warnings"].empty());
+
+  // The trust matrix shows the same for the cell.
+  const auto dana = t.sign_in(kDana);
+  const auto matrix = t.client().get("/api/v1/trusts/oakfield-trust/apps?app=cpoms", bearer(dana));
+  ASSERT_EQ(matrix.status, 200u) << matrix.body;
+  bool seen = false;
+  const auto cells = matrix.json()["items"];
+  for (const auto& cell : cells) {
+    if (cell["school"] != "oakfield-primary") continue;
+    seen = true;
+    EXPECT_EQ(cell["permissions_for_review"], body["permissions_for_review"]);
+  }
+  EXPECT_TRUE(seen) << matrix.body;
+
+  // Approving again grants version 3: nothing is left for review, the additions are allowed.
+  const auto approved = t.client().post_json(kCpoms + "/approve", "{}", auth);
+  ASSERT_EQ(approved.status, 200u) << approved.body;
+  const auto after = t.client().get(kCpoms, auth).json();
+  EXPECT_EQ(after["permission_set_version"], 3);
+  EXPECT_EQ(after["permissions_for_review"], nlohmann::json::array());
+  EXPECT_EQ(decide("AttendanceMark", "read"), "allow");
+  EXPECT_EQ(decide("Student", "update", "firstName"), "allow");
+}
+
+}  // namespace
+}  // namespace canopy::testing
