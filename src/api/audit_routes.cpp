@@ -204,7 +204,8 @@ asio::awaitable<http::Response> school_audit(http::RequestContext& ctx, Services
     auto school = s.consent.school(ctx.param("school"));
     if (!school) return school.error();
     // The same rule as acting in the school; reading needs no terms acceptance.
-    if (auto actor = tenancy::resolve_school_admin(who->user, *school, s.policy); !actor) {
+    if (auto actor = tenancy::resolve_school_admin(who->user, *school, s.policy.current());
+        !actor) {
       return actor.error();
     }
     return audit_page(*request, {school->id}, {"school", school->id}, s);

@@ -19,13 +19,7 @@ http::Response decision_response(const decision::Decision& d) {
 }
 
 asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s) {
-  const auto token = bearer_token(ctx);
-  if (!token || !s.service_token.matches(*token)) {
-    co_return challenge(error_response(make_error(Errc::unauthenticated,
-                                                  "send the service token as a bearer token")),
-                        "Bearer realm=\"canopy-internal\"");
-  }
-  ctx.actor = "gateway";
+  if (auto refused = refuse_without_service_token(ctx, s)) co_return std::move(*refused);
   if (auto q = check_query(ctx, {"app", "school", "data_type", "operation"}, {"field"}); !q) {
     co_return error_response(q.error());
   }

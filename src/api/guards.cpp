@@ -1,6 +1,7 @@
 // Credential extraction and checks.
 #include "api/guards.hpp"
 
+#include "api/errors.hpp"
 #include "auth/crypto.hpp"
 #include "tenancy/actor.hpp"
 
@@ -67,7 +68,8 @@ Result<TrustCaller> authenticate_trust_admin(http::RequestContext& ctx, Services
   if (!trust || trust->kind != SiteKind::trust) {
     return make_error(Errc::unknown_trust, "no trust '" + std::string(ctx.param("trust")) + "'");
   }
-  if (auto actor = tenancy::resolve_trust_admin(who->user, *trust, services.policy); !actor) {
+  if (auto actor = tenancy::resolve_trust_admin(who->user, *trust, services.policy.current());
+      !actor) {
     return actor.error();
   }
   return TrustCaller{std::move(who->user), std::move(*trust)};
@@ -87,6 +89,19 @@ Result<const policy::App*> authenticate_partner(http::RequestContext& ctx, Servi
                                             std::string_view(*decoded).substr(colon + 1));
   if (app) ctx.actor = "app:" + (*app)->id;
   return app;
+}
+
+std::optional<http::Response> refuse_without_service_token(http::RequestContext& ctx,
+                                                           const Services& services,
+                                                           std::string_view actor) {
+  const auto token = bearer_token(ctx);
+  if (!token || !services.service_token.matches(*token)) {
+    return challenge(error_response(make_error(Errc::unauthenticated,
+                                               "send the service token as a bearer token")),
+                     "Bearer realm=\"canopy-internal\"");
+  }
+  ctx.actor = actor;
+  return std::nullopt;
 }
 
 http::Response challenge(http::Response response, std::string_view scheme) {

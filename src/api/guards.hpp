@@ -39,6 +39,12 @@ Result<TrustCaller> authenticate_trust_admin(http::RequestContext& ctx, Services
 // Blocking: run on the pool.
 Result<const policy::App*> authenticate_partner(http::RequestContext& ctx, Services& services);
 
+// The gateway's routes: nullopt when the request carries the service token as its bearer
+// token (and then names "gateway" as its actor, or `actor`), else the 401 to answer.
+std::optional<http::Response> refuse_without_service_token(http::RequestContext& ctx,
+                                                           const Services& services,
+                                                           std::string_view actor = "gateway");
+
 // Sets the WWW-Authenticate challenge of a 401 to `scheme`.
 http::Response challenge(http::Response response, std::string_view scheme);
 

@@ -29,7 +29,7 @@ struct Reach {
 // Blocking. Who sees what is decided here, at read time, by the same rule as acting in a
 // school: a notification follows the school, not the people who could act there back then.
 Reach reach_of(const User& user, Services& s) {
-  Reach r{tenancy::schools_in_reach(user, s.directory, s.trusts, s.policy), {}};
+  Reach r{tenancy::schools_in_reach(user, s.directory, s.trusts, s.policy.current()), {}};
   for (const auto& school : r.schools)
     r.ids.push_back(school.id);
   return r;

@@ -14,6 +14,7 @@ void add_bulk_decision_routes(http::Router& router, Services& s);
 void add_notification_routes(http::Router& router, Services& s);
 void add_user_routes(http::Router& router, Services& s);
 void add_audit_routes(http::Router& router, Services& s);
+void add_policy_routes(http::Router& router, Services& s);
 void add_ui_routes(http::Router& router);
 
 }  // namespace canopy::api

@@ -21,6 +21,7 @@ void add_routes(http::Router& router, Services& s) {
   add_notification_routes(router, s);
   add_user_routes(router, s);
   add_audit_routes(router, s);
+  add_policy_routes(router, s);
   add_ui_routes(router);
 
   router.add(http::Method::get, "/healthz",

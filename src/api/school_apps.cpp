@@ -22,7 +22,7 @@ asio::awaitable<http::Response> as_school_admin(http::RequestContext& ctx, Servi
     if (!who) return who.error();
     auto school = s.consent.school(ctx.param("school"));
     if (!school) return school.error();
-    auto actor = tenancy::resolve_school_admin(who->user, *school, s.policy);
+    auto actor = tenancy::resolve_school_admin(who->user, *school, s.policy.current());
     if (!actor) return actor.error();
     return work(*actor, *school);
   }));

@@ -11,14 +11,14 @@
 #include "http/blocking.hpp"
 #include "http/router.hpp"
 #include "metrics/service_metrics.hpp"
-#include "policy/snapshot.hpp"
+#include "policy/live.hpp"
 #include "revocation/revoker.hpp"
 #include "store/store.hpp"
 
 namespace canopy::api {
 
 struct Services {
-  const policy::PolicySnapshot& policy;
+  const policy::LivePolicies& policy;  // current() for a whole step
   consent::Service& consent;
   decision::Checker& checker;
   auth::SessionService& sessions;
@@ -41,6 +41,8 @@ struct Services {
   revocation::Revoker& revoker;          // every change that takes an allow away
   cache::SharedLevel* shared = nullptr;  // the Redis level across replicas; none when embedded
   metrics::ServiceMetrics* metrics = nullptr;  // where to count; none when counting is off
+  // Blocking: reads the policies directory again and puts it in force (Application).
+  std::function<Result<policy::LivePolicies::Loaded>()> reload_policies;
 };
 
 // The revocation epoch now (0 when embedded): taken before a change's transaction, for its

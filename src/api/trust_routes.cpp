@@ -68,7 +68,7 @@ asio::awaitable<http::Response> accept_terms(http::RequestContext& ctx, Services
           return make_error(Errc::unknown_school, "no school '" + std::string(ctx.param("school")) +
                                                       "' in " + trust.name);
         }
-        auto actor = tenancy::resolve_school_admin(user, *school, s.policy);
+        auto actor = tenancy::resolve_school_admin(user, *school, s.policy.current());
         if (!actor) return actor.error();
         auto outcome = s.consent.accept_terms(*actor, static_cast<int>(version), ctx.request_id);
         if (!outcome) return outcome.error();

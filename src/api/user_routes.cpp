@@ -27,7 +27,7 @@ asio::awaitable<http::Response> as_user_manager(http::RequestContext& ctx, Servi
     const auto site = s.directory.find_site(ctx.param("site"));
     if (!site)
       return make_error(Errc::unknown_site, "no site '" + std::string(ctx.param("site")) + "'");
-    if (auto may = tenancy::may_manage_users_of(who->user, *site, s.policy); !may) {
+    if (auto may = tenancy::may_manage_users_of(who->user, *site, s.policy.current()); !may) {
       return may.error();
     }
     return work(*site);

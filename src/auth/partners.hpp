@@ -7,7 +7,7 @@
 
 #include "auth/crypto.hpp"
 #include "core/result.hpp"
-#include "policy/snapshot.hpp"
+#include "policy/live.hpp"
 #include "store/store.hpp"
 
 namespace canopy::auth {
@@ -15,7 +15,7 @@ namespace canopy::auth {
 // Partner apps authenticate with HTTP Basic: client id (the app id) and secret.
 class PartnerAuthenticator {
  public:
-  PartnerAuthenticator(const policy::PolicySnapshot& policy, store::CredentialStore& credentials)
+  PartnerAuthenticator(const policy::LivePolicies& policy, store::CredentialStore& credentials)
       : policy_(policy), credentials_(credentials) {}
 
   Result<const policy::App*> authenticate(std::string_view client_id, std::string_view secret);
@@ -23,7 +23,7 @@ class PartnerAuthenticator {
   Result<std::string> set_secret(std::string_view app_id, std::string secret, TimePoint at);
 
  private:
-  const policy::PolicySnapshot& policy_;
+  const policy::LivePolicies& policy_;
   store::CredentialStore& credentials_;
 };
 

@@ -231,9 +231,10 @@ BulkValidation Service::plan_bulk(const User& user, const Site& trust,
     }
     auto actor = actors.find(item.school);
     if (actor == actors.end())
-      actor =
-          actors.emplace(item.school, tenancy::resolve_school_admin(user, school->second, policy_))
-              .first;
+      actor = actors
+                  .emplace(item.school,
+                           tenancy::resolve_school_admin(user, school->second, policy_.current()))
+                  .first;
     if (!actor->second) {
       refuse(actor->second.error());
       continue;

@@ -13,7 +13,7 @@
 #include "core/connection.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
-#include "policy/snapshot.hpp"
+#include "policy/live.hpp"
 #include "store/store.hpp"
 #include "tenancy/actor.hpp"
 
@@ -77,7 +77,7 @@ struct RequestIds {
 
 class Service {
  public:
-  Service(const policy::PolicySnapshot& policy, store::ConnectionStore& connections,
+  Service(const policy::LivePolicies& policy, store::ConnectionStore& connections,
           store::DirectoryStore& directory, store::TrustStore& trusts, cache::DecisionCache& cache,
           const Clock& clock)
       : policy_(policy),
@@ -155,7 +155,7 @@ class Service {
                                        const store::Connection& current, ConnectionStatus next,
                                        AdminAction action, RequestIds ids) const;
 
-  const policy::PolicySnapshot& policy_;
+  const policy::LivePolicies& policy_;
   store::ConnectionStore& connections_;
   store::DirectoryStore& directory_;
   store::TrustStore& trusts_;

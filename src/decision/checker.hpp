@@ -8,7 +8,7 @@
 
 #include "cache/decision_cache.hpp"
 #include "core/operation.hpp"
-#include "policy/snapshot.hpp"
+#include "policy/live.hpp"
 #include "store/store.hpp"
 
 namespace canopy::decision {
@@ -28,7 +28,7 @@ struct Decision {
 
 class Checker {
  public:
-  Checker(const policy::PolicySnapshot& policy, cache::DecisionCache& cache,
+  Checker(const policy::LivePolicies& policy, cache::DecisionCache& cache,
           store::ConnectionStore& connections, store::DirectoryStore& directory)
       : policy_(policy), cache_(cache), connections_(connections), directory_(directory) {}
 
@@ -50,7 +50,7 @@ class Checker {
   static Decision evaluate(const policy::App& app, const cache::Entry& entry, const Query& query);
 
  private:
-  const policy::PolicySnapshot& policy_;
+  const policy::LivePolicies& policy_;
   cache::DecisionCache& cache_;
   store::ConnectionStore& connections_;
   store::DirectoryStore& directory_;

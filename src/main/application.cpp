@@ -3,6 +3,7 @@
 #include "main/application.hpp"
 
 #include <algorithm>
+#include <csignal>
 
 #include <spdlog/spdlog.h>
 
@@ -74,28 +75,27 @@ Result<std::unique_ptr<Application>> Application::create(AppConfig config, const
     return make_error(migrated.error().code,
                       config.store.describe() + ": " + migrated.error().message);
   }
-  auto app = std::unique_ptr<Application>(
-      new Application(std::move(config), clock, std::move(loaded.snapshot), std::move(store)));
-  app->policy_digest_ = std::move(loaded.digest);
-  return app;
+  spdlog::info("policies {} in force: {} apps from {}", loaded.digest,
+               loaded.snapshot->apps().size(), config.policies.string());
+  return std::unique_ptr<Application>(
+      new Application(std::move(config), clock, std::move(loaded), std::move(store)));
 }
 
-Application::Application(AppConfig config, const Clock& clock,
-                         std::shared_ptr<const policy::PolicySnapshot> policy,
+Application::Application(AppConfig config, const Clock& clock, policy::LoadResult policy,
                          std::unique_ptr<store::Store> store)
     : config_(std::move(config)),
       clock_(clock),
-      policy_(std::move(policy)),
+      policies_(std::move(policy.snapshot), std::move(policy.digest)),
       store_(std::move(store)),
       ios_(make_workers(config_.io_threads)),
       cache_(&make_cache()),
       blocking_(config_.blocking_threads),
       hashing_(config_.hashing_threads, config_.hashing_queue),
       probed_at_ms_(steady_ms()),
-      consent_(*policy_, *store_, *store_, *store_, *cache_, clock_),
-      checker_(*policy_, *cache_, *store_, *store_),
+      consent_(policies_, *store_, *store_, *store_, *cache_, clock_),
+      checker_(policies_, *cache_, *store_, *store_),
       sessions_(*store_, *store_, *store_, *store_, clock_, config_.sign_in),
-      partners_(*policy_, *store_),
+      partners_(policies_, *store_),
       service_token_(config_.service_token, config_.previous_service_token),
       revoker_(consent_, shared_.get(), *store_, blocking_, clock_,
                {.commit_within = config_.redis.hold_ttl / 3,
@@ -103,8 +103,7 @@ Application::Application(AppConfig config, const Clock& clock,
                 .catch_up = config_.redis.lease + config_.redis.margin,
                 .metrics = config_.metrics ? &metrics_ : nullptr}),
       schema_current_(config_.migrations == AppConfig::Migrations::apply),
-      policy_loaded_at_(std::chrono::system_clock::now()),
-      services_{*policy_,
+      services_{policies_,
                 consent_,
                 checker_,
                 sessions_,
@@ -124,7 +123,8 @@ Application::Application(AppConfig config, const Clock& clock,
                 config_.sign_in.session_ttl,
                 revoker_,
                 shared_.get(),
-                config_.metrics ? &metrics_ : nullptr},
+                config_.metrics ? &metrics_ : nullptr,
+                [this] { return reload_policies(); }},
       server_(workers(), router_, config_.limits, public_routes(config_)),
       housekeeping_timer_(io()),
       readiness_timer_(io()),
@@ -189,8 +189,15 @@ asio::awaitable<void> Application::watch_readiness() {
         why = e.what();
       }
     });
-    if (store_answers_.exchange(answers) && !answers)
-      spdlog::warn("not ready: the store does not answer: {}", why);
+    if (store_answers_.exchange(answers) && !answers) {
+      if (config_.migrations == AppConfig::Migrations::wait)
+        spdlog::warn(
+            "not ready: the store has no schema yet (run `canopy migrate`), or does not "
+            "answer: {}",
+            why);
+      else
+        spdlog::warn("not ready: the store does not answer: {}", why);
+    }
     // An older binary stays ready on a newer schema (a rolling upgrade migrates first).
     const bool current = answers && version >= store_->latest_schema_version();
     if (!schema_current_.exchange(current) && current &&
@@ -334,6 +341,10 @@ void Application::stop(std::chrono::milliseconds grace) {
   if (internal_server_) internal_server_->stop();
   if (metrics_server_) metrics_server_->stop();
   asio::post(io(), [this] {
+    if (hangups_) {
+      boost::system::error_code ignored;
+      hangups_->cancel(ignored);
+    }
     drain_timer_.cancel();
     housekeeping_timer_.cancel();
     readiness_timer_.cancel();
@@ -383,6 +394,49 @@ void Application::drain(std::chrono::milliseconds delay, std::chrono::millisecon
   });
 }
 
+Result<policy::LivePolicies::Loaded> Application::reload_policies() {
+  std::lock_guard lock(reload_mutex_);
+  auto loaded = policy::load_policies(config_.policies);
+  if (!loaded.snapshot) {
+    ++reloads_refused_;
+    std::string message;
+    for (const auto& e : loaded.errors) {
+      spdlog::error("policy reload: {}", e);
+      message += e + "\n";
+    }
+    spdlog::error("policy reload refused: {} did not validate; the policies in force ({}) stay",
+                  config_.policies.string(), policies_.loaded().digest);
+    return make_error(Errc::invalid_value, message + config_.policies.string() +
+                                               ": policies did not validate; nothing changed");
+  }
+  const auto before = policies_.loaded().digest;
+  policies_.replace(std::move(loaded.snapshot), std::move(loaded.digest));
+  const auto now = policies_.loaded();
+  spdlog::info("policy reload: {} in force (was {}), {} apps", now.digest, before,
+               policies_.apps().size());
+  return now;
+}
+
+void Application::reload_on_hangup() {
+  hangups_ = std::make_unique<asio::signal_set>(io(), SIGHUP);
+  // Each SIGHUP reloads on the blocking pool (files are read there), then waits for the next.
+  struct Watch {
+    Application* app;
+    void operator()(const boost::system::error_code& ec, int) const {
+      if (ec || app->stopping_) return;
+      spdlog::info("SIGHUP: reloading the policies from {}", app->config_.policies.string());
+      asio::co_spawn(
+          app->io(),
+          [app = app]() -> asio::awaitable<void> {
+            co_await app->blocking_.run([app] { (void)app->reload_policies(); });
+          },
+          asio::detached);
+      app->hangups_->async_wait(*this);
+    }
+  };
+  hangups_->async_wait(Watch{this});
+}
+
 void Application::add_metrics_route() {
   router_.add(http::Method::get, "/metrics",
               [this](http::RequestContext&) -> asio::awaitable<http::Response> {
@@ -416,12 +470,19 @@ std::string Application::metrics_text() const {
   out.family("canopy_policy_info", "gauge",
              "The policies loaded: a digest of their files (the same on replicas that loaded the "
              "same files).");
-  out.sample("canopy_policy_info", {{"digest", policy_digest_}}, std::uint64_t{1});
+  const auto loaded = policies_.loaded();
+  out.sample("canopy_policy_info", {{"digest", loaded.digest}}, std::uint64_t{1});
   out.family("canopy_policy_loaded_timestamp_seconds", "gauge",
              "When the policies in force were loaded, in Unix time.");
-  out.sample("canopy_policy_loaded_timestamp_seconds", {}, unix_seconds(policy_loaded_at_));
+  out.sample("canopy_policy_loaded_timestamp_seconds", {}, unix_seconds(loaded.at));
+  out.family("canopy_policy_reloads_total", "counter",
+             "Policy reloads (SIGHUP, canopy policies reload): applied, or refused because the "
+             "files did not validate (the policies in force stayed).");
+  out.sample("canopy_policy_reloads_total", {{"result", "applied"}},
+             static_cast<std::uint64_t>(loaded.generation));
+  out.sample("canopy_policy_reloads_total", {{"result", "refused"}}, reloads_refused_.load());
   out.family("canopy_policy_apps", "gauge", "Apps in the policies in force.");
-  out.sample("canopy_policy_apps", {}, static_cast<std::uint64_t>(policy_->apps().size()));
+  out.sample("canopy_policy_apps", {}, static_cast<std::uint64_t>(policies_.apps().size()));
 
   std::vector<http::Server::Listener> listeners{{"public", &server_}};
   if (internal_server_) listeners.push_back({"internal", internal_server_.get()});
@@ -463,7 +524,8 @@ std::string Application::metrics_text() const {
                "1 while this replica's in-process cache may answer (its lease is current).");
     out.sample("canopy_cache_fresh", {}, std::uint64_t{shared_->fresh() ? 1u : 0u});
     out.family("canopy_revocation_forgeries_total", "counter",
-               "Redis entries and messages that failed the MAC check (treated as misses).");
+               "Redis entries and messages that failed the MAC check: an entry is treated as a "
+               "miss, a hold is applied without its acknowledgement.");
     out.sample("canopy_revocation_forgeries_total", {}, shared_->forgeries());
   }
   return out.text();

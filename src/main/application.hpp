@@ -5,12 +5,14 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
 
 #include "api/services.hpp"
 #include "auth/partners.hpp"
@@ -104,13 +106,17 @@ class Application {
   // The first I/O worker: it also accepts and runs the Redis connections.
   asio::io_context& io() { return *ios_.front(); }
   store::Store& store() { return *store_; }
-  const policy::PolicySnapshot& policy() const { return *policy_; }
+  const policy::PolicySnapshot& policy() const { return policies_.current(); }
+  // Loads the policies directory again and puts it in force; a directory that does not
+  // validate changes nothing, and the error lists every problem as "file:line: message".
+  Result<policy::LivePolicies::Loaded> reload_policies();
+  // Reloads the policies on every SIGHUP until stop() (`canopy serve` asks for it).
+  void reload_on_hangup();
   cache::DecisionCache& cache() { return *cache_; }
   cache::SharedCache* shared_cache() { return shared_.get(); }
 
  private:
-  Application(AppConfig config, const Clock& clock,
-              std::shared_ptr<const policy::PolicySnapshot> policy,
+  Application(AppConfig config, const Clock& clock, policy::LoadResult policy,
               std::unique_ptr<store::Store> store);
   cache::DecisionCache& make_cache();
   std::vector<asio::io_context*> workers();
@@ -123,7 +129,7 @@ class Application {
 
   AppConfig config_;
   const Clock& clock_;
-  std::shared_ptr<const policy::PolicySnapshot> policy_;
+  policy::LivePolicies policies_;
   std::unique_ptr<store::Store> store_;
   std::vector<std::unique_ptr<asio::io_context>> ios_;  // one per I/O thread
   std::unique_ptr<cache::LocalCache> local_;
@@ -147,8 +153,9 @@ class Application {
   std::atomic<bool> schema_current_;
   mutable std::atomic<bool> redis_seen_{false};
   metrics::ServiceMetrics metrics_;
-  std::chrono::system_clock::time_point policy_loaded_at_;
-  std::string policy_digest_;
+  std::mutex reload_mutex_;  // one reload at a time
+  std::atomic<std::uint64_t> reloads_refused_{0};
+  std::unique_ptr<asio::signal_set> hangups_;  // with reload_on_hangup(); on io()
   api::Services services_;
   http::Router router_;
   http::Server server_;

@@ -58,11 +58,19 @@ int migrate(const Common& common) {
 }
 
 int policies_check(const std::filesystem::path& dir) {
-  auto snapshot = load_policies_or_report(dir);
-  if (!snapshot) return kInvalid;
-  std::cout << dir.string() << ": ok: " << snapshot->apps().size() << " apps, "
-            << snapshot->data_types().size() << " data types, " << snapshot->roles().size()
-            << " business roles, " << snapshot->permissions().size() << " permissions\n";
+  auto loaded = policy::load_policies(dir);
+  for (const auto& e : loaded.errors)
+    std::cerr << e << '\n';
+  if (!loaded.snapshot) {
+    std::cerr << dir.string() << ": " << loaded.errors.size() << " problem(s); nothing loaded\n";
+    return kInvalid;
+  }
+  const auto& snapshot = *loaded.snapshot;
+  // The digest is what canopy_policy_info shows once a replica runs these files.
+  std::cout << dir.string() << ": ok: " << snapshot.apps().size() << " apps, "
+            << snapshot.data_types().size() << " data types, " << snapshot.roles().size()
+            << " business roles, " << snapshot.permissions().size() << " permissions; digest "
+            << loaded.digest << '\n';
   return kOk;
 }
 
@@ -216,7 +224,8 @@ int partners_set_secret(const Common& common, const std::string& app, bool gener
   SystemClock clock;
   auto store = open_migrated_store(common.store, clock);
   if (!store) return kFailure;
-  auth::PartnerAuthenticator partners(*policy, *store);
+  const policy::LivePolicies policies(policy);
+  auth::PartnerAuthenticator partners(policies, *store);
   auto set =
       partners.set_secret(app, generate ? auth::random_token() : read_secret_line(), clock.now());
   if (!set) {

@@ -67,6 +67,14 @@ struct ServeOptions {
 };
 
 int serve(const Common& common, const ServeOptions& options);
+
+struct ReloadOptions {
+  std::string url = "http://127.0.0.1:8080";  // the listener that serves /internal/*
+  std::filesystem::path service_token_file;   // or CANOPY_SERVICE_TOKEN
+};
+// Asks a running serve to reload its policies; kInvalid when they did not validate (nothing
+// changed there), kFailure when it could not be asked.
+int policies_reload(const ReloadOptions& options);
 int migrate(const Common& common);
 int policies_check(const std::filesystem::path& dir);
 // Imports the tenant files, then reports the users they no longer list; with `prune`, disables

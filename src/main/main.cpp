@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd
       ->add_option("--blocking-threads", serve_opts.blocking_threads,
-                   "Threads for database and hashing work")
+                   "Threads for database work (password checks have their own: --hashing-threads)")
       ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
   serve_cmd
@@ -160,6 +160,7 @@ int main(int argc, char** argv) {
       ->add_option("--shutdown-grace", serve_opts.shutdown_grace_seconds,
                    "Seconds in-flight requests get to finish once the listeners close")
       ->envname("CANOPY_SHUTDOWN_GRACE")
+      ->check(CLI::Range(0u, 3600u))
       ->capture_default_str();
   serve_cmd
       ->add_option("--shutdown-delay", serve_opts.shutdown_delay_seconds,
@@ -176,7 +177,8 @@ int main(int argc, char** argv) {
   serve_cmd
       ->add_option("--metrics-listen", serve_opts.metrics_listen,
                    "ADDRESS:PORT of a listener serving GET /metrics alone (Prometheus text); the "
-                   "others then answer it 404. Unset: /metrics is on the public listener")
+                   "others then answer it 404. Unset: /metrics is on the public listener (and on "
+                   "the internal one), without authentication")
       ->envname("CANOPY_METRICS_LISTEN");
   serve_cmd->add_flag("!--no-metrics", serve_opts.metrics,
                       "Count nothing and answer /metrics 404 (to measure what counting costs)");
@@ -278,6 +280,20 @@ int main(int argc, char** argv) {
   auto* check_cmd =
       policies_cmd->add_subcommand("check", "Validate a policies directory; exit 1 on any problem");
   check_cmd->add_option("DIR", check_dir, "Policies directory")->capture_default_str();
+  ReloadOptions reload_opts;
+  auto* reload_cmd = policies_cmd->add_subcommand(
+      "reload",
+      "Ask a running `canopy serve` to read its policies directory again; files that do not "
+      "validate change nothing there, and their problems are printed (exit 1)");
+  reload_cmd
+      ->add_option("--url", reload_opts.url,
+                   "The serve listener that answers /internal/* (its --internal-listen, if set)")
+      ->envname("CANOPY_RELOAD_URL")
+      ->capture_default_str();
+  reload_cmd
+      ->add_option("--service-token-file", reload_opts.service_token_file,
+                   "File holding the service token (or set CANOPY_SERVICE_TOKEN)")
+      ->envname("CANOPY_SERVICE_TOKEN_FILE");
 
   auto* tenants_cmd = app.add_subcommand("tenants", "Trusts, schools and users");
   tenants_cmd->require_subcommand(1);
@@ -375,6 +391,7 @@ int main(int argc, char** argv) {
     if (*serve_cmd) return serve(common, serve_opts);
     if (*migrate_cmd) return migrate(common);
     if (*check_cmd) return policies_check(check_dir);
+    if (*reload_cmd) return policies_reload(reload_opts);
     if (*import_cmd) return tenants_import(common, tenants_dir, prune);
     if (*set_password_cmd) return users_set_password(common, email, cost);
     if (*disable_cmd) return users_disable(common, email);

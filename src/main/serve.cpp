@@ -247,6 +247,7 @@ int serve(const Common& common, const ServeOptions& o) {
   }
   std::cout << std::endl;
 
+  (*app)->reload_on_hangup();
   asio::signal_set signals((*app)->io(), SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;

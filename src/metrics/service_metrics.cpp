@@ -54,14 +54,15 @@ void ServiceMetrics::write(Exposition& out) const {
              "Time to place one change's holds, the other replicas' acknowledgements included.");
   out.histogram("canopy_revocation_hold_seconds", {}, hold_wait_.snapshot());
   out.family("canopy_revocation_unheld_total", "counter",
-             "Changes that took allows away without holds (Redis unreachable): each started a "
-             "new revocation epoch.");
+             "Attempts to take allows away without holds (Redis unreachable): each that commits "
+             "starts a new revocation epoch; one the store's record of replicas refuses is a 503.");
   out.sample("canopy_revocation_unheld_total", {}, unheld_.value());
   out.family("canopy_bulk_batch_items", "histogram", "Items per bulk decision request.");
   out.histogram("canopy_bulk_batch_items", {}, bulk_items_.snapshot());
   out.family("canopy_sign_in_attempts_total", "counter",
-             "Sign-in attempts by outcome; throttled ones were refused before any password "
-             "check (the lockout).");
+             "Sign-in attempts by outcome: throttled ones were refused by the per-address or "
+             "per-account limits before any password check; busy ones found every hashing "
+             "thread taken.");
   for (std::size_t i = 0; i < kSignInOutcomes; ++i)
     out.sample("canopy_sign_in_attempts_total", {{"outcome", kSignInNames[i]}},
                sign_ins_[i].value());

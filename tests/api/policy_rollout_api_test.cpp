@@ -159,3 +159,74 @@ TEST_F(PolicyRollout, AGrownSetKeepsTheSchoolOnWhatItApprovedUntilItApprovesAgai
 
 }  // namespace
 }  // namespace canopy::testing
+
+namespace canopy::testing {
+namespace {
+
+// The policies are reloaded in place: POST /internal/v1/policies/reload (what `canopy policies
+// reload` sends).
+class PolicyReload : public ::testing::Test {
+ protected:
+  TempDir dir;
+  std::filesystem::path policies = [this] {
+    const auto root = dir.path() / "policies";
+    std::filesystem::copy(std::string(CANOPY_SOURCE_DIR) + "/policies", root,
+                          std::filesystem::copy_options::recursive);
+    return root;
+  }();
+  TestApp t{[this](cli::AppConfig& c) { c.policies = policies; }};
+
+  HttpResult reload(const Headers& headers = bearer(kServiceToken)) {
+    return t.client().request("POST", "/internal/v1/policies/reload", {}, headers);
+  }
+  std::string decide(const std::string& data_type) {
+    const auto r = t.client().get(
+        "/internal/v1/decisions?app=cpoms&school=oakfield-primary&data_type=" + data_type +
+            "&operation=read",
+        bearer(kServiceToken));
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return r.json()["allow"] ? "allow" : r.json()["reason"].get<std::string>();
+  }
+};
+
+TEST_F(PolicyReload, AGrownSetIsInForceAtOnceWithoutARestart) {
+  EXPECT_EQ(decide("AttendanceMark"), "data_type_not_granted");
+  const auto before = reload();
+  ASSERT_EQ(before.status, 200u) << before.body;
+  std::ofstream(policies / "apps" / "cpoms.yaml") << kGrownCpoms;
+  const auto after = reload();
+  ASSERT_EQ(after.status, 200u) << after.body;
+  EXPECT_NE(after.json()["digest"], before.json()["digest"]);
+  EXPECT_EQ(after.json()["reloads"], 2);
+  EXPECT_EQ(t.app().policy().find_app("cpoms")->permissions.version(), 3);
+  // Oakfield Primary approved version 2: it keeps that, and the addition waits for it.
+  EXPECT_EQ(decide("Student"), "allow");
+  EXPECT_EQ(decide("AttendanceMark"), "reconsent_required");
+}
+
+TEST_F(PolicyReload, FilesThatDoNotValidateChangeNothing) {
+  std::ofstream(policies / "apps" / "cpoms.yaml")
+      << std::string(kGrownCpoms)
+             .replace(std::string(kGrownCpoms).find("AttendanceMark"), 14, "Pupil");
+  const auto r = reload();
+  ASSERT_EQ(r.status, 422u) << r.body;
+  EXPECT_EQ(r.code(), "invalid_policies");
+  const auto errors = r.json()["errors"];
+  ASSERT_FALSE(errors.empty());
+  EXPECT_NE(errors[0].get<std::string>().find("cpoms.yaml:"), std::string::npos) << r.body;
+  EXPECT_NE(errors[0].get<std::string>().find("unknown data type 'Pupil'"), std::string::npos);
+  EXPECT_EQ(t.app().policy().find_app("cpoms")->permissions.version(), 2);
+  EXPECT_EQ(decide("Student"), "allow");
+}
+
+TEST_F(PolicyReload, OnlyTheServiceTokenMayAsk) {
+  EXPECT_EQ(reload({}).status, 401u);
+  EXPECT_EQ(reload(bearer(t.sign_in(kAmir))).status, 401u);
+  const auto query =
+      t.client().request("POST", "/internal/v1/policies/reload?now=1", {}, bearer(kServiceToken));
+  EXPECT_EQ(query.status, 400u);
+  EXPECT_EQ(query.code(), "unknown_parameter");
+}
+
+}  // namespace
+}  // namespace canopy::testing

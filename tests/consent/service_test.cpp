@@ -32,7 +32,8 @@ class ConsentService : public ::testing::Test {
     auto world = testing::load_demo_world(dir_.path(), clock_);
     policy_ = std::move(world.policy);
     store_ = std::move(world.store);
-    service_ = std::make_unique<Service>(*policy_, *store_, *store_, *store_, cache_, clock_);
+    live_ = std::make_unique<policy::LivePolicies>(policy_);
+    service_ = std::make_unique<Service>(*live_, *store_, *store_, *store_, cache_, clock_);
     clock_.advance(1h);  // decisions happen after the import
   }
 
@@ -114,6 +115,7 @@ class ConsentService : public ::testing::Test {
   testing::ManualClock clock_;
   cache::LocalCache cache_;
   std::shared_ptr<const policy::PolicySnapshot> policy_;
+  std::unique_ptr<policy::LivePolicies> live_;
   std::unique_ptr<store::SqliteStore> store_;
   std::unique_ptr<Service> service_;
 };

@@ -38,7 +38,8 @@ class CheckerTest : public ::testing::Test {
     auto world = testing::load_demo_world(dir_.path(), clock_);
     policy_ = std::move(world.policy);
     store_ = std::move(world.store);
-    checker_ = std::make_unique<Checker>(*policy_, cache_, *store_, *store_);
+    live_ = std::make_unique<policy::LivePolicies>(policy_);
+    checker_ = std::make_unique<Checker>(*live_, cache_, *store_, *store_);
   }
 
   // Asks the store (filling the cache), then asks the cache, and expects the same answer.
@@ -81,6 +82,7 @@ class CheckerTest : public ::testing::Test {
   cache::LocalCache cache_;
   std::shared_ptr<const policy::PolicySnapshot> policy_;
   std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<policy::LivePolicies> live_;
   std::unique_ptr<Checker> checker_;
 };
 

@@ -1257,7 +1257,8 @@ TYPED_TEST(StoreConformance, ConcurrentDecisionsLeaveOneConsistentHistory) {
     admins.push_back(*a);
   }
   cache::LocalCache cache;
-  consent::Service service(*policy, store, store, store, cache, this->clock_);
+  const policy::LivePolicies live(policy);
+  consent::Service service(live, store, store, store, cache, this->clock_);
   const auto before = store.find_connection(kSchool, kApp).value();
   ASSERT_EQ(before.status, ConnectionStatus::pending);
 

@@ -1,0 +1,53 @@
+// POST /internal/v1/policies/reload: the operator's `canopy policies reload`. The policies
+// directory is read again and put in force; one that does not validate changes nothing, and the
+// answer lists every problem as "file:line: message". Service token only (internal listener).
+#include "api/errors.hpp"
+#include "api/guards.hpp"
+#include "api/json_body.hpp"
+#include "api/route_groups.hpp"
+#include "api/views.hpp"
+
+namespace canopy::api {
+namespace {
+
+asio::awaitable<http::Response> reload(http::RequestContext& ctx, Services& s) {
+  if (auto refused = refuse_without_service_token(ctx, s, "service")) co_return std::move(*refused);
+  if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
+  if (!ctx.body.empty()) {
+    if (auto body = parse_body(ctx, {}); !body) co_return error_response(body.error());
+  }
+  if (!s.reload_policies) {
+    co_return error_response(make_error(Errc::unavailable, "this server cannot reload policies"));
+  }
+  Result<policy::LivePolicies::Loaded> loaded =
+      make_error(Errc::internal, "the reload did not run");
+  co_await s.blocking.run([&] { loaded = s.reload_policies(); });
+  if (!loaded) {
+    nlohmann::json errors = nlohmann::json::array();
+    std::string_view rest = loaded.error().message;
+    while (!rest.empty()) {
+      const auto end = rest.find('\n');
+      errors.push_back(std::string(rest.substr(0, end)));
+      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    }
+    co_return json_response(422, {{"code", "invalid_policies"},
+                                  {"message",
+                                   "the policies did not validate; the ones in force "
+                                   "stay: " +
+                                       s.policy.loaded().digest},
+                                  {"errors", std::move(errors)}});
+  }
+  co_return json_response(200, {{"digest", loaded->digest},
+                                {"loaded_at", format_rfc3339(loaded->at)},
+                                {"reloads", loaded->generation},
+                                {"apps", s.policy.apps().size()}});
+}
+
+}  // namespace
+
+void add_policy_routes(http::Router& router, Services& s) {
+  router.add(http::Method::post, "/internal/v1/policies/reload",
+             [&s](auto& ctx) { return reload(ctx, s); });
+}
+
+}  // namespace canopy::api
