@@ -2,6 +2,8 @@
 // cases, then routes and the server.
 #include "main/application.hpp"
 
+#include "consent/grants.hpp"
+
 #include <algorithm>
 #include <csignal>
 
@@ -74,6 +76,16 @@ Result<std::unique_ptr<Application>> Application::create(AppConfig config, const
   } else if (auto migrated = store->migrate(clock); !migrated) {
     return make_error(migrated.error().code,
                       config.store.describe() + ": " + migrated.error().message);
+  } else {
+    // The sets schools approved, recorded in the store and checked against the files.
+    auto reconciled = consent::reconcile_grants(loaded.snapshot, *store, clock.now());
+    if (!reconciled) {
+      return make_error(
+          Errc::invalid_value,
+          reconciled.error().message + "\n" + config.policies.string() +
+              ": the policies disagree with the permission sets recorded in the store");
+    }
+    loaded.snapshot = std::move(reconciled->snapshot);
   }
   spdlog::info("policies {} in force: {} apps from {}", loaded.digest,
                loaded.snapshot->apps().size(), config.policies.string());
@@ -103,6 +115,7 @@ Application::Application(AppConfig config, const Clock& clock, policy::LoadResul
                 .catch_up = config_.redis.lease + config_.redis.margin,
                 .metrics = config_.metrics ? &metrics_ : nullptr}),
       schema_current_(config_.migrations == AppConfig::Migrations::apply),
+      grants_reconciled_(config_.migrations == AppConfig::Migrations::apply),
       services_{policies_,
                 consent_,
                 checker_,
@@ -161,7 +174,8 @@ Application::Application(AppConfig config, const Clock& clock, policy::LoadResul
 }
 
 bool Application::ready() const {
-  if (stopping_ || draining_ || !store_answers_ || !schema_current_) return false;
+  if (stopping_ || draining_ || !store_answers_ || !schema_current_ || !grants_reconciled_)
+    return false;
   if (shared_ && !redis_seen_) {
     if (shared_->redis_stats().connected == 0) return false;
     redis_seen_ = true;  // from now on a Redis outage is served from the store, not unready
@@ -200,6 +214,7 @@ asio::awaitable<void> Application::watch_readiness() {
     }
     // An older binary stays ready on a newer schema (a rolling upgrade migrates first).
     const bool current = answers && version >= store_->latest_schema_version();
+    if (current && !grants_reconciled_) co_await probe_.run([&] { reconcile_in_force(); });
     if (!schema_current_.exchange(current) && current &&
         config_.migrations == AppConfig::Migrations::wait)
       spdlog::info("the store's schema is at version {}: ready", version);
@@ -409,12 +424,47 @@ Result<policy::LivePolicies::Loaded> Application::reload_policies() {
     return make_error(Errc::invalid_value, message + config_.policies.string() +
                                                ": policies did not validate; nothing changed");
   }
+  auto reconciled = consent::reconcile_grants(loaded.snapshot, *store_, clock_.now());
+  if (!reconciled) {
+    ++reloads_refused_;
+    spdlog::error("policy reload: {}", reconciled.error().message);
+    spdlog::error(
+        "policy reload refused: {} disagrees with the permission sets recorded in the "
+        "store; the policies in force ({}) stay",
+        config_.policies.string(), policies_.loaded().digest);
+    return make_error(Errc::invalid_value,
+                      reconciled.error().message + "\n" + config_.policies.string() +
+                          ": policies disagree with the store; nothing changed");
+  }
   const auto before = policies_.loaded().digest;
-  policies_.replace(std::move(loaded.snapshot), std::move(loaded.digest));
+  policies_.replace(std::move(reconciled->snapshot), std::move(loaded.digest));
+  grants_reconciled_ = true;
   const auto now = policies_.loaded();
   spdlog::info("policy reload: {} in force (was {}), {} apps", now.digest, before,
                policies_.apps().size());
   return now;
+}
+
+// --migrations wait: once the schema is current, the policies loaded at start are checked
+// against (and recorded in) the store; until then the replica is not ready.
+void Application::reconcile_in_force() {
+  std::lock_guard lock(reload_mutex_);
+  try {
+    auto current = std::shared_ptr<const policy::PolicySnapshot>(
+        std::shared_ptr<void>(), &policies_.current());  // kept alive by policies_
+    auto reconciled = consent::reconcile_grants(current, *store_, clock_.now());
+    if (!reconciled) {
+      spdlog::error(
+          "not ready: {}: the policies disagree with the permission sets recorded in "
+          "the store (fix the files and reload): {}",
+          config_.policies.string(), reconciled.error().message);
+      return;
+    }
+    if (reconciled->restored > 0) policies_.amend(std::move(reconciled->snapshot));
+    grants_reconciled_ = true;
+  } catch (const std::exception& e) {
+    spdlog::warn("not ready: the permission sets could not be recorded: {}", e.what());
+  }
 }
 
 void Application::reload_on_hangup() {

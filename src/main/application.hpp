@@ -126,6 +126,7 @@ class Application {
   void leave_store_record();
   bool ready() const;
   void add_metrics_route();
+  void reconcile_in_force();
 
   AppConfig config_;
   const Clock& clock_;
@@ -151,6 +152,7 @@ class Application {
   std::atomic<bool> draining_{false};
   // Readiness waits for the schema (Migrations::wait) and, with Redis, for its first connection.
   std::atomic<bool> schema_current_;
+  std::atomic<bool> grants_reconciled_;  // the policies checked against the store's sets
   mutable std::atomic<bool> redis_seen_{false};
   metrics::ServiceMetrics metrics_;
   std::mutex reload_mutex_;  // one reload at a time

@@ -18,6 +18,13 @@ void LivePolicies::replace(std::shared_ptr<const PolicySnapshot> next, std::stri
   loaded_ = {std::move(digest), std::chrono::system_clock::now(), loaded_.generation + 1};
 }
 
+void LivePolicies::amend(std::shared_ptr<const PolicySnapshot> next) {
+  if (!next) throw std::invalid_argument("LivePolicies::amend needs a catalogue");
+  std::lock_guard lock(mutex_);
+  current_.store(next.get(), std::memory_order_release);
+  kept_.push_back(std::move(next));
+}
+
 LivePolicies::Loaded LivePolicies::loaded() const {
   std::lock_guard lock(mutex_);
   return loaded_;

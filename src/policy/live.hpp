@@ -28,6 +28,9 @@ class LivePolicies {
 
   // Puts `next` in force for every reader from now on.
   void replace(std::shared_ptr<const PolicySnapshot> next, std::string digest);
+  // The same files, amended (earlier versions restored from the store): in force from now on,
+  // with the same digest, and not counted as a reload.
+  void amend(std::shared_ptr<const PolicySnapshot> next);
 
   // What is in force: the digest of its files, and when it was loaded.
   struct Loaded {

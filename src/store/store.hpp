@@ -462,6 +462,24 @@ class RevocationStore {
   virtual std::size_t forget_replicas_before(TimePoint before) = 0;
 };
 
+// The permission set one app version granted, as first recorded: what every school that
+// approved that version approved (`grants`: canonical JSON, consent/grants.hpp).
+struct RecordedGrant {
+  std::string app_id;
+  int version = 0;
+  std::string grants;
+  TimePoint recorded_at;
+};
+
+// The grants of every app version a replica has loaded. Rows are never changed.
+class GrantStore {
+ public:
+  virtual ~GrantStore() = default;
+  // Records each of `sets` whose (app, version) has no row yet, in one transaction, and returns
+  // every row, the earlier ones included, sorted by app and version.
+  virtual std::vector<RecordedGrant> record_grants(const std::vector<RecordedGrant>& sets) = 0;
+};
+
 struct MigrationReport {
   int from_version = 0;
   int to_version = 0;
@@ -490,7 +508,8 @@ class Store : public ConnectionStore,
               public TrustStore,
               public NotificationStore,
               public IdempotencyStore,
-              public RevocationStore {
+              public RevocationStore,
+              public GrantStore {
  public:
   // Applies pending migrations; refuses (Errc::unavailable) a database newer than this binary.
   virtual Result<MigrationReport> migrate(const Clock& clock) = 0;

@@ -219,6 +219,31 @@ TEST_F(PolicyReload, FilesThatDoNotValidateChangeNothing) {
   EXPECT_EQ(decide("Student"), "allow");
 }
 
+// The store keeps what each version granted: a version edited in place is refused, and one the
+// files drop still decides for the schools that approved it.
+TEST_F(PolicyReload, AVersionEditedInPlaceIsRefusedAndADroppedOneStillDecides) {
+  const std::string grown = kGrownCpoms;
+  const std::string without_history = grown.substr(0, grown.find("history:"));
+  // Version 2 given AttendanceMark without a new version number.
+  std::string edited = without_history;
+  edited.replace(edited.find("version: 3"), 10, "version: 2");
+  std::ofstream(policies / "apps" / "cpoms.yaml") << edited;
+  const auto refused = reload();
+  ASSERT_EQ(refused.status, 422u) << refused.body;
+  EXPECT_EQ(refused.json()["errors"][0].get<std::string>().rfind(
+                "apps/cpoms.yaml: version 2 grants other than the set recorded on ", 0),
+            0u)
+      << refused.body;
+  EXPECT_EQ(decide("AttendanceMark"), "data_type_not_granted");
+
+  // Version 3 without version 2 under history: the store's record of 2 decides.
+  std::ofstream(policies / "apps" / "cpoms.yaml") << without_history;
+  ASSERT_EQ(reload().status, 200u);
+  EXPECT_EQ(decide("Student"), "allow");
+  EXPECT_EQ(decide("AttendanceMark"), "reconsent_required");
+  EXPECT_NE(t.app().policy().find_app("cpoms")->permissions_at(2), nullptr);
+}
+
 TEST_F(PolicyReload, OnlyTheServiceTokenMayAsk) {
   EXPECT_EQ(reload({}).status, 401u);
   EXPECT_EQ(reload(bearer(t.sign_in(kAmir))).status, 401u);

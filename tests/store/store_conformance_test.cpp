@@ -2555,3 +2555,34 @@ TEST_F(MysqlStoreTest, SchemaIsUtf8mb4InnoDb) {
 
 }  // namespace
 }  // namespace canopy::store
+
+namespace canopy::store {
+namespace {
+
+// ---- Permission grants (issue 11, point 8) ----
+
+TYPED_TEST(StoreData, AGrantIsRecordedOnceAndNeverChanged) {
+  auto& store = *this->store_;
+  const auto at = this->clock_.now();
+  auto rows = store.record_grants(
+      {{"wonde", 4, R"([{"type":"Student"}])", at}, {"cpoms", 2, R"([{"type":"Staff"}])", at}});
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].app_id, "cpoms");  // sorted by app, then version
+  EXPECT_EQ(rows[1].app_id, "wonde");
+  EXPECT_EQ(rows[1].grants, R"([{"type":"Student"}])");
+  EXPECT_EQ(to_unix_ms(rows[1].recorded_at), to_unix_ms(at));
+  // The same version again, with other grants: the first record stays.
+  rows =
+      store.record_grants({{"wonde", 4, R"([{"type":"Guardian"}])", at + std::chrono::hours(1)},
+                           {"wonde", 5, R"([{"type":"Guardian"}])", at + std::chrono::hours(1)}});
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1].version, 4);
+  EXPECT_EQ(rows[1].grants, R"([{"type":"Student"}])");
+  EXPECT_EQ(to_unix_ms(rows[1].recorded_at), to_unix_ms(at));
+  EXPECT_EQ(rows[2].version, 5);
+  // Nothing to record: every row comes back.
+  EXPECT_EQ(store.record_grants({}).size(), 3u);
+}
+
+}  // namespace
+}  // namespace canopy::store

@@ -929,6 +929,31 @@ std::size_t MysqlStore::forget_replicas_before(TimePoint before) {
   });
 }
 
+std::vector<RecordedGrant> MysqlStore::record_grants(const std::vector<RecordedGrant>& sets) {
+  return transact("record_grants", [&](sql::Connection& c) {
+    for (const auto& g : sets) {
+      (void)Query(c,
+                  "INSERT IGNORE INTO permission_grants (app_id, version, grants, recorded_at_ms)"
+                  " VALUES (?, ?, ?, ?)")
+          .bind(g.app_id)
+          .bind(static_cast<std::int64_t>(g.version))
+          .bind(g.grants)
+          .bind(to_unix_ms(g.recorded_at))
+          .update();
+    }
+    std::vector<RecordedGrant> out;
+    auto rows = Query(c,
+                      "SELECT app_id, version, grants, recorded_at_ms FROM permission_grants"
+                      " ORDER BY app_id, version")
+                    .rows();
+    while (rows.next()) {
+      out.push_back({rows.text(0), static_cast<int>(rows.integer(1)), rows.text(2),
+                     from_unix_ms(rows.integer(3))});
+    }
+    return out;
+  });
+}
+
 std::int64_t MysqlStore::revocation_epoch() {
   return read("revocation_epoch", [&](sql::Connection& c) {
     auto rows = Query(c, "SELECT epoch FROM revocation_epoch WHERE id = 1").rows();

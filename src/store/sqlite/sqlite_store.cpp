@@ -251,6 +251,31 @@ std::size_t SqliteStore::forget_replicas_before(TimePoint before) {
   return static_cast<std::size_t>(db_.changes());
 }
 
+std::vector<RecordedGrant> SqliteStore::record_grants(const std::vector<RecordedGrant>& sets) {
+  std::lock_guard lock(mutex_);
+  Transaction tx(db_);
+  for (const auto& g : sets) {
+    db_.prepare(
+           "INSERT INTO permission_grants (app_id, version, grants, recorded_at_ms)"
+           " VALUES (?, ?, ?, ?) ON CONFLICT (app_id, version) DO NOTHING")
+        .bind(1, std::string_view(g.app_id))
+        .bind(2, g.version)
+        .bind(3, std::string_view(g.grants))
+        .bind(4, to_unix_ms(g.recorded_at))
+        .run();
+  }
+  std::vector<RecordedGrant> out;
+  auto s = db_.prepare(
+      "SELECT app_id, version, grants, recorded_at_ms FROM permission_grants"
+      " ORDER BY app_id, version");
+  while (s.step()) {
+    out.push_back(
+        {s.text(0), static_cast<int>(s.integer(1)), s.text(2), from_unix_ms(s.integer(3))});
+  }
+  tx.commit();
+  return out;
+}
+
 std::int64_t SqliteStore::revocation_epoch() {
   std::lock_guard lock(mutex_);
   auto s = db_.prepare("SELECT epoch FROM revocation_epoch WHERE id = 1");

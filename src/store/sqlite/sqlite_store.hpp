@@ -36,6 +36,7 @@ class SqliteStore final : public Store {
   std::vector<ReplicaPresence> replicas_seen(TimePoint since) override;
   void forget_replica(std::string_view replica) override;
   std::size_t forget_replicas_before(TimePoint before) override;
+  std::vector<RecordedGrant> record_grants(const std::vector<RecordedGrant>& sets) override;
 
   std::vector<AuditRecord> audit_for_school(std::string_view school, std::size_t limit) override;
   std::int64_t audit_count() override;
