@@ -7,6 +7,8 @@
 #include "consent/grants.hpp"
 #include "decision/checker.hpp"
 
+#include "support/grants.hpp"
+
 namespace canopy::consent {
 namespace {
 
@@ -30,13 +32,7 @@ class MemoryGrants : public store::GrantStore {
   std::vector<store::RecordedGrant> rows;
 };
 
-DataTypeGrant grant(std::string type, std::vector<std::string> fields,
-                    std::initializer_list<Operation> ops) {
-  DataTypeGrant g{std::move(type), false, std::move(fields), {}};
-  for (auto op : ops)
-    g.operations.add(op);
-  return g;
-}
+using testing::grant;
 
 std::shared_ptr<const policy::PolicySnapshot> catalogue(PermissionSet current,
                                                         std::vector<PermissionSet> history = {}) {

@@ -14,6 +14,8 @@
 #include "tenancy/importer.hpp"
 #include "tenancy/tenants.hpp"
 
+#include "support/grants.hpp"
+
 namespace canopy::decision {
 namespace {
 
@@ -298,13 +300,7 @@ TEST(DecisionCacheEntry, ForConnection) {
 namespace canopy::decision {
 namespace {
 
-DataTypeGrant grant(std::string type, std::vector<std::string> fields,
-                    std::initializer_list<Operation> ops) {
-  DataTypeGrant g{std::move(type), false, std::move(fields), {}};
-  for (auto op : ops)
-    g.operations.add(op);
-  return g;
-}
+using testing::grant;
 
 // Version 1 read Student name fields; version 2 (current) adds a field, an operation and a
 // type; version 3 (a shrink, tested below) drops one field.
