@@ -19,23 +19,16 @@ asio::awaitable<http::Response> reload(http::RequestContext& ctx, Services& s) {
   if (!s.reload_policies) {
     co_return error_response(make_error(Errc::unavailable, "this server cannot reload policies"));
   }
-  Result<policy::LivePolicies::Loaded> loaded =
-      make_error(Errc::internal, "the reload did not run");
-  co_await s.blocking.run([&] { loaded = s.reload_policies(); });
+  PolicyReload reload;
+  co_await s.blocking.run([&] { reload = s.reload_policies(); });
+  const auto& loaded = reload.loaded;
   if (!loaded) {
-    nlohmann::json errors = nlohmann::json::array();
-    std::string_view rest = loaded.error().message;
-    while (!rest.empty()) {
-      const auto end = rest.find('\n');
-      errors.push_back(std::string(rest.substr(0, end)));
-      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-    }
     co_return json_response(422, {{"code", "invalid_policies"},
                                   {"message",
                                    "the policies did not validate; the ones in force "
                                    "stay: " +
                                        s.policy.loaded().digest},
-                                  {"errors", std::move(errors)}});
+                                  {"errors", reload.problems}});
   }
   co_return json_response(200, {{"digest", loaded->digest},
                                 {"loaded_at", format_rfc3339(loaded->at)},

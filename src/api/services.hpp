@@ -17,6 +17,13 @@
 
 namespace canopy::api {
 
+// What a reload of the policies did: the policies now in force, or, when none, every problem
+// found as "file:line: message" (the policies in force stay).
+struct PolicyReload {
+  std::optional<policy::LivePolicies::Loaded> loaded;
+  std::vector<std::string> problems;
+};
+
 struct Services {
   const policy::LivePolicies& policy;  // current() for a whole step
   consent::Service& consent;
@@ -42,7 +49,7 @@ struct Services {
   cache::SharedLevel* shared = nullptr;  // the Redis level across replicas; none when embedded
   metrics::ServiceMetrics* metrics = nullptr;  // where to count; none when counting is off
   // Blocking: reads the policies directory again and puts it in force (Application).
-  std::function<Result<policy::LivePolicies::Loaded>()> reload_policies;
+  std::function<PolicyReload()> reload_policies;
 };
 
 // The revocation epoch now (0 when embedded): taken before a change's transaction, for its

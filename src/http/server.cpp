@@ -57,7 +57,8 @@ std::size_t status_slot(unsigned status) {
 // worker. Only that worker's thread adds to them; /metrics reads them from any thread.
 struct Server::RouteCounts {
   std::array<std::atomic<std::uint64_t>, kStatusSlots> statuses{};
-  std::array<std::atomic<std::uint64_t>, 17> latency{};  // per bucket of latency_bounds(), +Inf
+  // Per bucket of kLatencyBounds, then +Inf.
+  std::array<std::atomic<std::uint64_t>, metrics::kLatencyBounds.size() + 1> latency{};
   std::atomic<std::uint64_t> micros{0};
 };
 
@@ -272,7 +273,6 @@ tcp::endpoint Server::listen(const std::string& address, std::uint16_t port) {
   acceptor_.set_option(asio::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
   acceptor_.listen(asio::socket_base::max_listen_connections);
-  static_assert(std::tuple_size_v<decltype(RouteCounts::latency)> == 17);
   for (auto& worker : workers_) {
     if (limits_.count_requests) {
       worker->slots = router_.size() + kMethods;

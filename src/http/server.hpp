@@ -42,7 +42,8 @@ struct ServerLimits {
   unsigned pressure_percent = 75;
   std::chrono::milliseconds pressure_idle_timeout{1'000};
   bool access_log = true;
-  // Requests counted by route and status, with their latencies, for /metrics.
+  // Requests counted by route and status, with their latencies, for /metrics (the application
+  // sets it from its own metrics switch).
   bool count_requests = true;
 };
 

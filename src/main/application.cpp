@@ -59,6 +59,7 @@ bool secure_cookies(const AppConfig& config) {
 }  // namespace
 
 Result<std::unique_ptr<Application>> Application::create(AppConfig config, const Clock& clock) {
+  config.limits.count_requests = config.metrics;  // the servers count only when metrics are on
   auto loaded = policy::load_policies(config.policies);
   if (!loaded.snapshot) {
     std::string message;
@@ -214,7 +215,9 @@ asio::awaitable<void> Application::watch_readiness() {
     }
     // An older binary stays ready on a newer schema (a rolling upgrade migrates first).
     const bool current = answers && version >= store_->latest_schema_version();
-    if (current && !grants_reconciled_) co_await probe_.run([&] { reconcile_in_force(); });
+    // Once: files that disagree with the store wait for a reload, not for the next probe.
+    if (current && !grants_reconciled_ && !grants_refused_)
+      co_await probe_.run([&] { reconcile_in_force(); });
     if (!schema_current_.exchange(current) && current &&
         config_.migrations == AppConfig::Migrations::wait)
       spdlog::info("the store's schema is at version {}: ready", version);
@@ -391,10 +394,6 @@ void Application::stop(std::chrono::milliseconds grace) {
       asio::detached);
 }
 
-}  // namespace canopy::cli
-
-namespace canopy::cli {
-
 void Application::drain(std::chrono::milliseconds delay, std::chrono::milliseconds grace) {
   if (draining_.exchange(true)) return;
   if (delay.count() <= 0) {
@@ -409,40 +408,34 @@ void Application::drain(std::chrono::milliseconds delay, std::chrono::millisecon
   });
 }
 
-Result<policy::LivePolicies::Loaded> Application::reload_policies() {
+api::PolicyReload Application::reload_policies() {
   std::lock_guard lock(reload_mutex_);
-  auto loaded = policy::load_policies(config_.policies);
-  if (!loaded.snapshot) {
+  api::PolicyReload out;
+  // Nothing changes; every problem is logged and answered.
+  const auto refuse = [&](std::vector<std::string> problems, std::string_view why) {
     ++reloads_refused_;
-    std::string message;
-    for (const auto& e : loaded.errors) {
-      spdlog::error("policy reload: {}", e);
-      message += e + "\n";
-    }
-    spdlog::error("policy reload refused: {} did not validate; the policies in force ({}) stay",
-                  config_.policies.string(), policies_.loaded().digest);
-    return make_error(Errc::invalid_value, message + config_.policies.string() +
-                                               ": policies did not validate; nothing changed");
-  }
+    for (const auto& p : problems)
+      spdlog::error("policy reload: {}", p);
+    spdlog::error("policy reload refused: {} {}; the policies in force ({}) stay",
+                  config_.policies.string(), why, policies_.loaded().digest);
+    out.problems = std::move(problems);
+    return std::move(out);
+  };
+  auto loaded = policy::load_policies(config_.policies);
+  if (!loaded.snapshot) return refuse(std::move(loaded.errors), "did not validate");
   auto reconciled = consent::reconcile_grants(loaded.snapshot, *store_, clock_.now());
   if (!reconciled) {
-    ++reloads_refused_;
-    spdlog::error("policy reload: {}", reconciled.error().message);
-    spdlog::error(
-        "policy reload refused: {} disagrees with the permission sets recorded in the "
-        "store; the policies in force ({}) stay",
-        config_.policies.string(), policies_.loaded().digest);
-    return make_error(Errc::invalid_value,
-                      reconciled.error().message + "\n" + config_.policies.string() +
-                          ": policies disagree with the store; nothing changed");
+    return refuse({reconciled.error().message},
+                  "disagrees with the permission sets recorded in the store");
   }
   const auto before = policies_.loaded().digest;
   policies_.replace(std::move(reconciled->snapshot), std::move(loaded.digest));
   grants_reconciled_ = true;
-  const auto now = policies_.loaded();
-  spdlog::info("policy reload: {} in force (was {}), {} apps", now.digest, before,
+  grants_refused_ = false;
+  out.loaded = policies_.loaded();
+  spdlog::info("policy reload: {} in force (was {}), {} apps", out.loaded->digest, before,
                policies_.apps().size());
-  return now;
+  return out;
 }
 
 // --migrations wait: once the schema is current, the policies loaded at start are checked
@@ -458,6 +451,7 @@ void Application::reconcile_in_force() {
           "not ready: {}: the policies disagree with the permission sets recorded in "
           "the store (fix the files and reload): {}",
           config_.policies.string(), reconciled.error().message);
+      grants_refused_ = true;
       return;
     }
     if (reconciled->restored > 0) policies_.amend(std::move(reconciled->snapshot));

@@ -109,7 +109,7 @@ class Application {
   const policy::PolicySnapshot& policy() const { return policies_.current(); }
   // Loads the policies directory again and puts it in force; a directory that does not
   // validate changes nothing, and the error lists every problem as "file:line: message".
-  Result<policy::LivePolicies::Loaded> reload_policies();
+  api::PolicyReload reload_policies();
   // Reloads the policies on every SIGHUP until stop() (`canopy serve` asks for it).
   void reload_on_hangup();
   cache::DecisionCache& cache() { return *cache_; }
@@ -152,7 +152,8 @@ class Application {
   std::atomic<bool> draining_{false};
   // Readiness waits for the schema (Migrations::wait) and, with Redis, for its first connection.
   std::atomic<bool> schema_current_;
-  std::atomic<bool> grants_reconciled_;  // the policies checked against the store's sets
+  std::atomic<bool> grants_reconciled_;      // the policies checked against the store's sets
+  std::atomic<bool> grants_refused_{false};  // they disagreed: not ready until a reload
   mutable std::atomic<bool> redis_seen_{false};
   metrics::ServiceMetrics metrics_;
   std::mutex reload_mutex_;  // one reload at a time

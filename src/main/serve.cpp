@@ -164,7 +164,6 @@ int serve(const Common& common, const ServeOptions& o) {
   }
   config.limits.access_log = o.access_log;
   config.metrics = o.metrics;
-  config.limits.count_requests = o.metrics;
   if (!o.metrics_listen.empty()) {
     std::uint16_t metrics_port = 0;
     if (!split_listen(o.metrics_listen, config.metrics_address, metrics_port)) {

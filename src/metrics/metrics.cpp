@@ -55,13 +55,6 @@ HistogramSnapshot Histogram::snapshot() const {
   return s;
 }
 
-std::span<const double> latency_bounds() {
-  static constexpr std::array<double, 16> kBounds{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
-                                                  0.005,   0.01,   0.025,   0.05,   0.1,   0.25,
-                                                  0.5,     1,      2.5,     10};
-  return kBounds;
-}
-
 namespace {
 
 void append_number(std::string& out, double v) {

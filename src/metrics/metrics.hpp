@@ -79,7 +79,12 @@ class Histogram {
 };
 
 // Latency buckets, in seconds: 50 µs to 10 s.
-std::span<const double> latency_bounds();
+inline constexpr std::array<double, 16> kLatencyBounds{
+    0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+    0.025,   0.05,   0.1,     0.25,   0.5,   1,      2.5,   10};
+inline std::span<const double> latency_bounds() {
+  return kLatencyBounds;
+}
 
 using Labels = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 

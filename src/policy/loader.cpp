@@ -1,6 +1,5 @@
 // Validation of policies/: the only way a PolicySnapshot comes to exist.
 #include <algorithm>
-#include <fstream>
 #include <set>
 
 #include "core/id.hpp"
@@ -12,13 +11,42 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// FNV-1a, 64 bits, over each file's name (relative to the directory) and the bytes the loader
+// parsed: which policies a process runs, for /metrics and the logs. Not a security measure.
+class FileDigest {
+ public:
+  void add(std::string_view name, std::string_view bytes) {
+    mix(name);
+    mix(bytes);
+  }
+  std::string hex() const {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::uint64_t h = h_;
+    std::string out(16, '0');
+    for (int i = 15; i >= 0; --i, h >>= 4)
+      out[static_cast<std::size_t>(i)] = kHex[h & 0xf];
+    return out;
+  }
+
+ private:
+  void mix(std::string_view bytes) {
+    for (const char c : bytes) {
+      h_ ^= static_cast<unsigned char>(c);
+      h_ *= 0x100000001b3ULL;
+    }
+    h_ ^= 0xff;  // a separator no file name or byte run can fake
+    h_ *= 0x100000001b3ULL;
+  }
+  std::uint64_t h_ = 0xcbf29ce484222325ULL;
+};
+
 class Loader {
  public:
-  explicit Loader(std::vector<std::string>& errors) : errors_(errors) {}
+  Loader(fs::path dir, std::vector<std::string>& errors) : dir_(std::move(dir)), errors_(errors) {}
 
   void load_permissions(const fs::path& file) {
     YamlReader r(file, errors_);
-    auto root = r.load();
+    auto root = load(r);
     if (!root || !r.check_map(*root, "permissions.yaml", {"permissions"})) return;
     const YAML::Node list = (*root)["permissions"];
     if (!r.check_sequence(list, "permissions")) return;
@@ -36,7 +64,7 @@ class Loader {
 
   void load_roles(const fs::path& file) {
     YamlReader r(file, errors_);
-    auto root = r.load();
+    auto root = load(r);
     if (!root || !r.check_map(*root, "business_roles.yaml", {"business_roles"})) return;
     const YAML::Node list = (*root)["business_roles"];
     if (!r.check_sequence(list, "business_roles")) return;
@@ -77,7 +105,7 @@ class Loader {
 
   void load_data_types(const fs::path& file) {
     YamlReader r(file, errors_);
-    auto root = r.load();
+    auto root = load(r);
     if (!root || !r.check_map(*root, "data_types.yaml", {"data_types"})) return;
     const YAML::Node list = (*root)["data_types"];
     if (!r.check_sequence(list, "data_types")) return;
@@ -103,7 +131,7 @@ class Loader {
 
   void load_app(const fs::path& file) {
     YamlReader r(file, errors_);
-    auto root = r.load();
+    auto root = load(r);
     if (!root || !r.check_map(*root, "an app file", {"app", "permission_set"}, {"history"})) return;
     const YAML::Node a = (*root)["app"];
     if (!r.check_map(a, "app", {"id", "name", "vendor", "kind", "live", "competitor"},
@@ -149,10 +177,18 @@ class Loader {
     if (!errors_.empty()) return {nullptr, std::move(errors_)};
     return {std::make_shared<const PolicySnapshot>(std::move(apps_), std::move(data_types_),
                                                    std::move(permissions_), std::move(roles_)),
-            {}};
+            {},
+            digest_.hex()};
   }
 
  private:
+  // Parses the file, and adds the very bytes it parsed to the digest.
+  std::optional<YAML::Node> load(YamlReader& r) {
+    auto root = r.load();
+    digest_.add(r.file().lexically_relative(dir_).generic_string(), r.text());
+    return root;
+  }
+
   std::optional<PermissionSet> load_permission_set(YamlReader& r, const YAML::Node& ps,
                                                    const App& app) {
     if (!r.check_map(ps, "permission_set", {"version", "data_types"})) return std::nullopt;
@@ -271,7 +307,9 @@ class Loader {
     return grant;
   }
 
+  fs::path dir_;
   std::vector<std::string>& errors_;
+  FileDigest digest_;
   std::set<std::string, std::less<>> permission_names_;
   std::set<std::string> app_ids_;
   std::vector<PermissionDef> permissions_;
@@ -282,54 +320,15 @@ class Loader {
 
 }  // namespace
 
-namespace {
-
-// FNV-1a, 64 bits, over each file's name (relative to the directory) and bytes: which policies
-// a process runs, for /metrics and the logs. Not a security measure.
-std::string digest_of(const std::filesystem::path& dir,
-                      const std::vector<std::filesystem::path>& files) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  const auto mix = [&h](std::string_view bytes) {
-    for (const char c : bytes) {
-      h ^= static_cast<unsigned char>(c);
-      h *= 0x100000001b3ULL;
-    }
-    h ^= 0xff;  // a separator no file name or byte run can fake
-    h *= 0x100000001b3ULL;
-  };
-  for (const auto& file : files) {
-    mix(file.lexically_relative(dir).generic_string());
-    std::ifstream in(file, std::ios::binary);
-    std::string bytes;
-    char block[4096];
-    while (in.read(block, sizeof block) || in.gcount() > 0)
-      bytes.append(block, static_cast<std::size_t>(in.gcount()));
-    mix(bytes);
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, h >>= 4)
-    out[static_cast<std::size_t>(i)] = kHex[h & 0xf];
-  return out;
-}
-
-}  // namespace
-
 LoadResult load_policies(const std::filesystem::path& dir) {
   std::vector<std::string> errors;
-  Loader loader(errors);
-  std::vector<std::filesystem::path> files{dir / "permissions.yaml", dir / "business_roles.yaml",
-                                           dir / "data_types.yaml"};
-  loader.load_permissions(files[0]);
-  loader.load_roles(files[1]);
-  loader.load_data_types(files[2]);
-  for (const auto& file : yaml_files_in(dir / "apps", errors)) {
+  Loader loader(dir, errors);
+  loader.load_permissions(dir / "permissions.yaml");
+  loader.load_roles(dir / "business_roles.yaml");
+  loader.load_data_types(dir / "data_types.yaml");
+  for (const auto& file : yaml_files_in(dir / "apps", errors))
     loader.load_app(file);
-    files.push_back(file);
-  }
-  auto result = loader.finish();
-  if (result.snapshot) result.digest = digest_of(dir, files);
-  return result;
+  return loader.finish();
 }
 
 }  // namespace canopy::policy

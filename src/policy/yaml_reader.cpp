@@ -2,14 +2,22 @@
 #include "policy/yaml_reader.hpp"
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 namespace canopy::policy {
 
 std::optional<YAML::Node> YamlReader::load() {
-  try {
-    return YAML::LoadFile(file_.string());
-  } catch (const YAML::BadFile&) {
+  std::ifstream in(file_, std::ios::binary);
+  std::ostringstream bytes;
+  if (in) bytes << in.rdbuf();  // an empty file copies nothing, and is read all the same
+  if (!in || in.bad()) {
     errors_->push_back(file_.string() + ": cannot be read");
+    return std::nullopt;
+  }
+  text_ = std::move(bytes).str();
+  try {
+    return YAML::Load(text_);
   } catch (const YAML::Exception& e) {
     error_at_line(e.mark.line + 1, e.msg);
   }

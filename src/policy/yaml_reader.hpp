@@ -24,6 +24,8 @@ class YamlReader {
   std::optional<YAML::Node> load();
 
   const std::filesystem::path& file() const { return file_; }
+  // The bytes load() parsed (empty before, or when the file could not be read).
+  const std::string& text() const { return text_; }
   void error(const YAML::Node& at, std::string_view message);
   void error_at_line(int line, std::string_view message);
 
@@ -45,6 +47,7 @@ class YamlReader {
 
  private:
   std::filesystem::path file_;
+  std::string text_;
   std::vector<std::string>* errors_;
 };
 
