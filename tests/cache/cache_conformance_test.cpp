@@ -12,21 +12,14 @@
 #include "core/error.hpp"
 #include "support/servers.hpp"
 #include "support/tcp_proxy.hpp"
+#include "support/eventually.hpp"
 
 namespace canopy::cache {
 namespace {
 
 using testing::TestServers;
 
-template <class Pred>
-bool eventually(Pred pred, std::chrono::milliseconds within = std::chrono::seconds(10)) {
-  const auto deadline = std::chrono::steady_clock::now() + within;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return pred();
-}
+using testing::eventually;
 
 std::string unique_prefix() {
   static std::mt19937_64 rng(std::random_device{}());

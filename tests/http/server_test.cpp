@@ -13,6 +13,7 @@
 
 #include "http/server.hpp"
 #include "support/http_client.hpp"
+#include "support/eventually.hpp"
 
 namespace canopy::http {
 namespace {
@@ -233,15 +234,7 @@ std::size_t count(std::string_view text, std::string_view what) {
   return n;
 }
 
-// Waits, up to a deadline, until `server` counts `n` open connections.
-bool wait_for_connections(const Server& server, std::size_t n) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (server.active_connections() != n) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return true;
-}
+using testing::wait_for_connections;
 
 TEST_F(ServerTest, OneAddressAtItsCapIsRefusedWhileAnotherIsServed) {
   ServerLimits limits;

@@ -9,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "support/test_app.hpp"
+#include "support/eventually.hpp"
 
 namespace canopy::testing {
 namespace {
@@ -18,14 +19,6 @@ namespace asio = boost::asio;
 const std::string kDecision =
     "/internal/v1/decisions?app=wonde&school=oakfield-primary&data_type=Student&operation=read";
 
-bool wait_for_connections(const http::Server& server, std::size_t n) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (server.active_connections() != n) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return true;
-}
 
 cli::AppConfig with_internal_listener() {
   cli::AppConfig config;

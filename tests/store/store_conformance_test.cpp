@@ -38,6 +38,7 @@
 #include "tenancy/actor.hpp"
 #include "tenancy/importer.hpp"
 #include "tenancy/tenants.hpp"
+#include "support/eventually.hpp"
 
 namespace canopy::store {
 namespace {
@@ -214,15 +215,7 @@ User user(std::string email, std::string home, std::vector<std::string> roles) {
   return u;
 }
 
-// Waits for `done` with a deadline; the condition is polled because it lives in the server.
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds deadline = 10s) {
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
+using testing::eventually;
 
 template <class Backend>
 class StoreConformance : public ::testing::Test {
