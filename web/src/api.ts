@@ -1,5 +1,34 @@
 // The JSON API as the screens use it: the session cookie goes with every request, the CSRF
-// token with every change, and an error comes back as its stable code and its message.
+// token with every change, and an error comes back as its stable code and its message. The
+// types are docs/openapi.yaml's (api_types.ts, generated): each call is typed by its operation.
+import type { components, operations } from "./api_types";
+
+type Schemas = components["schemas"];
+type Json<R> = R extends { content: { "application/json": infer T } } ? T : undefined;
+type Responses<Op extends keyof operations> = operations[Op]["responses"];
+// What an operation answers when it succeeds (its 200, 201 or 204).
+type Answer<Op extends keyof operations> = Json<Responses<Op>[Extract<keyof Responses<Op>, 200 | 201 | 204>]>;
+type Body<Op extends keyof operations> = Json<NonNullable<operations[Op]["requestBody"]>>;
+type Query<Op extends keyof operations> = NonNullable<operations[Op]["parameters"]["query"]>;
+
+export type User = Schemas["User"];
+export type AppSummary = Schemas["ConnectionSummary"];
+export type SchoolAppList = Schemas["ConnectionList"];
+export type TrustSchools = Schemas["TrustSchools"];
+export type TrustSchool = TrustSchools["items"][number];
+// A cell of the trust's matrix: one app at one school.
+export type Cell = Schemas["TrustMatrixCell"];
+export type CellStatus = Cell["status"];
+export type BulkItem = Schemas["BulkDecisionItem"];
+export type BulkApplied = Schemas["BulkDecisionResult"]["items"][number];
+export type BulkItemError = Schemas["BulkItemError"];
+export type TermsToAccept = Schemas["TermsToAccept"];
+export type Grant = Schemas["PermissionRow"];
+export type AppDetail = Schemas["ConnectionDetail"];
+export type AuditEntry = Schemas["AuditRecord"];
+export type Notice = Schemas["Notification"];
+export type SiteUser = Schemas["SiteUser"];
+export type LoginAttempt = Schemas["LoginAttempt"];
 
 export class ApiError extends Error {
   constructor(
@@ -11,43 +40,30 @@ export class ApiError extends Error {
   }
 }
 
-export interface User {
-  email: string;
-  name: string;
-  home_site: string;
-  roles: string[];
+// A failure as an ApiError: a call that never got an answer is one of its own.
+export function toApiError(e: unknown): ApiError {
+  return e instanceof ApiError
+    ? e
+    : new ApiError(0, "unavailable", "Canopy could not be reached. Check your connection.");
 }
 
-export interface AppSummary {
-  app: string;
-  name: string;
-  vendor: string;
-  kind: string;
-  status: "pending" | "approved" | "rejected";
-  permission_set_version: number | null;
-  requested_at: string;
-  decided_at: string | null;
-  decided_by: string | null;
-}
-
-export interface Terms {
-  site: string;
-  title: string;
-  version: number;
-  accepted: boolean;
-  accepted_at: string | null;
-}
-
-export interface TrustSchool {
-  id: string;
-  name: string;
-  dummy: boolean;
-  terms: Terms;
+// The ApiError of an answer that is not a success, from its JSON body when it has one.
+function refusal(status: number, json: unknown): ApiError {
+  const error = json as Partial<Schemas["Error"]> | null;
+  return new ApiError(
+    status,
+    error?.code ?? "unavailable",
+    error?.message ?? `The service answered ${status}.`,
+  );
 }
 
 let csrfToken = "";
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function call<Op extends keyof operations>(
+  method: string,
+  path: string,
+  body?: Body<Op>,
+): Promise<Answer<Op>> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
@@ -57,85 +73,53 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     credentials: "same-origin",
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (response.status === 204) return undefined as T;
+  if (response.status === 204) return undefined as Answer<Op>;
   const text = await response.text();
-  let json: any = null;
+  let json: unknown = null;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {
     json = null;
   }
-  if (!response.ok) {
-    throw new ApiError(
-      response.status,
-      json?.code ?? "unavailable",
-      json?.message ?? `The service answered ${response.status}.`,
-    );
-  }
-  return json as T;
+  if (!response.ok) throw refusal(response.status, json);
+  return json as Answer<Op>;
 }
 
 export async function signIn(email: string, password: string): Promise<User> {
-  const answer = await call<{ user: User; csrf_token: string }>("POST", "/api/v1/session", {
-    email,
-    password,
-  });
-  csrfToken = answer.csrf_token;
+  const answer = await call<"signIn">("POST", "/api/v1/session", { email, password });
+  csrfToken = answer.csrf_token ?? "";
   return answer.user;
 }
 
 export async function me(): Promise<User> {
-  const answer = await call<User & { csrf_token: string }>("GET", "/api/v1/me");
+  const answer = await call<"getMe">("GET", "/api/v1/me");
   csrfToken = answer.csrf_token;
   return answer;
 }
 
 export async function signOut(): Promise<void> {
-  await call<void>("DELETE", "/api/v1/session");
+  await call<"signOut">("DELETE", "/api/v1/session");
   csrfToken = "";
 }
 
-export interface SchoolAppList {
-  school: string;
-  school_name: string;
-  dummy: boolean;
-  items: AppSummary[];
-}
-
 export function schoolApps(school: string): Promise<SchoolAppList> {
-  return call<SchoolAppList>("GET", `/api/v1/schools/${encodeURIComponent(school)}/apps`);
+  return call<"listSchoolApps">("GET", `/api/v1/schools/${encodeURIComponent(school)}/apps`);
 }
 
 function trustPath(trust: string): string {
   return `/api/v1/trusts/${encodeURIComponent(trust)}`;
 }
 
-export interface TrustSchools {
-  trust: string;
-  trust_name: string;
-  items: TrustSchool[];
-}
-
 export function trustSchools(trust: string): Promise<TrustSchools> {
-  return call<TrustSchools>("GET", `${trustPath(trust)}/schools`);
+  return call<"listTrustSchools">("GET", `${trustPath(trust)}/schools`);
 }
 
 export function acceptTerms(trust: string, school: string, version: number): Promise<unknown> {
-  return call("POST", `${trustPath(trust)}/schools/${encodeURIComponent(school)}/terms-acceptance`, {
-    version,
-  });
-}
-
-export type CellStatus = AppSummary["status"] | "not_requested";
-
-export interface Cell {
-  school: string;
-  school_name: string;
-  app: string;
-  app_name: string;
-  status: CellStatus;
-  decided_at: string | null;
-  decided_by: string | null;
+  return call<"acceptSchoolTerms">(
+    "POST",
+    `${trustPath(trust)}/schools/${encodeURIComponent(school)}/terms-acceptance`,
+    { version },
+  );
 }
 
 // Every cell of the trust's matrix (or those `filter` keeps), a page of 1,000 at a time;
@@ -144,13 +128,13 @@ export interface Cell {
 export async function trustMatrix(
   trust: string,
   progress: (cells: Cell[], total: number) => void,
-  filter: { school?: string; app?: string; status?: CellStatus } = {},
+  filter: Pick<Query<"trustMatrix">, "school" | "app" | "status"> = {},
 ): Promise<Cell[]> {
-  type Page = { items: Cell[]; total: number; next_after: string | null };
+  type Page = Answer<"trustMatrix">;
   const ask = (after: string | null) => {
     const q = new URLSearchParams({ ...filter, limit: "1000" });
     if (after) q.set("after", after);
-    return call<Page>("GET", `${trustPath(trust)}/apps?${q}`);
+    return call<"trustMatrix">("GET", `${trustPath(trust)}/apps?${q}`);
   };
   const cells: Cell[] = [];
   for (let next: Promise<Page> | null = ask(null); next; ) {
@@ -162,37 +146,6 @@ export async function trustMatrix(
   return cells;
 }
 
-export interface BulkItem {
-  school: string;
-  app: string;
-  action: "approve" | "reject";
-  // The status the user saw: the API refuses the item if the connection has moved on since.
-  from: AppSummary["status"];
-}
-
-export interface BulkApplied {
-  index: number;
-  school: string;
-  app: string;
-  status: AppSummary["status"];
-  revision: number;
-  decided_at: string;
-}
-
-export interface BulkItemError {
-  index: number;
-  school: string;
-  app: string;
-  code: string;
-  message: string;
-}
-
-export interface TermsToAccept {
-  site: string;
-  version: number;
-  title: string;
-}
-
 // A bulk decision's answer: applied (200, perhaps the replay of an earlier answer to the same
 // key), or refused item by item (422 invalid_items). Anything else is thrown as an ApiError.
 export type BulkAnswer =
@@ -200,6 +153,7 @@ export type BulkAnswer =
   | { kind: "refused"; replayed: boolean; message: string; errors: BulkItemError[]; terms: TermsToAccept[] };
 
 export async function bulkDecide(trust: string, key: string, items: BulkItem[]): Promise<BulkAnswer> {
+  const body: Body<"bulkDecide"> = { items };
   const response = await fetch(`${trustPath(trust)}/decisions`, {
     method: "POST",
     headers: {
@@ -209,62 +163,28 @@ export async function bulkDecide(trust: string, key: string, items: BulkItem[]):
       "X-CSRF-Token": csrfToken,
     },
     credentials: "same-origin",
-    body: JSON.stringify({ items }),
+    body: JSON.stringify(body),
   });
-  const json: any = await response.json().catch(() => null);
+  const json: unknown = await response.json().catch(() => null);
   const replayed = response.headers.get("Idempotent-Replayed") === "true";
-  if (response.status === 200) return { kind: "applied", replayed, items: json.items };
-  if (response.status === 422 && json?.code === "invalid_items") {
+  if (response.status === 200) {
+    return { kind: "applied", replayed, items: (json as Schemas["BulkDecisionResult"]).items };
+  }
+  const refused = json as Schemas["BulkRefusal"] | null;
+  if (response.status === 422 && refused?.code === "invalid_items") {
     return {
       kind: "refused",
       replayed,
-      message: json.message,
-      errors: json.errors ?? [],
-      terms: json.terms ?? [],
+      message: refused.message,
+      errors: refused.errors ?? [],
+      terms: refused.terms ?? [],
     };
   }
-  throw new ApiError(
-    response.status,
-    json?.code ?? "unavailable",
-    json?.message ?? `The service answered ${response.status}.`,
-  );
+  throw refusal(response.status, json);
 }
 
 export function trustExportUrl(trust: string): string {
   return `${trustPath(trust)}/export.csv`;
-}
-
-export interface Grant {
-  data_type: string;
-  fields: "all" | string[];
-  read: boolean;
-  write: boolean;
-  update: boolean;
-  delete: boolean;
-}
-
-export interface AppDetail extends Omit<AppSummary, "status"> {
-  status: AppSummary["status"] | "not_requested";
-  description: string;
-  website: string;
-  current_permission_set_version: number;
-  school: { id: string; name: string; dummy: boolean };
-  warnings: string[];
-  permissions: Grant[];
-  // What the current set asks for beyond an approval of an earlier version; empty otherwise.
-  permissions_for_review: Grant[];
-}
-
-export interface AuditEntry {
-  id: number;
-  school: string;
-  app: string;
-  action: string;
-  from_status: string | null;
-  to_status: string;
-  actor: { kind: string; id: string; name: string | null; email: string | null };
-  via_trust: boolean;
-  at: string;
 }
 
 export type Decision = "approve" | "reject" | "cancel";
@@ -274,23 +194,22 @@ function appPath(school: string, app: string): string {
 }
 
 export function appDetail(school: string, app: string): Promise<AppDetail> {
-  return call<AppDetail>("GET", appPath(school, app));
+  return call<"getSchoolApp">("GET", appPath(school, app));
 }
 
 export function decide(school: string, app: string, decision: Decision): Promise<AppDetail> {
-  return call<AppDetail>("POST", `${appPath(school, app)}/${decision}`);
+  return call<"approveSchoolApp" | "rejectSchoolApp" | "cancelSchoolApp">(
+    "POST",
+    `${appPath(school, app)}/${decision}`,
+  );
 }
 
 export function dataCsvUrl(school: string, app: string): string {
   return `${appPath(school, app)}/data.csv`;
 }
 
-export interface AuditFilter {
-  app?: string;
-  action?: string;
-  from?: string; // RFC 3339
-  to?: string;
-}
+// What an audit trail can be filtered by (from and to: RFC 3339).
+export type AuditFilter = Pick<Query<"listSchoolAudit">, "app" | "action" | "from" | "to">;
 
 function auditQuery(filter: AuditFilter, extra: Record<string, string> = {}): string {
   const q = new URLSearchParams();
@@ -310,10 +229,10 @@ export function audit(
   scope: AuditScope,
   filter: AuditFilter,
   before?: number,
-): Promise<{ items: AuditEntry[]; next_before: number | null }> {
+): Promise<Answer<"listSchoolAudit" | "listTrustAudit">> {
   const extra: Record<string, string> = { limit: "50" };
   if (before) extra.before = String(before);
-  return call("GET", `${auditPath(scope)}?${auditQuery(filter, extra)}`);
+  return call<"listSchoolAudit" | "listTrustAudit">("GET", `${auditPath(scope)}?${auditQuery(filter, extra)}`);
 }
 
 export function auditCsvUrl(scope: AuditScope, filter: AuditFilter): string {
@@ -321,77 +240,34 @@ export function auditCsvUrl(scope: AuditScope, filter: AuditFilter): string {
 }
 
 export async function appHistory(school: string, app: string): Promise<AuditEntry[]> {
-  const answer = await call<{ items: AuditEntry[] }>(
+  const answer = await call<"listSchoolAudit">(
     "GET",
     `/api/v1/schools/${encodeURIComponent(school)}/audit?app=${encodeURIComponent(app)}&limit=20`,
   );
   return answer.items;
 }
 
-export interface Notice {
-  id: number;
-  kind: string;
-  school: { id: string; name: string };
-  app: { id: string; name: string };
-  message: string;
-  created_at: string;
-  read: boolean;
-}
-
-export function notifications(): Promise<{ items: Notice[]; unread_count: number }> {
-  return call("GET", "/api/v1/notifications");
+export function notifications(): Promise<Answer<"listNotifications">> {
+  return call<"listNotifications">("GET", "/api/v1/notifications");
 }
 
 export function markRead(id: number): Promise<Notice> {
-  return call("POST", `/api/v1/notifications/${id}/read`);
+  return call<"markNotificationRead">("POST", `/api/v1/notifications/${id}/read`);
 }
 
-export function markAllRead(upTo: number): Promise<{ marked: number; unread_count: number }> {
-  return call("POST", "/api/v1/notifications/read-all", { up_to: upTo });
+export function markAllRead(upTo: number): Promise<Answer<"markAllNotificationsRead">> {
+  return call<"markAllNotificationsRead">("POST", "/api/v1/notifications/read-all", { up_to: upTo });
 }
 
-export interface SiteUser {
-  email: string;
-  name: string;
-  roles: string[];
-  disabled: boolean;
-  last_sign_in: { at: string; outcome: string } | null;
+export function siteUsers(site: string): Promise<Answer<"listSiteUsers">> {
+  return call<"listSiteUsers">("GET", `/api/v1/sites/${encodeURIComponent(site)}/users`);
 }
 
-export function siteUsers(site: string): Promise<{ site: string; site_name: string; items: SiteUser[] }> {
-  return call("GET", `/api/v1/sites/${encodeURIComponent(site)}/users`);
-}
-
-export interface LoginAttempt {
-  id: number;
-  at: string;
-  outcome: string;
-  address: string;
-  user_agent: string;
-}
-
-export function userLogins(
-  site: string,
-  email: string,
-  before?: number,
-): Promise<{ items: LoginAttempt[]; next_before: number | null }> {
+export function userLogins(site: string, email: string, before?: number): Promise<Answer<"listUserLogins">> {
   const q = new URLSearchParams({ limit: "20" });
   if (before) q.set("before", String(before));
-  return call(
+  return call<"listUserLogins">(
     "GET",
     `/api/v1/sites/${encodeURIComponent(site)}/users/${encodeURIComponent(email)}/logins?${q}`,
   );
-}
-
-// What a screen does with a failed call: a session that ended goes back to sign-in (`expired`);
-// anything else is shown (`show`), a network failure as an ApiError of its own.
-export function onFailure(expired: () => void, show: (error: ApiError) => void) {
-  return (e: unknown) => {
-    const error =
-      e instanceof ApiError
-        ? e
-        : new ApiError(0, "unavailable", "Canopy could not be reached. Check your connection.");
-    if (error.status === 401) expired();
-    else show(error);
-  };
 }

@@ -2,20 +2,11 @@
 // under Read, Write, Update and Delete per data type, and which fields), the decisions the state
 // allows, the data list as CSV, and the app's history here. A dialog: focus stays inside it, and
 // Escape closes it.
-import { useEffect, useRef, useState } from "preact/hooks";
-import {
-  AppDetail,
-  AuditEntry,
-  Decision,
-  Grant,
-  appDetail,
-  appHistory,
-  dataCsvUrl,
-  decide,
-  onFailure,
-} from "./api";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { AppDetail, AuditEntry, Decision, Grant, appDetail, appHistory, dataCsvUrl, decide } from "./api";
 import { useDialogKeys } from "./dialog";
 import { when } from "./format";
+import { useSession } from "./session";
 
 const operations: (keyof Pick<Grant, "read" | "write" | "update" | "delete">)[] = [
   "read",
@@ -54,9 +45,9 @@ export function AppPanel(props: {
   app: string;
   onClose: () => void;
   onChanged: () => void;
-  onExpired: () => void;
 }) {
-  const { school, app, onClose, onChanged, onExpired } = props;
+  const { school, app, onClose, onChanged } = props;
+  const { onFailure } = useSession();
   const [detail, setDetail] = useState<AppDetail | null>(null);
   const [history, setHistory] = useState<AuditEntry[]>([]);
   const [error, setError] = useState("");
@@ -65,19 +56,24 @@ export function AppPanel(props: {
   const root = useRef<HTMLDivElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
-  const failed = onFailure(onExpired, (e) => setError(e.message));
-  const load = () =>
-    Promise.all([appDetail(school, app), appHistory(school, app)]).then(([d, h]) => {
-      setDetail(d);
-      setHistory(h);
-    }, failed);
+  const failed = useMemo(() => onFailure((e) => setError(e.message)), [onFailure]);
+  const load = useCallback(
+    () =>
+      Promise.all([appDetail(school, app), appHistory(school, app)]).then(([d, h]) => {
+        setDetail(d);
+        setHistory(h);
+      }, failed),
+    [school, app, failed],
+  );
 
   useEffect(() => {
     load();
-  }, [school, app]);
+  }, [load]);
+  // The heading takes focus once, when the app first shows; not again after a decision.
+  const loaded = detail !== null;
   useEffect(() => {
-    if (detail) heading.current?.focus();
-  }, [detail === null]);
+    if (loaded) heading.current?.focus();
+  }, [loaded]);
   useDialogKeys(root, confirming ? () => setConfirming(false) : onClose);
 
   const act = async (decision: Decision) => {

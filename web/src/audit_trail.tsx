@@ -2,11 +2,12 @@
 // via the trust; filtered by app, action and dates, older records a page at a time, and the same
 // as CSV.
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, AuditFilter, AuditScope, audit, auditCsvUrl, onFailure } from "./api";
+import { ApiError, AuditFilter, AuditScope, audit, auditCsvUrl } from "./api";
 import { when } from "./format";
 import { usePages } from "./pages";
+import { useSession } from "./session";
 
-const actions = ["request", "approve", "reject", "import"];
+const actions: NonNullable<AuditFilter["action"]>[] = ["request", "approve", "reject", "import"];
 
 // A date field's value (YYYY-MM-DD) as the start or the end of that day, UTC.
 function dayBound(day: string, end: boolean): string | undefined {
@@ -21,15 +22,15 @@ export function AuditTrail(props: {
   // For a trust's trail: the names of its schools (a School column shows them).
   schools?: Map<string, string>;
   onError: (error: ApiError) => void;
-  onExpired: () => void;
 }) {
-  const { scope, apps, schools, onError, onExpired } = props;
+  const { scope, apps, schools, onError } = props;
+  const { onFailure } = useSession();
   const [form, setForm] = useState({ app: "", action: "", from: "", to: "" });
   const [filter, setFilter] = useState<AuditFilter>({});
   // A filter the API refuses (400: dates the wrong way round) is said under the filters; the
   // screen's own errors (refusals, the service down) go to `onError`.
   const [refused, setRefused] = useState("");
-  const failed = onFailure(onExpired, (e) => (e.status === 400 ? setRefused(e.message) : onError(e)));
+  const failed = onFailure((e) => (e.status === 400 ? setRefused(e.message) : onError(e)));
   const key = JSON.stringify([scope, filter]);
   const {
     items: entries,
@@ -43,7 +44,7 @@ export function AuditTrail(props: {
     event.preventDefault();
     setFilter({
       app: form.app || undefined,
-      action: form.action || undefined,
+      action: actions.find((a) => a === form.action),
       from: dayBound(form.from, false),
       to: dayBound(form.to, true),
     });

@@ -3,20 +3,12 @@
 // any school the user has not accepted yet), then progress, then the answer item by item.
 // The batch goes as one POST with an Idempotency-Key that a retry reuses, so a lost answer
 // never applies anything twice.
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import {
-  ApiError,
-  BulkAnswer,
-  BulkItem,
-  Cell,
-  TrustSchool,
-  acceptTerms,
-  bulkDecide,
-  onFailure,
-} from "./api";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { ApiError, BulkAnswer, BulkItem, Cell, TrustSchool, acceptTerms, bulkDecide } from "./api";
 import { useDialogKeys } from "./dialog";
 import { when } from "./format";
 import { Action, plan, plural, targetOf, termsToAccept } from "./matrix";
+import { useSession } from "./session";
 
 // The API's limit on one batch (POST .../decisions).
 const maxBatch = 5000;
@@ -72,18 +64,18 @@ export function BulkDialog(props: {
   schools: TrustSchool[];
   onChanged: () => void;
   onClose: (applied: boolean) => void;
-  onExpired: () => void;
 }) {
-  const { trust, action, onChanged, onClose, onExpired } = props;
-  // What the dialog was opened on: the matrix may refresh behind it.
-  const [p, terms, names] = useMemo(() => {
+  const { trust, action, onChanged, onClose } = props;
+  const { onFailure } = useSession();
+  // What the dialog was opened on, kept while it is open: the matrix may refresh behind it.
+  const [[p, terms, names]] = useState(() => {
     const p = plan(props.selected, action);
     return [
       p,
       termsToAccept(props.schools, p.schools),
       new Map(props.schools.map((s) => [s.id, s.name])),
     ] as const;
-  }, []);
+  });
   const [accepted, setAccepted] = useState(false);
   const [phase, setPhase] = useState<Phase>({ step: "confirm" });
   const batch = useRef<{ key: string; items: BulkItem[] } | null>(null);
@@ -124,7 +116,7 @@ export function BulkDialog(props: {
       setPhase({ step: "answered", answer });
       onChanged();
     } catch (e) {
-      onFailure(onExpired, (error) => setPhase({ step: "failed", error }))(e);
+      onFailure((error) => setPhase({ step: "failed", error }))(e);
       // The batch may have been applied (a lost answer), or terms accepted: read again.
       onChanged();
     }

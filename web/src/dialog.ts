@@ -33,5 +33,5 @@ export function useDialogKeys(root: { current: HTMLElement | null }, onEscape: (
     };
     document.addEventListener("keydown", keydown);
     return () => document.removeEventListener("keydown", keydown);
-  }, [onEscape]);
+  }, [root, onEscape]);
 }

@@ -2,10 +2,10 @@
 // schools for a MAT central team. Routes live in the URL's hash, so the server serves one page.
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, User, me, notifications, schoolApps, signOut } from "./api";
+import { User, notifications, schoolApps } from "./api";
 import { Notifications } from "./notifications";
 import { SchoolAudit, SchoolUsers } from "./school_audit";
-import { SignIn } from "./sign_in";
+import { SessionProvider, useSession } from "./session";
 import { SchoolApps, Status } from "./school_apps";
 import { TrustAudit, TrustSchoolsScreen, TrustTab, TrustUsers } from "./trust_home";
 import { TrustMatrix } from "./trust_matrix";
@@ -61,73 +61,43 @@ function useRoute(): Route {
 
 function App() {
   const route = useRoute();
-  // undefined: not known yet; null: nobody signed in.
-  const [user, setUser] = useState<User | null | undefined>(undefined);
-
-  useEffect(() => {
-    me().then(setUser, () => setUser(null));
-  }, []);
+  const { user, signOut, onFailure } = useSession();
 
   const [home, setHome] = useState<HomeKind | undefined>(undefined);
   useEffect(() => {
     setHome(undefined);
-    if (!user) return;
     schoolApps(user.home_site).then(
       () => setHome("school"),
-      (e) => {
-        const status = e instanceof ApiError ? e.status : 0;
-        if (e instanceof ApiError && e.code === "unknown_school") setHome("trust");
-        else if (status === 401) setUser(null);
-        else setHome(status === 403 || status === 404 ? "school" : "error");
-      },
+      onFailure((e) => {
+        if (e.code === "unknown_school") setHome("trust");
+        else setHome(e.status === 403 || e.status === 404 ? "school" : "error");
+      }),
     );
-  }, [user]);
-
-  // Any screen that finds the session gone comes back here, then to where it was.
-  const expired = () => setUser(null);
+  }, [user, onFailure]);
 
   // The unread count in the header, read again on every screen change.
   const [unread, setUnread] = useState(0);
   useEffect(() => {
-    if (user) notifications().then((page) => setUnread(page.unread_count), () => setUnread(0));
-  }, [user, location.hash]);
-
-  if (user === undefined) return <p class="loading">Loading…</p>;
-  if (user === null) return <SignIn onSignedIn={setUser} />;
-
-  const leave = async () => {
-    try {
-      await signOut();
-    } finally {
-      setUser(null);
-      location.hash = "";
-    }
-  };
+    notifications().then((page) => setUnread(page.unread_count), () => setUnread(0));
+  }, [user, route]);
 
   let body;
   if (route.screen === "school") {
-    body = (
-      <SchoolApps
-        school={route.school}
-        status={route.status}
-        app={route.app}
-        onExpired={expired}
-      />
-    );
+    body = <SchoolApps school={route.school} status={route.status} app={route.app} />;
   } else if (route.screen === "audit") {
-    body = <SchoolAudit school={route.school} onExpired={expired} />;
+    body = <SchoolAudit school={route.school} />;
   } else if (route.screen === "users") {
-    body = <SchoolUsers school={route.school} onExpired={expired} />;
+    body = <SchoolUsers school={route.school} />;
   } else if (route.screen === "notifications") {
-    body = <Notifications onExpired={expired} onCount={setUnread} />;
+    body = <Notifications onCount={setUnread} />;
   } else if (route.screen === "trust" && route.tab === "schools") {
-    body = <TrustSchoolsScreen trust={route.trust} onExpired={expired} />;
+    body = <TrustSchoolsScreen trust={route.trust} />;
   } else if (route.screen === "trust" && route.tab === "users") {
-    body = <TrustUsers trust={route.trust} onExpired={expired} />;
+    body = <TrustUsers trust={route.trust} />;
   } else if (route.screen === "trust" && route.tab === "audit") {
-    body = <TrustAudit trust={route.trust} onExpired={expired} />;
+    body = <TrustAudit trust={route.trust} />;
   } else if (route.screen === "trust") {
-    body = <TrustMatrix trust={route.trust} onExpired={expired} />;
+    body = <TrustMatrix trust={route.trust} />;
   } else {
     body = <Home user={user} home={home} />;
   }
@@ -147,7 +117,7 @@ function App() {
         <span class="who">
           {user.name} <span class="email">({user.email})</span>
         </span>
-        <button type="button" class="link" onClick={leave}>
+        <button type="button" class="link" onClick={signOut}>
           Sign out
         </button>
       </header>
@@ -173,4 +143,9 @@ function Home({ user, home }: { user: User; home: HomeKind | undefined }) {
   return <p class="loading">Loading…</p>;
 }
 
-render(<App />, document.getElementById("app")!);
+render(
+  <SessionProvider>
+    <App />
+  </SessionProvider>,
+  document.getElementById("app")!,
+);

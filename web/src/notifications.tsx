@@ -1,24 +1,27 @@
 // Notifications: what partner apps asked of the schools the user may act in. Opening one marks
 // it read and goes to the app's slide-over among the school's pending requests.
-import { useEffect, useState } from "preact/hooks";
-import { Notice, markAllRead, markRead, notifications, onFailure } from "./api";
+import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
+import { Notice, markAllRead, markRead, notifications } from "./api";
 import { when } from "./format";
+import { useSession } from "./session";
 
-
-export function Notifications(props: { onExpired: () => void; onCount: (n: number) => void }) {
-  const { onExpired, onCount } = props;
+export function Notifications({ onCount }: { onCount: (n: number) => void }) {
+  const { onFailure } = useSession();
   const [items, setItems] = useState<Notice[] | null>(null);
   const [error, setError] = useState("");
 
-  const failed = onFailure(onExpired, (e) => setError(e.message));
-  const load = () =>
-    notifications().then((page) => {
-      setItems(page.items);
-      onCount(page.unread_count);
-    }, failed);
+  const failed = useMemo(() => onFailure((e) => setError(e.message)), [onFailure]);
+  const load = useCallback(
+    () =>
+      notifications().then((page) => {
+        setItems(page.items);
+        onCount(page.unread_count);
+      }, failed),
+    [failed, onCount],
+  );
   useEffect(() => {
     load();
-  }, []);
+  }, [load]);
 
   const open = async (n: Notice) => {
     try {

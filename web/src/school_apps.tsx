@@ -1,11 +1,11 @@
 // A school's partner apps: Pending requests, Approved apps and Rejected apps, each with its
 // count, each a table. Anyone the API refuses sees a plain page saying so.
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, SchoolAppList, onFailure, schoolApps } from "./api";
+import { ApiError, SchoolAppList, schoolApps } from "./api";
 import { when } from "./format";
 import { AppPanel } from "./app_panel";
-
 import { SchoolMenu, Status, tabs } from "./school_menu";
+import { useSession } from "./session";
 
 export type { Status };
 
@@ -26,9 +26,9 @@ export function SchoolApps(props: {
   school: string;
   status: Status;
   app?: string;
-  onExpired: () => void;
 }) {
-  const { school, status, app, onExpired } = props;
+  const { school, status, app } = props;
+  const { onFailure } = useSession();
   const [reads, setReads] = useState(0); // bumped to read the list again after a decision
   // The apps, and the school they are of (another school's are not shown while loading).
   const [loaded, setLoaded] = useState<SchoolAppList | null>(null);
@@ -41,13 +41,13 @@ export function SchoolApps(props: {
     schoolApps(school).then(
       (list) => current && setLoaded(list),
       (e) => {
-        if (current) onFailure(onExpired, setError)(e);
+        if (current) onFailure(setError)(e);
       },
     );
     return () => {
       current = false;
     };
-  }, [school, status, reads]);
+  }, [school, status, reads, onFailure]);
 
   if (error) {
     if (error.status === 403 || error.status === 404) {
@@ -143,7 +143,6 @@ export function SchoolApps(props: {
           app={app}
           onClose={close}
           onChanged={() => setReads((n) => n + 1)}
-          onExpired={onExpired}
         />
       )}
     </div>

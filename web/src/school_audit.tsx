@@ -5,8 +5,7 @@ import { AuditTrail } from "./audit_trail";
 import { SchoolFrame } from "./school_frame";
 import { SiteUsers } from "./site_users";
 
-export function SchoolAudit(props: { school: string; onExpired: () => void }) {
-  const { school, onExpired } = props;
+export function SchoolAudit({ school }: { school: string }) {
   const [error, setError] = useState<ApiError | null>(null);
   return (
     <SchoolFrame
@@ -14,7 +13,6 @@ export function SchoolAudit(props: { school: string; onExpired: () => void }) {
       current="audit"
       refusal="This school's audit trail is for its administrators."
       error={error}
-      onExpired={onExpired}
     >
       {(list) => (
         <>
@@ -23,7 +21,6 @@ export function SchoolAudit(props: { school: string; onExpired: () => void }) {
             scope={{ schools: school }}
             apps={(list?.items ?? []).map((a) => ({ id: a.app, name: a.name }))}
             onError={setError}
-            onExpired={onExpired}
           />
         </>
       )}
@@ -32,8 +29,7 @@ export function SchoolAudit(props: { school: string; onExpired: () => void }) {
 }
 
 // The sign-in history of the school's users, beside the school's menu.
-export function SchoolUsers(props: { school: string; onExpired: () => void }) {
-  const { school, onExpired } = props;
+export function SchoolUsers({ school }: { school: string }) {
   const [error, setError] = useState<ApiError | null>(null);
   return (
     <SchoolFrame
@@ -41,9 +37,8 @@ export function SchoolUsers(props: { school: string; onExpired: () => void }) {
       current="users"
       refusal="The sign-in history of a school's users is for those who manage its users."
       error={error}
-      onExpired={onExpired}
     >
-      {() => <SiteUsers site={school} onError={setError} onExpired={onExpired} />}
+      {() => <SiteUsers site={school} onError={setError} />}
     </SchoolFrame>
   );
 }

@@ -3,9 +3,10 @@
 // shows the refusal page instead when the API refuses, with `refusal` saying why.
 import { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, SchoolAppList, onFailure, schoolApps } from "./api";
+import { ApiError, SchoolAppList, schoolApps } from "./api";
 import { Refusal } from "./school_apps";
 import { SchoolMenu } from "./school_menu";
+import { useSession } from "./session";
 
 export function SchoolFrame(props: {
   school: string;
@@ -13,10 +14,10 @@ export function SchoolFrame(props: {
   refusal: string;
   // An error a screen inside the frame met: shown like the frame's own.
   error?: ApiError | null;
-  onExpired: () => void;
   children: (list: SchoolAppList | null) => ComponentChildren;
 }) {
-  const { school, current, refusal, onExpired, children } = props;
+  const { school, current, refusal, children } = props;
+  const { onFailure } = useSession();
   const [list, setList] = useState<SchoolAppList | null>(null);
   const [own, setOwn] = useState<ApiError | null>(null);
   useEffect(() => {
@@ -25,12 +26,12 @@ export function SchoolFrame(props: {
     setOwn(null);
     schoolApps(school).then(
       (l) => current && setList(l),
-      (e) => current && onFailure(onExpired, setOwn)(e),
+      (e) => current && onFailure(setOwn)(e),
     );
     return () => {
       current = false;
     };
-  }, [school]);
+  }, [school, onFailure]);
 
   const error = own ?? props.error;
   if (error) {

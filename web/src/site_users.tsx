@@ -2,9 +2,10 @@
 // sign-in; choosing one shows their sign-ins (successes and failures), newest first, older ones
 // a page at a time. For whoever may manage the site's users (the API decides).
 import { useEffect, useRef, useState } from "preact/hooks";
-import { ApiError, SiteUser, onFailure, siteUsers, userLogins } from "./api";
+import { ApiError, SiteUser, siteUsers, userLogins } from "./api";
 import { when } from "./format";
 import { usePages } from "./pages";
+import { useSession } from "./session";
 
 const outcomes: Record<string, string> = {
   success: "Signed in",
@@ -14,8 +15,9 @@ const outcomes: Record<string, string> = {
 };
 const outcome = (o: string) => outcomes[o] ?? o;
 
-function History(props: { site: string; user: SiteUser; onError: (e: ApiError) => void; onExpired: () => void }) {
-  const { site, user, onError, onExpired } = props;
+function History(props: { site: string; user: SiteUser; onError: (e: ApiError) => void }) {
+  const { site, user, onError } = props;
+  const { onFailure } = useSession();
   const heading = useRef<HTMLHeadingElement>(null);
   const {
     items: attempts,
@@ -25,12 +27,14 @@ function History(props: { site: string; user: SiteUser; onError: (e: ApiError) =
   } = usePages(
     `${site} ${user.email}`,
     (before) => userLogins(site, user.email, before),
-    onFailure(onExpired, onError),
+    onFailure(onError),
   );
-  // The user's sign-ins are announced by moving focus to their heading once they come.
+  // The user's sign-ins are announced by moving focus to their heading once they come (not
+  // again when older ones are added).
+  const loaded = attempts !== null;
   useEffect(() => {
-    if (attempts) heading.current?.focus();
-  }, [attempts === null, user.email]);
+    if (loaded) heading.current?.focus();
+  }, [loaded, user.email]);
 
   return (
     <section class="logins" aria-labelledby="logins-title">
@@ -74,14 +78,15 @@ function History(props: { site: string; user: SiteUser; onError: (e: ApiError) =
   );
 }
 
-export function SiteUsers(props: { site: string; onError: (e: ApiError) => void; onExpired: () => void }) {
-  const { site, onError, onExpired } = props;
+export function SiteUsers(props: { site: string; onError: (e: ApiError) => void }) {
+  const { site, onError } = props;
+  const { onFailure } = useSession();
   const [users, setUsers] = useState<SiteUser[] | null>(null);
   const [shown, setShown] = useState<SiteUser | null>(null);
   useEffect(() => {
     setShown(null);
-    siteUsers(site).then((answer) => setUsers(answer.items), onFailure(onExpired, onError));
-  }, [site]);
+    siteUsers(site).then((answer) => setUsers(answer.items), onFailure(onError));
+  }, [site, onError, onFailure]);
 
   return (
     <>
@@ -126,7 +131,7 @@ export function SiteUsers(props: { site: string; onError: (e: ApiError) => void;
           </tbody>
         </table>
       )}
-      {shown && <History site={site} user={shown} onError={onError} onExpired={onExpired} />}
+      {shown && <History site={site} user={shown} onError={onError} />}
     </>
   );
 }

@@ -2,10 +2,11 @@
 // terms, and the trust's audit trail); the matrix of apps x schools is in trust_matrix.tsx.
 import { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, TrustSchools, onFailure, trustMatrix, trustSchools } from "./api";
+import { ApiError, TrustSchools, trustMatrix, trustSchools } from "./api";
 import { AuditTrail } from "./audit_trail";
 import { when } from "./format";
 import { Refusal } from "./school_apps";
+import { useSession } from "./session";
 import { SiteUsers } from "./site_users";
 
 export type TrustTab = "matrix" | "schools" | "audit" | "users";
@@ -18,13 +19,14 @@ const trustTabs: { tab: TrustTab; label: string; path: string }[] = [
 ];
 
 // The trust's schools and their terms; `reload` reads them again (after terms are accepted).
-export function useTrustSchools(trust: string, onExpired: () => void) {
+export function useTrustSchools(trust: string) {
+  const { onFailure } = useSession();
   const [schools, setSchools] = useState<TrustSchools | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [reads, setReads] = useState(0);
   useEffect(() => {
-    trustSchools(trust).then(setSchools, onFailure(onExpired, setError));
-  }, [trust, reads]);
+    trustSchools(trust).then(setSchools, onFailure(setError));
+  }, [trust, reads, onFailure]);
   return { schools, error, setError, reload: () => setReads((n) => n + 1) };
 }
 
@@ -71,9 +73,8 @@ export function TrustPage(props: {
 }
 
 // The trust's schools, each a way into that school's partner apps, with its terms.
-export function TrustSchoolsScreen(props: { trust: string; onExpired: () => void }) {
-  const { trust, onExpired } = props;
-  const { schools, error } = useTrustSchools(trust, onExpired);
+export function TrustSchoolsScreen({ trust }: { trust: string }) {
+  const { schools, error } = useTrustSchools(trust);
   return (
     <TrustPage trust={trust} tab="schools" schools={schools} error={error}>
       <main class="trust">
@@ -111,9 +112,9 @@ export function TrustSchoolsScreen(props: { trust: string; onExpired: () => void
 }
 
 // The audit trail of every school of the trust.
-export function TrustAudit(props: { trust: string; onExpired: () => void }) {
-  const { trust, onExpired } = props;
-  const { schools, error, setError } = useTrustSchools(trust, onExpired);
+export function TrustAudit({ trust }: { trust: string }) {
+  const { onFailure } = useSession();
+  const { schools, error, setError } = useTrustSchools(trust);
   const [apps, setApps] = useState<{ id: string; name: string }[]>([]);
   // The catalogue's apps, for the filter: every app has a cell at the trust's first school.
   const first = schools?.items[0]?.id;
@@ -124,9 +125,9 @@ export function TrustAudit(props: { trust: string; onExpired: () => void }) {
         setApps(
           cells.map((c) => ({ id: c.app, name: c.app_name })).sort((a, b) => a.name.localeCompare(b.name)),
         ),
-      onFailure(onExpired, setError),
+      onFailure(setError),
     );
-  }, [trust, first]);
+  }, [trust, first, onFailure, setError]);
   const names = new Map((schools?.items ?? []).map((s) => [s.id, s.name]));
   return (
     <TrustPage trust={trust} tab="audit" schools={schools} error={error}>
@@ -137,7 +138,6 @@ export function TrustAudit(props: { trust: string; onExpired: () => void }) {
           apps={apps}
           schools={names}
           onError={setError}
-          onExpired={onExpired}
         />
       </main>
     </TrustPage>
@@ -145,13 +145,12 @@ export function TrustAudit(props: { trust: string; onExpired: () => void }) {
 }
 
 // The sign-in history of the trust's own users (its central team and others at the trust).
-export function TrustUsers(props: { trust: string; onExpired: () => void }) {
-  const { trust, onExpired } = props;
-  const { schools, error, setError } = useTrustSchools(trust, onExpired);
+export function TrustUsers({ trust }: { trust: string }) {
+  const { schools, error, setError } = useTrustSchools(trust);
   return (
     <TrustPage trust={trust} tab="users" schools={schools} error={error}>
       <main class="trust">
-        <SiteUsers site={trust} onError={setError} onExpired={onExpired} />
+        <SiteUsers site={trust} onError={setError} />
       </main>
     </TrustPage>
   );

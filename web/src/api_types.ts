@@ -1,0 +1,3860 @@
+// Generated from docs/openapi.yaml by web/api_types.mjs (openapi-typescript): do not edit.
+// After changing the spec, run `node api_types.mjs` in web/ and commit the result; CTest
+// web_api_types fails while this file and the spec disagree.
+
+export interface paths {
+    "/api/v1/session": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in
+         * @description Signs a school user in with their MIS email and password. The email is matched case-insensitively.
+         *
+         *     A browser sends `email` and `password` only. On success it gets the session token only
+         *     as the `canopy_session` cookie (`Path=/; HttpOnly; SameSite=Strict; Max-Age=<session TTL
+         *     in seconds>`, plus `Secure` unless the server listens on a loopback address without
+         *     `--secure-cookies`, or runs with `--insecure-cookies`), never in the body, so no script
+         *     can read it; the body holds `csrf_token`, which the browser must echo in `X-CSRF-Token`
+         *     on every state change.
+         *
+         *     An API client asks for a bearer token with `"token": true`: the body then holds `token`
+         *     (send it as `Authorization: Bearer`), and no cookie is set and no `csrf_token` given.
+         *
+         *     Attempts are throttled, never locked (nobody can lock someone else out, and no answer
+         *     says "locked"):
+         *
+         *     - per client address (IPv6: per /64), every attempt: `--sign-in-burst` (60), then
+         *       `--sign-in-per-minute` (60);
+         *     - per client address and email: 5 attempts, then one a minute; a success refills it;
+         *     - per email, from all addresses: 20 attempts, then one every 30 s; while that is spent,
+         *       only addresses that signed into the account before (within 90 days) still try.
+         *
+         *     Over a limit the answer is `429 too_many_attempts` with `Retry-After`, at once, and the
+         *     password is not checked. Unknown emails are throttled exactly like known ones and get
+         *     the same `401 invalid_credentials`, sent 250 ms after the request arrived like every
+         *     401 here, so neither the body nor the time tells whether an email exists. Password
+         *     checks run on their own small pool; when it is full the answer is `503 unavailable`
+         *     with `Retry-After: 1`, at once.
+         *
+         *     Checked attempts at known accounts are written to the login history (email, user, time,
+         *     address, user agent cut to 256 bytes, outcome); attempts at unknown emails are not.
+         */
+        post: operations["signIn"];
+        /**
+         * Sign out
+         * @description Ends the session the request is authenticated with and clears the `canopy_session` cookie (`Max-Age=0`). A cookie-authenticated sign-out needs `X-CSRF-Token`. Any request body is ignored.
+         */
+        delete: operations["signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in user
+         * @description The signed-in user and the session's CSRF token (so a page loaded after sign-in can find the token it must send in `X-CSRF-Token`).
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schools/{school}/apps": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a school's partner apps
+         * @description The school's connections, ordered by app id, optionally only those with one status (the Pending requests / Approved apps / Rejected apps lists). A connection whose app is no longer in the policy catalogue is left out. Apps that never asked are not listed.
+         *
+         *     The caller must hold, on this school as their home site, a business role that grants
+         *     `School: User Accounts: Administer`; or, on the school's trust as their home site, a trust
+         *     role that grants `User Details: Manage All Users` (acting via the trust; never in a school
+         *     of another trust). Checks run in this order: query (and body) validation (400/415), session
+         *     (401), CSRF for cookie-authenticated changes (403), school (404 `unknown_school`), admin
+         *     permission (403 `forbidden`), then the operation itself.
+         *
+         *     A trust user may read before accepting the school's terms and conditions.
+         */
+        get: operations["listSchoolApps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schools/{school}/apps/{app}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+                /**
+                 * @description The app id (the file name under `policies/apps/`). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example lgfl
+                 */
+                app: components["parameters"]["App"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Show one app for a school (the permission slide-over)
+         * @description The app, its connection with the school, warnings, and per data type the fields and Read / Write / Update / Delete ticks. An app in the catalogue that never asked this school is shown with `status: not_requested` and null connection fields.
+         *
+         *     Warnings are added when the school is a dummy (migration) site, when an approved connection was approved for an older permission set version, and when the app is a data provider.
+         *
+         *     The caller must hold, on this school as their home site, a business role that grants
+         *     `School: User Accounts: Administer`; or, on the school's trust as their home site, a trust
+         *     role that grants `User Details: Manage All Users` (acting via the trust; never in a school
+         *     of another trust). Checks run in this order: query (and body) validation (400/415), session
+         *     (401), CSRF for cookie-authenticated changes (403), school (404 `unknown_school`), admin
+         *     permission (403 `forbidden`), then the operation itself.
+         *
+         *     A trust user may read before accepting the school's terms and conditions.
+         */
+        get: operations["getSchoolApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schools/{school}/apps/{app}/approve": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+                /**
+                 * @description The app id (the file name under `policies/apps/`). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example lgfl
+                 */
+                app: components["parameters"]["App"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve an app (or re-approve a rejected one)
+         * @description Approves the app's whole current permission set for the school. Allowed from `pending` and `rejected`, and from `approved` when the app's permission set version has changed since (re-consent). The connection records the current permission set version. Competitors (`competitor_not_connectable`) and apps that are not live (`application_not_live`) cannot be approved.
+         *
+         *     The change is one database transaction that updates the connection row (only if its revision is still the one read; otherwise it is read and decided again, up to five times) and appends one audit record (who, acting site, role, action, from/to status, permission set version, time, request id).
+         *
+         *     The request body may be empty or `{}`; it takes no fields.
+         *
+         *     The caller must hold, on this school as their home site, a business role that grants
+         *     `School: User Accounts: Administer`; or, on the school's trust as their home site, a trust
+         *     role that grants `User Details: Manage All Users` (acting via the trust; never in a school
+         *     of another trust). Checks run in this order: query (and body) validation (400/415), session
+         *     (401), CSRF for cookie-authenticated changes (403), school (404 `unknown_school`), admin
+         *     permission (403 `forbidden`), then the operation itself.
+         *
+         *     A caller acting via the trust must first have accepted the school's current terms and
+         *     conditions (`acceptSchoolTerms`). Until then this route answers 403 `terms_not_accepted`,
+         *     with the terms to accept in the body, before the app or connection is looked at; nothing
+         *     changes. The audit record of a change via the trust has `via_trust` true, the trust as the
+         *     acting site and the trust role.
+         */
+        post: operations["approveSchoolApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schools/{school}/apps/{app}/reject": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+                /**
+                 * @description The app id (the file name under `policies/apps/`). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example lgfl
+                 */
+                app: components["parameters"]["App"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject an app (or revoke an approved one)
+         * @description Rejects a pending app, or revokes an approved one. Allowed from `pending` and `approved`. Takes effect before the response is sent: after the database transaction commits, the decision cache is updated and, with `canopy serve --cache redis`, every other live replica is told and acknowledges before this 200 is written (or, when a replica does not acknowledge, the 200 waits out the lease, 2.25 s by default). When this replica cannot reach Redis, the reject still succeeds: it moves the store's revocation epoch in the same transaction and the 200 waits until every replica has read it or stopped trusting its caches (up to twice the lease and margin after this replica's last heartbeat). It answers 503 `unavailable`, with nothing written, when a replica that may be answering from Redis alone has not polled the store since this one started, or when the change cannot commit within a third of the holds' lifetime (`--hold-ttl-ms`). So `GET /internal/v1/decisions` requests that arrive at any replica after this 200 deny; see `checkDecision` for requests already in flight, and docs/architecture.md ("Revocation across replicas") for the failure cases this does not cover.
+         *
+         *     The change is one database transaction that updates the connection row (only if its revision is still the one read; otherwise it is read and decided again, up to five times) and appends one audit record (who, acting site, role, action, from/to status, permission set version, time, request id).
+         *
+         *     The request body may be empty or `{}`; it takes no fields.
+         *
+         *     The caller must hold, on this school as their home site, a business role that grants
+         *     `School: User Accounts: Administer`; or, on the school's trust as their home site, a trust
+         *     role that grants `User Details: Manage All Users` (acting via the trust; never in a school
+         *     of another trust). Checks run in this order: query (and body) validation (400/415), session
+         *     (401), CSRF for cookie-authenticated changes (403), school (404 `unknown_school`), admin
+         *     permission (403 `forbidden`), then the operation itself.
+         *
+         *     A caller acting via the trust must first have accepted the school's current terms and
+         *     conditions (`acceptSchoolTerms`). Until then this route answers 403 `terms_not_accepted`,
+         *     with the terms to accept in the body, before the app or connection is looked at; nothing
+         *     changes. The audit record of a change via the trust has `via_trust` true, the trust as the
+         *     acting site and the trust role.
+         */
+        post: operations["rejectSchoolApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schools/{school}/apps/{app}/cancel": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+                /**
+                 * @description The app id (the file name under `policies/apps/`). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example lgfl
+                 */
+                app: components["parameters"]["App"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put off the decision
+         * @description Defers the decision on a pending request. Changes nothing and writes no audit record; it only checks that the connection is still pending and returns it.
+         *
+         *     The request body may be empty or `{}`; it takes no fields.
+         *
+         *     The caller must hold, on this school as their home site, a business role that grants
+         *     `School: User Accounts: Administer`; or, on the school's trust as their home site, a trust
+         *     role that grants `User Details: Manage All Users` (acting via the trust; never in a school
+         *     of another trust). Checks run in this order: query (and body) validation (400/415), session
+         *     (401), CSRF for cookie-authenticated changes (403), school (404 `unknown_school`), admin
+         *     permission (403 `forbidden`), then the operation itself.
+         *
+         *     A caller acting via the trust must first have accepted the school's current terms and
+         *     conditions (`acceptSchoolTerms`). Until then this route answers 403 `terms_not_accepted`,
+         *     with the terms to accept in the body, before the app or connection is looked at; nothing
+         *     changes. The audit record of a change via the trust has `via_trust` true, the trust as the
+         *     acting site and the trust role.
+         */
+        post: operations["cancelSchoolApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schools/{school}/apps/{app}/data.csv": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+                /**
+                 * @description The app id (the file name under `policies/apps/`). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example lgfl
+                 */
+                app: components["parameters"]["App"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download the list of data an app uses or requests (CSV)
+         * @description A CSV file (RFC 4180, CRLF line ends) with the header `app,permission_set_version,data_type,field,read,write,update,delete` and one row per data type and field of the app's current permission set, with `yes` or `no` per operation. A grant of all fields is spelled out field by field from the data type catalogue. Rows follow the data types and, within each, the fields in sorted order. Cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-` or `@`) get a leading apostrophe. Works for any app in the catalogue, whether or not it asked this school.
+         *
+         *     The caller must hold, on this school as their home site, a business role that grants
+         *     `School: User Accounts: Administer`; or, on the school's trust as their home site, a trust
+         *     role that grants `User Details: Manage All Users` (acting via the trust; never in a school
+         *     of another trust). Checks run in this order: query (and body) validation (400/415), session
+         *     (401), CSRF for cookie-authenticated changes (403), school (404 `unknown_school`), admin
+         *     permission (403 `forbidden`), then the operation itself.
+         *
+         *     A trust user may read before accepting the school's terms and conditions.
+         */
+        get: operations["downloadSchoolAppData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trusts/{trust}/schools": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The trust id (a trust site id from `tenants/`). Percent-decoded on its own.
+                 * @example oakfield-trust
+                 */
+                trust: components["parameters"]["Trust"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a trust's schools with their terms and conditions
+         * @description The schools of the trust, ordered by id, each with its site's current terms and conditions and whether the caller has accepted that version.
+         *
+         *     Only for the trust's central team: a user whose home site is this trust and who holds a trust role granting `User Details: Manage All Users`. School admins, other trusts' users and trust users without that permission get 403 `forbidden`. Checks run in this order: query validation (400), session (401), trust (404 `unknown_trust`, also for a school id), permission (403 `forbidden`).
+         */
+        get: operations["listTrustSchools"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trusts/{trust}/schools/{school}/terms-acceptance": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The trust id (a trust site id from `tenants/`). Percent-decoded on its own.
+                 * @example oakfield-trust
+                 */
+                trust: components["parameters"]["Trust"];
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a school site's terms and conditions
+         * @description Records that the caller, acting via the trust, accepts the given version of the school site's terms and conditions. The version must be the school's current one (see `listTrustSchools`): the caller accepts what they were shown, and a newer version answers 409 `terms_changed`. Accepting a version again changes nothing and returns the first acceptance (200). A new version of the terms (from the tenant files) must be accepted again.
+         *
+         *     Until a trust user has accepted a school's current terms, every change they try in that school (approve, reject, cancel) answers 403 `terms_not_accepted`. Reads do not need the acceptance.
+         *
+         *     The acceptance is its own record (user, school, version, title, the trust acted from, time, request id); it is not an audit-log row, which describes connection changes.
+         *
+         *     Only for the trust's central team (see `listTrustSchools`). Checks run in this order: query and body validation (400/415), session (401), CSRF for cookie-authenticated requests (403), trust (404 `unknown_trust`), permission (403 `forbidden`), school of this trust (404 `unknown_school`, also for a school of another trust), version (409 `terms_changed`).
+         */
+        post: operations["acceptSchoolTerms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trusts/{trust}/apps": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The trust id (a trust site id from `tenants/`). Percent-decoded on its own.
+                 * @example oakfield-trust
+                 */
+                trust: components["parameters"]["Trust"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The apps x schools matrix of a trust
+         * @description Every app of the catalogue at every school of the trust, with the connection's status (`not_requested` where the app never asked) and when and by whom it was last decided. Cells are sorted by school id, then app id, and paged by cursor: pass the page's `next_after` as `after` to get the next page (`next_after` is null on the last page). `total` counts the cells that match the filters, over all pages.
+         *
+         *     A read: allowed before the caller has accepted any school's terms. Only for the trust's central team (see `listTrustSchools`). Checks run in this order: query validation (400), session (401), trust (404 `unknown_trust`), permission (403 `forbidden`), then the `school` filter (404 `unknown_school` for a school outside the trust) and the `app` filter (404 `unknown_app`).
+         */
+        get: operations["trustMatrix"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trusts/{trust}/decisions": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The trust id (a trust site id from `tenants/`). Percent-decoded on its own.
+                 * @example oakfield-trust
+                 */
+                trust: components["parameters"]["Trust"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve and reject many connections across the trust's schools at once
+         * @description Up to 5,000 decisions (`approve` or `reject`), each on one connection of one of the trust's schools, optionally with the status the client saw (`from`). Every item is checked first; if any is refused, nothing is applied and the answer is 422 `invalid_items` listing every refused item (`errors`: index, school, app, code, message) and, for `terms_not_accepted` items, the terms to accept (`terms`). Item codes: `invalid_value` (an action other than approve or reject), `unknown_school` (no such school in this trust), `unknown_app`, `duplicate_item` (an earlier item names the same school and app), `terms_not_accepted`, `connection_not_found`, `invalid_transition`, `application_not_live`, `competitor_not_connectable`.
+         *
+         *     Otherwise all changes are applied in one transaction, each with its own audit record (acting via the trust, with this request's id), and the decision cache is updated after the commit. With replicas (`--cache redis`), every reject of an approved connection is held on every replica before the commit, as a single reject is; if the holds cannot be placed (Redis unreachable from this replica), the batch commits with a new revocation epoch and the answer waits, as for a single reject, or is 503 with nothing written in the same cases. If a connection changed between the check and the commit, nothing is written and the answer is 409 `concurrent_change`.
+         *
+         *     **Idempotency-Key** (required): a client-chosen key, unique per batch (for example a UUID). The first answer (200 or 422) is kept, per user, trust and key, in the database, so that a retry of the same request on any replica gets it again, verbatim, with `Idempotent-Replayed: true`, and applies nothing. The same key with another body answers 422 `idempotency_key_reused`; while the first request with the key is still running, 409 `idempotency_key_in_progress`. Answers that are no answer (409 `concurrent_change`, 503, 500) free the key for a retry. A request that never finished (its process died) holds its key for 5 minutes; then a retry takes it over. Malformed requests (400) do not use the key.
+         *
+         *     Only for the trust's central team (see `listTrustSchools`). Checks run in this order: query and header validation (400), session (401), CSRF for cookie-authenticated requests (403), trust (404 `unknown_trust`), permission (403 `forbidden`), body validation (400/415), the key (replay, 409, 422), the items (422).
+         */
+        post: operations["bulkDecide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trusts/{trust}/export.csv": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The trust id (a trust site id from `tenants/`). Percent-decoded on its own.
+                 * @example oakfield-trust
+                 */
+                trust: components["parameters"]["Trust"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The trust-wide CSV of every connection's data, for the data-protection officer
+         * @description One row per connection of the trust's schools and data type of the app's permission set: `school`, `school_name`, `app`, `app_name`, `status`, `permission_set_version`, `data_type`, `fields` and `operations` (each `; `-separated), `decided_by` (the last decision's actor, `Name <email>` for a known user; empty while undecided) and `decided_at` (RFC 3339, empty while undecided). Sorted by school, then app, then the permission set's order. Cells are quoted as RFC 4180 says, and a cell a spreadsheet would run as a formula starts with an apostrophe.
+         *
+         *     A read: allowed before the caller has accepted any school's terms. Only for the trust's central team (see `listTrustSchools`).
+         */
+        get: operations["trustExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's notifications, newest first
+         * @description Notifications of the schools the caller may act in: a school admin sees their school's, a trust's central team all of their trust's schools' together, anyone else none (an empty list, not an error). Who sees what is decided when the list is read, by the same rule as acting in a school. Today one kind exists: `connection_requested`, added in the same transaction as a partner's new connection request.
+         *
+         *     Pages go backwards by id: pass the `next_before` of a page as `before` to get the next one; `next_before` is null on the last page. `unread_count` counts the caller's unread notifications over all their schools, not only this page. Read state is per user.
+         */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{notification}/read": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The notification id (a positive whole number; anything else is `unknown_notification`).
+                 * @example 12
+                 */
+                notification: components["parameters"]["NotificationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a notification read (for the caller)
+         * @description Marks the notification read for the caller only. Marking it again keeps the first read time. A notification of a school the caller may not act in is answered like one that does not exist. The request body may be empty or `{}`; it takes no fields.
+         */
+        post: operations["markNotificationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark the caller's notifications read
+         * @description Marks read, for the caller, every notification of their schools with an id up to `up_to` (the newest the caller has seen, so one that arrived meanwhile stays unread); without `up_to`, all of them.
+         */
+        post: operations["markAllNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sites/{site}/users": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description A school or trust site id. Percent-decoded on its own.
+                 * @example oakfield-primary
+                 */
+                site: components["parameters"]["Site"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A site's users, each with their newest sign-in attempt
+         * @description Every user whose home site is this site (a school's staff, or a trust's own central users), disabled ones (leavers) included, sorted by name, then email (both in byte order: upper case before lower case). Each comes with their newest sign-in attempt, success or failure (`last_sign_in`, null when they never tried); `listUserLogins` gives the whole history of one of them.
+         *
+         *     Not paged: a site's users are its staff, a list short enough to show whole (like `listTrustSchools`). The route takes no query parameters; `limit`, `before` or any other is `400 unknown_parameter`.
+         *
+         *     Allowed to whoever may manage the site's users, as for `listUserLogins`: for a school, its admins (`School: User Accounts: Administer`) and the central team of its trust (`User Details: Manage All Users`); for a trust site, its central team. Office staff, teachers, admins of other schools and users of other trusts get 403 `forbidden`. Checks run in this order: query validation (400), session (401), site (404 `unknown_site`), permission (403 `forbidden`).
+         *
+         *     Nothing secret is listed: no password hash, lock state or session.
+         */
+        get: operations["listSiteUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sites/{site}/users/{user}/logins": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description A school or trust site id. Percent-decoded on its own.
+                 * @example oakfield-primary
+                 */
+                site: components["parameters"]["Site"];
+                /**
+                 * @description The user's email, matched case-insensitively as at sign-in.
+                 * @example joanne.hughes@oakfield-primary.example
+                 */
+                user: components["parameters"]["UserEmail"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A user's sign-in history
+         * @description Every sign-in attempt of a user of the site (successes and failures), newest first, paged like `listNotifications`.
+         *
+         *     Allowed to whoever may manage the site's users: for a school, its admins (`School: User Accounts: Administer`) and the central team of its trust (`User Details: Manage All Users`); for a trust site, its central team, who thus see the trust's own users too. Office staff, teachers and trust users without the permission get 403 `forbidden`. Checks run in this order: query validation (400), session (401), site (404 `unknown_site`), permission (403 `forbidden`), user at that site (404 `unknown_user`).
+         *
+         *     `address` and `user_agent` are what the client sent (bounded); bytes that are not UTF-8 are sent as U+FFFD.
+         */
+        get: operations["listUserLogins"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schools/{school}/audit": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A school's audit trail, newest first (JSON or CSV)
+         * @description The audit records of one school: one record per connection change (a partner's request, an approval, a reject, a tenants import).
+         *
+         *     The caller must hold, on this school as their home site, a business role that grants `School: User Accounts: Administer`; or, on the school's trust as their home site, a trust role that grants `User Details: Manage All Users`. Reading needs no terms acceptance. Checks run in this order: query validation (400), session (401), school (404 `unknown_school`, also for a trust id), permission (403 `forbidden`).
+         *
+         *     Records are ordered newest first: by time, then school, then id (which follows `seq` within a school), all descending. Pages go backwards: pass the `next_before` of a page as `before` for the next one; it is null on the last page. Every parameter is checked before any work: an unknown one is `400 unknown_parameter`, a bad or repeated value (including a `before` that is not a record in view, and `from` not before `to`) `400 invalid_value`.
+         *
+         *     Each school's records form a hash chain: `seq` counts 1, 2, 3, ... per school, `prev_hash` is the `hash` of the school's record before (`""` for seq 1), and `hash` is BLAKE2b-256 over the record's canonical encoding (see docs/architecture.md, "Audit trail"). `seq`, `prev_hash` and `hash` are null on a record that is not chained (written behind Canopy's back, which `canopy audit verify` reports).
+         */
+        get: operations["listSchoolAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trusts/{trust}/audit": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The trust id (a trust site id from `tenants/`). Percent-decoded on its own.
+                 * @example oakfield-trust
+                 */
+                trust: components["parameters"]["Trust"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The audit trail of a trust's schools, newest first (JSON or CSV)
+         * @description The audit records of every school of the trust together, for the trust's central team: a user whose home site is this trust and who holds a trust role granting `User Details: Manage All Users`. School admins, other trusts' users and trust users without that permission get 403 `forbidden`. Checks run in this order: query validation (400), session (401), trust (404 `unknown_trust`, also for a school id), permission (403 `forbidden`).
+         *
+         *     Records are ordered newest first: by time, then school, then id (which follows `seq` within a school), all descending. Pages go backwards: pass the `next_before` of a page as `before` for the next one; it is null on the last page. Every parameter is checked before any work: an unknown one is `400 unknown_parameter`, a bad or repeated value (including a `before` that is not a record in view, and `from` not before `to`) `400 invalid_value`.
+         *
+         *     Each school's records form a hash chain: `seq` counts 1, 2, 3, ... per school, `prev_hash` is the `hash` of the school's record before (`""` for seq 1), and `hash` is BLAKE2b-256 over the record's canonical encoding (see docs/architecture.md, "Audit trail"). `seq`, `prev_hash` and `hash` are null on a record that is not chained (written behind Canopy's back, which `canopy audit verify` reports).
+         */
+        get: operations["listTrustAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/partner/v1/connection-requests": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask a school for a connection
+         * @description Creates a pending connection between the calling app and the school, recording the app's current permission set version, with one audit record in the same transaction. With `canopy serve --cache redis`, the `201` is sent once the other replicas have acknowledged the new connection, as for a reject. Asking again while the connection is pending or approved returns it unchanged with `200`. A school that has rejected the app must approve it itself: asking again gets `409 request_rejected`.
+         *
+         *     Credentials are checked before the body, so a bad body from an unauthenticated caller gets 401.
+         */
+        post: operations["requestConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/partner/v1/connection-requests/{school}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read the calling app's connection with a school
+         * @description The calling app's connection with the school: status and when it was requested and decided.
+         */
+        get: operations["getConnectionStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/v1/decisions": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * May this app do this operation on this data of this school?
+         * @description The question the data API gateway asks on every partner request: may `app` do
+         *     `operation` on `data_type` (optionally one `field`) of `school`, right now?
+         *
+         *     The answer is always `200` with `allow` and a `reason`; a deny is not an HTTP error.
+         *     Errors (4xx/5xx) are about the request itself, or `503 unavailable` when the answer needs
+         *     the database and it cannot be reached.
+         *
+         *     Evaluation order (first match wins):
+         *
+         *     1. The app: `unknown_app`, `competitor`, `application_not_live` (from the policy
+         *        catalogue in force: loaded at start-up, and again on SIGHUP or
+         *        `POST /internal/v1/policies/reload`).
+         *     2. The connection of `school` and `app`: `unknown_school`, `not_requested`, `pending`, `rejected`.
+         *     3. The app's current permission set: `data_type_not_granted`, then `field_not_granted`
+         *        (only when `field` is given and is not among the granted fields; a grant of all fields
+         *        covers exactly the fields the catalogue lists for the data type), then
+         *        `operation_not_granted`.
+         *     4. An approved connection whose permission set version is not the app's current one: the
+         *        set of the approved version (kept in the policies under `history:`) must grant it too,
+         *        else `reconsent_required` (also when the policies no longer keep that version). So a
+         *        set that grows keeps every school on what it approved, and one that shrinks takes the
+         *        difference away at once.
+         *     5. Otherwise `allow: true` with reason `approved`.
+         *
+         *     Without `field`, the question is whether the operation is granted on the data type at all.
+         *
+         *     Answers come from the in-process decision cache when it holds the (school, app) pair
+         *     (with `--cache redis`, only while the replica's heartbeat through Redis and its last
+         *     poll of the store's revocation epoch are recent), then, with `--cache redis`, from
+         *     Redis (entries of the current revocation epoch only); otherwise the store is read on the blocking
+         *     thread pool and the caches are filled. A reject updates the caches (with `--cache redis`,
+         *     those of every replica) before its HTTP response is sent, so once a reject has been
+         *     answered, a decision request that arrives after that answer denies. A decision request
+         *     already past its read when the reject reaches what it read (the database, Redis or the
+         *     in-process cache) may still answer allow; so may one whose in-process cache read falls
+         *     in the short window between the commit and the cache update. With `--cache local` the
+         *     cache is per process: another `canopy serve` on the same database does not see the
+         *     reject. Unknown schools are not cached. When the answer needs the database and the
+         *     database cannot be reached, the response is `503 unavailable`.
+         */
+        get: operations["checkDecision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/v1/policies/reload": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read the policies directory again and put it in force
+         * @description What `canopy policies reload` asks (SIGHUP does the same). The directory `serve --policies` names is read and validated as at start-up; when it validates, it is in force for every request from then on, without a restart and without clearing any cache (decisions always evaluate against the policies in force). When it does not, nothing changes: the answer is `422 invalid_policies` with every problem as `file:line: message`, and the same lines are logged. One replica at a time: each replica reads its own files. Service token only; on the internal listener when there is one. The body must be empty or `{}`.
+         */
+        post: operations["reloadPolicies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness
+         * @description Answers 200 while the process serves HTTP. Touches nothing else.
+         */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness
+         * @description Ready when the server is not shutting down, the database answered its last probe with a schema version at least this binary's (with `serve --migrations wait`, a migration job brings it there; an older binary stays ready on a newer schema during a rolling upgrade) and, with `--cache redis`, Redis has been connected to once since the start (a later Redis outage is answered from the database, not by going unready). The probe is one read-only `SELECT` from `schema_migrations` (it writes nothing and runs no DDL), every second on a thread of its own; this answers from its last result at once (not ready when no probe finished for 3 s), never waiting on a pool. From the first moment of a shutdown (SIGTERM) it answers 503, while the listeners go on serving for `serve --shutdown-delay` seconds.
+         */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Counters, gauges and histograms in the Prometheus text format 0.0.4: requests by listener, route template, method and status with their latencies; decisions by outcome and reason; decision cache lookups by level; revocation holds and their acknowledgement time; bulk batch sizes; sign-in attempts by outcome; the database pool; the Redis connections; the policies loaded; the build. Every label value comes from a fixed set (route templates, reason codes), never from a school or app id. With `serve --metrics-listen`, only that listener serves it (the others answer 404); with `serve --no-metrics` it answers 404. docs/operations.md, "Metrics", says what each series means.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /**
+         * @description The body of every failure.
+         * @example {
+         *       "code": "unknown_school",
+         *       "message": "no school 'nowhere'"
+         *     }
+         */
+        Error: {
+            code: components["schemas"]["ErrorCode"];
+            /** @description For people; may change. Never holds internal details. */
+            message: string;
+            /** @description Only with `terms_not_accepted`; the terms and conditions to accept first. */
+            terms?: components["schemas"]["TermsToAccept"][];
+        };
+        /**
+         * @description Stable error codes (`src/core/error.cpp`; the HTTP status mapping is in `src/api/errors.cpp`,
+         *     and the codes the HTTP layer produces itself are in `src/http/server.cpp`).
+         *
+         *     | code | status | when |
+         *     |------|--------|------|
+         *     | `bad_request` | 400 | not valid HTTP/1.1, or a bad percent-escape in the target |
+         *     | `malformed_json` | 400 | the body is not valid JSON |
+         *     | `duplicate_key` | 400 | a JSON object in the body names the same key twice |
+         *     | `unknown_field` | 400 | the body has a field the request does not take |
+         *     | `missing_field` | 400 | a required body field is absent |
+         *     | `wrong_type` | 400 | the body is not an object, or a field has the wrong JSON type |
+         *     | `invalid_value` | 400 | a value is out of range or not one of the allowed words; an id in a query or body that is not an id (see Ids); a query parameter given twice |
+         *     | `unknown_parameter` | 400 | a query parameter the request does not take |
+         *     | `missing_parameter` | 400 | a required query parameter is absent or empty |
+         *     | `body_too_large` | 413 | the body is over 64 KiB (1 MiB for bulk decisions) |
+         *     | `headers_too_large` | 431 | the request headers are over 8 KiB |
+         *     | `unsupported_media_type` | 415 | a non-empty body without `Content-Type: application/json` |
+         *     | `unauthenticated` | 401 | no credentials, or a session token that is unknown, signed out or expired |
+         *     | `invalid_credentials` | 401 | wrong email or password; unknown partner client id or wrong secret |
+         *     | `too_many_attempts` | 429 | sign-in throttled (by address or by email); see `Retry-After` |
+         *     | `csrf_token_invalid` | 403 | a cookie-authenticated change without the right `X-CSRF-Token` |
+         *     | `forbidden` | 403 | the caller may not administer this school's apps (or act for this trust, or manage this site's users) |
+         *     | `terms_not_accepted` | 403 | acting via the trust in a school whose current terms the caller has not accepted; the body lists them in `terms` |
+         *     | `not_found` | 404 | no route has this path |
+         *     | `method_not_allowed` | 405 | the path exists with other methods; see `Allow` |
+         *     | `unknown_school` | 404 | no school with this id (a trust id is not a school) |
+         *     | `unknown_app` | 404 | no app with this id in the catalogue |
+         *     | `connection_not_found` | 404 | the app has no connection with this school |
+         *     | `unknown_trust` | 404 | no trust with this id (a school id is not a trust) |
+         *     | `unknown_site` | 404 | no school or trust with this id |
+         *     | `unknown_user` | 404 | no user with this email at this site |
+         *     | `unknown_notification` | 404 | no notification with this id that the caller may see |
+         *     | `invalid_transition` | 409 | the action is not allowed from the connection's current status |
+         *     | `request_rejected` | 409 | a partner asked a school that has rejected it |
+         *     | `application_not_live` | 403 | the app is not live ("Application Not Live") |
+         *     | `competitor_not_connectable` | 403 | the app competes with the MIS |
+         *     | `concurrent_change` | 409 | the connection kept changing during the update; try again |
+         *     | `terms_changed` | 409 | the terms version accepted is not the school's current one |
+         *     | `invalid_items` | 422 | a bulk decision was refused: the body lists every refused item in `errors` |
+         *     | `duplicate_item` | 409 | (a bulk item) an earlier item names the same school and app |
+         *     | `idempotency_key_reused` | 422 | the Idempotency-Key was used before with another request body |
+         *     | `idempotency_key_in_progress` | 409 | the first request with this Idempotency-Key is still running |
+         *     | `too_many_connections` | 503 | the server is at its connection limit |
+         *     | `unavailable` | 503 | not ready (`/readyz`), or the database cannot be reached (with `Retry-After: 2`) |
+         *     | `internal` | 500 | an unexpected failure; the message quotes the request id |
+         * @enum {string}
+         */
+        ErrorCode: "bad_request" | "malformed_json" | "duplicate_key" | "unknown_field" | "missing_field" | "wrong_type" | "invalid_value" | "unknown_parameter" | "missing_parameter" | "body_too_large" | "headers_too_large" | "unsupported_media_type" | "unauthenticated" | "invalid_credentials" | "too_many_attempts" | "csrf_token_invalid" | "forbidden" | "terms_not_accepted" | "not_found" | "method_not_allowed" | "unknown_school" | "unknown_app" | "connection_not_found" | "unknown_trust" | "unknown_site" | "unknown_user" | "unknown_notification" | "invalid_transition" | "request_rejected" | "application_not_live" | "competitor_not_connectable" | "concurrent_change" | "terms_changed" | "invalid_items" | "duplicate_item" | "idempotency_key_reused" | "idempotency_key_in_progress" | "too_many_connections" | "unavailable" | "internal";
+        SignInRequest: {
+            /**
+             * @description The MIS email; matched case-insensitively. At most 254 bytes (UTF-8).
+             * @example fiona.campbell@riverside-academy.example
+             */
+            email: string;
+            /**
+             * Format: password
+             * @description At most 1024 bytes (UTF-8).
+             * @example correct horse battery
+             */
+            password: string;
+            /**
+             * @description true for an API client that wants the session token in the body, to send as `Authorization: Bearer` (and no cookie); false or absent for a browser (cookie only).
+             * @default false
+             */
+            token?: boolean;
+        };
+        User: {
+            /**
+             * @description Lower case.
+             * @example fiona.campbell@riverside-academy.example
+             */
+            email: string;
+            /** @example Fiona Campbell */
+            name: string;
+            /**
+             * @description The id of the school or trust the user belongs to.
+             * @example riverside-academy
+             */
+            home_site: string;
+            /**
+             * @description Business role ids, sorted.
+             * @example [
+             *       "school_administrator"
+             *     ]
+             */
+            roles: string[];
+        };
+        SignInResponse: {
+            /**
+             * @description Only with `"token": true`: the session token (43 characters, base64url). Send as `Authorization: Bearer`. Only its digest is stored.
+             * @example FdyxJw3ac9PTtm-sw7LXRR_O2_fkjRnMVaM3NCPPrZc
+             */
+            token?: string;
+            /**
+             * @description Only for a browser sign-in (without `"token": true`). Send in `X-CSRF-Token` on state changes made with the cookie. Derived from the session token (64 hex characters).
+             * @example b9cfa176ed298d36f743eb09b6e74fe30a0cf07fb837f15bda859213cbc7636a
+             */
+            csrf_token?: string;
+            /**
+             * Format: date-time
+             * @description When the session ends (UTC, milliseconds).
+             */
+            expires_at: string;
+            user: components["schemas"]["User"];
+        };
+        /** @description The signed-in user, plus the session's CSRF token. */
+        Me: components["schemas"]["User"] & {
+            /** @example b9cfa176ed298d36f743eb09b6e74fe30a0cf07fb837f15bda859213cbc7636a */
+            csrf_token: string;
+        };
+        /**
+         * @description A connection's state: `pending` (asked, undecided), `approved`, `rejected` (also after a revoke).
+         * @enum {string}
+         */
+        ConnectionStatus: "pending" | "approved" | "rejected";
+        /**
+         * @description `data_provider` apps (such as Wonde or Groupcall) may only read.
+         * @enum {string}
+         */
+        AppKind: "partner" | "data_provider";
+        /**
+         * @description `write` means create.
+         * @enum {string}
+         */
+        Operation: "read" | "write" | "update" | "delete";
+        /** @description One row of a school's app list. */
+        ConnectionSummary: {
+            /**
+             * @description The app id.
+             * @example lgfl
+             */
+            app: string;
+            /** @example LGfL */
+            name: string;
+            /** @example London Grid for Learning Trust */
+            vendor: string;
+            kind: components["schemas"]["AppKind"];
+            status: components["schemas"]["ConnectionStatus"];
+            /**
+             * @description The permission set version the app asked for, or the school last approved.
+             * @example 1
+             */
+            permission_set_version: number;
+            /** Format: date-time */
+            requested_at: string;
+            /**
+             * Format: date-time
+             * @description The last approve or reject; null while undecided.
+             */
+            decided_at: string | null;
+            /**
+             * @description Who made the last decision (a user's email, or `tenants-import` for demo data); null while undecided.
+             * @example fiona.campbell@riverside-academy.example
+             */
+            decided_by: string | null;
+        };
+        ConnectionList: {
+            /**
+             * @description The school id.
+             * @example riverside-academy
+             */
+            school: string;
+            /**
+             * @description The school's name.
+             * @example Riverside Academy
+             */
+            school_name: string;
+            /** @description The site is a dummy (migration) site, whose record ids change when it is wiped and remigrated; screens show a banner. */
+            dummy: boolean;
+            /** @description The status filter, or null when none was given. */
+            status: components["schemas"]["ConnectionStatus"] | null;
+            items: components["schemas"]["ConnectionSummary"][];
+        };
+        /** @description One data type of a permission set: which fields, and which operations (ticks and crosses). */
+        PermissionRow: {
+            /** @example EmailAddress */
+            data_type: string;
+            /** @description `all`, or the granted fields in sorted order. */
+            fields: "all" | string[];
+            read: boolean;
+            /** @description Create. */
+            write: boolean;
+            update: boolean;
+            delete: boolean;
+        };
+        SchoolRef: {
+            /** @example riverside-academy */
+            id: string;
+            /** @example Riverside Academy */
+            name: string;
+            /** @description True while the school site is still a data-migration dummy site. */
+            dummy: boolean;
+        };
+        /** @description An app as one school sees it: the connection fields of `ConnectionSummary` (null, with `status: not_requested`, when the app never asked), the app's catalogue entry, warnings, and the permission table of the app's current permission set. */
+        ConnectionDetail: {
+            /** @example lgfl */
+            app: string;
+            /** @example LGfL */
+            name: string;
+            /** @example London Grid for Learning Trust */
+            vendor: string;
+            kind: components["schemas"]["AppKind"];
+            /**
+             * @description `not_requested` when the app never asked this school.
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "rejected" | "not_requested";
+            /** @description The version asked for or approved; null when not requested. */
+            permission_set_version: number | null;
+            /** Format: date-time */
+            requested_at: string | null;
+            /** Format: date-time */
+            decided_at: string | null;
+            decided_by: string | null;
+            /** @description Empty when the catalogue has none. */
+            description: string;
+            /** @description Empty when the catalogue has none. */
+            website: string;
+            live: boolean;
+            competitor: boolean;
+            /** @description The app offers the alternative (link and sign-in) connection. Informational: no route implements that flow yet. */
+            alternative_connection: boolean;
+            /** @description The version of the app's permission set in the catalogue now. When it differs from an approved `permission_set_version`, decisions deny with `reconsent_required` until the school approves again. */
+            current_permission_set_version: number;
+            school: components["schemas"]["SchoolRef"];
+            /**
+             * @description Sentences for the admin: dummy (migration) site, changed permission set since approval, data provider.
+             * @example [
+             *       "This school site is still in data migration. An approval here survives the wipe and remigration, but record ids (students, staff) change then: the app must be told to use the new ids.",
+             *       "Data providers may only read. Apps that use this provider get their data through it, once the school authorises them within the provider."
+             *     ]
+             */
+            warnings: string[];
+            /** @description Sorted by data type. */
+            permissions: components["schemas"]["PermissionRow"][];
+            /** @description For an approval of an earlier permission-set version: what the current set asks for beyond it, one row per data type and fields with the operations asked for on them (`fields: all` on a data type not approved at all, or whose every field gains an operation). Decisions follow what both the approved and the current set grant, so these are denied until the school approves again, which grants the current version. Everything the current set grants is listed when the policies no longer keep the approved version (`history:`). Empty otherwise. */
+            permissions_for_review: components["schemas"]["PermissionRow"][];
+        };
+        /** @description No fields. The body may also be left empty. */
+        EmptyBody: Record<string, never>;
+        ConnectionRequest: {
+            /**
+             * @description The school id.
+             * @example riverside-academy
+             */
+            school: string;
+        };
+        /** @description A connection as the partner app sees it. */
+        PartnerConnection: {
+            /** @example riverside-academy */
+            school: string;
+            /** @example hodder */
+            app: string;
+            status: components["schemas"]["ConnectionStatus"];
+            /** @example 2 */
+            permission_set_version: number;
+            /** Format: date-time */
+            requested_at: string;
+            /**
+             * Format: date-time
+             * @description Null while undecided.
+             */
+            decided_at: string | null;
+        };
+        /**
+         * @description Why the decision came out as it did.
+         *
+         *     | reason | allow | meaning |
+         *     |--------|-------|---------|
+         *     | `approved` | true | approved, and the permission set grants this |
+         *     | `unknown_app` | false | no app with this id in the catalogue |
+         *     | `competitor` | false | the app competes with the MIS and is never connectable |
+         *     | `application_not_live` | false | the app is not live |
+         *     | `unknown_school` | false | no school with this id |
+         *     | `not_requested` | false | the app never asked this school |
+         *     | `pending` | false | the school has not decided yet |
+         *     | `rejected` | false | the school rejected or revoked the app |
+         *     | `reconsent_required` | false | approved, but for another permission set version than the app's current one |
+         *     | `data_type_not_granted` | false | the permission set does not include this data type |
+         *     | `field_not_granted` | false | the data type is granted, but not this field (for an all-fields grant: a field the catalogue does not list for the type) |
+         *     | `operation_not_granted` | false | the data type (and field) is granted, but not this operation |
+         *
+         *     Note that the deny reason for a competitor is `competitor`, while the matching error code
+         *     on the consent routes is `competitor_not_connectable`.
+         * @enum {string}
+         */
+        DecisionReason: "approved" | "unknown_app" | "competitor" | "application_not_live" | "unknown_school" | "not_requested" | "pending" | "rejected" | "reconsent_required" | "data_type_not_granted" | "field_not_granted" | "operation_not_granted";
+        Decision: {
+            allow: boolean;
+            reason: components["schemas"]["DecisionReason"];
+        };
+        Health: {
+            /** @constant */
+            status: "ok";
+        };
+        Ready: {
+            /** @constant */
+            status: "ready";
+        };
+        TermsToAccept: {
+            /** @example oakfield-primary */
+            site: string;
+            /** @example 1 */
+            version: number;
+            /** @example Oakfield Primary School terms and conditions */
+            title: string;
+        };
+        /** @description A school site's current terms, and whether the caller accepted that version. */
+        TermsStatus: components["schemas"]["TermsToAccept"] & {
+            accepted: boolean;
+            /** Format: date-time */
+            accepted_at: string | null;
+        };
+        TrustSchools: {
+            /** @example oakfield-trust */
+            trust: string;
+            /** @example Oakfield Learning Trust */
+            trust_name: string;
+            items: {
+                id: string;
+                name: string;
+                dummy: boolean;
+                terms: components["schemas"]["TermsStatus"];
+            }[];
+        };
+        TermsAcceptanceRequest: {
+            /** @description The version being accepted; must be the school's current one. */
+            version: number;
+        };
+        TermsAcceptance: {
+            /** @description The school site. */
+            site: string;
+            version: number;
+            /** @description The title of that version, as accepted. */
+            title: string;
+            /** @description The trust the caller acted from. */
+            acting_site: string;
+            /** Format: date-time */
+            accepted_at: string;
+        };
+        Notification: {
+            /** @example 12 */
+            id: number;
+            /** @enum {string} */
+            kind: "connection_requested";
+            school: {
+                id: string;
+                name: string;
+            };
+            app: {
+                id: string;
+                /** @description The app id when the app has left the catalogue. */
+                name: string;
+            };
+            /** @description For people; may change. */
+            message: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Read by the caller. */
+            read: boolean;
+            /**
+             * Format: date-time
+             * @description When the caller first read it; null while unread.
+             */
+            read_at: string | null;
+        };
+        AuditActor: {
+            /** @enum {string} */
+            kind: "user" | "partner" | "system";
+            /** @description As recorded; a user's email, a partner's app id, or `tenants-import`. */
+            id: string;
+            /** @description The user, when the actor is a user Canopy knows. */
+            user_id: number | null;
+            /** @description The user's email; null for partners and the system. */
+            email: string | null;
+            /** @description The user's name as it is now; null when not a known user. */
+            name: string | null;
+        };
+        AuditRecord: {
+            id: number;
+            /** @description The record's place in its school's chain; null when it is not chained. */
+            seq: number | null;
+            school: string;
+            app: string;
+            /** @enum {string} */
+            action: "request" | "approve" | "reject" | "import";
+            /**
+             * @description Null when the change created the connection.
+             * @enum {string|null}
+             */
+            from_status: "pending" | "approved" | "rejected" | null;
+            /** @enum {string} */
+            to_status: "pending" | "approved" | "rejected";
+            actor: components["schemas"]["AuditActor"];
+            /** @description The site the actor acted from (the trust, when via the trust). */
+            actor_site: string;
+            /** @description The business role that allowed the change (`partner`, `system` otherwise). */
+            actor_role: string;
+            via_trust: boolean;
+            /** Format: date-time */
+            at: string;
+            /** @description The id the server gave the request that made the change (its response's `X-Request-Id` and the access log's `rid=`). On records written before schema version 7 it may be an id the client sent. */
+            request_id: string;
+            /** @description What the client sent as `X-Request-Id`, as sent, when it was 1 to 128 printable ASCII characters without spaces; null when it sent none (or another value), and on records written before schema version 7. It is in the record's hash, so it cannot be changed later either. */
+            client_request_id: string | null;
+            permission_set_version: number;
+            /** @description The hash of the school's previous record; empty for seq 1, null when not chained. */
+            prev_hash: string | null;
+            /** @description Hex BLAKE2b-256 of the record's canonical encoding; null when not chained. */
+            hash: string | null;
+        };
+        AuditPage: {
+            /** @description The school asked about (school route). */
+            school?: string;
+            /** @description The trust asked about (trust route). */
+            trust?: string;
+            items: components["schemas"]["AuditRecord"][];
+            /** @description Pass as `before` for the next page; null on the last page. */
+            next_before: number | null;
+        };
+        NotificationPage: {
+            items: components["schemas"]["Notification"][];
+            /** @description The caller's unread notifications over all their schools. */
+            unread_count: number;
+            /** @description Pass as `before` for the next page; null on the last page. */
+            next_before: number | null;
+        };
+        ReadAllRequest: {
+            /** @description The newest notification id the caller has seen; absent marks all. */
+            up_to?: number;
+        };
+        ReadAllResponse: {
+            marked: number;
+            unread_count: number;
+        };
+        LoginAttempt: {
+            id: number;
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            outcome: "success" | "invalid_credentials" | "too_many_attempts";
+            /** @description The client's address as the server saw it. */
+            address: string;
+            user_agent: string;
+        };
+        LoginHistory: {
+            site: string;
+            user: {
+                email: string;
+                name: string;
+            };
+            items: components["schemas"]["LoginAttempt"][];
+            /** @description Pass as `before` for the next page; null on the last page. */
+            next_before: number | null;
+        };
+        SiteUser: {
+            /**
+             * @description Lower case; the `{user}` of `listUserLogins`.
+             * @example joanne.hughes@oakfield-primary.example
+             */
+            email: string;
+            /** @example Joanne Hughes */
+            name: string;
+            /**
+             * @description Business role ids, as stored (sorted).
+             * @example [
+             *       "school_office"
+             *     ]
+             */
+            roles: string[];
+            /** @description A leaver (`canopy users disable`, `tenants import --prune`), who cannot sign in. */
+            disabled: boolean;
+            /** @description The user's newest sign-in attempt (the first item of `listUserLogins`), or null when they have none (never tried, or every attempt is past retention). */
+            last_sign_in: {
+                /** Format: date-time */
+                at: string;
+                /** @enum {string} */
+                outcome: "success" | "invalid_credentials" | "too_many_attempts";
+            } | null;
+        };
+        SiteUsers: {
+            /** @example oakfield-primary */
+            site: string;
+            /** @example Oakfield Primary School */
+            site_name: string;
+            /** @description Every user of the site, by name, then email. */
+            items: components["schemas"]["SiteUser"][];
+        };
+        TrustMatrixCell: {
+            school: string;
+            school_name: string;
+            app: string;
+            app_name: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected" | "not_requested";
+            /**
+             * Format: date-time
+             * @description Null when never decided.
+             */
+            decided_at: string | null;
+            /** @description The email of the last decision's actor; null when never decided. */
+            decided_by: string | null;
+            /** @description As in `ConnectionDetail`; empty unless the school approved an earlier version of the app's permission set. */
+            permissions_for_review: components["schemas"]["PermissionRow"][];
+        };
+        TrustMatrix: {
+            trust: string;
+            /** @description Cells matching the filters, over all pages. */
+            total: number;
+            items: components["schemas"]["TrustMatrixCell"][];
+            /** @description Pass as `after` for the next page; null on the last page. */
+            next_after: string | null;
+        };
+        BulkDecisionItem: {
+            school: string;
+            app: string;
+            /** @enum {string} */
+            action: "approve" | "reject";
+            /**
+             * @description The status the client saw (the browser UI sends the matrix cell's). If the connection is in another status now, the item is refused `invalid_transition` and nothing of the batch is applied, so a batch never makes a change its sender did not see. Without it, any status the action allows.
+             * @enum {string}
+             */
+            from?: "pending" | "approved" | "rejected";
+        };
+        BulkDecisionRequest: {
+            items: components["schemas"]["BulkDecisionItem"][];
+        };
+        BulkDecisionResult: {
+            trust: string;
+            applied: number;
+            /** @description The connections as written, in the order of the request's items. */
+            items: {
+                index: number;
+                school: string;
+                app: string;
+                status: components["schemas"]["ConnectionStatus"];
+                revision: number;
+                /** Format: date-time */
+                decided_at: string;
+            }[];
+        };
+        BulkItemError: {
+            /** @description The item's position in `items`, from 0. */
+            index: number;
+            school: string;
+            app: string;
+            code: components["schemas"]["ErrorCode"];
+            message: string;
+        };
+        BulkRefusal: {
+            code: components["schemas"]["ErrorCode"];
+            message: string;
+            /** @description With `invalid_items`; every refused item. */
+            errors?: components["schemas"]["BulkItemError"][];
+            /** @description With `invalid_items`, when items were refused `terms_not_accepted`. */
+            terms?: components["schemas"]["TermsToAccept"][];
+        };
+    };
+    responses: {
+        /** @description A query parameter the route does not take (`unknown_parameter`), or a bad or repeated value (`invalid_value`); or a malformed request target (`bad_request`). */
+        BadAuditQuery: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request is malformed. Codes: `bad_request`, `invalid_value` (a bad or repeated query parameter), `malformed_json`, `duplicate_key`, `unknown_field`, `unknown_parameter`, `wrong_type`. */
+        BadQuery: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description No valid session (`unauthenticated`). A `WWW-Authenticate: Bearer realm="canopy"` challenge is sent. */
+        Unauthenticated: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate-Session"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description A cookie-authenticated change without the right `X-CSRF-Token` (`csrf_token_invalid`). */
+        CsrfTokenInvalid: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description A cookie-authenticated change without the right `X-CSRF-Token` (`csrf_token_invalid`), or the caller is not on this trust's central team (`forbidden`), for example a school admin or another trust's user. */
+        NotTrustAdmin: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description No trust with this id (`unknown_trust`); a school id is not a trust. */
+        UnknownTrust: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description A non-empty body not sent as `application/json` (`unsupported_media_type`). */
+        UnsupportedMediaType: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The body is over the route's limit, 64 KiB (1 MiB for bulk decisions) (`body_too_large`). The connection is closed. The request's own `X-Request-Id` is not read; a new id is sent. */
+        BodyTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request headers are over 8 KiB (`headers_too_large`). The connection is closed. A new `X-Request-Id` is sent. */
+        HeadersTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description An unexpected failure (`internal`). The detail is logged under the request id, never sent. */
+        Internal: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Either the server is at its connection limit (`too_many_connections`, sent on accept before any request is read, with `Retry-After: 1`, `Connection: close` and a new `X-Request-Id`), or the request needs the database and the database cannot be reached (`unavailable`, with `Retry-After: 2`). For `unavailable` the server logs `rid=<id> <METHOD> <path>: backend unavailable: <detail>` at warning level and the change, if any, was rolled back (when a MySQL COMMIT itself fails, its outcome is unknown). */
+        Unavailable: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                /** @description `1` for `too_many_connections`, `2` for `unavailable`. */
+                "Retry-After"?: 1 | 2;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The server is at its connection limit (`too_many_connections`, `--max-connections`). Sent on accept, before any request is read, with `Connection: close`. It carries the same headers as every response, with a new `X-Request-Id` (the server logs the refusal at warning level under that id). */
+        TooManyConnections: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                /** @description Always `1` (second). */
+                "Retry-After"?: 1;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+    };
+    parameters: {
+        /**
+         * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+         * @example gw-7f3a9c
+         */
+        RequestId: string;
+        /**
+         * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+         * @example riverside-academy
+         */
+        School: string;
+        /**
+         * @description The app id (the file name under `policies/apps/`). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+         * @example lgfl
+         */
+        App: string;
+        /**
+         * @description The trust id (a trust site id from `tenants/`). Percent-decoded on its own.
+         * @example oakfield-trust
+         */
+        Trust: string;
+        /**
+         * @description A school or trust site id. Percent-decoded on its own.
+         * @example oakfield-primary
+         */
+        Site: string;
+        /**
+         * @description The user's email, matched case-insensitively as at sign-in.
+         * @example joanne.hughes@oakfield-primary.example
+         */
+        UserEmail: string;
+        /**
+         * @description The notification id (a positive whole number; anything else is `unknown_notification`).
+         * @example 12
+         */
+        NotificationId: string;
+        /** @description At most this many items (1 to 100; 20 for notifications and 50 for sign-ins when absent). Anything else is `400 invalid_value`. */
+        Limit: number;
+        /** @description Only items older than this id; the `next_before` of the previous page. Anything but a positive whole number is `400 invalid_value`. */
+        Before: number;
+        /**
+         * @description Only records of this app id (1 to 64 characters).
+         * @example parentpay
+         */
+        AuditApp: string;
+        /**
+         * @description Only records of this actor, as recorded: a user's email (matched lower case), an app id (a partner's request) or `tenants-import`.
+         * @example amir.admin@oakfield-primary.example
+         */
+        AuditActor: string;
+        /** @description Only records of this action. */
+        AuditAction: "request" | "approve" | "reject" | "import";
+        /**
+         * @description Only records at or after this RFC 3339 date-time (with `Z` or an offset; send `+` as `%2B`).
+         * @example 2026-11-01T00:00:00Z
+         */
+        AuditFrom: string;
+        /**
+         * @description Only records before this RFC 3339 date-time; must be after `from`.
+         * @example 2026-12-01T00:00:00Z
+         */
+        AuditTo: string;
+        /** @description At most this many records (JSON 1 to 100, 50 when absent; CSV 1 to 10000, 10000 when absent). Anything else is `400 invalid_value`. */
+        AuditLimit: number;
+        /** @description Continue after this record (the `next_before` of the previous page, or the CSV's `X-Next-Before`). A value that is not the id of a record in view is `400 invalid_value`. */
+        AuditBefore: number;
+        /** @description `json` (the default) or `csv`. When absent, an `Accept` header naming `text/csv` asks for CSV. */
+        AuditFormat: "json" | "csv";
+        /**
+         * @description Naming `text/csv` asks for CSV when `format` is absent.
+         * @example text/csv
+         */
+        AuditAccept: string;
+    };
+    requestBodies: never;
+    headers: {
+        /**
+         * @description The request id the server made (16 hex characters), whatever `X-Request-Id` the request sent. The access log line for the request and the audit records it writes carry the same id.
+         * @example 5f632fdb6080e481
+         */
+        "X-Request-Id": string;
+        /**
+         * @description Seconds until the throttle lets the next attempt through (rounded up).
+         * @example 60
+         */
+        "Retry-After-Throttle": number;
+        /**
+         * @description `canopy_session=<token>; Path=/; HttpOnly; SameSite=Strict; Max-Age=<seconds>`, with `; Secure` unless the server listens on a loopback address (without `--secure-cookies`) or runs with `--insecure-cookies`. `Max-Age` is the session TTL (`--session-ttl-minutes`, 480 by default).
+         * @example canopy_session=FdyxJw3ac9PTtm-sw7LXRR_O2_fkjRnMVaM3NCPPrZc; Path=/; HttpOnly; SameSite=Strict; Max-Age=28800
+         */
+        "Set-Cookie-Session": string;
+        /**
+         * @description Clears the session cookie.
+         * @example canopy_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0
+         */
+        "Set-Cookie-Clear": string;
+        /** @description The Bearer challenge on every `unauthenticated` 401 of the `/api/v1` routes. Sign-in's `invalid_credentials` 401 carries no challenge. */
+        "WWW-Authenticate-Session": "Bearer realm=\"canopy\"";
+        /** @description The Basic challenge for partner apps, on every 401 of the `/partner/v1` routes (it replaces any other challenge). */
+        "WWW-Authenticate-Partner": "Basic realm=\"canopy-partner\"";
+        /** @description The Bearer challenge for the gateway, on the decision route's 401 (it replaces any other challenge). */
+        "WWW-Authenticate-Internal": "Bearer realm=\"canopy-internal\"";
+        /**
+         * @description Names the download `<app>-<school>-data.csv`.
+         * @example attachment; filename="lgfl-riverside-academy-data.csv"
+         */
+        "Content-Disposition-Csv": string;
+        /**
+         * @description On a CSV answer, names the download `<school>-audit.csv` or `<trust>-audit.csv`.
+         * @example attachment; filename="oakfield-primary-audit.csv"
+         */
+        "Content-Disposition-Audit": string;
+        /**
+         * @description On a CSV answer with more records after it, the `before` that continues.
+         * @example 31
+         */
+        "X-Next-Before": number;
+    };
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    signIn: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInRequest"];
+            };
+        };
+        responses: {
+            /** @description Signed in. A browser gets the session cookie; an API client that asked (`"token": true`) gets `token`. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Set-Cookie": components["headers"]["Set-Cookie-Session"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInResponse"];
+                };
+            };
+            /** @description The request is malformed. Codes: `bad_request`, `invalid_value`, `malformed_json`, `missing_field`, `unknown_field`, `wrong_type`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Wrong email or password, unknown email, or a user without a password (`invalid_credentials`), one body for all, sent 250 ms after the request arrived. No `WWW-Authenticate` header is sent. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many attempts from this address, or at this email (`too_many_attempts`); the password was not checked. The same answer whether or not the email exists. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After-Throttle"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out. The response has no body and no `Content-Type`. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Set-Cookie": components["headers"]["Set-Cookie-Clear"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed. Codes: `bad_request`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session (`unauthenticated`). A `WWW-Authenticate: Bearer realm="canopy"` challenge is sent. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate-Session"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A cookie-authenticated request without the right `X-CSRF-Token`. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description The request is malformed. Codes: `bad_request`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session (`unauthenticated`). A `WWW-Authenticate: Bearer realm="canopy"` challenge is sent. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate-Session"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listSchoolApps: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only connections with this status. Omit for all.
+                 * @example pending
+                 */
+                status?: components["schemas"]["ConnectionStatus"];
+            };
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionList"];
+                };
+            };
+            /** @description The request is malformed. Codes: `bad_request`, `invalid_value`, `unknown_parameter`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session (`unauthenticated`). A `WWW-Authenticate: Bearer realm="canopy"` challenge is sent. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate-Session"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller does not administer this school (`forbidden`). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such school (`unknown_school`). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getSchoolApp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+                /**
+                 * @description The app id (the file name under `policies/apps/`). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example lgfl
+                 */
+                app: components["parameters"]["App"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The app as this school sees it. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionDetail"];
+                };
+            };
+            /** @description The request is malformed. This route takes no query parameters. Codes: `bad_request`, `unknown_parameter`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session (`unauthenticated`). A `WWW-Authenticate: Bearer realm="canopy"` challenge is sent. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate-Session"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller does not administer this school (`forbidden`). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such school (`unknown_school`) or app (`unknown_app`). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    approveSchoolApp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+                /**
+                 * @description The app id (the file name under `policies/apps/`). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example lgfl
+                 */
+                app: components["parameters"]["App"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            /** @description The connection after the action, in the same shape as `getSchoolApp`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionDetail"];
+                };
+            };
+            /** @description The request is malformed. This route takes no query parameters and no body fields. Codes: `bad_request`, `malformed_json`, `duplicate_key`, `unknown_field`, `unknown_parameter`, `wrong_type`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session (`unauthenticated`). A `WWW-Authenticate: Bearer realm="canopy"` challenge is sent. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate-Session"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A cookie-authenticated request without the right `X-CSRF-Token` (`csrf_token_invalid`), or the caller does not administer this school (`forbidden`), or acts via the trust and has not accepted the school's current terms (`terms_not_accepted`, with `terms`), or the app cannot be connected (`application_not_live`, `competitor_not_connectable`). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such school (`unknown_school`), no such app (`unknown_app`), or the app has no connection with this school (`connection_not_found`). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The connection is already approved for the current permission set (`invalid_transition`), or it kept changing (`concurrent_change`). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            /** @description A non-empty body not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rejectSchoolApp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+                /**
+                 * @description The app id (the file name under `policies/apps/`). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example lgfl
+                 */
+                app: components["parameters"]["App"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            /** @description The connection after the action, in the same shape as `getSchoolApp`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionDetail"];
+                };
+            };
+            /** @description The request is malformed. This route takes no query parameters and no body fields. Codes: `bad_request`, `malformed_json`, `duplicate_key`, `unknown_field`, `unknown_parameter`, `wrong_type`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session (`unauthenticated`). A `WWW-Authenticate: Bearer realm="canopy"` challenge is sent. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate-Session"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A cookie-authenticated request without the right `X-CSRF-Token` (`csrf_token_invalid`), or the caller does not administer this school (`forbidden`), or acts via the trust and has not accepted the school's current terms (`terms_not_accepted`, with `terms`). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such school (`unknown_school`), no such app (`unknown_app`), or the app has no connection with this school (`connection_not_found`). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The connection is already rejected (`invalid_transition`), or it kept changing (`concurrent_change`). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            /** @description A non-empty body not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    cancelSchoolApp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+                /**
+                 * @description The app id (the file name under `policies/apps/`). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example lgfl
+                 */
+                app: components["parameters"]["App"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            /** @description The connection after the action, in the same shape as `getSchoolApp`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionDetail"];
+                };
+            };
+            /** @description The request is malformed. This route takes no query parameters and no body fields. Codes: `bad_request`, `malformed_json`, `duplicate_key`, `unknown_field`, `unknown_parameter`, `wrong_type`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session (`unauthenticated`). A `WWW-Authenticate: Bearer realm="canopy"` challenge is sent. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate-Session"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A cookie-authenticated request without the right `X-CSRF-Token` (`csrf_token_invalid`), or the caller does not administer this school (`forbidden`), or acts via the trust and has not accepted the school's current terms (`terms_not_accepted`, with `terms`). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such school (`unknown_school`), no such app (`unknown_app`), or the app has no connection with this school (`connection_not_found`). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The connection is not pending (`invalid_transition`). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            /** @description A non-empty body not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    downloadSchoolAppData: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+                /**
+                 * @description The app id (the file name under `policies/apps/`). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example lgfl
+                 */
+                app: components["parameters"]["App"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file, as an attachment named `<app>-<school>-data.csv`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Content-Disposition": components["headers"]["Content-Disposition-Csv"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example app,permission_set_version,data_type,field,read,write,update,delete
+                     *     LGfL,1,EmailAddress,emailAddress,yes,no,yes,no
+                     *     LGfL,1,Staff,firstName,yes,no,no,no
+                     */
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+            /** @description The request is malformed. This route takes no query parameters. Codes: `bad_request`, `unknown_parameter`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session (`unauthenticated`). A `WWW-Authenticate: Bearer realm="canopy"` challenge is sent. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate-Session"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller does not administer this school (`forbidden`). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such school (`unknown_school`) or app (`unknown_app`). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listTrustSchools: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The trust id (a trust site id from `tenants/`). Percent-decoded on its own.
+                 * @example oakfield-trust
+                 */
+                trust: components["parameters"]["Trust"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trust's schools. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustSchools"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["NotTrustAdmin"];
+            404: components["responses"]["UnknownTrust"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    acceptSchoolTerms: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The trust id (a trust site id from `tenants/`). Percent-decoded on its own.
+                 * @example oakfield-trust
+                 */
+                trust: components["parameters"]["Trust"];
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TermsAcceptanceRequest"];
+            };
+        };
+        responses: {
+            /** @description The caller had accepted this version before; the first acceptance. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TermsAcceptance"];
+                };
+            };
+            /** @description Accepted now. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TermsAcceptance"];
+                };
+            };
+            /** @description The request is malformed. Codes: `bad_request`, `invalid_value` (a version below 1), `malformed_json`, `missing_field`, `unknown_field`, `unknown_parameter`, `wrong_type`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["NotTrustAdmin"];
+            /** @description No such trust (`unknown_trust`), or no such school in this trust (`unknown_school`). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The version is not the school's current one (`terms_changed`). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    trustMatrix: {
+        parameters: {
+            query?: {
+                /** @description Only cells with this status. */
+                status?: "pending" | "approved" | "rejected" | "not_requested";
+                /** @description Only this app. */
+                app?: string;
+                /** @description Only this school (one of the trust's). */
+                school?: string;
+                /** @description Cells per page, 1 to 1000. */
+                limit?: number;
+                /** @description The `next_after` of the previous page (an opaque cursor). */
+                after?: string;
+            };
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The trust id (a trust site id from `tenants/`). Percent-decoded on its own.
+                 * @example oakfield-trust
+                 */
+                trust: components["parameters"]["Trust"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the matrix. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustMatrix"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["NotTrustAdmin"];
+            /** @description No such trust (`unknown_trust`), a `school` outside the trust (`unknown_school`), or an unknown `app` (`unknown_app`). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    bulkDecide: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description 1 to 255 printable ASCII characters, unique per batch. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /**
+                 * @description The trust id (a trust site id from `tenants/`). Percent-decoded on its own.
+                 * @example oakfield-trust
+                 */
+                trust: components["parameters"]["Trust"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkDecisionRequest"];
+            };
+        };
+        responses: {
+            /** @description Every item applied (or a replay of that answer, with `Idempotent-Replayed`). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description `true` when this is the stored answer of an earlier request with the key. */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkDecisionResult"];
+                };
+            };
+            /** @description The request is malformed; the key is not used. Codes: `missing_parameter` (no Idempotency-Key), `invalid_value` (a key that is not 1 to 255 printable ASCII characters; no items or more than 5,000), `malformed_json`, `missing_field`, `unknown_field`, `unknown_parameter`, `wrong_type`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["NotTrustAdmin"];
+            404: components["responses"]["UnknownTrust"];
+            /** @description The first request with this key is still running (`idempotency_key_in_progress`), or a connection changed between the check and the commit (`concurrent_change`; nothing was written, and the key is free for a retry). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Nothing was applied. Either some items were refused (`invalid_items`, with `errors` and maybe `terms`; kept as the key's answer), or the key was used before with another body (`idempotency_key_reused`). */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkRefusal"];
+                };
+            };
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    trustExport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The trust id (a trust site id from `tenants/`). Percent-decoded on its own.
+                 * @example oakfield-trust
+                 */
+                trust: components["parameters"]["Trust"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV, as an attachment (`<trust>-partner-apps.csv`). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description attachment; filename="oakfield-trust-partner-apps.csv" */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example school,school_name,app,app_name,status,permission_set_version,data_type,fields,operations,decided_by,decided_at
+                     *     oakfield-primary,Oakfield Primary School,parentpay,ParentPay,approved,1,Student,firstName; lastName; preferredFirstName; upn; registrationForm; yearGroup,read,Dana Whitfield <dana.central@oakfield.example>,2026-11-29T18:30:00.000Z
+                     */
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["NotTrustAdmin"];
+            404: components["responses"]["UnknownTrust"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description At most this many items (1 to 100; 20 for notifications and 50 for sign-ins when absent). Anything else is `400 invalid_value`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Only items older than this id; the `next_before` of the previous page. Anything but a positive whole number is `400 invalid_value`. */
+                before?: components["parameters"]["Before"];
+            };
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of notifications. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthenticated"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    markNotificationRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The notification id (a positive whole number; anything else is `unknown_notification`).
+                 * @example 12
+                 */
+                notification: components["parameters"]["NotificationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            /** @description The notification, read. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["CsrfTokenInvalid"];
+            /** @description No notification with this id that the caller may see (`unknown_notification`). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    markAllNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReadAllRequest"];
+            };
+        };
+        responses: {
+            /** @description How many were marked, and how many stay unread. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadAllResponse"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["CsrfTokenInvalid"];
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listSiteUsers: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description A school or trust site id. Percent-decoded on its own.
+                 * @example oakfield-primary
+                 */
+                site: components["parameters"]["Site"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The site's users. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteUsers"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller may not manage this site's users (`forbidden`). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such site (`unknown_site`). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listUserLogins: {
+        parameters: {
+            query?: {
+                /** @description At most this many items (1 to 100; 20 for notifications and 50 for sign-ins when absent). Anything else is `400 invalid_value`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Only items older than this id; the `next_before` of the previous page. Anything but a positive whole number is `400 invalid_value`. */
+                before?: components["parameters"]["Before"];
+            };
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description A school or trust site id. Percent-decoded on its own.
+                 * @example oakfield-primary
+                 */
+                site: components["parameters"]["Site"];
+                /**
+                 * @description The user's email, matched case-insensitively as at sign-in.
+                 * @example joanne.hughes@oakfield-primary.example
+                 */
+                user: components["parameters"]["UserEmail"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of sign-in attempts. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginHistory"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller may not manage this site's users (`forbidden`). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such site (`unknown_site`), or no such user at this site (`unknown_user`). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listSchoolAudit: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only records of this app id (1 to 64 characters).
+                 * @example parentpay
+                 */
+                app?: components["parameters"]["AuditApp"];
+                /**
+                 * @description Only records of this actor, as recorded: a user's email (matched lower case), an app id (a partner's request) or `tenants-import`.
+                 * @example amir.admin@oakfield-primary.example
+                 */
+                actor?: components["parameters"]["AuditActor"];
+                /** @description Only records of this action. */
+                action?: components["parameters"]["AuditAction"];
+                /**
+                 * @description Only records at or after this RFC 3339 date-time (with `Z` or an offset; send `+` as `%2B`).
+                 * @example 2026-11-01T00:00:00Z
+                 */
+                from?: components["parameters"]["AuditFrom"];
+                /**
+                 * @description Only records before this RFC 3339 date-time; must be after `from`.
+                 * @example 2026-12-01T00:00:00Z
+                 */
+                to?: components["parameters"]["AuditTo"];
+                /** @description At most this many records (JSON 1 to 100, 50 when absent; CSV 1 to 10000, 10000 when absent). Anything else is `400 invalid_value`. */
+                limit?: components["parameters"]["AuditLimit"];
+                /** @description Continue after this record (the `next_before` of the previous page, or the CSV's `X-Next-Before`). A value that is not the id of a record in view is `400 invalid_value`. */
+                before?: components["parameters"]["AuditBefore"];
+                /** @description `json` (the default) or `csv`. When absent, an `Accept` header naming `text/csv` asks for CSV. */
+                format?: components["parameters"]["AuditFormat"];
+            };
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /**
+                 * @description Naming `text/csv` asks for CSV when `format` is absent.
+                 * @example text/csv
+                 */
+                Accept?: components["parameters"]["AuditAccept"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of audit records, newest first, as JSON or (with `format=csv` or `Accept: text/csv`) as a CSV attachment. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Content-Disposition": components["headers"]["Content-Disposition-Audit"];
+                    "X-Next-Before": components["headers"]["X-Next-Before"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                    /**
+                     * @example id,seq,school,app,action,from_status,to_status,actor_kind,actor,actor_user_id,actor_name,actor_site,actor_role,via_trust,at,request_id,client_request_id,permission_set_version,prev_hash,hash
+                     *     31,7,oakfield-primary,parentpay,reject,approved,rejected,user,amir.admin@oakfield-primary.example,1,Amir Admin,oakfield-primary,school_administrator,false,2026-11-29T18:25:01.120Z,5f632fdb6080e481,gateway-7f3a,2,761b57e2a05083cbe298059269f21f5fa694b3071de35926f6c86a83c9557c80,0b6f0a4f2d0c6e6f3b7a1e9b8f1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d
+                     */
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+            400: components["responses"]["BadAuditQuery"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description The caller does not administer this school (`forbidden`). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such school (`unknown_school`). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listTrustAudit: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only records of this app id (1 to 64 characters).
+                 * @example parentpay
+                 */
+                app?: components["parameters"]["AuditApp"];
+                /**
+                 * @description Only records of this actor, as recorded: a user's email (matched lower case), an app id (a partner's request) or `tenants-import`.
+                 * @example amir.admin@oakfield-primary.example
+                 */
+                actor?: components["parameters"]["AuditActor"];
+                /** @description Only records of this action. */
+                action?: components["parameters"]["AuditAction"];
+                /**
+                 * @description Only records at or after this RFC 3339 date-time (with `Z` or an offset; send `+` as `%2B`).
+                 * @example 2026-11-01T00:00:00Z
+                 */
+                from?: components["parameters"]["AuditFrom"];
+                /**
+                 * @description Only records before this RFC 3339 date-time; must be after `from`.
+                 * @example 2026-12-01T00:00:00Z
+                 */
+                to?: components["parameters"]["AuditTo"];
+                /** @description At most this many records (JSON 1 to 100, 50 when absent; CSV 1 to 10000, 10000 when absent). Anything else is `400 invalid_value`. */
+                limit?: components["parameters"]["AuditLimit"];
+                /** @description Continue after this record (the `next_before` of the previous page, or the CSV's `X-Next-Before`). A value that is not the id of a record in view is `400 invalid_value`. */
+                before?: components["parameters"]["AuditBefore"];
+                /** @description `json` (the default) or `csv`. When absent, an `Accept` header naming `text/csv` asks for CSV. */
+                format?: components["parameters"]["AuditFormat"];
+            };
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /**
+                 * @description Naming `text/csv` asks for CSV when `format` is absent.
+                 * @example text/csv
+                 */
+                Accept?: components["parameters"]["AuditAccept"];
+            };
+            path: {
+                /**
+                 * @description The trust id (a trust site id from `tenants/`). Percent-decoded on its own.
+                 * @example oakfield-trust
+                 */
+                trust: components["parameters"]["Trust"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of audit records, newest first, as JSON or (with `format=csv` or `Accept: text/csv`) as a CSV attachment. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Content-Disposition": components["headers"]["Content-Disposition-Audit"];
+                    "X-Next-Before": components["headers"]["X-Next-Before"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                    /**
+                     * @example id,seq,school,app,action,from_status,to_status,actor_kind,actor,actor_user_id,actor_name,actor_site,actor_role,via_trust,at,request_id,client_request_id,permission_set_version,prev_hash,hash
+                     *     31,7,oakfield-primary,parentpay,reject,approved,rejected,user,amir.admin@oakfield-primary.example,1,Amir Admin,oakfield-primary,school_administrator,false,2026-11-29T18:25:01.120Z,5f632fdb6080e481,gateway-7f3a,2,761b57e2a05083cbe298059269f21f5fa694b3071de35926f6c86a83c9557c80,0b6f0a4f2d0c6e6f3b7a1e9b8f1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d
+                     */
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+            400: components["responses"]["BadAuditQuery"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["NotTrustAdmin"];
+            404: components["responses"]["UnknownTrust"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    requestConnection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectionRequest"];
+            };
+        };
+        responses: {
+            /** @description The app had already asked: the existing connection, unchanged (pending or approved). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerConnection"];
+                };
+            };
+            /** @description A new pending connection. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerConnection"];
+                };
+            };
+            /** @description The request is malformed. Codes: `bad_request`, `malformed_json`, `missing_field`, `unknown_field`, `wrong_type`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or malformed Basic credentials (`unauthenticated`), or an unknown client id or wrong secret (`invalid_credentials`). A `WWW-Authenticate` challenge is sent. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate-Partner"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The app is not live (`application_not_live`) or competes with the MIS (`competitor_not_connectable`). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such school (`unknown_school`); a trust id is not a school. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The school has rejected the app (`request_rejected`), or the connection kept changing (`concurrent_change`). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            /** @description A non-empty body not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getConnectionStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerConnection"];
+                };
+            };
+            /** @description The request is malformed. Codes: `bad_request`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or malformed Basic credentials (`unauthenticated`), or an unknown client id or wrong secret (`invalid_credentials`). A `WWW-Authenticate` challenge is sent. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate-Partner"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such school (`unknown_school`), or the app never asked it (`connection_not_found`). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    checkDecision: {
+        parameters: {
+            query: {
+                /**
+                 * @description The app id.
+                 * @example lgfl
+                 */
+                app: string;
+                /**
+                 * @description The school id.
+                 * @example riverside-academy
+                 */
+                school: string;
+                /**
+                 * @description The data type, as named in `policies/data_types.yaml`.
+                 * @example Student
+                 */
+                data_type: string;
+                /**
+                 * @description `write` means create.
+                 * @example read
+                 */
+                operation: components["schemas"]["Operation"];
+                /**
+                 * @description One field of the data type. Omit to ask about the data type as a whole.
+                 * @example upn
+                 */
+                field?: string;
+            };
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The decision. A deny is a 200 too. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"];
+                };
+            };
+            /** @description The request is malformed. Codes: `bad_request`, `invalid_value`, `missing_parameter`, `unknown_parameter`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No bearer token, or not the service token (`unauthenticated`). A `WWW-Authenticate` challenge is sent. Checked before the query. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate-Internal"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    reloadPolicies: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policies in force now. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 16 hex digits naming the files' contents (as `canopy_policy_info` in /metrics). */
+                        digest: string;
+                        /** Format: date-time */
+                        loaded_at: string;
+                        /** @description Reloads applied since the process started. */
+                        reloads: number;
+                        apps: number;
+                    };
+                };
+            };
+            /** @description A query parameter, or a body other than `{}`. Codes: `bad_request`, `unknown_parameter`, `invalid_json`, `unknown_field`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No bearer token, or not the service token (`unauthenticated`). A `WWW-Authenticate` challenge is sent. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate-Internal"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            /** @description A body that is not `application/json`. Codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The files did not validate (`invalid_policies`); the policies in force stay. `errors` lists every problem. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        code: "invalid_policies";
+                        message: string;
+                        errors: string[];
+                    };
+                };
+            };
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Alive. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description The request is malformed. Codes: `bad_request`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["TooManyConnections"];
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ready"];
+                };
+            };
+            /** @description The request is malformed. Codes: `bad_request`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            /** @description Not ready (`unavailable`): shutting down, or the database does not answer. Also `too_many_connections` at the connection limit (then with `Retry-After: 1` and a new `X-Request-Id`). */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description `1`, on `too_many_connections` only. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain; version=0.0.4; charset=utf-8": string;
+                };
+            };
+            /** @description The request is malformed. Codes: `bad_request`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Metrics are off (`serve --no-metrics`), or served on another listener (`--metrics-listen`). Codes: `not_found`. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["TooManyConnections"];
+        };
+    };
+}
