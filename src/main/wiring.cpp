@@ -1,0 +1,145 @@
+// The arrows of docs/architecture.md, in code: policy and store, then workers, cache and pools,
+// then readiness and reloads, then the use cases, then routes, listeners and jobs.
+#include "main/wiring.hpp"
+
+#include <algorithm>
+
+namespace canopy::cli {
+namespace {
+
+// One io_context per I/O thread; each is run by exactly one thread, which it is told.
+std::vector<std::unique_ptr<asio::io_context>> make_workers(unsigned threads) {
+  std::vector<std::unique_ptr<asio::io_context>> ios;
+  for (unsigned i = 0; i < std::max(threads, 1u); ++i)
+    ios.push_back(std::make_unique<asio::io_context>(1));
+  return ios;
+}
+
+Caches make_caches(const AppConfig& config, std::vector<asio::io_context*> workers) {
+  Caches caches;
+  if (config.cache == AppConfig::CacheKind::redis) {
+    caches.shared = std::make_unique<cache::SharedCache>(std::move(workers), config.redis);
+  } else {
+    caches.local = std::make_unique<cache::LocalCache>();
+  }
+  return caches;
+}
+
+bool secure_cookies(const AppConfig& config) {
+  if (config.cookies != AppConfig::Cookies::automatic)
+    return config.cookies == AppConfig::Cookies::secure;
+  if (config.address == "localhost") return false;
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(config.address, ec);
+  return ec || !address.is_loopback();
+}
+
+// The use cases over the parts built before them, and what the handlers are given of them.
+UseCases wire_use_cases(const Parts& parts, Readiness& readiness, PolicyReloads& reloads) {
+  const AppConfig& config = parts.config;
+  const Clock& clock = *parts.clock;
+  const policy::LivePolicies& policies = *parts.policies;
+  store::Store& store = *parts.store;
+  cache::DecisionCache& cache = parts.caches.decision();
+  cache::SharedCache* shared = parts.caches.shared.get();
+  metrics::ServiceMetrics* metrics = config.metrics ? parts.metrics.get() : nullptr;
+  UseCases u;
+  u.consent = std::make_unique<consent::Service>(policies, store, store, store, cache, clock);
+  u.checker = std::make_unique<decision::Checker>(policies, cache, store, store);
+  u.sessions =
+      std::make_unique<auth::SessionService>(store, store, store, store, clock, config.sign_in);
+  u.partners = std::make_unique<auth::PartnerAuthenticator>(policies, store);
+  u.service_token =
+      std::make_unique<auth::ServiceToken>(config.service_token, config.previous_service_token);
+  u.revoker = std::make_unique<revocation::Revoker>(
+      *u.consent, shared, store, parts.pools->blocking, clock,
+      revocation::RevokerConfig{.commit_within = config.redis.hold_ttl / 3,
+                                .without_store = config.redis.without_store,
+                                .catch_up = config.redis.lease + config.redis.margin,
+                                .metrics = metrics});
+  u.services.reset(new api::Services{policies,
+                                     *u.consent,
+                                     *u.checker,
+                                     *u.sessions,
+                                     *u.partners,
+                                     *u.service_token,
+                                     store,
+                                     store,
+                                     store,
+                                     store,
+                                     store,
+                                     store,
+                                     clock,
+                                     parts.pools->blocking,
+                                     parts.pools->hashing,
+                                     [&readiness] { return readiness.ready(); },
+                                     secure_cookies(config),
+                                     config.sign_in.session_ttl,
+                                     *u.revoker,
+                                     shared,
+                                     metrics,
+                                     [&reloads] { return reloads.reload(); }});
+  return u;
+}
+
+}  // namespace
+
+cache::DecisionCache& Caches::decision() const {
+  if (shared) return *shared;
+  return *local;
+}
+
+Pools::Pools(const AppConfig& config)
+    : blocking(config.blocking_threads), hashing(config.hashing_threads, config.hashing_queue) {}
+
+void Pools::join() {
+  blocking.join();
+  hashing.join();
+}
+
+std::vector<asio::io_context*> Parts::workers() const {
+  std::vector<asio::io_context*> out;
+  for (const auto& io : ios)
+    out.push_back(io.get());
+  return out;
+}
+
+std::unique_ptr<Parts> wire(AppConfig config, const Clock& clock, policy::LoadResult policy,
+                            std::unique_ptr<store::Store> store) {
+  auto p = std::make_unique<Parts>();
+  p->config = std::move(config);
+  p->clock = &clock;
+  p->policies =
+      std::make_unique<policy::LivePolicies>(std::move(policy.snapshot), std::move(policy.digest));
+  p->store = std::move(store);
+  p->ios = make_workers(p->config.io_threads);
+  p->caches = make_caches(p->config, p->workers());
+  p->pools = std::make_unique<Pools>(p->config);
+  p->metrics = std::make_unique<metrics::ServiceMetrics>();
+  p->readiness = std::make_unique<Readiness>(
+      p->config.migrations == AppConfig::Migrations::apply, p->caches.shared.get(),
+      p->config.readiness_interval);
+  p->reloads = std::make_unique<PolicyReloads>(p->config.policies, *p->policies, *p->store, clock,
+                                               *p->readiness);
+  p->use_cases = wire_use_cases(*p, *p->readiness, *p->reloads);
+  // The listeners only keep the router: its routes are added before they listen, and in this
+  // order, since a route's place in the table is its slot in the request counts.
+  p->router = std::make_unique<http::Router>();
+  p->listeners = std::make_unique<Listeners>(p->config, p->workers(), *p->router);
+  p->metrics_endpoint = std::make_unique<MetricsEndpoint>(
+      p->config.metrics, MetricsEndpoint::Sources{.readiness = *p->readiness,
+                                                  .policies = *p->policies,
+                                                  .reloads = *p->reloads,
+                                                  .listeners = *p->listeners,
+                                                  .metrics = *p->metrics,
+                                                  .store = *p->store,
+                                                  .shared = p->caches.shared.get()});
+  api::add_routes(*p->router, *p->use_cases.services);
+  p->metrics_endpoint->add_route(*p->router);
+  p->jobs = std::make_unique<BackgroundJobs>(p->config, clock, *p->store, p->io(),
+                                             p->pools->blocking, p->caches.shared.get(),
+                                             *p->readiness, *p->reloads);
+  return p;
+}
+
+}  // namespace canopy::cli
