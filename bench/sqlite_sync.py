@@ -3,7 +3,7 @@
 "SQLite durability"). One-off, not part of bench/run.
 
 On a scratch database in WAL mode, with the schema shape of Canopy's connections and audit_log,
-times under synchronous=NORMAL (before issue 9) and FULL (now), in the same run:
+times under synchronous=NORMAL (before a 200 had to survive a power cut) and FULL (now), in the same run:
   - single changes: one transaction per change (UPDATE a connection + INSERT an audit row), as
     an approve or reject commits;
   - batches: one transaction of 2,000 such changes, as a bulk decision of 2,000 commits.

@@ -1,7 +1,7 @@
 -- Ids, statuses and emails compare exactly: byte for byte, trailing spaces included. Until now
 -- the tables used utf8mb4_bin, a PAD SPACE collation, under which 'oakfield-primary ' equals
 -- 'oakfield-primary': a padded id found a school, then served as a cache key and an audit
--- record's school that no change names (issue 9). utf8mb4_nopad_bin compares like SQLite's
+-- record's school that no change names. utf8mb4_nopad_bin compares like SQLite's
 -- BINARY. Migrations 0001 to 0004 now create their tables with it, so on a new database this
 -- changes nothing; it converts databases made before. MySQL 8 has no utf8mb4_nopad_bin: the migration runner writes utf8mb4_0900_bin, its
 -- binary NO PAD collation, in its place there (store/mysql/mysql_store.cpp).

@@ -1,4 +1,4 @@
--- The permission set each app version granted, as first recorded (issue 11, point 8): what
+-- The permission set each app version granted, as first recorded: what
 -- every school that approved that version approved. A connection's grant is the row of its
 -- (app_id, permission_set_version). Rows are written by `canopy serve` when it loads or reloads
 -- the policies (the current set and the earlier ones under history:), never changed, and a

@@ -90,7 +90,7 @@ void RequestParser::on_header_impl(error_code&) {}
 
 void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) {
   // Nothing is reserved from the Content-Length: a client that declares a large body and sends
-  // none would otherwise hold that much memory per connection for nothing (issue 9). The body
+  // none would otherwise hold that much memory per connection for nothing. The body
   // grows as its bytes arrive; basic_parser holds it to the route's limit.
 }
 

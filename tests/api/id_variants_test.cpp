@@ -1,4 +1,4 @@
-// Property test of the id grammar at the edge (issue 9): every route that takes an id is sent
+// Property test of the id grammar at the edge (one spelling per id, or the cache and the audit could be split): every route that takes an id is sent
 // spellings of a real id that are not that id (padding, control characters, case, Unicode
 // look-alikes, escapes, over-long) and must never crash, never answer 2xx, never change
 // anything; spellings that decode to the id itself answer as the id does. And no spelling of a

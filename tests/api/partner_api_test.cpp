@@ -43,7 +43,7 @@ TEST(PartnerApi, RequestCreatesAPendingConnectionOnce) {
   EXPECT_EQ(status.json()["status"], "pending");
 }
 
-// Parsers disagree on which of two equal keys counts (issue 9): a proxy that checked the first
+// Parsers disagree on which of two equal keys counts: a proxy that checked the first
 // and Canopy acting on the last would read two requests from one body. Nested objects too.
 TEST(PartnerApi, ABodyThatNamesAKeyTwiceIsRefusedAndChangesNothing) {
   TestApp t;

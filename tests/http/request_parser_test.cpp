@@ -23,7 +23,7 @@ std::size_t put(RequestParser& parser, std::string_view bytes, boost::beast::err
 }
 
 // A client that declares a large body and sends none must not make the server set aside that
-// much memory: many such connections would otherwise exhaust it for free (issue 9).
+// much memory: many such connections would otherwise exhaust it for free.
 TEST(RequestParser, ADeclaredContentLengthReservesNoMemory) {
   RequestStorage storage;
   RequestParser parser(storage, 8 * 1024, 2 * kMiB);

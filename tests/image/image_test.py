@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks the Dockerfile without a container engine (issue 11, point 1).
+"""Checks the Dockerfile without a container engine (none runs on the CI box).
 
     image_test.py CANOPY_BINARY REPO_ROOT
 

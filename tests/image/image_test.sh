@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The image, checked without a container engine (issue 11, point 1): the Dockerfile's contract,
+# The image, checked without a container engine (none runs on the CI box): the Dockerfile's contract,
 # and every shared library the built binary needs comes from a package its runtime stage
 # installs. See image_test.py.
 #   tests/image/image_test.sh CANOPY_BINARY REPO_ROOT

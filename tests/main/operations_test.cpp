@@ -1,4 +1,4 @@
-// `canopy serve` as an operator runs it (issue 11): /metrics scraped after traffic and checked
+// `canopy serve` as an operator runs it: /metrics scraped after traffic and checked
 // by promtool, JSON logs that never hold a secret, two service tokens during a rotation, and
 // /readyz through start-up (--migrations wait) and shutdown (--shutdown-delay).
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Safe policy rollout across two `canopy serve` replicas (issue 11, point 8), on SQLite (two
+// Safe policy rollout across two `canopy serve` replicas, on SQLite (two
 // processes on one file, each with its own cache) and, built with CANOPY_TEST_ON_MARIADB, on
 // MariaDB and Redis. The policies change on disk and each replica reloads them without a
 // restart, one by SIGHUP, the other by `canopy policies reload`:

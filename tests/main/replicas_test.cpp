@@ -273,7 +273,7 @@ TEST_F(Replicas, NoReplicaAllowsAfterAnAcknowledgedReject) {
               reject_us[reject_us.size() * 99 / 100]);
 }
 
-// Issue 9, point 14: revocation depends only on the store. With Redis stopped, a reject
+// Revocation without Redis: it depends only on the store. With Redis stopped, a reject
 // commits with a new revocation epoch and answers once every replica has read it (or stopped
 // trusting its caches): at most lease + margin, and no replica allows after the 200.
 TEST_F(Replicas, RedisDownRejectsStillSucceedAndNoReplicaAllowsAfterThe200) {
@@ -430,9 +430,9 @@ TEST_F(Replicas, RejectsWithoutRedisNeverLeaveAReplicaWithoutTheStoreAllowing) {
   no_allow("after the second reject");
 }
 
-// Issue 9, point 5: a reject whose commit cannot happen well within its holds' lifetime (here
-// the row is locked by someone else past --hold-ttl-ms / 3) is refused with nothing written, and
-// its holds are taken back; before, it committed after its holds had expired in Redis.
+// A hold must outlive its change: a reject whose commit cannot happen well within its holds'
+// lifetime (here the row is locked by someone else past --hold-ttl-ms / 3) is refused with
+// nothing written, and its holds are taken back, never committed after they expired in Redis.
 TEST_F(Replicas, ARejectThatCannotCommitWellWithinItsHoldsLifetimeIsRefused) {
   a_.reset();
   auto args = args_;

