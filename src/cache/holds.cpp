@@ -24,38 +24,38 @@ asio::awaitable<std::vector<Hold>> Holds::hold_all(std::vector<HoldRequest> pair
   std::vector<Hold> holds;
   if (pairs.empty()) co_return holds;
   const auto started = std::chrono::steady_clock::now();
-  const std::uint64_t seq = sequence_.fetch_add(1);
-  const std::string token = id_ + "." + std::to_string(seq);
+  const std::uint64_t seq = replica_.sequence.fetch_add(1);
+  const std::string token = replica_.id + "." + std::to_string(seq);
   // The one announcement: "hold TOKEN SCHOOL APP REV [SCHOOL APP REV ...]".
   std::string message = "hold " + token;
   holds.reserve(pairs.size());
   for (const auto& p : pairs) {
-    level1_.hold(p.school, p.app, p.revision, token);
+    replica_.level1.hold(p.school, p.app, p.revision, token);
     holds.push_back({p.revision, token});
     message += " " + p.school + " " + p.app + " " + std::to_string(p.revision);
   }
   auto waiter = std::make_shared<Waiter>();
   waiter->timer = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor);
-  waiter->timer->expires_at(started + config_.lease + config_.margin);
-  if (config_.invalidation_enabled) {
+  waiter->timer->expires_at(started + replica_.config.lease + replica_.config.margin);
+  if (replica_.config.invalidation_enabled) {
     std::lock_guard lock(mutex_);
     waiters_[seq] = waiter;
   }
-  message = signer_.signed_message(message);
+  message = replica_.signer.signed_message(message);
   std::size_t sent = 0;  // pairs whose script was sent (it may have run with its reply lost)
   std::optional<RedisReply> live;
   bool legacy = false;
   while (sent < pairs.size()) {
     const std::size_t begin = sent;
-    const std::size_t end = std::min(pairs.size(), begin + chunk());
+    const std::size_t end = std::min(pairs.size(), begin + replica_.chunk());
     sent = end;
     // Built apart from the co_await: g++ 12 mishandles temporaries of a conditional inside one.
     std::string announcement;
     if (end == pairs.size()) announcement = std::move(message);
-    auto command =
-        scripts::hold(keys_, std::span<const HoldRequest>(pairs.data() + begin, end - begin), token,
-                      config_.hold_ttl, std::move(announcement), pairs.size() > 1);
-    auto reply = co_await commands_.command(std::move(command));
+    auto command = scripts::hold(
+        replica_.keys, std::span<const HoldRequest>(pairs.data() + begin, end - begin), token,
+        replica_.config.hold_ttl, std::move(announcement), pairs.size() > 1);
+    auto reply = co_await replica_.commands.command(std::move(command));
     if (reply && reply->type == RedisReply::Type::string && reply->str == kLegacyReplicaLive) {
       legacy = true;
       break;
@@ -70,18 +70,18 @@ asio::awaitable<std::vector<Hold>> Holds::hold_all(std::vector<HoldRequest> pair
     }
     co_await take_back(pairs, holds, sent);
     if (legacy) co_return co_await hold_one_by_one(std::move(pairs));
-    warnings_.degraded("holds could not be placed, so a change was refused");
+    replica_.warnings.degraded("holds could not be placed, so a change was refused");
     throw UnavailableError("redis did not confirm " +
                            (pairs.size() == 1
                                 ? "the hold on " + pairs[0].school + "/" + pairs[0].app
                                 : "the holds on " + std::to_string(pairs.size()) + " pairs"));
   }
-  if (!config_.invalidation_enabled) co_return holds;
+  if (!replica_.config.invalidation_enabled) co_return holds;
   bool done = false;
   {
     std::lock_guard lock(mutex_);
     for (const auto& r : live->elements) {
-      if (r.str != id_ && !waiter->acked.contains(r.str)) waiter->pending.insert(r.str);
+      if (r.str != replica_.id && !waiter->acked.contains(r.str)) waiter->pending.insert(r.str);
     }
     waiter->live_known = true;
     done = waiter->pending.empty();
@@ -103,7 +103,7 @@ asio::awaitable<std::vector<Hold>> Holds::hold_all(std::vector<HoldRequest> pair
 asio::awaitable<void> Holds::take_back(const std::vector<HoldRequest>& pairs,
                                        const std::vector<Hold>& holds, std::size_t sent) {
   for (std::size_t i = sent; i < pairs.size(); ++i)
-    level1_.release(pairs[i].school, pairs[i].app, pairs[i].revision, holds[i].token);
+    replica_.level1.release(pairs[i].school, pairs[i].app, pairs[i].revision, holds[i].token);
   std::vector<HeldPair> placed;
   placed.reserve(sent);
   for (std::size_t i = 0; i < sent; ++i)
@@ -136,7 +136,7 @@ asio::awaitable<std::vector<Hold>> Holds::hold_one_by_one(std::vector<HoldReques
 }
 
 std::size_t Holds::release_chunk_end(const std::vector<HeldPair>& held, std::size_t begin) const {
-  const std::size_t limit = std::min(held.size(), begin + chunk());
+  const std::size_t limit = std::min(held.size(), begin + replica_.chunk());
   std::size_t end = begin + 1;
   while (end < limit && held[end].hold.token == held[begin].hold.token)
     ++end;
@@ -151,8 +151,9 @@ RedisCommand Holds::release_command(const std::vector<HeldPair>& held, std::size
     const auto& h = held[i];
     message += " " + h.school + " " + h.app + " " + std::to_string(h.hold.revision);
   }
-  return scripts::release(keys_, std::span<const HeldPair>(held.data() + begin, end - begin),
-                          signer_.signed_message(message), config_.hold_ttl);
+  return scripts::release(replica_.keys,
+                          std::span<const HeldPair>(held.data() + begin, end - begin),
+                          replica_.signer.signed_message(message), replica_.config.hold_ttl);
 }
 
 asio::awaitable<std::size_t> Holds::send_releases(std::vector<HeldPair> held) {
@@ -160,7 +161,7 @@ asio::awaitable<std::size_t> Holds::send_releases(std::vector<HeldPair> held) {
   while (begin < held.size()) {
     const std::size_t end = release_chunk_end(held, begin);
     auto command = release_command(held, begin, end);
-    auto reply = co_await commands_.command(std::move(command));
+    auto reply = co_await replica_.commands.command(std::move(command));
     if (!reply || reply->type == RedisReply::Type::error) {
       // Kept and sent again when Redis answers; until then the pairs are only read more often.
       std::lock_guard lock(mutex_);
@@ -175,7 +176,7 @@ asio::awaitable<std::size_t> Holds::send_releases(std::vector<HeldPair> held) {
 
 asio::awaitable<void> Holds::release_all(std::vector<HeldPair> held) {
   for (const auto& h : held)
-    level1_.release(h.school, h.app, h.hold.revision, h.hold.token);
+    replica_.level1.release(h.school, h.app, h.hold.revision, h.hold.token);
   co_await send_releases(std::move(held));
 }
 
@@ -195,12 +196,12 @@ asio::awaitable<std::optional<std::size_t>> Holds::resend_releases() {
 // this one lacks must not be lost) but not acknowledged; a forged release could make this
 // replica trust something, so it is dropped.
 void Holds::announced(const std::vector<std::string_view>& parts, const ReceivedMessage& message) {
-  if (!config_.invalidation_enabled) return;
+  if (!replica_.config.invalidation_enabled) return;
   const auto dot = parts[1].find('.');
   if (dot == std::string_view::npos) return;
-  const bool authentic = signer_.verifies(message);
+  const bool authentic = replica_.signer.verifies(message);
   if (!authentic) {
-    warnings_.forged(parts[0] == "rel" ? "a release" : "a hold");
+    replica_.warnings.forged(parts[0] == "rel" ? "a release" : "a hold");
     if (parts[0] == "rel") return;
   }
   std::vector<std::int64_t> revisions((parts.size() - 2) / 3);
@@ -209,26 +210,27 @@ void Holds::announced(const std::vector<std::string_view>& parts, const Received
   }
   for (std::size_t i = 0; i < revisions.size(); ++i) {
     if (parts[0] == "rel") {
-      level1_.release(parts[2 + 3 * i], parts[3 + 3 * i], revisions[i], parts[1]);
+      replica_.level1.release(parts[2 + 3 * i], parts[3 + 3 * i], revisions[i], parts[1]);
     } else {
-      level1_.hold(parts[2 + 3 * i], parts[3 + 3 * i], revisions[i], parts[1]);
+      replica_.level1.hold(parts[2 + 3 * i], parts[3 + 3 * i], revisions[i], parts[1]);
     }
   }
   if (parts[0] == "rel" || !authentic) return;
   const auto origin = parts[1].substr(0, dot);
-  if (origin != id_) {
-    commands_.send({"PUBLISH", keys_.channel(),
-                    signer_.signed_message("ack " + std::string(origin) + " " +
-                                           std::string(parts[1].substr(dot + 1)) + " " + id_)},
-                   [](RedisConnection::Reply) {});
+  if (origin != replica_.id) {
+    replica_.commands.send(
+        {"PUBLISH", replica_.keys.channel(),
+         replica_.signer.signed_message("ack " + std::string(origin) + " " +
+                                        std::string(parts[1].substr(dot + 1)) + " " + replica_.id)},
+        [](RedisConnection::Reply) {});
   }
 }
 
 // A forged acknowledgement could make a hold return before the replica it names applied it.
 void Holds::acknowledged(const std::vector<std::string_view>& parts,
                          const ReceivedMessage& message) {
-  if (!signer_.verifies(message)) {
-    warnings_.forged("an acknowledgement");
+  if (!replica_.signer.verifies(message)) {
+    replica_.warnings.forged("an acknowledgement");
     return;
   }
   std::uint64_t seq = 0;

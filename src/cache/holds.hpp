@@ -6,8 +6,6 @@
 // acknowledged.
 #pragma once
 
-#include <algorithm>
-#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -18,11 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "cache/cache_warnings.hpp"
-#include "cache/local_cache.hpp"
-#include "cache/redis_connection.hpp"
-#include "cache/redis_scripts.hpp"
-#include "cache/shared_cache_config.hpp"
+#include "cache/replica_context.hpp"
 #include "cache/shared_level.hpp"
 #include "cache/wire_codec.hpp"
 
@@ -30,19 +24,7 @@ namespace canopy::cache {
 
 class Holds {
  public:
-  // Every reference outlives this. `sequence` numbers this replica's holds (their tokens) and
-  // its other messages.
-  Holds(const SharedCacheConfig& config, const std::string& id, const RedisKeys& keys,
-        const WireSigner& signer, LocalCache& level1, RedisConnection& commands,
-        std::atomic<std::uint64_t>& sequence, CacheWarnings& warnings)
-      : config_(config),
-        id_(id),
-        keys_(keys),
-        signer_(signer),
-        level1_(level1),
-        commands_(commands),
-        sequence_(sequence),
-        warnings_(warnings) {}
+  explicit Holds(ReplicaContext replica) : replica_(replica) {}
 
   // See SharedLevel::hold_all and release_all.
   asio::awaitable<std::vector<Hold>> hold_all(std::vector<HoldRequest> pairs);
@@ -69,17 +51,8 @@ class Holds {
   // Releases held[begin, end): one script, one "rel" message; they share one token.
   RedisCommand release_command(const std::vector<HeldPair>& held, std::size_t begin,
                                std::size_t end) const;
-  std::size_t chunk() const { return std::max<std::size_t>(config_.batch_chunk, 1); }
 
-  const SharedCacheConfig& config_;
-  const std::string& id_;
-  const RedisKeys& keys_;
-  const WireSigner& signer_;
-  LocalCache& level1_;
-  RedisConnection& commands_;
-  std::atomic<std::uint64_t>& sequence_;
-  CacheWarnings& warnings_;
-
+  const ReplicaContext replica_;
   std::mutex mutex_;  // guards the holds waiting for acknowledgements and the unsent releases
   std::map<std::uint64_t, std::shared_ptr<Waiter>> waiters_;  // by sequence number
   std::vector<HeldPair> unreleased_;                          // releases Redis has not heard of yet

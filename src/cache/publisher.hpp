@@ -4,8 +4,6 @@
 // replicas publish are applied here.
 #pragma once
 
-#include <algorithm>
-#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -15,11 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "cache/cache_warnings.hpp"
-#include "cache/local_cache.hpp"
-#include "cache/redis_connection.hpp"
-#include "cache/redis_scripts.hpp"
-#include "cache/shared_cache_config.hpp"
+#include "cache/replica_context.hpp"
 #include "cache/shared_level.hpp"
 #include "cache/store_presence.hpp"
 #include "cache/wire_codec.hpp"
@@ -52,20 +46,9 @@ class UnpublishedChanges {
 
 class Publisher {
  public:
-  // Every reference outlives this. `sequence` numbers this replica's messages.
-  Publisher(const SharedCacheConfig& config, const std::string& id, const RedisKeys& keys,
-            const WireSigner& signer, LocalCache& level1, const StorePresence& presence,
-            RedisConnection& commands, std::atomic<std::uint64_t>& sequence,
-            CacheWarnings& warnings)
-      : config_(config),
-        id_(id),
-        keys_(keys),
-        signer_(signer),
-        level1_(level1),
-        presence_(presence),
-        commands_(commands),
-        sequence_(sequence),
-        warnings_(warnings) {}
+  // Invalidations of an older epoch than `presence` knows are not trusted.
+  Publisher(ReplicaContext replica, const StorePresence& presence)
+      : replica_(replica), presence_(presence) {}
 
   // See SharedLevel::publish_all.
   asio::awaitable<void> publish_all(std::vector<Published> changes);
@@ -79,17 +62,9 @@ class Publisher {
  private:
   // Publishes `changes` (a chunk): one script, one one-pair message per pair.
   RedisCommand publish_command(std::span<const Unpublished> changes) const;
-  std::size_t chunk() const { return std::max<std::size_t>(config_.batch_chunk, 1); }
 
-  const SharedCacheConfig& config_;
-  const std::string& id_;
-  const RedisKeys& keys_;
-  const WireSigner& signer_;
-  LocalCache& level1_;
+  const ReplicaContext replica_;
   const StorePresence& presence_;
-  RedisConnection& commands_;
-  std::atomic<std::uint64_t>& sequence_;
-  CacheWarnings& warnings_;
   UnpublishedChanges unpublished_;
 };
 

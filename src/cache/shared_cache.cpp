@@ -43,13 +43,16 @@ SharedCache::SharedCache(asio::io_context& io, SharedCacheConfig config)
                                        .subscribed = [this] { lease_.subscribed(); },
                                        .message = [this](std::string_view m) { on_message(m); }},
                                       config_.connection)),
-      holds_(config_, id_, keys_, signer_, local_, *commands_, sequence_, warnings_),
-      publisher_(config_, id_, keys_, signer_, local_, presence_, *commands_, sequence_,
-                 warnings_) {
+      holds_(replica()),
+      publisher_(replica(), presence_) {
 #ifdef CANOPY_BROKEN_INVALIDATION
   // A build that proves the replica tests catch replicas that never invalidate each other.
   config_.invalidation_enabled = false;
 #endif
+}
+
+ReplicaContext SharedCache::replica() {
+  return {config_, id_, keys_, signer_, local_, *commands_, sequence_, warnings_};
 }
 
 SharedCache::SharedCache(std::vector<asio::io_context*> workers, SharedCacheConfig config)

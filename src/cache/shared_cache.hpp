@@ -34,6 +34,7 @@
 #include "cache/publisher.hpp"
 #include "cache/redis_connection.hpp"
 #include "cache/redis_scripts.hpp"
+#include "cache/replica_context.hpp"
 #include "cache/shared_cache_config.hpp"
 #include "cache/shared_level.hpp"
 #include "cache/store_presence.hpp"
@@ -113,6 +114,8 @@ class SharedCache final : public DecisionCache, public SharedLevel {
   // Sends what Redis missed while it was unreachable: releases first, then changes.
   asio::awaitable<void> flush_unsent();
   void on_message(std::string_view message);
+  // What holds_ and publisher_ work with (members constructed before them).
+  ReplicaContext replica();
   // Level-2 lookups of requests on other workers, one connection each.
   RedisConnection& lookups_for(const asio::any_io_executor& executor);
 
@@ -128,8 +131,7 @@ class SharedCache final : public DecisionCache, public SharedLevel {
   std::shared_ptr<RedisConnection> commands_;
   std::vector<std::pair<asio::execution_context*, std::shared_ptr<RedisConnection>>> lookups_;
   std::shared_ptr<RedisConnection> events_;
-  // Numbers this replica's holds (their tokens) and invalidations, in one series.
-  std::atomic<std::uint64_t> sequence_{1};
+  std::atomic<std::uint64_t> sequence_{1};  // see ReplicaContext::sequence
   Holds holds_;
   Publisher publisher_;
   std::atomic<bool> stopping_{false};

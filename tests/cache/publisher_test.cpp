@@ -96,8 +96,11 @@ class Unreachable : public ::testing::Test {
       RedisConnection::create(io, {"127.0.0.1", 1}, "test", {});
   std::atomic<std::uint64_t> sequence{1};
   CacheWarnings warnings;
-  Publisher publisher{config, id, keys, signer, level1, presence, *redis, sequence, warnings};
-  Holds holds{config, id, keys, signer, level1, *redis, sequence, warnings};
+  ReplicaContext replica() {
+    return {config, id, keys, signer, level1, *redis, sequence, warnings};
+  }
+  Publisher publisher{replica(), presence};
+  Holds holds{replica()};
 };
 
 TEST_F(Unreachable, ChangesRedisMissedAreKeptAndSentAgain) {
