@@ -51,10 +51,6 @@ SharedCache::SharedCache(asio::io_context& io, SharedCacheConfig config)
 #endif
 }
 
-ReplicaContext SharedCache::replica() {
-  return {config_, id_, keys_, signer_, local_, *commands_, sequence_, warnings_};
-}
-
 SharedCache::SharedCache(std::vector<asio::io_context*> workers, SharedCacheConfig config)
     : SharedCache(*workers.at(0), std::move(config)) {
   for (std::size_t i = 1; i < workers.size(); ++i) {
@@ -62,6 +58,10 @@ SharedCache::SharedCache(std::vector<asio::io_context*> workers, SharedCacheConf
                                                               "lookups-" + std::to_string(i), {},
                                                               config_.connection));
   }
+}
+
+ReplicaContext SharedCache::replica() {
+  return {config_, id_, keys_, signer_, local_, *commands_, sequence_, warnings_};
 }
 
 SharedCache::~SharedCache() {

@@ -63,7 +63,8 @@ class StorePresence {
   std::atomic<std::int64_t> store_fresh_until_{0};  // steady-clock nanoseconds
   // One store_polled at a time moves the epoch, so level 1 is cleared once per new epoch.
   std::mutex epoch_mutex_;
-  mutable std::mutex presence_mutex_;     // guards what follows
+  // Guards what the store and Redis last saw of the replicas, and this one's heartbeats.
+  mutable std::mutex presence_mutex_;
   std::vector<std::string> store_live_;   // sorted; from the last poll
   std::int64_t store_polled_at_ = 0;      // steady ns of that poll's start
   std::vector<std::string> redis_live_;   // sorted; from the last heartbeat reply
