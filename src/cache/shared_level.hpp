@@ -55,6 +55,16 @@ class SharedLevel {
   // caller takes it before reading what it will write to level 2 or publish, and passes it on:
   // an entry of an older epoch than a replica's is never trusted there (docs/architecture.md,
   // "Revocation without Redis").
+  //
+  // The two tokens and their order. A caller that will cache what it reads takes, before the
+  // read, first level 1's generation (DecisionCache::generation) and then the epoch. The
+  // generation goes to DecisionCache::put, the epoch to remember() and publish_all(). When a
+  // poll of the store finds a new epoch (a reject was committed without holds, and may have
+  // taken away what level 1 holds), the replica shows the new epoch first and then clears
+  // level 1, which starts a new generation. So a caller that read the old epoch took its
+  // generation before that clear, and its put to level 1 is dropped; a caller that took the
+  // new generation reads the new epoch too. An invalidation received from another replica is
+  // put the same way: the generation is taken before the epoch it is compared with.
   virtual std::int64_t epoch() const = 0;
   // A change that takes an allow away was committed without holds (hold_all threw), and moved
   // the epoch: the time after which every replica has either read the new epoch or stopped
