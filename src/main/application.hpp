@@ -136,10 +136,10 @@ class Application {
   std::unique_ptr<cache::LocalCache> local_;
   std::unique_ptr<cache::SharedCache> shared_;
   cache::DecisionCache* cache_;
-  http::BlockingPool blocking_;
-  http::BlockingPool hashing_;
-  http::BlockingPool probe_{1};             // the readiness probe's own thread
-  http::BlockingPool epoch_probe_{1};       // the revocation epoch's poll's own thread (replicas)
+  exec::BlockingPool blocking_;
+  exec::BlockingPool hashing_;
+  exec::BlockingPool probe_{1};             // the readiness probe's own thread
+  exec::BlockingPool epoch_probe_{1};       // the revocation epoch's poll's own thread (replicas)
   std::atomic<bool> store_answers_{true};   // migrated by create(), so it answered just now
   std::atomic<std::int64_t> probed_at_ms_;  // steady clock
   consent::Service consent_;
@@ -148,6 +148,8 @@ class Application {
   auth::PartnerAuthenticator partners_;
   auth::ServiceToken service_token_;
   revocation::Revoker revoker_;
+  consent::Changes changes_;     // every change to a connection
+  decision::Service decisions_;  // the gateway's questions
   std::atomic<bool> stopping_{false};
   std::atomic<bool> draining_{false};
   // Readiness waits for the schema (Migrations::wait) and, with Redis, for its first connection.
