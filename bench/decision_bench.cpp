@@ -1,5 +1,6 @@
-// In-process cost of the decision hot path: pure evaluation, and a full check_cached() against
-// the local cache, over the real policy catalogue. Prints checks per second per core.
+// In-process cost of the decision hot path: pure evaluation, a full check_cached() against the
+// local cache, and the decision service's level-1 answer (counted), over the real policy
+// catalogue. Prints checks per second per core.
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -9,6 +10,9 @@
 #include "cache/mac.hpp"
 #include "cache/shared_cache.hpp"
 #include "decision/checker.hpp"
+#include "decision/service.hpp"
+#include "exec/blocking_pool.hpp"
+#include "metrics/service_metrics.hpp"
 #include "policy/live.hpp"
 
 namespace {
@@ -70,8 +74,37 @@ void BM_Evaluate(benchmark::State& state) {
 }
 BENCHMARK(BM_Evaluate);
 
-// App lookup + cache lookup + evaluation: what the server does before any I/O.
-void BM_CheckCached(benchmark::State& state) {
+// The checker never reaches the store on a warm cache; these references are never used.
+struct NoStore final : store::ConnectionStore, store::DirectoryStore {
+  std::optional<store::Connection> find_connection(std::string_view, std::string_view) override {
+    throw std::logic_error("miss");
+  }
+  std::vector<store::Connection> list_connections(std::string_view,
+                                                  std::optional<ConnectionStatus>) override {
+    return {};
+  }
+  std::optional<store::Connection> apply(const store::ConnectionChange&,
+                                         const store::AuditRecord&) override {
+    return {};
+  }
+  std::optional<std::vector<store::Connection>> apply_all(std::span<const store::AuditedChange>,
+                                                          const store::BatchAnswer*) override {
+    return {};
+  }
+  std::vector<store::Connection> trust_connections(std::string_view) override { return {}; }
+  store::Upsert upsert_site(const Site&) override { return store::Upsert::unchanged; }
+  std::optional<Site> find_site(std::string_view) override { return {}; }
+  std::vector<Site> list_sites() override { return {}; }
+  store::Upsert upsert_user(const User&) override { return store::Upsert::unchanged; }
+  std::optional<User> find_user(std::int64_t) override { return {}; }
+  std::optional<User> find_user_by_email(std::string_view) override { return {}; }
+  std::vector<User> users_of_site(std::string_view) override { return {}; }
+};
+
+// Asks what `make(checker)` returns about queries over state.range(0) schools, every pair cached
+// as approved: the warm cache the gateway nearly always meets.
+template <class Make>
+void warm(benchmark::State& state, Make make) {
   const std::size_t schools = static_cast<std::size_t>(state.range(0));
   const auto qs = queries(4096, schools);
   cache::LocalCache cache;
@@ -79,43 +112,40 @@ void BM_CheckCached(benchmark::State& state) {
     const auto* app = catalogue().find_app(q.app);
     cache.put(q.school, q.app, {cache::Presence::approved, app->permissions.version(), 1});
   }
-  // The checker never reaches the store on a warm cache; these references are never used.
-  struct NoStore final : store::ConnectionStore, store::DirectoryStore {
-    std::optional<store::Connection> find_connection(std::string_view, std::string_view) override {
-      throw std::logic_error("miss");
-    }
-    std::vector<store::Connection> list_connections(std::string_view,
-                                                    std::optional<ConnectionStatus>) override {
-      return {};
-    }
-    std::optional<store::Connection> apply(const store::ConnectionChange&,
-                                           const store::AuditRecord&) override {
-      return {};
-    }
-    std::optional<std::vector<store::Connection>> apply_all(std::span<const store::AuditedChange>,
-                                                            const store::BatchAnswer*) override {
-      return {};
-    }
-    std::vector<store::Connection> trust_connections(std::string_view) override { return {}; }
-    store::Upsert upsert_site(const Site&) override { return store::Upsert::unchanged; }
-    std::optional<Site> find_site(std::string_view) override { return {}; }
-    std::vector<Site> list_sites() override { return {}; }
-    store::Upsert upsert_user(const User&) override { return store::Upsert::unchanged; }
-    std::optional<User> find_user(std::int64_t) override { return {}; }
-    std::optional<User> find_user_by_email(std::string_view) override { return {}; }
-    std::vector<User> users_of_site(std::string_view) override { return {}; }
-  } none;
+  NoStore none;
   decision::Checker checker(live_catalogue(), cache, none, none);
+  auto ask = make(checker);
   std::size_t i = 0;
   std::size_t allowed = 0;
   for (auto _ : state) {
-    allowed += checker.check_cached(qs[i & 4095])->allow;
+    allowed += ask(qs[i & 4095]).allow;
     ++i;
   }
   benchmark::DoNotOptimize(allowed);
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
+
+// App lookup + cache lookup + evaluation: what the server does before any I/O.
+void BM_CheckCached(benchmark::State& state) {
+  warm(state, [](decision::Checker& checker) {
+    return [&checker](const decision::Query& q) { return *checker.check_cached(q); };
+  });
+}
 BENCHMARK(BM_CheckCached)->Arg(1)->Arg(500);
+
+// The route's level-1 path through the decision service: check_cached() and the counting of
+// the lookup and the answer (what a level-1 hit costs before the answer is rendered).
+void BM_ServiceAnswerCached(benchmark::State& state) {
+  exec::BlockingPool unused(1);
+  metrics::ServiceMetrics metrics;
+  std::optional<decision::Service> service;
+  warm(state, [&](decision::Checker& checker) {
+    service.emplace(checker, nullptr, unused, &metrics);
+    return [&](const decision::Query& q) { return *service->answer_cached(q); };
+  });
+  unused.join();
+}
+BENCHMARK(BM_ServiceAnswerCached)->Arg(1)->Arg(500);
 
 }  // namespace
 

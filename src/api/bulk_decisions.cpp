@@ -164,33 +164,6 @@ void release_claim(Services& s, Bulk& bulk) noexcept {
   bulk.claim.reset();
 }
 
-// Applies the plan and, in the same transaction, keeps its answer for replays: a committed
-// batch always has its answer, so the key is spent exactly when the changes are. On a conflict
-// nothing was written and the key is given back. An exception (the store failed, perhaps at
-// COMMIT) also gives it back on its way out (`claimed`): the release deletes the claim only
-// while it is still running, which the commit would have ended, so a key whose batch committed
-// is never given back.
-Result<http::Response> apply(Services& s, Bulk& bulk, const consent::BulkPlan& plan,
-                             std::vector<store::Connection>& applied) {
-  std::optional<http::Response> answer;
-  const store::BatchAnswer keep{.claim = *bulk.claim,
-                                .render =
-                                    [&](const std::vector<store::Connection>& written) {
-                                      answer = applied_view(*bulk.trust, written);
-                                      return std::pair(static_cast<int>(answer->status),
-                                                       answer->body);
-                                    },
-                                .at = s.clock.now()};
-  auto done = s.consent.apply_bulk(plan, &keep);
-  if (!done) {
-    release_claim(s, bulk);
-    return done.error();
-  }
-  applied = std::move(*done);
-  bulk.claim.reset();  // spent by the commit
-  return std::move(*answer);
-}
-
 http::Response replayed(const store::IdempotencyRecord& record) {
   http::Response r{
       static_cast<unsigned>(record.response_status), "application/json", record.response_body, {}};
@@ -257,18 +230,22 @@ asio::awaitable<http::Response> decide_all(http::RequestContext& ctx, Services& 
   });
   if (!bulk.plan) co_return respond(std::move(first));
 
-  // The changes, their answer kept in the same transaction, under the revocation protocol
-  // (revocation/revoker.hpp): approvals the batch takes away are held on every replica first.
+  // The changes and, in the same transaction, their answer for replays, through the
+  // connection-change use case (consent/changes.hpp): approvals the batch takes away are held on
+  // every replica first. A committed batch always has its answer, so the key is spent exactly
+  // when the changes are; when nothing was committed the key is given back.
   std::optional<http::Response> answer;
-  auto applied = co_await s.revoker.apply(
-      *bulk.plan, [&](const store::CommitGuard&) -> Result<std::vector<store::Connection>> {
-        std::vector<store::Connection> written;
-        auto out = claimed(s, bulk, [&] { return apply(s, bulk, *bulk.plan, written); });
-        if (!out) return out.error();
-        answer = std::move(*out);
-        return written;
-      });
+  const consent::KeptAnswer keep{.claim = *bulk.claim,
+                                 .encode =
+                                     [&](const std::vector<store::Connection>& written) {
+                                       answer = applied_view(*bulk.trust, written);
+                                       return std::pair(static_cast<int>(answer->status),
+                                                        answer->body);
+                                     },
+                                 .give_back = [&] { release_claim(s, bulk); }};
+  auto applied = co_await s.changes.apply_bulk(std::move(*bulk.plan), keep);
   if (!applied) co_return error_response(applied.error());
+  bulk.claim.reset();  // spent by the commit
   co_return std::move(*answer);
 }
 

@@ -1,5 +1,6 @@
-// GET /internal/v1/decisions: the gateway's question, answered from the cache when it can.
-// Kept free of JSON libraries: the answer is one of a few fixed shapes.
+// GET /internal/v1/decisions: the gateway's question, parsed here and answered by the decision
+// service (decision/service.hpp). Kept free of JSON libraries: the answer is one of a few fixed
+// shapes.
 #include "api/edge.hpp"
 #include "api/errors.hpp"
 #include "api/guards.hpp"
@@ -40,39 +41,9 @@ asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s) {
     query.field = *field;
   }
   ctx.school = query.school;
-  auto* const m = s.metrics;
-  // Every answer is counted by outcome and reason; each level looked at, as a hit or a miss.
-  const auto answer = [m](const decision::Decision& d) {
-    if (m != nullptr) m->decision(d.allow, d.reason);
-    return decision_response(d);
-  };
-  const auto lookup = [m](metrics::CacheLevel level, bool hit) {
-    if (m != nullptr) m->cache_lookup(level, hit);
-  };
-  if (auto hit = s.checker.check_cached(query)) {
-    lookup(metrics::CacheLevel::local, true);
-    co_return answer(*hit);
-  }
-  lookup(metrics::CacheLevel::local, false);
-  const auto since = s.checker.generation();  // before level 2 and the store are read
-  const auto epoch = epoch_now(s);            // after the generation: see store_polled
-  if (s.shared != nullptr) {
-    if (auto entry = co_await s.shared->fetch(std::string(query.school), std::string(query.app))) {
-      // An entry level 1 refuses (a hold stands against it) is a miss: the store answers.
-      if (auto d = s.checker.check_entry(query, *entry, since)) {
-        lookup(metrics::CacheLevel::shared, true);
-        co_return answer(*d);
-      }
-    }
-    lookup(metrics::CacheLevel::shared, false);
-  }
-  decision::Decision d;
-  std::optional<cache::Entry> found;
-  co_await s.blocking.run([&] { d = s.checker.check_store(query, &found, since); });
-  if (s.shared != nullptr && found) {
-    co_await s.shared->remember(std::string(query.school), std::string(query.app), *found, epoch);
-  }
-  co_return answer(d);
+  // Level 1 answers without a coroutine frame of its own; the levels behind it only on a miss.
+  if (auto hit = s.decisions.answer_cached(query)) co_return decision_response(*hit);
+  co_return decision_response(co_await s.decisions.answer_uncached(query));
 }
 
 }  // namespace

@@ -39,21 +39,18 @@ asio::awaitable<http::Response> request_connection(http::RequestContext& ctx, Se
     if (auto id = check_id("school", (*body)["school"].get_ref<const std::string&>()); !id)
       body = id.error();
   }
-  std::optional<store::Connection> created;
-  const auto epoch = epoch_now(s);  // before the transaction
-  auto response =
-      co_await as_partner(ctx, s, [&](const policy::App& app) -> Result<http::Response> {
-        if (!body) return body.error();
-        auto outcome = s.consent.request(app, (*body)["school"].get<std::string>(),
-                                         {ctx.request_id, ctx.client_request_id});
-        if (!outcome) return outcome.error();
-        if (outcome->created) created = outcome->connection;
-        return json_response(outcome->created ? 201 : 200, partner_view(outcome->connection));
-      });
-  // No hold: before the connection existed every replica could only deny (not_requested), and
-  // connections are never deleted, so nothing that allowed is taken away.
-  if (created) co_await publish_change(s, *created, epoch);
-  co_return response;
+  const policy::App* app = nullptr;
+  auto who = co_await as_partner(ctx, s, [&](const policy::App& a) -> Result<http::Response> {
+    if (!body) return body.error();
+    app = &a;
+    return http::Response{};
+  });
+  if (app == nullptr) co_return who;
+  // The connection-change use case (consent/changes.hpp) commits and publishes.
+  auto outcome = co_await s.changes.request(*app, (*body)["school"].get<std::string>(),
+                                            {ctx.request_id, ctx.client_request_id});
+  if (!outcome) co_return challenge(error_response(outcome.error()), kPartnerChallenge);
+  co_return json_response(outcome->created ? 201 : 200, partner_view(outcome->connection));
 }
 
 asio::awaitable<http::Response> connection_status(http::RequestContext& ctx, Services& s) {

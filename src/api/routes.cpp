@@ -5,11 +5,6 @@
 
 namespace canopy::api {
 
-asio::awaitable<void> publish_change(Services& s, const store::Connection& c, std::int64_t epoch) {
-  if (s.shared == nullptr) co_return;
-  co_await s.shared->publish(c.school_id, c.app_id, consent::cache_entry_for(c), epoch);
-}
-
 void add_routes(http::Router& router, Services& s) {
   router.set_param_rules(path_param_rules());
   add_session_routes(router, s);

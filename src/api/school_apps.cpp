@@ -66,9 +66,20 @@ asio::awaitable<http::Response> show_app(http::RequestContext& ctx, Services& s)
       });
 }
 
-// A reject goes through the revocation use case (revocation/revoker.hpp), which holds,
-// commits and publishes; this translates HTTP only.
-asio::awaitable<http::Response> reject(http::RequestContext& ctx, Services& s) {
+// A refusal for the school's terms says where the actor accepts them.
+Error with_terms_route(Error e, const tenancy::Actor& actor) {
+  if (e.code == Errc::terms_not_accepted) {
+    e.message += ": POST /api/v1/trusts/" + actor.acting_site + "/schools/" + actor.school_id +
+                 "/terms-acceptance";
+  }
+  return e;
+}
+
+// Every decision goes through the connection-change use case (consent/changes.hpp), which
+// holds, commits and publishes; this resolves the caller and translates HTTP only.
+asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s, AdminAction action) {
+  if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
+  if (auto body = parse_body(ctx, {}); !body) co_return error_response(body.error());
   std::optional<tenancy::Actor> actor;
   std::optional<Site> school;
   auto who = co_await as_school_admin(
@@ -78,32 +89,10 @@ asio::awaitable<http::Response> reject(http::RequestContext& ctx, Services& s) {
         return http::Response{};
       });
   if (!actor) co_return who;
-  auto rejected = co_await s.revoker.reject(*actor, std::string(ctx.param("app")),
-                                            {ctx.request_id, ctx.client_request_id});
-  if (!rejected) co_return error_response(rejected.error());
-  co_return json_response(
-      200, connection_detail(&*rejected, *s.policy.find_app(rejected->app_id), *school));
-}
-
-asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s, AdminAction action) {
-  if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
-  if (auto body = parse_body(ctx, {}); !body) co_return error_response(body.error());
-  if (action == AdminAction::reject) co_return co_await reject(ctx, s);
-  const auto epoch = epoch_now(s);  // before the transaction
-  std::optional<store::Connection> changed;
-  auto response = co_await as_school_admin(
-      ctx, s, [&](const tenancy::Actor& actor, const Site& school) -> Result<http::Response> {
-        auto decided = s.consent.decide(actor, ctx.param("app"), action,
-                                        {ctx.request_id, ctx.client_request_id});
-        if (!decided) return decided.error();
-        if (action != AdminAction::cancel) changed = *decided;
-        return json_response(
-            200, connection_detail(&*decided, *s.policy.find_app(decided->app_id), school));
-      });
-  // Committed. An approval takes no allow away, so it is not held; embedded mode has nobody
-  // else to tell.
-  if (changed) co_await publish_change(s, *changed, epoch);
-  co_return response;
+  auto decided = co_await s.changes.decide(*actor, std::string(ctx.param("app")), action,
+                                           {ctx.request_id, ctx.client_request_id});
+  if (!decided) co_return error_response(with_terms_route(decided.error(), *actor));
+  co_return json_response(200, connection_detail(&decided->connection, *decided->app, *school));
 }
 
 asio::awaitable<http::Response> data_csv(http::RequestContext& ctx, Services& s) {

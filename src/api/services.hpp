@@ -5,14 +5,13 @@
 
 #include "auth/partners.hpp"
 #include "auth/sessions.hpp"
-#include "cache/shared_level.hpp"
+#include "consent/changes.hpp"
 #include "consent/service.hpp"
-#include "decision/checker.hpp"
-#include "http/blocking.hpp"
+#include "decision/service.hpp"
+#include "exec/blocking_pool.hpp"
 #include "http/router.hpp"
 #include "metrics/service_metrics.hpp"
 #include "policy/live.hpp"
-#include "revocation/revoker.hpp"
 #include "store/store.hpp"
 
 namespace canopy::api {
@@ -27,7 +26,8 @@ struct PolicyReload {
 struct Services {
   const policy::LivePolicies& policy;  // current() for a whole step
   consent::Service& consent;
-  decision::Checker& checker;
+  consent::Changes& changes;      // every change to a connection
+  decision::Service& decisions;  // the gateway's questions
   auth::SessionService& sessions;
   auth::PartnerAuthenticator& partners;
   const auth::ServiceToken& service_token;
@@ -38,30 +38,17 @@ struct Services {
   store::IdempotencyStore& idempotency;
   store::AuditStore& audit;
   const Clock& clock;
-  http::BlockingPool& blocking;  // store calls; never password hashing
-  http::BlockingPool& hashing;   // argon2id (sign-in), small and bounded: see http/blocking.hpp
+  exec::BlockingPool& blocking;  // store calls; never password hashing
+  exec::BlockingPool& hashing;   // argon2id (sign-in), small and bounded: see exec/blocking_pool.hpp
   // True when the store answered its last probe and the server is not stopping. Never blocks
   // and waits on no pool: the probe runs on its own thread (main/application.cpp).
   std::function<bool()> ready;
   bool secure_cookies = true;  // set the Secure attribute (off only on loopback, or when told)
   std::chrono::seconds session_ttl{std::chrono::hours(8)};
-  revocation::Revoker& revoker;          // every change that takes an allow away
-  cache::SharedLevel* shared = nullptr;  // the Redis level across replicas; none when embedded
   metrics::ServiceMetrics* metrics = nullptr;  // where to count; none when counting is off
   // Blocking: reads the policies directory again and puts it in force (Application).
   std::function<PolicyReload()> reload_policies;
 };
-
-// The revocation epoch now (0 when embedded): taken before a change's transaction, for its
-// publish.
-inline std::int64_t epoch_now(const Services& s) {
-  return s.shared != nullptr ? s.shared->epoch() : 0;
-}
-
-// After a committed change that takes no allow away (those go through the Revoker): tells the
-// other replicas, when there are any, under the epoch taken before its transaction.
-asio::awaitable<void> publish_change(Services& s, const store::Connection& connection,
-                                     std::int64_t epoch);
 
 void add_routes(http::Router& router, Services& services);
 

@@ -28,7 +28,7 @@ cache::Entry cache_entry_for(const store::Connection& c) {
   return cache::entry_for_connection(c.status, c.permission_set_version, c.revision);
 }
 
-void Service::publish(const store::Connection& c, cache::Generation since) {
+void Service::remember(const store::Connection& c, cache::Generation since) {
   (void)cache_.put(c.school_id, c.app_id, cache_entry_for(c), since);
 }
 
@@ -64,11 +64,10 @@ Status Service::terms_accepted(const tenancy::Actor& actor) {
   if (!actor.required_terms) return {};
   const SiteTerms& terms = *actor.required_terms;
   if (trusts_.find_terms_acceptance(actor.user_id, actor.school_id, terms.version)) return {};
-  Error e =
-      make_error(Errc::terms_not_accepted,
-                 "accept the terms and conditions of this school site (version " +
-                     std::to_string(terms.version) + ") before acting in it: POST /api/v1/trusts/" +
-                     actor.acting_site + "/schools/" + actor.school_id + "/terms-acceptance");
+  // The API adds where to accept them (api/school_apps.cpp).
+  Error e = make_error(Errc::terms_not_accepted,
+                       "accept the terms and conditions of this school site (version " +
+                           std::to_string(terms.version) + ") before acting in it");
   e.terms.push_back({actor.school_id, terms.version, terms.title});
   return e;
 }
@@ -128,6 +127,15 @@ Result<store::Connection> Service::decide(const tenancy::Actor& actor, std::stri
                                           AdminAction action, RequestIds ids,
                                           std::optional<std::int64_t> at_revision,
                                           const store::CommitGuard& guard) {
+  auto decided = decide_with_app(actor, app_id, action, ids, at_revision, guard);
+  if (!decided) return decided.error();
+  return std::move(decided->connection);
+}
+
+Result<Decided> Service::decide_with_app(const tenancy::Actor& actor, std::string_view app_id,
+                                         AdminAction action, RequestIds ids,
+                                         std::optional<std::int64_t> at_revision,
+                                         const store::CommitGuard& guard) {
   if (auto accepted = terms_accepted(actor); !accepted) return accepted.error();
   auto app = this->app(app_id);
   if (!app) return app.error();
@@ -141,12 +149,12 @@ Result<store::Connection> Service::decide(const tenancy::Actor& actor, std::stri
     if (at_revision && current->revision != *at_revision) return moved();
     auto next = this->next(**app, *current, action);
     if (!next) return next.error();
-    if (action == AdminAction::cancel) return std::move(*current);
+    if (action == AdminAction::cancel) return Decided{std::move(*current), *app};
     auto [change, audit] = decision_change(actor, **app, *current, *next, action, ids);
     change.guard = guard;
     if (auto applied = connections_.apply(change, audit)) {
-      publish(*applied, since);
-      return std::move(*applied);
+      remember(*applied, since);
+      return Decided{std::move(*applied), *app};
     }
   }
   return moved();
@@ -273,8 +281,11 @@ BulkValidation Service::plan_bulk(const User& user, const Site& trust,
   return out;
 }
 
-Result<std::vector<store::Connection>> Service::apply_bulk(const BulkPlan& plan,
+Result<std::vector<store::Connection>> Service::apply_bulk(BulkPlan plan,
+                                                           const store::CommitGuard& guard,
                                                            const store::BatchAnswer* answer) {
+  for (auto& item : plan.changes)
+    item.change.guard = guard;
   auto applied = connections_.apply_all(plan.changes, answer);
   if (!applied) {
     return make_error(Errc::concurrent_change,
@@ -282,7 +293,7 @@ Result<std::vector<store::Connection>> Service::apply_bulk(const BulkPlan& plan,
                       "was applied; review and try again");
   }
   for (const auto& c : *applied)
-    publish(c, plan.since);
+    remember(c, plan.since);
   return std::move(*applied);
 }
 
@@ -357,7 +368,7 @@ Result<RequestOutcome> Service::request(const policy::App& app, std::string_view
                              .request_id = std::string(ids.server),
                              .client_request_id = std::string(ids.client)};
     if (auto applied = connections_.apply(change, audit)) {
-      publish(*applied, since);
+      remember(*applied, since);
       return RequestOutcome{std::move(*applied), true};
     }
   }

@@ -24,6 +24,13 @@ struct RequestOutcome {
   bool created = false;
 };
 
+// A school admin's decision as committed (for a cancel, the connection as it stays), and the
+// app of the catalogue it was checked against: never null.
+struct Decided {
+  store::Connection connection;
+  const policy::App* app = nullptr;
+};
+
 // One item of a bulk decision, as the client sent it.
 struct BulkItem {
   std::string school;
@@ -105,6 +112,11 @@ class Service {
   // An actor acting via a trust must have accepted the school's current terms first
   // (terms_not_accepted, listing them), for every action, cancel included.
   // `guard`: what the transaction must also do (revocation/ sets it for rejects).
+  Result<Decided> decide_with_app(const tenancy::Actor& actor, std::string_view app_id,
+                                  AdminAction action, RequestIds ids,
+                                  std::optional<std::int64_t> at_revision = std::nullopt,
+                                  const store::CommitGuard& guard = {});
+  // decide_with_app(), for a caller that needs only the connection.
   Result<store::Connection> decide(const tenancy::Actor& actor, std::string_view app_id,
                                    AdminAction action, RequestIds ids,
                                    std::optional<std::int64_t> at_revision = std::nullopt,
@@ -126,11 +138,12 @@ class Service {
   // terms are accepted. Changes nothing.
   BulkValidation plan_bulk(const User& user, const Site& trust, std::span<const BulkItem> items,
                            RequestIds ids);
-  // Applies a plan in one transaction (all or nothing, one audit record per change), then
-  // updates this process's cache. concurrent_change when any connection changed since the
-  // plan was made; then nothing is written.
+  // Applies a plan in one transaction (all or nothing, one audit record per change), with
+  // `guard` for the whole of it, then updates this process's cache. concurrent_change when any
+  // connection changed since the plan was made; then nothing is written.
   // With an `answer`, the batch's idempotency answer is stored in the same transaction.
-  Result<std::vector<store::Connection>> apply_bulk(const BulkPlan& plan,
+  Result<std::vector<store::Connection>> apply_bulk(BulkPlan plan,
+                                                    const store::CommitGuard& guard = {},
                                                     const store::BatchAnswer* answer = nullptr);
 
   // Every connection of the trust's schools, by school and app.
@@ -149,7 +162,10 @@ class Service {
  private:
   Result<ConnectionStatus> next(const policy::App& app, const store::Connection& current,
                                 AdminAction action) const;
-  void publish(const store::Connection& connection, cache::Generation since);
+  // Level 1 of this process takes a committed connection, unless it was cleared since `since`
+  // (taken before the connection was read). The other replicas hear of it from the use case
+  // (consent/changes.hpp).
+  void remember(const store::Connection& connection, cache::Generation since);
   // The change and audit record of `actor`'s decision on `current`.
   store::AuditedChange decision_change(const tenancy::Actor& actor, const policy::App& app,
                                        const store::Connection& current, ConnectionStatus next,

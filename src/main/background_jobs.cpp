@@ -9,7 +9,7 @@
 namespace canopy::cli {
 
 BackgroundJobs::BackgroundJobs(const AppConfig& config, const Clock& clock, store::Store& store,
-                               asio::io_context& io, http::BlockingPool& blocking,
+                               asio::io_context& io, exec::BlockingPool& blocking,
                                cache::SharedCache* shared, Readiness& readiness,
                                PolicyReloads& reloads)
     : config_(config),

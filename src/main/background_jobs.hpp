@@ -6,7 +6,7 @@
 #include "cache/shared_cache.hpp"
 #include "core/time.hpp"
 #include "http/asio.hpp"
-#include "http/blocking.hpp"
+#include "exec/blocking_pool.hpp"
 #include "main/app_config.hpp"
 #include "main/policy_reloads.hpp"
 #include "main/readiness.hpp"
@@ -19,7 +19,7 @@ class BackgroundJobs {
   // `shared`: the Redis level, or null (then there is no epoch to poll). The jobs end once
   // `readiness` says stopping and cancel() has run.
   BackgroundJobs(const AppConfig& config, const Clock& clock, store::Store& store,
-                 asio::io_context& io, http::BlockingPool& blocking, cache::SharedCache* shared,
+                 asio::io_context& io, exec::BlockingPool& blocking, cache::SharedCache* shared,
                  Readiness& readiness, PolicyReloads& reloads);
   BackgroundJobs(const BackgroundJobs&) = delete;
   BackgroundJobs& operator=(const BackgroundJobs&) = delete;
@@ -43,12 +43,12 @@ class BackgroundJobs {
   const Clock& clock_;
   store::Store& store_;
   asio::io_context& io_;
-  http::BlockingPool& blocking_;
+  exec::BlockingPool& blocking_;
   cache::SharedCache* shared_;
   Readiness& readiness_;
   PolicyReloads& reloads_;
-  http::BlockingPool probe_{1};        // the readiness probe's own thread
-  http::BlockingPool epoch_probe_{1};  // the revocation epoch's poll's own thread (replicas)
+  exec::BlockingPool probe_{1};        // the readiness probe's own thread
+  exec::BlockingPool epoch_probe_{1};  // the revocation epoch's poll's own thread (replicas)
   asio::steady_timer housekeeping_timer_;
   asio::steady_timer readiness_timer_;
   asio::steady_timer epoch_timer_;

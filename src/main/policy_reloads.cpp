@@ -68,13 +68,13 @@ void PolicyReloads::reconcile_in_force() {
   }
 }
 
-void PolicyReloads::reload_on_hangup(asio::io_context& io, http::BlockingPool& blocking) {
+void PolicyReloads::reload_on_hangup(asio::io_context& io, exec::BlockingPool& blocking) {
   hangups_ = std::make_unique<asio::signal_set>(io, SIGHUP);
   // Each SIGHUP reloads on the blocking pool (files are read there), then waits for the next.
   struct Watch {
     PolicyReloads* reloads;
     asio::io_context* io;
-    http::BlockingPool* blocking;
+    exec::BlockingPool* blocking;
     void operator()(const boost::system::error_code& ec, int) const {
       if (ec || reloads->readiness_.stopping()) return;
       spdlog::info("SIGHUP: reloading the policies from {}", reloads->directory_.string());

@@ -14,7 +14,7 @@
 #include "api/services.hpp"
 #include "core/time.hpp"
 #include "http/asio.hpp"
-#include "http/blocking.hpp"
+#include "exec/blocking_pool.hpp"
 #include "main/readiness.hpp"
 #include "policy/live.hpp"
 #include "store/store.hpp"
@@ -36,7 +36,7 @@ class PolicyReloads {
   // against (and recorded in) the store; until then the replica is not ready. Blocking.
   void reconcile_in_force();
   // Reloads on every SIGHUP, on `blocking`, until the readiness says stopping.
-  void reload_on_hangup(asio::io_context& io, http::BlockingPool& blocking);
+  void reload_on_hangup(asio::io_context& io, exec::BlockingPool& blocking);
   // On the io_context given to reload_on_hangup(): no more SIGHUP watching.
   void stop_hangups();
 

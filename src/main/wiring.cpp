@@ -52,14 +52,19 @@ UseCases wire_use_cases(const Parts& parts, Readiness& readiness, PolicyReloads&
   u.service_token =
       std::make_unique<auth::ServiceToken>(config.service_token, config.previous_service_token);
   u.revoker = std::make_unique<revocation::Revoker>(
-      *u.consent, shared, store, parts.pools->blocking, clock,
+      shared, store, parts.pools->blocking, clock,
       revocation::RevokerConfig{.commit_within = config.redis.hold_ttl / 3,
                                 .without_store = config.redis.without_store,
                                 .catch_up = config.redis.lease + config.redis.margin,
                                 .metrics = metrics});
+  u.changes = std::make_unique<consent::Changes>(*u.consent, *u.revoker, shared,
+                                                 parts.pools->blocking, clock);
+  u.decisions =
+      std::make_unique<decision::Service>(*u.checker, shared, parts.pools->blocking, metrics);
   u.services.reset(new api::Services{policies,
                                      *u.consent,
-                                     *u.checker,
+                                     *u.changes,
+                                     *u.decisions,
                                      *u.sessions,
                                      *u.partners,
                                      *u.service_token,
@@ -75,8 +80,6 @@ UseCases wire_use_cases(const Parts& parts, Readiness& readiness, PolicyReloads&
                                      [&readiness] { return readiness.ready(); },
                                      secure_cookies(config),
                                      config.sign_in.session_ttl,
-                                     *u.revoker,
-                                     shared,
                                      metrics,
                                      [&reloads] { return reloads.reload(); }});
   return u;

@@ -10,11 +10,13 @@
 #include "auth/sessions.hpp"
 #include "cache/local_cache.hpp"
 #include "cache/shared_cache.hpp"
+#include "consent/changes.hpp"
 #include "consent/service.hpp"
 #include "core/time.hpp"
 #include "decision/checker.hpp"
+#include "decision/service.hpp"
 #include "http/asio.hpp"
-#include "http/blocking.hpp"
+#include "exec/blocking_pool.hpp"
 #include "http/router.hpp"
 #include "main/app_config.hpp"
 #include "main/background_jobs.hpp"
@@ -41,8 +43,8 @@ struct Caches {
 // bounded pool for password hashing, so that sign-ins never make a store call wait.
 struct Pools {
   explicit Pools(const AppConfig& config);
-  http::BlockingPool blocking;
-  http::BlockingPool hashing;
+  exec::BlockingPool blocking;
+  exec::BlockingPool hashing;
   void join();
 };
 
@@ -54,6 +56,8 @@ struct UseCases {
   std::unique_ptr<auth::PartnerAuthenticator> partners;
   std::unique_ptr<auth::ServiceToken> service_token;
   std::unique_ptr<revocation::Revoker> revoker;
+  std::unique_ptr<consent::Changes> changes;     // every change to a connection
+  std::unique_ptr<decision::Service> decisions;  // the gateway's questions
   std::unique_ptr<api::Services> services;
 };
 

@@ -1,22 +1,20 @@
-// Revocation: the changes that take an allow away (a reject of an approved connection, alone or
-// in a bulk decision), made so that no replica allows once the change is answered, whatever
-// Redis does. The one place that knows the protocol; the HTTP handlers only translate.
-// docs/architecture.md, "Revocation across replicas" and "Revocation without Redis".
+// Revocation: what a commit that takes an allow away (a reject of an approved connection, alone
+// or in a bulk decision) needs before and after it, so that no replica allows once the change is
+// answered, whatever Redis does. The connection-change use case (consent/changes.hpp) decides
+// when each step runs; this knows how. docs/architecture.md, "Revocation across replicas" and
+// "Revocation without Redis".
 #pragma once
 
 #include <chrono>
-#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "cache/shared_level.hpp"
-#include "consent/service.hpp"
-#include "core/result.hpp"
 #include "core/time.hpp"
-#include "http/blocking.hpp"
+#include "exec/blocking_pool.hpp"
 #include "metrics/service_metrics.hpp"
 #include "store/store.hpp"
-#include "tenancy/actor.hpp"
 
 namespace canopy::revocation {
 
@@ -39,53 +37,55 @@ struct RevokerConfig {
   metrics::ServiceMetrics* metrics = nullptr;
 };
 
-class Revoker {
+// One commit's protection, from Revoker::protect() until it is dropped: the holds placed for
+// it or, when they could not be, this replica's withdrawal from the heartbeats (kept until the
+// change is published), and the guard its transaction must carry.
+class Protection {
  public:
-  // `shared` is null in embedded mode (one process: nobody else to tell).
-  Revoker(consent::Service& consent, cache::SharedLevel* shared, store::RevocationStore& store,
-          http::BlockingPool& blocking, const Clock& clock, RevokerConfig config = {})
-      : consent_(consent),
-        shared_(shared),
-        store_(store),
-        blocking_(blocking),
-        clock_(clock),
-        config_(config) {}
-
-  // A school admin's reject of `app_id` in the actor's school. An approved connection is held
-  // on every replica at the revision read, committed only at that revision (re-read and retried
-  // when it moved), then published. When the holds cannot be placed (Redis unreachable from
-  // here), it commits with a new revocation epoch instead and returns once every replica has
-  // read that epoch or stopped trusting its caches. Throws UnavailableError (store down,
-  // CommitTooLate), never having answered a change that did not happen.
-  asio::awaitable<Result<store::Connection>> reject(const tenancy::Actor& actor, std::string app_id,
-                                                    consent::RequestIds ids);
-
-  // Runs `commit` (on the blocking pool; it applies `plan` with the guard it is given, which
-  // `plan`'s changes also carry) under the same protocol for every approved connection the plan
-  // rejects, then publishes what was written. `commit`'s error comes back as it is, with the
-  // holds taken back.
-  using Commit =
-      std::function<Result<std::vector<store::Connection>>(const store::CommitGuard& guard)>;
-  asio::awaitable<Result<std::vector<store::Connection>>> apply(consent::BulkPlan& plan,
-                                                                Commit commit);
+  Protection() = default;
+  const store::CommitGuard& guard() const { return guard_; }
 
  private:
-  // The guard of a change about to commit: with holds placed at `placed`, a deadline; without.
-  store::CommitGuard guard_for(bool held, std::chrono::steady_clock::time_point placed) const;
+  friend class Revoker;
+  struct Rejoin {
+    void operator()(cache::SharedLevel* shared) const { shared->rejoin(); }
+  };
+  store::CommitGuard guard_;
+  std::vector<cache::HeldPair> holds_;
+  std::unique_ptr<cache::SharedLevel, Rejoin> withdrawn_;
+};
+
+class Revoker {
+ public:
+  // `shared` is null in embedded mode (one process: nobody else to tell, nothing to protect).
+  Revoker(cache::SharedLevel* shared, store::RevocationStore& store, exec::BlockingPool& blocking,
+          const Clock& clock, RevokerConfig config = {})
+      : shared_(shared), store_(store), blocking_(blocking), clock_(clock), config_(config) {}
+
+  const RevokerConfig& config() const { return config_; }
+
+  // Before a commit that takes the allows of `pairs` away, each only if its connection is still
+  // at the revision given: holds them on every replica. When the holds cannot be placed (Redis
+  // unreachable from here), the commit moves the revocation epoch instead, once every replica the
+  // store saw lately has polled it; throws UnavailableError otherwise, nothing to commit then.
+  // No pairs (or embedded mode): nothing to protect, an empty guard.
+  asio::awaitable<Protection> protect(std::vector<cache::HoldRequest> pairs);
+  // The commit did not happen (an error, a conflict, too late): takes the holds back.
+  asio::awaitable<void> abandon(Protection& protection);
+  // The commit happened: without holds, waits until every replica has read the new epoch or
+  // stopped trusting its caches. Answer (and publish) only then.
+  asio::awaitable<void> settle(Protection& protection);
+
+ private:
   // Before a commit without holds: every replica the store saw lately has polled it since this
   // one first did (so it counts this one among the replicas it must see live on Redis before it
   // answers without the store), waiting a little for stragglers. Throws UnavailableError
   // otherwise: nothing is written then.
   asio::awaitable<void> check_unheld_allowed();
-  // After a commit made without holds: waits until every replica has read the new epoch or
-  // stopped trusting its caches.
-  asio::awaitable<void> settle_unheld();
-  void count_holds(std::size_t pairs, std::chrono::steady_clock::time_point placed) const;
 
-  consent::Service& consent_;
   cache::SharedLevel* shared_;
   store::RevocationStore& store_;
-  http::BlockingPool& blocking_;
+  exec::BlockingPool& blocking_;
   const Clock& clock_;
   RevokerConfig config_;
 };

@@ -1,5 +1,5 @@
 // Hand-off to a blocking pool and back.
-#include "http/blocking.hpp"
+#include "exec/blocking_pool.hpp"
 
 #include <exception>
 
@@ -7,7 +7,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 
-namespace canopy::http {
+namespace canopy::exec {
 
 asio::awaitable<void> BlockingPool::run(std::function<void()> work) {
   auto caller = co_await asio::this_coro::executor;
@@ -42,4 +42,4 @@ asio::awaitable<bool> BlockingPool::try_run(std::function<void()> work) {
   co_return true;
 }
 
-}  // namespace canopy::http
+}  // namespace canopy::exec

@@ -11,7 +11,7 @@
 
 #include "http/asio.hpp"
 
-namespace canopy::http {
+namespace canopy::exec {
 
 class BlockingPool {
  public:
@@ -35,4 +35,4 @@ class BlockingPool {
   std::atomic<std::size_t> bounded_in_{0};  // try_run jobs queued or running
 };
 
-}  // namespace canopy::http
+}  // namespace canopy::exec
