@@ -145,13 +145,21 @@ class MysqlSession final : public Session {
 
 constexpr std::chrono::seconds kMigrationLockWait{120};
 
+// True when `e` says the connection itself is unusable: then it is closed instead of going back
+// to the pool, and the pool checks its idle connections before handing them out again.
+bool drop_if_broken(mysql::Pool& pool, mysql::Pool::Lease& lease, const sql::SQLException& e) {
+  if (!mysql::is_connection_error(e)) return false;
+  lease.discard();
+  pool.note_connection_failure();
+  return true;
+}
+
 }  // namespace
 
 MysqlDatabase::MysqlDatabase(MysqlConfig config)
     : audit_ids_(config.audit_ids), pool_(std::move(config)) {}
 
-void MysqlDatabase::run(Use use, std::string_view what,
-                        const std::function<void(Session&)>& work) {
+void MysqlDatabase::run(Use use, std::string_view what, const std::function<void(Session&)>& work) {
   switch (use) {
     case Use::read:
       return read(what, work);
@@ -170,15 +178,10 @@ void MysqlDatabase::read(std::string_view what, const std::function<void(Session
       work(session);
       return;
     } catch (const sql::SQLException& e) {
-      const bool broken = mysql::is_connection_error(e);
-      if (broken) {
-        lease.discard();
-        pool_.note_connection_failure();
-        if (attempt == 0) {
-          spdlog::warn("mysql: {}: connection lost ({}); retrying on a new connection", what,
-                       e.getErrorCode());
-          continue;
-        }
+      if (drop_if_broken(pool_, lease, e) && attempt == 0) {
+        spdlog::warn("mysql: {}: connection lost ({}); retrying on a new connection", what,
+                     e.getErrorCode());
+        continue;
       }
       throw StoreError(mysql::describe(e, what, pool_.config().password));
     }
@@ -209,10 +212,8 @@ void MysqlDatabase::transact(std::string_view what, const std::function<void(Ses
       run_sql(*lease, "COMMIT");
       return;
     } catch (const sql::SQLException& e) {
-      const bool broken = mysql::is_connection_error(e);
+      const bool broken = drop_if_broken(pool_, lease, e);
       if (broken) {
-        lease.discard();
-        pool_.note_connection_failure();
         fresh = true;
       } else {
         roll_back();

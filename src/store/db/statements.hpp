@@ -53,8 +53,8 @@ inline std::int64_t scalar(Session& s, std::string_view query, std::string_view 
 // Runs "<head><rows of placeholders><tail>" over `count` items, kRowsPerStatement at a time,
 // preparing once per chunk size; `bind(statement, i)` binds item i's row. Returns rows changed.
 template <class Bind>
-std::int64_t run_rows(Session& s, std::string_view head, std::size_t columns,
-                      std::string_view tail, std::size_t count, Bind bind) {
+std::int64_t run_rows(Session& s, std::string_view head, std::size_t columns, std::string_view tail,
+                      std::size_t count, Bind bind) {
   std::int64_t affected = 0;
   std::unique_ptr<Statement> q;
   std::size_t prepared_rows = 0;

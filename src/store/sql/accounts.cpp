@@ -37,8 +37,9 @@ std::optional<UserDisabled> SqlStore::disable_user(std::int64_t user_id, TimePoi
 
 bool SqlStore::enable_user(std::int64_t user_id) {
   return db_->transact("enable_user", [&](db::Session& s) {
-    return s.prepare("UPDATE users SET disabled_at_ms = NULL WHERE id = ? AND disabled_at_ms IS"
-                     " NOT NULL")
+    return s.prepare(
+                "UPDATE users SET disabled_at_ms = NULL WHERE id = ? AND disabled_at_ms IS"
+                " NOT NULL")
                ->bind(user_id)
                .execute() > 0;
   });
@@ -69,9 +70,10 @@ std::size_t SqlStore::set_password_hash(std::int64_t user_id, const std::string&
 void SqlStore::set_partner_secret_hash(std::string_view app_id, const std::string& hash,
                                        TimePoint at) {
   db_->transact("set_partner_secret_hash", [&](db::Session& s) {
-    s.prepare("INSERT INTO partner_credentials (app_id, secret_hash, created_at_ms) VALUES (?, ?,"
-              " ?)" +
-              dialect_.upsert("app_id", {"secret_hash", "created_at_ms"}))
+    s.prepare(
+         "INSERT INTO partner_credentials (app_id, secret_hash, created_at_ms) VALUES (?, ?,"
+         " ?)" +
+         dialect_.upsert("app_id", {"secret_hash", "created_at_ms"}))
         ->bind(app_id)
         .bind(hash)
         .bind(to_unix_ms(at))

@@ -77,18 +77,18 @@ void link_audits(db::Session& s, const db::Dialect& dialect,
                  std::span<const AuditRecord* const> records, std::span<const std::int64_t> ids) {
   const auto schools = db::distinct_sorted(
       records, [](const AuditRecord* r) -> std::string_view { return r->school_id; });
-  db::run_rows(s, "INSERT INTO audit_heads (school_id, seq, hash, audit_id) VALUES ", 4,
-               dialect.on_conflict_do_nothing("school_id", "seq"), schools.size(),
-               [&](db::Statement& q, std::size_t i) { q.bind(schools[i]).bind(0).bind("").bind(0); });
+  db::run_rows(
+      s, "INSERT INTO audit_heads (school_id, seq, hash, audit_id) VALUES ", 4,
+      dialect.on_conflict_do_nothing("school_id", "seq"), schools.size(),
+      [&](db::Statement& q, std::size_t i) { q.bind(schools[i]).bind(0).bind("").bind(0); });
   std::map<std::string, AuditHead, std::less<>> heads;
-  db::select_in(s,
-                "SELECT " + std::string(rows::kAuditHeadColumns) +
-                    " FROM audit_heads WHERE school_id",
-                schools, dialect.for_update(), [&](const db::Statement& r) {
-                  auto head = rows::audit_head(r);
-                  std::string key = head.school_id;
-                  heads.emplace(std::move(key), std::move(head));
-                });
+  db::select_in(
+      s, "SELECT " + std::string(rows::kAuditHeadColumns) + " FROM audit_heads WHERE school_id",
+      schools, dialect.for_update(), [&](const db::Statement& r) {
+        auto head = rows::audit_head(r);
+        std::string key = head.school_id;
+        heads.emplace(std::move(key), std::move(head));
+      });
   if (heads.size() != schools.size()) {
     throw StoreError(std::string(dialect.name()) +
                      ": an audit chain head vanished inside its transaction");

@@ -29,7 +29,8 @@ void bind_notification(db::Statement& q, const ConnectionChange& change, const A
 // The last statements of a transaction that applies `changes`: the revocation epoch moves when
 // one asks, and nothing commits after its deadline (COMMIT comes next).
 void finish_transaction(db::Session& s, std::span<const AuditedChange> changes) {
-  if (advances_epoch(changes)) s.execute("UPDATE revocation_epoch SET epoch = epoch + 1 WHERE id = 1");
+  if (advances_epoch(changes))
+    s.execute("UPDATE revocation_epoch SET epoch = epoch + 1 WHERE id = 1");
   check_commit_by(changes);
 }
 
@@ -38,8 +39,7 @@ struct RevisionMoved {};
 
 }  // namespace
 
-std::optional<Connection> SqlStore::find_connection(std::string_view school,
-                                                    std::string_view app) {
+std::optional<Connection> SqlStore::find_connection(std::string_view school, std::string_view app) {
   return db_->read("find_connection", [&](db::Session& s) -> std::optional<Connection> {
     auto q = s.prepare(select_connection());
     q->bind(school).bind(app);
@@ -88,10 +88,11 @@ std::optional<Connection> SqlStore::apply(const ConnectionChange& change,
   // applied (or audited) twice.
   return db_->transact("apply", [&](db::Session& s) -> std::optional<Connection> {
     if (change.expected_revision) {
-      auto q = s.prepare(std::string("UPDATE connections SET status = ?, permission_set_version = ?,"
-                                     " revision = revision + 1") +
-                         (change.is_decision ? ", decided_at_ms = ?, decided_by = ?" : "") +
-                         " WHERE school_id = ? AND app_id = ? AND revision = ?");
+      auto q =
+          s.prepare(std::string("UPDATE connections SET status = ?, permission_set_version = ?,"
+                                " revision = revision + 1") +
+                    (change.is_decision ? ", decided_at_ms = ?, decided_by = ?" : "") +
+                    " WHERE school_id = ? AND app_id = ? AND revision = ?");
       q->bind(to_string(change.to)).bind(change.permission_set_version);
       if (change.is_decision) q->bind(to_unix_ms(change.at)).bind(change.decided_by);
       q->bind(change.school_id).bind(change.app_id).bind(*change.expected_revision);
@@ -152,7 +153,8 @@ std::optional<std::vector<Connection>> SqlStore::apply_all(std::span<const Audit
           [](const AuditedChange& item) -> std::string_view { return item.change.school_id; });
       std::map<std::pair<std::string, std::string>, Connection, std::less<>> current;
       db::select_in(
-          s, "SELECT " + std::string(rows::kConnectionColumns) + " FROM connections WHERE school_id",
+          s,
+          "SELECT " + std::string(rows::kConnectionColumns) + " FROM connections WHERE school_id",
           schools, " ORDER BY school_id, app_id" + std::string(dialect_.for_update()),
           [&](const db::Statement& r) {
             auto row = rows::connection(r);

@@ -52,8 +52,7 @@ Upsert SqlStore::upsert_site(const Site& site) {
                                   " VALUES (?, ?, ?, ?, ?, ?, ?)");
     q->bind(site.name)
         .bind(site.kind == SiteKind::trust ? "trust" : "school")
-        .bind(site.trust_id.empty() ? std::nullopt
-                                    : std::optional<std::string_view>(site.trust_id))
+        .bind(site.trust_id.empty() ? std::nullopt : std::optional<std::string_view>(site.trust_id))
         .bind(site.urn)
         .bind(site.phase)
         .bind(site.dummy)
@@ -85,8 +84,8 @@ Upsert SqlStore::upsert_user(const User& user) {
     // Lock the user's row first, so concurrent upserts of one user take turns.
     std::optional<std::int64_t> id;
     {
-      auto q = s.prepare("SELECT id FROM users WHERE email = ?" +
-                         std::string(dialect_.for_update()));
+      auto q =
+          s.prepare("SELECT id FROM users WHERE email = ?" + std::string(dialect_.for_update()));
       q->bind(user.email);
       if (q->next()) id = q->integer(0);
     }

@@ -10,9 +10,10 @@ IdempotencyOutcome SqlStore::claim_idempotency_key(const IdempotencyRecord& runn
   return db_->transact("claim_idempotency_key", [&](db::Session& s) {
     // Locked: two replicas taking over one stale claim take turns; the second sees the first's
     // fresh start and answers in_progress.
-    auto find = s.prepare("SELECT " + std::string(rows::kIdempotencyColumns) +
-                          " FROM idempotency_keys WHERE user_id = ? AND scope = ? AND idem_key = ?" +
-                          std::string(dialect_.for_update()));
+    auto find =
+        s.prepare("SELECT " + std::string(rows::kIdempotencyColumns) +
+                  " FROM idempotency_keys WHERE user_id = ? AND scope = ? AND idem_key = ?" +
+                  std::string(dialect_.for_update()));
     find->bind(running.user_id).bind(running.scope).bind(running.key);
     if (find->next()) {
       IdempotencyOutcome out{rows::claim_against(rows::idempotency(*find), running, stale_before),

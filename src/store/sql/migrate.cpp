@@ -13,7 +13,8 @@ namespace {
 // Rolls back a transaction the runner began unless it committed (an exception unwinding).
 class MigrationStep {
  public:
-  MigrationStep(db::Session& s, const db::Dialect& dialect) : s_(s), open_(dialect.transactional_ddl()) {
+  MigrationStep(db::Session& s, const db::Dialect& dialect)
+      : s_(s), open_(dialect.transactional_ddl()) {
     if (open_) s_.execute(dialect.begin_transaction());
   }
   ~MigrationStep() {
@@ -100,7 +101,8 @@ Result<MigrationReport> SqlStore::migrate(const Clock& clock) {
           .execute();
       step.commit();
       // Where a migration can stop part way, the log says how far a run got.
-      if (!dialect_.transactional_ddl()) spdlog::info("{}: applied migration {}", dialect_.name(), m.name);
+      if (!dialect_.transactional_ddl())
+        spdlog::info("{}: applied migration {}", dialect_.name(), m.name);
     }
     report.to_version = std::max(report.from_version, known);
     return report;

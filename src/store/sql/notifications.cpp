@@ -52,10 +52,11 @@ std::optional<Notification> SqlStore::find_notification(std::int64_t id, std::in
 bool SqlStore::mark_notification_read(std::int64_t id, std::int64_t user_id, TimePoint at) {
   return db_->transact("mark_notification_read", [&](db::Session& s) {
     // Read before: the first read time stays, and no row counts as changed.
-    return s.prepare("INSERT INTO notification_reads (user_id, notification_id, read_at_ms)"
-                     " VALUES (?, ?, ?)" +
-                     dialect_.on_conflict_do_nothing("user_id, notification_id",
-                                                     "notification_reads.read_at_ms"))
+    return s.prepare(
+                "INSERT INTO notification_reads (user_id, notification_id, read_at_ms)"
+                " VALUES (?, ?, ?)" +
+                dialect_.on_conflict_do_nothing("user_id, notification_id",
+                                                "notification_reads.read_at_ms"))
                ->bind(user_id)
                .bind(id)
                .bind(to_unix_ms(at))

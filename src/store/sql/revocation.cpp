@@ -61,8 +61,9 @@ void SqlStore::forget_replica(std::string_view replica) {
 
 std::size_t SqlStore::forget_replicas_before(TimePoint before) {
   return db_->transact("forget_replicas_before", [&](db::Session& s) {
-    return static_cast<std::size_t>(
-        s.prepare("DELETE FROM cache_replicas WHERE seen_ms < ?")->bind(to_unix_ms(before)).execute());
+    return static_cast<std::size_t>(s.prepare("DELETE FROM cache_replicas WHERE seen_ms < ?")
+                                        ->bind(to_unix_ms(before))
+                                        .execute());
   });
 }
 
