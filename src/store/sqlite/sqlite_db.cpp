@@ -58,6 +58,22 @@ void Statement::run() {
   }
 }
 
+bool Statement::run_unless_duplicate() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_DONE) return true;
+  if (rc == SQLITE_ROW) {
+    run();
+    return true;
+  }
+  const int code = sqlite3_extended_errcode(db_);
+  if (code == SQLITE_CONSTRAINT_PRIMARYKEY || code == SQLITE_CONSTRAINT_UNIQUE) {
+    // The failed statement was rolled back on its own; the transaction goes on.
+    sqlite3_reset(stmt_);
+    return false;
+  }
+  fail(db_, "step");
+}
+
 Statement& Statement::reset() {
   // sqlite3_reset repeats the last step's error, which step() has already reported.
   sqlite3_reset(stmt_);
@@ -103,7 +119,25 @@ Database::Database(const std::filesystem::path& file) {
 }
 
 Database::~Database() {
+  prepared_.clear();
   sqlite3_close(db_);
+}
+
+std::unique_ptr<Statement> Database::take_prepared(std::string_view sql) {
+  if (const auto found = prepared_.find(sql); found != prepared_.end()) {
+    auto statement = std::move(found->second);
+    prepared_.erase(found);
+    return statement;
+  }
+  return std::make_unique<Statement>(db_, sql);
+}
+
+void Database::give_back(std::string_view sql, std::unique_ptr<Statement> statement) {
+  // Statements with a varying number of placeholders (IN lists, multi-row inserts) come in
+  // many texts: starting afresh when full keeps the cache small and the hot statements in it.
+  constexpr std::size_t kMaxKept = 64;
+  if (prepared_.size() >= kMaxKept) prepared_.clear();
+  prepared_.emplace(std::string(sql), std::move(statement));
 }
 
 void Database::exec(std::string_view sql) {

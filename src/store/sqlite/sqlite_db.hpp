@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +38,9 @@ class Statement {
   bool step();
   // Runs a statement that returns no rows.
   void run();
+  // run(), except that a row whose primary or unique key is taken already is no error: false,
+  // and the statement wrote nothing.
+  bool run_unless_duplicate();
   // Ready to run again with new bindings (a statement reused inside one transaction).
   Statement& reset();
 
@@ -61,8 +66,15 @@ class Database {
   int changes() const;
   std::int64_t last_insert_id() const;
 
+  // Prepared statements kept for reuse: a statement of `sql` prepared before and given back,
+  // else a new one. Give it back reset, under the same text, when done with it.
+  std::unique_ptr<Statement> take_prepared(std::string_view sql);
+  void give_back(std::string_view sql, std::unique_ptr<Statement> statement);
+
  private:
   sqlite3* db_ = nullptr;
+  // Emptied before sqlite3_close, which needs every statement finalized.
+  std::multimap<std::string, std::unique_ptr<Statement>, std::less<>> prepared_;
 };
 
 // Commits on commit(); rolls back if destroyed without it (an exception unwinding through).

@@ -1,0 +1,240 @@
+// ConnectionStore: reading connections, and changing them with their audit records,
+// notifications, idempotency answer and revocation epoch in one transaction.
+#include <map>
+#include <utility>
+
+#include "store/db/statements.hpp"
+#include "store/row_mapping.hpp"
+#include "store/sql/sql_store.hpp"
+
+namespace canopy::store {
+namespace {
+
+std::string select_connection() {
+  return "SELECT " + std::string(rows::kConnectionColumns) +
+         " FROM connections WHERE school_id = ? AND app_id = ?";
+}
+
+constexpr std::string_view kInsertNotification =
+    "INSERT INTO notifications (school_id, kind, app_id, created_at_ms, request_id) VALUES ";
+
+void bind_notification(db::Statement& q, const ConnectionChange& change, const AuditRecord& audit) {
+  q.bind(change.school_id)
+      .bind(to_string(*change.notify))
+      .bind(change.app_id)
+      .bind(to_unix_ms(change.at))
+      .bind(audit.request_id);
+}
+
+// The last statements of a transaction that applies `changes`: the revocation epoch moves when
+// one asks, and nothing commits after its deadline (COMMIT comes next).
+void finish_transaction(db::Session& s, std::span<const AuditedChange> changes) {
+  if (advances_epoch(changes))
+    s.execute("UPDATE revocation_epoch SET epoch = epoch + 1 WHERE id = 1");
+  check_commit_by(changes);
+}
+
+// Thrown out of a batch whose revision check failed: the transaction rolls back.
+struct RevisionMoved {};
+
+}  // namespace
+
+std::optional<Connection> SqlStore::find_connection(std::string_view school, std::string_view app) {
+  return db_->read("find_connection", [&](db::Session& s) -> std::optional<Connection> {
+    auto q = s.prepare(select_connection());
+    q->bind(school).bind(app);
+    if (!q->next()) return std::nullopt;
+    return rows::connection(*q);
+  });
+}
+
+std::vector<Connection> SqlStore::list_connections(std::string_view school,
+                                                   std::optional<ConnectionStatus> status) {
+  return db_->read("list_connections", [&](db::Session& s) {
+    auto q = s.prepare("SELECT " + std::string(rows::kConnectionColumns) +
+                       " FROM connections WHERE school_id = ?" + (status ? " AND status = ?" : "") +
+                       " ORDER BY app_id");
+    q->bind(school);
+    if (status) q->bind(to_string(*status));
+    return db::all_rows(*q, [](const db::Statement& r) { return rows::connection(r); });
+  });
+}
+
+std::vector<Connection> SqlStore::trust_connections(std::string_view trust_id) {
+  return db_->read("trust_connections", [&](db::Session& s) {
+    auto q = s.prepare("SELECT " + std::string(rows::kConnectionColumns) +
+                       " FROM connections WHERE school_id IN"
+                       " (SELECT id FROM sites WHERE trust_id = ? AND kind = 'school')"
+                       " ORDER BY school_id, app_id");
+    q->bind(trust_id);
+    return db::all_rows(*q, [](const db::Statement& r) { return rows::connection(r); });
+  });
+}
+
+// Isolation on MariaDB: READ COMMITTED plus the revision check, not REPEATABLE READ. The check
+// is the UPDATE's WHERE clause, and an InnoDB UPDATE is a locking read: it takes the row's
+// exclusive lock and evaluates the WHERE on the newest committed version, whatever the
+// isolation level. So when two admins decide at once, the second UPDATE waits for the first
+// transaction, then sees revision N+1 instead of N and changes nothing: apply returns nullopt
+// and the consent service decides again on fresh data. The audit row is inserted while the row
+// lock is held, so its id is allocated after every earlier change of the same connection
+// committed: audit ids follow the order of the changes. The insert path relies on the primary
+// key the same way (a concurrent insert waits, then fails as a duplicate). REPEATABLE READ would
+// add gap locks and snapshot reads that this needs for nothing. On SQLite the transaction holds
+// the database's write lock from its start, which gives the same order.
+std::optional<Connection> SqlStore::apply(const ConnectionChange& change,
+                                          const AuditRecord& audit) {
+  // Retrying after a lost connection re-runs the revision check, so a change can never be
+  // applied (or audited) twice.
+  return db_->transact("apply", [&](db::Session& s) -> std::optional<Connection> {
+    if (change.expected_revision) {
+      auto q =
+          s.prepare(std::string("UPDATE connections SET status = ?, permission_set_version = ?,"
+                                " revision = revision + 1") +
+                    (change.is_decision ? ", decided_at_ms = ?, decided_by = ?" : "") +
+                    " WHERE school_id = ? AND app_id = ? AND revision = ?");
+      q->bind(to_string(change.to)).bind(change.permission_set_version);
+      if (change.is_decision) q->bind(to_unix_ms(change.at)).bind(change.decided_by);
+      q->bind(change.school_id).bind(change.app_id).bind(*change.expected_revision);
+      if (q->execute() == 0) return std::nullopt;
+    } else {
+      auto q = s.prepare(
+          "INSERT INTO connections (school_id, app_id, status, permission_set_version,"
+          " revision, requested_at_ms, decided_at_ms, decided_by) VALUES (?, ?, ?, ?, 1, ?, ?, ?)");
+      q->bind(change.school_id)
+          .bind(change.app_id)
+          .bind(to_string(change.to))
+          .bind(change.permission_set_version)
+          .bind(to_unix_ms(change.at));
+      if (change.is_decision) {
+        q->bind(to_unix_ms(change.at)).bind(change.decided_by);
+      } else {
+        q->bind_null().bind_null();
+      }
+      // The connection exists already: insert-if-absent writes nothing.
+      if (!q->execute_unless_duplicate()) return std::nullopt;
+    }
+    const AuditRecord* records[] = {&audit};
+    append_audits(s, records);
+    if (change.notify) {
+      auto q = s.prepare(std::string(kInsertNotification) + "(?, ?, ?, ?, ?)");
+      bind_notification(*q, change, audit);
+      q->execute();
+    }
+    auto q = s.prepare(select_connection());
+    q->bind(change.school_id).bind(change.app_id);
+    if (!q->next()) {
+      throw StoreError(std::string(dialect_.name()) +
+                       ": connection vanished inside its own transaction");
+    }
+    auto written = rows::connection(*q);
+    const AuditedChange one{change, audit};
+    finish_transaction(s, std::span(&one, 1));
+    return std::optional(std::move(written));
+  });
+}
+
+// The batch form of apply, built for thousands of changes: the rows are locked and their
+// revisions checked with one SELECT ... FOR UPDATE per 1000 schools, written with one multi-row
+// upsert per 1000 rows, audited and chained by append_audits, all in one transaction. Once
+// locked and checked, no row can change under us; on MariaDB a pair that had no row is not
+// locked (READ COMMITTED takes no gap locks), so the upsert's count of changed rows checks that
+// too: a row inserted meanwhile by someone else shows as a mismatch.
+std::optional<std::vector<Connection>> SqlStore::apply_all(std::span<const AuditedChange> changes,
+                                                           const BatchAnswer* answer) {
+  if (changes.empty() && answer == nullptr) return std::vector<Connection>{};
+  try {
+    return db_->transact("apply_all", [&](db::Session& s) {
+      // Every row of the batch's schools, locked in key order. Locking whole schools, not just
+      // the batch's pairs, costs a few rows more but finds them by a short range per school: a
+      // 1000-pair (school_id, app_id) IN list took 30 ms per statement on MariaDB 10.11.
+      const auto schools = db::distinct_sorted(
+          changes,
+          [](const AuditedChange& item) -> std::string_view { return item.change.school_id; });
+      std::map<std::pair<std::string, std::string>, Connection, std::less<>> current;
+      db::select_in(
+          s,
+          "SELECT " + std::string(rows::kConnectionColumns) + " FROM connections WHERE school_id",
+          schools, " ORDER BY school_id, app_id" + std::string(dialect_.for_update()),
+          [&](const db::Statement& r) {
+            auto row = rows::connection(r);
+            current.emplace(std::pair(row.school_id, row.app_id), std::move(row));
+          });
+      std::vector<Connection> out;
+      out.reserve(changes.size());
+      std::int64_t inserted = 0;
+      std::int64_t updated = 0;
+      for (const auto& [change, audit] : changes) {
+        const auto it = current.find(std::pair(change.school_id, change.app_id));
+        Connection next;
+        if (change.expected_revision) {
+          if (it == current.end() || it->second.revision != *change.expected_revision)
+            throw RevisionMoved{};
+          next = it->second;
+          next.revision += 1;
+          ++updated;
+        } else {
+          if (it != current.end()) throw RevisionMoved{};
+          next = Connection{.school_id = change.school_id,
+                            .app_id = change.app_id,
+                            .revision = 1,
+                            .requested_at = change.at};
+          ++inserted;
+        }
+        next.status = change.to;
+        next.permission_set_version = change.permission_set_version;
+        if (change.is_decision) {
+          next.decided_at = change.at;
+          next.decided_by = change.decided_by;
+        }
+        out.push_back(std::move(next));
+      }
+      const auto written = db::run_rows(
+          s,
+          "INSERT INTO connections (school_id, app_id, status, permission_set_version, revision,"
+          " requested_at_ms, decided_at_ms, decided_by) VALUES ",
+          8,
+          dialect_.upsert("school_id, app_id", {"status", "permission_set_version", "revision",
+                                                "decided_at_ms", "decided_by"}),
+          out.size(), [&](db::Statement& q, std::size_t i) {
+            const Connection& n = out[i];
+            q.bind(n.school_id)
+                .bind(n.app_id)
+                .bind(to_string(n.status))
+                .bind(n.permission_set_version)
+                .bind(n.revision)
+                .bind(to_unix_ms(n.requested_at))
+                .bind(n.decided_at ? std::optional(to_unix_ms(*n.decided_at)) : std::nullopt);
+            if (n.decided_at) {
+              q.bind(n.decided_by);
+            } else {
+              q.bind_null();
+            }
+          });
+      if (written != dialect_.upserted_rows(inserted, updated)) throw RevisionMoved{};
+      std::vector<const AuditRecord*> records;
+      records.reserve(changes.size());
+      for (const auto& item : changes)
+        records.push_back(&item.audit);
+      append_audits(s, records);
+      std::vector<const AuditedChange*> notifying;
+      for (const auto& item : changes) {
+        if (item.change.notify) notifying.push_back(&item);
+      }
+      db::run_rows(s, kInsertNotification, 5, "", notifying.size(),
+                   [&](db::Statement& q, std::size_t i) {
+                     bind_notification(q, notifying[i]->change, notifying[i]->audit);
+                   });
+      if (answer != nullptr) {
+        const auto [status, body] = answer->render(out);
+        if (!finish_claim(s, answer->claim, status, body, answer->at)) throw RevisionMoved{};
+      }
+      finish_transaction(s, changes);
+      return std::optional(std::move(out));
+    });
+  } catch (const RevisionMoved&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace canopy::store
