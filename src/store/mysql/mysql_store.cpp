@@ -849,7 +849,7 @@ std::optional<std::vector<Connection>> MysqlStore::apply_all(std::span<const Aud
                      .bind(audit.request_id);
                });
       if (answer != nullptr) {
-        const auto [status, body] = answer->render(out);
+        const auto [status, body] = answer->encode(out);
         if (!finish_claim(c, answer->claim, status, body, answer->at)) throw RevisionMoved{};
       }
       finish_transaction(c, changes);

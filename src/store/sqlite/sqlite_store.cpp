@@ -285,7 +285,7 @@ std::int64_t SqliteStore::revocation_epoch() {
 
 bool SqliteStore::finish_claim_locked(const BatchAnswer& answer,
                                       const std::vector<Connection>& written) {
-  const auto [status, body] = answer.render(written);
+  const auto [status, body] = answer.encode(written);
   finish_idempotency_locked(answer.claim, status, body, answer.at);
   return db_.changes() > 0;
 }
