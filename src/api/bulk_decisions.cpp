@@ -235,14 +235,14 @@ asio::awaitable<http::Response> decide_all(http::RequestContext& ctx, Services& 
   // every replica first. A committed batch always has its answer, so the key is spent exactly
   // when the changes are; when nothing was committed the key is given back.
   std::optional<http::Response> answer;
-  const consent::KeptAnswer keep{.claim = *bulk.claim,
-                                 .encode =
-                                     [&](const std::vector<store::Connection>& written) {
-                                       answer = applied_view(*bulk.trust, written);
-                                       return std::pair(static_cast<int>(answer->status),
-                                                        answer->body);
-                                     },
-                                 .give_back = [&] { release_claim(s, bulk); }};
+  const consent::KeptAnswer keep{
+      .claim = *bulk.claim,
+      .encode =
+          [&](const std::vector<store::Connection>& written) {
+            answer = applied_view(*bulk.trust, written);
+            return store::EncodedOutcome{static_cast<int>(answer->status), answer->body};
+          },
+      .give_back = [&] { release_claim(s, bulk); }};
   auto applied = co_await s.changes.apply_bulk(std::move(*bulk.plan), keep);
   if (!applied) co_return error_response(applied.error());
   bulk.claim.reset();  // spent by the commit

@@ -19,7 +19,7 @@ http::Response decision_response(const decision::Decision& d) {
   return http::Response{200, "application/json", std::move(body), {}};
 }
 
-asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s) {
+asio::awaitable<http::Response> answer_query(http::RequestContext& ctx, Services& s) {
   if (auto refused = refuse_without_service_token(ctx, s)) co_return std::move(*refused);
   if (auto q = check_query(ctx, {"app", "school", "data_type", "operation"}, {"field"}); !q) {
     co_return error_response(q.error());
@@ -50,7 +50,7 @@ asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s) {
 
 void add_decision_routes(http::Router& router, Services& s) {
   router.add(http::Method::get, "/internal/v1/decisions",
-             [&s](auto& ctx) { return decide(ctx, s); });
+             [&s](auto& ctx) { return answer_query(ctx, s); });
 }
 
 }  // namespace canopy::api

@@ -26,7 +26,7 @@ struct PolicyReload {
 struct Services {
   const policy::LivePolicies& policy;  // current() for a whole step
   consent::Service& consent;
-  consent::Changes& changes;      // every change to a connection
+  consent::Changes& changes;     // every change to a connection
   decision::Service& decisions;  // the gateway's questions
   auth::SessionService& sessions;
   auth::PartnerAuthenticator& partners;
@@ -39,7 +39,7 @@ struct Services {
   store::AuditStore& audit;
   const Clock& clock;
   exec::BlockingPool& blocking;  // store calls; never password hashing
-  exec::BlockingPool& hashing;   // argon2id (sign-in), small and bounded: see exec/blocking_pool.hpp
+  exec::BlockingPool& hashing;  // argon2id (sign-in), small and bounded: see exec/blocking_pool.hpp
   // True when the store answered its last probe and the server is not stopping. Never blocks
   // and waits on no pool: the probe runs on its own thread (main/application.cpp).
   std::function<bool()> ready;

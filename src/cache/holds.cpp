@@ -49,7 +49,8 @@ asio::awaitable<std::vector<Hold>> Holds::hold_all(std::vector<HoldRequest> pair
     const std::size_t begin = sent;
     const std::size_t end = std::min(pairs.size(), begin + replica_.chunk());
     sent = end;
-    // Built apart from the co_await: g++ 12 mishandles temporaries of a conditional inside one.
+    // Built apart from the co_await: g++ 12 mishandles some temporaries in a co_await's full
+    // expression (a conditional's string here was freed twice).
     std::string announcement;
     if (end == pairs.size()) announcement = std::move(message);
     auto command = scripts::hold(

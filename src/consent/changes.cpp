@@ -61,19 +61,20 @@ asio::awaitable<Result<RequestOutcome>> Changes::request(const policy::App& app,
 }
 
 asio::awaitable<Result<Decided>> Changes::decide_once(const tenancy::Actor& actor,
-                                                      const std::string& app_id,
-                                                      AdminAction action, RequestIds ids,
+                                                      const std::string& app_id, AdminAction action,
+                                                      RequestIds ids,
                                                       std::optional<std::int64_t> at_revision,
                                                       std::vector<cache::HoldRequest> takes_away) {
   std::optional<Result<Decided>> decided;
-  auto written = co_await commit(std::move(takes_away), [&](const store::CommitGuard& guard) -> Written {
-    decided.emplace(consent_.decide_with_app(actor, app_id, action, ids, at_revision, guard));
-    if (!*decided) return decided->error();
-    // A cancel changes nothing: nothing to publish.
-    std::vector<store::Connection> changed;
-    if (action != AdminAction::cancel) changed.push_back((*decided)->connection);
-    return changed;
-  });
+  auto written =
+      co_await commit(std::move(takes_away), [&](const store::CommitGuard& guard) -> Written {
+        decided.emplace(consent_.decide_with_app(actor, app_id, action, ids, at_revision, guard));
+        if (!*decided) return decided->error();
+        // A cancel changes nothing: nothing to publish.
+        std::vector<store::Connection> changed;
+        if (action != AdminAction::cancel) changed.push_back((*decided)->connection);
+        return changed;
+      });
   if (!written) co_return written.error();
   co_return std::move(*decided);
 }
@@ -119,7 +120,7 @@ asio::awaitable<Result<std::vector<store::Connection>>> Changes::apply_bulk(
     // would have ended, so a key whose batch committed is never given back.
     try {
       const store::BatchAnswer answer{
-          .claim = keep.claim, .render = std::cref(keep.encode), .at = clock_.now()};
+          .claim = keep.claim, .encode = std::cref(keep.encode), .at = clock_.now()};
       auto applied = consent_.apply_bulk(std::move(plan), guard, &answer);
       if (!applied) keep.give_back();
       return applied;

@@ -22,7 +22,7 @@ namespace canopy::consent {
 struct KeptAnswer {
   const store::IdempotencyRecord& claim;
   // The answer to replay, from the connections as written; called inside the transaction.
-  std::function<std::pair<int, std::string>(const std::vector<store::Connection>&)> encode;
+  std::function<store::EncodedOutcome(const std::vector<store::Connection>&)> encode;
   // Nothing was committed (a conflict, or the store failed): gives the key back so the client
   // can retry it. Runs on the blocking pool; never throws.
   std::function<void()> give_back;
@@ -68,8 +68,7 @@ class Changes {
                                                std::optional<std::int64_t> at_revision,
                                                std::vector<cache::HoldRequest> takes_away);
   // Level 2 and every other replica learn what a commit wrote.
-  asio::awaitable<void> publish(const std::vector<store::Connection>& written,
-                                std::int64_t epoch);
+  asio::awaitable<void> publish(const std::vector<store::Connection>& written, std::int64_t epoch);
 
   Service& consent_;
   revocation::Revoker& revoker_;

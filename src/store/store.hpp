@@ -121,7 +121,8 @@ enum class NotificationKind { connection_requested };
 std::string_view to_string(NotificationKind kind);
 std::optional<NotificationKind> parse_notification_kind(std::string_view text);
 
-// What a transaction that takes an allow away must do besides its changes (revocation/).
+// What a transaction must also make sure of besides its changes: a commit guard, set by the
+// revocation protocol for a change that takes an allow away.
 struct CommitGuard {
   // Moves the revocation epoch in the same transaction: a reject that could not be held across
   // replicas (docs/architecture.md, "Revocation without Redis").
@@ -388,11 +389,18 @@ struct IdempotencyRecord {
   TimePoint started_at;  // when the current claimer took it
 };
 
-// The answer a batch leaves under its claim's key (ConnectionStore::apply_all).
+// A batch's outcome as its replays are given it, encoded by the caller: the store keeps both
+// values as they are (IdempotencyRecord::response_status and response_body).
+struct EncodedOutcome {
+  int status = 0;
+  std::string body;
+};
+
+// What a batch leaves under its claim's key (ConnectionStore::apply_all).
 struct BatchAnswer {
   const IdempotencyRecord& claim;
-  // Renders the answer from the connections as written; called inside the transaction.
-  std::function<std::pair<int, std::string>(const std::vector<Connection>&)> render;
+  // Encodes the outcome from the connections as written; called inside the transaction.
+  std::function<EncodedOutcome(const std::vector<Connection>&)> encode;
   TimePoint at;
 };
 

@@ -116,10 +116,9 @@ TEST_F(ConnectionChanges, AHeldRejectCommitsThenPublishes) {
   EXPECT_EQ(r->connection.status, ConnectionStatus::rejected);
   EXPECT_EQ(r->app->id, "cpoms");
   EXPECT_EQ(stored("cpoms").status, ConnectionStatus::rejected);
-  EXPECT_EQ(shared_.calls, (Calls{"hold " + std::string(kSchool) + "/cpoms@" +
-                                      std::to_string(before.revision),
-                                  "publish " + at("cpoms", "rejected", r->connection.revision) +
-                                      " e5"}));
+  EXPECT_EQ(shared_.calls,
+            (Calls{"hold " + std::string(kSchool) + "/cpoms@" + std::to_string(before.revision),
+                   "publish " + at("cpoms", "rejected", r->connection.revision) + " e5"}));
   EXPECT_EQ(store_->revocation_epoch(), 1);  // held: the epoch stays
 }
 
@@ -132,10 +131,10 @@ TEST_F(ConnectionChanges, RefusedHoldsCommitUnderANewEpochAndPublishBeforeRejoin
   EXPECT_EQ(stored("cpoms").status, ConnectionStatus::rejected);
   EXPECT_EQ(store_->revocation_epoch(), epoch + 1);
   // Silent from before the commit until the change is published and answered.
-  EXPECT_EQ(shared_.calls,
-            (Calls{"hold refused", "withdraw",
-                   "publish " + at("cpoms", "rejected", r->connection.revision) + " e1",
-                   "rejoin"}));
+  EXPECT_EQ(
+      shared_.calls,
+      (Calls{"hold refused", "withdraw",
+             "publish " + at("cpoms", "rejected", r->connection.revision) + " e1", "rejoin"}));
   EXPECT_EQ(shared_.withdrawn, 0);
 }
 
@@ -176,17 +175,18 @@ TEST_F(ConnectionChanges, AConnectionThatMovedUnderItsHoldIsReadAgainAndRetried)
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(stored("cpoms").status, ConnectionStatus::rejected);
   const auto pair = std::string(kSchool) + "/cpoms@";
-  EXPECT_EQ(shared_.calls,
-            (Calls{"hold " + pair + std::to_string(first), "release " + pair + std::to_string(first),
-                   "hold " + pair + std::to_string(first + 1),
-                   "publish " + at("cpoms", "rejected", r->connection.revision) + " e1"}));
+  EXPECT_EQ(
+      shared_.calls,
+      (Calls{"hold " + pair + std::to_string(first), "release " + pair + std::to_string(first),
+             "hold " + pair + std::to_string(first + 1),
+             "publish " + at("cpoms", "rejected", r->connection.revision) + " e1"}));
 }
 
 TEST_F(ConnectionChanges, ARejectOfAPendingConnectionTakesNothingAwayAndIsNotHeld) {
   auto r = decide("hodder", AdminAction::reject);
   ASSERT_TRUE(r.ok()) << r.error().message;
-  EXPECT_EQ(shared_.calls, (Calls{"publish " + at("hodder", "rejected", r->connection.revision) +
-                                  " e1"}));
+  EXPECT_EQ(shared_.calls,
+            (Calls{"publish " + at("hodder", "rejected", r->connection.revision) + " e1"}));
 }
 
 TEST_F(ConnectionChanges, ApprovalsAndRequestsArePublishedUnheldAndACancelIsNot) {
@@ -259,12 +259,13 @@ class BulkChanges : public ConnectionChanges {
   }
 
   Result<std::vector<store::Connection>> apply(BulkPlan p) {
-    const KeptAnswer keep{.claim = claim_,
-                          .encode =
-                              [](const std::vector<store::Connection>& written) {
-                                return std::pair(200, std::to_string(written.size()) + " written");
-                              },
-                          .give_back = [&] { ++given_back_; }};
+    const KeptAnswer keep{
+        .claim = claim_,
+        .encode =
+            [](const std::vector<store::Connection>& written) {
+              return store::EncodedOutcome{200, std::to_string(written.size()) + " written"};
+            },
+        .give_back = [&] { ++given_back_; }};
     return testing::run_on(io_, changes_->apply_bulk(std::move(p), keep));
   }
 

@@ -93,10 +93,9 @@ TEST_F(DecisionService, ALevelTwoMissReadsTheStoreAndFillsBothLevels) {
   shared_.current_epoch = 7;
   const auto d = answer(kWonde);
   EXPECT_TRUE(d.allow);
-  EXPECT_EQ(shared_.calls,
-            (std::vector<std::string>{"fetch oakfield-primary/wonde",
-                                      "remember oakfield-primary/wonde=approved@" +
-                                          std::to_string(stored_) + " e7"}));
+  EXPECT_EQ(shared_.calls, (std::vector<std::string>{"fetch oakfield-primary/wonde",
+                                                     "remember oakfield-primary/wonde=approved@" +
+                                                         std::to_string(stored_) + " e7"}));
   ASSERT_TRUE(local_.get(kSchool, "wonde").has_value());
   EXPECT_EQ(local_.get(kSchool, "wonde")->revision, stored_);
 }
@@ -110,8 +109,9 @@ TEST_F(DecisionService, AnEntryLevelOneRefusesIsAMissAndTheStoreAnswers) {
   EXPECT_TRUE(d.allow);  // the store still says approved: the reject has not committed
   EXPECT_EQ(shared_.calls.size(), 2u);
   EXPECT_EQ(shared_.calls.back().rfind("remember ", 0), 0u) << shared_.calls.back();
-  EXPECT_NE(counted().find(R"(canopy_decision_cache_lookups_total{level="shared",result="miss"} 1)"),
-            std::string::npos)
+  EXPECT_NE(
+      counted().find(R"(canopy_decision_cache_lookups_total{level="shared",result="miss"} 1)"),
+      std::string::npos)
       << counted();
 }
 
@@ -122,8 +122,8 @@ TEST_F(DecisionService, TheEpochIsTakenBeforeLevelTwoAndTheStoreAreRead) {
   shared_.on_fetch = [&] { shared_.current_epoch = 4; };
   (void)answer(kWonde);
   ASSERT_EQ(shared_.calls.size(), 2u);
-  EXPECT_EQ(shared_.calls[1], "remember oakfield-primary/wonde=approved@" +
-                                  std::to_string(stored_) + " e3");
+  EXPECT_EQ(shared_.calls[1],
+            "remember oakfield-primary/wonde=approved@" + std::to_string(stored_) + " e3");
 }
 
 TEST_F(DecisionService, TheGenerationIsTakenBeforeLevelTwoAndTheStoreAreRead) {

@@ -226,7 +226,7 @@ std::optional<std::vector<Connection>> SqlStore::apply_all(std::span<const Audit
                      bind_notification(q, notifying[i]->change, notifying[i]->audit);
                    });
       if (answer != nullptr) {
-        const auto [status, body] = answer->render(out);
+        const auto [status, body] = answer->encode(out);
         if (!finish_claim(s, answer->claim, status, body, answer->at)) throw RevisionMoved{};
       }
       finish_transaction(s, changes);
