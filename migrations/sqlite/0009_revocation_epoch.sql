@@ -1,4 +1,4 @@
--- The revocation epoch (docs/architecture.md, "Revocation without Redis"): one number that a
+-- The revocation epoch (docs/design/revocation.md, "Revocation without Redis"): one number that a
 -- reject which could not be held across replicas moves, in its own transaction. Every replica
 -- polls it; a cached entry is trusted only under the epoch it was read in.
 CREATE TABLE IF NOT EXISTS revocation_epoch (

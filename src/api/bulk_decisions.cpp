@@ -1,6 +1,6 @@
 // Bulk decisions of a trust's central team: up to 5,000 approvals and rejections across the
 // trust's schools, checked first and applied in one all-or-nothing transaction, made safe to
-// retry by a required Idempotency-Key (docs/architecture.md, "Bulk decisions").
+// retry by a required Idempotency-Key (docs/design/bulk-decisions.md, "Bulk decisions").
 #include <chrono>
 #include <set>
 

@@ -1,7 +1,7 @@
 // A trust's central team: the schools of their trust with each school's terms, accepting a
 // school site's terms before acting in it, the apps x schools matrix and the trust-wide CSV
 // export. Only the trust's own "Manage All Users" holders may use these routes. Reads need no
-// terms acceptance (docs/architecture.md, "Acting via the trust").
+// terms acceptance (docs/design/trust-acting.md, "Acting via the trust").
 #include <algorithm>
 #include <limits>
 #include <map>

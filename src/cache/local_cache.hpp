@@ -1,7 +1,7 @@
 // In-process decision cache: the embedded default, and the first level in front of Redis.
 // Besides entries it keeps holds (a change that takes an allow away is about to commit at a
 // revision: entries at or below it are not trustworthy) and floors (level 2 said entries below
-// a revision are stale); see docs/architecture.md, "Revocation across replicas".
+// a revision are stale); see docs/design/revocation.md, "Revocation across replicas".
 #pragma once
 
 #include <array>

@@ -185,7 +185,7 @@ asio::awaitable<std::optional<Entry>> SharedCache::fetch(std::string school, std
   }
   if (config_.epochs) {
     // Without a recent poll of the store, level 2 answers only while no replica seen in the
-    // store can be committing rejects unseen (docs/architecture.md, "Answering without the
+    // store can be committing rejects unseen (docs/design/revocation.md, "Answering without the
     // store"). Asked all the same: a hold found above has raised level 1's floor for the store
     // read that follows.
     if (!store_fresh() && !answers_without_store()) co_return std::nullopt;

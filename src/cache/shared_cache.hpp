@@ -1,7 +1,7 @@
 // Decision cache shared by replicas through Redis, with revocation that is immediate across
 // them. Two levels: each replica's in-process entries (level 1, answered without I/O) and
 // Redis entries (level 2, shared). The design, and why no replica can allow after a reject has
-// been acknowledged, is in docs/architecture.md ("Revocation across replicas"). In short:
+// been acknowledged, is in docs/design/revocation.md ("Revocation across replicas"). In short:
 //  * a replica may use level 1 only while it is *fresh*: it has received its own heartbeat,
 //    published on the event channel, within the last lease (minus a margin). Redis delivers a
 //    channel's messages in order, so a replica that received its heartbeat has also applied

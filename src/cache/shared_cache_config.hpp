@@ -22,7 +22,7 @@ struct SharedCacheConfig {
   // answered for every pair asked within it (entries stay revision-guarded all along).
   std::chrono::milliseconds level2_ttl{std::chrono::hours(24)};
   // How long a hold or a floor lives: it must outlast the change it protects (see the
-  // assumptions in docs/architecture.md), and no longer, since a hold only costs lookups.
+  // assumptions in docs/design/revocation.md), and no longer, since a hold only costs lookups.
   std::chrono::milliseconds hold_ttl{60'000};
   // Signs every level-2 entry and channel message this replica writes, and verifies what it
   // reads. Required: a SharedCache without keys refuses to start.
@@ -34,7 +34,7 @@ struct SharedCacheConfig {
   bool epochs = true;
   // How long a replica that cannot reach the store keeps answering from level 2 after its last
   // poll of the epoch (so that a database outage is answered for this long), provided every
-  // replica it last saw in the store is still live on Redis (docs/architecture.md).
+  // replica it last saw in the store is still live on Redis (docs/design/revocation.md).
   std::chrono::milliseconds without_store{std::chrono::hours(2)};
   // Off, replicas never invalidate each other: publish only writes level 2, hold does not wait,
   // and hold, rel and inv messages are ignored. Only a deliberately broken build

@@ -53,7 +53,7 @@ class SharedLevel {
                                          std::int64_t epoch) = 0;
   // The revocation epoch this replica last read from the store (0 before the first read). A
   // caller takes it before reading what it will write to level 2 or publish, and passes it on:
-  // an entry of an older epoch than a replica's is never trusted there (docs/architecture.md,
+  // an entry of an older epoch than a replica's is never trusted there (docs/design/revocation.md,
   // "Revocation without Redis").
   //
   // The two tokens and their order. A caller that will cache what it reads takes, before the

@@ -1,7 +1,7 @@
 // What this replica knows of the store and of the other replicas: the store's revocation epoch
 // and how recently it was polled (level 1 and level 2 are trusted only on a recent poll), and,
 // for answering while the store cannot be reached, which replicas the store and Redis each saw
-// lately and when this replica last heartbeat (docs/architecture.md, "Answering without the
+// lately and when this replica last heartbeat (docs/design/revocation.md, "Answering without the
 // store").
 #pragma once
 

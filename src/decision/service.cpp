@@ -22,7 +22,7 @@ asio::awaitable<Decision> Service::answer_uncached(const Query& query) {
   // (a reject committed without holds) makes the new epoch show first and clears level 1 after
   // (cache::SharedCache::store_polled), so a read that took the old epoch took its generation
   // before that clear: whatever it read under the old epoch is dropped from level 1 and
-  // distrusted in level 2 (docs/architecture.md, "Revocation without Redis").
+  // distrusted in level 2 (docs/design/revocation.md, "Revocation without Redis").
   const auto since = checker_.generation();
   const std::int64_t epoch = shared_ != nullptr ? shared_->epoch() : 0;
   if (shared_ != nullptr) {

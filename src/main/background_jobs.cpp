@@ -86,7 +86,7 @@ asio::awaitable<void> BackgroundJobs::watch_readiness() {
 
 // Replicas only, every heartbeat interval, on the poll's own thread: the store's revocation
 // epoch. Each answer keeps level 1 usable for a lease from the poll's start; a poll that fails
-// or hangs lets that lapse (docs/architecture.md, "Revocation without Redis").
+// or hangs lets that lapse (docs/design/revocation.md, "Revocation without Redis").
 asio::awaitable<void> BackgroundJobs::watch_revocation_epoch() {
   auto last_warning = std::chrono::steady_clock::time_point{};
   while (!readiness_.stopping()) {

@@ -1,7 +1,7 @@
 // Revocation: what a commit that takes an allow away (a reject of an approved connection, alone
 // or in a bulk decision) needs before and after it, so that no replica allows once the change is
 // answered, whatever Redis does. The connection-change use case (consent/changes.hpp) decides
-// when each step runs; this knows how. docs/architecture.md, "Revocation across replicas" and
+// when each step runs; this knows how. docs/design/revocation.md, "Revocation across replicas" and
 // "Revocation without Redis".
 #pragma once
 

@@ -125,7 +125,7 @@ std::optional<NotificationKind> parse_notification_kind(std::string_view text);
 // revocation protocol for a change that takes an allow away.
 struct CommitGuard {
   // Moves the revocation epoch in the same transaction: a reject that could not be held across
-  // replicas (docs/architecture.md, "Revocation without Redis").
+  // replicas (docs/design/revocation.md, "Revocation without Redis").
   bool advance_epoch = false;
   // Not committed after this (steady clock): checked just before COMMIT, which is then not sent
   // and CommitTooLate thrown. A held reject must commit well within its holds' lifetime.
@@ -451,7 +451,7 @@ struct EpochPoll {
   std::vector<std::string> live;  // the replicas seen since the poll's `live_since`
 };
 
-// The store's side of revocation without Redis (docs/architecture.md, "Revocation without
+// The store's side of revocation without Redis (docs/design/revocation.md, "Revocation without
 // Redis"): the revocation epoch, and which replicas read it when.
 class RevocationStore {
  public:
