@@ -4,7 +4,7 @@
 -- record's school that no change names. utf8mb4_nopad_bin compares like SQLite's
 -- BINARY. Migrations 0001 to 0004 now create their tables with it, so on a new database this
 -- changes nothing; it converts databases made before. MySQL 8 has no utf8mb4_nopad_bin: the migration runner writes utf8mb4_0900_bin, its
--- binary NO PAD collation, in its place there (store/mysql/mysql_store.cpp).
+-- binary NO PAD collation, in its place there (store/db/mysql_database.cpp).
 --
 -- MariaDB will not change the collation of a column a foreign key joins, even with the checks
 -- off, so the foreign keys between text columns (those to sites.id) are dropped, the tables
