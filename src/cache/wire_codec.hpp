@@ -61,7 +61,7 @@ class WireSigner {
                            std::int64_t epoch) const;
   // Whether the record's entry carries the pair's tag under the current or the previous key.
   bool verifies(std::string_view school, std::string_view app, const Level2Record& record) const;
-  // BODY with "/TAG" appended to its second word (see docs/design/cache-integrity.md for why there).
+  // BODY with "/TAG" appended to its second word (why there: docs/design/cache-integrity.md).
   std::string signed_message(std::string_view body) const;
   bool verifies(const ReceivedMessage& message) const;
 

@@ -15,14 +15,9 @@ std::optional<Decision> Service::answer_cached(const Query& query) {
 }
 
 asio::awaitable<Decision> Service::answer_uncached(const Query& query) {
-  // Two tokens, both taken before level 2 and the store are read, and in this order.
-  // The generation first: a level-1 fill is dropped when level 1 was cleared since it was
-  // taken. The revocation epoch second, for the level-2 fill: no replica trusts a level-2 entry
-  // of an older epoch than the one it has read. A replica that reads a new epoch from the store
-  // (a reject committed without holds) makes the new epoch show first and clears level 1 after
-  // (cache::SharedCache::store_polled), so a read that took the old epoch took its generation
-  // before that clear: whatever it read under the old epoch is dropped from level 1 and
-  // distrusted in level 2 (docs/design/revocation.md, "Revocation without Redis").
+  // Both tokens before level 2 and the store are read, the generation first, then the epoch:
+  // a read that took an epoch a poll has since replaced also took a generation from before the
+  // clear that followed it, so its fills are dropped (why: cache::SharedLevel::epoch).
   const auto since = checker_.generation();
   const std::int64_t epoch = shared_ != nullptr ? shared_->epoch() : 0;
   if (shared_ != nullptr) {

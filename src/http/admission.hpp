@@ -56,9 +56,7 @@ class Admission {
   std::optional<Ticket> admit(asio::ip::tcp::socket& socket, const asio::ip::address& peer);
 
   // Near the cap (pressure_percent of it): idle connections get pressure_idle_timeout.
-  bool near_cap() const {
-    return open_.load() * 100 >= max_connections_ * pressure_percent_;
-  }
+  bool near_cap() const { return open_.load() * 100 >= max_connections_ * pressure_percent_; }
   // Counts (and now and then logs) an idle connection from `client` closed for being near the cap.
   void closed_idle(std::string_view client, std::chrono::steady_clock::time_point now);
 

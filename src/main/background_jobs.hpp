@@ -5,8 +5,8 @@
 
 #include "cache/shared_cache.hpp"
 #include "core/time.hpp"
-#include "http/asio.hpp"
 #include "exec/blocking_pool.hpp"
+#include "http/asio.hpp"
 #include "main/app_config.hpp"
 #include "main/policy_reloads.hpp"
 #include "main/readiness.hpp"

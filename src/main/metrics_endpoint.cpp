@@ -18,15 +18,14 @@ const auto kProcessStart = std::chrono::system_clock::now();
 }  // namespace
 
 void MetricsEndpoint::add_route(http::Router& router) const {
-  router.add(http::Method::get, "/metrics",
-             [this](http::RequestContext&) -> asio::awaitable<http::Response> {
-               if (!on_) {
-                 co_return http::error_response(404, "not_found",
-                                                "metrics are off (serve --no-metrics)");
-               }
-               co_return http::Response{
-                   200, "text/plain; version=0.0.4; charset=utf-8", text(), {}};
-             });
+  router.add(
+      http::Method::get, "/metrics",
+      [this](http::RequestContext&) -> asio::awaitable<http::Response> {
+        if (!on_) {
+          co_return http::error_response(404, "not_found", "metrics are off (serve --no-metrics)");
+        }
+        co_return http::Response{200, "text/plain; version=0.0.4; charset=utf-8", text(), {}};
+      });
 }
 
 std::string MetricsEndpoint::text() const {

@@ -13,8 +13,8 @@
 
 #include "api/services.hpp"
 #include "core/time.hpp"
-#include "http/asio.hpp"
 #include "exec/blocking_pool.hpp"
+#include "http/asio.hpp"
 #include "main/readiness.hpp"
 #include "policy/live.hpp"
 #include "store/store.hpp"

@@ -119,9 +119,8 @@ std::unique_ptr<Parts> wire(AppConfig config, const Clock& clock, policy::LoadRe
   p->caches = make_caches(p->config, p->workers());
   p->pools = std::make_unique<Pools>(p->config);
   p->metrics = std::make_unique<metrics::ServiceMetrics>();
-  p->readiness = std::make_unique<Readiness>(
-      p->config.migrations == AppConfig::Migrations::apply, p->caches.shared.get(),
-      p->config.readiness_interval);
+  p->readiness = std::make_unique<Readiness>(p->config.migrations == AppConfig::Migrations::apply,
+                                             p->caches.shared.get(), p->config.readiness_interval);
   p->reloads = std::make_unique<PolicyReloads>(p->config.policies, *p->policies, *p->store, clock,
                                                *p->readiness);
   p->use_cases = wire_use_cases(*p, *p->readiness, *p->reloads);
@@ -139,9 +138,9 @@ std::unique_ptr<Parts> wire(AppConfig config, const Clock& clock, policy::LoadRe
                                                   .shared = p->caches.shared.get()});
   api::add_routes(*p->router, *p->use_cases.services);
   p->metrics_endpoint->add_route(*p->router);
-  p->jobs = std::make_unique<BackgroundJobs>(p->config, clock, *p->store, p->io(),
-                                             p->pools->blocking, p->caches.shared.get(),
-                                             *p->readiness, *p->reloads);
+  p->jobs =
+      std::make_unique<BackgroundJobs>(p->config, clock, *p->store, p->io(), p->pools->blocking,
+                                       p->caches.shared.get(), *p->readiness, *p->reloads);
   return p;
 }
 

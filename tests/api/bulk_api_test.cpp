@@ -211,10 +211,10 @@ TEST_F(BulkApi, AReplayOfTheSameKeyAndBodyGetsTheFirstAnswerAndChangesNothing) {
   EXPECT_EQ(status_of("oakfield-primary", "parentpay"), "rejected");
 }
 
-// A lost answer must never replay as something else: the answer is kept in the batch's own transaction. A fault where the answer is
-// written (injected with a trigger) must leave either both the changes and the answer, or
-// neither: never a committed batch whose key is given back, which a retry with the same key
-// would run again (and answer 422, the approvals being made already).
+// A lost answer must never replay as something else: the answer is kept in the batch's own
+// transaction. A fault where the answer is written (injected with a trigger) must leave either both
+// the changes and the answer, or neither: never a committed batch whose key is given back, which a
+// retry with the same key would run again (and answer 422, the approvals being made already).
 TEST_F(BulkApi, AFaultWhereTheAnswerIsKeptLeavesTheBatchUnappliedAndTheKeyReusable) {
   accept_terms("oakfield-primary");
   const std::string body = batch({item("oakfield-primary", "parentpay", "approve"),

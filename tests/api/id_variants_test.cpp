@@ -1,9 +1,10 @@
-// Property test of the id grammar at the edge (one spelling per id, or the cache and the audit could be split): every route that takes an id is sent
-// spellings of a real id that are not that id (padding, control characters, case, Unicode
-// look-alikes, escapes, over-long) and must never crash, never answer 2xx, never change
-// anything; spellings that decode to the id itself answer as the id does. And no spelling of a
-// school or app gets an allow after a reject. Built twice: on SQLite (id_variants_test) and on
-// MariaDB (id_variants_mysql_test), whose utf8mb4_bin collation padded ids before migration 0006.
+// Property test of the id grammar at the edge (one spelling per id, or the cache and the audit
+// could be split): every route that takes an id is sent spellings of a real id that are not that id
+// (padding, control characters, case, Unicode look-alikes, escapes, over-long) and must never
+// crash, never answer 2xx, never change anything; spellings that decode to the id itself answer as
+// the id does. And no spelling of a school or app gets an allow after a reject. Built twice: on
+// SQLite (id_variants_test) and on MariaDB (id_variants_mysql_test), whose utf8mb4_bin collation
+// padded ids before migration 0006.
 #include <gtest/gtest.h>
 
 #include <algorithm>

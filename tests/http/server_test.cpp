@@ -12,8 +12,8 @@
 #include <boost/asio/write.hpp>
 
 #include "http/server.hpp"
-#include "support/http_client.hpp"
 #include "support/eventually.hpp"
+#include "support/http_client.hpp"
 
 namespace canopy::http {
 namespace {
