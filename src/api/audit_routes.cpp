@@ -4,7 +4,6 @@
 // record.
 #include <algorithm>
 #include <array>
-#include <map>
 
 #include "api/edge.hpp"
 #include "api/errors.hpp"
@@ -104,31 +103,13 @@ Result<Request> parse_request(const http::RequestContext& ctx) {
   return r;
 }
 
-// Blocking. The acting users of `records`, by email, each looked up once.
-std::map<std::string, std::optional<User>> actors_of(const std::vector<store::AuditRecord>& records,
-                                                     Services& s) {
-  std::map<std::string, std::optional<User>> users;
-  for (const auto& r : records) {
-    if (r.actor_kind != store::ActorKind::user || users.contains(r.actor)) continue;
-    users.emplace(r.actor, s.directory.find_user_by_email(r.actor));
-  }
-  return users;
-}
-
-const User* actor_of(const store::AuditRecord& r,
-                     const std::map<std::string, std::optional<User>>& users) {
-  const auto it = users.find(r.actor);
-  return it == users.end() || !it->second ? nullptr : &*it->second;
-}
-
-std::string csv(const std::vector<store::AuditRecord>& records,
-                const std::map<std::string, std::optional<User>>& users) {
+std::string csv(const consent::AuditEntries& entries) {
   std::string out =
       "id,seq,school,app,action,from_status,to_status,actor_kind,actor,actor_user_id,actor_name,"
       "actor_site,actor_role,via_trust,at,request_id,client_request_id,permission_set_version,"
       "prev_hash,hash\r\n";
-  for (const auto& r : records) {
-    const User* user = actor_of(r, users);
+  for (const auto& r : entries.page.items) {
+    const User* user = entries.actor_of(r);
     const bool chained = r.seq > 0;
     const std::string cells[] = {std::to_string(r.id),
                                  chained ? std::to_string(r.seq) : "",
@@ -165,23 +146,15 @@ std::string csv(const std::vector<store::AuditRecord>& records,
 // CSV. `scope` names the school or trust in the JSON body and the CSV file name.
 Result<http::Response> audit_page(Request& request, std::vector<std::string> schools,
                                   std::pair<std::string_view, std::string_view> scope,
-                                  Services& s) {
+                                  AuditRoutes& g) {
   request.query.schools = std::move(schools);
-  if (request.before) {
-    // The cursor is a record the caller could see: anything else is a bad parameter, and says
-    // nothing about records elsewhere.
-    const auto last = s.audit.find_audit_record(*request.before);
-    const auto& in = request.query.schools;
-    if (!last || std::find(in.begin(), in.end(), last->school_id) == in.end()) {
-      return invalid("before must be the id of a record from the previous page");
-    }
-    request.query.after = store::AuditQuery::Position{last->at, last->school_id, last->id};
-  }
-  const auto page = s.audit.find_audit(request.query);
-  const auto users = actors_of(page.items, s);
+  // The cursor is a record the caller could see: anything else is a bad parameter.
+  const auto entries = g.audit.page(std::move(request.query), request.before);
+  if (!entries) return entries.error();
+  const auto& page = entries->page;
   const auto next = next_before(page.more, page.items.empty() ? 0 : page.items.back().id);
   if (request.csv) {
-    http::Response r{200, "text/csv; charset=utf-8", csv(page.items, users), {}};
+    http::Response r{200, "text/csv; charset=utf-8", csv(*entries), {}};
     r.headers.emplace_back("Content-Disposition",
                            "attachment; filename=\"" + std::string(scope.second) + "-audit.csv\"");
     if (page.more) r.headers.emplace_back("X-Next-Before", next.dump());
@@ -189,51 +162,51 @@ Result<http::Response> audit_page(Request& request, std::vector<std::string> sch
   }
   nlohmann::json items = nlohmann::json::array();
   for (const auto& record : page.items)
-    items.push_back(audit_view(record, actor_of(record, users)));
+    items.push_back(audit_view(record, entries->actor_of(record)));
   return json_response(200, {{std::string(scope.first), scope.second},
                              {"items", std::move(items)},
                              {"next_before", next}});
 }
 
-asio::awaitable<http::Response> school_audit(http::RequestContext& ctx, Services& s) {
+asio::awaitable<http::Response> school_audit(http::RequestContext& ctx, AuditRoutes& g) {
   auto request = parse_request(ctx);
   if (!request) co_return error_response(request.error());
-  co_return respond(co_await on_pool(s, [&]() -> Result<http::Response> {
-    auto who = authenticate_user(ctx, s);
+  co_return respond(co_await on_pool(g.edge, [&]() -> Result<http::Response> {
+    auto who = authenticate_user(ctx, g.edge);
     if (!who) return who.error();
-    auto school = s.consent.school(ctx.param("school"));
+    auto school = g.consent.school(ctx.param("school"));
     if (!school) return school.error();
     // The same rule as acting in the school; reading needs no terms acceptance.
-    if (auto actor = tenancy::resolve_school_admin(who->user, *school, s.policy.current());
+    if (auto actor = tenancy::resolve_school_admin(who->user, *school, g.edge.policy.current());
         !actor) {
       return actor.error();
     }
-    return audit_page(*request, {school->id}, {"school", school->id}, s);
+    return audit_page(*request, {school->id}, {"school", school->id}, g);
   }));
 }
 
-asio::awaitable<http::Response> trust_audit(http::RequestContext& ctx, Services& s) {
+asio::awaitable<http::Response> trust_audit(http::RequestContext& ctx, AuditRoutes& g) {
   auto request = parse_request(ctx);
   if (!request) co_return error_response(request.error());
-  co_return respond(co_await on_pool(s, [&]() -> Result<http::Response> {
-    auto caller = authenticate_trust_admin(ctx, s);
+  co_return respond(co_await on_pool(g.edge, [&]() -> Result<http::Response> {
+    auto caller = authenticate_trust_admin(ctx, g.edge);
     if (!caller) return caller.error();
     const Site& trust = caller->trust;
     std::vector<std::string> schools;
-    for (const auto& school : s.trusts.schools_of_trust(trust.id))
+    for (const auto& school : g.edge.directory.schools_of_trust(trust.id))
       schools.push_back(school.id);
-    return audit_page(*request, std::move(schools), {"trust", trust.id}, s);
+    return audit_page(*request, std::move(schools), {"trust", trust.id}, g);
   }));
 }
 
 }  // namespace
 
-void add_audit_routes(http::Router& router, Services& s) {
+void add_audit_routes(http::Router& router, AuditRoutes& g) {
   using M = http::Method;
   router.add(M::get, "/api/v1/schools/{school}/audit",
-             [&s](auto& ctx) { return school_audit(ctx, s); });
+             [&g](auto& ctx) { return school_audit(ctx, g); });
   router.add(M::get, "/api/v1/trusts/{trust}/audit",
-             [&s](auto& ctx) { return trust_audit(ctx, s); });
+             [&g](auto& ctx) { return trust_audit(ctx, g); });
 }
 
 }  // namespace canopy::api

@@ -1,17 +1,13 @@
 // Bulk decisions of a trust's central team: up to 5,000 approvals and rejections across the
 // trust's schools, checked first and applied in one all-or-nothing transaction, made safe to
 // retry by a required Idempotency-Key (docs/design/bulk-decisions.md, "Bulk decisions").
-#include <chrono>
 #include <set>
-
-#include <spdlog/spdlog.h>
 
 #include "api/edge.hpp"
 #include "api/errors.hpp"
 #include "api/guards.hpp"
 #include "api/json_body.hpp"
 #include "api/route_groups.hpp"
-#include "auth/crypto.hpp"
 #include "core/connection.hpp"
 
 namespace canopy::api {
@@ -22,9 +18,6 @@ constexpr std::size_t kMaxItems = 5000;
 // to 1 MiB (every other route keeps the server's 64 KiB).
 constexpr std::uint64_t kBodyLimit = 1024 * 1024;
 constexpr std::size_t kMaxKeyLength = 255;
-// A claim still running after this is presumed dead (its process stopped before answering) and
-// may be taken over by a retry. A batch's transaction gives up long before (MySQL timeouts).
-constexpr std::chrono::minutes kClaimTakeover{5};
 
 // Idempotency keys are per user and per trust: the same key at another trust is another key.
 std::string scope_of(const Site& trust) {
@@ -140,27 +133,16 @@ struct Bulk {
 };
 
 // Keeps the answer for replays; the claim is spent then.
-http::Response finish(Services& s, Bulk& bulk, http::Response response) {
-  if (!s.idempotency.finish_idempotency_key(*bulk.claim, static_cast<int>(response.status),
-                                            response.body, s.clock.now())) {
-    spdlog::warn("idempotency key '{}' was taken over before its answer was stored",
-                 bulk.claim->key);
-  }
+http::Response finish(BulkDecisionRoutes& g, Bulk& bulk, http::Response response) {
+  g.keys.finish(*bulk.claim, static_cast<int>(response.status), response.body);
   bulk.claim.reset();
   return response;
 }
 
-// Gives the key back after a failure that is no answer (a conflict, the store or cache down),
-// so that the client can retry with the same key. Best effort: if the store cannot be told, the
-// claim is taken over once it is stale.
-void release_claim(Services& s, Bulk& bulk) noexcept {
+// Gives the key back (consent::IdempotencyKeys::release) and forgets the claim.
+void release_claim(BulkDecisionRoutes& g, Bulk& bulk) noexcept {
   if (!bulk.claim) return;
-  try {
-    s.idempotency.release_idempotency_key(*bulk.claim);
-  } catch (const std::exception& e) {
-    spdlog::warn("idempotency key '{}' stays claimed until it is stale: {}", bulk.claim->key,
-                 e.what());
-  }
+  g.keys.release(*bulk.claim);
   bulk.claim.reset();
 }
 
@@ -172,38 +154,30 @@ http::Response replayed(const store::IdempotencyRecord& record) {
 }
 
 // Runs `work` while the claim is held; an exception releases the claim on its way out.
-Result<http::Response> claimed(Services& s, Bulk& bulk,
+Result<http::Response> claimed(BulkDecisionRoutes& g, Bulk& bulk,
                                const std::function<Result<http::Response>()>& work) {
   try {
     return work();
   } catch (...) {
-    release_claim(s, bulk);
+    release_claim(g, bulk);
     throw;
   }
 }
 
-asio::awaitable<http::Response> decide_all(http::RequestContext& ctx, Services& s) {
+asio::awaitable<http::Response> decide_all(http::RequestContext& ctx, BulkDecisionRoutes& g) {
   if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
   const std::string key(ctx.header("idempotency-key"));
   if (auto k = check_key(key); !k) co_return error_response(k.error());
   Bulk bulk;
   // First hop: who, what, the key's claim and the plan. The body is parsed here, not on the I/O
   // thread: it can be a megabyte.
-  auto first = co_await on_pool(s, [&]() -> Result<http::Response> {
-    auto caller = authenticate_trust_admin(ctx, s);
+  auto first = co_await on_pool(g.edge, [&]() -> Result<http::Response> {
+    auto caller = authenticate_trust_admin(ctx, g.edge);
     if (!caller) return caller.error();
     auto items = parse_items(ctx);
     if (!items) return items.error();
-    if (s.metrics != nullptr) s.metrics->bulk_batch(items->size());
-    const TimePoint now = s.clock.now();
-    const store::IdempotencyRecord running{.user_id = caller->user.id,
-                                           .scope = scope_of(caller->trust),
-                                           .key = key,
-                                           .request_digest = auth::digest_hex(ctx.body),
-                                           .claim_token = auth::random_token(),
-                                           .created_at = now,
-                                           .started_at = now};
-    auto claim = s.idempotency.claim_idempotency_key(running, now - kClaimTakeover);
+    if (g.metrics != nullptr) g.metrics->bulk_batch(items->size());
+    auto claim = g.keys.claim(caller->user.id, scope_of(caller->trust), key, ctx.body);
     switch (claim.claim) {
       case store::IdempotencyClaim::reused:
         return make_error(Errc::idempotency_key_reused,
@@ -220,10 +194,10 @@ asio::awaitable<http::Response> decide_all(http::RequestContext& ctx, Services& 
     }
     bulk.claim = std::move(claim.record);
     bulk.trust = caller->trust;
-    return claimed(s, bulk, [&]() -> Result<http::Response> {
-      auto checked = s.consent.plan_bulk(caller->user, caller->trust, *items,
+    return claimed(g, bulk, [&]() -> Result<http::Response> {
+      auto checked = g.consent.plan_bulk(caller->user, caller->trust, *items,
                                          {ctx.request_id, ctx.client_request_id});
-      if (!checked.plan) return finish(s, bulk, refusal(checked.errors, items->size()));
+      if (!checked.plan) return finish(g, bulk, refusal(checked.errors, items->size()));
       bulk.plan = std::move(checked.plan);
       return http::Response{};
     });
@@ -242,8 +216,8 @@ asio::awaitable<http::Response> decide_all(http::RequestContext& ctx, Services& 
             answer = applied_view(*bulk.trust, written);
             return store::EncodedOutcome{static_cast<int>(answer->status), answer->body};
           },
-      .give_back = [&] { release_claim(s, bulk); }};
-  auto applied = co_await s.changes.apply_bulk(std::move(*bulk.plan), keep);
+      .give_back = [&] { release_claim(g, bulk); }};
+  auto applied = co_await g.changes.apply_bulk(std::move(*bulk.plan), keep);
   if (!applied) co_return error_response(applied.error());
   bulk.claim.reset();  // spent by the commit
   co_return std::move(*answer);
@@ -251,9 +225,9 @@ asio::awaitable<http::Response> decide_all(http::RequestContext& ctx, Services& 
 
 }  // namespace
 
-void add_bulk_decision_routes(http::Router& router, Services& s) {
+void add_bulk_decision_routes(http::Router& router, BulkDecisionRoutes& g) {
   router.add(http::Method::post, "/api/v1/trusts/{trust}/decisions",
-             [&s](auto& ctx) { return decide_all(ctx, s); }, {.body_limit = kBodyLimit});
+             [&g](auto& ctx) { return decide_all(ctx, g); }, {.body_limit = kBodyLimit});
 }
 
 }  // namespace canopy::api

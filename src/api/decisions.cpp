@@ -19,8 +19,9 @@ http::Response decision_response(const decision::Decision& d) {
   return http::Response{200, "application/json", std::move(body), {}};
 }
 
-asio::awaitable<http::Response> answer_query(http::RequestContext& ctx, Services& s) {
-  if (auto refused = refuse_without_service_token(ctx, s)) co_return std::move(*refused);
+asio::awaitable<http::Response> answer_query(http::RequestContext& ctx, DecisionRoutes& g) {
+  if (auto refused = refuse_without_service_token(ctx, g.service_token))
+    co_return std::move(*refused);
   if (auto q = check_query(ctx, {"app", "school", "data_type", "operation"}, {"field"}); !q) {
     co_return error_response(q.error());
   }
@@ -42,15 +43,15 @@ asio::awaitable<http::Response> answer_query(http::RequestContext& ctx, Services
   }
   ctx.school = query.school;
   // Level 1 answers without a coroutine frame of its own; the levels behind it only on a miss.
-  if (auto hit = s.decisions.answer_cached(query)) co_return decision_response(*hit);
-  co_return decision_response(co_await s.decisions.answer_uncached(query));
+  if (auto hit = g.decisions.answer_cached(query)) co_return decision_response(*hit);
+  co_return decision_response(co_await g.decisions.answer_uncached(query));
 }
 
 }  // namespace
 
-void add_decision_routes(http::Router& router, Services& s) {
+void add_decision_routes(http::Router& router, DecisionRoutes& g) {
   router.add(http::Method::get, "/internal/v1/decisions",
-             [&s](auto& ctx) { return answer_query(ctx, s); });
+             [&g](auto& ctx) { return answer_query(ctx, g); });
 }
 
 }  // namespace canopy::api

@@ -45,10 +45,10 @@ std::optional<SessionToken> session_token(const http::RequestContext& ctx) {
   return std::nullopt;
 }
 
-Result<auth::Authenticated> authenticate_user(http::RequestContext& ctx, Services& services) {
+Result<auth::Authenticated> authenticate_user(http::RequestContext& ctx, const Edge& edge) {
   const auto token = session_token(ctx);
   if (!token) return make_error(Errc::unauthenticated, "sign in first: POST /api/v1/session");
-  auto who = services.sessions.authenticate(token->token);
+  auto who = edge.sessions.authenticate(token->token);
   if (!who) return who.error();
   // A cookie is sent by the browser on its own; a state change must also prove it came from
   // Canopy's page by echoing the CSRF token. Bearer tokens are never sent implicitly.
@@ -61,21 +61,19 @@ Result<auth::Authenticated> authenticate_user(http::RequestContext& ctx, Service
   return who;
 }
 
-Result<TrustCaller> authenticate_trust_admin(http::RequestContext& ctx, Services& services) {
-  auto who = authenticate_user(ctx, services);
+Result<TrustCaller> authenticate_trust_admin(http::RequestContext& ctx, const Edge& edge) {
+  auto who = authenticate_user(ctx, edge);
   if (!who) return who.error();
-  auto trust = services.directory.find_site(ctx.param("trust"));
-  if (!trust || trust->kind != SiteKind::trust) {
-    return make_error(Errc::unknown_trust, "no trust '" + std::string(ctx.param("trust")) + "'");
-  }
-  if (auto actor = tenancy::resolve_trust_admin(who->user, *trust, services.policy.current());
-      !actor) {
+  auto trust = edge.directory.trust(ctx.param("trust"));
+  if (!trust) return trust.error();
+  if (auto actor = tenancy::resolve_trust_admin(who->user, *trust, edge.policy.current()); !actor) {
     return actor.error();
   }
   return TrustCaller{std::move(who->user), std::move(*trust)};
 }
 
-Result<const policy::App*> authenticate_partner(http::RequestContext& ctx, Services& services) {
+Result<const policy::App*> authenticate_partner(http::RequestContext& ctx,
+                                                auth::PartnerAuthenticator& partners) {
   const auto header = ctx.header("authorization");
   constexpr std::string_view kBasic = "Basic ";
   const auto missing =
@@ -85,17 +83,17 @@ Result<const policy::App*> authenticate_partner(http::RequestContext& ctx, Servi
   if (!decoded) return missing;
   const auto colon = decoded->find(':');
   if (colon == std::string::npos) return missing;
-  auto app = services.partners.authenticate(std::string_view(*decoded).substr(0, colon),
-                                            std::string_view(*decoded).substr(colon + 1));
+  auto app = partners.authenticate(std::string_view(*decoded).substr(0, colon),
+                                   std::string_view(*decoded).substr(colon + 1));
   if (app) ctx.actor = "app:" + (*app)->id;
   return app;
 }
 
 std::optional<http::Response> refuse_without_service_token(http::RequestContext& ctx,
-                                                           const Services& services,
+                                                           const auth::ServiceToken& token,
                                                            std::string_view actor) {
-  const auto token = bearer_token(ctx);
-  if (!token || !services.service_token.matches(*token)) {
+  const auto bearer = bearer_token(ctx);
+  if (!bearer || !token.matches(*bearer)) {
     return challenge(error_response(make_error(Errc::unauthenticated,
                                                "send the service token as a bearer token")),
                      "Bearer realm=\"canopy-internal\"");

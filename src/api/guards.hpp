@@ -24,7 +24,7 @@ std::optional<std::string_view> bearer_token(const http::RequestContext& ctx);
 
 // Blocking: run on the pool. Checks the session and, for cookie-authenticated state changes,
 // the X-CSRF-Token header.
-Result<auth::Authenticated> authenticate_user(http::RequestContext& ctx, Services& services);
+Result<auth::Authenticated> authenticate_user(http::RequestContext& ctx, const Edge& edge);
 
 // A trust's central user on one of the trust's routes.
 struct TrustCaller {
@@ -34,15 +34,16 @@ struct TrustCaller {
 
 // Blocking: run on the pool. The signed-in user, if they may act for the trust named by the
 // route's {trust} (tenancy::resolve_trust_admin). Failures in a fixed order: 401, 404 trust, 403.
-Result<TrustCaller> authenticate_trust_admin(http::RequestContext& ctx, Services& services);
+Result<TrustCaller> authenticate_trust_admin(http::RequestContext& ctx, const Edge& edge);
 
 // Blocking: run on the pool.
-Result<const policy::App*> authenticate_partner(http::RequestContext& ctx, Services& services);
+Result<const policy::App*> authenticate_partner(http::RequestContext& ctx,
+                                                auth::PartnerAuthenticator& partners);
 
 // The gateway's routes: nullopt when the request carries the service token as its bearer
 // token (and then names "gateway" as its actor, or `actor`), else the 401 to answer.
 std::optional<http::Response> refuse_without_service_token(http::RequestContext& ctx,
-                                                           const Services& services,
+                                                           const auth::ServiceToken& token,
                                                            std::string_view actor = "gateway");
 
 // Sets the WWW-Authenticate challenge of a 401 to `scheme`.

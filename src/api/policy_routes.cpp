@@ -10,37 +10,38 @@
 namespace canopy::api {
 namespace {
 
-asio::awaitable<http::Response> reload(http::RequestContext& ctx, Services& s) {
-  if (auto refused = refuse_without_service_token(ctx, s, "service")) co_return std::move(*refused);
+asio::awaitable<http::Response> reload(http::RequestContext& ctx, PolicyRoutes& g) {
+  if (auto refused = refuse_without_service_token(ctx, g.service_token, "service"))
+    co_return std::move(*refused);
   if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
   if (!ctx.body.empty()) {
     if (auto body = parse_body(ctx, {}); !body) co_return error_response(body.error());
   }
-  if (!s.reload_policies) {
+  if (!g.reload) {
     co_return error_response(make_error(Errc::unavailable, "this server cannot reload policies"));
   }
   PolicyReload reload;
-  co_await s.blocking.run([&] { reload = s.reload_policies(); });
+  co_await g.blocking.run([&] { reload = g.reload(); });
   const auto& loaded = reload.loaded;
   if (!loaded) {
     co_return json_response(422, {{"code", "invalid_policies"},
                                   {"message",
                                    "the policies did not validate; the ones in force "
                                    "stay: " +
-                                       s.policy.loaded().digest},
+                                       g.policy.loaded().digest},
                                   {"errors", reload.problems}});
   }
   co_return json_response(200, {{"digest", loaded->digest},
                                 {"loaded_at", format_rfc3339(loaded->at)},
                                 {"reloads", loaded->generation},
-                                {"apps", s.policy.apps().size()}});
+                                {"apps", g.policy.apps().size()}});
 }
 
 }  // namespace
 
-void add_policy_routes(http::Router& router, Services& s) {
+void add_policy_routes(http::Router& router, PolicyRoutes& g) {
   router.add(http::Method::post, "/internal/v1/policies/reload",
-             [&s](auto& ctx) { return reload(ctx, s); });
+             [&g](auto& ctx) { return reload(ctx, g); });
 }
 
 }  // namespace canopy::api

@@ -15,20 +15,20 @@ using SchoolWork = std::function<Result<http::Response>(const tenancy::Actor&, c
 
 // Authenticates, finds the school, resolves the caller as its admin, then runs `work`; all on
 // the blocking pool in one hop. Failures come back in a fixed order: 401, 404 school, 403.
-asio::awaitable<http::Response> as_school_admin(http::RequestContext& ctx, Services& s,
+asio::awaitable<http::Response> as_school_admin(http::RequestContext& ctx, SchoolAppRoutes& g,
                                                 SchoolWork work) {
-  co_return respond(co_await on_pool(s, [&]() -> Result<http::Response> {
-    auto who = authenticate_user(ctx, s);
+  co_return respond(co_await on_pool(g.edge, [&]() -> Result<http::Response> {
+    auto who = authenticate_user(ctx, g.edge);
     if (!who) return who.error();
-    auto school = s.consent.school(ctx.param("school"));
+    auto school = g.consent.school(ctx.param("school"));
     if (!school) return school.error();
-    auto actor = tenancy::resolve_school_admin(who->user, *school, s.policy.current());
+    auto actor = tenancy::resolve_school_admin(who->user, *school, g.edge.policy.current());
     if (!actor) return actor.error();
     return work(*actor, *school);
   }));
 }
 
-asio::awaitable<http::Response> list_apps(http::RequestContext& ctx, Services& s) {
+asio::awaitable<http::Response> list_apps(http::RequestContext& ctx, SchoolAppRoutes& g) {
   if (auto q = check_query(ctx, {}, {"status"}); !q) co_return error_response(q.error());
   std::optional<ConnectionStatus> status;
   if (const auto* text = ctx.query_param("status")) {
@@ -39,11 +39,11 @@ asio::awaitable<http::Response> list_apps(http::RequestContext& ctx, Services& s
     }
   }
   co_return co_await as_school_admin(
-      ctx, s, [&](const tenancy::Actor&, const Site& school) -> Result<http::Response> {
+      ctx, g, [&](const tenancy::Actor&, const Site& school) -> Result<http::Response> {
         nlohmann::json items = nlohmann::json::array();
-        for (const auto& c : s.consent.list(school.id, status)) {
+        for (const auto& c : g.consent.list(school.id, status)) {
           // A connection whose app left the catalogue cannot be shown or decided; skip it.
-          if (const auto* app = s.policy.find_app(c.app_id))
+          if (const auto* app = g.edge.policy.find_app(c.app_id))
             items.push_back(connection_summary(c, *app));
         }
         return json_response(
@@ -55,13 +55,13 @@ asio::awaitable<http::Response> list_apps(http::RequestContext& ctx, Services& s
       });
 }
 
-asio::awaitable<http::Response> show_app(http::RequestContext& ctx, Services& s) {
+asio::awaitable<http::Response> show_app(http::RequestContext& ctx, SchoolAppRoutes& g) {
   if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
   co_return co_await as_school_admin(
-      ctx, s, [&](const tenancy::Actor&, const Site& school) -> Result<http::Response> {
-        auto app = s.consent.app(ctx.param("app"));
+      ctx, g, [&](const tenancy::Actor&, const Site& school) -> Result<http::Response> {
+        auto app = g.consent.app(ctx.param("app"));
         if (!app) return app.error();
-        auto c = s.consent.connection(school.id, (*app)->id);
+        auto c = g.consent.connection(school.id, (*app)->id);
         return json_response(200, connection_detail(c ? &*c : nullptr, **app, school));
       });
 }
@@ -77,29 +77,30 @@ Error with_terms_route(Error e, const tenancy::Actor& actor) {
 
 // Every decision goes through the connection-change use case (consent/changes.hpp), which
 // holds, commits and publishes; this resolves the caller and translates HTTP only.
-asio::awaitable<http::Response> decide(http::RequestContext& ctx, Services& s, AdminAction action) {
+asio::awaitable<http::Response> decide(http::RequestContext& ctx, SchoolAppRoutes& g,
+                                       AdminAction action) {
   if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
   if (auto body = parse_body(ctx, {}); !body) co_return error_response(body.error());
   std::optional<tenancy::Actor> actor;
   std::optional<Site> school;
   auto who = co_await as_school_admin(
-      ctx, s, [&](const tenancy::Actor& a, const Site& site) -> Result<http::Response> {
+      ctx, g, [&](const tenancy::Actor& a, const Site& site) -> Result<http::Response> {
         actor = a;
         school = site;
         return http::Response{};
       });
   if (!actor) co_return who;
-  auto decided = co_await s.changes.decide(*actor, std::string(ctx.param("app")), action,
+  auto decided = co_await g.changes.decide(*actor, std::string(ctx.param("app")), action,
                                            {ctx.request_id, ctx.client_request_id});
   if (!decided) co_return error_response(with_terms_route(decided.error(), *actor));
   co_return json_response(200, connection_detail(&decided->connection, *decided->app, *school));
 }
 
-asio::awaitable<http::Response> data_csv(http::RequestContext& ctx, Services& s) {
+asio::awaitable<http::Response> data_csv(http::RequestContext& ctx, SchoolAppRoutes& g) {
   if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
   co_return co_await as_school_admin(
-      ctx, s, [&](const tenancy::Actor&, const Site& school) -> Result<http::Response> {
-        auto app = s.consent.app(ctx.param("app"));
+      ctx, g, [&](const tenancy::Actor&, const Site& school) -> Result<http::Response> {
+        auto app = g.consent.app(ctx.param("app"));
         if (!app) return app.error();
         http::Response r{200, "text/csv; charset=utf-8", consent::data_csv(**app), {}};
         r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + (*app)->id + "-" +
@@ -110,20 +111,20 @@ asio::awaitable<http::Response> data_csv(http::RequestContext& ctx, Services& s)
 
 }  // namespace
 
-void add_school_app_routes(http::Router& router, Services& s) {
+void add_school_app_routes(http::Router& router, SchoolAppRoutes& g) {
   using M = http::Method;
   router.add(M::get, "/api/v1/schools/{school}/apps",
-             [&s](auto& ctx) { return list_apps(ctx, s); });
+             [&g](auto& ctx) { return list_apps(ctx, g); });
   router.add(M::get, "/api/v1/schools/{school}/apps/{app}",
-             [&s](auto& ctx) { return show_app(ctx, s); });
+             [&g](auto& ctx) { return show_app(ctx, g); });
   router.add(M::post, "/api/v1/schools/{school}/apps/{app}/approve",
-             [&s](auto& ctx) { return decide(ctx, s, AdminAction::approve); });
+             [&g](auto& ctx) { return decide(ctx, g, AdminAction::approve); });
   router.add(M::post, "/api/v1/schools/{school}/apps/{app}/reject",
-             [&s](auto& ctx) { return decide(ctx, s, AdminAction::reject); });
+             [&g](auto& ctx) { return decide(ctx, g, AdminAction::reject); });
   router.add(M::post, "/api/v1/schools/{school}/apps/{app}/cancel",
-             [&s](auto& ctx) { return decide(ctx, s, AdminAction::cancel); });
+             [&g](auto& ctx) { return decide(ctx, g, AdminAction::cancel); });
   router.add(M::get, "/api/v1/schools/{school}/apps/{app}/data.csv",
-             [&s](auto& ctx) { return data_csv(ctx, s); });
+             [&g](auto& ctx) { return data_csv(ctx, g); });
 }
 
 }  // namespace canopy::api

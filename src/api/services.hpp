@@ -1,20 +1,95 @@
-// What the API handlers are wired to: references to the use cases, built once in main.
+// What the API handlers are wired to: each route group gets a struct of the use cases it calls
+// and nothing else, built once in main (main/wiring.cpp) and kept as long as the router.
+// Handlers reach the store only through these use cases.
 #pragma once
 
+#include <chrono>
 #include <functional>
 
 #include "auth/partners.hpp"
 #include "auth/sessions.hpp"
+#include "consent/audit_log.hpp"
 #include "consent/changes.hpp"
+#include "consent/idempotency_keys.hpp"
+#include "consent/inbox.hpp"
 #include "consent/service.hpp"
 #include "decision/service.hpp"
 #include "exec/blocking_pool.hpp"
 #include "http/router.hpp"
 #include "metrics/service_metrics.hpp"
 #include "policy/live.hpp"
-#include "store/store.hpp"
+#include "tenancy/directory.hpp"
 
 namespace canopy::api {
+
+// What every group of a signed-in person's routes needs: who is calling (the session, and the
+// trust of a trust's routes), the policies in force, where blocking work runs, the time.
+struct Edge {
+  const policy::LivePolicies& policy;  // current() for a whole step
+  auth::SessionService& sessions;
+  tenancy::Directory& directory;
+  exec::BlockingPool& blocking;  // store calls; never password hashing
+  const Clock& clock;
+};
+
+struct SessionRoutes {
+  Edge edge;
+  exec::BlockingPool& hashing;  // argon2id (sign-in), small and bounded: see exec/blocking_pool.hpp
+  bool secure_cookies = true;   // set the Secure attribute (off only on loopback, or when told)
+  std::chrono::seconds session_ttl{std::chrono::hours(8)};
+  metrics::ServiceMetrics* metrics = nullptr;  // where to count; none when counting is off
+};
+
+// A school's admins: its apps, their decisions.
+struct SchoolAppRoutes {
+  Edge edge;
+  consent::Service& consent;
+  consent::Changes& changes;  // every change to a connection
+};
+
+// Partner apps, by their client credentials.
+struct PartnerRoutes {
+  auth::PartnerAuthenticator& partners;
+  consent::Service& consent;
+  consent::Changes& changes;
+  exec::BlockingPool& blocking;
+};
+
+// The gateway's questions, by the service token.
+struct DecisionRoutes {
+  const auth::ServiceToken& service_token;
+  decision::Service& decisions;
+};
+
+// A trust's central team: its schools, their terms, the matrix and the export.
+struct TrustRoutes {
+  Edge edge;
+  consent::Service& consent;
+};
+
+struct BulkDecisionRoutes {
+  Edge edge;
+  consent::Service& consent;
+  consent::Changes& changes;
+  consent::IdempotencyKeys& keys;
+  metrics::ServiceMetrics* metrics = nullptr;
+};
+
+struct NotificationRoutes {
+  Edge edge;
+  consent::Inbox& inbox;
+};
+
+// A site's people and their sign-ins (Edge::directory).
+struct UserRoutes {
+  Edge edge;
+};
+
+struct AuditRoutes {
+  Edge edge;
+  consent::Service& consent;
+  consent::AuditLog& audit;
+};
 
 // What a reload of the policies did: the policies now in force, or, when none, every problem
 // found as "file:line: message" (the policies in force stay).
@@ -23,42 +98,46 @@ struct PolicyReload {
   std::vector<std::string> problems;
 };
 
-struct Services {
-  const policy::LivePolicies& policy;  // current() for a whole step
-  consent::Service& consent;
-  consent::Changes& changes;     // every change to a connection
-  decision::Service& decisions;  // the gateway's questions
-  auth::SessionService& sessions;
-  auth::PartnerAuthenticator& partners;
+// The operator's, by the service token.
+struct PolicyRoutes {
+  const policy::LivePolicies& policy;
   const auth::ServiceToken& service_token;
-  store::DirectoryStore& directory;
-  store::TrustStore& trusts;
-  store::NotificationStore& notifications;
-  store::LoginHistoryStore& logins;
-  store::IdempotencyStore& idempotency;
-  store::AuditStore& audit;
-  const Clock& clock;
-  exec::BlockingPool& blocking;  // store calls; never password hashing
-  exec::BlockingPool& hashing;  // argon2id (sign-in), small and bounded: see exec/blocking_pool.hpp
-  // True when the store answered its last probe and the server is not stopping. Never blocks
-  // and waits on no pool: the probe runs on its own thread (main/application.cpp).
-  std::function<bool()> ready;
-  bool secure_cookies = true;  // set the Secure attribute (off only on loopback, or when told)
-  std::chrono::seconds session_ttl{std::chrono::hours(8)};
-  metrics::ServiceMetrics* metrics = nullptr;  // where to count; none when counting is off
+  exec::BlockingPool& blocking;
   // Blocking: reads the policies directory again and puts it in force (Application).
-  std::function<PolicyReload()> reload_policies;
+  std::function<PolicyReload()> reload;
 };
 
-void add_routes(http::Router& router, Services& services);
+// Every group, plus what health and readiness answer from.
+struct RouteGroups {
+  SessionRoutes sessions;
+  SchoolAppRoutes school_apps;
+  PartnerRoutes partners;
+  DecisionRoutes decisions;
+  TrustRoutes trusts;
+  BulkDecisionRoutes bulk_decisions;
+  NotificationRoutes notifications;
+  UserRoutes users;
+  AuditRoutes audit;
+  PolicyRoutes policies;
+  // True when the store answered its last probe and the server is not stopping. Never blocks
+  // and waits on no pool: the probe runs on its own thread (main/readiness.hpp).
+  std::function<bool()> ready;
+};
+
+// `groups` must outlive the router: its handlers keep references into it.
+void add_routes(http::Router& router, RouteGroups& groups);
 
 using Work = std::function<Result<http::Response>()>;
 
 // Runs blocking `work` (store) on the blocking pool and resumes on the caller's strand.
-inline asio::awaitable<Result<http::Response>> on_pool(Services& s, Work work) {
+inline asio::awaitable<Result<http::Response>> on_pool(exec::BlockingPool& pool, Work work) {
   Result<http::Response> out = make_error(Errc::internal, "the work did not run");
-  co_await s.blocking.run([&] { out = work(); });
+  co_await pool.run([&] { out = work(); });
   co_return out;
+}
+
+inline asio::awaitable<Result<http::Response>> on_pool(const Edge& edge, Work work) {
+  return on_pool(edge.blocking, std::move(work));
 }
 
 }  // namespace canopy::api

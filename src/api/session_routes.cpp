@@ -8,10 +8,10 @@
 namespace canopy::api {
 namespace {
 
-std::string session_cookie(const Services& s, std::string_view token, long max_age) {
+std::string session_cookie(const SessionRoutes& g, std::string_view token, long max_age) {
   std::string c = std::string(kSessionCookie) + "=" + std::string(token) +
                   "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
-  if (s.secure_cookies) c += "; Secure";
+  if (g.secure_cookies) c += "; Secure";
   return c;
 }
 
@@ -25,11 +25,11 @@ http::Response refusal(const auth::SignInOutcome& outcome) {
 // A browser gets the session as an HttpOnly cookie only, so no script on the page can read
 // it; an API client that asks ("token": true) gets it in the body, as a bearer token, and no
 // cookie.
-void count(Services& s, metrics::SignIn outcome) {
-  if (s.metrics != nullptr) s.metrics->sign_in(outcome);
+void count(SessionRoutes& g, metrics::SignIn outcome) {
+  if (g.metrics != nullptr) g.metrics->sign_in(outcome);
 }
 
-asio::awaitable<http::Response> sign_in(http::RequestContext& ctx, Services& s) {
+asio::awaitable<http::Response> sign_in(http::RequestContext& ctx, SessionRoutes& g) {
   const auto arrived = std::chrono::steady_clock::now();
   auto body = parse_body(ctx, {{"email", JsonType::string},
                                {"password", JsonType::string},
@@ -41,17 +41,17 @@ asio::awaitable<http::Response> sign_in(http::RequestContext& ctx, Services& s) 
   if (email.size() > 254 || password.size() > 1024) {
     co_return error_response(make_error(Errc::invalid_value, "email or password is too long"));
   }
-  if (auto refused = s.sessions.admit(ctx.remote_address)) {
-    count(s, metrics::SignIn::throttled);
+  if (auto refused = g.edge.sessions.admit(ctx.remote_address)) {
+    count(g, metrics::SignIn::throttled);
     co_return refusal(*refused);
   }
   std::optional<auth::SignInOutcome> outcome;
-  const bool ran = co_await s.hashing.try_run([&] {
+  const bool ran = co_await g.hashing.try_run([&] {
     outcome.emplace(
-        s.sessions.sign_in(email, password, ctx.remote_address, ctx.header("user-agent")));
+        g.edge.sessions.sign_in(email, password, ctx.remote_address, ctx.header("user-agent")));
   });
   if (!ran) {
-    count(s, metrics::SignIn::busy);
+    count(g, metrics::SignIn::busy);
     auto r = error_response(
         make_error(Errc::unavailable, "too many sign-ins at once; try again in a moment"));
     r.headers.emplace_back("Retry-After", "1");
@@ -59,18 +59,18 @@ asio::awaitable<http::Response> sign_in(http::RequestContext& ctx, Services& s) 
   }
   if (!outcome->result) {
     const auto code = outcome->result.error().code;
-    count(s, code == Errc::invalid_credentials ? metrics::SignIn::invalid_credentials
+    count(g, code == Errc::invalid_credentials ? metrics::SignIn::invalid_credentials
              : code == Errc::too_many_attempts ? metrics::SignIn::throttled
                                                : metrics::SignIn::failed);
     if (code == Errc::invalid_credentials) {
       asio::steady_timer timer(co_await asio::this_coro::executor,
-                               arrived + s.sessions.failure_delay());
+                               arrived + g.edge.sessions.failure_delay());
       co_await timer.async_wait(asio::use_awaitable);
     }
     co_return refusal(*outcome);
   }
   const auto& in = *outcome->result;
-  count(s, metrics::SignIn::success);
+  count(g, metrics::SignIn::success);
   ctx.actor = "user:" + std::to_string(in.user.id);
   nlohmann::json answer{{"expires_at", format_rfc3339(in.expires_at)},
                         {"user", user_view(in.user)}};
@@ -81,24 +81,24 @@ asio::awaitable<http::Response> sign_in(http::RequestContext& ctx, Services& s) 
   answer["csrf_token"] = in.csrf_token;
   auto r = json_response(201, answer);
   r.headers.emplace_back("Set-Cookie",
-                         session_cookie(s, in.token, static_cast<long>(s.session_ttl.count())));
+                         session_cookie(g, in.token, static_cast<long>(g.session_ttl.count())));
   co_return r;
 }
 
-asio::awaitable<http::Response> sign_out(http::RequestContext& ctx, Services& s) {
-  co_return respond(co_await on_pool(s, [&]() -> Result<http::Response> {
-    auto who = authenticate_user(ctx, s);
+asio::awaitable<http::Response> sign_out(http::RequestContext& ctx, SessionRoutes& g) {
+  co_return respond(co_await on_pool(g.edge, [&]() -> Result<http::Response> {
+    auto who = authenticate_user(ctx, g.edge);
     if (!who) return who.error();
-    s.sessions.sign_out(session_token(ctx)->token);
+    g.edge.sessions.sign_out(session_token(ctx)->token);
     http::Response r{204, "", "", {}};
-    r.headers.emplace_back("Set-Cookie", session_cookie(s, "", 0));
+    r.headers.emplace_back("Set-Cookie", session_cookie(g, "", 0));
     return r;
   }));
 }
 
-asio::awaitable<http::Response> me(http::RequestContext& ctx, Services& s) {
-  co_return respond(co_await on_pool(s, [&]() -> Result<http::Response> {
-    auto who = authenticate_user(ctx, s);
+asio::awaitable<http::Response> me(http::RequestContext& ctx, SessionRoutes& g) {
+  co_return respond(co_await on_pool(g.edge, [&]() -> Result<http::Response> {
+    auto who = authenticate_user(ctx, g.edge);
     if (!who) return who.error();
     auto body = user_view(who->user);
     body["csrf_token"] = who->csrf_token;
@@ -108,10 +108,10 @@ asio::awaitable<http::Response> me(http::RequestContext& ctx, Services& s) {
 
 }  // namespace
 
-void add_session_routes(http::Router& router, Services& s) {
-  router.add(http::Method::post, "/api/v1/session", [&s](auto& ctx) { return sign_in(ctx, s); });
-  router.add(http::Method::del, "/api/v1/session", [&s](auto& ctx) { return sign_out(ctx, s); });
-  router.add(http::Method::get, "/api/v1/me", [&s](auto& ctx) { return me(ctx, s); });
+void add_session_routes(http::Router& router, SessionRoutes& g) {
+  router.add(http::Method::post, "/api/v1/session", [&g](auto& ctx) { return sign_in(ctx, g); });
+  router.add(http::Method::del, "/api/v1/session", [&g](auto& ctx) { return sign_out(ctx, g); });
+  router.add(http::Method::get, "/api/v1/me", [&g](auto& ctx) { return me(ctx, g); });
 }
 
 }  // namespace canopy::api

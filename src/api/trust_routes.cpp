@@ -23,36 +23,32 @@ using TrustWork = std::function<Result<http::Response>(const User&, const Site& 
 
 // Authenticates, finds the trust, checks the caller acts for it, then runs `work`; all on the
 // blocking pool in one hop. Failures come back in a fixed order: 401, 404 trust, 403.
-asio::awaitable<http::Response> as_trust_admin(http::RequestContext& ctx, Services& s,
+asio::awaitable<http::Response> as_trust_admin(http::RequestContext& ctx, TrustRoutes& g,
                                                TrustWork work) {
-  co_return respond(co_await on_pool(s, [&]() -> Result<http::Response> {
-    auto caller = authenticate_trust_admin(ctx, s);
+  co_return respond(co_await on_pool(g.edge, [&]() -> Result<http::Response> {
+    auto caller = authenticate_trust_admin(ctx, g.edge);
     if (!caller) return caller.error();
     return work(caller->user, caller->trust);
   }));
 }
 
-asio::awaitable<http::Response> list_schools(http::RequestContext& ctx, Services& s) {
+asio::awaitable<http::Response> list_schools(http::RequestContext& ctx, TrustRoutes& g) {
   if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
   co_return co_await as_trust_admin(
-      ctx, s, [&](const User& user, const Site& trust) -> Result<http::Response> {
-        const auto accepted = s.trusts.terms_accepted_by(user.id);
+      ctx, g, [&](const User& user, const Site& trust) -> Result<http::Response> {
         nlohmann::json items = nlohmann::json::array();
-        for (const auto& school : s.trusts.schools_of_trust(trust.id)) {
-          const auto it = std::find_if(accepted.begin(), accepted.end(), [&](const auto& a) {
-            return a.site_id == school.id && a.version == school.terms.version;
-          });
+        for (const auto& [school, accepted] : g.consent.trust_schools(user, trust)) {
           items.push_back({{"id", school.id},
                            {"name", school.name},
                            {"dummy", school.dummy},
-                           {"terms", terms_view(school, it == accepted.end() ? nullptr : &*it)}});
+                           {"terms", terms_view(school, accepted ? &*accepted : nullptr)}});
         }
         return json_response(
             200, {{"trust", trust.id}, {"trust_name", trust.name}, {"items", std::move(items)}});
       });
 }
 
-asio::awaitable<http::Response> accept_terms(http::RequestContext& ctx, Services& s) {
+asio::awaitable<http::Response> accept_terms(http::RequestContext& ctx, TrustRoutes& g) {
   if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
   auto body = parse_body(ctx, {{"version", JsonType::integer}});
   if (!body) co_return error_response(body.error());
@@ -62,15 +58,15 @@ asio::awaitable<http::Response> accept_terms(http::RequestContext& ctx, Services
         make_error(Errc::invalid_value, "version must be a positive whole number"));
   }
   co_return co_await as_trust_admin(
-      ctx, s, [&](const User& user, const Site& trust) -> Result<http::Response> {
-        auto school = s.consent.school(ctx.param("school"));
+      ctx, g, [&](const User& user, const Site& trust) -> Result<http::Response> {
+        auto school = g.consent.school(ctx.param("school"));
         if (!school || school->trust_id != trust.id) {
           return make_error(Errc::unknown_school, "no school '" + std::string(ctx.param("school")) +
                                                       "' in " + trust.name);
         }
-        auto actor = tenancy::resolve_school_admin(user, *school, s.policy.current());
+        auto actor = tenancy::resolve_school_admin(user, *school, g.edge.policy.current());
         if (!actor) return actor.error();
-        auto outcome = s.consent.accept_terms(*actor, static_cast<int>(version), ctx.request_id);
+        auto outcome = g.consent.accept_terms(*actor, static_cast<int>(version), ctx.request_id);
         if (!outcome) return outcome.error();
         return json_response(outcome->created ? 201 : 200,
                              terms_acceptance_view(outcome->acceptance));
@@ -95,7 +91,7 @@ std::string cursor_of(const Cell& c) {
 
 // Every app of the catalogue x every school of the trust, sorted by school id, then app id;
 // `status` is not_requested where the app never asked. Filters, then pages by cursor.
-asio::awaitable<http::Response> matrix(http::RequestContext& ctx, Services& s) {
+asio::awaitable<http::Response> matrix(http::RequestContext& ctx, TrustRoutes& g) {
   if (auto q = check_query(ctx, {}, {"status", "app", "school", "limit", "after"}); !q) {
     co_return error_response(q.error());
   }
@@ -136,17 +132,17 @@ asio::awaitable<http::Response> matrix(http::RequestContext& ctx, Services& s) {
     if (auto id = check_id(name, *value); !id) co_return error_response(id.error());
   }
   co_return co_await as_trust_admin(
-      ctx, s, [&](const User&, const Site& trust) -> Result<http::Response> {
-        const auto schools = s.trusts.schools_of_trust(trust.id);
+      ctx, g, [&](const User&, const Site& trust) -> Result<http::Response> {
+        const auto schools = g.edge.directory.schools_of_trust(trust.id);
         if (only_school != nullptr &&
             std::none_of(schools.begin(), schools.end(),
                          [&](const Site& x) { return x.id == *only_school; })) {
           return make_error(Errc::unknown_school,
                             "no school '" + *only_school + "' in " + trust.name);
         }
-        if (only_app != nullptr && s.policy.find_app(*only_app) == nullptr)
+        if (only_app != nullptr && g.edge.policy.find_app(*only_app) == nullptr)
           return make_error(Errc::unknown_app, "no app '" + *only_app + "'");
-        const auto connections = s.consent.trust_connections(trust.id);
+        const auto connections = g.consent.trust_connections(trust.id);
         std::map<Cell, const store::Connection*> by_cell;
         for (const auto& c : connections)
           by_cell.emplace(Cell{c.school_id, c.app_id}, &c);
@@ -157,7 +153,7 @@ asio::awaitable<http::Response> matrix(http::RequestContext& ctx, Services& s) {
         bool more = false;
         for (const auto& school : schools) {
           if (only_school != nullptr && school.id != *only_school) continue;
-          for (const auto& app : s.policy.apps()) {
+          for (const auto& app : g.edge.policy.apps()) {
             if (only_app != nullptr && app.id != *only_app) continue;
             const Cell cell{school.id, app.id};
             const auto found = by_cell.find(cell);
@@ -197,11 +193,11 @@ asio::awaitable<http::Response> matrix(http::RequestContext& ctx, Services& s) {
       });
 }
 
-asio::awaitable<http::Response> export_csv(http::RequestContext& ctx, Services& s) {
+asio::awaitable<http::Response> export_csv(http::RequestContext& ctx, TrustRoutes& g) {
   if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
   co_return co_await as_trust_admin(
-      ctx, s, [&](const User&, const Site& trust) -> Result<http::Response> {
-        http::Response r{200, "text/csv; charset=utf-8", s.consent.trust_export_csv(trust), {}};
+      ctx, g, [&](const User&, const Site& trust) -> Result<http::Response> {
+        http::Response r{200, "text/csv; charset=utf-8", g.consent.trust_export_csv(trust), {}};
         r.headers.emplace_back("Content-Disposition",
                                "attachment; filename=\"" + trust.id + "-partner-apps.csv\"");
         return r;
@@ -210,15 +206,15 @@ asio::awaitable<http::Response> export_csv(http::RequestContext& ctx, Services& 
 
 }  // namespace
 
-void add_trust_routes(http::Router& router, Services& s) {
+void add_trust_routes(http::Router& router, TrustRoutes& g) {
   using M = http::Method;
   router.add(M::get, "/api/v1/trusts/{trust}/schools",
-             [&s](auto& ctx) { return list_schools(ctx, s); });
+             [&g](auto& ctx) { return list_schools(ctx, g); });
   router.add(M::post, "/api/v1/trusts/{trust}/schools/{school}/terms-acceptance",
-             [&s](auto& ctx) { return accept_terms(ctx, s); });
-  router.add(M::get, "/api/v1/trusts/{trust}/apps", [&s](auto& ctx) { return matrix(ctx, s); });
+             [&g](auto& ctx) { return accept_terms(ctx, g); });
+  router.add(M::get, "/api/v1/trusts/{trust}/apps", [&g](auto& ctx) { return matrix(ctx, g); });
   router.add(M::get, "/api/v1/trusts/{trust}/export.csv",
-             [&s](auto& ctx) { return export_csv(ctx, s); });
+             [&g](auto& ctx) { return export_csv(ctx, g); });
 }
 
 }  // namespace canopy::api

@@ -4,6 +4,7 @@
 
 #include "consent/export.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <utility>
@@ -295,6 +296,20 @@ Result<std::vector<store::Connection>> Service::apply_bulk(BulkPlan plan,
   for (const auto& c : *applied)
     remember(c, plan.since);
   return std::move(*applied);
+}
+
+std::vector<SchoolTerms> Service::trust_schools(const User& user, const Site& trust) {
+  const auto accepted = trusts_.terms_accepted_by(user.id);
+  std::vector<SchoolTerms> out;
+  for (auto& school : trusts_.schools_of_trust(trust.id)) {
+    const auto it = std::find_if(accepted.begin(), accepted.end(), [&](const auto& a) {
+      return a.site_id == school.id && a.version == school.terms.version;
+    });
+    std::optional<store::TermsAcceptance> current;
+    if (it != accepted.end()) current = *it;
+    out.push_back({std::move(school), std::move(current)});
+  }
+  return out;
 }
 
 std::vector<store::Connection> Service::trust_connections(std::string_view trust_id) {

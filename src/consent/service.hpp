@@ -62,6 +62,12 @@ struct BulkValidation {
   std::vector<BulkItemError> errors;
 };
 
+// A school of a trust, and the acceptance of its current terms by the user asking, if any.
+struct SchoolTerms {
+  Site school;
+  std::optional<store::TermsAcceptance> accepted;
+};
+
 struct TermsOutcome {
   store::TermsAcceptance acceptance;  // the one on record (the first, when accepted before)
   bool created = false;
@@ -145,6 +151,9 @@ class Service {
   Result<std::vector<store::Connection>> apply_bulk(BulkPlan plan,
                                                     const store::CommitGuard& guard = {},
                                                     const store::BatchAnswer* answer = nullptr);
+
+  // The schools of `trust`, by id, each with whether `user` accepted its current terms.
+  std::vector<SchoolTerms> trust_schools(const User& user, const Site& trust);
 
   // Every connection of the trust's schools, by school and app.
   std::vector<store::Connection> trust_connections(std::string_view trust_id);

@@ -44,6 +44,7 @@ UseCases wire_use_cases(const Parts& parts, Readiness& readiness, PolicyReloads&
   cache::SharedCache* shared = parts.caches.shared.get();
   metrics::ServiceMetrics* metrics = config.metrics ? parts.metrics.get() : nullptr;
   UseCases u;
+  u.directory = std::make_unique<tenancy::Directory>(policies, store, store, store);
   u.consent = std::make_unique<consent::Service>(policies, store, store, store, cache, clock);
   u.checker = std::make_unique<decision::Checker>(policies, cache, store, store);
   u.sessions =
@@ -61,27 +62,38 @@ UseCases wire_use_cases(const Parts& parts, Readiness& readiness, PolicyReloads&
                                                  parts.pools->blocking, clock);
   u.decisions =
       std::make_unique<decision::Service>(*u.checker, shared, parts.pools->blocking, metrics);
-  u.services.reset(new api::Services{policies,
-                                     *u.consent,
-                                     *u.changes,
-                                     *u.decisions,
-                                     *u.sessions,
-                                     *u.partners,
-                                     *u.service_token,
-                                     store,
-                                     store,
-                                     store,
-                                     store,
-                                     store,
-                                     store,
-                                     clock,
-                                     parts.pools->blocking,
-                                     parts.pools->hashing,
-                                     [&readiness] { return readiness.ready(); },
-                                     secure_cookies(config),
-                                     config.sign_in.session_ttl,
-                                     metrics,
-                                     [&reloads] { return reloads.reload(); }});
+  u.inbox = std::make_unique<consent::Inbox>(store, *u.directory, clock);
+  u.audit = std::make_unique<consent::AuditLog>(store, *u.directory);
+  u.keys = std::make_unique<consent::IdempotencyKeys>(store, clock);
+
+  exec::BlockingPool& blocking = parts.pools->blocking;
+  const api::Edge edge{policies, *u.sessions, *u.directory, blocking, clock};
+  u.routes.reset(new api::RouteGroups{
+      .sessions = {.edge = edge,
+                   .hashing = parts.pools->hashing,
+                   .secure_cookies = secure_cookies(config),
+                   .session_ttl = config.sign_in.session_ttl,
+                   .metrics = metrics},
+      .school_apps = {.edge = edge, .consent = *u.consent, .changes = *u.changes},
+      .partners = {.partners = *u.partners,
+                   .consent = *u.consent,
+                   .changes = *u.changes,
+                   .blocking = blocking},
+      .decisions = {.service_token = *u.service_token, .decisions = *u.decisions},
+      .trusts = {.edge = edge, .consent = *u.consent},
+      .bulk_decisions = {.edge = edge,
+                         .consent = *u.consent,
+                         .changes = *u.changes,
+                         .keys = *u.keys,
+                         .metrics = metrics},
+      .notifications = {.edge = edge, .inbox = *u.inbox},
+      .users = {.edge = edge},
+      .audit = {.edge = edge, .consent = *u.consent, .audit = *u.audit},
+      .policies = {.policy = policies,
+                   .service_token = *u.service_token,
+                   .blocking = blocking,
+                   .reload = [&reloads] { return reloads.reload(); }},
+      .ready = [&readiness] { return readiness.ready(); }});
   return u;
 }
 
@@ -136,7 +148,7 @@ std::unique_ptr<Parts> wire(AppConfig config, const Clock& clock, policy::LoadRe
                                                   .metrics = *p->metrics,
                                                   .store = *p->store,
                                                   .shared = p->caches.shared.get()});
-  api::add_routes(*p->router, *p->use_cases.services);
+  api::add_routes(*p->router, *p->use_cases.routes);
   p->metrics_endpoint->add_route(*p->router);
   p->jobs =
       std::make_unique<BackgroundJobs>(p->config, clock, *p->store, p->io(), p->pools->blocking,

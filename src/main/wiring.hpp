@@ -50,6 +50,7 @@ struct Pools {
 
 // The use cases and the handlers' view of them.
 struct UseCases {
+  std::unique_ptr<tenancy::Directory> directory;
   std::unique_ptr<consent::Service> consent;
   std::unique_ptr<decision::Checker> checker;
   std::unique_ptr<auth::SessionService> sessions;
@@ -58,7 +59,10 @@ struct UseCases {
   std::unique_ptr<revocation::Revoker> revoker;
   std::unique_ptr<consent::Changes> changes;     // every change to a connection
   std::unique_ptr<decision::Service> decisions;  // the gateway's questions
-  std::unique_ptr<api::Services> services;
+  std::unique_ptr<consent::Inbox> inbox;
+  std::unique_ptr<consent::AuditLog> audit;
+  std::unique_ptr<consent::IdempotencyKeys> keys;
+  std::unique_ptr<api::RouteGroups> routes;  // what each group of handlers is given
 };
 
 // Built by wire() only, on the heap and never moved, so the references between parts stay
