@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <utility>
 
 namespace canopy::consent {
@@ -388,6 +389,38 @@ Result<RequestOutcome> Service::request(const policy::App& app, std::string_view
     }
   }
   return make_error(Errc::concurrent_change, "the connection kept changing; try again");
+}
+
+store::Upsert Service::seed(const tenancy::SeedConnection& seed) {
+  const auto* app = policy_.find_app(seed.app_id);
+  if (app == nullptr) throw std::logic_error("tenant files name an unknown app: " + seed.app_id);
+  const auto since = cache_.generation();
+  const TimePoint now = clock_.now();
+  const bool decided = seed.status != ConnectionStatus::pending;
+  constexpr std::string_view kImport = "tenants-import";
+  const store::ConnectionChange change{.school_id = seed.school_id,
+                                       .app_id = seed.app_id,
+                                       .expected_revision = std::nullopt,
+                                       .to = seed.status,
+                                       .permission_set_version = app->permissions.version(),
+                                       .at = now,
+                                       .is_decision = decided,
+                                       .decided_by = decided ? std::string(kImport) : ""};
+  const store::AuditRecord audit{.school_id = seed.school_id,
+                                 .app_id = seed.app_id,
+                                 .actor_kind = store::ActorKind::system,
+                                 .actor = std::string(kImport),
+                                 .actor_site = seed.school_id,
+                                 .actor_role = "system",
+                                 .action = "import",
+                                 .to_status = seed.status,
+                                 .permission_set_version = app->permissions.version(),
+                                 .at = now,
+                                 .request_id = std::string(kImport)};
+  const auto applied = connections_.apply(change, audit);
+  if (!applied) return store::Upsert::unchanged;
+  remember(*applied, since);
+  return store::Upsert::created;
 }
 
 }  // namespace canopy::consent

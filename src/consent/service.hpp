@@ -16,6 +16,7 @@
 #include "policy/live.hpp"
 #include "store/store.hpp"
 #include "tenancy/actor.hpp"
+#include "tenancy/importer.hpp"
 
 namespace canopy::consent {
 
@@ -88,7 +89,7 @@ struct RequestIds {
   std::string_view client;
 };
 
-class Service {
+class Service : public tenancy::ConnectionSeeds {
  public:
   Service(const policy::LivePolicies& policy, store::ConnectionStore& connections,
           store::DirectoryStore& directory, store::TrustStore& trusts, cache::DecisionCache& cache,
@@ -167,6 +168,13 @@ class Service {
   // who may act in the school, in the same transaction.
   Result<RequestOutcome> request(const policy::App& app, std::string_view school_id,
                                  RequestIds ids);
+
+  // A demo connection of the tenant files (`canopy tenants import`), created at its status with
+  // an "import" audit record by the system actor when the school has none for the app; an
+  // existing one is kept as it is (an admin's decision wins). A new connection takes no allow
+  // away, so it needs no revocation protocol. The tenant files were checked against the
+  // policies in force: an unknown app is a logic_error.
+  store::Upsert seed(const tenancy::SeedConnection& seed) override;
 
  private:
   Result<ConnectionStatus> next(const policy::App& app, const store::Connection& current,

@@ -7,6 +7,8 @@
 
 #include "auth/crypto.hpp"
 #include "auth/partners.hpp"
+#include "cache/local_cache.hpp"
+#include "consent/service.hpp"
 #include "main/application.hpp"
 #include "main/commands.hpp"
 #include "main/progress.hpp"
@@ -103,8 +105,13 @@ int tenants_import(const Common& common, const std::filesystem::path& dir, bool 
   if (!store) return kFailure;
   Progress progress(std::cerr, Progress::stderr_is_terminal(), "imported",
                     "sites, users and connections");
+  // The connections go through the consent use case like every change; no server shares this
+  // process's cache, and any running one reads them from the store when it next asks.
+  const policy::LivePolicies policies(policy);
+  cache::LocalCache cache;
+  consent::Service consent(policies, *store, *store, *store, cache, clock);
   const auto report = tenancy::import_tenants(
-      loaded.tenants, *policy, *store, *store, clock, [&](std::size_t done, std::size_t total) {
+      loaded.tenants, *store, consent, [&](std::size_t done, std::size_t total) {
         progress.update(static_cast<std::int64_t>(done), static_cast<std::int64_t>(total));
       });
   progress.finish();

@@ -1,4 +1,4 @@
-// Tenant import: sites, then users, then demo connections (each with its audit record).
+// Tenant import: sites, then users, then demo connections (consent::Service::seed).
 #include "tenancy/importer.hpp"
 
 #include <set>
@@ -6,9 +6,8 @@
 
 namespace canopy::tenancy {
 
-ImportReport import_tenants(const TenantSet& tenants, const policy::PolicySnapshot& policy,
-                            store::DirectoryStore& directory, store::ConnectionStore& connections,
-                            const Clock& clock, const Progress& progress) {
+ImportReport import_tenants(const TenantSet& tenants, store::DirectoryStore& directory,
+                            ConnectionSeeds& connections, const Progress& progress) {
   ImportReport report;
   const std::size_t total =
       tenants.sites.size() + tenants.users.size() + tenants.connections.size();
@@ -26,30 +25,7 @@ ImportReport import_tenants(const TenantSet& tenants, const policy::PolicySnapsh
     tick();
   }
   for (const auto& seed : tenants.connections) {
-    const auto* app = policy.find_app(seed.app_id);
-    const TimePoint now = clock.now();
-    const bool decided = seed.status != ConnectionStatus::pending;
-    store::ConnectionChange change{.school_id = seed.school_id,
-                                   .app_id = seed.app_id,
-                                   .expected_revision = std::nullopt,
-                                   .to = seed.status,
-                                   .permission_set_version = app->permissions.version(),
-                                   .at = now,
-                                   .is_decision = decided,
-                                   .decided_by = decided ? "tenants-import" : ""};
-    store::AuditRecord audit{.school_id = seed.school_id,
-                             .app_id = seed.app_id,
-                             .actor_kind = store::ActorKind::system,
-                             .actor = "tenants-import",
-                             .actor_site = seed.school_id,
-                             .actor_role = "system",
-                             .action = "import",
-                             .to_status = seed.status,
-                             .permission_set_version = app->permissions.version(),
-                             .at = now,
-                             .request_id = "tenants-import"};
-    report.connections.add(connections.apply(change, audit) ? store::Upsert::created
-                                                            : store::Upsert::unchanged);
+    report.connections.add(connections.seed(seed));
     tick();
   }
   return report;

@@ -1,5 +1,6 @@
-// Writes a TenantSet into the store. Idempotent: a second run with the same files changes
-// nothing. Demo connections are only created, never overwritten: an admin's later decision wins.
+// Writes a TenantSet: sites and users into the directory, demo connections through the consent
+// use case. Idempotent: a second run with the same files changes nothing. Demo connections are
+// only created, never overwritten: an admin's later decision wins.
 #pragma once
 
 #include <functional>
@@ -32,9 +33,16 @@ struct ImportReport {
 // Called after each item with (done, total); for progress on a terminal.
 using Progress = std::function<void(std::size_t done, std::size_t total)>;
 
-ImportReport import_tenants(const TenantSet& tenants, const policy::PolicySnapshot& policy,
-                            store::DirectoryStore& directory, store::ConnectionStore& connections,
-                            const Clock& clock, const Progress& progress = {});
+// Where the import's demo connections go: consent::Service, which owns every change to a
+// connection. `created` when the school had no connection for the app, else `unchanged`.
+class ConnectionSeeds {
+ public:
+  virtual ~ConnectionSeeds() = default;
+  virtual store::Upsert seed(const SeedConnection& connection) = 0;
+};
+
+ImportReport import_tenants(const TenantSet& tenants, store::DirectoryStore& directory,
+                            ConnectionSeeds& connections, const Progress& progress = {});
 
 // Users the store knows, not disabled, whom the tenant files no longer list: leavers.
 struct PruneReport {

@@ -39,6 +39,7 @@
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #endif
+#include "support/import.hpp"
 #include "support/manual_clock.hpp"
 #include "support/servers.hpp"
 #include "support/temp_dir.hpp"
@@ -1251,7 +1252,7 @@ TYPED_TEST(StoreConformance, ConcurrentDecisionsLeaveOneConsistentHistory) {
   const auto policy = loaded.snapshot;
   auto tenants = tenancy::load_tenants(fs::path(CANOPY_SOURCE_DIR) / "tenants", *policy);
   ASSERT_TRUE(tenants.errors.empty()) << tenants.errors.front();
-  (void)tenancy::import_tenants(tenants.tenants, *policy, store, store, this->clock_);
+  (void)canopy::testing::import_tenants(tenants.tenants, *policy, store, this->clock_);
   ASSERT_EQ(store.upsert_user(
                 user("beth.admin@oakfield-primary.example", kSchool, {"school_administrator"})),
             Upsert::created);

@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 
+#include "support/import.hpp"
 #include "tenancy/importer.hpp"
 
 namespace canopy::testing {
@@ -17,7 +18,7 @@ DemoWorld load_demo_world(const std::filesystem::path& dir, const Clock& clock) 
   auto tenants =
       tenancy::load_tenants(std::filesystem::path(CANOPY_SOURCE_DIR) / "tenants", *world.policy);
   if (!tenants.errors.empty()) throw std::runtime_error(tenants.errors.front());
-  tenancy::import_tenants(tenants.tenants, *world.policy, *world.store, *world.store, clock);
+  import_tenants(tenants.tenants, *world.policy, *world.store, clock);
   return world;
 }
 

@@ -1,6 +1,7 @@
 // End-to-end fixture wiring.
 #include "support/test_app.hpp"
 
+#include "support/import.hpp"
 #include "support/spec_statuses.hpp"
 
 #include <cppconn/connection.h>
@@ -39,7 +40,7 @@ TestApp::TestApp(cli::AppConfig config, TestBackend backend,
 
   auto tenants = tenancy::load_tenants(source_path("tenants"), app_->policy());
   if (!tenants.errors.empty()) throw std::runtime_error(tenants.errors.front());
-  tenancy::import_tenants(tenants.tenants, app_->policy(), store(), store(), clock_);
+  import_tenants(tenants.tenants, app_->policy(), store(), clock_);
   const auto hash = auth::hash_password(kPassword, auth::PasswordCost::minimum);
   for (const auto& user : tenants.tenants.users) {
     store().set_password_hash(store().find_user_by_email(user.email)->id, hash);

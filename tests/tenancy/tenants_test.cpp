@@ -8,6 +8,7 @@
 
 #include "policy/snapshot.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "support/import.hpp"
 #include "support/manual_clock.hpp"
 #include "support/temp_dir.hpp"
 #include "tenancy/actor.hpp"
@@ -368,7 +369,7 @@ class TenantImport : public ::testing::Test {
   }
 
   ImportReport import(const TenantSet& set) {
-    return import_tenants(set, real_policy(), *store_, *store_, clock_);
+    return testing::import_tenants(set, real_policy(), *store_, clock_);
   }
 
   testing::TempDir dir_;
@@ -381,13 +382,13 @@ TEST_F(TenantImport, CreatesEverything) {
   std::size_t progress_calls = 0;
   std::size_t last_done = 0;
   std::size_t total_seen = 0;
-  const auto report = import_tenants(set, real_policy(), *store_, *store_, clock_,
-                                     [&](std::size_t done, std::size_t total) {
-                                       ++progress_calls;
-                                       EXPECT_EQ(done, last_done + 1);
-                                       last_done = done;
-                                       total_seen = total;
-                                     });
+  const auto report = testing::import_tenants(set, real_policy(), *store_, clock_,
+                                              [&](std::size_t done, std::size_t total) {
+                                                ++progress_calls;
+                                                EXPECT_EQ(done, last_done + 1);
+                                                last_done = done;
+                                                total_seen = total;
+                                              });
   EXPECT_EQ(report.sites.created, static_cast<int>(set.sites.size()));
   EXPECT_EQ(report.users.created, static_cast<int>(set.users.size()));
   EXPECT_EQ(report.connections.created, static_cast<int>(set.connections.size()));
