@@ -10,8 +10,6 @@
 #include "consent/changes.hpp"
 #include "support/demo_world.hpp"
 #include "support/fake_shared_level.hpp"
-#include "support/manual_clock.hpp"
-#include "support/temp_dir.hpp"
 #include "tenancy/actor.hpp"
 
 namespace canopy::consent {
@@ -26,13 +24,10 @@ constexpr char kSchool[] = "oakfield-primary";
 // The demo tenants at oakfield-primary: wonde approved, parentpay pending, hodder pending,
 // cpoms approved, studybugs rejected.
 
-class ConnectionChanges : public ::testing::Test {
+class ConnectionChanges : public testing::DemoWorldTest {
  protected:
   void SetUp() override {
-    auto world = testing::load_demo_world(dir_.path(), clock_);
-    policy_ = std::move(world.policy);
-    store_ = std::move(world.store);
-    live_ = std::make_unique<policy::LivePolicies>(policy_);
+    DemoWorldTest::SetUp();
     consent_ = std::make_unique<Service>(*live_, *store_, *store_, *store_, cache_, clock_);
     clock_.advance(1h);  // decisions happen after the import
     with({});
@@ -47,12 +42,9 @@ class ConnectionChanges : public ::testing::Test {
   }
 
   tenancy::Actor actor(std::string_view email = kAmir, std::string_view school = kSchool) {
-    auto a = tenancy::resolve_school_admin(*store_->find_user_by_email(email),
-                                           *store_->find_site(school), *policy_);
-    if (!a) throw std::logic_error(a.error().message);
-    return *a;
+    return school_admin(email, school);
   }
-  store::Connection stored(std::string_view app) { return *store_->find_connection(kSchool, app); }
+  store::Connection stored(std::string_view app) { return stored_connection(kSchool, app); }
   std::string at(std::string_view app, std::string_view status, std::int64_t revision) {
     return std::string(kSchool) + "/" + std::string(app) + "=" + std::string(status) + "@" +
            std::to_string(revision);
@@ -65,44 +57,17 @@ class ConnectionChanges : public ::testing::Test {
 
   // Another change to the connection, made behind the use case's back: it moves the revision
   // and keeps the status.
-  void touch(std::string_view app) {
-    const auto c = stored(app);
-    ASSERT_TRUE(store_
-                    ->apply({.school_id = kSchool,
-                             .app_id = std::string(app),
-                             .expected_revision = c.revision,
-                             .to = c.status,
-                             .permission_set_version = c.permission_set_version,
-                             .at = clock_.now()},
-                            {.school_id = kSchool,
-                             .app_id = std::string(app),
-                             .actor_kind = store::ActorKind::system,
-                             .actor = "test",
-                             .actor_site = kSchool,
-                             .actor_role = "system",
-                             .action = "import",
-                             .from_status = c.status,
-                             .to_status = c.status,
-                             .permission_set_version = c.permission_set_version,
-                             .at = clock_.now(),
-                             .request_id = "elsewhere"})
-                    .has_value());
-  }
+  void touch(std::string_view app) { touch_connection(kSchool, app, "elsewhere"); }
 
   // This replica, as the store's record of epoch polls knows it.
   void polled(std::string_view replica) {
     (void)store_->poll_epoch(replica, clock_.now(), clock_.now() - 1min, clock_.now() - 1min);
   }
 
-  testing::TempDir dir_;
-  testing::ManualClock clock_;
   cache::LocalCache cache_;
   testing::FakeSharedLevel shared_;
   exec::BlockingPool blocking_{1};
   asio::io_context io_;
-  std::shared_ptr<const policy::PolicySnapshot> policy_;
-  std::unique_ptr<policy::LivePolicies> live_;
-  std::unique_ptr<store::SqliteStore> store_;
   std::unique_ptr<Service> consent_;
   std::unique_ptr<revocation::Revoker> revoker_;
   std::unique_ptr<Changes> changes_;

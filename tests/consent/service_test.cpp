@@ -7,18 +7,12 @@
 #include "cache/local_cache.hpp"
 #include "consent/service.hpp"
 #include "policy/snapshot.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 #include "support/demo_world.hpp"
-#include "support/manual_clock.hpp"
-#include "support/temp_dir.hpp"
 #include "tenancy/actor.hpp"
-#include "tenancy/importer.hpp"
-#include "tenancy/tenants.hpp"
 
 namespace canopy::consent {
 namespace {
 
-namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 constexpr char kAmir[] = "amir.admin@oakfield-primary.example";  // admin, oakfield-primary
@@ -26,30 +20,20 @@ constexpr char kSchool[] = "oakfield-primary";
 // The demo tenants at oakfield-primary: wonde approved, parentpay pending, hodder pending,
 // cpoms approved, studybugs rejected.
 
-class ConsentService : public ::testing::Test {
+class ConsentService : public testing::DemoWorldTest {
  protected:
   void SetUp() override {
-    auto world = testing::load_demo_world(dir_.path(), clock_);
-    policy_ = std::move(world.policy);
-    store_ = std::move(world.store);
-    live_ = std::make_unique<policy::LivePolicies>(policy_);
+    DemoWorldTest::SetUp();
     service_ = std::make_unique<Service>(*live_, *store_, *store_, *store_, cache_, clock_);
     clock_.advance(1h);  // decisions happen after the import
   }
 
   tenancy::Actor actor(std::string_view email = kAmir, std::string_view school = kSchool) {
-    auto user = store_->find_user_by_email(email);
-    auto site = store_->find_site(school);
-    if (!user || !site) throw std::logic_error("demo user or site missing");
-    auto a = tenancy::resolve_school_admin(*user, *site, *policy_);
-    if (!a) throw std::logic_error(a.error().message);
-    return *a;
+    return school_admin(email, school);
   }
 
   store::Connection stored(std::string_view app, std::string_view school = kSchool) {
-    auto c = store_->find_connection(school, app);
-    if (!c) throw std::logic_error("no connection " + std::string(app));
-    return *c;
+    return stored_connection(school, app);
   }
 
   const policy::App& app(std::string_view id) const {
@@ -111,12 +95,7 @@ class ConsentService : public ::testing::Test {
     EXPECT_EQ(row.request_id, request_id);
   }
 
-  testing::TempDir dir_;
-  testing::ManualClock clock_;
   cache::LocalCache cache_;
-  std::shared_ptr<const policy::PolicySnapshot> policy_;
-  std::unique_ptr<policy::LivePolicies> live_;
-  std::unique_ptr<store::SqliteStore> store_;
   std::unique_ptr<Service> service_;
 };
 

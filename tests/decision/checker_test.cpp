@@ -7,12 +7,7 @@
 #include "cache/local_cache.hpp"
 #include "decision/checker.hpp"
 #include "policy/snapshot.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 #include "support/demo_world.hpp"
-#include "support/manual_clock.hpp"
-#include "support/temp_dir.hpp"
-#include "tenancy/importer.hpp"
-#include "tenancy/tenants.hpp"
 
 #include "support/grants.hpp"
 
@@ -34,13 +29,10 @@ Query query(std::string_view app, std::string_view data_type, Operation op = Ope
       .app = app, .school = school, .data_type = data_type, .operation = op, .field = field};
 }
 
-class CheckerTest : public ::testing::Test {
+class CheckerTest : public testing::DemoWorldTest {
  protected:
   void SetUp() override {
-    auto world = testing::load_demo_world(dir_.path(), clock_);
-    policy_ = std::move(world.policy);
-    store_ = std::move(world.store);
-    live_ = std::make_unique<policy::LivePolicies>(policy_);
+    DemoWorldTest::SetUp();
     checker_ = std::make_unique<Checker>(*live_, cache_, *store_, *store_);
   }
 
@@ -56,35 +48,10 @@ class CheckerTest : public ::testing::Test {
   }
 
   void move_to_version(std::string_view app, int version) {
-    auto c = store_->find_connection(kSchool, app);
-    ASSERT_TRUE(c.has_value());
-    store::ConnectionChange change{.school_id = kSchool,
-                                   .app_id = std::string(app),
-                                   .expected_revision = c->revision,
-                                   .to = c->status,
-                                   .permission_set_version = version,
-                                   .at = clock_.now()};
-    store::AuditRecord audit{.school_id = kSchool,
-                             .app_id = std::string(app),
-                             .actor_kind = store::ActorKind::system,
-                             .actor = "test",
-                             .actor_site = kSchool,
-                             .actor_role = "system",
-                             .action = "import",
-                             .from_status = c->status,
-                             .to_status = c->status,
-                             .permission_set_version = version,
-                             .at = clock_.now(),
-                             .request_id = "test"};
-    ASSERT_TRUE(store_->apply(change, audit).has_value());
+    touch_connection(kSchool, app, "test", version);
   }
 
-  testing::TempDir dir_;
-  testing::ManualClock clock_;
   cache::LocalCache cache_;
-  std::shared_ptr<const policy::PolicySnapshot> policy_;
-  std::unique_ptr<store::SqliteStore> store_;
-  std::unique_ptr<policy::LivePolicies> live_;
   std::unique_ptr<Checker> checker_;
 };
 

@@ -11,8 +11,6 @@
 #include "metrics/service_metrics.hpp"
 #include "support/demo_world.hpp"
 #include "support/fake_shared_level.hpp"
-#include "support/manual_clock.hpp"
-#include "support/temp_dir.hpp"
 
 namespace canopy::decision {
 namespace {
@@ -24,13 +22,10 @@ constexpr char kSchool[] = "oakfield-primary";
 // Demo state at oakfield-primary: wonde approved (v4, revision 1), parentpay pending.
 const Query kWonde{.app = "wonde", .school = kSchool, .data_type = "Student"};
 
-class DecisionService : public ::testing::Test {
+class DecisionService : public testing::DemoWorldTest {
  protected:
   void SetUp() override {
-    auto world = testing::load_demo_world(dir_.path(), clock_);
-    policy_ = std::move(world.policy);
-    store_ = std::move(world.store);
-    live_ = std::make_unique<policy::LivePolicies>(policy_);
+    DemoWorldTest::SetUp();
     checker_ = std::make_unique<Checker>(*live_, local_, *store_, *store_);
     service_ = std::make_unique<Service>(*checker_, &shared_, blocking_, &metrics_);
     stored_ = store_->find_connection(kSchool, "wonde")->revision;
@@ -48,16 +43,11 @@ class DecisionService : public ::testing::Test {
     return out.text();
   }
 
-  testing::TempDir dir_;
-  testing::ManualClock clock_;
   cache::LocalCache local_;
   testing::FakeSharedLevel shared_;
   exec::BlockingPool blocking_{1};
   asio::io_context io_;
   metrics::ServiceMetrics metrics_;
-  std::shared_ptr<const policy::PolicySnapshot> policy_;
-  std::unique_ptr<policy::LivePolicies> live_;
-  std::unique_ptr<store::SqliteStore> store_;
   std::unique_ptr<Checker> checker_;
   std::unique_ptr<Service> service_;
   std::int64_t stored_ = 0;
