@@ -3,6 +3,7 @@
 // the JavaScript of the first screen, which has a budget (docs/performance.md).
 //   node build.mjs [--out DIR]
 import { build } from "esbuild";
+import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
@@ -37,6 +38,12 @@ const script = outputs.find((p) => p.endsWith(".js"));
 const style = outputs.find((p) => p.endsWith(".css"));
 if (!script || !style) throw new Error("esbuild produced no script or no stylesheet");
 
+// The tab's icon, named by its content like the bundles (so it may be cached for good). Without
+// one a browser asks for /favicon.ico, gets a 404 and logs it as an error.
+const icon = readFileSync(join(here, "src", "favicon.svg"));
+const iconName = `favicon-${createHash("sha256").update(icon).digest("hex").slice(0, 8)}.svg`;
+writeFileSync(join(out, "assets", iconName), icon);
+
 // No inline script or style: the Content-Security-Policy allows only 'self'.
 const html = `<!doctype html>
 <html lang="en-GB">
@@ -44,6 +51,7 @@ const html = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Partner Apps · Canopy</title>
+<link rel="icon" type="image/svg+xml" href="/assets/${iconName}">
 <link rel="stylesheet" href="/assets/${basename(style)}">
 <script type="module" src="/assets/${basename(script)}"></script>
 </head>

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "main/log_sink.hpp"
@@ -80,6 +81,18 @@ void configure_logging(const LogSettings& settings) {
   spdlog::set_default_logger(logger);
   http::configure_access_log(access, settings.format);
   if (settings.buffered) spdlog::flush_every(std::chrono::seconds(1));
+}
+
+void print_line(std::string_view line, http::LogFormat format) {
+  auto sink = std::make_shared<spdlog::sinks::stdout_sink_st>();
+  if (format == http::LogFormat::json) {
+    sink->set_formatter(std::make_unique<JsonFormatter>());
+  } else {
+    sink->set_pattern("%v");
+  }
+  spdlog::logger out("canopy", std::move(sink));
+  out.info(line);
+  out.flush();
 }
 
 }  // namespace canopy::cli

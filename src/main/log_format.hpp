@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <spdlog/formatter.h>
 
@@ -28,5 +29,9 @@ struct LogSettings {
 
 // Sets up the default logger and the access logger on stderr.
 void configure_logging(const LogSettings& settings);
+
+// Writes `line` to stdout as one line of `format` (for `serve`'s banner): as it is for text, as a
+// JSON object like every log line for JSON, so that a pipeline reading JSON reads every line.
+void print_line(std::string_view line, http::LogFormat format);
 
 }  // namespace canopy::cli

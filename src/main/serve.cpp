@@ -120,14 +120,17 @@ bool split_listen(const std::string& listen, std::string& address, std::uint16_t
 // the access log costs a copy per request (flushed every second); warnings and errors, and
 // everything before them, are written at once. A terminal keeps getting every line as it happens,
 // as text unless told otherwise; anything else gets JSON unless told otherwise.
-void set_up_logs(const ServeOptions& o) {
+http::LogFormat log_format_of(const ServeOptions& o) {
   const bool terminal = ::isatty(STDERR_FILENO) != 0;
+  return o.log_format == "json" || (o.log_format == "auto" && !terminal) ? http::LogFormat::json
+                                                                         : http::LogFormat::text;
+}
+
+void set_up_logs(const ServeOptions& o) {
   LogSettings settings;
-  settings.format = o.log_format == "json" || (o.log_format == "auto" && !terminal)
-                        ? http::LogFormat::json
-                        : http::LogFormat::text;
+  settings.format = log_format_of(o);
   settings.level = o.log_level;
-  settings.buffered = !terminal;
+  settings.buffered = ::isatty(STDERR_FILENO) == 0;
   configure_logging(settings);
 }
 
@@ -234,17 +237,16 @@ int serve(const Common& common, const ServeOptions& o) {
               << e.code().message() << '\n';
     return kFailure;
   }
-  // One line, whatever the listeners: whoever reads the banner may stop reading after it.
-  std::cout << "canopy listening on http://" << endpoint.address().to_string() << ':'
-            << endpoint.port();
-  if (const auto internal = (*app)->internal_endpoint()) {
-    std::cout << ", internal routes on http://" << internal->address().to_string() << ':'
-              << internal->port();
-  }
-  if (const auto metrics = (*app)->metrics_endpoint()) {
-    std::cout << ", metrics on http://" << metrics->address().to_string() << ':' << metrics->port();
-  }
-  std::cout << std::endl;
+  // One line, whatever the listeners: whoever reads the banner may stop reading after it. In the
+  // log's format, so that with JSON logs every line a pipeline reads is JSON.
+  const auto url = [](const asio::ip::tcp::endpoint& e) {
+    return "http://" + e.address().to_string() + ":" + std::to_string(e.port());
+  };
+  std::string banner = "canopy listening on " + url(endpoint);
+  if (const auto internal = (*app)->internal_endpoint())
+    banner += ", internal routes on " + url(*internal);
+  if (const auto metrics = (*app)->metrics_endpoint()) banner += ", metrics on " + url(*metrics);
+  print_line(banner, log_format_of(o));
 
   (*app)->reload_on_hangup();
   asio::signal_set signals((*app)->io(), SIGINT, SIGTERM);

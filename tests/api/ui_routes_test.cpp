@@ -47,6 +47,25 @@ TEST(UiRoutes, IndexIsNotCachedAndNamesBundlesThatAreCachedForGood) {
 #endif
 }
 
+#ifndef CANOPY_TEST_WITHOUT_WEB
+// Without an icon a browser asks for /favicon.ico, gets a 404 and logs it as an error.
+TEST(UiRoutes, ThePageNamesItsIconAndTheIconIsServed) {
+  TestApp app;
+  const auto index = app.client().get("/");
+  std::smatch icon;
+  ASSERT_TRUE(std::regex_search(
+      index.body, icon,
+      std::regex(
+          R"re(<link rel="icon" type="image/svg\+xml" href="(/assets/favicon-[0-9a-f]+\.svg)">)re")))
+      << index.body;
+  const auto svg = app.client().get(icon[1].str());
+  ASSERT_EQ(svg.status, 200u) << icon[1].str();
+  EXPECT_EQ(svg.header("content-type"), "image/svg+xml");
+  EXPECT_EQ(svg.header("cache-control"), "public, max-age=31536000, immutable");
+  EXPECT_EQ(svg.body.rfind("<svg", 0), 0u);
+}
+#endif
+
 TEST(UiRoutes, OnlyTheBuiltFilesAreServed) {
   TestApp app;
   for (const char* target :

@@ -100,6 +100,9 @@ check("wrong password, then right; the pending list is the API's; sign out", asy
   await signIn(page, url, users.admin, "not-the-password");
   await page.getByRole("alert").filter({ hasText: "That email or password is not right." }).waitFor();
   await axe(page, "sign-in");
+  // The tab has Canopy's icon: the page names it and it loads (no /favicon.ico 404).
+  const icon = await page.locator('link[rel="icon"]').getAttribute("href");
+  assert.equal((await page.request.get(new URL(icon, url).href)).status(), 200, icon);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: "Pending requests" }).waitFor();
@@ -448,6 +451,8 @@ check("a trust's matrix is the API's, and its filters keep what they say", async
   await axe(page, "the trust matrix");
   // Schools whose terms the user has not accepted are marked.
   assert.equal(await page.locator("thead .terms-flag").count(), 5);
+  // The corner button says what it selects in plain words.
+  assert.equal((await page.locator("thead th").first().innerText()).trim(), "Select all shown");
 
   await page.getByLabel("Status").selectOption("pending");
   const pending = api.filter((c) => c.status === "pending");

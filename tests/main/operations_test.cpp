@@ -234,6 +234,26 @@ TEST_F(Operations, JsonLogsNameTheRouteAndTheActorAndNeverASecret) {
   EXPECT_FALSE(by_route["/api/v1/session 401"].contains("actor"));
 }
 
+// A pipeline reading JSON logs reads every line as JSON, the banner on stdout included; a person
+// at a terminal (text) gets the plain line.
+TEST_F(Operations, TheBannerIsInTheLogsFormat) {
+  {
+    ServeProcess serve({"--log-format", "json", "--metrics-listen", "127.0.0.1:0"}, env());
+    const auto line = nlohmann::json::parse(serve.banner(), nullptr, false);
+    ASSERT_TRUE(line.is_object()) << serve.banner();
+    EXPECT_EQ(line.value("level", ""), "info");
+    EXPECT_EQ(line.value("time", "").back(), 'Z');
+    const std::string message = line.value("message", "");
+    EXPECT_EQ(
+        message.rfind("canopy listening on http://127.0.0.1:" + std::to_string(serve.port()), 0),
+        0u)
+        << message;
+    EXPECT_NE(message.find(", metrics on http://127.0.0.1:"), std::string::npos) << message;
+  }
+  ServeProcess text({"--log-format", "text"}, env());
+  EXPECT_EQ(text.banner(), "canopy listening on http://127.0.0.1:" + std::to_string(text.port()));
+}
+
 TEST_F(Operations, TwoServiceTokensAreAcceptedDuringARotationAndNoThird) {
   auto e = env();
   e["CANOPY_SERVICE_TOKEN_PREVIOUS"] = kPreviousToken;

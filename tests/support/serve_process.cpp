@@ -39,14 +39,16 @@ ServeProcess::ServeProcess(std::vector<std::string> args, std::map<std::string, 
   }
   close(out[1]);
   FILE* stream = fdopen(out[0], "r");
-  char line[256] = {};
+  char line[512] = {};
   const bool got = fgets(line, sizeof line, stream) != nullptr;
   fclose(stream);  // the child keeps writing nowhere: it prints nothing else to stdout
   const std::string banner = got ? line : "";
-  // "canopy listening on http://HOST:PORT[, internal routes on http://HOST:PORT]": the first.
+  // "canopy listening on http://HOST:PORT[, internal routes on http://HOST:PORT]": the first. With
+  // JSON logs the line is a JSON object with that message.
   const std::string prefix = "canopy listening on http://";
-  const auto colon = banner.find(':', prefix.size());
-  if (banner.rfind(prefix, 0) != 0 || colon == std::string::npos) {
+  const auto at = banner.find(prefix);
+  const auto colon = at == std::string::npos ? at : banner.find(':', at + prefix.size());
+  if (colon == std::string::npos) {
     terminate();
     throw std::runtime_error("canopy serve did not start: '" + banner + "'");
   }

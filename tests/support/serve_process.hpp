@@ -23,7 +23,8 @@ class ServeProcess {
   ServeProcess& operator=(const ServeProcess&) = delete;
 
   std::uint16_t port() const { return port_; }
-  // The "canopy listening on ..." line, without its newline.
+  // The "canopy listening on ..." line, without its newline (under JSON logs, a JSON object with
+  // that message).
   const std::string& banner() const { return banner_; }
   // Sends SIGTERM and returns the exit status (as from waitpid), or -1 if it was gone.
   int terminate();

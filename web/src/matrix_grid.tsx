@@ -105,7 +105,7 @@ export function Grid(props: {
           <tr>
             <th scope="col">
               <button type="button" class="link" aria-pressed={allIn(all)} onClick={() => onToggle(all)} {...at(0, 0)}>
-                Select all the filters keep
+                Select all shown
               </button>
             </th>
             {columns.map((s, i) => (
