@@ -120,6 +120,8 @@ bool split_listen(const std::string& listen, std::string& address, std::uint16_t
 // the access log costs a copy per request (flushed every second); warnings and errors, and
 // everything before them, are written at once. A terminal keeps getting every line as it happens,
 // as text unless told otherwise; anything else gets JSON unless told otherwise.
+constexpr std::size_t kMinServiceTokenBytes = 32;
+
 http::LogFormat log_format_of(const ServeOptions& o) {
   const bool terminal = ::isatty(STDERR_FILENO) != 0;
   return o.log_format == "json" || (o.log_format == "auto" && !terminal) ? http::LogFormat::json
@@ -221,6 +223,18 @@ int serve(const Common& common, const ServeOptions& o) {
   if (!read_secret(o.service_token_previous_file, "CANOPY_SERVICE_TOKEN_PREVIOUS",
                    "previous service token", config.previous_service_token))
     return kInvalid;
+  // The token is the gateway's only credential, compared on every decision: one short enough to
+  // guess is refused before anything listens. A generated one is 32 random bytes.
+  for (const auto& [what, value] :
+       {std::pair{"the service token", &config.service_token},
+        std::pair{"the previous service token", &config.previous_service_token}}) {
+    if (!value->empty() && value->size() < kMinServiceTokenBytes) {
+      std::cerr << what << " is " << value->size() << " bytes; it must be at least "
+                << kMinServiceTokenBytes
+                << " (for example: head -c 32 /dev/urandom | base64 -w0)\n";
+      return kInvalid;
+    }
+  }
 
   SystemClock clock;
   auto app = Application::create(std::move(config), clock);

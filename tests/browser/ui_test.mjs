@@ -30,7 +30,7 @@ const school = "oakfield-primary";
 const shots = join(root, "docs", "screenshots");
 
 const work = mkdtempSync(join(tmpdir(), "canopy-browser-"));
-const env = { ...process.env, CANOPY_DB: join(work, "canopy.db"), CANOPY_SERVICE_TOKEN: "browser-test-token" };
+const env = { ...process.env, CANOPY_DB: join(work, "canopy.db"), CANOPY_SERVICE_TOKEN: "browser-test-token-0123456789abcdef" };
 
 function run(args, input, runEnv = env) {
   const r = spawnSync(canopy, args, { cwd: root, env: runEnv, input, encoding: "utf8" });

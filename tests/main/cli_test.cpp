@@ -155,13 +155,14 @@ TEST_F(Cli, MigrateAndRefuseANewerDatabase) {
 
 TEST_F(Cli, ServeAnswersAndStopsOnSigterm) {
   ServeProcess serve({"--no-access-log"},
-                     {{"CANOPY_DB", db().string()}, {"CANOPY_SERVICE_TOKEN", "cli-test-token"}});
+                     {{"CANOPY_DB", db().string()},
+                      {"CANOPY_SERVICE_TOKEN", "cli-test-token-0123456789abcdef0123"}});
   HttpClient client(serve.port());
   EXPECT_EQ(client.get("/healthz").status, 200u);
   EXPECT_EQ(client
                 .get("/internal/v1/"
                      "decisions?app=wonde&school=oakfield-primary&data_type=Student&operation=read",
-                     bearer("cli-test-token"))
+                     bearer("cli-test-token-0123456789abcdef0123"))
                 .status,
             200u);
   const int status = serve.terminate();
@@ -172,7 +173,8 @@ TEST_F(Cli, ServeAnswersAndStopsOnSigterm) {
 TEST_F(Cli, ServeGivesTheGatewayItsOwnListener) {
   ServeProcess serve(
       {"--no-access-log", "--internal-listen", "127.0.0.1:0", "--max-connections-per-address", "1"},
-      {{"CANOPY_DB", db().string()}, {"CANOPY_SERVICE_TOKEN", "cli-test-token"}});
+      {{"CANOPY_DB", db().string()},
+       {"CANOPY_SERVICE_TOKEN", "cli-test-token-0123456789abcdef0123"}});
   const std::string marker = ", internal routes on http://127.0.0.1:";
   const auto at = serve.banner().find(marker);
   ASSERT_NE(at, std::string::npos) << serve.banner();
@@ -180,8 +182,12 @@ TEST_F(Cli, ServeGivesTheGatewayItsOwnListener) {
       static_cast<std::uint16_t>(std::stoi(serve.banner().substr(at + marker.size())));
   const std::string decision =
       "/internal/v1/decisions?app=wonde&school=oakfield-primary&data_type=Student&operation=read";
-  EXPECT_EQ(HttpClient(internal).get(decision, bearer("cli-test-token")).status, 200u);
-  EXPECT_EQ(HttpClient(serve.port()).get(decision, bearer("cli-test-token")).status, 404u);
+  EXPECT_EQ(
+      HttpClient(internal).get(decision, bearer("cli-test-token-0123456789abcdef0123")).status,
+      200u);
+  EXPECT_EQ(
+      HttpClient(serve.port()).get(decision, bearer("cli-test-token-0123456789abcdef0123")).status,
+      404u);
   // --max-connections-per-address 1: a second connection from the same address is refused.
   asio_holders_.push_back(std::make_unique<boost::asio::ip::tcp::socket>(io_));
   asio_holders_.back()->connect({boost::asio::ip::make_address("127.0.0.1"), serve.port()});
@@ -220,7 +226,8 @@ TEST_F(Cli, ConfigFileIsOverriddenByEnvironmentAndCommandLine) {
                 "listen: 256.0.0.1:99999\ndb: /nonexistent/dir/canopy.db\nno-access-log: true\n"
                 "max-connections: 3\n");
   ServeProcess serve({"--config", file.string()},
-                     {{"CANOPY_DB", db().string()}, {"CANOPY_SERVICE_TOKEN", "cli-test-token"}});
+                     {{"CANOPY_DB", db().string()},
+                      {"CANOPY_SERVICE_TOKEN", "cli-test-token-0123456789abcdef0123"}});
   HttpClient client(serve.port());
   EXPECT_EQ(client.get("/healthz").status, 200u);
   EXPECT_TRUE(std::filesystem::exists(db()));

@@ -20,8 +20,8 @@ namespace {
 constexpr char kEmail[] = "amir.admin@oakfield-primary.example";
 constexpr char kPassword[] = "operations-test-password-1";
 constexpr char kWrongPassword[] = "operations-test-wrong-password-2";
-constexpr char kServiceToken[] = "operations-service-token-3";
-constexpr char kPreviousToken[] = "operations-previous-token-4";
+constexpr char kServiceToken[] = "operations-service-token-3-0123456789";
+constexpr char kPreviousToken[] = "operations-previous-token-4-0123456789";
 constexpr char kPartnerSecret[] = "operations-partner-secret-5-long-enough";
 constexpr char kDecision[] =
     "/internal/v1/decisions?app=wonde&school=oakfield-primary&data_type=Student&operation=read";

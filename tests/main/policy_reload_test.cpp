@@ -23,7 +23,7 @@
 namespace canopy::testing {
 namespace {
 
-constexpr char kToken[] = "policy-reload-token";
+constexpr char kToken[] = "policy-reload-token-0123456789abcdef";
 constexpr char kAdmin[] = "amir.admin@oakfield-primary.example";
 constexpr char kPassword[] = "policy reload password";
 constexpr char kMacKey[] = "policy-reload-mac-key-0123456789abcdef";

@@ -21,7 +21,7 @@
 namespace canopy::testing {
 namespace {
 
-constexpr char kToken[] = "replica-test-token";
+constexpr char kToken[] = "replica-test-token-0123456789abcdef";
 constexpr char kAdmin[] = "amir.admin@oakfield-primary.example";
 constexpr char kTrustUser[] = "dana.central@oakfield.example";  // the trust's central team
 constexpr char kPassword[] = "replica test password";

@@ -33,7 +33,8 @@ class ServeSecurity : public ::testing::Test {
   }
   std::filesystem::path db() const { return dir.path() / "canopy.db"; }
   std::map<std::string, std::string> env() const {
-    return {{"CANOPY_DB", db().string()}, {"CANOPY_SERVICE_TOKEN", "serve-security-token"}};
+    return {{"CANOPY_DB", db().string()},
+            {"CANOPY_SERVICE_TOKEN", "serve-security-token-0123456789abcdef"}};
   }
   // The Set-Cookie of a browser sign-in.
   static std::string cookie(const ServeProcess& serve) {
@@ -73,6 +74,30 @@ TEST_F(ServeSecurity, CookiesAreSecureUnlessServedOnLoopback) {
     const auto c = cookie(serve);
     EXPECT_TRUE(secure(c)) << c;
   }
+}
+
+// A service token short enough to guess is refused before anything listens; the message says
+// how long, never the token.
+TEST_F(ServeSecurity, AShortServiceTokenIsRefusedAtStart) {
+  // `tokens`: the environment's assignments, given to the server itself.
+  const auto serve = [&](const std::string& tokens) {
+    return run_command("cd " + quote(CANOPY_SOURCE_DIR) + " && " + tokens +
+                           " CANOPY_DB=" + quote(db().string()) + " timeout 20 " +
+                           quote(CANOPY_BINARY) + " serve --listen 127.0.0.1:0 --no-access-log",
+                       dir.path());
+  };
+  const std::string short_token(31, 'x');
+  const auto refused = serve("CANOPY_SERVICE_TOKEN=" + short_token);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("the service token is 31 bytes; it must be at least 32"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_EQ(refused.err.find(short_token), std::string::npos) << refused.err;
+  const auto previous = serve("CANOPY_SERVICE_TOKEN=" + std::string(32, 'y') +
+                              " CANOPY_SERVICE_TOKEN_PREVIOUS=short");
+  EXPECT_EQ(previous.exit_code, 1);
+  EXPECT_NE(previous.err.find("the previous service token is 5 bytes"), std::string::npos)
+      << previous.err;
 }
 
 TEST_F(ServeSecurity, GeneratedServiceTokenGoesToAPrivateFileNotTheLog) {
