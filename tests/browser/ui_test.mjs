@@ -30,7 +30,8 @@ const school = "oakfield-primary";
 const shots = join(root, "docs", "screenshots");
 
 const work = mkdtempSync(join(tmpdir(), "canopy-browser-"));
-const env = { ...process.env, CANOPY_DB: join(work, "canopy.db"), CANOPY_SERVICE_TOKEN: "browser-test-token-0123456789abcdef" };
+const serviceToken = "browser-test-token-0123456789abcdef";
+const env = { ...process.env, CANOPY_DB: join(work, "canopy.db"), CANOPY_SERVICE_TOKEN: serviceToken };
 
 function run(args, input, runEnv = env) {
   const r = spawnSync(canopy, args, { cwd: root, env: runEnv, input, encoding: "utf8" });
@@ -139,7 +140,7 @@ check("wrong password, then right; the pending list is the API's; sign out", asy
 async function allows(page, url, app, dataType, operation, at = school) {
   const r = await page.request.get(
     `${url}/internal/v1/decisions?app=${app}&school=${at}&data_type=${dataType}&operation=${operation}`,
-    { headers: { Authorization: "Bearer browser-test-token" } },
+    { headers: { Authorization: `Bearer ${serviceToken}` } },
   );
   assert.equal(r.status(), 200);
   return (await r.json()).allow;
@@ -711,12 +712,12 @@ check("a grown permission set: the slide-over shows what is for review; approvin
   run(["users", "set-password", users.admin, "--cost", "minimum"], `${password}\n`, grownEnv);
   const own = await serve(policies, grownEnv);
   const decide = (type) =>
-    page.evaluate(async (t) => {
+    page.evaluate(async ([t, token]) => {
       const r = await fetch(`/internal/v1/decisions?app=cpoms&school=oakfield-primary&data_type=${t}&operation=read`, {
-        headers: { Authorization: "Bearer browser-test-token" },
+        headers: { Authorization: `Bearer ${token}` },
       });
       return (await r.json()).reason;
-    }, type);
+    }, [type, serviceToken]);
   try {
     await signIn(page, own.url, users.admin);
     await page.getByRole("heading", { name: "Pending requests" }).waitFor();
