@@ -39,6 +39,7 @@
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #endif
+#include "support/eventually.hpp"
 #include "support/import.hpp"
 #include "support/manual_clock.hpp"
 #include "support/servers.hpp"
@@ -46,7 +47,6 @@
 #include "tenancy/actor.hpp"
 #include "tenancy/importer.hpp"
 #include "tenancy/tenants.hpp"
-#include "support/eventually.hpp"
 
 namespace canopy::store {
 namespace {
