@@ -517,6 +517,7 @@ await check("PodDisruptionBudget: policy/v1, one pod at a time, the serving pods
 await check("NetworkPolicy egress: MySQL, Redis and DNS only (the Job: MySQL and DNS)", () => {
   const portsOf = (policy) => policy.spec.egress.flatMap((rule) => {
     assert(rule.ports?.length, `an egress rule without ports allows every port: ${JSON.stringify(rule)}`);
+    assert(rule.to?.length, `an egress rule without peers allows every address: ${JSON.stringify(rule)}`);
     return rule.ports.map((p) => `${p.protocol}/${p.port}`);
   }).sort();
   for (const [name, r] of all) {
@@ -543,6 +544,36 @@ await check("NetworkPolicy egress: MySQL, Redis and DNS only (the Job: MySQL and
   eq(rule(3306).to, productionValues.networkPolicy.egress.mysql, "production MySQL peers");
   eq(rule(6379).to, productionValues.networkPolicy.egress.redis, "production Redis peers");
   eq(rule(53).to, productionValues.networkPolicy.egress.dns, "production DNS peers");
+});
+
+await check("NetworkPolicy egress by default: the namespaces of the Services mysql.host and redis.host name", () => {
+  const nsPeer = (ns) => [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } }];
+  const peers = (r, port) => [serverPolicy(r), one(r, "NetworkPolicy", (o) => hookOf(o))]
+    .map((np) => np.spec.egress.find((e) => e.ports.some((p) => p.port === port))?.to);
+  // required-values.yaml: mariadb.db.svc.cluster.local and redis.cache.svc.cluster.local.
+  eq(peers(R1, 3306), [nsPeer("db"), nsPeer("db")], "MySQL peers (pods, Job)");
+  eq(peers(R1, 6379)[0], nsPeer("cache"), "Redis peers");
+  // A bare Service name is in the release's namespace; a pod of a headless Service and a
+  // cluster domain other than cluster.local keep the label before `.svc`.
+  const r = render(required, { mysql: { host: "mariadb" }, redis: { host: "redis-0.redis-headless.Cache.svc.k8s.example" } });
+  eq(peers(r, 3306)[0], nsPeer(NAMESPACE), "MySQL peers for a bare name");
+  eq(peers(r, 6379)[0], nsPeer("cache"), "Redis peers for a pod's name");
+  // Given peers replace the default, for a server outside the cluster too.
+  const managed = [{ ipBlock: { cidr: "10.20.0.0/24" } }];
+  const m = render(required, { mysql: { host: "db.example.org" }, networkPolicy: { egress: { mysql: managed } } });
+  eq(peers(m, 3306), [managed, managed], "MySQL peers from values");
+  // No default for an address or a name outside the cluster: refused, not opened to all.
+  for (const [values, what] of [
+    [{ mysql: { host: "db.example.org" } }, "networkPolicy.egress.mysql is empty and mysql.host (db.example.org)"],
+    [{ mysql: { host: "10.1.2.3" } }, "networkPolicy.egress.mysql is empty and mysql.host (10.1.2.3)"],
+    [{ redis: { host: "redis.cache" } }, "networkPolicy.egress.redis is empty and redis.host (redis.cache)"],
+    [{ networkPolicy: { egress: { dns: [] } } }, "networkPolicy.egress.dns is empty"],
+  ]) {
+    const { err } = refuse(required, values);
+    assert(err.includes(what), `${JSON.stringify(values)}: ${err}`);
+  }
+  // With the NetworkPolicy off there is nothing to refuse.
+  render(required, { mysql: { host: "db.example.org" }, networkPolicy: { enabled: false } });
 });
 
 await check("NetworkPolicy ingress: per port, only the peers from values; none by default", () => {

@@ -329,35 +329,66 @@ priorityClassName: {{ . }}
 {{- end }}
 {{- end }}
 
-{{/* NetworkPolicy egress rules: MySQL and DNS, and Redis unless (list . false). */}}
+{{/*
+NetworkPolicy egress rules: MySQL and DNS, and Redis unless (list . false). Every rule names
+its peers: a rule with a port and no `to` would let the pods reach any address on that port.
+*/}}
 {{- define "canopy.egressRules" -}}
 {{- $root := index . 0 }}
 {{- $v := $root.Values -}}
 - ports:
     - protocol: TCP
       port: {{ $v.mysql.port }}
-  {{- with $v.networkPolicy.egress.mysql }}
   to:
-    {{- toYaml . | nindent 4 }}
-  {{- end }}
+    {{- include "canopy.egressPeers" (list $root "mysql") | nindent 4 }}
 {{- if index . 1 }}
 - ports:
     - protocol: TCP
       port: {{ $v.redis.port }}
-  {{- with $v.networkPolicy.egress.redis }}
   to:
-    {{- toYaml . | nindent 4 }}
-  {{- end }}
+    {{- include "canopy.egressPeers" (list $root "redis") | nindent 4 }}
 {{- end }}
 - ports:
     - protocol: UDP
       port: 53
     - protocol: TCP
       port: 53
-  {{- with $v.networkPolicy.egress.dns }}
   to:
-    {{- toYaml . | nindent 4 }}
-  {{- end }}
+    {{- if not $v.networkPolicy.egress.dns }}
+    {{- fail "networkPolicy.egress.dns is empty: list where DNS is (the default is the kube-dns pods in kube-system; any address is 0.0.0.0/0 as an ipBlock)" }}
+    {{- end }}
+    {{- toYaml $v.networkPolicy.egress.dns | nindent 4 }}
+{{- end }}
+
+{{/*
+The peers of "mysql" or "redis" (list . NAME): networkPolicy.egress.NAME when given, else the
+namespace of the Service that NAME.host names: NAME.host is a Service of the release's
+namespace (`mariadb`) or names its namespace before `.svc` (`mariadb.db.svc.cluster.local`).
+Any other host (an address, a name outside the cluster) has no default and is refused, so
+that the pods never reach the whole network on that port by default.
+*/}}
+{{- define "canopy.egressPeers" -}}
+{{- $root := index . 0 }}
+{{- $name := index . 1 }}
+{{- $given := index $root.Values.networkPolicy.egress $name }}
+{{- if $given }}
+{{- toYaml $given }}
+{{- else }}
+{{- $host := lower (index $root.Values $name).host }}
+{{- $label := "[a-z0-9](?:[-a-z0-9]*[a-z0-9])?" }}
+{{- $service := printf "^(?:%s\\.)+(%s)\\.svc(?:\\.%s)*$" $label $label $label }}
+{{- $namespace := "" }}
+{{- if regexMatch (printf "^%s$" $label) $host }}
+{{- $namespace = $root.Release.Namespace }}
+{{- else if regexMatch $service $host }}
+{{- $namespace = regexReplaceAll $service $host "${1}" }}
+{{- else }}
+{{- fail (printf "networkPolicy.egress.%s is empty and %s.host (%s) is not a Service of this cluster (NAME, or NAME.NAMESPACE.svc): list the peers %s is at, for example an ipBlock for a managed server" $name $name $host (ternary "MySQL" "Redis" (eq $name "mysql"))) }}
+{{- end -}}
+- namespaceSelector:
+    matchLabels:
+      kubernetes.io/metadata.name: {{ $namespace }}
+{{- end }}
 {{- end }}
 
 {{/* Hook annotations of what the migration Job needs before it runs (weight -10). */}}
