@@ -715,6 +715,26 @@ await check("migration hook: pre-install,pre-upgrade Job with the same image, st
   eq(job(R4).spec.template.spec.volumes.find((v) => v.name === "tenants").configMap.name, "my-tenants", "tenants from an existing ConfigMap");
 });
 
+await check("tenants from an existing Secret: a secret volume of the Job alone, in no ConfigMap; refused without its name", () => {
+  // The production example keeps the tenants, users' emails and all, in a Secret.
+  eq(productionValues.tenants.source, "existingSecret", "the production example's tenants.source");
+  const j = job(R2).spec.template.spec;
+  eq(j.volumes.find((v) => v.name === "tenants"), { name: "tenants", secret: { secretName: "canopy-tenants", defaultMode: 0o440 } },
+    "the Job's tenants volume");
+  const importer = j.containers.find((c) => c.name === "tenants-import");
+  eq(importer.volumeMounts.find((m) => m.name === "tenants"), { name: "tenants", mountPath: "/etc/canopy/tenants", readOnly: true },
+    "the import's tenants mount");
+  eq(importer.args.slice(0, 3), ["tenants", "import", "/etc/canopy/tenants"], "the import's args");
+  for (const [name, r] of all) {
+    const tenantVolumes = [deployment(r), job(r)].flatMap((w) => w.spec.template.spec.volumes.filter((v) => v.name === "tenants"));
+    if (r !== R3) assert(!find(r, "ConfigMap").some((o) => /tenants/.test(o.metadata.name)), `${name}: a ConfigMap of tenants`);
+    if (r === R2) eq(tenantVolumes.map((v) => Object.keys(v).sort()), [["name", "secret"]], `${name}: tenants volumes`);
+  }
+  eq(deployment(R2).spec.template.spec.volumes.filter((v) => v.name === "tenants"), [], "the serving pods' tenants volume");
+  const { err } = refuse(required, { tenants: { import: true, source: "existingSecret" } });
+  assert(/tenants\.source is existingSecret: set tenants\.existingSecret/.test(err), `without the Secret's name: ${err}`);
+});
+
 await check("checksum/config changes with the configuration file and policies, and only with them", () => {
   const sum = (r) => deployment(r).spec.template.metadata.annotations["checksum/config"];
   const base = sum(R1);
@@ -786,8 +806,9 @@ await check("the hosts and Secret names are required, each with its message", ()
 const fakeSecret = (name, key) => `${name}/${key}/`.padEnd(48, "x");
 // Lays out the files a container sees, under base: ConfigMap volumes as the kubelet writes
 // them (files are symlinks into ..data), Secrets with stand-in values, subPath mounts as the
-// file itself, the image's /usr/share/canopy from the repository. existing: ConfigMaps the
-// operator makes, name -> { key: text }. Returns a function from container path to host path.
+// file itself, the image's /usr/share/canopy from the repository. existing: ConfigMaps and
+// Secrets the operator makes, name -> { key: text }. Returns a function from container path
+// to host path.
 function layOut(r, spec, container, base, existing = {}) {
   const fsroot = join(base, "root");
   const volumes = new Map(spec.volumes.map((v) => [v.name, v]));
@@ -796,12 +817,16 @@ function layOut(r, spec, container, base, existing = {}) {
     if (staged.has(vol.name)) return staged.get(vol.name);
     const dir = join(base, "volumes", vol.name);
     const files = {};
-    if (vol.configMap) {
-      const cm = r.objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === vol.configMap.name);
-      const data = cm ? cm.data : existing[vol.configMap.name];
-      assert(data, `ConfigMap ${vol.configMap.name} is neither rendered nor given`);
-      for (const item of vol.configMap.items ?? Object.keys(data).map((key) => ({ key, path: key }))) {
-        assert(item.key in data, `ConfigMap ${vol.configMap.name} has no key ${item.key}`);
+    if (vol.configMap || vol.secret) {
+      // A ConfigMap the chart renders, or one (or a Secret) the operator makes.
+      const [kind, name, items] = vol.configMap
+        ? ["ConfigMap", vol.configMap.name, vol.configMap.items]
+        : ["Secret", vol.secret.secretName, vol.secret.items];
+      const made = r.objects.find((o) => o.kind === kind && o.metadata.name === name);
+      const data = made ? made.data : existing[name];
+      assert(data, `${kind} ${name} is neither rendered nor given`);
+      for (const item of items ?? Object.keys(data).map((key) => ({ key, path: key }))) {
+        assert(item.key in data, `${kind} ${name} has no key ${item.key}`);
         files[item.path] = data[item.key];
       }
     } else if (vol.projected) {
@@ -988,9 +1013,15 @@ if (!canopyBin) {
   });
 
   await check("the Job's `canopy migrate` and `tenants import` accept the rendered environment and files", async () => {
-    const existing = { "canopy-tenants": Object.fromEntries(yamlFiles(repoTenants).map((f) => [f, readText(join(repoTenants, f))])) };
+    const filesOf = (dir) => Object.fromEntries(yamlFiles(dir).map((f) => [f, readText(join(dir, f))]));
+    const existing = {
+      "canopy-tenants": filesOf(repoTenants), // the production example's Secret
+      "my-tenants": filesOf(repoTenants),
+      "my-policies": filesOf(repoPolicies),
+      "my-policy-apps": filesOf(join(repoPolicies, "apps")),
+    };
     let steps = 0;
-    for (const [n, r] of [["production", R2], ["every-option", R3], ["defaults", R1]]) {
+    for (const [n, r] of [["production", R2], ["every-option", R3], ["defaults", R1], ["existing-configmaps", R4]]) {
       const j = job(r);
       const spec = j.spec.template.spec;
       for (const c of podContainers(spec)) {

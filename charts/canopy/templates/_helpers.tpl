@@ -121,6 +121,9 @@ them stops `helm template`, `helm install` and `helm upgrade` with the message.
 {{- if and (eq $v.tenants.source "existingConfigMap") (not $v.tenants.existingConfigMap) }}
 {{- fail "tenants.source is existingConfigMap: set tenants.existingConfigMap" }}
 {{- end }}
+{{- if and (eq $v.tenants.source "existingSecret") (not $v.tenants.existingSecret) }}
+{{- fail "tenants.source is existingSecret: set tenants.existingSecret" }}
+{{- end }}
 {{- end }}
 {{- end }}
 
