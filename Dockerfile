@@ -4,10 +4,16 @@
 #   docker run --rm -p 8080:8080 canopy            # `canopy serve`: SQLite in /var/lib/canopy
 #   docker run --rm canopy tenants import /usr/share/canopy/tenants
 #
+# `serve` listens on three ports (the environment below): 8080 for the UI and the API, 8081
+# for the gateway's /internal/* (and /healthz, /readyz), 9090 for /metrics. The public port
+# serves neither /internal/* nor /metrics: publish 8081 (-p 8081:8081) only where the gateway
+# alone can reach it, and 9090 only where Prometheus alone can.
+#
 # No container engine runs on the development machines, so this file is checked statically:
 # tests/image/image_test.sh (CTest: image_libraries) parses it and checks that every shared
 # library `ldd` reports for the built binary comes from a package the runtime stage installs,
-# besides the contract below (users, paths, entrypoint).
+# besides the contract below (users, paths, listeners, entrypoint); it also runs the default
+# command with this stage's environment against the built binary.
 #
 # The base images are pinned by tag. To pin a digest as well, append the one
 # `docker buildx imagetools inspect debian:12-slim` prints (`debian:12-slim@sha256:...`); the
@@ -92,12 +98,20 @@ COPY tenants/ /usr/share/canopy/tenants/
 # here if a library is missing.
 RUN ["canopy", "policies", "check", "/usr/share/canopy/policies"]
 
+# The gateway's routes and the metrics on listeners of their own, so that whoever reaches the
+# public port reaches neither, and a flood there cannot starve the gateway (the chart sets the
+# same); `canopy policies reload` in the container asks the internal listener. Set
+# CANOPY_INTERNAL_LISTEN and CANOPY_METRICS_LISTEN empty to serve everything on 8080.
 ENV CANOPY_POLICIES=/usr/share/canopy/policies \
-    CANOPY_LISTEN=0.0.0.0:8080
+    CANOPY_LISTEN=0.0.0.0:8080 \
+    CANOPY_INTERNAL_LISTEN=0.0.0.0:8081 \
+    CANOPY_METRICS_LISTEN=0.0.0.0:9090 \
+    CANOPY_RELOAD_URL=http://127.0.0.1:8081
 
 WORKDIR /var/lib/canopy
 USER 10001:10001
-# 8080: the public listener; 8081: the gateway's (--internal-listen); 9090: metrics.
+# 8080: the public listener; 8081: the gateway's (--internal-listen); 9090: metrics
+# (--metrics-listen).
 EXPOSE 8080 8081 9090
 
 ENTRYPOINT ["canopy"]

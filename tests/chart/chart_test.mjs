@@ -6,10 +6,11 @@
 // against the Kubernetes API schemas (kubernetes-models: types, enums, required fields; and
 // TypeScript's excess-property check against its types: no unknown field), and asserts what
 // the chart promises: security context, probes, drain, PDB, NetworkPolicy, secrets by
-// reference only, the migration hook, the checksum that rolls the pods, and the schema that
-// refuses misspelt keys and secret values. With CANOPY_BINARY it lays out the files a pod
-// and the Job would see (ConfigMaps, Secrets, mounts) and runs their commands against the
-// binary, on loopback only. Prints one line per check and "N passed, N failed".
+// reference only, the migration hook, the checksum that rolls the pods, the schema that
+// refuses misspelt keys and secret values, and listeners that agree with the image's. With
+// CANOPY_BINARY it lays out the files a pod and the Job would see (ConfigMaps, Secrets,
+// mounts) and runs their commands against the binary, with the image's environment under
+// the container's, on loopback only. Prints one line per check and "N passed, N failed".
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
@@ -137,6 +138,20 @@ const matches = (selector, labels) =>
 const portOf = (listen) => Number(String(listen).split(":").pop());
 const envOf = (c) => Object.fromEntries((c.env ?? []).map((e) => [e.name, e]));
 const readText = (p) => readFileSync(p, "utf8");
+// The environment the image's last stage sets (its ENV KEY=VALUE lines): every container of
+// the chart starts with it, the container's env overrides it, and it overrides the
+// configuration file.
+function imageEnv() {
+  const text = readText(join(root, "Dockerfile")).replace(/\\\n(?:[ \t]*#[^\n]*\n)*/g, " ");
+  let env = {};
+  for (const line of text.split("\n")) {
+    const m = /^\s*(FROM|ENV)\s+(.*)$/i.exec(line);
+    if (m && m[1].toUpperCase() === "FROM") env = {};
+    if (!m || m[1].toUpperCase() !== "ENV") continue;
+    for (const [, k, v] of m[2].matchAll(/([A-Za-z_]\w*)=("[^"]*"|\S*)/g)) env[k] = v.replace(/^"(.*)"$/, "$1");
+  }
+  return env;
+}
 const yamlFiles = (dir) => readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
 
 // ---- the values used ----
@@ -407,7 +422,7 @@ await check("probes: startup and liveness on /healthz, readiness on /readyz, on 
       eq(p.httpGet.port, "internal", `${name}: ${probe} port`);
       assert(p.periodSeconds > 0 && p.failureThreshold > 0 && p.timeoutSeconds > 0, `${name}: ${probe} timings`);
     }
-    eq(portOf(serveConfig(r)["internal-listen"]), internal.containerPort, `${name}: internal-listen port vs the container's internal port`);
+    eq(portOf(envOf(c).CANOPY_INTERNAL_LISTEN.value), internal.containerPort, `${name}: CANOPY_INTERNAL_LISTEN port vs the container's internal port`);
     const startup = c.startupProbe.periodSeconds * c.startupProbe.failureThreshold;
     assert(startup >= 60, `${name}: the startup probe gives only ${startup}s`);
   }
@@ -419,9 +434,8 @@ await check("listeners, container ports, Service and ServiceMonitor agree", () =
     const c = d.spec.template.spec.containers[0];
     const ports = Object.fromEntries(c.ports.map((p) => [p.name, p.containerPort]));
     eq(Object.keys(ports).sort(), ["http", "internal", "metrics"], `${name}: container port names`);
-    const config = serveConfig(r);
     eq(portOf(envOf(c).CANOPY_LISTEN.value), ports.http, `${name}: CANOPY_LISTEN port`);
-    eq(portOf(config["metrics-listen"]), ports.metrics, `${name}: metrics-listen port`);
+    eq(portOf(envOf(c).CANOPY_METRICS_LISTEN.value), ports.metrics, `${name}: CANOPY_METRICS_LISTEN port`);
     eq(c.args.slice(0, 3), ["serve", "--config", "/etc/canopy/config/canopy.yaml"], `${name}: args`);
     const mount = c.volumeMounts.find((m) => m.mountPath === "/etc/canopy/config");
     const vol = d.spec.template.spec.volumes.find((v) => v.name === mount?.name);
@@ -437,6 +451,19 @@ await check("listeners, container ports, Service and ServiceMonitor agree", () =
   }
   eq(find(R1, "ServiceMonitor").length, 0, "ServiceMonitor by default");
   eq(find(R2, "ServiceMonitor").length, 1, "ServiceMonitor in the production example");
+});
+
+await check("the chart and the image agree: the same listeners, set where the image's environment cannot override them", () => {
+  const image = imageEnv();
+  const keys = ["CANOPY_LISTEN", "CANOPY_INTERNAL_LISTEN", "CANOPY_METRICS_LISTEN", "CANOPY_RELOAD_URL"];
+  eq(keys.map((k) => image[k]), ["0.0.0.0:8080", "0.0.0.0:8081", "0.0.0.0:9090", "http://127.0.0.1:8081"], "the image's ENV");
+  for (const [name, r] of all) {
+    const env = envOf(deployment(r).spec.template.spec.containers[0]);
+    eq(keys.map((k) => env[k]?.value), keys.map((k) => image[k]), `${name}: the pods' env`);
+    // A key of the configuration file whose variable is set is ignored: the chart puts none.
+    const shadowed = Object.keys(serveConfig(r)).filter((k) => `CANOPY_${k.toUpperCase().replace(/-/g, "_")}` in image);
+    eq(shadowed, [], `${name}: configuration keys the image's environment overrides`);
+  }
 });
 
 await check("rolling update with maxUnavailable 0; replicas 3, or the HorizontalPodAutoscaler's", () => {
@@ -879,15 +906,19 @@ async function closedPort() {
   await new Promise((ok) => server.close(ok));
   return port;
 }
-// The container's environment, with paths moved under the layout and the servers moved to
-// a closed loopback port: nothing leaves this machine.
+// The container's environment over the image's, with paths moved under the layout, the
+// listeners to free loopback ports and the servers to a closed one: nothing leaves this machine.
 function envFor(container, path, closed) {
-  const env = { PATH: "/usr/bin:/bin", HOME: work };
+  const given = { ...imageEnv() };
   for (const e of container.env ?? []) {
     assert("value" in e, `env ${e.name}: only plain values expected`);
-    env[e.name] = e.value.startsWith("/") ? path(e.value) : e.value;
+    given[e.name] = e.value;
   }
-  if ("CANOPY_LISTEN" in env) env.CANOPY_LISTEN = "127.0.0.1:0";
+  const env = { PATH: "/usr/bin:/bin", HOME: work };
+  for (const [k, v] of Object.entries(given)) env[k] = v.startsWith("/") ? path(v) : v;
+  for (const k of ["CANOPY_LISTEN", "CANOPY_INTERNAL_LISTEN", "CANOPY_METRICS_LISTEN"]) {
+    if (env[k]) env[k] = "127.0.0.1:0";
+  }
   env.CANOPY_MYSQL_HOST = "127.0.0.1";
   env.CANOPY_MYSQL_PORT = String(closed);
   return env;
@@ -920,9 +951,7 @@ async function serveAsPod(name, r, existing) {
   const configPath = path(c.args[2]);
   const config = parseYaml(readText(configPath));
   for (const [k, v] of Object.entries(config)) if (typeof v === "string" && v.startsWith("/")) config[k] = path(v);
-  for (const k of ["internal-listen", "metrics-listen", "redis"]) assert(config[k], `${name}: the configuration file has no ${k}`);
-  config["internal-listen"] = "127.0.0.1:0";
-  config["metrics-listen"] = "127.0.0.1:0";
+  assert(config.redis, `${name}: the configuration file has no redis`);
   config.redis = `127.0.0.1:${closed}`;
   writeFileSync(configPath, JSON.stringify(config)); // JSON is YAML
   const args = c.args.map((a) => (a.startsWith("/") ? path(a) : a));

@@ -9,7 +9,8 @@
    scripts/lib.sh's BUILD_PACKAGES lists (less the documented exclusions) plus nodejs and npm,
    and configures with -DCANOPY_WEB=ON; the runtime stage is FROM debian:12-slim, copies the
    binary from the build stage to /usr/local/bin/canopy and policies/ and tenants/ to
-   /usr/share/canopy/, sets CANOPY_POLICIES and CANOPY_LISTEN, runs as a numeric user other
+   /usr/share/canopy/, sets CANOPY_POLICIES, the three listeners (public 8080, internal 8081,
+   metrics 9090) and CANOPY_RELOAD_URL, runs as a numeric user other
    than 0 that owns its WORKDIR /var/lib/canopy, exposes 8080 8081 9090, has ENTRYPOINT
    exactly ["canopy"] and CMD exactly ["serve"], installs ca-certificates, uses
    --no-install-recommends, removes the apt lists, and installs no compiler, build tool or -dev
@@ -25,6 +26,10 @@
 4. Every library the binary links directly (readelf -d, NEEDED) must come from a package the
    runtime stage names, except those in RELIED_ON_BASE (the C library), which every
    debian:12-slim has.
+5. The default command: ENTRYPOINT and CMD run against the binary with the runtime stage's
+   environment (its listeners moved to free loopback ports, its paths to the repository's
+   files, the working directory a fresh one): the public listener answers /metrics and
+   /internal/* 404, the internal one serves /internal/*, the metrics one /metrics.
 
 Prints `ok - ...` or `not ok - ...` per check (details as `# ...`) and exits 1 if any failed.
 """
@@ -33,8 +38,13 @@ import json
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
+import tempfile
+import threading
+import urllib.error
+import urllib.request
 
 RUNTIME_BASE = "debian:12-slim"
 BUILD_BASE = "debian:12"
@@ -42,7 +52,11 @@ BINARY_PATH = "/usr/local/bin/canopy"
 POLICIES_PATH = "/usr/share/canopy/policies"
 TENANTS_PATH = "/usr/share/canopy/tenants"
 WORKDIR = "/var/lib/canopy"
-ENV_EXPECTED = {"CANOPY_POLICIES": POLICIES_PATH, "CANOPY_LISTEN": "0.0.0.0:8080"}
+# The listeners: the public port serves neither the gateway's /internal/* nor /metrics.
+ENV_EXPECTED = {"CANOPY_POLICIES": POLICIES_PATH, "CANOPY_LISTEN": "0.0.0.0:8080",
+                "CANOPY_INTERNAL_LISTEN": "0.0.0.0:8081", "CANOPY_METRICS_LISTEN": "0.0.0.0:9090",
+                "CANOPY_RELOAD_URL": "http://127.0.0.1:8081"}
+LISTEN_VARIABLES = ("CANOPY_LISTEN", "CANOPY_INTERNAL_LISTEN", "CANOPY_METRICS_LISTEN")
 PORTS = {"8080", "8081", "9090"}
 
 # Packages of the debian:12-slim base the runtime stage does not name although the binary links
@@ -399,6 +413,79 @@ def chain(via, name):
 
 
 # ---------------------------------------------------------------------------------------------
+# The default command
+
+
+def http_status(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def serve_as_image(binary, root, command, image_env):
+    """Runs the image's default command as a container would, on loopback only; returns
+    {listener: address} from its banner, the status of each route on each, and stderr."""
+    with tempfile.TemporaryDirectory(prefix="canopy-image-") as workdir:
+        env = {"PATH": "/usr/bin:/bin", "HOME": workdir}
+        env.update(image_env)
+        env["CANOPY_POLICIES"] = os.path.abspath(os.path.join(root, "policies"))
+        for key in LISTEN_VARIABLES:
+            if env.get(key):
+                env[key] = "127.0.0.1:0"
+        child = subprocess.Popen([os.path.abspath(binary)] + command, cwd=workdir, env=env, text=True,
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE)
+        stderr = []
+        threading.Thread(target=lambda: stderr.extend(child.stderr), daemon=True).start()
+        timer = threading.Timer(60, child.kill)
+        timer.start()
+        try:
+            banner = child.stdout.readline()
+            listeners = {name: address for name, address in re.findall(
+                r"(listening|internal routes|metrics) on http://([0-9.]+:\d+)", banner)}
+            seen = {}
+            for name, address in listeners.items():
+                for path in ("/metrics", "/internal/v1/decisions", "/healthz"):
+                    seen[(name, path)] = http_status(f"http://{address}{path}")
+            return banner, listeners, seen, stderr
+        finally:
+            timer.cancel()
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+                try:
+                    child.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+                    child.wait()
+
+
+def check_default_command(binary, root, entrypoint, command, image_env):
+    if entrypoint != ["canopy"] or not command:
+        not_ok("the default command cannot be run: ENTRYPOINT or CMD is not as expected")
+        return
+    banner, listeners, seen, stderr = serve_as_image(binary, root, command, image_env)
+    if not check(set(listeners) == {"listening", "internal routes", "metrics"},
+                 f"`canopy {' '.join(command)}` with the image's environment opens the public, "
+                 "internal and metrics listeners",
+                 f"`canopy {' '.join(command)}` with the image's environment: expected three "
+                 f"listeners, banner {banner.strip()!r}; stderr:\n{''.join(stderr)}"):
+        return
+    wanted = {
+        ("listening", "/metrics"): 404, ("listening", "/internal/v1/decisions"): 404,
+        ("listening", "/healthz"): 200,
+        ("internal routes", "/internal/v1/decisions"): 401, ("internal routes", "/metrics"): 404,
+        ("metrics", "/metrics"): 200, ("metrics", "/internal/v1/decisions"): 404,
+    }
+    wrong = [f"{name} {path}: {seen[(name, path)]}, not {status}"
+             for (name, path), status in wanted.items() if seen[(name, path)] != status]
+    check(not wrong, "the default command's public port answers /metrics and /internal/* 404; "
+          "the internal port serves decisions (401 without the token), the metrics port /metrics",
+          "the default command's listeners serve the wrong routes: " + "; ".join(wrong))
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def main():
@@ -524,9 +611,11 @@ def main():
     check(PORTS <= exposed, f"EXPOSE {' '.join(sorted(exposed))}",
           f"EXPOSE lacks {', '.join(sorted(PORTS - exposed))}")
 
+    default_command = {}
     for keyword, wanted in (("ENTRYPOINT", ["canopy"]), ("CMD", ["serve"])):
         found = runtime.of(keyword)
         value = exec_form(found[-1]) if found else None
+        default_command[keyword] = value
         check(value == wanted, f"{keyword} {json.dumps(wanted)}",
               f"{keyword} is {found[-1].args if found else 'not set'}, not exactly "
               f"{json.dumps(wanted)} (exec form)")
@@ -632,6 +721,9 @@ def main():
     for package, sonames in sorted(relied.items()):
         note(f"relied on from {RUNTIME_BASE}: {package} ({', '.join(sonames)}): "
              f"{RELIED_ON_BASE[package]}")
+
+    # -- the default command -------------------------------------------------------------------
+    check_default_command(binary, root, default_command["ENTRYPOINT"], default_command["CMD"], env)
 
     if failures:
         print(f"# {failures} check(s) failed")
