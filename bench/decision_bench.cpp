@@ -92,6 +92,9 @@ struct NoStore final : store::ConnectionStore, store::DirectoryStore {
     return {};
   }
   std::vector<store::Connection> trust_connections(std::string_view) override { return {}; }
+  std::vector<store::Connection> pending_requests_before(TimePoint, std::size_t) override {
+    return {};
+  }
   store::Upsert upsert_site(const Site&) override { return store::Upsert::unchanged; }
   std::optional<Site> find_site(std::string_view) override { return {}; }
   std::vector<Site> list_sites() override { return {}; }

@@ -21,7 +21,8 @@ namespace {
 constexpr std::size_t kDefaultLimit = 50;
 // A CSV export is one download: up to this many records per response (the rest via `before`).
 constexpr std::size_t kMaxCsvRows = 10000;
-constexpr std::array<std::string_view, 4> kActions = {"request", "approve", "reject", "import"};
+constexpr std::array<std::string_view, 5> kActions = {"request", "approve", "reject", "import",
+                                                      "expire"};
 
 struct Request {
   store::AuditQuery query;
@@ -84,7 +85,7 @@ Result<Request> parse_request(const http::RequestContext& ctx) {
   }
   if (const auto* action = ctx.query_param("action")) {
     if (std::find(kActions.begin(), kActions.end(), *action) == kActions.end()) {
-      return invalid("action must be request, approve, reject or import");
+      return invalid("action must be request, approve, reject, import or expire");
     }
     r.query.action = *action;
   }

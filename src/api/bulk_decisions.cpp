@@ -76,7 +76,7 @@ Result<std::vector<consent::BulkItem>> parse_items(const http::RequestContext& c
       parsed.from = item["from"].get<std::string>();
       if (!parse_connection_status(parsed.from)) {
         return make_error(Errc::invalid_value,
-                          "'" + where + ".from' must be pending, approved or rejected");
+                          "'" + where + ".from' must be pending, approved, rejected or expired");
       }
     }
     out.push_back(std::move(parsed));

@@ -43,6 +43,16 @@ std::vector<http::ParamRule> path_param_rules() {
                             text.front() != '.';
                    },
                    [] { return error_response(make_error(Errc::not_found, "no such file")); }});
+  // A partner event's id: what consent/events.cpp makes ("msg_" and base64url).
+  rules.push_back(
+      {"event",
+       [](std::string& text) {
+         return text.size() > 4 && text.size() <= 64 && text.starts_with("msg_") &&
+                std::all_of(text.begin() + 4, text.end(), [](char c) {
+                  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+                });
+       },
+       [] { return error_response(make_error(Errc::not_found, "no partner event has that id")); }});
   rules.push_back({"notification", [](std::string& text) { return parse_id(text).has_value(); },
                    [] {
                      return error_response(

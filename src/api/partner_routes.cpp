@@ -1,6 +1,9 @@
-// Partner apps: ask a school for a connection, and read its status.
+// Partner apps: ask a school for a connection, read its status, and read their events.
+#include <algorithm>
+
 #include "api/edge.hpp"
 #include "api/errors.hpp"
+#include "api/event_views.hpp"
 #include "api/guards.hpp"
 #include "api/json_body.hpp"
 #include "api/route_groups.hpp"
@@ -18,7 +21,8 @@ nlohmann::json partner_view(const store::Connection& c) {
           {"permission_set_version", c.permission_set_version},
           {"requested_at", format_rfc3339(c.requested_at)},
           {"decided_at",
-           c.decided_at ? nlohmann::json(format_rfc3339(*c.decided_at)) : nlohmann::json(nullptr)}};
+           c.decided_at ? nlohmann::json(format_rfc3339(*c.decided_at)) : nlohmann::json(nullptr)},
+          {"reject_reason", reject_reason_view(c)}};
 }
 
 // Partner failures carry the Basic challenge, so a client knows which credentials to send.
@@ -63,6 +67,70 @@ asio::awaitable<http::Response> connection_status(http::RequestContext& ctx, Par
   });
 }
 
+// POST /partner/v1/connections/{school}/deletion-attestation {"note"?}: the partner says it
+// deleted the school's data after a revocation. Attesting again changes nothing.
+asio::awaitable<http::Response> attest_deletion(http::RequestContext& ctx, PartnerRoutes& g) {
+  auto body = parse_body(ctx, {{"note", JsonType::string, false}});
+  std::string note;
+  if (body && body->contains("note")) {
+    note = (*body)["note"].get<std::string>();
+    if (note.size() > 500) {
+      body = make_error(Errc::invalid_value, "note must be at most 500 bytes");
+    } else if (std::any_of(note.begin(), note.end(), [](char c) {
+                 const auto u = static_cast<unsigned char>(c);
+                 return (u < 0x20 && c != '\n') || u == 0x7f;
+               })) {
+      body = make_error(Errc::invalid_value, "note must be plain text");
+    }
+  }
+  co_return co_await as_partner(ctx, g, [&](const policy::App& app) -> Result<http::Response> {
+    if (!body) return body.error();
+    auto attested = g.deletions.attest(app.id, ctx.param("school"), note);
+    if (!attested) return attested.error();
+    return json_response(200,
+                         deletion_view(*attested, to_string(g.deletions.state(*attested)), &app));
+  });
+}
+
+// GET /partner/v1/events?after=SEQ&limit=N: the partner's events after its cursor, oldest
+// first; `next_after` is the cursor to send next (the same when there is nothing new).
+asio::awaitable<http::Response> list_events(http::RequestContext& ctx, PartnerRoutes& g) {
+  constexpr std::size_t kDefaultLimit = 100;
+  constexpr std::size_t kMaxLimit = 500;
+  std::int64_t after = 0;
+  std::size_t limit = kDefaultLimit;
+  Status query = check_query(ctx, {}, {"after", "limit"});
+  if (query) {
+    if (const auto* text = ctx.query_param("after"); text != nullptr && *text != "0") {
+      const auto seq = parse_id(*text);
+      if (!seq) {
+        query = make_error(Errc::invalid_value,
+                           "after must be 0 or the seq of an event from an earlier page");
+      } else {
+        after = *seq;
+      }
+    }
+    if (const auto* text = ctx.query_param("limit")) {
+      const auto n = parse_id(*text);
+      if (!n || *n > static_cast<std::int64_t>(kMaxLimit)) {
+        query = make_error(Errc::invalid_value,
+                           "limit must be a whole number from 1 to " + std::to_string(kMaxLimit));
+      } else {
+        limit = static_cast<std::size_t>(*n);
+      }
+    }
+  }
+  co_return co_await as_partner(ctx, g, [&](const policy::App& app) -> Result<http::Response> {
+    if (!query) return query.error();
+    const auto events = g.events.for_partner(app.id, after, limit);
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& e : events)
+      items.push_back(partner_event_view(e));
+    return json_response(200, {{"events", std::move(items)},
+                               {"next_after", events.empty() ? after : events.back().seq}});
+  });
+}
+
 }  // namespace
 
 void add_partner_routes(http::Router& router, PartnerRoutes& g) {
@@ -70,6 +138,10 @@ void add_partner_routes(http::Router& router, PartnerRoutes& g) {
              [&g](auto& ctx) { return request_connection(ctx, g); });
   router.add(http::Method::get, "/partner/v1/connection-requests/{school}",
              [&g](auto& ctx) { return connection_status(ctx, g); });
+  router.add(http::Method::post, "/partner/v1/connections/{school}/deletion-attestation",
+             [&g](auto& ctx) { return attest_deletion(ctx, g); });
+  router.add(http::Method::get, "/partner/v1/events",
+             [&g](auto& ctx) { return list_events(ctx, g); });
 }
 
 }  // namespace canopy::api

@@ -35,7 +35,7 @@ asio::awaitable<http::Response> list_apps(http::RequestContext& ctx, SchoolAppRo
     status = parse_connection_status(*text);
     if (!status) {
       co_return error_response(
-          make_error(Errc::invalid_value, "status must be pending, approved or rejected"));
+          make_error(Errc::invalid_value, "status must be pending, approved, rejected or expired"));
     }
   }
   co_return co_await as_school_admin(
@@ -52,6 +52,21 @@ asio::awaitable<http::Response> list_apps(http::RequestContext& ctx, SchoolAppRo
                   {"dummy", school.dummy},
                   {"status", status ? nlohmann::json(to_string(*status)) : nlohmann::json(nullptr)},
                   {"items", std::move(items)}});
+      });
+}
+
+// GET /api/v1/schools/{school}/deletion-attestations: what partners were asked to delete after
+// a revocation here, newest first, and whether they said they did.
+asio::awaitable<http::Response> list_deletions(http::RequestContext& ctx, SchoolAppRoutes& g) {
+  if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
+  co_return co_await as_school_admin(
+      ctx, g, [&](const tenancy::Actor&, const Site& school) -> Result<http::Response> {
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& d : g.deletions.for_school(school)) {
+          items.push_back(
+              deletion_view(d, to_string(g.deletions.state(d)), g.edge.policy.find_app(d.app_id)));
+        }
+        return json_response(200, {{"school", school.id}, {"items", std::move(items)}});
       });
 }
 
@@ -77,10 +92,56 @@ Error with_terms_route(Error e, const tenancy::Actor& actor) {
 
 // Every decision goes through the connection-change use case (consent/changes.hpp), which
 // holds, commits and publishes; this resolves the caller and translates HTTP only.
+// A reject's optional {"reason", "note"}: a reason from the short list, and a note (plain
+// text up to 500 bytes, no control characters but line breaks) only with one; "other" needs
+// a note, so the partner always learns something it can act on.
+Result<std::optional<consent::RejectWhy>> reject_why(const nlohmann::json& body) {
+  const auto invalid = [](std::string message) {
+    return make_error(Errc::invalid_value, std::move(message));
+  };
+  if (!body.contains("reason")) {
+    if (body.contains("note")) return invalid("a note goes with a reason");
+    return std::optional<consent::RejectWhy>();
+  }
+  const auto reason = parse_reject_reason(body["reason"].get_ref<const std::string&>());
+  if (!reason) {
+    return invalid(
+        "reason must be one of not_needed, not_requested, data_concerns, too_many_permissions, "
+        "other");
+  }
+  consent::RejectWhy why{.reason = *reason};
+  if (body.contains("note")) why.note = body["note"].get<std::string>();
+  // Surrounding blanks are not part of what the school meant.
+  const auto first = why.note.find_first_not_of(" \t\r\n");
+  why.note = first == std::string::npos
+                 ? ""
+                 : why.note.substr(first, why.note.find_last_not_of(" \t\r\n") - first + 1);
+  if (why.note.size() > consent::kMaxRejectNote)
+    return invalid("note must be at most " + std::to_string(consent::kMaxRejectNote) + " bytes");
+  for (const char c : why.note) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\n') || u == 0x7f)
+      return invalid("note must be plain text: no control characters but line breaks");
+  }
+  if (*reason == RejectReason::other && why.note.empty())
+    return invalid("a reject for another reason says what it is in a note");
+  return std::optional(std::move(why));
+}
+
 asio::awaitable<http::Response> decide(http::RequestContext& ctx, SchoolAppRoutes& g,
                                        AdminAction action) {
   if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
-  if (auto body = parse_body(ctx, {}); !body) co_return error_response(body.error());
+  std::optional<consent::RejectWhy> why;
+  if (action == AdminAction::reject) {
+    auto body =
+        parse_body(ctx, {{"reason", JsonType::string, false}, {"note", JsonType::string, false}});
+    if (!body) co_return error_response(body.error());
+    auto parsed = reject_why(*body);
+    if (!parsed) co_return error_response(parsed.error());
+    why = std::move(*parsed);
+  } else if (auto body = parse_body(ctx, {}); !body) {
+    co_return error_response(body.error());
+  }
   std::optional<tenancy::Actor> actor;
   std::optional<Site> school;
   auto who = co_await as_school_admin(
@@ -91,7 +152,7 @@ asio::awaitable<http::Response> decide(http::RequestContext& ctx, SchoolAppRoute
       });
   if (!actor) co_return who;
   auto decided = co_await g.changes.decide(*actor, std::string(ctx.param("app")), action,
-                                           {ctx.request_id, ctx.client_request_id});
+                                           {ctx.request_id, ctx.client_request_id}, why);
   if (!decided) co_return error_response(with_terms_route(decided.error(), *actor));
   co_return json_response(200, connection_detail(&decided->connection, *decided->app, *school));
 }
@@ -119,6 +180,8 @@ void add_school_app_routes(http::Router& router, SchoolAppRoutes& g) {
              [&g](auto& ctx) { return show_app(ctx, g); });
   router.add(M::post, "/api/v1/schools/{school}/apps/{app}/approve",
              [&g](auto& ctx) { return decide(ctx, g, AdminAction::approve); });
+  router.add(M::get, "/api/v1/schools/{school}/deletion-attestations",
+             [&g](auto& ctx) { return list_deletions(ctx, g); });
   router.add(M::post, "/api/v1/schools/{school}/apps/{app}/reject",
              [&g](auto& ctx) { return decide(ctx, g, AdminAction::reject); });
   router.add(M::post, "/api/v1/schools/{school}/apps/{app}/cancel",

@@ -10,8 +10,10 @@
 #include "auth/sessions.hpp"
 #include "consent/audit_log.hpp"
 #include "consent/changes.hpp"
+#include "consent/deletions.hpp"
 #include "consent/idempotency_keys.hpp"
 #include "consent/inbox.hpp"
+#include "consent/partner_events.hpp"
 #include "consent/service.hpp"
 #include "decision/service.hpp"
 #include "exec/blocking_pool.hpp"
@@ -45,6 +47,7 @@ struct SchoolAppRoutes {
   Edge edge;
   consent::Service& consent;
   consent::Changes& changes;  // every change to a connection
+  consent::Deletions& deletions;
 };
 
 // Partner apps, by their client credentials.
@@ -52,6 +55,8 @@ struct PartnerRoutes {
   auth::PartnerAuthenticator& partners;
   consent::Service& consent;
   consent::Changes& changes;
+  consent::PartnerEvents& events;
+  consent::Deletions& deletions;
   exec::BlockingPool& blocking;
 };
 
@@ -65,6 +70,7 @@ struct DecisionRoutes {
 struct TrustRoutes {
   Edge edge;
   consent::Service& consent;
+  consent::Deletions& deletions;
 };
 
 struct BulkDecisionRoutes {
@@ -107,6 +113,13 @@ struct PolicyRoutes {
   std::function<PolicyReload()> reload;
 };
 
+// The operator's view of partner events and their deliveries, by the service token.
+struct EventRoutes {
+  const auth::ServiceToken& service_token;
+  consent::PartnerEvents& events;
+  exec::BlockingPool& blocking;
+};
+
 // Every group, plus what health and readiness answer from.
 struct RouteGroups {
   SessionRoutes sessions;
@@ -119,6 +132,7 @@ struct RouteGroups {
   UserRoutes users;
   AuditRoutes audit;
   PolicyRoutes policies;
+  EventRoutes events;
   // True when the store answered its last probe and the server is not stopping. Never blocks
   // and waits on no pool: the probe runs on its own thread (main/readiness.hpp).
   std::function<bool()> ready;

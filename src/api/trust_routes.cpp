@@ -32,6 +32,21 @@ asio::awaitable<http::Response> as_trust_admin(http::RequestContext& ctx, TrustR
   }));
 }
 
+// GET /api/v1/trusts/{trust}/deletion-attestations: the deletion requests of every school of
+// the trust, newest first.
+asio::awaitable<http::Response> list_deletions(http::RequestContext& ctx, TrustRoutes& g) {
+  if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
+  co_return co_await as_trust_admin(
+      ctx, g, [&](const User&, const Site& trust) -> Result<http::Response> {
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& d : g.deletions.for_trust(trust)) {
+          items.push_back(
+              deletion_view(d, to_string(g.deletions.state(d)), g.edge.policy.find_app(d.app_id)));
+        }
+        return json_response(200, {{"trust", trust.id}, {"items", std::move(items)}});
+      });
+}
+
 asio::awaitable<http::Response> list_schools(http::RequestContext& ctx, TrustRoutes& g) {
   if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
   co_return co_await as_trust_admin(
@@ -97,8 +112,9 @@ asio::awaitable<http::Response> matrix(http::RequestContext& ctx, TrustRoutes& g
   }
   const auto* status = ctx.query_param("status");
   if (status != nullptr && *status != kNotRequested && !parse_connection_status(*status)) {
-    co_return error_response(make_error(
-        Errc::invalid_value, "status must be pending, approved, rejected or not_requested"));
+    co_return error_response(
+        make_error(Errc::invalid_value,
+                   "status must be pending, approved, rejected, expired or not_requested"));
   }
   std::size_t limit = kMatrixDefaultLimit;
   if (const auto* text = ctx.query_param("limit")) {
@@ -213,6 +229,8 @@ void add_trust_routes(http::Router& router, TrustRoutes& g) {
   router.add(M::post, "/api/v1/trusts/{trust}/schools/{school}/terms-acceptance",
              [&g](auto& ctx) { return accept_terms(ctx, g); });
   router.add(M::get, "/api/v1/trusts/{trust}/apps", [&g](auto& ctx) { return matrix(ctx, g); });
+  router.add(M::get, "/api/v1/trusts/{trust}/deletion-attestations",
+             [&g](auto& ctx) { return list_deletions(ctx, g); });
   router.add(M::get, "/api/v1/trusts/{trust}/export.csv",
              [&g](auto& ctx) { return export_csv(ctx, g); });
 }

@@ -70,17 +70,37 @@ nlohmann::json permissions_for_review(const policy::App& app, int approved_versi
   return rows;
 }
 
+nlohmann::json deletion_view(const store::DeletionRequest& d, std::string_view state,
+                             const policy::App* app) {
+  return {{"school", d.school_id},
+          {"app", d.app_id},
+          {"app_name", app != nullptr ? nlohmann::json(app->name) : nlohmann::json(nullptr)},
+          {"requested_at", format_rfc3339(d.requested_at)},
+          {"due_by", format_rfc3339(d.due_at)},
+          {"state", state},
+          {"attested_at", time_or_null(d.attested_at)},
+          {"note", d.note}};
+}
+
+nlohmann::json reject_reason_view(const store::Connection& c) {
+  if (!c.reject_reason) return nullptr;
+  return {{"code", to_string(*c.reject_reason)},
+          {"text", describe(*c.reject_reason)},
+          {"note", c.reject_note}};
+}
+
 nlohmann::json connection_summary(const store::Connection& c, const policy::App& app) {
-  return {{"app", app.id},
-          {"name", app.name},
-          {"vendor", app.vendor},
-          {"kind", to_string(app.kind)},
-          {"status", to_string(c.status)},
-          {"permission_set_version", c.permission_set_version},
-          {"requested_at", format_rfc3339(c.requested_at)},
-          {"decided_at", time_or_null(c.decided_at)},
-          {"decided_by",
-           c.decided_by.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.decided_by)}};
+  return {
+      {"app", app.id},
+      {"name", app.name},
+      {"vendor", app.vendor},
+      {"kind", to_string(app.kind)},
+      {"status", to_string(c.status)},
+      {"permission_set_version", c.permission_set_version},
+      {"requested_at", format_rfc3339(c.requested_at)},
+      {"decided_at", time_or_null(c.decided_at)},
+      {"decided_by", c.decided_by.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.decided_by)},
+      {"reject_reason", reject_reason_view(c)}};
 }
 
 nlohmann::json connection_detail(const store::Connection* c, const policy::App& app,
@@ -97,7 +117,8 @@ nlohmann::json connection_detail(const store::Connection* c, const policy::App& 
            {"permission_set_version", nullptr},
            {"requested_at", nullptr},
            {"decided_at", nullptr},
-           {"decided_by", nullptr}};
+           {"decided_by", nullptr},
+           {"reject_reason", nullptr}};
   }
   out["description"] = app.description;
   out["website"] = app.website;
@@ -227,6 +248,8 @@ nlohmann::json audit_view(const store::AuditRecord& r, const User* user) {
           // null when the client sent none (or, before schema version 7, nothing was kept)
           {"client_request_id", or_null(r.client_request_id && !r.client_request_id->empty(),
                                         r.client_request_id.value_or(""))},
+          {"reason", r.reason ? nlohmann::json{{"code", *r.reason}, {"note", r.reason_note}}
+                              : nlohmann::json(nullptr)},
           {"permission_set_version", r.permission_set_version},
           {"prev_hash", or_null(chained, r.prev_hash)},
           {"hash", or_null(chained, r.hash)}};

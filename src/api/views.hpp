@@ -10,6 +10,13 @@
 namespace canopy::api {
 
 nlohmann::json user_view(const User& user);
+// A deletion request after a revocation, with its state and the app's name (null when the app
+// left the catalogue).
+nlohmann::json deletion_view(const store::DeletionRequest& d, std::string_view state,
+                             const policy::App* app);
+
+// A rejected connection's reason: {code, text, note}, or null.
+nlohmann::json reject_reason_view(const store::Connection& c);
 nlohmann::json connection_summary(const store::Connection& c, const policy::App& app);
 // The slide-over: the app, its status, and per data type the fields and R/W/U/D ticks.
 nlohmann::json connection_detail(const store::Connection* c, const policy::App& app,

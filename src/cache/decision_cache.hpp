@@ -17,6 +17,7 @@ enum class Presence : std::uint8_t {
   pending,
   approved,
   rejected,
+  expired,  // a request nobody decided in time
 };
 
 struct Entry {

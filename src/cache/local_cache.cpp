@@ -11,6 +11,7 @@ Entry entry_for_connection(ConnectionStatus status, int permission_set_version,
   Presence presence = Presence::pending;
   if (status == ConnectionStatus::approved) presence = Presence::approved;
   if (status == ConnectionStatus::rejected) presence = Presence::rejected;
+  if (status == ConnectionStatus::expired) presence = Presence::expired;
   return {presence, permission_set_version, revision};
 }
 

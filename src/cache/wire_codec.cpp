@@ -40,7 +40,7 @@ std::optional<Entry> decode_entry(std::string_view text) {
   int presence = 0;
   Entry e;
   if (parts.size() != 3 || !parse_number(parts[0], presence) || presence < 0 ||
-      presence > static_cast<int>(Presence::rejected) ||
+      presence > static_cast<int>(Presence::expired) ||
       !parse_number(parts[1], e.permission_set_version) || !parse_number(parts[2], e.revision)) {
     return std::nullopt;
   }

@@ -64,11 +64,13 @@ asio::awaitable<Result<Decided>> Changes::decide_once(const tenancy::Actor& acto
                                                       const std::string& app_id, AdminAction action,
                                                       RequestIds ids,
                                                       std::optional<std::int64_t> at_revision,
-                                                      std::vector<cache::HoldRequest> takes_away) {
+                                                      std::vector<cache::HoldRequest> takes_away,
+                                                      const std::optional<RejectWhy>& why) {
   std::optional<Result<Decided>> decided;
   auto written =
       co_await commit(std::move(takes_away), [&](const store::CommitGuard& guard) -> Written {
-        decided.emplace(consent_.decide_with_app(actor, app_id, action, ids, at_revision, guard));
+        decided.emplace(
+            consent_.decide_with_app(actor, app_id, action, ids, at_revision, guard, why));
         if (!*decided) return decided->error();
         // A cancel changes nothing: nothing to publish.
         std::vector<store::Connection> changed;
@@ -80,11 +82,12 @@ asio::awaitable<Result<Decided>> Changes::decide_once(const tenancy::Actor& acto
 }
 
 asio::awaitable<Result<Decided>> Changes::decide(const tenancy::Actor& actor, std::string app_id,
-                                                 AdminAction action, RequestIds ids) {
+                                                 AdminAction action, RequestIds ids,
+                                                 std::optional<RejectWhy> why) {
   if (action != AdminAction::reject || shared_ == nullptr) {
     // Takes no allow away, or there is nobody else to tell (embedded): the decision checks,
     // and retries a moved connection, by itself, in one hop.
-    co_return co_await decide_once(actor, app_id, action, ids, std::nullopt, {});
+    co_return co_await decide_once(actor, app_id, action, ids, std::nullopt, {}, why);
   }
   for (int attempt = 0; attempt < revoker_.config().attempts; ++attempt) {
     std::optional<Result<store::Connection>> checked;
@@ -97,10 +100,27 @@ asio::awaitable<Result<Decided>> Changes::decide(const tenancy::Actor& actor, st
     if (current.status == ConnectionStatus::approved)
       takes_away.push_back({current.school_id, current.app_id, current.revision});
     auto decided = co_await decide_once(actor, app_id, AdminAction::reject, ids, current.revision,
-                                        std::move(takes_away));
+                                        std::move(takes_away), why);
     if (decided || decided.error().code != Errc::concurrent_change) co_return decided;
   }
   co_return make_error(Errc::concurrent_change, "the connection kept changing; try again");
+}
+
+asio::awaitable<std::size_t> Changes::expire_requests(TimePoint cutoff, std::size_t limit) {
+  std::vector<store::Connection> stale;
+  co_await blocking_.run([&] { stale = consent_.stale_requests(cutoff, limit); });
+  std::size_t expired = 0;
+  for (const auto& request : stale) {
+    auto written = co_await commit({}, [&](const store::CommitGuard&) -> Written {
+      // The revision check keeps a request decided since as decided.
+      std::vector<store::Connection> changed;
+      if (auto now_expired = consent_.expire_request(request, "request-expiry"))
+        changed.push_back(std::move(*now_expired));
+      return changed;
+    });
+    if (written && !written->empty()) ++expired;
+  }
+  co_return expired;
 }
 
 asio::awaitable<Result<std::vector<store::Connection>>> Changes::apply_bulk(

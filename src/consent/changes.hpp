@@ -46,7 +46,12 @@ class Changes {
   // UnavailableError (store down, CommitTooLate, Redis and replicas out of reach), never having
   // answered a change that did not happen. `ids` and `actor` must outlive the call.
   asio::awaitable<Result<Decided>> decide(const tenancy::Actor& actor, std::string app_id,
-                                          AdminAction action, RequestIds ids);
+                                          AdminAction action, RequestIds ids,
+                                          std::optional<RejectWhy> why = std::nullopt);
+  // Expires the pending requests made before `cutoff`, at most `limit` of them, each in its
+  // own commit (a pending request allows nothing, so none needs protecting); the ones decided
+  // meanwhile stay as decided. Returns how many expired.
+  asio::awaitable<std::size_t> expire_requests(TimePoint cutoff, std::size_t limit);
   // A trust's validated bulk decision (Service::plan_bulk), all or nothing, under the same
   // protocol for every approved connection it rejects; its answer is kept in the same
   // transaction. `keep` must outlive the call.
@@ -66,7 +71,8 @@ class Changes {
                                                const std::string& app_id, AdminAction action,
                                                RequestIds ids,
                                                std::optional<std::int64_t> at_revision,
-                                               std::vector<cache::HoldRequest> takes_away);
+                                               std::vector<cache::HoldRequest> takes_away,
+                                               const std::optional<RejectWhy>& why);
   // Level 2 and every other replica learn what a commit wrote.
   asio::awaitable<void> publish(const std::vector<store::Connection>& written, std::int64_t epoch);
 

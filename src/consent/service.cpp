@@ -2,6 +2,7 @@
 // then write only if nobody changed the row in between; otherwise decide again on fresh data.
 #include "consent/service.hpp"
 
+#include "consent/events.hpp"
 #include "consent/export.hpp"
 
 #include <algorithm>
@@ -128,8 +129,9 @@ Result<store::Connection> Service::check_decision(const tenancy::Actor& actor,
 Result<store::Connection> Service::decide(const tenancy::Actor& actor, std::string_view app_id,
                                           AdminAction action, RequestIds ids,
                                           std::optional<std::int64_t> at_revision,
-                                          const store::CommitGuard& guard) {
-  auto decided = decide_with_app(actor, app_id, action, ids, at_revision, guard);
+                                          const store::CommitGuard& guard,
+                                          const std::optional<RejectWhy>& why) {
+  auto decided = decide_with_app(actor, app_id, action, ids, at_revision, guard, why);
   if (!decided) return decided.error();
   return std::move(decided->connection);
 }
@@ -137,7 +139,10 @@ Result<store::Connection> Service::decide(const tenancy::Actor& actor, std::stri
 Result<Decided> Service::decide_with_app(const tenancy::Actor& actor, std::string_view app_id,
                                          AdminAction action, RequestIds ids,
                                          std::optional<std::int64_t> at_revision,
-                                         const store::CommitGuard& guard) {
+                                         const store::CommitGuard& guard,
+                                         const std::optional<RejectWhy>& why) {
+  if (why && action != AdminAction::reject)
+    return make_error(Errc::invalid_value, "only a reject takes a reason");
   if (auto accepted = terms_accepted(actor); !accepted) return accepted.error();
   auto app = this->app(app_id);
   if (!app) return app.error();
@@ -152,7 +157,8 @@ Result<Decided> Service::decide_with_app(const tenancy::Actor& actor, std::strin
     auto next = this->next(**app, *current, action);
     if (!next) return next.error();
     if (action == AdminAction::cancel) return Decided{std::move(*current), *app};
-    auto [change, audit] = decision_change(actor, **app, *current, *next, action, ids);
+    auto [change, audit] =
+        decision_change(actor, **app, *current, *next, action, ids, why ? &*why : nullptr);
     change.guard = guard;
     if (auto applied = connections_.apply(change, audit)) {
       remember(*applied, since);
@@ -165,33 +171,44 @@ Result<Decided> Service::decide_with_app(const tenancy::Actor& actor, std::strin
 store::AuditedChange Service::decision_change(const tenancy::Actor& actor, const policy::App& app,
                                               const store::Connection& current,
                                               ConnectionStatus next, AdminAction action,
-                                              RequestIds ids) const {
+                                              RequestIds ids, const RejectWhy* why) const {
   // Approving consents to the permission set shown now; rejecting keeps the version on record.
   const int version =
       action == AdminAction::approve ? app.permissions.version() : current.permission_set_version;
   const TimePoint now = clock_.now();
-  return {store::ConnectionChange{.school_id = actor.school_id,
-                                  .app_id = app.id,
-                                  .expected_revision = current.revision,
-                                  .to = next,
-                                  .permission_set_version = version,
-                                  .at = now,
-                                  .is_decision = true,
-                                  .decided_by = actor.email},
-          store::AuditRecord{.school_id = actor.school_id,
-                             .app_id = app.id,
-                             .actor_kind = store::ActorKind::user,
-                             .actor = actor.email,
-                             .actor_site = actor.acting_site,
-                             .actor_role = actor.role,
-                             .via_trust = actor.via_trust,
-                             .action = std::string(to_string(action)),
-                             .from_status = current.status,
-                             .to_status = next,
-                             .permission_set_version = version,
-                             .at = now,
-                             .request_id = std::string(ids.server),
-                             .client_request_id = std::string(ids.client)}};
+  store::AuditedChange item{store::ConnectionChange{.school_id = actor.school_id,
+                                                    .app_id = app.id,
+                                                    .expected_revision = current.revision,
+                                                    .to = next,
+                                                    .permission_set_version = version,
+                                                    .at = now,
+                                                    .is_decision = true,
+                                                    .decided_by = actor.email},
+                            store::AuditRecord{.school_id = actor.school_id,
+                                               .app_id = app.id,
+                                               .actor_kind = store::ActorKind::user,
+                                               .actor = actor.email,
+                                               .actor_site = actor.acting_site,
+                                               .actor_role = actor.role,
+                                               .via_trust = actor.via_trust,
+                                               .action = std::string(to_string(action)),
+                                               .from_status = current.status,
+                                               .to_status = next,
+                                               .permission_set_version = version,
+                                               .at = now,
+                                               .request_id = std::string(ids.server),
+                                               .client_request_id = std::string(ids.client)}};
+  // A revocation asks the partner to delete what it holds of the school, and to say so.
+  if (current.status == ConnectionStatus::approved && next == ConnectionStatus::rejected)
+    item.change.deletion_due = now + deletion_deadline_;
+  if (why != nullptr) {
+    item.change.reject_reason = why->reason;
+    item.change.reject_note = why->note;
+    item.audit.reason = std::string(to_string(why->reason));
+    item.audit.reason_note = why->note;
+  }
+  tell_partner(item);
+  return item;
 }
 
 BulkValidation Service::plan_bulk(const User& user, const Site& trust,
@@ -356,33 +373,39 @@ Result<RequestOutcome> Service::request(const policy::App& app, std::string_view
   if (app.competitor || !app.live) return not_connectable(app);
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     const auto since = cache_.generation();
-    if (auto existing = connections_.find_connection(id, app.id)) {
-      if (existing->status == ConnectionStatus::rejected) {
-        return make_error(Errc::request_rejected, site->name + " has rejected " + app.name +
-                                                      "; only the school can approve it again");
-      }
-      return RequestOutcome{std::move(*existing), false};
+    auto existing = connections_.find_connection(id, app.id);
+    if (existing && existing->status == ConnectionStatus::rejected) {
+      return make_error(Errc::request_rejected, site->name + " has rejected " + app.name +
+                                                    "; only the school can approve it again");
     }
+    // Pending or approved: nothing to ask. Expired: asked again, as new.
+    if (existing && existing->status != ConnectionStatus::expired)
+      return RequestOutcome{std::move(*existing), false};
     const TimePoint now = clock_.now();
-    store::ConnectionChange change{.school_id = id,
-                                   .app_id = app.id,
-                                   .expected_revision = std::nullopt,
-                                   .to = ConnectionStatus::pending,
-                                   .permission_set_version = app.permissions.version(),
-                                   .at = now,
-                                   .notify = store::NotificationKind::connection_requested};
-    store::AuditRecord audit{.school_id = id,
-                             .app_id = app.id,
-                             .actor_kind = store::ActorKind::partner,
-                             .actor = app.id,
-                             .actor_site = id,
-                             .actor_role = "partner",
-                             .action = "request",
-                             .to_status = ConnectionStatus::pending,
-                             .permission_set_version = app.permissions.version(),
-                             .at = now,
-                             .request_id = std::string(ids.server),
-                             .client_request_id = std::string(ids.client)};
+    store::ConnectionChange change{
+        .school_id = id,
+        .app_id = app.id,
+        .expected_revision = existing ? std::optional(existing->revision) : std::nullopt,
+        .to = ConnectionStatus::pending,
+        .permission_set_version = app.permissions.version(),
+        .at = now,
+        .renews_request = existing.has_value(),
+        .notify = store::NotificationKind::connection_requested};
+    store::AuditRecord audit{
+        .school_id = id,
+        .app_id = app.id,
+        .actor_kind = store::ActorKind::partner,
+        .actor = app.id,
+        .actor_site = id,
+        .actor_role = "partner",
+        .action = "request",
+        .from_status = existing ? std::optional(existing->status) : std::nullopt,
+        .to_status = ConnectionStatus::pending,
+        .permission_set_version = app.permissions.version(),
+        .at = now,
+        .request_id = std::string(ids.server),
+        .client_request_id = std::string(ids.client)};
+    change.event = connection_event(change, audit);
     if (auto applied = connections_.apply(change, audit)) {
       remember(*applied, since);
       return RequestOutcome{std::move(*applied), true};
@@ -398,14 +421,14 @@ store::Upsert Service::seed(const tenancy::SeedConnection& seed) {
   const TimePoint now = clock_.now();
   const bool decided = seed.status != ConnectionStatus::pending;
   constexpr std::string_view kImport = "tenants-import";
-  const store::ConnectionChange change{.school_id = seed.school_id,
-                                       .app_id = seed.app_id,
-                                       .expected_revision = std::nullopt,
-                                       .to = seed.status,
-                                       .permission_set_version = app->permissions.version(),
-                                       .at = now,
-                                       .is_decision = decided,
-                                       .decided_by = decided ? std::string(kImport) : ""};
+  store::ConnectionChange change{.school_id = seed.school_id,
+                                 .app_id = seed.app_id,
+                                 .expected_revision = std::nullopt,
+                                 .to = seed.status,
+                                 .permission_set_version = app->permissions.version(),
+                                 .at = now,
+                                 .is_decision = decided,
+                                 .decided_by = decided ? std::string(kImport) : ""};
   const store::AuditRecord audit{.school_id = seed.school_id,
                                  .app_id = seed.app_id,
                                  .actor_kind = store::ActorKind::system,
@@ -417,10 +440,45 @@ store::Upsert Service::seed(const tenancy::SeedConnection& seed) {
                                  .permission_set_version = app->permissions.version(),
                                  .at = now,
                                  .request_id = std::string(kImport)};
+  change.event = connection_event(change, audit);
   const auto applied = connections_.apply(change, audit);
   if (!applied) return store::Upsert::unchanged;
   remember(*applied, since);
   return store::Upsert::created;
+}
+
+std::vector<store::Connection> Service::stale_requests(TimePoint cutoff, std::size_t limit) {
+  return connections_.pending_requests_before(cutoff, limit);
+}
+
+std::optional<store::Connection> Service::expire_request(const store::Connection& request,
+                                                         RequestIds ids) {
+  const auto since = cache_.generation();
+  const TimePoint now = clock_.now();
+  constexpr std::string_view kExpiry = "request-expiry";
+  store::ConnectionChange change{.school_id = request.school_id,
+                                 .app_id = request.app_id,
+                                 .expected_revision = request.revision,
+                                 .to = ConnectionStatus::expired,
+                                 .permission_set_version = request.permission_set_version,
+                                 .at = now};
+  const store::AuditRecord audit{.school_id = request.school_id,
+                                 .app_id = request.app_id,
+                                 .actor_kind = store::ActorKind::system,
+                                 .actor = std::string(kExpiry),
+                                 .actor_site = request.school_id,
+                                 .actor_role = "system",
+                                 .action = "expire",
+                                 .from_status = ConnectionStatus::pending,
+                                 .to_status = ConnectionStatus::expired,
+                                 .permission_set_version = request.permission_set_version,
+                                 .at = now,
+                                 .request_id = std::string(ids.server),
+                                 .client_request_id = std::string(ids.client)};
+  change.event = connection_event(change, audit);
+  auto applied = connections_.apply(change, audit);
+  if (applied) remember(*applied, since);
+  return applied;
 }
 
 }  // namespace canopy::consent

@@ -3,6 +3,7 @@
 // updated only after it commits, so no check can see a state that was never stored.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <span>
 #include <string>
@@ -19,6 +20,14 @@
 #include "tenancy/importer.hpp"
 
 namespace canopy::consent {
+
+// Why a school rejects, when it says: a reason from the short list and, optionally, a note
+// (plain text, at most kMaxRejectNote bytes of UTF-8, checked at the edge).
+struct RejectWhy {
+  RejectReason reason = RejectReason::other;
+  std::string note;
+};
+inline constexpr std::size_t kMaxRejectNote = 500;
 
 struct RequestOutcome {
   store::Connection connection;
@@ -91,15 +100,18 @@ struct RequestIds {
 
 class Service : public tenancy::ConnectionSeeds {
  public:
+  // `deletion_deadline`: how long a partner whose approval is revoked has to attest that it
+  // deleted the school's data (consent/deletions.hpp).
   Service(const policy::LivePolicies& policy, store::ConnectionStore& connections,
           store::DirectoryStore& directory, store::TrustStore& trusts, cache::DecisionCache& cache,
-          const Clock& clock)
+          const Clock& clock, std::chrono::days deletion_deadline = std::chrono::days(30))
       : policy_(policy),
         connections_(connections),
         directory_(directory),
         trusts_(trusts),
         cache_(cache),
-        clock_(clock) {}
+        clock_(clock),
+        deletion_deadline_(deletion_deadline) {}
 
   Result<Site> school(std::string_view school_id);
   Result<const policy::App*> app(std::string_view app_id) const;
@@ -119,15 +131,19 @@ class Service : public tenancy::ConnectionSeeds {
   // An actor acting via a trust must have accepted the school's current terms first
   // (terms_not_accepted, listing them), for every action, cancel included.
   // `guard`: what the transaction must also do (revocation/ sets it for rejects).
+  // `why`: a reject's reason, kept on the connection while it stays rejected, in its audit
+  // record and in the partner's event; refused (invalid_value) with any other action.
   Result<Decided> decide_with_app(const tenancy::Actor& actor, std::string_view app_id,
                                   AdminAction action, RequestIds ids,
                                   std::optional<std::int64_t> at_revision = std::nullopt,
-                                  const store::CommitGuard& guard = {});
+                                  const store::CommitGuard& guard = {},
+                                  const std::optional<RejectWhy>& why = std::nullopt);
   // decide_with_app(), for a caller that needs only the connection.
   Result<store::Connection> decide(const tenancy::Actor& actor, std::string_view app_id,
                                    AdminAction action, RequestIds ids,
                                    std::optional<std::int64_t> at_revision = std::nullopt,
-                                   const store::CommitGuard& guard = {});
+                                   const store::CommitGuard& guard = {},
+                                   const std::optional<RejectWhy>& why = std::nullopt);
 
   // Status::ok when `actor` may change things in their school now: always for the school's
   // own admins; via a trust, once the school's current terms are accepted.
@@ -164,8 +180,9 @@ class Service : public tenancy::ConnectionSeeds {
   std::string trust_export_csv(const Site& trust);
 
   // A partner app asks a school for a connection. Asking again while pending (or once
-  // approved) returns the existing connection unchanged. A new request notifies the people
-  // who may act in the school, in the same transaction.
+  // approved) returns the existing connection unchanged; asking again after the request
+  // expired renews it (pending again, requested now, at the current permission set). A new or
+  // renewed request notifies the people who may act in the school, in the same transaction.
   Result<RequestOutcome> request(const policy::App& app, std::string_view school_id,
                                  RequestIds ids);
 
@@ -175,6 +192,13 @@ class Service : public tenancy::ConnectionSeeds {
   // away, so it needs no revocation protocol. The tenant files were checked against the
   // policies in force: an unknown app is a logic_error.
   store::Upsert seed(const tenancy::SeedConnection& seed) override;
+
+  // Pending requests made before `cutoff` (the oldest `limit`): what expire_request expires.
+  std::vector<store::Connection> stale_requests(TimePoint cutoff, std::size_t limit);
+  // `request`, still pending at its revision, expires (by the system, audited as "expire",
+  // the partner told): the partner may ask again. The connection as written, or nullopt when
+  // it changed meanwhile (decided, say): then nothing is written.
+  std::optional<store::Connection> expire_request(const store::Connection& request, RequestIds ids);
 
  private:
   Result<ConnectionStatus> next(const policy::App& app, const store::Connection& current,
@@ -186,7 +210,8 @@ class Service : public tenancy::ConnectionSeeds {
   // The change and audit record of `actor`'s decision on `current`.
   store::AuditedChange decision_change(const tenancy::Actor& actor, const policy::App& app,
                                        const store::Connection& current, ConnectionStatus next,
-                                       AdminAction action, RequestIds ids) const;
+                                       AdminAction action, RequestIds ids,
+                                       const RejectWhy* why = nullptr) const;
 
   const policy::LivePolicies& policy_;
   store::ConnectionStore& connections_;
@@ -194,6 +219,7 @@ class Service : public tenancy::ConnectionSeeds {
   store::TrustStore& trusts_;
   cache::DecisionCache& cache_;
   const Clock& clock_;
+  std::chrono::days deletion_deadline_;
 };
 
 }  // namespace canopy::consent

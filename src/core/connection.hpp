@@ -1,4 +1,5 @@
-// The per-school connection state machine: pending, approved, rejected.
+// The per-school connection state machine: pending, approved, rejected, and expired (a
+// pending request nobody decided in time; the partner may ask again).
 #pragma once
 
 #include <optional>
@@ -8,7 +9,7 @@
 
 namespace canopy {
 
-enum class ConnectionStatus { pending, approved, rejected };
+enum class ConnectionStatus { pending, approved, rejected, expired };
 
 std::string_view to_string(ConnectionStatus status);
 std::optional<ConnectionStatus> parse_connection_status(std::string_view text);
@@ -19,7 +20,15 @@ enum class AdminAction { approve, reject, cancel };
 
 std::string_view to_string(AdminAction action);
 
-// The status after `action`, or invalid_transition. Pure: callers persist the result.
+// The status after `action`, or invalid_transition. Pure: callers persist the result. An expired
+// request takes no decision: the partner asks again first.
 Result<ConnectionStatus> next_status(ConnectionStatus current, AdminAction action);
+
+// Why a school may reject: a short list, so partners can act on it, plus free text.
+enum class RejectReason { not_needed, not_requested, data_concerns, too_many_permissions, other };
+std::string_view to_string(RejectReason reason);
+std::optional<RejectReason> parse_reject_reason(std::string_view text);
+// How a person reads it ("The school does not need this app").
+std::string_view describe(RejectReason reason);
 
 }  // namespace canopy

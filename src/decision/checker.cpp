@@ -24,6 +24,8 @@ Decision Checker::evaluate(const policy::App& app, const cache::Entry& entry, co
       return {false, "pending"};
     case cache::Presence::rejected:
       return {false, "rejected"};
+    case cache::Presence::expired:
+      return {false, "request_expired"};
     case cache::Presence::approved:
       break;
   }

@@ -11,6 +11,7 @@
 
 #include "auth/sessions.hpp"
 #include "cache/shared_cache.hpp"
+#include "events/dispatcher.hpp"
 #include "http/server_limits.hpp"
 #include "main/store_config.hpp"
 #include "store/retention.hpp"
@@ -61,6 +62,16 @@ struct AppConfig {
   // first look is one interval after the start.
   store::Retention retention;
   std::chrono::milliseconds housekeeping_interval = std::chrono::hours(1);
+  // Pending requests nobody decided for this long expire (the partner may ask again); zero:
+  // never. Looked for every expiry_interval.
+  std::chrono::days request_expiry{30};
+  std::chrono::milliseconds expiry_interval = std::chrono::minutes(5);
+  // How long a partner whose approval is revoked has to attest it deleted the school's data.
+  std::chrono::days deletion_deadline{30};
+  // Partner webhook endpoints (events/endpoints.hpp), checked at create(); unset: partner
+  // events are kept but none is pushed.
+  std::optional<std::filesystem::path> webhooks;
+  events::DispatchConfig webhook;
 };
 
 }  // namespace canopy::cli

@@ -42,18 +42,32 @@ Result<std::unique_ptr<Application>> Application::create(AppConfig config, const
   }
   spdlog::info("policies {} in force: {} apps from {}", loaded.digest,
                loaded.snapshot->apps().size(), config.policies.string());
-  return std::unique_ptr<Application>(
-      new Application(wire(std::move(config), clock, std::move(loaded), std::move(store))));
+  events::Endpoints endpoints;
+  if (config.webhooks) {
+    const auto& snapshot = *loaded.snapshot;
+    auto loaded_endpoints = events::load_endpoints(
+        *config.webhooks, [&](std::string_view app) { return snapshot.find_app(app) != nullptr; });
+    if (!loaded_endpoints) {
+      return make_error(Errc::invalid_value, loaded_endpoints.error().message + "\n" +
+                                                 config.webhooks->string() +
+                                                 ": the webhook endpoints did not validate");
+    }
+    endpoints = std::move(*loaded_endpoints);
+  }
+  return std::unique_ptr<Application>(new Application(
+      wire(std::move(config), clock, std::move(loaded), std::move(store), std::move(endpoints))));
 }
 
 Application::Application(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {
   if (auto* shared = parts_->caches.shared.get()) shared->start();
   parts_->jobs->start();
+  parts_->dispatcher->start();
 }
 
 Application::~Application() {
   if (!parts_->readiness->stopping()) stop(std::chrono::milliseconds(0));
   wait();
+  parts_->dispatcher->stop();  // before the pool its store calls run on
   parts_->pools->join();
   parts_->jobs->join();
   parts_->jobs->leave_store_record();

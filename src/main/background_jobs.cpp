@@ -11,7 +11,7 @@ namespace canopy::cli {
 BackgroundJobs::BackgroundJobs(const AppConfig& config, const Clock& clock, store::Store& store,
                                asio::io_context& io, exec::BlockingPool& blocking,
                                cache::SharedCache* shared, Readiness& readiness,
-                               PolicyReloads& reloads)
+                               PolicyReloads& reloads, consent::Changes& changes)
     : config_(config),
       clock_(clock),
       store_(store),
@@ -20,18 +20,22 @@ BackgroundJobs::BackgroundJobs(const AppConfig& config, const Clock& clock, stor
       shared_(shared),
       readiness_(readiness),
       reloads_(reloads),
+      changes_(changes),
       housekeeping_timer_(io),
+      expiry_timer_(io),
       readiness_timer_(io),
       epoch_timer_(io) {}
 
 void BackgroundJobs::start() {
   asio::co_spawn(io_, housekeeping(), asio::detached);
+  if (config_.request_expiry.count() > 0) asio::co_spawn(io_, expire_requests(), asio::detached);
   asio::co_spawn(io_, watch_readiness(), asio::detached);
   if (shared_) asio::co_spawn(io_, watch_revocation_epoch(), asio::detached);
 }
 
 void BackgroundJobs::cancel() {
   housekeeping_timer_.cancel();
+  expiry_timer_.cancel();
   readiness_timer_.cancel();
   epoch_timer_.cancel();
 }
@@ -141,14 +145,38 @@ asio::awaitable<void> BackgroundJobs::housekeeping() {
       if (report.total() > 0) {
         spdlog::info(
             "housekeeping: deleted {} expired sessions, {} sign-in attempts, {} idempotency "
-            "keys, {} replica records",
-            report.sessions, report.logins, report.idempotency_keys, report.replica_records);
+            "keys, {} replica records, {} partner events",
+            report.sessions, report.logins, report.idempotency_keys, report.replica_records,
+            report.partner_events);
       }
     } catch (const std::exception& e) {
       spdlog::warn(
           "housekeeping failed, trying again in {} s: {}",
           std::chrono::duration_cast<std::chrono::seconds>(config_.housekeeping_interval).count(),
           e.what());
+    }
+  }
+}
+
+// Every interval: pending requests older than the expiry expire, through the connection-change
+// use case (audited, the partner told, every replica's cache updated). Every replica runs it:
+// each expiry is one revision-checked commit, so two replicas never expire one request twice.
+asio::awaitable<void> BackgroundJobs::expire_requests() {
+  constexpr std::size_t kPerRound = 500;
+  while (!readiness_.stopping()) {
+    expiry_timer_.expires_after(config_.expiry_interval);
+    boost::system::error_code ec;
+    co_await expiry_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || readiness_.stopping()) co_return;
+    try {
+      const std::size_t expired =
+          co_await changes_.expire_requests(clock_.now() - config_.request_expiry, kPerRound);
+      if (expired > 0) {
+        spdlog::info("expired {} connection request(s) older than {} days", expired,
+                     config_.request_expiry.count());
+      }
+    } catch (const std::exception& e) {
+      spdlog::warn("expiring requests failed, trying again later: {}", e.what());
     }
   }
 }

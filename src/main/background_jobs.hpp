@@ -1,9 +1,11 @@
 // What a replica does besides answering requests, each on a timer on the first I/O worker:
-// retention (housekeeping), the store probe behind readiness, and, with Redis, the poll of the
-// store's revocation epoch. Blocking work runs on pools, never on the I/O thread.
+// retention (housekeeping), the expiry of requests nobody decided, the store probe behind
+// readiness, and, with Redis, the poll of the store's revocation epoch. Blocking work runs on
+// pools, never on the I/O thread.
 #pragma once
 
 #include "cache/shared_cache.hpp"
+#include "consent/changes.hpp"
 #include "core/time.hpp"
 #include "exec/blocking_pool.hpp"
 #include "http/asio.hpp"
@@ -20,7 +22,7 @@ class BackgroundJobs {
   // `readiness` says stopping and cancel() has run.
   BackgroundJobs(const AppConfig& config, const Clock& clock, store::Store& store,
                  asio::io_context& io, exec::BlockingPool& blocking, cache::SharedCache* shared,
-                 Readiness& readiness, PolicyReloads& reloads);
+                 Readiness& readiness, PolicyReloads& reloads, consent::Changes& changes);
   BackgroundJobs(const BackgroundJobs&) = delete;
   BackgroundJobs& operator=(const BackgroundJobs&) = delete;
 
@@ -36,6 +38,7 @@ class BackgroundJobs {
 
  private:
   asio::awaitable<void> housekeeping();
+  asio::awaitable<void> expire_requests();
   asio::awaitable<void> watch_readiness();
   asio::awaitable<void> watch_revocation_epoch();
 
@@ -47,9 +50,11 @@ class BackgroundJobs {
   cache::SharedCache* shared_;
   Readiness& readiness_;
   PolicyReloads& reloads_;
+  consent::Changes& changes_;
   exec::BlockingPool probe_{1};        // the readiness probe's own thread
   exec::BlockingPool epoch_probe_{1};  // the revocation epoch's poll's own thread (replicas)
   asio::steady_timer housekeeping_timer_;
+  asio::steady_timer expiry_timer_;
   asio::steady_timer readiness_timer_;
   asio::steady_timer epoch_timer_;
 };

@@ -298,7 +298,9 @@ int housekeeping(const Common& common) {
   std::cout << ", " << with_separators(static_cast<std::int64_t>(report.idempotency_keys))
             << " idempotency keys older than 24 hours, "
             << with_separators(static_cast<std::int64_t>(report.replica_records))
-            << " replica records older than 7 days\n";
+            << " replica records older than 7 days, "
+            << with_separators(static_cast<std::int64_t>(report.partner_events))
+            << " partner events older than 90 days\n";
   return kOk;
 }
 

@@ -64,6 +64,15 @@ struct ServeOptions {
   unsigned level2_ttl_seconds = 24 * 3600;
   unsigned hold_ttl_ms = 60'000;
   unsigned store_outage_minutes = 120;
+  // Partner webhooks (events/endpoints.hpp); empty: events are kept, none is pushed.
+  std::filesystem::path webhooks;
+  unsigned webhook_timeout_ms = 10'000;
+  unsigned webhook_lease_ms = 60'000;
+  unsigned webhook_poll_ms = 1'000;
+  unsigned webhook_retry_base_ms = 5'000;
+  unsigned webhook_max_attempts = 12;
+  unsigned request_expiry_days = 30;  // 0: requests never expire
+  unsigned deletion_deadline_days = 30;
 };
 
 int serve(const Common& common, const ServeOptions& options);

@@ -253,6 +253,55 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::size_t{16}, std::size_t{1} << 20))
       ->capture_default_str();
   serve_cmd
+      ->add_option("--request-expiry-days", serve_opts.request_expiry_days,
+                   "Pending connection requests nobody decided for this many days expire (the "
+                   "partner may ask again); 0: never")
+      ->envname("CANOPY_REQUEST_EXPIRY_DAYS")
+      ->check(CLI::Range(0u, 3650u))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--deletion-deadline-days", serve_opts.deletion_deadline_days,
+                   "Days a partner whose approval is revoked has to attest it deleted the "
+                   "school's data; later, the school and its trust see the attestation overdue")
+      ->envname("CANOPY_DELETION_DEADLINE_DAYS")
+      ->check(CLI::Range(1u, 3650u))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--webhooks", serve_opts.webhooks,
+                   "YAML file of partner webhook endpoints (per app: url, and its signing "
+                   "secret by reference, env:NAME or file:PATH); unset: partner events are kept "
+                   "for GET /partner/v1/events and none is pushed")
+      ->envname("CANOPY_WEBHOOKS");
+  serve_cmd
+      ->add_option("--webhook-timeout-ms", serve_opts.webhook_timeout_ms,
+                   "How long one delivery of a partner event may take, connecting included")
+      ->envname("CANOPY_WEBHOOK_TIMEOUT_MS")
+      ->check(CLI::Range(100u, 120'000u))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--webhook-lease-ms", serve_opts.webhook_lease_ms,
+                   "How long a replica holds an event it delivers before another may try it "
+                   "(at least twice --webhook-timeout-ms)")
+      ->check(CLI::Range(200u, 3'600'000u))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--webhook-poll-ms", serve_opts.webhook_poll_ms,
+                   "How often a replica looks for partner events to deliver when idle")
+      ->check(CLI::Range(50u, 600'000u))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--webhook-retry-base-ms", serve_opts.webhook_retry_base_ms,
+                   "The wait after a delivery's first failure; each next one doubles (up to an "
+                   "hour), with jitter")
+      ->check(CLI::Range(50u, 3'600'000u))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--webhook-max-attempts", serve_opts.webhook_max_attempts,
+                   "Attempts at one partner event before it is given up (an operator can "
+                   "redeliver it)")
+      ->check(CLI::Range(1u, 100u))
+      ->capture_default_str();
+  serve_cmd
       ->add_option("--store-outage-minutes", serve_opts.store_outage_minutes,
                    "How long a replica that cannot reach the database goes on answering "
                    "decisions from Redis (while every replica it last saw is live there)")

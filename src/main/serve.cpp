@@ -180,6 +180,19 @@ int serve(const Common& common, const ServeOptions& o) {
   config.migrations =
       o.migrations == "wait" ? AppConfig::Migrations::wait : AppConfig::Migrations::apply;
   config.retention = retention_of(common);
+  config.request_expiry = std::chrono::days(o.request_expiry_days);
+  config.deletion_deadline = std::chrono::days(o.deletion_deadline_days);
+  if (!o.webhooks.empty()) config.webhooks = o.webhooks;
+  config.webhook.timeout = std::chrono::milliseconds(o.webhook_timeout_ms);
+  config.webhook.lease = std::chrono::milliseconds(o.webhook_lease_ms);
+  config.webhook.poll_interval = std::chrono::milliseconds(o.webhook_poll_ms);
+  config.webhook.retry_base = std::chrono::milliseconds(o.webhook_retry_base_ms);
+  config.webhook.max_attempts = static_cast<int>(o.webhook_max_attempts);
+  if (config.webhook.lease < 2 * config.webhook.timeout) {
+    std::cerr << "--webhook-lease-ms must be at least twice --webhook-timeout-ms, so that a "
+                 "live replica's delivery is never taken over\n";
+    return kUsage;
+  }
   if (o.cache == "redis") {
     config.cache = AppConfig::CacheKind::redis;
     std::string host;

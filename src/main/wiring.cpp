@@ -2,10 +2,22 @@
 // then readiness and reloads, then the use cases, then routes, listeners and jobs.
 #include "main/wiring.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 
 namespace canopy::cli {
 namespace {
+
+// How this replica signs the delivery log: its Redis id with --cache redis, else host and pid.
+std::string replica_name(const Caches& caches) {
+  if (caches.shared) return caches.shared->replica_id().substr(0, 40);
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  // At most 40 characters: with a claim's suffix, it fits the store's 64 (lease_owner).
+  const std::string name = host[0] != '\0' ? host : "canopy";
+  return name.substr(0, 32) + ":" + std::to_string(getpid());
+}
 
 // One io_context per I/O thread; each is run by exactly one thread, which it is told.
 std::vector<std::unique_ptr<asio::io_context>> make_workers(unsigned threads) {
@@ -45,7 +57,8 @@ UseCases wire_use_cases(const Parts& parts, Readiness& readiness, PolicyReloads&
   metrics::ServiceMetrics* metrics = config.metrics ? parts.metrics.get() : nullptr;
   UseCases u;
   u.directory = std::make_unique<tenancy::Directory>(policies, store, store, store);
-  u.consent = std::make_unique<consent::Service>(policies, store, store, store, cache, clock);
+  u.consent = std::make_unique<consent::Service>(policies, store, store, store, cache, clock,
+                                                 config.deletion_deadline);
   u.checker = std::make_unique<decision::Checker>(policies, cache, store, store);
   u.sessions =
       std::make_unique<auth::SessionService>(store, store, store, store, clock, config.sign_in);
@@ -65,6 +78,8 @@ UseCases wire_use_cases(const Parts& parts, Readiness& readiness, PolicyReloads&
   u.inbox = std::make_unique<consent::Inbox>(store, *u.directory, clock);
   u.audit = std::make_unique<consent::AuditLog>(store, *u.directory);
   u.keys = std::make_unique<consent::IdempotencyKeys>(store, clock);
+  u.events = std::make_unique<consent::PartnerEvents>(store, clock);
+  u.deletions = std::make_unique<consent::Deletions>(store, store, store, clock);
 
   exec::BlockingPool& blocking = parts.pools->blocking;
   const api::Edge edge{policies, *u.sessions, *u.directory, blocking, clock};
@@ -74,13 +89,16 @@ UseCases wire_use_cases(const Parts& parts, Readiness& readiness, PolicyReloads&
                    .secure_cookies = secure_cookies(config),
                    .session_ttl = config.sign_in.session_ttl,
                    .metrics = metrics},
-      .school_apps = {.edge = edge, .consent = *u.consent, .changes = *u.changes},
+      .school_apps =
+          {.edge = edge, .consent = *u.consent, .changes = *u.changes, .deletions = *u.deletions},
       .partners = {.partners = *u.partners,
                    .consent = *u.consent,
                    .changes = *u.changes,
+                   .events = *u.events,
+                   .deletions = *u.deletions,
                    .blocking = blocking},
       .decisions = {.service_token = *u.service_token, .decisions = *u.decisions},
-      .trusts = {.edge = edge, .consent = *u.consent},
+      .trusts = {.edge = edge, .consent = *u.consent, .deletions = *u.deletions},
       .bulk_decisions = {.edge = edge,
                          .consent = *u.consent,
                          .changes = *u.changes,
@@ -93,6 +111,7 @@ UseCases wire_use_cases(const Parts& parts, Readiness& readiness, PolicyReloads&
                    .service_token = *u.service_token,
                    .blocking = blocking,
                    .reload = [&reloads] { return reloads.reload(); }},
+      .events = {.service_token = *u.service_token, .events = *u.events, .blocking = blocking},
       .ready = [&readiness] { return readiness.ready(); }});
   return u;
 }
@@ -120,7 +139,7 @@ std::vector<asio::io_context*> Parts::workers() const {
 }
 
 std::unique_ptr<Parts> wire(AppConfig config, const Clock& clock, policy::LoadResult policy,
-                            std::unique_ptr<store::Store> store) {
+                            std::unique_ptr<store::Store> store, events::Endpoints endpoints) {
   auto p = std::make_unique<Parts>();
   p->config = std::move(config);
   p->clock = &clock;
@@ -150,9 +169,12 @@ std::unique_ptr<Parts> wire(AppConfig config, const Clock& clock, policy::LoadRe
                                                   .shared = p->caches.shared.get()});
   api::add_routes(*p->router, *p->use_cases.routes);
   p->metrics_endpoint->add_route(*p->router);
-  p->jobs =
-      std::make_unique<BackgroundJobs>(p->config, clock, *p->store, p->io(), p->pools->blocking,
-                                       p->caches.shared.get(), *p->readiness, *p->reloads);
+  p->jobs = std::make_unique<BackgroundJobs>(p->config, clock, *p->store, p->io(),
+                                             p->pools->blocking, p->caches.shared.get(),
+                                             *p->readiness, *p->reloads, *p->use_cases.changes);
+  p->dispatcher = std::make_unique<events::Dispatcher>(
+      *p->store, p->pools->blocking, std::move(endpoints), p->config.webhook, clock,
+      replica_name(p->caches), p->config.metrics ? p->metrics.get() : nullptr);
   return p;
 }
 

@@ -15,6 +15,7 @@
 #include "core/time.hpp"
 #include "decision/checker.hpp"
 #include "decision/service.hpp"
+#include "events/dispatcher.hpp"
 #include "exec/blocking_pool.hpp"
 #include "http/asio.hpp"
 #include "http/router.hpp"
@@ -62,7 +63,9 @@ struct UseCases {
   std::unique_ptr<consent::Inbox> inbox;
   std::unique_ptr<consent::AuditLog> audit;
   std::unique_ptr<consent::IdempotencyKeys> keys;
-  std::unique_ptr<api::RouteGroups> routes;  // what each group of handlers is given
+  std::unique_ptr<consent::PartnerEvents> events;  // the outbox, read
+  std::unique_ptr<consent::Deletions> deletions;   // attestations after revocations
+  std::unique_ptr<api::RouteGroups> routes;        // what each group of handlers is given
 };
 
 // Built by wire() only, on the heap and never moved, so the references between parts stay
@@ -89,6 +92,7 @@ struct Parts {
   std::unique_ptr<Listeners> listeners;
   std::unique_ptr<MetricsEndpoint> metrics_endpoint;
   std::unique_ptr<BackgroundJobs> jobs;
+  std::unique_ptr<events::Dispatcher> dispatcher;  // partner events to their webhooks
 
   // The first I/O worker: it also accepts, and runs the Redis connections and the jobs.
   asio::io_context& io() const { return *ios.front(); }
@@ -97,7 +101,8 @@ struct Parts {
 
 // Every part, from a config whose policies are loaded and whose store is open (and migrated,
 // unless the config says to wait for the schema). Nothing runs until the workers do.
+// `endpoints`: the partners' webhooks, loaded and checked (none: nothing is pushed).
 std::unique_ptr<Parts> wire(AppConfig config, const Clock& clock, policy::LoadResult policy,
-                            std::unique_ptr<store::Store> store);
+                            std::unique_ptr<store::Store> store, events::Endpoints endpoints = {});
 
 }  // namespace canopy::cli

@@ -13,7 +13,9 @@ std::vector<double> bulk_bounds() {
 }  // namespace
 
 ServiceMetrics::ServiceMetrics()
-    : hold_wait_({latency_bounds().begin(), latency_bounds().end()}), bulk_items_(bulk_bounds()) {}
+    : hold_wait_({latency_bounds().begin(), latency_bounds().end()}),
+      bulk_items_(bulk_bounds()),
+      webhook_seconds_({latency_bounds().begin(), latency_bounds().end()}) {}
 
 std::size_t ServiceMetrics::reason_index(std::string_view reason) {
   for (std::size_t i = 0; i < kDecisionReasons.size(); ++i) {
@@ -66,6 +68,17 @@ void ServiceMetrics::write(Exposition& out) const {
   for (std::size_t i = 0; i < kSignInOutcomes; ++i)
     out.sample("canopy_sign_in_attempts_total", {{"outcome", kSignInNames[i]}},
                sign_ins_[i].value());
+  constexpr std::array<std::string_view, kWebhookOutcomes> kWebhookNames{"delivered", "retrying",
+                                                                         "gave_up"};
+  out.family("canopy_partner_event_deliveries_total", "counter",
+             "Attempts to deliver a partner event to its webhook, by outcome: delivered (2xx), "
+             "failed and retrying later, or failed and given up.");
+  for (std::size_t i = 0; i < kWebhookOutcomes; ++i)
+    out.sample("canopy_partner_event_deliveries_total", {{"outcome", kWebhookNames[i]}},
+               webhook_deliveries_[i].value());
+  out.family("canopy_partner_event_delivery_seconds", "histogram",
+             "Time one attempt to deliver a partner event took, answered or not.");
+  out.histogram("canopy_partner_event_delivery_seconds", {}, webhook_seconds_.snapshot());
 }
 
 }  // namespace canopy::metrics

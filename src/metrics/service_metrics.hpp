@@ -13,16 +13,22 @@ namespace canopy::metrics {
 
 // The decision reasons (decision/checker.cpp), in a fixed order; anything else counts as
 // "other".
-inline constexpr std::array<std::string_view, 12> kDecisionReasons{
+inline constexpr std::array<std::string_view, 13> kDecisionReasons{
     "approved",           "unknown_app",           "competitor",        "application_not_live",
     "unknown_school",     "not_requested",         "pending",           "rejected",
-    "reconsent_required", "data_type_not_granted", "field_not_granted", "operation_not_granted"};
+    "reconsent_required", "data_type_not_granted", "field_not_granted", "operation_not_granted",
+    "request_expired"};
 
 enum class CacheLevel { local, shared };
 
 // How a sign-in attempt ended.
 enum class SignIn { success, invalid_credentials, throttled, busy, failed };
 inline constexpr std::size_t kSignInOutcomes = 5;
+
+// How an attempt to deliver a partner event ended: delivered (2xx), failed and to be tried
+// again, or failed and given up.
+enum class WebhookDelivery { delivered, retrying, gave_up };
+inline constexpr std::size_t kWebhookOutcomes = 3;
 
 class ServiceMetrics {
  public:
@@ -44,6 +50,11 @@ class ServiceMetrics {
   void unheld_revocation() { unheld_.add(); }
   void bulk_batch(std::size_t items) { bulk_items_.observe(static_cast<double>(items)); }
   void sign_in(SignIn outcome) { sign_ins_[static_cast<std::size_t>(outcome)].add(); }
+  // Called from the dispatcher's thread.
+  void webhook_delivery(WebhookDelivery outcome, double seconds) {
+    webhook_deliveries_[static_cast<std::size_t>(outcome)].add();
+    webhook_seconds_.observe(seconds);
+  }
 
   void write(Exposition& out) const;
 
@@ -57,6 +68,8 @@ class ServiceMetrics {
   Counter unheld_;
   Histogram bulk_items_;
   std::array<Counter, kSignInOutcomes> sign_ins_;
+  std::array<Counter, kWebhookOutcomes> webhook_deliveries_;
+  Histogram webhook_seconds_;
 };
 
 }  // namespace canopy::metrics

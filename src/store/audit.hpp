@@ -37,6 +37,10 @@ struct AuditRecord {
   // does not keep). nullopt on records written before schema version 7: those were hashed
   // without it (store/audit_chain.hpp).
   std::optional<std::string> client_request_id;
+  // A reject's reason (core/connection.hpp's RejectReason, as text) and the school's note, when
+  // it gave one; nullopt on every other record. Hashed from chain version 3 on.
+  std::optional<std::string> reason;
+  std::string reason_note;
   // The record's link in its school's hash chain (store/audit_chain.hpp), as stored: seq 1, 2,
   // 3, ... per school, the previous record's hash ("" for the first) and this record's hash.
   // apply() computes them and ignores what the caller put here; 0 and "" on a record that is

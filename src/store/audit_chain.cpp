@@ -14,6 +14,7 @@ namespace {
 // is set to NULL behind Canopy's back, or a v1 record given one, no longer matches its hash.
 constexpr std::string_view kVersionTag = "canopy.audit.v1";
 constexpr std::string_view kVersionTagWithClientId = "canopy.audit.v2";
+constexpr std::string_view kVersionTagWithReason = "canopy.audit.v3";
 constexpr std::size_t kPage = 1000;
 
 class Encoder {
@@ -106,7 +107,9 @@ class SchoolWalk {
 
 std::string audit_hash(const AuditRecord& r, std::int64_t seq, std::string_view prev_hash) {
   Encoder e;
-  e.field(r.client_request_id ? kVersionTagWithClientId : kVersionTag)
+  e.field(r.reason              ? kVersionTagWithReason
+          : r.client_request_id ? kVersionTagWithClientId
+                                : kVersionTag)
       .field(seq)
       .field(prev_hash)
       .field(r.school_id)
@@ -123,7 +126,8 @@ std::string audit_hash(const AuditRecord& r, std::int64_t seq, std::string_view 
       .field(std::int64_t{r.permission_set_version})
       .field(to_unix_ms(r.at))
       .field(r.request_id);
-  if (r.client_request_id) e.field(*r.client_request_id);
+  if (r.client_request_id || r.reason) e.field(r.client_request_id.value_or(""));
+  if (r.reason) e.field(*r.reason).field(r.reason_note);
   return e.hex();
 }
 

@@ -16,10 +16,11 @@ namespace canopy::store {
 // Hex BLAKE2b-256 over the record's canonical encoding: a version tag, then seq, prev_hash and
 // every audited field (school, app, actor kind, actor, actor site, actor role, via_trust,
 // action, from and to status, permission set version, time in ms, request id, and, from
-// version 2, the client's request id), each as an 8-byte big-endian length followed by its
-// bytes, so no two different records encode alike. A record without a client request id
-// (nullopt: written before schema version 7) is encoded as version 1, byte for byte as before,
-// so chains written then still verify. The record's id, seq, prev_hash and hash members are
+// version 2, the client's request id; from version 3, a reject's reason and note), each as an
+// 8-byte big-endian length followed by its bytes, so no two different records encode alike. A
+// record without a client request id (nullopt: written before schema version 7) is encoded as
+// version 1, and one without a reason as version 2, byte for byte as before, so chains written
+// then still verify. The record's id, seq, prev_hash and hash members are
 // not read.
 std::string audit_hash(const AuditRecord& record, std::int64_t seq, std::string_view prev_hash);
 

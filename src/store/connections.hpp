@@ -14,6 +14,7 @@
 #include "core/time.hpp"
 #include "store/audit.hpp"
 #include "store/errors.hpp"
+#include "store/events.hpp"
 #include "store/notifications.hpp"
 
 namespace canopy::store {
@@ -27,6 +28,9 @@ struct Connection {
   TimePoint requested_at;
   std::optional<TimePoint> decided_at;
   std::string decided_by;  // who made the last decision (user email), empty while undecided
+  // Why the school rejected, while rejected and when it said (a note only with a reason).
+  std::optional<RejectReason> reject_reason;
+  std::string reject_note;
 };
 
 // What a transaction must also make sure of besides its changes: a commit guard, set by the
@@ -49,8 +53,19 @@ struct ConnectionChange {
   TimePoint at;
   bool is_decision = false;  // sets decided_at and decided_by
   std::string decided_by;
+  // A request made again (from expired): requested_at becomes `at`.
+  bool renews_request = false;
+  // Set on a reject that says why; every other change clears them.
+  std::optional<RejectReason> reject_reason;
+  std::string reject_note;
   // Tells the school in the same transaction, so a committed change is never left unannounced.
   std::optional<NotificationKind> notify;
+  // Tells the partner in the same transaction (the outbox: store/events.hpp), so a committed
+  // change is never left untold and an uncommitted one never told.
+  std::optional<OutboxEvent> event;
+  // A revocation: the partner is asked to delete the school's data and attest it by then
+  // (store/deletions.hpp), in the same transaction.
+  std::optional<TimePoint> deletion_due;
   // For the whole transaction the change is in (any change of a batch may carry it).
   CommitGuard guard;
 };
@@ -83,8 +98,8 @@ class ConnectionStore {
   virtual std::vector<Connection> list_connections(std::string_view school,
                                                    std::optional<ConnectionStatus> status) = 0;
   // In one transaction: checks the expected revision, writes the connection, appends the
-  // audit record and adds the notification the change asks for. nullopt when the revision
-  // check failed (someone else changed it first); then nothing is written.
+  // audit record and adds the notification and the partner event the change asks for. nullopt when
+  // the revision check failed (someone else changed it first); then nothing is written.
   virtual std::optional<Connection> apply(const ConnectionChange& change,
                                           const AuditRecord& audit) = 0;
   // `apply` for many changes in one transaction, all or nothing: every revision check passes
@@ -102,6 +117,8 @@ class ConnectionStore {
   }
   // Every connection of the schools of `trust_id`, by school, then app.
   virtual std::vector<Connection> trust_connections(std::string_view trust_id) = 0;
+  // Pending requests made before `cutoff`, oldest first, at most `limit`: what expires.
+  virtual std::vector<Connection> pending_requests_before(TimePoint cutoff, std::size_t limit) = 0;
 };
 
 }  // namespace canopy::store

@@ -39,6 +39,9 @@ RetentionReport apply_retention(Store& store, TimePoint now, const Retention& re
   report.replica_records = store.forget_replicas_before(now - retention.replica_records);
   total += report.replica_records;
   if (progress && report.replica_records > 0) progress(total);
+  const TimePoint event_cutoff = now - retention.partner_events;
+  report.partner_events = drain(
+      [&] { return store.delete_events_before(event_cutoff, kRetentionBatch); }, total, progress);
   return report;
 }
 

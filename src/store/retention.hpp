@@ -1,6 +1,6 @@
 // What Canopy keeps, and for how long, of the data that only grows otherwise: expired sessions,
-// sign-in attempts and the idempotency keys of bulk decisions. The audit trail is not here: it
-// is kept for good (append-only, hash-chained).
+// sign-in attempts, the idempotency keys of bulk decisions and partner events. The audit trail is
+// not here: it is kept for good (append-only, hash-chained).
 #pragma once
 
 #include <chrono>
@@ -20,6 +20,9 @@ struct Retention {
   // Records of replicas' polls of the revocation epoch (--cache redis) not renewed for this long
   // (replicas that stopped without leaving): well beyond any outage a replica answers through.
   std::chrono::days replica_records{7};
+  // Partner events no longer waiting to be delivered, with their delivery log: what a partner
+  // can re-read (GET /partner/v1/events) and an operator can look into.
+  std::chrono::days partner_events{90};
 };
 
 struct RetentionReport {
@@ -27,7 +30,10 @@ struct RetentionReport {
   std::size_t logins = 0;
   std::size_t idempotency_keys = 0;
   std::size_t replica_records = 0;
-  std::size_t total() const { return sessions + logins + idempotency_keys + replica_records; }
+  std::size_t partner_events = 0;
+  std::size_t total() const {
+    return sessions + logins + idempotency_keys + replica_records + partner_events;
+  }
 };
 
 // Rows deleted per statement (and transaction): a large backlog goes in short steps.

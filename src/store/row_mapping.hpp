@@ -20,21 +20,22 @@ inline std::string placeholders(std::size_t n) {
 
 inline constexpr std::string_view kConnectionColumns =
     "school_id, app_id, status, permission_set_version, revision, requested_at_ms, decided_at_ms, "
-    "decided_by";
+    "decided_by, reject_reason, reject_note";
 // Sites with their terms: a site without a site_terms row has version 1 and no title.
 inline constexpr std::string_view kSelectSites =
     "SELECT s.id, s.name, s.kind, s.trust_id, s.urn, s.phase, s.dummy, t.version, t.title"
     " FROM sites s LEFT JOIN site_terms t ON t.site_id = s.id";
 // Audit records with their chain links (a record without a link has NULL seq, prev_hash and
 // hash), then the client's request id (column 17; NULL on records written before schema
-// version 7).
+// version 7), then a reject's reason and note (18 and 19; NULL on all other records).
 inline constexpr std::string_view kAuditColumnsBeforeClientIds =
     "a.id, a.school_id, a.app_id, a.actor_kind, a.actor, a.actor_site, a.actor_role, a.via_trust,"
     " a.action, a.from_status, a.to_status, a.permission_set_version, a.at_ms, a.request_id,"
     " c.seq, c.prev_hash, c.hash";
 inline std::string select_audit() {
   return "SELECT " + std::string(kAuditColumnsBeforeClientIds) +
-         ", a.client_request_id FROM audit_log a LEFT JOIN audit_chain c ON c.audit_id = a.id";
+         ", a.client_request_id, a.reason, a.reason_note"
+         " FROM audit_log a LEFT JOIN audit_chain c ON c.audit_id = a.id";
 }
 // The same without the client's request id, for the chaining done by migration
 // kAuditChainVersion: the column comes later (version 7), and no record had one then.
@@ -43,10 +44,10 @@ inline std::string select_audit_before_client_ids() {
          " FROM audit_log a LEFT JOIN audit_chain c ON c.audit_id = a.id";
 }
 // Chain links with their records, from the link's side: a link whose record is gone has NULL
-// record columns (0 to 13).
+// record columns (0 to 13); the link's own columns follow the record's (20 and 21).
 inline std::string select_audit_links() {
   return "SELECT " + std::string(kAuditColumnsBeforeClientIds) +
-         ", a.client_request_id, c.audit_id, c.school_id"
+         ", a.client_request_id, a.reason, a.reason_note, c.audit_id, c.school_id"
          " FROM audit_chain c LEFT JOIN audit_log a ON a.id = c.audit_id";
 }
 
@@ -67,6 +68,8 @@ Connection connection(const Row& r) {
   c.requested_at = from_unix_ms(r.integer(5));
   if (auto d = r.optional_integer(6)) c.decided_at = from_unix_ms(*d);
   c.decided_by = r.text(7);
+  if (!r.is_null(8)) c.reject_reason = parse_reject_reason(r.text(8));
+  c.reject_note = r.text(9);
   return c;
 }
 
@@ -109,8 +112,12 @@ AuditRecord audit(const Row& row, ClientIdColumn client_id = ClientIdColumn::pre
     r.prev_hash = row.text(15);
     r.hash = row.text(16);
   }
-  if (client_id == ClientIdColumn::present && !row.is_null(17)) {
-    r.client_request_id = row.text(17);
+  if (client_id == ClientIdColumn::present) {
+    if (!row.is_null(17)) r.client_request_id = row.text(17);
+    if (!row.is_null(18)) {
+      r.reason = row.text(18);
+      r.reason_note = row.text(19);
+    }
   }
   return r;
 }
@@ -121,8 +128,8 @@ AuditLink audit_link(const Row& row) {
   l.seq = row.integer(14);
   l.prev_hash = row.text(15);
   l.hash = row.text(16);
-  l.audit_id = row.integer(18);
-  l.school_id = row.text(19);
+  l.audit_id = row.integer(20);
+  l.school_id = row.text(21);
   if (!row.is_null(0)) l.record = audit(row);
   return l;
 }

@@ -15,8 +15,10 @@
 #include "store/accounts.hpp"
 #include "store/audit.hpp"
 #include "store/connections.hpp"
+#include "store/deletions.hpp"
 #include "store/directory.hpp"
 #include "store/errors.hpp"
+#include "store/events.hpp"
 #include "store/grants.hpp"
 #include "store/idempotency.hpp"
 #include "store/notifications.hpp"
@@ -55,7 +57,9 @@ class Store : public ConnectionStore,
               public NotificationStore,
               public IdempotencyStore,
               public RevocationStore,
-              public GrantStore {
+              public GrantStore,
+              public EventStore,
+              public DeletionStore {
  public:
   // Applies pending migrations; refuses (Errc::unavailable) a database newer than this binary.
   virtual Result<MigrationReport> migrate(const Clock& clock) = 0;

@@ -173,7 +173,8 @@ class TenantReader {
         r.error(c["app"], "'" + *app_id + "' is a competitor and is never connectable");
       } else if (!app->live) {
         r.error(c["app"], "'" + *app_id + "' is not live");
-      } else if (!status) {
+      } else if (!status || *status == ConnectionStatus::expired) {
+        // Expired is what time does to a request, not a state a tenant file starts from.
         r.error(c["status"],
                 "status must be pending, approved or rejected, not '" + *status_text + "'");
       } else if (!seen.insert(*app_id).second) {

@@ -210,14 +210,41 @@ check("slide-over: the API's table; approve, revoke, re-approve; cancel changes 
   // Revoke, after a confirmation naming the app: Rejected, and the gateway is denied.
   await dialog.getByRole("button", { name: "Reject" }).click();
   await dialog.getByText(/^Revoke ParentPay at .+\? From the moment this is done/).waitFor();
+  // The school says why; "Another reason" cannot go without a note.
+  await dialog.getByLabel("Reason ParentPay Ltd is given").selectOption("other");
+  assert.equal(await dialog.getByRole("button", { name: "Revoke ParentPay" }).isDisabled(), true);
+  await dialog.getByLabel("Reason ParentPay Ltd is given").selectOption("data_concerns");
+  await dialog.getByLabel("Note for ParentPay Ltd (optional)").fill("  We only share names now.  ");
+  await axe(page, "the reject step");
   await dialog.getByRole("button", { name: "Revoke ParentPay" }).click();
   await dialog.locator(".status", { hasText: "rejected" }).waitFor();
   assert.equal(await allows(page, url, "parentpay", "Payment", "write"), false);
+  await dialog
+    .getByText("Rejected: Concerns about how the data would be used (“We only share names now.”). ParentPay Ltd was told.")
+    .waitFor();
+  // The partner reads the same reason.
+  const told = await page.request.get(`${url}/partner/v1/connection-requests/${school}`, {
+    headers: { Authorization: `Basic ${Buffer.from(`parentpay:${partnerSecret}`).toString("base64")}` },
+  });
+  assert.equal(told.status(), 200, await told.text());
+  assert.deepEqual((await told.json()).reject_reason, {
+    code: "data_concerns",
+    text: "Concerns about how the data would be used",
+    note: "We only share names now.",
+  });
+  // A revocation asks the partner to delete the school's data, and the school sees whether it did.
+  await dialog.getByText(/^ParentPay Ltd was asked to delete Oakfield Primary School's data and confirm by .+\. Not confirmed yet\.$/).waitFor();
+  const attested = await page.request.post(`${url}/partner/v1/connections/${school}/deletion-attestation`, {
+    headers: { Authorization: `Basic ${Buffer.from(`parentpay:${partnerSecret}`).toString("base64")}` },
+    data: { note: "Deleted everywhere." },
+  });
+  assert.equal(attested.status(), 200, await attested.text());
   await dialog.getByText(/Amir Patel reject \(approved → rejected\)/).waitFor();
 
-  // Re-approve from rejected.
+  // Re-approve from rejected; the partner's confirmation shows.
   await dialog.getByRole("button", { name: "Approve" }).click();
   await dialog.locator(".status", { hasText: "approved" }).waitFor();
+  await dialog.getByText(/^ParentPay Ltd confirmed on .+ that it deleted Oakfield Primary School's data \(“Deleted everywhere\.”\)\.$/).waitFor();
   assert.equal(await allows(page, url, "parentpay", "Payment", "write"), true);
   await page.keyboard.press("Escape");
   await page.getByRole("dialog").waitFor({ state: "detached" });
@@ -661,6 +688,10 @@ check("a trust's central team sees its schools and goes into one", async (page, 
   await signInToMatrix(page, url);
   await page.getByRole("link", { name: "Schools", exact: true }).click();
   await page.getByRole("heading", { name: "Schools of the trust" }).waitFor();
+  // ParentPay, revoked at Oakfield Primary by an earlier check, confirmed the deletion there.
+  await page.getByRole("heading", { name: "Data deletion after revocations" }).waitFor();
+  const row = page.locator("table.deletions tbody tr").filter({ hasText: "ParentPay" });
+  await row.filter({ hasText: "Oakfield Primary School" }).filter({ hasText: /^.*Confirmed on .+$/ }).waitFor();
   await axe(page, "the trust's schools");
   await page.screenshot({ path: join(shots, "trust-home.png") });
   await page.getByRole("link", { name: "Oakfield Primary" }).click();
@@ -760,7 +791,7 @@ try {
   run(["tenants", "import", "tenants"]);
   for (const email of Object.values(users))
     run(["users", "set-password", email, "--cost", "minimum"], `${password}\n`);
-  run(["partners", "set-secret", "tucasi"], `${partnerSecret}\n`);
+  for (const app of ["tucasi", "parentpay"]) run(["partners", "set-secret", app], `${partnerSecret}\n`);
   server = await serve();
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true });
   for (const { name, fn, expected } of checks) {

@@ -22,6 +22,7 @@
 #include <memory>
 #include <mutex>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -32,6 +33,7 @@
 #include "policy/snapshot.hpp"
 #include "store/audit_chain.hpp"
 #include "store/migrations.hpp"
+#include "store/retention.hpp"
 #ifdef CANOPY_TEST_ON_MARIADB
 #include "store/mysql/mysql_pool.hpp"
 #include "store/mysql/mysql_store.hpp"
@@ -2321,6 +2323,267 @@ TYPED_TEST(StoreData, LookupsWithBytesThatAreNotUtf8FindNothing) {
   EXPECT_FALSE(store.find_session(bad).has_value());
   EXPECT_FALSE(store.delete_session(bad));
   EXPECT_FALSE(store.partner_secret_hash(bad).has_value());
+}
+
+// ---- Partner events: the outbox, leases, the delivery log ----
+
+OutboxEvent outbox(const std::string& id, const std::string& type = "connection.requested") {
+  return OutboxEvent{id, type, R"({"type":")" + type + R"("})"};
+}
+
+TYPED_TEST(StoreData, AnEventIsWrittenWithItsChangeOrNotAtAll) {
+  auto& store = *this->store_;
+  auto first = this->insert("oak", "parentpay", ConnectionStatus::pending);
+  first.event = outbox("msg_first");
+  ASSERT_TRUE(store.apply(first, this->audit(first, std::nullopt)).has_value());
+  // A change whose revision check fails writes no event; nor does a duplicate insert.
+  auto stale = first;
+  stale.expected_revision = 9;
+  stale.event = outbox("msg_stale");
+  EXPECT_FALSE(store.apply(stale, this->audit(stale, ConnectionStatus::pending)).has_value());
+  auto again = first;
+  again.event = outbox("msg_again");
+  EXPECT_FALSE(store.apply(again, this->audit(again, std::nullopt)).has_value());
+  // A batch writes each change's event, or none when any change fails.
+  std::vector<AuditedChange> batch;
+  for (const char* app : {"wonde", "cpoms"}) {
+    auto change = this->insert("elm", app, ConnectionStatus::pending);
+    change.event = outbox(std::string("msg_") + app);
+    batch.push_back({change, this->audit(change, std::nullopt)});
+  }
+  auto failing = batch;
+  failing.push_back({first, this->audit(first, std::nullopt)});  // exists: the batch fails
+  failing.back().change.event = outbox("msg_failing");
+  EXPECT_FALSE(store.apply_all(failing).has_value());
+  EXPECT_FALSE(store.find_event("msg_wonde").has_value());
+  ASSERT_TRUE(store.apply_all(batch).has_value());
+  // A change that carries no event writes none.
+  auto quiet = this->insert("elm", "lgfl", ConnectionStatus::pending);
+  ASSERT_TRUE(store.apply(quiet, this->audit(quiet, std::nullopt)).has_value());
+
+  const auto all = store.list_events("", std::nullopt, std::nullopt, 10);
+  std::vector<std::string> ids;
+  for (const auto& e : all)
+    ids.push_back(e.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"msg_cpoms", "msg_wonde", "msg_first"}));
+  const auto e = store.find_event("msg_first").value();
+  EXPECT_EQ(e.app_id, "parentpay");
+  EXPECT_EQ(e.school_id, "oak");
+  EXPECT_EQ(e.type, "connection.requested");
+  EXPECT_EQ(e.body, R"({"type":"connection.requested"})");
+  EXPECT_EQ(e.created_at, this->clock_.now());
+  EXPECT_EQ(e.state, EventState::pending);
+  EXPECT_EQ(e.attempts, 0);
+  // A partner reads its own events by cursor, oldest first.
+  const auto wonde = store.events_for_app("wonde", 0, 10);
+  ASSERT_EQ(wonde.size(), 1u);
+  EXPECT_EQ(wonde[0].id, "msg_wonde");
+  EXPECT_TRUE(store.events_for_app("wonde", wonde[0].seq, 10).empty());
+  EXPECT_TRUE(store.events_for_app("parentpay ", 0, 10).empty());
+  EXPECT_EQ(store.pending_events(), 3);
+}
+
+TYPED_TEST(StoreData, AClaimedEventIsHeldUntilItsLeaseRunsOut) {
+  auto& store = *this->store_;
+  for (const char* app : {"wonde", "cpoms", "lgfl"}) {
+    auto change = this->insert("oak", app, ConnectionStatus::pending);
+    change.event = outbox(std::string("msg_") + app);
+    ASSERT_TRUE(store.apply(change, this->audit(change, std::nullopt)).has_value());
+  }
+  const std::vector<std::string> apps{"wonde", "cpoms"};  // lgfl has no endpoint
+  const auto now = this->clock_.now();
+  auto a = store.claim_events({"a", now, now + 10s, apps, 10});
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[0].attempts, 1);
+  // Nobody else gets them while the lease lasts.
+  EXPECT_TRUE(store.claim_events({"b", now + 5s, now + 15s, apps, 10}).empty());
+  // A failure recorded by a holder whose lease was taken over moves nothing.
+  auto b = store.claim_events({"b", now + 11s, now + 21s, apps, 1});
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].id, a[0].id);
+  EXPECT_EQ(b[0].attempts, 2);
+  Delivery failed{.event_seq = a[0].seq,
+                  .event_id = a[0].id,
+                  .app_id = a[0].app_id,
+                  .attempt = 1,
+                  .replica = "replica-a",
+                  .at = now,
+                  .duration = 1500ms,
+                  .status_code = 500,
+                  .outcome = DeliveryOutcome::failed,
+                  .error = "answered 500"};
+  EXPECT_FALSE(store.record_delivery(failed, "a", {.retry_at = now + 60s}));
+  // Its holder's failure schedules the retry; it is due again only then.
+  failed.attempt = 2;
+  failed.replica = "replica-b";
+  failed.at = now + 11s;
+  ASSERT_TRUE(store.record_delivery(failed, "b", {.retry_at = now + 30s}));
+  auto e = store.find_event(a[0].id).value();
+  EXPECT_EQ(e.state, EventState::pending);
+  EXPECT_EQ(e.next_attempt_at, now + 30s);
+  EXPECT_EQ(e.last_error, "answered 500");
+  // A delivery counts whoever made it: the other event, delivered by its holder.
+  Delivery ok{.event_seq = a[1].seq,
+              .event_id = a[1].id,
+              .app_id = a[1].app_id,
+              .attempt = 1,
+              .replica = "replica-a",
+              .at = now + 1s,
+              .duration = 20ms,
+              .status_code = 204,
+              .outcome = DeliveryOutcome::delivered};
+  ASSERT_TRUE(store.record_delivery(ok, "a", {}));
+  EXPECT_EQ(store.find_event(a[1].id)->state, EventState::delivered);
+  EXPECT_EQ(store.find_event(a[1].id)->delivered_at, now + 1s + 20ms);
+  EXPECT_TRUE(store.claim_events({"c", now + 29s, now + 39s, apps, 10}).empty())
+      << "not due before its retry";
+  EXPECT_EQ(store.pending_events(), 2);
+  // Given up: failed, not claimed again, until an operator asks for it again.
+  auto c = store.claim_events({"c", now + 31s, now + 41s, apps, 10});
+  ASSERT_EQ(c.size(), 1u);
+  failed.attempt = 3;
+  failed.at = now + 31s;
+  ASSERT_TRUE(store.record_delivery(failed, "c", {}));
+  EXPECT_EQ(store.find_event(a[0].id)->state, EventState::failed);
+  EXPECT_TRUE(store.claim_events({"d", now + 50s, now + 60s, apps, 10}).empty());
+  EXPECT_TRUE(store.redeliver(a[0].id, now + 50s));
+  EXPECT_FALSE(store.redeliver("msg_nothing", now + 50s));
+  e = store.find_event(a[0].id).value();
+  EXPECT_EQ(e.state, EventState::pending);
+  EXPECT_EQ(e.attempts, 0);
+  EXPECT_EQ(store.claim_events({"d", now + 50s, now + 60s, apps, 10}).size(), 1u);
+
+  // The log, newest first, per event or per app.
+  const auto log = store.deliveries({.event_id = a[0].id});
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_EQ(log[0].attempt, 3);
+  EXPECT_EQ(log[2].replica, "replica-a");
+  EXPECT_EQ(log[2].status_code, 500);
+  EXPECT_EQ(log[2].duration, 1500ms);
+  EXPECT_EQ(log[2].outcome, DeliveryOutcome::failed);
+  EXPECT_EQ(store.deliveries({.app_id = a[1].app_id}).size(), 1u);
+  EXPECT_EQ(store.deliveries({.limit = 2}).size(), 2u);
+  EXPECT_EQ(store.list_events("", EventState::delivered, std::nullopt, 10).size(), 1u);
+}
+
+TYPED_TEST(StoreData, TwoClaimersNeverHoldTheSameEvent) {
+  auto& store = *this->store_;
+  std::vector<AuditedChange> batch;
+  for (int i = 0; i < 60; ++i) {
+    auto change = this->insert("oak", "app-" + std::to_string(i), ConnectionStatus::pending);
+    change.event = outbox("msg_" + std::to_string(i));
+    batch.push_back({change, this->audit(change, std::nullopt)});
+  }
+  ASSERT_TRUE(store.apply_all(batch).has_value());
+  std::vector<std::string> apps;
+  for (int i = 0; i < 60; ++i)
+    apps.push_back("app-" + std::to_string(i));
+  auto second = this->backend_.open();
+  std::vector<std::string> got[2];
+  std::latch start(2);
+  const auto now = this->clock_.now();
+  auto claimer = [&](Store& s, int who) {
+    start.arrive_and_wait();
+    for (int round = 0; round < 20; ++round) {
+      for (auto& e : s.claim_events({"owner-" + std::to_string(who), now, now + 60s, apps, 4}))
+        got[who].push_back(e.id);
+    }
+  };
+  std::thread a(claimer, std::ref(store), 0);
+  std::thread b(claimer, std::ref(*second), 1);
+  a.join();
+  b.join();
+  std::set<std::string> all(got[0].begin(), got[0].end());
+  all.insert(got[1].begin(), got[1].end());
+  EXPECT_EQ(all.size(), got[0].size() + got[1].size()) << "an event was claimed twice";
+  EXPECT_EQ(all.size(), 60u);
+}
+
+TYPED_TEST(StoreData, RetentionDeletesOldEventsAndTheirLog) {
+  auto& store = *this->store_;
+  auto change = this->insert("oak", "wonde", ConnectionStatus::pending);
+  change.event = outbox("msg_old");
+  ASSERT_TRUE(store.apply(change, this->audit(change, std::nullopt)).has_value());
+  const std::vector<std::string> apps{"wonde"};
+  const auto now = this->clock_.now();
+  auto claimed = store.claim_events({"a", now, now + 10s, apps, 1});
+  ASSERT_EQ(claimed.size(), 1u);
+  ASSERT_TRUE(store.record_delivery({.event_seq = claimed[0].seq,
+                                     .event_id = "msg_old",
+                                     .app_id = "wonde",
+                                     .attempt = 1,
+                                     .replica = "r",
+                                     .at = now,
+                                     .outcome = DeliveryOutcome::delivered},
+                                    "a", {}));
+  this->clock_.advance(std::chrono::days(91));
+  auto fresh = this->insert("oak", "cpoms", ConnectionStatus::pending);
+  fresh.at = this->clock_.now();
+  fresh.event = outbox("msg_new");
+  ASSERT_TRUE(store.apply(fresh, this->audit(fresh, std::nullopt)).has_value());
+  const auto report = apply_retention(store, this->clock_.now(), Retention{});
+  EXPECT_EQ(report.partner_events, 1u);
+  EXPECT_FALSE(store.find_event("msg_old").has_value());
+  EXPECT_TRUE(store.find_event("msg_new").has_value());
+  EXPECT_TRUE(store.deliveries({.event_id = "msg_old"}).empty());
+}
+
+TYPED_TEST(StoreData, ADeletionRequestIsWrittenWithItsRevocationAndAttestedOnce) {
+  auto& store = *this->store_;
+  auto approve = this->insert("oak", "wonde", ConnectionStatus::approved, true);
+  ASSERT_TRUE(store.apply(approve, this->audit(approve, std::nullopt)).has_value());
+  EXPECT_FALSE(store.attest_deletion("oak", "wonde", this->clock_.now(), "").has_value());
+  ConnectionChange revoke{.school_id = "oak",
+                          .app_id = "wonde",
+                          .expected_revision = 1,
+                          .to = ConnectionStatus::rejected,
+                          .permission_set_version = 3,
+                          .at = this->clock_.now(),
+                          .is_decision = true,
+                          .decided_by = "amir@example.org",
+                          .reject_reason = RejectReason::data_concerns,
+                          .reject_note = "names only"};
+  revoke.event = outbox("msg_revoke", "connection.rejected");
+  revoke.deletion_due = this->clock_.now() + std::chrono::days(30);
+  // A revocation that fails its revision check asks for nothing.
+  auto stale = revoke;
+  stale.expected_revision = 5;
+  EXPECT_FALSE(store.apply(stale, this->audit(stale, ConnectionStatus::approved)).has_value());
+  const std::string schools[] = {"oak", "elm"};
+  EXPECT_TRUE(store.deletion_requests(schools, false).empty());
+  auto record = this->audit(revoke, ConnectionStatus::approved);
+  record.reason = "data_concerns";
+  record.reason_note = "names only";
+  const auto written = store.apply(revoke, record);
+  ASSERT_TRUE(written.has_value());
+  EXPECT_EQ(written->reject_reason, RejectReason::data_concerns);
+  EXPECT_EQ(written->reject_note, "names only");
+  EXPECT_EQ(store.find_connection("oak", "wonde")->reject_reason, RejectReason::data_concerns);
+  auto open = store.deletion_requests(schools, true);
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].app_id, "wonde");
+  EXPECT_EQ(open[0].event_id, "msg_revoke");
+  EXPECT_EQ(open[0].due_at, this->clock_.now() + std::chrono::days(30));
+  EXPECT_FALSE(open[0].attested_at.has_value());
+  this->clock_.advance(1h);
+  const auto attested = store.attest_deletion("oak", "wonde", this->clock_.now(), "gone");
+  ASSERT_TRUE(attested.has_value());
+  EXPECT_EQ(attested->attested_at, this->clock_.now());
+  EXPECT_EQ(attested->note, "gone");
+  // Once: a later attestation leaves the first.
+  this->clock_.advance(1h);
+  EXPECT_EQ(store.attest_deletion("oak", "wonde", this->clock_.now(), "again")->note, "gone");
+  EXPECT_TRUE(store.deletion_requests(schools, true).empty());
+  EXPECT_EQ(store.deletion_requests(schools, false).size(), 1u);
+  const std::string elm_only[] = {"elm"};
+  EXPECT_TRUE(store.deletion_requests(elm_only, false).empty());
+  // The audit record keeps the reason, and the chain still verifies with it.
+  const auto trail = store.audit_for_school("oak", 10);
+  ASSERT_EQ(trail.size(), 2u);
+  EXPECT_EQ(trail[1].reason, "data_concerns");
+  EXPECT_EQ(trail[1].reason_note, "names only");
+  EXPECT_FALSE(trail[0].reason.has_value());
+  EXPECT_TRUE(verify_audit_chains(store, std::nullopt).breaks.empty());
 }
 
 // ---- MariaDB only: the pool, reconnects and configuration ----

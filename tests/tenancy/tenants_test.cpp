@@ -269,6 +269,13 @@ TEST_F(TenantLoad, BadStatus) {
                     "status must be pending, approved or rejected, not 'revoked'");
 }
 
+// Expired is what time does to a request; a tenant file cannot start a connection there.
+TEST_F(TenantLoad, ExpiredIsNotAStatusToStartFrom) {
+  dir_.write("ash-academy.yaml", replace(kSchoolFile, "status: rejected", "status: expired"));
+  expect_only_error("ash-academy.yaml", 15,
+                    "status must be pending, approved or rejected, not 'expired'");
+}
+
 TEST_F(TenantLoad, AppListedTwiceForOneSchool) {
   dir_.write("ash-academy.yaml", std::string(kSchoolFile) +
                                      "    - app: parentpay\n"  // 16

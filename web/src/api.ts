@@ -29,6 +29,7 @@ export type AuditEntry = Schemas["AuditRecord"];
 export type Notice = Schemas["Notification"];
 export type SiteUser = Schemas["SiteUser"];
 export type LoginAttempt = Schemas["LoginAttempt"];
+export type DeletionAttestation = Schemas["DeletionAttestation"];
 
 export class ApiError extends Error {
   constructor(
@@ -108,6 +109,20 @@ export function schoolApps(school: string): Promise<SchoolAppList> {
 
 function trustPath(trust: string): string {
   return `/api/v1/trusts/${encodeURIComponent(trust)}`;
+}
+
+// What partners were asked to delete after revocations, newest first.
+export async function schoolDeletions(school: string): Promise<DeletionAttestation[]> {
+  const list = await call<"listSchoolDeletionAttestations">(
+    "GET",
+    `/api/v1/schools/${encodeURIComponent(school)}/deletion-attestations`,
+  );
+  return list.items;
+}
+
+export async function trustDeletions(trust: string): Promise<DeletionAttestation[]> {
+  const list = await call<"listTrustDeletionAttestations">("GET", `${trustPath(trust)}/deletion-attestations`);
+  return list.items;
 }
 
 export function trustSchools(trust: string): Promise<TrustSchools> {
@@ -202,6 +217,24 @@ export function decide(school: string, app: string, decision: Decision): Promise
     "POST",
     `${appPath(school, app)}/${decision}`,
   );
+}
+
+// Why a school rejects: shown to the partner, kept in the audit.
+export type RejectWhy = NonNullable<Body<"rejectSchoolApp">>;
+export type RejectReasonCode = NonNullable<RejectWhy["reason"]>;
+
+// The reasons a school may give, in the order the screen offers them, in the words the server
+// sends back (core/connection.cpp).
+export const rejectReasons: { code: RejectReasonCode; text: string }[] = [
+  { code: "not_needed", text: "The school does not need this app" },
+  { code: "not_requested", text: "The school did not ask for this connection" },
+  { code: "data_concerns", text: "Concerns about how the data would be used" },
+  { code: "too_many_permissions", text: "The app asks for more data than it needs" },
+  { code: "other", text: "Another reason" },
+];
+
+export function reject(school: string, app: string, why: RejectWhy): Promise<AppDetail> {
+  return call<"rejectSchoolApp">("POST", `${appPath(school, app)}/reject`, why);
 }
 
 export function dataCsvUrl(school: string, app: string): string {

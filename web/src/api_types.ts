@@ -109,7 +109,7 @@ export interface paths {
         };
         /**
          * List a school's partner apps
-         * @description The school's connections, ordered by app id, optionally only those with one status (the Pending requests / Approved apps / Rejected apps lists). A connection whose app is no longer in the policy catalogue is left out. Apps that never asked are not listed.
+         * @description The school's connections, ordered by app id, optionally only those with one status (the Pending requests / Approved apps / Rejected apps lists; `expired` lists the requests nobody decided within `serve --request-expiry-days`, until their partner asks again). A connection whose app is no longer in the policy catalogue is left out. Apps that never asked are not listed.
          *
          *     The caller must hold, on this school as their home site, a business role that grants
          *     `School: User Accounts: Administer`; or, on the school's trust as their home site, a trust
@@ -155,7 +155,7 @@ export interface paths {
         };
         /**
          * Show one app for a school (the permission slide-over)
-         * @description The app, its connection with the school, warnings, and per data type the fields and Read / Write / Update / Delete ticks. An app in the catalogue that never asked this school is shown with `status: not_requested` and null connection fields.
+         * @description The app, its connection with the school, warnings, and per data type the fields and Read / Write / Update / Delete ticks. An app in the catalogue that never asked this school is shown with `status: not_requested` and null connection fields. `reject_reason` is why the school rejected, when it said (see `rejectSchoolApp`); null otherwise, and again once the app is approved.
          *
          *     Warnings are added when the school is a dummy (migration) site, when an approved connection was approved for an older permission set version, and when the app is a data provider.
          *
@@ -205,11 +205,11 @@ export interface paths {
         put?: never;
         /**
          * Approve an app (or re-approve a rejected one)
-         * @description Approves the app's whole current permission set for the school. Allowed from `pending` and `rejected`, and from `approved` when the app's permission set version has changed since (re-consent). The connection records the current permission set version. Competitors (`competitor_not_connectable`) and apps that are not live (`application_not_live`) cannot be approved.
+         * @description Approves the app's whole current permission set for the school. Allowed from `pending` and `rejected`, and from `approved` when the app's permission set version has changed since (re-consent); not from `expired` (`409 invalid_transition`: the partner must ask again first). The connection records the current permission set version, and loses its `reject_reason`. Competitors (`competitor_not_connectable`) and apps that are not live (`application_not_live`) cannot be approved.
          *
          *     The change is one database transaction that updates the connection row (only if its revision is still the one read; otherwise it is read and decided again, up to five times) and appends one audit record (who, acting site, role, action, from/to status, permission set version, time, request id).
          *
-         *     The request body may be empty or `{}`; it takes no fields.
+         *     The request body may be empty or `{}`; it takes no fields (a `reason` is `400 unknown_field`: only a reject says why).
          *
          *     The caller must hold, on this school as their home site, a business role that grants
          *     `School: User Accounts: Administer`; or, on the school's trust as their home site, a trust
@@ -259,11 +259,11 @@ export interface paths {
         put?: never;
         /**
          * Reject an app (or revoke an approved one)
-         * @description Rejects a pending app, or revokes an approved one. Allowed from `pending` and `approved`. Takes effect before the response is sent: after the database transaction commits, the decision cache is updated and, with `canopy serve --cache redis`, every other live replica is told and acknowledges before this 200 is written (or, when a replica does not acknowledge, the 200 waits out the lease, 2.25 s by default). When this replica cannot reach Redis, the reject still succeeds: it moves the store's revocation epoch in the same transaction and the 200 waits until every replica has read it or stopped trusting its caches (up to twice the lease and margin after this replica's last heartbeat). It answers 503 `unavailable`, with nothing written, when a replica that may be answering from Redis alone has not polled the store since this one started, or when the change cannot commit within a third of the holds' lifetime (`--hold-ttl-ms`). So `GET /internal/v1/decisions` requests that arrive at any replica after this 200 deny; see `checkDecision` for requests already in flight, and docs/design/revocation.md ("Revocation across replicas") for the failure cases this does not cover.
+         * @description Rejects a pending app, or revokes an approved one. Allowed from `pending` and `approved`; not from `expired` (`409 invalid_transition`). Takes effect before the response is sent: after the database transaction commits, the decision cache is updated and, with `canopy serve --cache redis`, every other live replica is told and acknowledges before this 200 is written (or, when a replica does not acknowledge, the 200 waits out the lease, 2.25 s by default). When this replica cannot reach Redis, the reject still succeeds: it moves the store's revocation epoch in the same transaction and the 200 waits until every replica has read it or stopped trusting its caches (up to twice the lease and margin after this replica's last heartbeat). It answers 503 `unavailable`, with nothing written, when a replica that may be answering from Redis alone has not polled the store since this one started, or when the change cannot commit within a third of the holds' lifetime (`--hold-ttl-ms`). So `GET /internal/v1/decisions` requests that arrive at any replica after this 200 deny; see `checkDecision` for requests already in flight, and docs/design/revocation.md ("Revocation across replicas") for the failure cases this does not cover.
          *
          *     The change is one database transaction that updates the connection row (only if its revision is still the one read; otherwise it is read and decided again, up to five times) and appends one audit record (who, acting site, role, action, from/to status, permission set version, time, request id).
          *
-         *     The request body may be empty or `{}`; it takes no fields.
+         *     The body may be empty or `{}`, or say why (`RejectRequest`): a `reason` from a short list and, only with a reason, a `note` in the school's words. The note is trimmed of surrounding spaces, tabs and line breaks, and must then be at most 500 bytes of plain text (no control characters but line feeds); `other` needs a note that is not empty. A body that breaks one of these rules is `400 invalid_value`; a field of another JSON type is `400 wrong_type`. The reason is kept on the connection while it stays rejected and shown to the school (`reject_reason` here and on `getSchoolApp`) and to the partner (`reject_reason` on `getConnectionStatus`, `reason` in the `connection.rejected` event), and is kept, hashed, in the audit record (`reason`). Approving the app again clears it. A bulk reject (`bulkDecide`) carries no reason.
          *
          *     The caller must hold, on this school as their home site, a business role that grants
          *     `School: User Accounts: Administer`; or, on the school's trust as their home site, a trust
@@ -313,9 +313,9 @@ export interface paths {
         put?: never;
         /**
          * Put off the decision
-         * @description Defers the decision on a pending request. Changes nothing and writes no audit record; it only checks that the connection is still pending and returns it.
+         * @description Defers the decision on a pending request. Changes nothing and writes no audit record; it only checks that the connection is still pending and returns it (an `expired` request is `409 invalid_transition`). Putting a request off does not delay its expiry: a request still pending `serve --request-expiry-days` after it was made expires.
          *
-         *     The request body may be empty or `{}`; it takes no fields.
+         *     The request body may be empty or `{}`; it takes no fields (a `reason` is `400 unknown_field`: only a reject says why).
          *
          *     The caller must hold, on this school as their home site, a business role that grants
          *     `School: User Accounts: Administer`; or, on the school's trust as their home site, a trust
@@ -331,6 +331,44 @@ export interface paths {
          *     acting site and the trust role.
          */
         post: operations["cancelSchoolApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schools/{school}/deletion-attestations": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+            };
+            cookie?: never;
+        };
+        /**
+         * What partners were asked to delete after revocations, and whether they said they did
+         * @description When a school revokes an approved app (a reject from `approved`), the partner is asked, in the
+         *     same transaction and in its `connection.rejected` event, to delete the school's data and to
+         *     attest it did (`POST /partner/v1/connections/{school}/deletion-attestation`) within the
+         *     deadline (`serve --deletion-deadline-days`, 30 by default). One item per revocation, newest
+         *     first: `pending` until the partner attests, `overdue` once the deadline passed without it,
+         *     `attested` once it did. Who may read: as for the school's apps (its admins, or the trust's
+         *     central team).
+         */
+        get: operations["listSchoolDeletionAttestations"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -517,7 +555,7 @@ export interface paths {
         put?: never;
         /**
          * Approve and reject many connections across the trust's schools at once
-         * @description Up to 5,000 decisions (`approve` or `reject`), each on one connection of one of the trust's schools, optionally with the status the client saw (`from`). Every item is checked first; if any is refused, nothing is applied and the answer is 422 `invalid_items` listing every refused item (`errors`: index, school, app, code, message) and, for `terms_not_accepted` items, the terms to accept (`terms`). Item codes: `invalid_value` (an action other than approve or reject), `unknown_school` (no such school in this trust), `unknown_app`, `duplicate_item` (an earlier item names the same school and app), `terms_not_accepted`, `connection_not_found`, `invalid_transition`, `application_not_live`, `competitor_not_connectable`.
+         * @description Up to 5,000 decisions (`approve` or `reject`), each on one connection of one of the trust's schools, optionally with the status the client saw (`from`). Every item is checked first; if any is refused, nothing is applied and the answer is 422 `invalid_items` listing every refused item (`errors`: index, school, app, code, message) and, for `terms_not_accepted` items, the terms to accept (`terms`). Item codes: `invalid_value` (an action other than approve or reject), `unknown_school` (no such school in this trust), `unknown_app`, `duplicate_item` (an earlier item names the same school and app), `terms_not_accepted`, `connection_not_found`, `invalid_transition` (also for an expired request, which only the partner can renew), `application_not_live`, `competitor_not_connectable`. A bulk reject carries no reason.
          *
          *     Otherwise all changes are applied in one transaction, each with its own audit record (acting via the trust, with this request's id), and the decision cache is updated after the commit. With replicas (`--cache redis`), every reject of an approved connection is held on every replica before the commit, as a single reject is; if the holds cannot be placed (Redis unreachable from this replica), the batch commits with a new revocation epoch and the answer waits, as for a single reject, or is 503 with nothing written in the same cases. If a connection changed between the check and the commit, nothing is written and the answer is 409 `concurrent_change`.
          *
@@ -526,6 +564,38 @@ export interface paths {
          *     Only for the trust's central team (see `listTrustSchools`). Checks run in this order: query and header validation (400), session (401), CSRF for cookie-authenticated requests (403), trust (404 `unknown_trust`), permission (403 `forbidden`), body validation (400/415), the key (replay, 409, 422), the items (422).
          */
         post: operations["bulkDecide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trusts/{trust}/deletion-attestations": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The trust id (a trust site id from `tenants/`). Percent-decoded on its own.
+                 * @example oakfield-trust
+                 */
+                trust: components["parameters"]["Trust"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Deletion requests after revocations across the trust's schools
+         * @description The deletion requests of every school of the trust, newest first, as `GET /api/v1/schools/{school}/deletion-attestations` gives them per school. For the trust's central team.
+         */
+        get: operations["listTrustDeletionAttestations"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -752,7 +822,7 @@ export interface paths {
         };
         /**
          * A school's audit trail, newest first (JSON or CSV)
-         * @description The audit records of one school: one record per connection change (a partner's request, an approval, a reject, a tenants import).
+         * @description The audit records of one school: one record per connection change (a partner's request, an approval, a reject, a request's expiry, a tenants import). A reject for which the school gave a reason carries it in `reason` (its code and the school's note; null on every other record), in JSON only: the CSV has no column for it yet. An expiry is action `expire` by the system actor `request-expiry`.
          *
          *     The caller must hold, on this school as their home site, a business role that grants `School: User Accounts: Administer`; or, on the school's trust as their home site, a trust role that grants `User Details: Manage All Users`. Reading needs no terms acceptance. Checks run in this order: query validation (400), session (401), school (404 `unknown_school`, also for a trust id), permission (403 `forbidden`).
          *
@@ -824,6 +894,8 @@ export interface paths {
          * Ask a school for a connection
          * @description Creates a pending connection between the calling app and the school, recording the app's current permission set version, with one audit record in the same transaction. With `canopy serve --cache redis`, the `201` is sent once the other replicas have acknowledged the new connection, as for a reject. Asking again while the connection is pending or approved returns it unchanged with `200`. A school that has rejected the app must approve it itself: asking again gets `409 request_rejected`.
          *
+         *     A request nobody decided within `serve --request-expiry-days` (30 by default) is `expired` (the app hears `connection.expired`). Asking again then renews it: `201`, pending again, `requested_at` now, at the app's current permission set version, with an audit record (`request`, from `expired`), a new notification for the school's admins and a `connection.requested` event whose `previous_status` is `expired`. The renewed request expires in its turn, counted from its new `requested_at`.
+         *
          *     Credentials are checked before the body, so a bad body from an unauthenticated caller gets 401.
          */
         post: operations["requestConnection"];
@@ -854,9 +926,75 @@ export interface paths {
         };
         /**
          * Read the calling app's connection with a school
-         * @description The calling app's connection with the school: status and when it was requested and decided.
+         * @description The calling app's connection with the school: status, when it was requested and decided and, when the school rejected it and said why, `reject_reason`. `expired`: nobody decided the request within `serve --request-expiry-days`; ask again with `requestConnection`.
          */
         get: operations["getConnectionStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/partner/v1/connections/{school}/deletion-attestation": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attest that the app deleted a school's data after a revocation
+         * @description The answer to the `deletion` a `connection.rejected` event carries: the calling app says it
+         *     deleted what it held of the school's data. It attests the newest request of that school;
+         *     the school and its trust see it. Attesting again changes nothing: the first attestation,
+         *     and its note, stand. The body is empty, `{}`, or `{"note": "..."}` (plain text, at most
+         *     500 bytes, no control characters but line breaks).
+         */
+        post: operations["attestDeletion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/partner/v1/events": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calling app's events, oldest first, after a cursor
+         * @description The events of the calling app's connections, in the order they were written, each as its webhook sends it (`type`, `timestamp`, `data`) with its `id` (the `webhook-id`) and `seq`, the cursor. Send `after=0` (or nothing) to start from the oldest event Canopy keeps (90 days), then the `next_after` of each page; a page with no events gives back the same `next_after`, so a poller keeps sending it. Nothing here depends on the webhook: an event is listed whether or not it was delivered, and an app without an endpoint reads its events only here.
+         *
+         *     With the MySQL store, two changes that commit at the same moment can become visible out of `seq` order, so an event can appear just behind a cursor a poller has already passed (its webhook delivery is not affected). A poller that must see every event re-reads a little behind its cursor and skips the ids it has seen.
+         *
+         *     Credentials are checked before the query, so a bad query from an unauthenticated caller gets 401.
+         */
+        get: operations["listPartnerEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -892,7 +1030,8 @@ export interface paths {
          *     1. The app: `unknown_app`, `competitor`, `application_not_live` (from the policy
          *        catalogue in force: loaded at start-up, and again on SIGHUP or
          *        `POST /internal/v1/policies/reload`).
-         *     2. The connection of `school` and `app`: `unknown_school`, `not_requested`, `pending`, `rejected`.
+         *     2. The connection of `school` and `app`: `unknown_school`, `not_requested`, `pending`, `rejected`,
+         *        `request_expired`.
          *     3. The app's current permission set: `data_type_not_granted`, then `field_not_granted`
          *        (only when `field` is given and is not among the granted fields; a grant of all fields
          *        covers exactly the fields the catalogue lists for the data type), then
@@ -949,6 +1088,98 @@ export interface paths {
          * @description What `canopy policies reload` asks (SIGHUP does the same). The directory `serve --policies` names is read and validated as at start-up; when it validates, it is in force for every request from then on, without a restart and without clearing any cache (decisions always evaluate against the policies in force). When it does not, nothing changes: the answer is `422 invalid_policies` with every problem as `file:line: message`, and the same lines are logged. One replica at a time: each replica reads its own files. Service token only; on the internal listener when there is one. The body must be empty or `{}`.
          */
         post: operations["reloadPolicies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/v1/partner-events": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every app's partner events with their delivery state, newest first
+         * @description The partner events in the store (kept 90 days), newest first, with where each one stands: `pending` (to be delivered: `next_attempt_at` says when it is next due), `delivered` (an endpoint answered `2xx`) or `failed` (its attempts or its age ran out: see `POST /internal/v1/partner-events/{event}/redeliver`). `attempts` counts the attempts started since the event was written or last redelivered; `last_error` is the last failed attempt's error (`""` when none failed). An app with no endpoint in `serve --webhooks` has its events here too, `pending` with no attempt: nothing claims them.
+         *
+         *     `app` and `state` narrow the list; an id that names no app gives an empty list. Pages go backwards by `seq`: pass the `next_before` of a page as `before` to get the next one; `next_before` is null when the page was not full. Service token only; on the internal listener when there is one.
+         */
+        get: operations["listPartnerEventsForOperator"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/v1/partner-events/{event}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description A partner event's id, which is also its `webhook-id`. Canopy makes `msg_` and 22 base64url characters; a segment that is not `msg_` and 1 to 60 characters of `[A-Za-z0-9_-]` is `404 not_found`, like an unknown id.
+                 * @example msg_7pg9_VCALa4tkA9gDgJlAB
+                 */
+                event: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One partner event with its delivery log
+         * @description The event as `GET /internal/v1/partner-events` shows it, with `deliveries`: its latest 100 delivery attempts, newest first, each with the replica that made it, when it started, how long it took, the status the endpoint answered (null when there was no answer: refused, timed out, TLS failed) and the error. An attempt whose replica stopped before it could record it (`kill -9`) has no entry; the next one, by the same or another replica once the lease ran out, counts on from it. Service token only; on the internal listener when there is one.
+         */
+        get: operations["getPartnerEvent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/internal/v1/partner-events/{event}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description A partner event's id, which is also its `webhook-id`. Canopy makes `msg_` and 22 base64url characters; a segment that is not `msg_` and 1 to 60 characters of `[A-Za-z0-9_-]` is `404 not_found`, like an unknown id.
+                 * @example msg_7pg9_VCALa4tkA9gDgJlAB
+                 */
+                event: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver a partner event again
+         * @description Puts the event back to `pending`, due now, with its count of attempts started afresh, whatever its state: a `failed` event (the partner's endpoint was down for longer than the retries lasted), or a `delivered` one the partner asks for again. A replica with an endpoint for the app sends it within `--webhook-poll-ms`, with the same `webhook-id` and body and a new timestamp and signature; its earlier attempts stay in the log. An event older than `serve`'s maximum age (72 hours) gets one attempt: if that fails, it is `failed` again. The body must be empty or `{}`. Service token only; on the internal listener when there is one.
+         */
+        post: operations["redeliverPartnerEvent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1022,7 +1253,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Counters, gauges and histograms in the Prometheus text format 0.0.4: requests by listener, route template, method and status with their latencies; decisions by outcome and reason; decision cache lookups by level; revocation holds and their acknowledgement time; bulk batch sizes; sign-in attempts by outcome; the database pool; the Redis connections; the policies loaded; the build. Every label value comes from a fixed set (route templates, reason codes), never from a school or app id. With `serve --metrics-listen`, only that listener serves it (the others answer 404); with `serve --no-metrics` it answers 404. docs/operations.md, "Metrics", says what each series means.
+         * @description Counters, gauges and histograms in the Prometheus text format 0.0.4: requests by listener, route template, method and status with their latencies; decisions by outcome and reason; decision cache lookups by level; revocation holds and their acknowledgement time; bulk batch sizes; sign-in attempts by outcome; partner event deliveries by outcome, with their durations; the database pool; the Redis connections; the policies loaded; the build. Every label value comes from a fixed set (route templates, reason codes), never from a school or app id. With `serve --metrics-listen`, only that listener serves it (the others answer 404); with `serve --no-metrics` it answers 404. docs/operations.md, "Metrics", says what each series means.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -1034,7 +1265,88 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "connection.requested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A partner asked a school for a connection
+         * @description Sent when the app asks a school (`POST /partner/v1/connection-requests` creating a pending connection, or renewing an expired request: then `previous_status` is `expired`), or when `canopy tenants import` creates a pending one. The school has not decided yet: the gateway denies until `connection.approved`. Canopy POSTs it to the app's endpoint in `serve --webhooks`, signed, with `Content-Type: application/json` and `User-Agent: Canopy-Webhooks/1.0`, until the endpoint answers `2xx` (see "Partner events" above).
+         */
+        post: operations["connectionRequestedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "connection.approved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A school approved the app
+         * @description Sent when a school's admin, or its trust's central team, approves the app (alone or in a bulk decision), or when `canopy tenants import` creates an approved connection. `permission_set_version` is the version approved: the gateway allows what that version and the current one both grant. Canopy POSTs it to the app's endpoint in `serve --webhooks`, signed, with `Content-Type: application/json` and `User-Agent: Canopy-Webhooks/1.0`, until the endpoint answers `2xx` (see "Partner events" above).
+         */
+        post: operations["connectionApprovedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "connection.rejected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A school rejected the app, or revoked its approval
+         * @description Sent when a school's admin, or its trust's central team, rejects a pending request or revokes an approval (alone or in a bulk decision; `previous_status` tells which), or when `canopy tenants import` creates a rejected connection. From the change on, the gateway denies every request of the app for the school; stop syncing the school. When the school said why, `data.reason` holds its reason: `code` (match on it), `text` (the code in words) and `note` (the school's own words, plain text, possibly empty); a reject without a reason, and every bulk reject, has no `reason`. Canopy POSTs it to the app's endpoint in `serve --webhooks`, signed, with `Content-Type: application/json` and `User-Agent: Canopy-Webhooks/1.0`, until the endpoint answers `2xx` (see "Partner events" above).
+         */
+        post: operations["connectionRejectedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "connection.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Nobody decided the app's request in time
+         * @description Sent when a pending request has waited `canopy serve --request-expiry-days` (30 by default) without an approval or a reject: the connection is `expired`, and the gateway denies with `request_expired`. Nothing was decided, so nothing needs undoing; to try again, ask the school again with `POST /partner/v1/connection-requests` (a new `connection.requested` follows). `by` is `canopy`. Canopy POSTs it to the app's endpoint in `serve --webhooks`, signed, with `Content-Type: application/json` and `User-Agent: Canopy-Webhooks/1.0`, until the endpoint answers `2xx` (see "Partner events" above).
+         */
+        post: operations["connectionExpiredWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -1075,7 +1387,7 @@ export interface components {
          *     | `csrf_token_invalid` | 403 | a cookie-authenticated change without the right `X-CSRF-Token` |
          *     | `forbidden` | 403 | the caller may not administer this school's apps (or act for this trust, or manage this site's users) |
          *     | `terms_not_accepted` | 403 | acting via the trust in a school whose current terms the caller has not accepted; the body lists them in `terms` |
-         *     | `not_found` | 404 | no route has this path |
+         *     | `not_found` | 404 | no route has this path; no partner event with this id |
          *     | `method_not_allowed` | 405 | the path exists with other methods; see `Allow` |
          *     | `unknown_school` | 404 | no school with this id (a trust id is not a school) |
          *     | `unknown_app` | 404 | no app with this id in the catalogue |
@@ -1084,7 +1396,7 @@ export interface components {
          *     | `unknown_site` | 404 | no school or trust with this id |
          *     | `unknown_user` | 404 | no user with this email at this site |
          *     | `unknown_notification` | 404 | no notification with this id that the caller may see |
-         *     | `invalid_transition` | 409 | the action is not allowed from the connection's current status |
+         *     | `invalid_transition` | 409 | the action is not allowed from the connection's current status (none is from `expired`: the partner must ask again) |
          *     | `request_rejected` | 409 | a partner asked a school that has rejected it |
          *     | `application_not_live` | 403 | the app is not live ("Application Not Live") |
          *     | `competitor_not_connectable` | 403 | the app competes with the MIS |
@@ -1163,10 +1475,10 @@ export interface components {
             csrf_token: string;
         };
         /**
-         * @description A connection's state: `pending` (asked, undecided), `approved`, `rejected` (also after a revoke).
+         * @description A connection's state: `pending` (asked, undecided), `approved`, `rejected` (also after a revoke), `expired` (a pending request nobody decided within `serve --request-expiry-days`; the school can no longer decide it, and the partner may ask again, which makes it `pending`).
          * @enum {string}
          */
-        ConnectionStatus: "pending" | "approved" | "rejected";
+        ConnectionStatus: "pending" | "approved" | "rejected" | "expired";
         /**
          * @description `data_provider` apps (such as Wonde or Groupcall) may only read.
          * @enum {string}
@@ -1195,11 +1507,14 @@ export interface components {
              * @example 1
              */
             permission_set_version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the app asked; for a request asked again after it expired, the time it asked again.
+             */
             requested_at: string;
             /**
              * Format: date-time
-             * @description The last approve or reject; null while undecided.
+             * @description The last approve or reject; null while undecided (an expiry is no decision).
              */
             decided_at: string | null;
             /**
@@ -1207,6 +1522,8 @@ export interface components {
              * @example fiona.campbell@riverside-academy.example
              */
             decided_by: string | null;
+            /** @description Why the school rejected, when it said (`rejectSchoolApp`); null otherwise, and once the app is approved again. */
+            reject_reason: components["schemas"]["RejectReason"] | null;
         };
         ConnectionList: {
             /**
@@ -1255,10 +1572,10 @@ export interface components {
             vendor: string;
             kind: components["schemas"]["AppKind"];
             /**
-             * @description `not_requested` when the app never asked this school.
+             * @description `not_requested` when the app never asked this school; otherwise as `ConnectionStatus`.
              * @enum {string}
              */
-            status: "pending" | "approved" | "rejected" | "not_requested";
+            status: "pending" | "approved" | "rejected" | "expired" | "not_requested";
             /** @description The version asked for or approved; null when not requested. */
             permission_set_version: number | null;
             /** Format: date-time */
@@ -1289,9 +1606,48 @@ export interface components {
             permissions: components["schemas"]["PermissionRow"][];
             /** @description For an approval of an earlier permission-set version: what the current set asks for beyond it, one row per data type and fields with the operations asked for on them (`fields: all` on a data type not approved at all, or whose every field gains an operation). Decisions follow what both the approved and the current set grant, so these are denied until the school approves again, which grants the current version. Everything the current set grants is listed when the policies no longer keep the approved version (`history:`). Empty otherwise. */
             permissions_for_review: components["schemas"]["PermissionRow"][];
+            /** @description Why the school rejected, when it said (`rejectSchoolApp`); null otherwise (always null when not requested), and once the app is approved again. */
+            reject_reason: components["schemas"]["RejectReason"] | null;
         };
         /** @description No fields. The body may also be left empty. */
         EmptyBody: Record<string, never>;
+        /**
+         * @description Why a school rejects, from a short list a partner can act on. The `text` that goes with each
+         *     code in `RejectReason` (`describe` in `src/core/connection.cpp`):
+         *
+         *     | code | text |
+         *     |------|------|
+         *     | `not_needed` | The school does not need this app |
+         *     | `not_requested` | The school did not ask for this connection |
+         *     | `data_concerns` | Concerns about how the data would be used |
+         *     | `too_many_permissions` | The app asks for more data than it needs |
+         *     | `other` | Another reason (the note says which) |
+         * @enum {string}
+         */
+        RejectReasonCode: "not_needed" | "not_requested" | "data_concerns" | "too_many_permissions" | "other";
+        /** @description The optional body of a reject: why. Empty, `{}`, a `reason`, or a `reason` and a `note`. A `note` without a `reason`, a `note` over 500 bytes once trimmed or with a control character other than a line feed, and `other` without a note are `400 invalid_value`. */
+        RejectRequest: {
+            reason?: components["schemas"]["RejectReasonCode"];
+            /**
+             * @description The school's own words for the partner, only with `reason`; required (not blank) with `other`. Plain text, line feeds allowed; trimmed of surrounding spaces, tabs and line breaks, then at most 500 bytes of UTF-8. Shown to the partner as it is.
+             * @example We would share staff names, but not their email addresses.
+             */
+            note?: string;
+        };
+        /** @description Why the school rejected, as it said when it did. */
+        RejectReason: {
+            code: components["schemas"]["RejectReasonCode"];
+            /**
+             * @description The code in words (see `RejectReasonCode`), for showing; may change, so match on `code`.
+             * @example The app asks for more data than it needs
+             */
+            text: string;
+            /**
+             * @description The school's note, trimmed, at most 500 bytes; empty when it gave none. Plain text with line feeds; show it as text, never as HTML.
+             * @example We would share staff names, but not their email addresses.
+             */
+            note: string;
+        };
         ConnectionRequest: {
             /**
              * @description The school id.
@@ -1308,13 +1664,18 @@ export interface components {
             status: components["schemas"]["ConnectionStatus"];
             /** @example 2 */
             permission_set_version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the app asked; after a request that expired is asked again, the time it asked again.
+             */
             requested_at: string;
             /**
              * Format: date-time
-             * @description Null while undecided.
+             * @description Null while undecided (and for an expired request, which nobody decided).
              */
             decided_at: string | null;
+            /** @description Why the school rejected the app, when it said; null otherwise, and once the school approves the app again. */
+            reject_reason: components["schemas"]["RejectReason"] | null;
         };
         /**
          * @description Why the decision came out as it did.
@@ -1329,6 +1690,7 @@ export interface components {
          *     | `not_requested` | false | the app never asked this school |
          *     | `pending` | false | the school has not decided yet |
          *     | `rejected` | false | the school rejected or revoked the app |
+         *     | `request_expired` | false | the app asked, but nobody decided within `serve --request-expiry-days`; it must ask again |
          *     | `reconsent_required` | false | approved, but for another permission set version than the app's current one |
          *     | `data_type_not_granted` | false | the permission set does not include this data type |
          *     | `field_not_granted` | false | the data type is granted, but not this field (for an all-fields grant: a field the catalogue does not list for the type) |
@@ -1338,7 +1700,7 @@ export interface components {
          *     on the consent routes is `competitor_not_connectable`.
          * @enum {string}
          */
-        DecisionReason: "approved" | "unknown_app" | "competitor" | "application_not_live" | "unknown_school" | "not_requested" | "pending" | "rejected" | "reconsent_required" | "data_type_not_granted" | "field_not_granted" | "operation_not_granted";
+        DecisionReason: "approved" | "unknown_app" | "competitor" | "application_not_live" | "unknown_school" | "not_requested" | "pending" | "rejected" | "reconsent_required" | "data_type_not_granted" | "field_not_granted" | "operation_not_granted" | "request_expired";
         Decision: {
             allow: boolean;
             reason: components["schemas"]["DecisionReason"];
@@ -1421,7 +1783,7 @@ export interface components {
         AuditActor: {
             /** @enum {string} */
             kind: "user" | "partner" | "system";
-            /** @description As recorded; a user's email, a partner's app id, or `tenants-import`. */
+            /** @description As recorded; a user's email, a partner's app id, or a system task: `tenants-import`, `request-expiry` (a request that expired). */
             id: string;
             /** @description The user, when the actor is a user Canopy knows. */
             user_id: number | null;
@@ -1436,15 +1798,18 @@ export interface components {
             seq: number | null;
             school: string;
             app: string;
-            /** @enum {string} */
-            action: "request" | "approve" | "reject" | "import";
+            /**
+             * @description `expire`: a pending request nobody decided in time (actor `request-expiry`, kind `system`). A partner's request made again after its expiry is a `request` from `expired`.
+             * @enum {string}
+             */
+            action: "request" | "approve" | "reject" | "expire" | "import";
             /**
              * @description Null when the change created the connection.
              * @enum {string|null}
              */
-            from_status: "pending" | "approved" | "rejected" | null;
+            from_status: "pending" | "approved" | "rejected" | "expired" | null;
             /** @enum {string} */
-            to_status: "pending" | "approved" | "rejected";
+            to_status: "pending" | "approved" | "rejected" | "expired";
             actor: components["schemas"]["AuditActor"];
             /** @description The site the actor acted from (the trust, when via the trust). */
             actor_site: string;
@@ -1457,11 +1822,19 @@ export interface components {
             request_id: string;
             /** @description What the client sent as `X-Request-Id`, as sent, when it was 1 to 128 printable ASCII characters without spaces; null when it sent none (or another value), and on records written before schema version 7. It is in the record's hash, so it cannot be changed later either. */
             client_request_id: string | null;
+            /** @description A reject's reason, when the school gave one; null on every other record. Part of the record's hash (chain encoding version 3). */
+            reason: components["schemas"]["AuditReason"] | null;
             permission_set_version: number;
             /** @description The hash of the school's previous record; empty for seq 1, null when not chained. */
             prev_hash: string | null;
             /** @description Hex BLAKE2b-256 of the record's canonical encoding; null when not chained. */
             hash: string | null;
+        };
+        /** @description A reject's reason as its audit record keeps it. */
+        AuditReason: {
+            code: components["schemas"]["RejectReasonCode"];
+            /** @description The school's note, plain text; empty when it gave none. */
+            note: string;
         };
         AuditPage: {
             /** @description The school asked about (school route). */
@@ -1545,8 +1918,11 @@ export interface components {
             school_name: string;
             app: string;
             app_name: string;
-            /** @enum {string} */
-            status: "pending" | "approved" | "rejected" | "not_requested";
+            /**
+             * @description `not_requested` where the app never asked; `expired` where nobody decided its request in time (the trust cannot decide it either: only the partner can ask again).
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "rejected" | "expired" | "not_requested";
             /**
              * Format: date-time
              * @description Null when never decided.
@@ -1571,10 +1947,10 @@ export interface components {
             /** @enum {string} */
             action: "approve" | "reject";
             /**
-             * @description The status the client saw (the browser UI sends the matrix cell's). If the connection is in another status now, the item is refused `invalid_transition` and nothing of the batch is applied, so a batch never makes a change its sender did not see. Without it, any status the action allows.
+             * @description The status the client saw (the browser UI sends the matrix cell's). If the connection is in another status now, the item is refused `invalid_transition` and nothing of the batch is applied, so a batch never makes a change its sender did not see. Without it, any status the action allows. No action is allowed from `expired`.
              * @enum {string}
              */
-            from?: "pending" | "approved" | "rejected";
+            from?: "pending" | "approved" | "rejected" | "expired";
         };
         BulkDecisionRequest: {
             items: components["schemas"]["BulkDecisionItem"][];
@@ -1608,6 +1984,177 @@ export interface components {
             errors?: components["schemas"]["BulkItemError"][];
             /** @description With `invalid_items`, when items were refused `terms_not_accepted`. */
             terms?: components["schemas"]["TermsToAccept"][];
+        };
+        /**
+         * @description `pending` until the partner attests, `overdue` once the deadline passed without it, `attested` once it did.
+         * @enum {string}
+         */
+        DeletionAttestationState: "pending" | "overdue" | "attested";
+        DeletionAttestation: {
+            school: string;
+            app: string;
+            /** @description The app's name; null when it left the catalogue. */
+            app_name: string | null;
+            /**
+             * Format: date-time
+             * @description When the school revoked the app.
+             */
+            requested_at: string;
+            /** Format: date-time */
+            due_by: string;
+            state: components["schemas"]["DeletionAttestationState"];
+            /** Format: date-time */
+            attested_at: string | null;
+            /** @description What the partner said when it attested ('' when nothing). */
+            note: string;
+        };
+        SchoolDeletionAttestations: {
+            school: string;
+            items: components["schemas"]["DeletionAttestation"][];
+        };
+        TrustDeletionAttestations: {
+            trust: string;
+            items: components["schemas"]["DeletionAttestation"][];
+        };
+        DeletionAttestationRequest: {
+            note?: string;
+        };
+        /**
+         * @description What happened to the connection. The type follows the status the connection moved to.
+         *
+         *     | type | status | when |
+         *     |------|--------|------|
+         *     | `connection.requested` | `pending` | the app asked the school (`POST /partner/v1/connection-requests`), also again after its request expired, or `canopy tenants import` created a pending connection |
+         *     | `connection.approved` | `approved` | the school or its trust approved the app (alone or in a bulk decision), or an import created an approved connection |
+         *     | `connection.rejected` | `rejected` | the school or its trust rejected a request or revoked an approval (alone or in a bulk decision), or an import created a rejected connection; with `reason` when the school gave one |
+         *     | `connection.expired` | `expired` | nobody decided the app's request within `serve --request-expiry-days`; the app may ask again |
+         *
+         *     A cancel ("decide later") changes nothing and sends nothing. Later versions may add types:
+         *     ignore a type you do not know (and answer it `2xx`, or it is retried).
+         * @enum {string}
+         */
+        PartnerEventType: "connection.requested" | "connection.approved" | "connection.rejected" | "connection.expired";
+        /** @description The connection after the change. It names no person. */
+        PartnerEventData: {
+            /** @example riverside-academy */
+            school: string;
+            /** @example hodder */
+            app: string;
+            status: components["schemas"]["ConnectionStatus"];
+            /** @description The status before the change; null for a connection the change created. */
+            previous_status: components["schemas"]["ConnectionStatus"] | null;
+            /**
+             * @description The app's permission set version the connection is at (for an approval, the one approved).
+             * @example 2
+             */
+            permission_set_version: number;
+            /**
+             * @description Who made the change: `school` (a school's admin), `trust` (the trust's central team, acting in the school), `partner` (the app's own request) or `canopy` (`canopy tenants import`, or a request's expiry). Never which person.
+             * @enum {string}
+             */
+            by: "school" | "trust" | "partner" | "canopy";
+            /** @description Only on `connection.rejected`, and only when the school said why: its reason, with the code in words and its note. The note is the school's free text: plain text, never HTML. */
+            reason?: components["schemas"]["RejectReason"];
+            /** @description Only on `connection.rejected` of an approved connection (a revocation) - the partner is to delete what it holds of the school's data and attest it by `due_by`, at `attest` (`POST /partner/v1/connections/{school}/deletion-attestation`). */
+            deletion?: {
+                /** @constant */
+                requested: true;
+                /** Format: date-time */
+                due_by: string;
+                /** @example /partner/v1/connections/riverside-academy/deletion-attestation */
+                attest: string;
+            };
+        };
+        /** @description The body of a webhook request, exactly as signed. Keys come in alphabetical order; verify the signature over the bytes received, not over a re-serialisation. */
+        PartnerEventPayload: {
+            type: components["schemas"]["PartnerEventType"];
+            /**
+             * Format: date-time
+             * @description When the change was made (RFC 3339, UTC, milliseconds); the same on every attempt, unlike `webhook-timestamp`.
+             */
+            timestamp: string;
+            data: components["schemas"]["PartnerEventData"];
+        };
+        /** @description An event as `GET /partner/v1/events` lists it, the webhook's payload with its id and cursor. */
+        PartnerEvent: components["schemas"]["PartnerEventPayload"] & {
+            /**
+             * @description The event's id, sent as `webhook-id`.
+             * @example msg_7pg9_VCALa4tkA9gDgJlAB
+             */
+            id: string;
+            /**
+             * @description Grows with every event written (across every app, so an app's own events skip numbers). The cursor for `after`.
+             * @example 44
+             */
+            seq: number;
+        };
+        PartnerEventPage: {
+            /** @description Oldest first. */
+            events: components["schemas"]["PartnerEvent"][];
+            /** @description Pass as `after` for the next page; the `after` sent when `events` is empty. */
+            next_after: number;
+        };
+        /**
+         * @description `pending`: to be delivered (again), `delivered`: an endpoint answered `2xx`, `failed`: given up after its attempts or its age ran out, until an operator redelivers it.
+         * @enum {string}
+         */
+        PartnerEventState: "pending" | "delivered" | "failed";
+        /** @description A partner event as the operator sees it, with its delivery state. */
+        OperatorPartnerEvent: components["schemas"]["PartnerEvent"] & {
+            /** @example hodder */
+            app: string;
+            /** @example riverside-academy */
+            school: string;
+            state: components["schemas"]["PartnerEventState"];
+            /** @description Attempts started since the event was written or last redelivered (one whose replica died counts too). */
+            attempts: number;
+            /**
+             * Format: date-time
+             * @description When the event is next due; null unless `pending`.
+             */
+            next_attempt_at: string | null;
+            /**
+             * Format: date-time
+             * @description When an endpoint last answered `2xx`; null before, and again after a redelivery.
+             */
+            delivered_at: string | null;
+            /** @description The error of the last failed attempt (such as `answered 500` or `connect: Connection refused`, at most 512 bytes); empty when none failed. */
+            last_error: string;
+        };
+        OperatorPartnerEventPage: {
+            /** @description Newest first. */
+            events: components["schemas"]["OperatorPartnerEvent"][];
+            /** @description Pass as `before` for the next page; null when this page was not full. */
+            next_before: number | null;
+        };
+        /** @description One attempt to deliver an event, as the delivery log keeps it. */
+        PartnerEventDelivery: {
+            /** @description The log entry's id. */
+            id: number;
+            /** @description The event's id. */
+            event: string;
+            app: string;
+            /** @description 1 for the first attempt (counted afresh after a redelivery). */
+            attempt: number;
+            /** @description The replica that made it (its Redis id with `--cache redis`, else host name and process id). */
+            replica: string;
+            /**
+             * Format: date-time
+             * @description When the attempt started.
+             */
+            at: string;
+            duration_ms: number;
+            /** @description The status the endpoint answered; null when it did not answer (refused, reset, timed out, TLS failed). */
+            status_code: number | null;
+            /** @enum {string} */
+            outcome: "delivered" | "failed";
+            /** @description Why it failed (`answered 503`, `exchange: timed out`, ...); empty when delivered. */
+            error: string;
+        };
+        /** @description A partner event with its delivery log. */
+        PartnerEventWithDeliveries: components["schemas"]["OperatorPartnerEvent"] & {
+            /** @description The latest 100 attempts, newest first. */
+            deliveries: components["schemas"]["PartnerEventDelivery"][];
         };
     };
     responses: {
@@ -1736,6 +2283,37 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description No bearer token, or not the service token (`unauthenticated`). A `WWW-Authenticate` challenge is sent. Checked before the query and the body. */
+        ServiceTokenRequired: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate-Internal"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description A query parameter (the route takes none), or a malformed request target. Codes: `bad_request`, `unknown_parameter`. */
+        NoQueryTaken: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description No partner event with this id (`not_found`), also for a segment that is not an event id (answered before the credentials are looked at), and for an event deleted by retention (90 days). */
+        UnknownEvent: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
         /**
@@ -1773,7 +2351,7 @@ export interface components {
          * @example 12
          */
         NotificationId: string;
-        /** @description At most this many items (1 to 100; 20 for notifications and 50 for sign-ins when absent). Anything else is `400 invalid_value`. */
+        /** @description At most this many items (1 to 100; 20 for notifications, 50 for sign-ins and partner events when absent). Anything else is `400 invalid_value`. */
         Limit: number;
         /** @description Only items older than this id; the `next_before` of the previous page. Anything but a positive whole number is `400 invalid_value`. */
         Before: number;
@@ -1783,12 +2361,12 @@ export interface components {
          */
         AuditApp: string;
         /**
-         * @description Only records of this actor, as recorded: a user's email (matched lower case), an app id (a partner's request) or `tenants-import`.
+         * @description Only records of this actor, as recorded: a user's email (matched lower case), an app id (a partner's request) or a system task: `tenants-import`, or `request-expiry` (the requests that expired).
          * @example amir.admin@oakfield-primary.example
          */
         AuditActor: string;
-        /** @description Only records of this action. */
-        AuditAction: "request" | "approve" | "reject" | "import";
+        /** @description Only records of this action (`expire`, the expiries of requests nobody decided, made by the system actor `request-expiry`). */
+        AuditAction: "request" | "approve" | "reject" | "import" | "expire";
         /**
          * @description Only records at or after this RFC 3339 date-time (with `Z` or an offset; send `+` as `%2B`).
          * @example 2026-11-01T00:00:00Z
@@ -1810,6 +2388,35 @@ export interface components {
          * @example text/csv
          */
         AuditAccept: string;
+        /**
+         * @description A partner event's id, which is also its `webhook-id`. Canopy makes `msg_` and 22 base64url characters; a segment that is not `msg_` and 1 to 60 characters of `[A-Za-z0-9_-]` is `404 not_found`, like an unknown id.
+         * @example msg_7pg9_VCALa4tkA9gDgJlAB
+         */
+        EventId: string;
+        /**
+         * @description Only events after this `seq`, oldest first. 0 (the default) starts from the oldest event kept; then send the `next_after` of the previous page. Anything but 0 or a positive whole number without leading zeros is `400 invalid_value`.
+         * @example 44
+         */
+        EventsAfter: number;
+        /** @description At most this many events (1 to 500; 100 when absent). Anything else is `400 invalid_value`. */
+        EventsLimit: number;
+        /** @description Only events with a smaller `seq`; the `next_before` of the previous page. Anything but a positive whole number is `400 invalid_value`. */
+        EventsBefore: number;
+        /**
+         * @description The event's id (`msg_` and 22 base64url characters), the same on every attempt and on a redelivery, and the `id` that `GET /partner/v1/events` lists. Deduplicate on it.
+         * @example msg_7pg9_VCALa4tkA9gDgJlAB
+         */
+        WebhookId: string;
+        /**
+         * @description When this attempt started, in Unix seconds; new on every attempt. Refuse one far from your clock (Standard Webhooks libraries allow 5 minutes), so that a captured request cannot be replayed later.
+         * @example 1796029965
+         */
+        WebhookTimestamp: string;
+        /**
+         * @description `v1,` and the standard base64 of HMAC-SHA256 over `<webhook-id>.<webhook-timestamp>.<body>` (the body as sent, byte for byte), keyed with the bytes the secret's base64 after `whsec_` decodes to. While the operator rotates the secret there are two, separated by a space: one with the current secret, one with the previous one. Accept the request when one of them matches, compared in constant time.
+         * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4= v1,3gW1y8V0fCq2OaQeXkO7Z2cB6n2hJc4s0yqJxH6kR9M=
+         */
+        WebhookSignature: string;
     };
     requestBodies: never;
     headers: {
@@ -1837,7 +2444,7 @@ export interface components {
         "WWW-Authenticate-Session": "Bearer realm=\"canopy\"";
         /** @description The Basic challenge for partner apps, on every 401 of the `/partner/v1` routes (it replaces any other challenge). */
         "WWW-Authenticate-Partner": "Basic realm=\"canopy-partner\"";
-        /** @description The Bearer challenge for the gateway, on the decision route's 401 (it replaces any other challenge). */
+        /** @description The Bearer challenge for the service token, on every 401 of the `/internal/v1` routes (it replaces any other challenge). */
         "WWW-Authenticate-Internal": "Bearer realm=\"canopy-internal\"";
         /**
          * @description Names the download `<app>-<school>-data.csv`.
@@ -2297,7 +2904,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The connection is already approved for the current permission set (`invalid_transition`), or it kept changing (`concurrent_change`). */
+            /** @description The connection is already approved for the current permission set, or its request expired (`invalid_transition`), or it kept changing (`concurrent_change`). */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2349,7 +2956,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["EmptyBody"];
+                "application/json": components["schemas"]["RejectRequest"];
             };
         };
         responses: {
@@ -2363,7 +2970,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConnectionDetail"];
                 };
             };
-            /** @description The request is malformed. This route takes no query parameters and no body fields. Codes: `bad_request`, `malformed_json`, `duplicate_key`, `unknown_field`, `unknown_parameter`, `wrong_type`. */
+            /** @description The request is malformed, or its reason breaks a rule. This route takes no query parameters; the body takes only `reason` and `note`. Codes: `bad_request`, `malformed_json`, `duplicate_key`, `unknown_field`, `unknown_parameter`, `wrong_type`, `invalid_value`. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2404,7 +3011,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The connection is already rejected (`invalid_transition`), or it kept changing (`concurrent_change`). */
+            /** @description The connection is already rejected, or its request expired (`invalid_transition`), or it kept changing (`concurrent_change`). */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2511,7 +3118,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The connection is not pending (`invalid_transition`). */
+            /** @description The connection is not pending (`invalid_transition`), an expired request included. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2532,6 +3139,84 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listSchoolDeletionAttestations: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The school's deletion requests. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolDeletionAttestations"];
+                };
+            };
+            /** @description The request is malformed. This route takes no query parameters. Codes: `bad_request`, `unknown_parameter`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session (`unauthenticated`). A `WWW-Authenticate: Bearer realm="canopy"` challenge is sent. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate-Session"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller may not manage this school's apps (`forbidden`). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such school (`unknown_school`). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
@@ -2759,7 +3444,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only cells with this status. */
-                status?: "pending" | "approved" | "rejected" | "not_requested";
+                status?: "pending" | "approved" | "rejected" | "expired" | "not_requested";
                 /** @description Only this app. */
                 app?: string;
                 /** @description Only this school (one of the trust's). */
@@ -2894,6 +3579,75 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listTrustDeletionAttestations: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The trust id (a trust site id from `tenants/`). Percent-decoded on its own.
+                 * @example oakfield-trust
+                 */
+                trust: components["parameters"]["Trust"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trust's deletion requests. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrustDeletionAttestations"];
+                };
+            };
+            /** @description The request is malformed. This route takes no query parameters. Codes: `bad_request`, `unknown_parameter`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session (`unauthenticated`). A `WWW-Authenticate: Bearer realm="canopy"` challenge is sent. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate-Session"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: components["responses"]["NotTrustAdmin"];
+            /** @description No such trust (`unknown_trust`). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     trustExport: {
         parameters: {
             query?: never;
@@ -2943,7 +3697,7 @@ export interface operations {
     listNotifications: {
         parameters: {
             query?: {
-                /** @description At most this many items (1 to 100; 20 for notifications and 50 for sign-ins when absent). Anything else is `400 invalid_value`. */
+                /** @description At most this many items (1 to 100; 20 for notifications, 50 for sign-ins and partner events when absent). Anything else is `400 invalid_value`. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Only items older than this id; the `next_before` of the previous page. Anything but a positive whole number is `400 invalid_value`. */
                 before?: components["parameters"]["Before"];
@@ -3132,7 +3886,7 @@ export interface operations {
     listUserLogins: {
         parameters: {
             query?: {
-                /** @description At most this many items (1 to 100; 20 for notifications and 50 for sign-ins when absent). Anything else is `400 invalid_value`. */
+                /** @description At most this many items (1 to 100; 20 for notifications, 50 for sign-ins and partner events when absent). Anything else is `400 invalid_value`. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Only items older than this id; the `next_before` of the previous page. Anything but a positive whole number is `400 invalid_value`. */
                 before?: components["parameters"]["Before"];
@@ -3206,11 +3960,11 @@ export interface operations {
                  */
                 app?: components["parameters"]["AuditApp"];
                 /**
-                 * @description Only records of this actor, as recorded: a user's email (matched lower case), an app id (a partner's request) or `tenants-import`.
+                 * @description Only records of this actor, as recorded: a user's email (matched lower case), an app id (a partner's request) or a system task: `tenants-import`, or `request-expiry` (the requests that expired).
                  * @example amir.admin@oakfield-primary.example
                  */
                 actor?: components["parameters"]["AuditActor"];
-                /** @description Only records of this action. */
+                /** @description Only records of this action (`expire`, the expiries of requests nobody decided, made by the system actor `request-expiry`). */
                 action?: components["parameters"]["AuditAction"];
                 /**
                  * @description Only records at or after this RFC 3339 date-time (with `Z` or an offset; send `+` as `%2B`).
@@ -3305,11 +4059,11 @@ export interface operations {
                  */
                 app?: components["parameters"]["AuditApp"];
                 /**
-                 * @description Only records of this actor, as recorded: a user's email (matched lower case), an app id (a partner's request) or `tenants-import`.
+                 * @description Only records of this actor, as recorded: a user's email (matched lower case), an app id (a partner's request) or a system task: `tenants-import`, or `request-expiry` (the requests that expired).
                  * @example amir.admin@oakfield-primary.example
                  */
                 actor?: components["parameters"]["AuditActor"];
-                /** @description Only records of this action. */
+                /** @description Only records of this action (`expire`, the expiries of requests nobody decided, made by the system actor `request-expiry`). */
                 action?: components["parameters"]["AuditAction"];
                 /**
                  * @description Only records at or after this RFC 3339 date-time (with `Z` or an offset; send `+` as `%2B`).
@@ -3396,7 +4150,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The app had already asked: the existing connection, unchanged (pending or approved). */
+            /** @description The app had already asked: the existing connection, unchanged (pending or approved; an approval keeps no reject reason, so `reject_reason` is null). */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3406,7 +4160,7 @@ export interface operations {
                     "application/json": components["schemas"]["PartnerConnection"];
                 };
             };
-            /** @description A new pending connection. */
+            /** @description A new pending connection, or a request that had expired, made again. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3539,6 +4293,148 @@ export interface operations {
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    attestDeletion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DeletionAttestationRequest"];
+            };
+        };
+        responses: {
+            /** @description The request, attested. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionAttestation"];
+                };
+            };
+            /** @description A body that is not `{}` or `{"note"}`, or a note that is too long or not plain text. Codes: `bad_request`, `invalid_json`, `unknown_field`, `wrong_type`, `invalid_value`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or malformed Basic credentials (`unauthenticated`), or an unknown client id or wrong secret (`invalid_credentials`). A `WWW-Authenticate` challenge is sent. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate-Partner"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such school (`unknown_school`), or the school never revoked the app (`not_found`). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            /** @description A body that is not `application/json`. Codes: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listPartnerEvents: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only events after this `seq`, oldest first. 0 (the default) starts from the oldest event kept; then send the `next_after` of the previous page. Anything but 0 or a positive whole number without leading zeros is `400 invalid_value`.
+                 * @example 44
+                 */
+                after?: components["parameters"]["EventsAfter"];
+                /** @description At most this many events (1 to 500; 100 when absent). Anything else is `400 invalid_value`. */
+                limit?: components["parameters"]["EventsLimit"];
+            };
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events; `events` is empty when there is nothing after `after`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerEventPage"];
+                };
+            };
+            /** @description The request is malformed. Codes: `bad_request`, `invalid_value` (`after` or `limit` out of range, or a parameter given twice), `unknown_parameter`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or malformed Basic credentials (`unauthenticated`), or an unknown client id or wrong secret (`invalid_credentials`). A `WWW-Authenticate` challenge is sent. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate-Partner"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3714,6 +4610,157 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listPartnerEventsForOperator: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only this app's events (an id; `400 invalid_value` otherwise).
+                 * @example hodder
+                 */
+                app?: string;
+                /**
+                 * @description Only events in this state.
+                 * @example failed
+                 */
+                state?: components["schemas"]["PartnerEventState"];
+                /** @description At most this many items (1 to 100; 20 for notifications, 50 for sign-ins and partner events when absent). Anything else is `400 invalid_value`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Only events with a smaller `seq`; the `next_before` of the previous page. Anything but a positive whole number is `400 invalid_value`. */
+                before?: components["parameters"]["EventsBefore"];
+            };
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorPartnerEventPage"];
+                };
+            };
+            /** @description The request is malformed. Codes: `bad_request`, `invalid_value` (an `app` that is not an id, an unknown `state`, `limit` or `before` out of range, a parameter given twice), `unknown_parameter`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["ServiceTokenRequired"];
+            413: components["responses"]["BodyTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPartnerEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description A partner event's id, which is also its `webhook-id`. Canopy makes `msg_` and 22 base64url characters; a segment that is not `msg_` and 1 to 60 characters of `[A-Za-z0-9_-]` is `404 not_found`, like an unknown id.
+                 * @example msg_7pg9_VCALa4tkA9gDgJlAB
+                 */
+                event: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event and its delivery log. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerEventWithDeliveries"];
+                };
+            };
+            400: components["responses"]["NoQueryTaken"];
+            401: components["responses"]["ServiceTokenRequired"];
+            404: components["responses"]["UnknownEvent"];
+            413: components["responses"]["BodyTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    redeliverPartnerEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description A partner event's id, which is also its `webhook-id`. Canopy makes `msg_` and 22 base64url characters; a segment that is not `msg_` and 1 to 60 characters of `[A-Za-z0-9_-]` is `404 not_found`, like an unknown id.
+                 * @example msg_7pg9_VCALa4tkA9gDgJlAB
+                 */
+                event: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            /** @description The event, pending again; it is delivered in the background. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorPartnerEvent"];
+                };
+            };
+            /** @description A query parameter, or a body other than `{}`. Codes: `bad_request`, `unknown_parameter`, `malformed_json`, `duplicate_key`, `wrong_type`, `unknown_field`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["ServiceTokenRequired"];
+            404: components["responses"]["UnknownEvent"];
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
@@ -3855,6 +4902,226 @@ export interface operations {
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["Internal"];
             503: components["responses"]["TooManyConnections"];
+        };
+    };
+    connectionRequestedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The event's id (`msg_` and 22 base64url characters), the same on every attempt and on a redelivery, and the `id` that `GET /partner/v1/events` lists. Deduplicate on it.
+                 * @example msg_7pg9_VCALa4tkA9gDgJlAB
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt started, in Unix seconds; new on every attempt. Refuse one far from your clock (Standard Webhooks libraries allow 5 minutes), so that a captured request cannot be replayed later.
+                 * @example 1796029965
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the standard base64 of HMAC-SHA256 over `<webhook-id>.<webhook-timestamp>.<body>` (the body as sent, byte for byte), keyed with the bytes the secret's base64 after `whsec_` decodes to. While the operator rotates the secret there are two, separated by a space: one with the current secret, one with the previous one. Accept the request when one of them matches, compared in constant time.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4= v1,3gW1y8V0fCq2OaQeXkO7Z2cB6n2hJc4s0yqJxH6kR9M=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerEventPayload"] & {
+                    /** @constant */
+                    type: "connection.requested";
+                };
+            };
+        };
+        responses: {
+            /** @description Delivered. Canopy reads the status only (and at most 64 KiB of the body, which it ignores); the event is not sent again unless an operator redelivers it. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered (a signature that does not verify, for example), like any answer that is not `2xx`, a redirect included; tried again later. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered; tried again later, with backoff, until the attempts or the event's age run out. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    connectionApprovedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The event's id (`msg_` and 22 base64url characters), the same on every attempt and on a redelivery, and the `id` that `GET /partner/v1/events` lists. Deduplicate on it.
+                 * @example msg_7pg9_VCALa4tkA9gDgJlAB
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt started, in Unix seconds; new on every attempt. Refuse one far from your clock (Standard Webhooks libraries allow 5 minutes), so that a captured request cannot be replayed later.
+                 * @example 1796029965
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the standard base64 of HMAC-SHA256 over `<webhook-id>.<webhook-timestamp>.<body>` (the body as sent, byte for byte), keyed with the bytes the secret's base64 after `whsec_` decodes to. While the operator rotates the secret there are two, separated by a space: one with the current secret, one with the previous one. Accept the request when one of them matches, compared in constant time.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4= v1,3gW1y8V0fCq2OaQeXkO7Z2cB6n2hJc4s0yqJxH6kR9M=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerEventPayload"] & {
+                    /** @constant */
+                    type: "connection.approved";
+                };
+            };
+        };
+        responses: {
+            /** @description Delivered. Canopy reads the status only (and at most 64 KiB of the body, which it ignores); the event is not sent again unless an operator redelivers it. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered (a signature that does not verify, for example), like any answer that is not `2xx`, a redirect included; tried again later. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered; tried again later, with backoff, until the attempts or the event's age run out. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    connectionRejectedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The event's id (`msg_` and 22 base64url characters), the same on every attempt and on a redelivery, and the `id` that `GET /partner/v1/events` lists. Deduplicate on it.
+                 * @example msg_7pg9_VCALa4tkA9gDgJlAB
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt started, in Unix seconds; new on every attempt. Refuse one far from your clock (Standard Webhooks libraries allow 5 minutes), so that a captured request cannot be replayed later.
+                 * @example 1796029965
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the standard base64 of HMAC-SHA256 over `<webhook-id>.<webhook-timestamp>.<body>` (the body as sent, byte for byte), keyed with the bytes the secret's base64 after `whsec_` decodes to. While the operator rotates the secret there are two, separated by a space: one with the current secret, one with the previous one. Accept the request when one of them matches, compared in constant time.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4= v1,3gW1y8V0fCq2OaQeXkO7Z2cB6n2hJc4s0yqJxH6kR9M=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerEventPayload"] & {
+                    /** @constant */
+                    type: "connection.rejected";
+                };
+            };
+        };
+        responses: {
+            /** @description Delivered. Canopy reads the status only (and at most 64 KiB of the body, which it ignores); the event is not sent again unless an operator redelivers it. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered (a signature that does not verify, for example), like any answer that is not `2xx`, a redirect included; tried again later. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered; tried again later, with backoff, until the attempts or the event's age run out. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    connectionExpiredWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The event's id (`msg_` and 22 base64url characters), the same on every attempt and on a redelivery, and the `id` that `GET /partner/v1/events` lists. Deduplicate on it.
+                 * @example msg_7pg9_VCALa4tkA9gDgJlAB
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt started, in Unix seconds; new on every attempt. Refuse one far from your clock (Standard Webhooks libraries allow 5 minutes), so that a captured request cannot be replayed later.
+                 * @example 1796029965
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the standard base64 of HMAC-SHA256 over `<webhook-id>.<webhook-timestamp>.<body>` (the body as sent, byte for byte), keyed with the bytes the secret's base64 after `whsec_` decodes to. While the operator rotates the secret there are two, separated by a space: one with the current secret, one with the previous one. Accept the request when one of them matches, compared in constant time.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4= v1,3gW1y8V0fCq2OaQeXkO7Z2cB6n2hJc4s0yqJxH6kR9M=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerEventPayload"] & {
+                    /** @constant */
+                    type: "connection.expired";
+                };
+            };
+        };
+        responses: {
+            /** @description Delivered. Canopy reads the status only (and at most 64 KiB of the body, which it ignores); the event is not sent again unless an operator redelivers it. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered (a signature that does not verify, for example), like any answer that is not `2xx`, a redirect included; tried again later. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered; tried again later, with backoff, until the attempts or the event's age run out. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }

@@ -3,7 +3,21 @@
 // allows, the data list as CSV, and the app's history here. A dialog: focus stays inside it, and
 // Escape closes it.
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { AppDetail, AuditEntry, Decision, Grant, appDetail, appHistory, dataCsvUrl, decide } from "./api";
+import {
+  AppDetail,
+  AuditEntry,
+  Decision,
+  DeletionAttestation,
+  Grant,
+  RejectReasonCode,
+  appDetail,
+  appHistory,
+  dataCsvUrl,
+  decide,
+  reject,
+  rejectReasons,
+  schoolDeletions,
+} from "./api";
 import { useDialogKeys } from "./dialog";
 import { when } from "./format";
 import { useSession } from "./session";
@@ -24,6 +38,77 @@ function Mark({ yes, label }: { yes: boolean; label: string }) {
   );
 }
 
+// The reject step: why (optional, from the short list; "Another reason" needs a note), and a
+// note, both shown to the partner. Confirming sends them with the reject.
+function RejectStep(props: {
+  detail: AppDetail;
+  busy: boolean;
+  onReject: (reason: RejectReasonCode | "", note: string) => void;
+  onKeep: () => void;
+}) {
+  const { detail, busy, onReject, onKeep } = props;
+  const [reason, setReason] = useState<RejectReasonCode | "">("");
+  const [note, setNote] = useState("");
+  const revoking = detail.status === "approved";
+  const needsNote = reason === "other" && note.trim() === "";
+  return (
+    <div class="confirm" role="alertdialog" aria-labelledby="confirm-text">
+      <p id="confirm-text">
+        {revoking
+          ? `Revoke ${detail.name} at ${detail.school.name}? From the moment this is done, ${detail.name} can no longer read or change any of the school's data listed below.`
+          : `Reject ${detail.name}'s request to connect to ${detail.school.name}?`}{" "}
+        {detail.vendor} is told, with the reason you give.
+      </p>
+      <label class="field">
+        Reason {detail.vendor} is given
+        <select value={reason} onChange={(e) => setReason(e.currentTarget.value as RejectReasonCode | "")}>
+          <option value="">No reason given</option>
+          {rejectReasons.map((r) => (
+            <option key={r.code} value={r.code}>
+              {r.text}
+            </option>
+          ))}
+        </select>
+      </label>
+      {reason !== "" && (
+        <label class="field">
+          Note for {detail.vendor} {reason === "other" ? "(required)" : "(optional)"}
+          <textarea
+            value={note}
+            maxLength={500}
+            rows={3}
+            onInput={(e) => setNote(e.currentTarget.value)}
+          />
+        </label>
+      )}
+      <button type="button" class="danger" disabled={busy || needsNote} onClick={() => onReject(reason, note)}>
+        {revoking ? `Revoke ${detail.name}` : `Reject ${detail.name}`}
+      </button>
+      <button type="button" class="secondary" onClick={onKeep}>
+        {revoking ? "Keep it approved" : "Decide later"}
+      </button>
+    </div>
+  );
+}
+
+// After a revocation: whether the partner said it deleted the school's data, in time.
+function DeletionLine({ detail, request }: { detail: AppDetail; request: DeletionAttestation }) {
+  if (request.state === "attested" && request.attested_at) {
+    return (
+      <p class="reason deletion">
+        {detail.vendor} confirmed on {when(request.attested_at)} that it deleted {detail.school.name}'s
+        data{request.note ? ` (“${request.note}”)` : ""}.
+      </p>
+    );
+  }
+  return (
+    <p class={`reason deletion ${request.state}`}>
+      {detail.vendor} was asked to delete {detail.school.name}'s data and confirm by {when(request.due_by)}.{" "}
+      {request.state === "overdue" ? "Overdue: not confirmed in time." : "Not confirmed yet."}
+    </p>
+  );
+}
+
 function History({ entries }: { entries: AuditEntry[] }) {
   if (entries.length === 0) return <p class="empty">Nothing has happened to this app here yet.</p>;
   return (
@@ -34,6 +119,8 @@ function History({ entries }: { entries: AuditEntry[] }) {
           {e.action}
           {e.from_status ? ` (${e.from_status} → ${e.to_status})` : ` (${e.to_status})`}
           {e.via_trust && " via the trust"}
+          {e.reason && `: ${rejectReasons.find((r) => r.code === e.reason?.code)?.text ?? e.reason.code}`}
+          {e.reason?.note && ` (“${e.reason.note}”)`}
         </li>
       ))}
     </ol>
@@ -50,6 +137,7 @@ export function AppPanel(props: {
   const { onFailure } = useSession();
   const [detail, setDetail] = useState<AppDetail | null>(null);
   const [history, setHistory] = useState<AuditEntry[]>([]);
+  const [deletion, setDeletion] = useState<DeletionAttestation | null>(null);
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -59,10 +147,14 @@ export function AppPanel(props: {
   const failed = useMemo(() => onFailure((e) => setError(e.message)), [onFailure]);
   const load = useCallback(
     () =>
-      Promise.all([appDetail(school, app), appHistory(school, app)]).then(([d, h]) => {
-        setDetail(d);
-        setHistory(h);
-      }, failed),
+      Promise.all([appDetail(school, app), appHistory(school, app), schoolDeletions(school)]).then(
+        ([d, h, deletions]) => {
+          setDetail(d);
+          setHistory(h);
+          setDeletion(deletions.find((r) => r.app === app) ?? null);
+        },
+        failed,
+      ),
     [school, app, failed],
   );
 
@@ -76,12 +168,17 @@ export function AppPanel(props: {
   }, [loaded]);
   useDialogKeys(root, confirming ? () => setConfirming(false) : onClose);
 
-  const act = async (decision: Decision) => {
+  const act = async (decision: Decision, why?: { reason: RejectReasonCode | ""; note: string }) => {
     setBusy(true);
     setError("");
     setConfirming(false);
     try {
-      await decide(school, app, decision);
+      if (decision === "reject" && why && why.reason !== "") {
+        const note = why.note.trim();
+        await reject(school, app, note ? { reason: why.reason, note } : { reason: why.reason });
+      } else {
+        await decide(school, app, decision);
+      }
       onChanged();
       if (decision === "cancel") onClose();
       else await load();
@@ -134,9 +231,11 @@ export function AppPanel(props: {
                   <button type="button" disabled={busy} onClick={() => act("approve")}>
                     Approve
                   </button>
-                  <button type="button" class="danger" disabled={busy} onClick={() => act("reject")}>
-                    Reject
-                  </button>
+                  {!confirming && (
+                    <button type="button" class="danger" disabled={busy} onClick={() => setConfirming(true)}>
+                      Reject
+                    </button>
+                  )}
                   <button type="button" class="secondary" disabled={busy} onClick={() => act("cancel")}>
                     Cancel
                   </button>
@@ -162,19 +261,27 @@ export function AppPanel(props: {
                 Download list
               </a>
             </div>
+            {detail.status === "rejected" && detail.reject_reason && (
+              <p class="reason">
+                Rejected: {detail.reject_reason.text}
+                {detail.reject_reason.note && ` (“${detail.reject_reason.note}”)`}. {detail.vendor} was
+                told.
+              </p>
+            )}
+            {deletion && <DeletionLine detail={detail} request={deletion} />}
+            {detail.status === "expired" && (
+              <p class="reason">
+                This request expired before anyone decided. {detail.name} can ask again; it then
+                shows under Pending requests.
+              </p>
+            )}
             {confirming && (
-              <div class="confirm" role="alertdialog" aria-labelledby="confirm-text">
-                <p id="confirm-text">
-                  Revoke {detail.name} at {detail.school.name}? From the moment this is done, {detail.name}{" "}
-                  can no longer read or change any of the school's data listed below.
-                </p>
-                <button type="button" class="danger" disabled={busy} onClick={() => act("reject")}>
-                  Revoke {detail.name}
-                </button>
-                <button type="button" class="secondary" onClick={() => setConfirming(false)}>
-                  Keep it approved
-                </button>
-              </div>
+              <RejectStep
+                detail={detail}
+                busy={busy}
+                onReject={(reason, note) => act("reject", { reason, note })}
+                onKeep={() => setConfirming(false)}
+              />
             )}
             <h3>What {detail.name} may do</h3>
             <Grants grants={detail.permissions} label={`What ${detail.name} may do`} />

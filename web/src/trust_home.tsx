@@ -2,7 +2,7 @@
 // terms, and the trust's audit trail); the matrix of apps x schools is in trust_matrix.tsx.
 import { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, TrustSchools, trustMatrix, trustSchools } from "./api";
+import { ApiError, DeletionAttestation, TrustSchools, trustDeletions, trustMatrix, trustSchools } from "./api";
 import { AuditTrail } from "./audit_trail";
 import { when } from "./format";
 import { Refusal } from "./school_apps";
@@ -72,9 +72,67 @@ export function TrustPage(props: {
   );
 }
 
+const attestationStates: Record<DeletionAttestation["state"], string> = {
+  pending: "Not confirmed yet",
+  overdue: "Overdue",
+  attested: "Confirmed",
+};
+
+// After revocations across the trust: which partners said they deleted a school's data.
+function TrustDeletions({ trust, names }: { trust: string; names: Map<string, string> }) {
+  const { onFailure } = useSession();
+  const [items, setItems] = useState<DeletionAttestation[] | null>(null);
+  const [error, setError] = useState("");
+  useEffect(() => {
+    trustDeletions(trust).then(setItems, onFailure((e) => setError(e.message)));
+  }, [trust, onFailure]);
+  return (
+    <section aria-labelledby="deletions-title">
+      <h2 id="deletions-title">Data deletion after revocations</h2>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {!items ? (
+        !error && <p class="loading">Loading…</p>
+      ) : items.length === 0 ? (
+        <p class="empty">No app has been revoked at the trust's schools.</p>
+      ) : (
+        <table class="schools deletions">
+          <thead>
+            <tr>
+              <th scope="col">School</th>
+              <th scope="col">App</th>
+              <th scope="col">Revoked</th>
+              <th scope="col">Confirm by</th>
+              <th scope="col">Deletion</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((d) => (
+              <tr key={`${d.school}/${d.app}/${d.requested_at}`} class={d.state}>
+                <td>{names.get(d.school) ?? d.school}</td>
+                <td>{d.app_name ?? d.app}</td>
+                <td>{when(d.requested_at)}</td>
+                <td>{when(d.due_by)}</td>
+                <td>
+                  {attestationStates[d.state]}
+                  {d.attested_at && ` on ${when(d.attested_at)}`}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
 // The trust's schools, each a way into that school's partner apps, with its terms.
 export function TrustSchoolsScreen({ trust }: { trust: string }) {
   const { schools, error } = useTrustSchools(trust);
+  const names = new Map((schools?.items ?? []).map((s) => [s.id, s.name]));
   return (
     <TrustPage trust={trust} tab="schools" schools={schools} error={error}>
       <main class="trust">
@@ -106,6 +164,7 @@ export function TrustSchoolsScreen({ trust }: { trust: string }) {
             </tbody>
           </table>
         )}
+        {schools && <TrustDeletions trust={trust} names={names} />}
       </main>
     </TrustPage>
   );

@@ -13,8 +13,8 @@ namespace {
 constexpr std::string_view kInsertAudit =
     "INSERT INTO audit_log (school_id, app_id, actor_kind, actor, actor_site, actor_role,"
     " via_trust, action, from_status, to_status, permission_set_version, at_ms, request_id,"
-    " client_request_id) VALUES ";
-constexpr std::size_t kAuditColumns = 14;
+    " client_request_id, reason, reason_note) VALUES ";
+constexpr std::size_t kAuditColumns = 16;
 
 void bind_audit(db::Statement& q, const AuditRecord& audit) {
   q.bind(audit.school_id)
@@ -33,7 +33,13 @@ void bind_audit(db::Statement& q, const AuditRecord& audit) {
       .bind(audit.request_id)
       // Never NULL from here on (append_audits): NULL marks the records hashed before the
       // field existed.
-      .bind(audit.client_request_id);
+      .bind(audit.client_request_id)
+      .bind(audit.reason);
+  if (audit.reason) {
+    q.bind(audit.reason_note);
+  } else {
+    q.bind_null();
+  }
 }
 
 // Inserts the records into audit_log; returns their ids, in order.

@@ -1,5 +1,5 @@
 // ConnectionStore: reading connections, and changing them with their audit records,
-// notifications, idempotency answer and revocation epoch in one transaction.
+// notifications, partner events, idempotency answer and revocation epoch in one transaction.
 #include <map>
 #include <utility>
 
@@ -32,6 +32,16 @@ void finish_transaction(db::Session& s, std::span<const AuditedChange> changes) 
   if (advances_epoch(changes))
     s.execute("UPDATE revocation_epoch SET epoch = epoch + 1 WHERE id = 1");
   check_commit_by(changes);
+}
+
+// A reject's reason and note, or two NULLs.
+void bind_reason(db::Statement& q, const std::optional<RejectReason>& reason,
+                 const std::string& note) {
+  if (reason) {
+    q.bind(to_string(*reason)).bind(note);
+  } else {
+    q.bind_null().bind_null();
+  }
 }
 
 // Thrown out of a batch whose revision check failed: the transaction rolls back.
@@ -71,6 +81,16 @@ std::vector<Connection> SqlStore::trust_connections(std::string_view trust_id) {
   });
 }
 
+std::vector<Connection> SqlStore::pending_requests_before(TimePoint cutoff, std::size_t limit) {
+  return db_->read("pending_requests_before", [&](db::Session& s) {
+    auto q = s.prepare("SELECT " + std::string(rows::kConnectionColumns) +
+                       " FROM connections WHERE status = 'pending' AND requested_at_ms < ?"
+                       " ORDER BY requested_at_ms LIMIT ?");
+    q->bind(to_unix_ms(cutoff)).bind(db::limit_value(limit));
+    return db::all_rows(*q, [](const db::Statement& r) { return rows::connection(r); });
+  });
+}
+
 // Isolation on MariaDB: READ COMMITTED plus the revision check, not REPEATABLE READ. The check
 // is the UPDATE's WHERE clause, and an InnoDB UPDATE is a locking read: it takes the row's
 // exclusive lock and evaluates the WHERE on the newest committed version, whatever the
@@ -90,17 +110,21 @@ std::optional<Connection> SqlStore::apply(const ConnectionChange& change,
     if (change.expected_revision) {
       auto q =
           s.prepare(std::string("UPDATE connections SET status = ?, permission_set_version = ?,"
-                                " revision = revision + 1") +
+                                " revision = revision + 1, reject_reason = ?, reject_note = ?") +
                     (change.is_decision ? ", decided_at_ms = ?, decided_by = ?" : "") +
+                    (change.renews_request ? ", requested_at_ms = ?" : "") +
                     " WHERE school_id = ? AND app_id = ? AND revision = ?");
       q->bind(to_string(change.to)).bind(change.permission_set_version);
+      bind_reason(*q, change.reject_reason, change.reject_note);
       if (change.is_decision) q->bind(to_unix_ms(change.at)).bind(change.decided_by);
+      if (change.renews_request) q->bind(to_unix_ms(change.at));
       q->bind(change.school_id).bind(change.app_id).bind(*change.expected_revision);
       if (q->execute() == 0) return std::nullopt;
     } else {
       auto q = s.prepare(
           "INSERT INTO connections (school_id, app_id, status, permission_set_version,"
-          " revision, requested_at_ms, decided_at_ms, decided_by) VALUES (?, ?, ?, ?, 1, ?, ?, ?)");
+          " revision, requested_at_ms, decided_at_ms, decided_by, reject_reason, reject_note)"
+          " VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)");
       q->bind(change.school_id)
           .bind(change.app_id)
           .bind(to_string(change.to))
@@ -111,6 +135,7 @@ std::optional<Connection> SqlStore::apply(const ConnectionChange& change,
       } else {
         q->bind_null().bind_null();
       }
+      bind_reason(*q, change.reject_reason, change.reject_note);
       // The connection exists already: insert-if-absent writes nothing.
       if (!q->execute_unless_duplicate()) return std::nullopt;
     }
@@ -121,6 +146,10 @@ std::optional<Connection> SqlStore::apply(const ConnectionChange& change,
       bind_notification(*q, change, audit);
       q->execute();
     }
+    const AuditedChange one{change, audit};
+    const AuditedChange* just_one[] = {&one};
+    if (change.event) write_events(s, just_one);
+    if (change.deletion_due) write_deletion_requests(s, just_one);
     auto q = s.prepare(select_connection());
     q->bind(change.school_id).bind(change.app_id);
     if (!q->next()) {
@@ -128,7 +157,6 @@ std::optional<Connection> SqlStore::apply(const ConnectionChange& change,
                        ": connection vanished inside its own transaction");
     }
     auto written = rows::connection(*q);
-    const AuditedChange one{change, audit};
     finish_transaction(s, std::span(&one, 1));
     return std::optional(std::move(written));
   });
@@ -183,6 +211,9 @@ std::optional<std::vector<Connection>> SqlStore::apply_all(std::span<const Audit
         }
         next.status = change.to;
         next.permission_set_version = change.permission_set_version;
+        next.reject_reason = change.reject_reason;
+        next.reject_note = change.reject_reason ? change.reject_note : "";
+        if (change.renews_request) next.requested_at = change.at;
         if (change.is_decision) {
           next.decided_at = change.at;
           next.decided_by = change.decided_by;
@@ -192,10 +223,11 @@ std::optional<std::vector<Connection>> SqlStore::apply_all(std::span<const Audit
       const auto written = db::run_rows(
           s,
           "INSERT INTO connections (school_id, app_id, status, permission_set_version, revision,"
-          " requested_at_ms, decided_at_ms, decided_by) VALUES ",
-          8,
-          dialect_.upsert("school_id, app_id", {"status", "permission_set_version", "revision",
-                                                "decided_at_ms", "decided_by"}),
+          " requested_at_ms, decided_at_ms, decided_by, reject_reason, reject_note) VALUES ",
+          10,
+          dialect_.upsert("school_id, app_id",
+                          {"status", "permission_set_version", "revision", "requested_at_ms",
+                           "decided_at_ms", "decided_by", "reject_reason", "reject_note"}),
           out.size(), [&](db::Statement& q, std::size_t i) {
             const Connection& n = out[i];
             q.bind(n.school_id)
@@ -210,6 +242,7 @@ std::optional<std::vector<Connection>> SqlStore::apply_all(std::span<const Audit
             } else {
               q.bind_null();
             }
+            bind_reason(q, n.reject_reason, n.reject_note);
           });
       if (written != dialect_.upserted_rows(inserted, updated)) throw RevisionMoved{};
       std::vector<const AuditRecord*> records;
@@ -225,6 +258,16 @@ std::optional<std::vector<Connection>> SqlStore::apply_all(std::span<const Audit
                    [&](db::Statement& q, std::size_t i) {
                      bind_notification(q, notifying[i]->change, notifying[i]->audit);
                    });
+      std::vector<const AuditedChange*> telling;
+      for (const auto& item : changes) {
+        if (item.change.event) telling.push_back(&item);
+      }
+      write_events(s, telling);
+      std::vector<const AuditedChange*> revoking;
+      for (const auto& item : changes) {
+        if (item.change.deletion_due) revoking.push_back(&item);
+      }
+      write_deletion_requests(s, revoking);
       if (answer != nullptr) {
         const auto [status, body] = answer->encode(out);
         if (!finish_claim(s, answer->claim, status, body, answer->at)) throw RevisionMoved{};

@@ -2,7 +2,8 @@
 // (store/db): each method is its logic plus the SQL, with what differs between the engines taken
 // from the Dialect. The methods are defined per interface, one file each, beside this header:
 // connections.cpp, audit.cpp, audit_links.cpp, directory.cpp, accounts.cpp, sessions.cpp,
-// trusts.cpp, notifications.cpp, idempotency.cpp, revocation.cpp, grants.cpp, migrate.cpp.
+// trusts.cpp, notifications.cpp, idempotency.cpp, revocation.cpp, grants.cpp, events.cpp,
+// deletions.cpp, migrate.cpp.
 // SqliteStore and MysqlStore pick the engine.
 #pragma once
 
@@ -35,6 +36,7 @@ class SqlStore : public Store {
   std::optional<std::vector<Connection>> apply_all(std::span<const AuditedChange> changes,
                                                    const BatchAnswer* answer) override;
   std::vector<Connection> trust_connections(std::string_view trust_id) override;
+  std::vector<Connection> pending_requests_before(TimePoint cutoff, std::size_t limit) override;
 
   // revocation.cpp
   std::int64_t revocation_epoch() override;
@@ -116,6 +118,27 @@ class SqlStore : public Store {
   void release_idempotency_key(const IdempotencyRecord& claim) override;
   std::size_t delete_idempotency_keys_before(TimePoint cutoff, std::size_t limit) override;
 
+  // events.cpp
+  std::vector<PartnerEvent> events_for_app(std::string_view app_id, std::int64_t after_seq,
+                                           std::size_t limit) override;
+  std::optional<PartnerEvent> find_event(std::string_view id) override;
+  std::vector<PartnerEvent> list_events(std::string_view app_id, std::optional<EventState> state,
+                                        std::optional<std::int64_t> before_seq,
+                                        std::size_t limit) override;
+  std::vector<PartnerEvent> claim_events(const EventClaim& claim) override;
+  bool record_delivery(const Delivery& delivery, std::string_view owner,
+                       const AfterFailure& after) override;
+  std::vector<Delivery> deliveries(const DeliveryQuery& query) override;
+  bool redeliver(std::string_view id, TimePoint at) override;
+  std::size_t delete_events_before(TimePoint cutoff, std::size_t limit) override;
+  std::int64_t pending_events() override;
+
+  // deletions.cpp
+  std::vector<DeletionRequest> deletion_requests(std::span<const std::string> schools,
+                                                 bool open_only) override;
+  std::optional<DeletionRequest> attest_deletion(std::string_view school, std::string_view app,
+                                                 TimePoint at, std::string_view note) override;
+
  protected:
   db::Database& database() { return *db_; }
 
@@ -129,6 +152,10 @@ class SqlStore : public Store {
   // idempotency.cpp: stores the answer of the claim; false when it was taken over meanwhile.
   bool finish_claim(db::Session& s, const IdempotencyRecord& claim, int status,
                     const std::string& body, TimePoint at);
+  // events.cpp: the partner events of `changes` (each has one).
+  void write_events(db::Session& s, std::span<const AuditedChange* const> changes);
+  // deletions.cpp: the deletion requests of `changes` (each has a deletion_due).
+  void write_deletion_requests(db::Session& s, std::span<const AuditedChange* const> changes);
 
   std::unique_ptr<db::Database> db_;
   const db::Dialect& dialect_;
