@@ -28,8 +28,9 @@ SignInOutcome too_many(std::chrono::seconds wait) {
 }
 
 // What login history keeps of what the client sent: bounded, so a hostile header cannot
-// bloat it (and 256 bytes of a user agent are plenty to recognise a browser).
-constexpr std::size_t kMaxUserAgent = 256;
+// bloat it or fill an admin's screen. 160 bytes of a user agent name a browser and its
+// platform; what it says is the browser's claim, and the screen says so.
+constexpr std::size_t kMaxUserAgent = 160;
 constexpr std::size_t kMaxAddress = 64;
 
 }  // namespace

@@ -49,7 +49,7 @@ export interface paths {
          *     with `Retry-After: 1`, at once.
          *
          *     Checked attempts at known accounts are written to the login history (email, user, time,
-         *     address, user agent cut to 256 bytes, outcome); attempts at unknown emails are not.
+         *     address, user agent cut to 160 bytes, outcome); attempts at unknown emails are not.
          */
         post: operations["signIn"];
         /**
@@ -1868,6 +1868,7 @@ export interface components {
             outcome: "success" | "invalid_credentials" | "too_many_attempts";
             /** @description The client's address as the server saw it. */
             address: string;
+            /** @description The User-Agent the browser sent, its first 160 bytes (cut on a character boundary). What the browser reports, not a fact any party checked. */
             user_agent: string;
         };
         LoginHistory: {

@@ -52,7 +52,7 @@ function History(props: { site: string; user: SiteUser; onError: (e: ApiError) =
               <th scope="col">When</th>
               <th scope="col">Outcome</th>
               <th scope="col">Address</th>
-              <th scope="col">Browser</th>
+              <th scope="col">Browser, as reported by the browser</th>
             </tr>
           </thead>
           <tbody>
