@@ -33,7 +33,7 @@ RUN apt-get update \
       libboost-dev libboost-system-dev \
       libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libsodium-dev \
       libsqlite3-dev \
-      libmysqlcppconn-dev libhiredis-dev \
+      libmysqlcppconn-dev libhiredis-dev libssl-dev \
       nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 
@@ -65,8 +65,9 @@ LABEL org.opencontainers.image.title="canopy" \
 # One package per library the binary links directly (readelf -d: NEEDED), found with
 # `dpkg -S`; libc.so.6 and libm.so.6 (libc6) come with the base image. What those libraries
 # need in turn comes with them: libmysqlcppconn7v5 brings libmariadb3 (with its auth plugins,
-# which MySQL 8's caching_sha2_password needs), libssl3 and zlib1g. ca-certificates: the CA
-# bundle, for whatever TLS the deployment adds (Canopy itself opens none today).
+# which MySQL 8's caching_sha2_password needs) and zlib1g. libssl3: the partner webhooks'
+# HTTPS client (src/events) links it directly. ca-certificates: the CA bundle that client
+# verifies partners' certificates against.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       ca-certificates \
@@ -77,6 +78,7 @@ RUN apt-get update \
       libsodium23 \
       libspdlog1.10 \
       libsqlite3-0 \
+      libssl3 \
       libstdc++6 \
       libyaml-cpp0.7 \
  && rm -rf /var/lib/apt/lists/*

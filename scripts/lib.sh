@@ -8,7 +8,7 @@ BUILD_PACKAGES=(
   g++ cmake make ccache pkg-config git ca-certificates
   libboost-dev libboost-system-dev
   libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libsodium-dev
-  libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
+  libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
   curl python3
   libmysqlcppconn-dev libhiredis-dev
   mariadb-server mariadb-client redis-server redis-tools

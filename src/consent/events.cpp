@@ -50,6 +50,9 @@ store::OutboxEvent connection_event(const store::ConnectionChange& change,
       {"previous_status",
        audit.from_status ? nlohmann::json(to_string(*audit.from_status)) : nlohmann::json()},
       {"permission_set_version", change.permission_set_version},
+      // The connection's revision after the change: deliveries may arrive out of order (a
+      // retried approval after the reject that followed it); the highest revision is current.
+      {"revision", change.expected_revision ? *change.expected_revision + 1 : 1},
       {"by", by(audit)}};
   if (change.deletion_due) {
     data["deletion"] = {

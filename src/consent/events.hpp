@@ -24,7 +24,8 @@ std::string new_event_id();
 // The event that tells the partner of `change`, as `audit` records it: its type follows the
 // status the connection moves to. The body is the Standard Webhooks payload
 // {"type", "timestamp", "data": {school, app, status, previous_status, permission_set_version,
-// by}}: `by` says who made the change (school, trust, partner or canopy), never which person.
+// revision, by}}: `by` says who made the change (school, trust, partner or canopy), never which
+// person.
 // A reject that says why adds "reason": {code, text, note}; a revocation adds "deletion":
 // {requested, due_by, attest}: the partner is to delete the school's data and say so there.
 store::OutboxEvent connection_event(const store::ConnectionChange& change,

@@ -5,6 +5,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <memory>
 #include <stdexcept>
 
 namespace canopy::events {
@@ -61,18 +62,29 @@ asio::awaitable<PostOutcome> WebhookClient::post(
     const WebhookUrl& url, const std::vector<std::pair<std::string, std::string>>& headers,
     const std::string& body, std::chrono::milliseconds timeout) {
   auto executor = co_await asio::this_coro::executor;
-  tcp::resolver resolver(executor);
-  beast::tcp_stream tcp_stream(executor);
+  // What the deadline's handler touches is shared with it, not kept in this frame: a deadline
+  // that passes just as the exchange ends has its handler queued already, and cancel() cannot
+  // take it back; it then runs after this coroutine is gone, on objects it keeps alive.
+  struct Connection {
+    explicit Connection(const asio::any_io_executor& ex) : resolver(ex), tcp_stream(ex) {}
+    tcp::resolver resolver;
+    beast::tcp_stream tcp_stream;
+    bool timed_out = false;
+  };
+  const auto shared = std::make_shared<Connection>(executor);
+  tcp::resolver& resolver = shared->resolver;
+  beast::tcp_stream& tcp_stream = shared->tcp_stream;
+  const bool& timed_out = shared->timed_out;
   std::optional<beast::ssl_stream<beast::tcp_stream&>> tls;
   if (url.tls) tls.emplace(tcp_stream, tls_->context);
   // One deadline for the whole exchange: when it passes, whatever is in progress is cancelled.
-  bool timed_out = false;
   asio::steady_timer deadline(executor, timeout);
-  deadline.async_wait([&](const boost::system::error_code& ec) {
+  deadline.async_wait([shared](const boost::system::error_code& ec) {
     if (ec) return;  // cancelled: the exchange ended first
-    timed_out = true;
-    resolver.cancel();
-    tcp_stream.socket().close();
+    shared->timed_out = true;
+    shared->resolver.cancel();
+    boost::system::error_code ignored;
+    shared->tcp_stream.socket().close(ignored);
   });
   struct CancelOnExit {
     asio::steady_timer& timer;

@@ -110,8 +110,9 @@ class EventStore {
   // An operator asks for a failed (or delivered) event to be delivered again, from now, with a
   // fresh count of attempts. False when there is no such event.
   virtual bool redeliver(std::string_view id, TimePoint at) = 0;
-  // Retention: events created before `cutoff`, delivered or not (an event undelivered for that
-  // long tells nobody anything), and the log of attempts before it.
+  // Retention: up to `limit` events created before `cutoff`, delivered or not (an event
+  // undelivered for that long tells nobody anything), and up to `limit` log rows of attempts
+  // before it; the rows deleted from both.
   virtual std::size_t delete_events_before(TimePoint cutoff, std::size_t limit) = 0;
   // How many events wait to be delivered, for /metrics.
   virtual std::int64_t pending_events() = 0;

@@ -20,8 +20,8 @@ struct Retention {
   // Records of replicas' polls of the revocation epoch (--cache redis) not renewed for this long
   // (replicas that stopped without leaving): well beyond any outage a replica answers through.
   std::chrono::days replica_records{7};
-  // Partner events no longer waiting to be delivered, with their delivery log: what a partner
-  // can re-read (GET /partner/v1/events) and an operator can look into.
+  // Partner events (delivered or not) and their delivery log: what a partner can re-read
+  // (GET /partner/v1/events) and an operator can look into.
   std::chrono::days partner_events{90};
 };
 
@@ -30,7 +30,7 @@ struct RetentionReport {
   std::size_t logins = 0;
   std::size_t idempotency_keys = 0;
   std::size_t replica_records = 0;
-  std::size_t partner_events = 0;
+  std::size_t partner_events = 0;  // events and delivery log rows
   std::size_t total() const {
     return sessions + logins + idempotency_keys + replica_records + partner_events;
   }

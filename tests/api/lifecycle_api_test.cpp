@@ -89,6 +89,9 @@ TEST_F(LifecycleApi, ARejectThatSaysWhyTellsTheSchoolThePartnerAndTheAudit) {
   EXPECT_EQ(mine[1]["data"]["reason"], expected);
   EXPECT_EQ(mine[1]["data"]["previous_status"], "pending");
   EXPECT_EQ(mine[1]["data"]["by"], "school");
+  // The connection's revision after each change: how a partner orders what it receives.
+  EXPECT_EQ(mine[0]["data"]["revision"], 1);
+  EXPECT_EQ(mine[1]["data"]["revision"], 2);
   EXPECT_EQ(page["next_after"], mine[1]["seq"]);
   EXPECT_TRUE(events(page["next_after"].get<std::int64_t>())["events"].empty());
   // Another app's events are not this partner's.

@@ -2522,7 +2522,7 @@ TYPED_TEST(StoreData, RetentionDeletesOldEventsAndTheirLog) {
   fresh.event = outbox("msg_new");
   ASSERT_TRUE(store.apply(fresh, this->audit(fresh, std::nullopt)).has_value());
   const auto report = apply_retention(store, this->clock_.now(), Retention{});
-  EXPECT_EQ(report.partner_events, 1u);
+  EXPECT_EQ(report.partner_events, 2u);  // the event and its one delivery
   EXPECT_FALSE(store.find_event("msg_old").has_value());
   EXPECT_TRUE(store.find_event("msg_new").has_value());
   EXPECT_TRUE(store.deliveries({.event_id = "msg_old"}).empty());

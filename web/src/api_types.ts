@@ -2050,6 +2050,11 @@ export interface components {
              */
             permission_set_version: number;
             /**
+             * @description The connection's revision after the change; it grows with every change. Deliveries can arrive out of order (a retried event after a later one) - the highest revision seen is the connection's current state.
+             * @example 3
+             */
+            revision: number;
+            /**
              * @description Who made the change: `school` (a school's admin), `trust` (the trust's central team, acting in the school), `partner` (the app's own request) or `canopy` (`canopy tenants import`, or a request's expiry). Never which person.
              * @enum {string}
              */

@@ -243,15 +243,19 @@ bool SqlStore::redeliver(std::string_view id, TimePoint at) {
 std::size_t SqlStore::delete_events_before(TimePoint cutoff, std::size_t limit) {
   return db_->transact("delete_events_before", [&](db::Session& s) {
     const std::int64_t before = to_unix_ms(cutoff);
-    s.prepare(dialect_.delete_oldest("partner_event_deliveries", "at_ms < ?", "at_ms"))
-        ->bind(before)
-        .bind(db::limit_value(limit))
-        .execute();
-    return static_cast<std::size_t>(
-        s.prepare(dialect_.delete_oldest("partner_events", "created_at_ms < ?", "created_at_ms"))
+    // Rows of both tables: the caller goes on while either had a full batch.
+    const auto log_rows =
+        s.prepare(dialect_.delete_oldest("partner_event_deliveries", "at_ms < ?", "at_ms"))
             ->bind(before)
             .bind(db::limit_value(limit))
-            .execute());
+            .execute();
+    return static_cast<std::size_t>(log_rows) +
+           static_cast<std::size_t>(
+               s.prepare(
+                    dialect_.delete_oldest("partner_events", "created_at_ms < ?", "created_at_ms"))
+                   ->bind(before)
+                   .bind(db::limit_value(limit))
+                   .execute());
   });
 }
 
