@@ -78,7 +78,8 @@ asio::awaitable<void> Dispatcher::run() {
                                         .now = now,
                                         .lease_until = now + config_.lease,
                                         .apps = apps_,
-                                        .limit = config_.batch});
+                                        .limit = config_.batch,
+                                        .max_attempts = config_.max_attempts});
       });
     } catch (const std::exception& e) {
       spdlog::warn("partner events: cannot read the outbox, trying again: {}", e.what());

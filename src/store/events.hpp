@@ -52,6 +52,10 @@ struct EventClaim {
   TimePoint lease_until;
   std::span<const std::string> apps;
   std::size_t limit = 0;
+  // Attempts an event may have started; one that started them all and whose lease ran out (its
+  // replica died each time: an event that crashes whoever delivers it) is given up, not claimed
+  // again. Zero: no limit.
+  int max_attempts = 0;
 };
 
 enum class DeliveryOutcome { delivered, failed };

@@ -2466,6 +2466,30 @@ TYPED_TEST(StoreData, AClaimedEventIsHeldUntilItsLeaseRunsOut) {
   EXPECT_EQ(store.list_events("", EventState::delivered, std::nullopt, 10).size(), 1u);
 }
 
+// An event whose every attempt ended with its replica (killed, say, by what it delivered) is
+// given up once its attempts are spent, not claimed for ever.
+TYPED_TEST(StoreData, AnEventWhoseAttemptsAllDiedIsGivenUp) {
+  auto& store = *this->store_;
+  auto change = this->insert("oak", "wonde", ConnectionStatus::pending);
+  change.event = outbox("msg_deadly");
+  ASSERT_TRUE(store.apply(change, this->audit(change, std::nullopt)).has_value());
+  const std::vector<std::string> apps{"wonde"};
+  auto now = this->clock_.now();
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    auto claimed = store.claim_events({"r", now, now + 10s, apps, 1, 2});
+    ASSERT_EQ(claimed.size(), 1u) << attempt;
+    EXPECT_EQ(claimed[0].attempts, attempt);
+    now += 11s;  // the replica died: its lease runs out
+  }
+  EXPECT_TRUE(store.claim_events({"r", now, now + 10s, apps, 1, 2}).empty());
+  const auto e = store.find_event("msg_deadly").value();
+  EXPECT_EQ(e.state, EventState::failed);
+  EXPECT_NE(e.last_error.find("given up"), std::string::npos) << e.last_error;
+  // An operator's redelivery starts the count again.
+  ASSERT_TRUE(store.redeliver("msg_deadly", now));
+  EXPECT_EQ(store.claim_events({"r", now, now + 10s, apps, 1, 2}).size(), 1u);
+}
+
 TYPED_TEST(StoreData, TwoClaimersNeverHoldTheSameEvent) {
   auto& store = *this->store_;
   std::vector<AuditedChange> batch;

@@ -144,6 +144,18 @@ std::vector<PartnerEvent> SqlStore::list_events(std::string_view app_id,
 std::vector<PartnerEvent> SqlStore::claim_events(const EventClaim& claim) {
   if (claim.apps.empty() || claim.limit == 0) return {};
   const std::int64_t now = to_unix_ms(claim.now);
+  if (claim.max_attempts > 0) {
+    db_->transact("give_up_events", [&](db::Session& s) {
+      auto q = s.prepare(
+          "UPDATE partner_events SET state = 'failed', last_error = ?, lease_owner = NULL,"
+          " lease_until_ms = NULL WHERE state = 'pending' AND attempts >= ?"
+          " AND lease_until_ms IS NOT NULL AND lease_until_ms <= ?");
+      q->bind("given up: every attempt ended without an answer being recorded")
+          .bind(claim.max_attempts)
+          .bind(now)
+          .execute();
+    });
+  }
   std::vector<std::int64_t> candidates = db_->read("claim_events", [&](db::Session& s) {
     std::vector<std::string_view> apps(claim.apps.begin(), claim.apps.end());
     std::vector<std::int64_t> seqs;
