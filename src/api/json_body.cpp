@@ -169,4 +169,27 @@ http::Response json_response(unsigned status, const nlohmann::json& body) {
                         {}};
 }
 
+Result<std::string> plain_note(const nlohmann::json& body, std::string_view field) {
+  const auto it = body.find(field);
+  if (it == body.end()) return std::string();
+  const auto& text = it->get_ref<const std::string&>();
+  const auto first = text.find_first_not_of(" \t\r\n");
+  std::string note = first == std::string::npos
+                         ? ""
+                         : text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+  const std::string name(field);
+  if (note.size() > kMaxNoteBytes) {
+    return make_error(Errc::invalid_value,
+                      name + " must be at most " + std::to_string(kMaxNoteBytes) + " bytes");
+  }
+  if (std::any_of(note.begin(), note.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return (u < 0x20 && c != '\n') || u == 0x7f;
+      })) {
+    return make_error(Errc::invalid_value,
+                      name + " must be plain text: no control characters but line breaks");
+  }
+  return note;
+}
+
 }  // namespace canopy::api

@@ -42,6 +42,12 @@ inline constexpr std::size_t kMaxPageLimit = 100;
 // check_query must have run first.
 Result<PageQuery> page_query(const http::RequestContext& ctx, std::size_t default_limit);
 
+// Free text one party writes for another to read (a reject's note, a deletion attestation's):
+// the body's optional string `field`, trimmed of surrounding blanks, at most kMaxNoteBytes, no
+// control character but the line feed; "" when absent, invalid_value otherwise.
+inline constexpr std::size_t kMaxNoteBytes = 500;
+Result<std::string> plain_note(const nlohmann::json& body, std::string_view field);
+
 // A positive decimal id, as sent in a path or query; nullopt for anything else.
 std::optional<std::int64_t> parse_id(std::string_view text);
 

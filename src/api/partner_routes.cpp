@@ -1,6 +1,4 @@
 // Partner apps: ask a school for a connection, read its status, and read their events.
-#include <algorithm>
-
 #include "api/edge.hpp"
 #include "api/errors.hpp"
 #include "api/event_views.hpp"
@@ -71,21 +69,10 @@ asio::awaitable<http::Response> connection_status(http::RequestContext& ctx, Par
 // deleted the school's data after a revocation. Attesting again changes nothing.
 asio::awaitable<http::Response> attest_deletion(http::RequestContext& ctx, PartnerRoutes& g) {
   auto body = parse_body(ctx, {{"note", JsonType::string, false}});
-  std::string note;
-  if (body && body->contains("note")) {
-    note = (*body)["note"].get<std::string>();
-    if (note.size() > 500) {
-      body = make_error(Errc::invalid_value, "note must be at most 500 bytes");
-    } else if (std::any_of(note.begin(), note.end(), [](char c) {
-                 const auto u = static_cast<unsigned char>(c);
-                 return (u < 0x20 && c != '\n') || u == 0x7f;
-               })) {
-      body = make_error(Errc::invalid_value, "note must be plain text");
-    }
-  }
+  auto note = body ? plain_note(*body, "note") : Result<std::string>(body.error());
   co_return co_await as_partner(ctx, g, [&](const policy::App& app) -> Result<http::Response> {
-    if (!body) return body.error();
-    auto attested = g.deletions.attest(app.id, ctx.param("school"), note);
+    if (!note) return note.error();
+    auto attested = g.deletions.attest(app.id, ctx.param("school"), *note);
     if (!attested) return attested.error();
     return json_response(200,
                          deletion_view(*attested, to_string(g.deletions.state(*attested)), &app));

@@ -109,20 +109,9 @@ Result<std::optional<consent::RejectWhy>> reject_why(const nlohmann::json& body)
         "reason must be one of not_needed, not_requested, data_concerns, too_many_permissions, "
         "other");
   }
-  consent::RejectWhy why{.reason = *reason};
-  if (body.contains("note")) why.note = body["note"].get<std::string>();
-  // Surrounding blanks are not part of what the school meant.
-  const auto first = why.note.find_first_not_of(" \t\r\n");
-  why.note = first == std::string::npos
-                 ? ""
-                 : why.note.substr(first, why.note.find_last_not_of(" \t\r\n") - first + 1);
-  if (why.note.size() > consent::kMaxRejectNote)
-    return invalid("note must be at most " + std::to_string(consent::kMaxRejectNote) + " bytes");
-  for (const char c : why.note) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u < 0x20 && c != '\n') || u == 0x7f)
-      return invalid("note must be plain text: no control characters but line breaks");
-  }
+  auto note = plain_note(body, "note");
+  if (!note) return note.error();
+  consent::RejectWhy why{.reason = *reason, .note = std::move(*note)};
   if (*reason == RejectReason::other && why.note.empty())
     return invalid("a reject for another reason says what it is in a note");
   return std::optional(std::move(why));

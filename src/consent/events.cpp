@@ -70,8 +70,4 @@ store::OutboxEvent connection_event(const store::ConnectionChange& change,
   return {new_event_id(), std::string(type), body.dump()};
 }
 
-void tell_partner(store::AuditedChange& item) {
-  item.change.event = connection_event(item.change, item.audit);
-}
-
 }  // namespace canopy::consent

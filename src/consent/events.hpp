@@ -31,7 +31,4 @@ std::string new_event_id();
 store::OutboxEvent connection_event(const store::ConnectionChange& change,
                                     const store::AuditRecord& audit);
 
-// Gives `item` its event.
-void tell_partner(store::AuditedChange& item);
-
 }  // namespace canopy::consent

@@ -207,7 +207,7 @@ store::AuditedChange Service::decision_change(const tenancy::Actor& actor, const
     item.audit.reason = std::string(to_string(why->reason));
     item.audit.reason_note = why->note;
   }
-  tell_partner(item);
+  item.change.event = connection_event(item.change, item.audit);
   return item;
 }
 

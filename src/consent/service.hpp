@@ -22,12 +22,11 @@
 namespace canopy::consent {
 
 // Why a school rejects, when it says: a reason from the short list and, optionally, a note
-// (plain text, at most kMaxRejectNote bytes of UTF-8, checked at the edge).
+// (plain text, checked at the edge: api::plain_note).
 struct RejectWhy {
   RejectReason reason = RejectReason::other;
   std::string note;
 };
-inline constexpr std::size_t kMaxRejectNote = 500;
 
 struct RequestOutcome {
   store::Connection connection;
