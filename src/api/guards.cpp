@@ -30,18 +30,21 @@ std::optional<std::string_view> bearer_token(const http::RequestContext& ctx) {
   return trim(auth.substr(kBearer.size()));
 }
 
-std::optional<SessionToken> session_token(const http::RequestContext& ctx) {
-  if (auto bearer = bearer_token(ctx)) return SessionToken{std::string(*bearer), false};
+std::optional<std::string_view> cookie(const http::RequestContext& ctx, std::string_view name) {
   std::string_view cookies = ctx.header("cookie");
   while (!cookies.empty()) {
     const auto semi = cookies.find(';');
     const auto pair = trim(cookies.substr(0, semi));
     cookies = semi == std::string_view::npos ? std::string_view() : cookies.substr(semi + 1);
     const auto eq = pair.find('=');
-    if (eq != std::string_view::npos && pair.substr(0, eq) == kSessionCookie) {
-      return SessionToken{std::string(pair.substr(eq + 1)), true};
-    }
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
   }
+  return std::nullopt;
+}
+
+std::optional<SessionToken> session_token(const http::RequestContext& ctx) {
+  if (auto bearer = bearer_token(ctx)) return SessionToken{std::string(*bearer), false};
+  if (auto token = cookie(ctx, kSessionCookie)) return SessionToken{std::string(*token), true};
   return std::nullopt;
 }
 

@@ -19,6 +19,8 @@ struct SessionToken {
   bool from_cookie = false;
 };
 
+// The first cookie called `name` in the Cookie header.
+std::optional<std::string_view> cookie(const http::RequestContext& ctx, std::string_view name);
 std::optional<SessionToken> session_token(const http::RequestContext& ctx);
 std::optional<std::string_view> bearer_token(const http::RequestContext& ctx);
 

@@ -18,6 +18,7 @@
 #include "decision/service.hpp"
 #include "exec/blocking_pool.hpp"
 #include "http/router.hpp"
+#include "http/trusted_proxies.hpp"
 #include "metrics/service_metrics.hpp"
 #include "policy/live.hpp"
 #include "tenancy/directory.hpp"
@@ -32,6 +33,8 @@ struct Edge {
   tenancy::Directory& directory;
   exec::BlockingPool& blocking;  // store calls; never password hashing
   const Clock& clock;
+  // Whose forwarding headers say who the client is (sign-in's throttles and history).
+  const http::TrustedProxies& proxies;
 };
 
 struct SessionRoutes {
@@ -39,6 +42,7 @@ struct SessionRoutes {
   exec::BlockingPool& hashing;  // argon2id (sign-in), small and bounded: see exec/blocking_pool.hpp
   bool secure_cookies = true;   // set the Secure attribute (off only on loopback, or when told)
   std::chrono::seconds session_ttl{std::chrono::hours(8)};
+  std::chrono::seconds device_lifetime{std::chrono::hours(24 * 90)};  // the device cookie's
   metrics::ServiceMetrics* metrics = nullptr;  // where to count; none when counting is off
 };
 

@@ -15,6 +15,15 @@ std::string session_cookie(const SessionRoutes& g, std::string_view token, long 
   return c;
 }
 
+// The browser's device cookie: sent only to the sign-in routes, for as long as it is valid.
+std::string device_cookie(const SessionRoutes& g, std::string_view value, long max_age) {
+  std::string c =
+      std::string(auth::DeviceCookies::kName) + "=" + std::string(value) +
+      "; Path=/api/v1/session; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
+  if (g.secure_cookies) c += "; Secure";
+  return c;
+}
+
 http::Response refusal(const auth::SignInOutcome& outcome) {
   auto r = error_response(outcome.result.error());
   if (outcome.retry_after)
@@ -41,15 +50,20 @@ asio::awaitable<http::Response> sign_in(http::RequestContext& ctx, SessionRoutes
   if (email.size() > 254 || password.size() > 1024) {
     co_return error_response(make_error(Errc::invalid_value, "email or password is too long"));
   }
-  if (auto refused = g.edge.sessions.admit(ctx.remote_address)) {
+  const std::string address = g.edge.proxies.client_address(ctx);
+  const auth::SignInAttempt attempt{
+      .email = email,
+      .password = password,
+      .address = address,
+      .user_agent = ctx.header("user-agent"),
+      .device_cookie = cookie(ctx, auth::DeviceCookies::kName).value_or(std::string_view())};
+  if (auto refused = g.edge.sessions.admit(attempt)) {
     count(g, metrics::SignIn::throttled);
     co_return refusal(*refused);
   }
   std::optional<auth::SignInOutcome> outcome;
-  const bool ran = co_await g.hashing.try_run([&] {
-    outcome.emplace(
-        g.edge.sessions.sign_in(email, password, ctx.remote_address, ctx.header("user-agent")));
-  });
+  const bool ran =
+      co_await g.hashing.try_run([&] { outcome.emplace(g.edge.sessions.sign_in(attempt)); });
   if (!ran) {
     count(g, metrics::SignIn::busy);
     auto r = error_response(
@@ -82,6 +96,8 @@ asio::awaitable<http::Response> sign_in(http::RequestContext& ctx, SessionRoutes
   auto r = json_response(201, answer);
   r.headers.emplace_back("Set-Cookie",
                          session_cookie(g, in.token, static_cast<long>(g.session_ttl.count())));
+  r.headers.emplace_back("Set-Cookie", device_cookie(g, in.device_cookie,
+                                                     static_cast<long>(g.device_lifetime.count())));
   co_return r;
 }
 

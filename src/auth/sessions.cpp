@@ -59,6 +59,7 @@ SessionService::SessionService(store::DirectoryStore& directory,
       clock_(clock),
       policy_(policy),
       throttle_(policy.throttle),
+      devices_(policy.device_secrets, policy.device_lifetime),
       dummy_hash_(hash_password(random_token(), policy.dummy_cost)) {}
 
 void SessionService::record(std::string_view email, std::int64_t user_id, std::string_view address,
@@ -68,42 +69,59 @@ void SessionService::record(std::string_view email, std::int64_t user_id, std::s
                          std::string(outcome)});
 }
 
-std::optional<SignInOutcome> SessionService::admit(std::string_view address) {
-  if (const auto wait = throttle_.admit_address(address, clock_.now())) return too_many(*wait);
+std::optional<std::string> SessionService::device_of(const SignInAttempt& attempt,
+                                                     std::string_view email) const {
+  if (attempt.device_cookie.empty()) return std::nullopt;
+  return devices_.verify(attempt.device_cookie, email, clock_.now());
+}
+
+std::optional<SignInOutcome> SessionService::admit(const SignInAttempt& attempt) {
+  const TimePoint now = clock_.now();
+  if (const auto device = device_of(attempt, lower(attempt.email))) {
+    if (const auto wait = throttle_.admit_device(*device, now)) return too_many(*wait);
+    return std::nullopt;
+  }
+  if (const auto wait = throttle_.admit_address(attempt.address, now)) return too_many(*wait);
   return std::nullopt;
 }
 
-SignInOutcome SessionService::sign_in(std::string_view email_in, std::string_view password,
-                                      std::string_view address, std::string_view user_agent) {
-  const std::string email = lower(email_in);
+SignInOutcome SessionService::sign_in(const SignInAttempt& attempt) {
+  const std::string email = lower(attempt.email);
+  const std::string_view address = attempt.address;
   const TimePoint now = clock_.now();
-  auto gate = throttle_.check(address, email, now);
-  const bool account_charged = gate.verdict == SignInThrottle::Verdict::go;
-  if (gate.verdict == SignInThrottle::Verdict::needs_proof) {
-    // Keyed by the email as given, so an unknown email costs the same query as a known one.
-    if (!history_.login_succeeded_from(email, cut_utf8(address, kMaxAddress),
-                                       now - policy_.proven_address_window)) {
-      return too_many(gate.retry_after);
+  // A browser that signed into this account before answers to its own budget, taken in admit.
+  const auto device = device_of(attempt, email);
+  bool account_charged = false;
+  if (!device) {
+    auto gate = throttle_.check(address, email, now);
+    account_charged = gate.verdict == SignInThrottle::Verdict::go;
+    if (gate.verdict == SignInThrottle::Verdict::needs_proof) {
+      // Keyed by the email as given, so an unknown email costs the same query as a known one.
+      if (!history_.login_succeeded_from(email, cut_utf8(address, kMaxAddress),
+                                         now - policy_.proven_address_window)) {
+        return too_many(gate.retry_after);
+      }
+      gate = throttle_.admit_proven(address, email, now);
     }
-    gate = throttle_.admit_proven(address, email, now);
+    if (gate.verdict == SignInThrottle::Verdict::refused) return too_many(gate.retry_after);
   }
-  if (gate.verdict == SignInThrottle::Verdict::refused) return too_many(gate.retry_after);
 
   const auto user = directory_.find_user_by_email(email);
   const auto hash = user ? credentials_.password_hash(user->id) : std::nullopt;
   // Unknown emails cost a hash check too, and leave no login history: there is no account
   // whose admins would read it, and throttling them needs nothing stored. A disabled user (a
   // leaver) fails like a wrong password: the same work and the same answer as any failure.
-  const bool right =
-      verify_password(hash ? *hash : dummy_hash_, password) && hash.has_value() && !user->disabled;
+  const bool right = verify_password(hash ? *hash : dummy_hash_, attempt.password) &&
+                     hash.has_value() && !user->disabled;
   if (!right) {
-    if (user) record(email, user->id, address, user_agent, "invalid_credentials");
+    if (user) record(email, user->id, address, attempt.user_agent, "invalid_credentials");
     return {invalid_credentials()};
   }
   throttle_.succeeded(address, email, account_charged, clock_.now());
+  if (device) throttle_.device_succeeded(*device);
   sessions_.delete_expired_sessions(now);
-  record(email, user->id, address, user_agent, "success");
-  SignedIn out{random_token(), {}, *user, now + policy_.session_ttl};
+  record(email, user->id, address, attempt.user_agent, "success");
+  SignedIn out{random_token(), {}, *user, now + policy_.session_ttl, devices_.issue(email, now)};
   out.csrf_token = csrf_token_for(out.token);
   sessions_.create_session({digest_hex(out.token), user->id, now, out.expires_at});
   return {std::move(out)};

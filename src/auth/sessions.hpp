@@ -7,8 +7,10 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "auth/crypto.hpp"
+#include "auth/device_cookies.hpp"
 #include "auth/throttle.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
@@ -27,6 +29,19 @@ struct SignInPolicy {
   // While an account is under a distributed attack, an address that signed into it within
   // this long still gets to try (the login history says so).
   std::chrono::hours proven_address_window{24 * 90};
+  // Secrets every replica shares, from which device cookies' keys are derived (the first
+  // signs, all verify); empty: a key of this process's own. How long a device cookie lasts.
+  std::vector<std::string> device_secrets;
+  std::chrono::seconds device_lifetime{std::chrono::hours(24 * 90)};
+};
+
+// One sign-in attempt as it arrived. The device cookie may be empty.
+struct SignInAttempt {
+  std::string_view email;
+  std::string_view password;
+  std::string_view address;  // the client's (http::TrustedProxies), not necessarily the peer's
+  std::string_view user_agent;
+  std::string_view device_cookie;
 };
 
 struct SignedIn {
@@ -34,6 +49,7 @@ struct SignedIn {
   std::string csrf_token;
   User user;
   TimePoint expires_at;
+  std::string device_cookie;  // for the browser: its budget at this account from now on
 };
 
 struct SignInOutcome {
@@ -60,12 +76,13 @@ class SessionService {
                  const Clock& clock, SignInPolicy policy);
 
   // In memory, cheap: call for every attempt before it takes a place on the hashing pool.
-  // The refusal (Errc::too_many_attempts, with the wait) when `address` is over its rate.
-  std::optional<SignInOutcome> admit(std::string_view address);
-  // Blocking (argon2id, store). The throttles by (address, account) and by account come first;
-  // a refused attempt checks no password and writes nothing.
-  SignInOutcome sign_in(std::string_view email, std::string_view password, std::string_view address,
-                        std::string_view user_agent);
+  // The refusal (Errc::too_many_attempts, with the wait) when the attempt's device (if it
+  // holds a device cookie for the account) or else its address is over its rate.
+  std::optional<SignInOutcome> admit(const SignInAttempt& attempt);
+  // Blocking (argon2id, store), after admit. Without a device cookie for the account, the
+  // throttles by (address, account) and by account come first; a refused attempt checks no
+  // password and writes nothing.
+  SignInOutcome sign_in(const SignInAttempt& attempt);
   Result<Authenticated> authenticate(std::string_view token);
   std::chrono::milliseconds failure_delay() const { return policy_.failure_delay; }
   bool sign_out(std::string_view token);
@@ -80,7 +97,11 @@ class SessionService {
   store::LoginHistoryStore& history_;
   const Clock& clock_;
   SignInPolicy policy_;
+  // The device's id when the attempt holds a device cookie issued for its (lower-cased) email.
+  std::optional<std::string> device_of(const SignInAttempt& attempt, std::string_view email) const;
+
   SignInThrottle throttle_;
+  DeviceCookies devices_;
   std::string dummy_hash_;  // verified against for unknown emails, so timing reveals nothing
 };
 

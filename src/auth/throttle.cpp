@@ -80,7 +80,8 @@ void TokenBuckets::forget(const std::string& key) {
 SignInThrottle::SignInThrottle(ThrottlePolicy policy)
     : addresses_(policy.address, policy.max_keys),
       pairs_(policy.pair, policy.max_keys),
-      accounts_(policy.account, policy.max_keys) {}
+      accounts_(policy.account, policy.max_keys),
+      devices_(policy.device, policy.max_keys) {}
 
 std::string SignInThrottle::address_key(std::string_view address) {
   // Whoever holds one IPv6 address usually holds its whole /64: count that as one address.
@@ -103,6 +104,17 @@ std::optional<std::chrono::seconds> SignInThrottle::admit_address(std::string_vi
   const std::string key = address_key(address);
   std::lock_guard lock(mutex_);
   return addresses_.take(key, now);
+}
+
+std::optional<std::chrono::seconds> SignInThrottle::admit_device(const std::string& device,
+                                                                 TimePoint now) {
+  std::lock_guard lock(mutex_);
+  return devices_.take(device, now);
+}
+
+void SignInThrottle::device_succeeded(const std::string& device) {
+  std::lock_guard lock(mutex_);
+  devices_.forget(device);
 }
 
 SignInThrottle::Gate SignInThrottle::check(std::string_view address, std::string_view email,

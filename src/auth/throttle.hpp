@@ -1,6 +1,7 @@
 // Sign-in throttling, in memory: token buckets by client address (every attempt), by (address,
-// account) and by account. Each table is bounded, so an attacker with many addresses or many
-// emails cannot grow it without limit. Per process: replicas each keep their own.
+// account) and by account; and for a browser that holds a device cookie for the account
+// (auth/device_cookies), by that device instead. Each table is bounded, so an attacker with many
+// addresses or many emails cannot grow it without limit. Per process: replicas each keep their own.
 #pragma once
 
 #include <chrono>
@@ -63,6 +64,10 @@ struct ThrottlePolicy {
   // When it is empty the account is under a distributed attack: only addresses that have
   // signed into it before (SessionService checks the login history) still try.
   BucketPolicy account{20, std::chrono::seconds(30)};
+  // Attempts at an account from a browser holding a device cookie for it (every attempt,
+  // right or wrong, instead of the three above); a success refills it. The owner's mistypes,
+  // or a stolen cookie's guesses: nobody else's failures count here.
+  BucketPolicy device{5, std::chrono::minutes(1)};
   // Keys each table holds at most (about 200 bytes each).
   std::size_t max_keys = 100'000;
 };
@@ -92,6 +97,12 @@ class SignInThrottle {
   void succeeded(std::string_view address, std::string_view email, bool account_charged,
                  TimePoint now);
 
+  // Every attempt carrying a device cookie for the account, instead of admit_address and
+  // check: the wait when the device is over its rate.
+  std::optional<std::chrono::seconds> admit_device(const std::string& device, TimePoint now);
+  // The device's password was right: its budget is refilled.
+  void device_succeeded(const std::string& device);
+
   // The key an address is counted under: itself, or for IPv6 its /64 (one host's share).
   static std::string address_key(std::string_view address);
 
@@ -100,6 +111,7 @@ class SignInThrottle {
   TokenBuckets addresses_;
   TokenBuckets pairs_;
   TokenBuckets accounts_;
+  TokenBuckets devices_;
 };
 
 }  // namespace canopy::auth

@@ -13,6 +13,7 @@
 #include "cache/shared_cache.hpp"
 #include "events/dispatcher.hpp"
 #include "http/server_limits.hpp"
+#include "http/trusted_proxies.hpp"
 #include "main/store_config.hpp"
 #include "store/retention.hpp"
 
@@ -53,6 +54,9 @@ struct AppConfig {
   // How often the store is probed for /readyz; a probe older than three of these is not ready.
   std::chrono::milliseconds readiness_interval = std::chrono::seconds(1);
   auth::SignInPolicy sign_in;
+  // The proxies in front whose forwarding headers name the client (sign-in's throttles and
+  // history); none by default, so nobody can claim another's address.
+  http::TrustedProxies trusted_proxies;
   // Request bodies up to 64 KiB; routes that take batches set their own (RouteOptions).
   http::ServerLimits limits;
   // The decision cache: in-process only, or shared by replicas through Redis.

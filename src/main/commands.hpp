@@ -32,6 +32,8 @@ struct ServeOptions {
   std::size_t hashing_queue = 8;
   unsigned sign_in_burst = 60;       // sign-in attempts one address may make at once
   unsigned sign_in_per_minute = 60;  // and then per minute
+  // CIDRs of proxies whose Forwarded / X-Forwarded-For headers name the client; empty: none.
+  std::string trusted_proxies;
   std::size_t max_connections = 1024;
   std::size_t max_connections_per_address = 256;  // 0: no per-address cap
   std::string internal_listen;                    // empty: /internal/* on the public listener

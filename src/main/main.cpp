@@ -110,6 +110,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1u, 60'000u))
       ->capture_default_str();
   serve_cmd
+      ->add_option("--trusted-proxies", serve_opts.trusted_proxies,
+                   "Comma-separated addresses or CIDR blocks of the proxies in front (an "
+                   "Ingress controller): from a peer in them, Forwarded or X-Forwarded-For names "
+                   "the client whose sign-ins are throttled and recorded. Never trusted otherwise")
+      ->envname("CANOPY_TRUSTED_PROXIES");
+  serve_cmd
       ->add_option("--max-connections", serve_opts.max_connections,
                    "Open connections before new ones get 503")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))

@@ -152,6 +152,13 @@ int serve(const Common& common, const ServeOptions& o) {
   config.hashing_queue = o.hashing_queue;
   config.sign_in.throttle.address = {static_cast<double>(o.sign_in_burst),
                                      std::chrono::milliseconds(60'000 / o.sign_in_per_minute)};
+  std::string proxies_error;
+  const auto proxies = http::TrustedProxies::parse(o.trusted_proxies, proxies_error);
+  if (!proxies) {
+    std::cerr << "--trusted-proxies: " << proxies_error << "\n";
+    return kUsage;
+  }
+  config.trusted_proxies = *proxies;
   config.cookies = o.secure_cookies     ? AppConfig::Cookies::secure
                    : o.insecure_cookies ? AppConfig::Cookies::insecure
                                         : AppConfig::Cookies::automatic;

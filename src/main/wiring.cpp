@@ -60,8 +60,11 @@ UseCases wire_use_cases(const Parts& parts, Readiness& readiness, PolicyReloads&
   u.consent = std::make_unique<consent::Service>(policies, store, store, store, cache, clock,
                                                  config.deletion_deadline);
   u.checker = std::make_unique<decision::Checker>(policies, cache, store, store);
-  u.sessions =
-      std::make_unique<auth::SessionService>(store, store, store, store, clock, config.sign_in);
+  // Device cookies must verify on every replica: their keys come from the secret all share.
+  auth::SignInPolicy sign_in = config.sign_in;
+  for (const auto* secret : {&config.service_token, &config.previous_service_token})
+    if (!secret->empty()) sign_in.device_secrets.push_back(*secret);
+  u.sessions = std::make_unique<auth::SessionService>(store, store, store, store, clock, sign_in);
   u.partners = std::make_unique<auth::PartnerAuthenticator>(policies, store);
   u.service_token =
       std::make_unique<auth::ServiceToken>(config.service_token, config.previous_service_token);
@@ -82,12 +85,14 @@ UseCases wire_use_cases(const Parts& parts, Readiness& readiness, PolicyReloads&
   u.deletions = std::make_unique<consent::Deletions>(store, store, store, clock);
 
   exec::BlockingPool& blocking = parts.pools->blocking;
-  const api::Edge edge{policies, *u.sessions, *u.directory, blocking, clock};
+  const api::Edge edge{policies, *u.sessions, *u.directory,
+                       blocking, clock,       config.trusted_proxies};
   u.routes.reset(new api::RouteGroups{
       .sessions = {.edge = edge,
                    .hashing = parts.pools->hashing,
                    .secure_cookies = secure_cookies(config),
                    .session_ttl = config.sign_in.session_ttl,
+                   .device_lifetime = config.sign_in.device_lifetime,
                    .metrics = metrics},
       .school_apps =
           {.edge = edge, .consent = *u.consent, .changes = *u.changes, .deletions = *u.deletions},

@@ -54,7 +54,7 @@ class SessionServiceTest : public ::testing::Test {
   }
 
   SignInOutcome sign_in(std::string_view password, std::string_view email = kEmail) {
-    return service_->sign_in(email, password, kAddress, kAgent);
+    return service_->sign_in({email, password, kAddress, kAgent});
   }
 
   testing::TempDir dir_;
@@ -138,44 +138,44 @@ TEST_F(SessionServiceTest, OneAddressGetsAFewTriesAtAnAccountThenOneEachRefill) 
 TEST_F(SessionServiceTest, AnotherAddressIsNotHeldBack) {
   for (int i = 0; i < 5; ++i)
     (void)sign_in("wrong");
-  auto out = service_->sign_in(kEmail, kPassword, "198.51.100.4", kAgent);
+  auto out = service_->sign_in({kEmail, kPassword, "198.51.100.4", kAgent});
   EXPECT_TRUE(out.result.ok()) << out.result.error().message;
 }
 
 TEST_F(SessionServiceTest, AnAccountUnderAttackOnlyLetsProvenAddressesTry) {
-  ASSERT_TRUE(service_->sign_in(kEmail, kPassword, "192.0.2.1", kAgent).result.ok());
+  ASSERT_TRUE(service_->sign_in({kEmail, kPassword, "192.0.2.1", kAgent}).result.ok());
   // Two attackers, three guesses each: the account's six tokens are gone.
   for (const char* attacker : {"198.51.100.1", "198.51.100.2"})
     for (int i = 0; i < 3; ++i)
-      EXPECT_EQ(service_->sign_in(kEmail, "guess", attacker, kAgent).result.error().code,
+      EXPECT_EQ(service_->sign_in({kEmail, "guess", attacker, kAgent}).result.error().code,
                 Errc::invalid_credentials);
-  auto third = service_->sign_in(kEmail, kPassword, "198.51.100.3", kAgent);
+  auto third = service_->sign_in({kEmail, kPassword, "198.51.100.3", kAgent});
   ASSERT_FALSE(third.result.ok());
   EXPECT_EQ(third.result.error().code, Errc::too_many_attempts);
   EXPECT_EQ(third.retry_after, std::optional(std::chrono::seconds(60)));
   // The address Amir signed in from before still gets in.
-  EXPECT_TRUE(service_->sign_in(kEmail, kPassword, "192.0.2.1", kAgent).result.ok());
+  EXPECT_TRUE(service_->sign_in({kEmail, kPassword, "192.0.2.1", kAgent}).result.ok());
   // Unknown emails are throttled alike, so the refusal tells nothing.
   for (int i = 0; i < 6; ++i)
-    (void)service_->sign_in("ghost@example.org", "guess", "198.51.100." + std::to_string(10 + i),
-                            kAgent);
+    (void)service_->sign_in(
+        {"ghost@example.org", "guess", "198.51.100." + std::to_string(10 + i), kAgent});
   EXPECT_EQ(
-      service_->sign_in("ghost@example.org", "x", "198.51.100.99", kAgent).result.error().code,
+      service_->sign_in({"ghost@example.org", "x", "198.51.100.99", kAgent}).result.error().code,
       Errc::too_many_attempts);
 }
 
 TEST_F(SessionServiceTest, AddressesAreAdmittedAtTheirRate) {
   policy_.throttle.address = {2, 30s};
   service_ = std::make_unique<SessionService>(*store_, *store_, *store_, *store_, clock_, policy_);
-  EXPECT_FALSE(service_->admit(kAddress).has_value());
-  EXPECT_FALSE(service_->admit(kAddress).has_value());
-  const auto refused = service_->admit(kAddress);
+  EXPECT_FALSE(service_->admit({.address = kAddress}).has_value());
+  EXPECT_FALSE(service_->admit({.address = kAddress}).has_value());
+  const auto refused = service_->admit({.address = kAddress});
   ASSERT_TRUE(refused.has_value());
   EXPECT_EQ(refused->result.error().code, Errc::too_many_attempts);
   EXPECT_EQ(refused->retry_after, std::optional(std::chrono::seconds(30)));
-  EXPECT_FALSE(service_->admit("203.0.113.8").has_value());
+  EXPECT_FALSE(service_->admit({.address = "203.0.113.8"}).has_value());
   clock_.advance(30s);
-  EXPECT_FALSE(service_->admit(kAddress).has_value());
+  EXPECT_FALSE(service_->admit({.address = kAddress}).has_value());
 }
 
 TEST_F(SessionServiceTest, AuthenticateRejectsUnknownToken) {
@@ -255,7 +255,7 @@ TEST_F(SessionServiceTest, EveryCheckedAttemptIsInLoginHistory) {
 
 TEST_F(SessionServiceTest, LoginHistoryBoundsHostileHeaders) {
   const std::string agent(5000, 'x');
-  (void)service_->sign_in(kEmail, "wrong", kAddress, agent);
+  (void)service_->sign_in({kEmail, "wrong", kAddress, agent});
   const auto history = store_->logins_for_user(user_id_, 1, std::nullopt);
   ASSERT_EQ(history.size(), 1u);
   EXPECT_EQ(history[0].user_agent, agent.substr(0, 160));
@@ -405,6 +405,40 @@ TEST(CryptoCsrf, DerivedFromTheSessionToken) {
   EXPECT_EQ(csrf_token_for(a), csrf_token_for(a));
   EXPECT_NE(csrf_token_for(a), csrf_token_for(b));
   EXPECT_NE(csrf_token_for(a), digest_hex(a));
+}
+
+TEST(DeviceCookies, VerifyForTheEmailTheyWereIssuedForWithinTheirLife) {
+  const DeviceCookies devices({"shared secret"}, 90 * 24h);
+  const TimePoint now = from_unix_ms(1'800'000'000'000);
+  const auto cookie = devices.issue("amir@example.org", now);
+  const auto id = devices.verify(cookie, "amir@example.org", now + 89 * 24h);
+  ASSERT_TRUE(id.has_value());
+  EXPECT_EQ(id->size(), 22u);                                 // 16 random bytes
+  EXPECT_NE(devices.issue("amir@example.org", now), cookie);  // each device its own
+  EXPECT_FALSE(devices.verify(cookie, "claire@example.org", now).has_value());
+  EXPECT_FALSE(devices.verify(cookie, "amir@example.org", now + 90 * 24h).has_value());
+  EXPECT_FALSE(devices.verify(cookie, "amir@example.org", now - 2min).has_value());
+  // Another deployment's secret, a rotation's previous one.
+  EXPECT_FALSE(DeviceCookies({"other"}, 90 * 24h).verify(cookie, "amir@example.org", now));
+  EXPECT_TRUE(
+      DeviceCookies({"new", "shared secret"}, 90 * 24h).verify(cookie, "amir@example.org", now));
+  // A process without secrets has a key of its own.
+  EXPECT_FALSE(DeviceCookies({}, 90 * 24h).verify(cookie, "amir@example.org", now));
+}
+
+TEST(DeviceCookies, RefuseEveryAlteration) {
+  const DeviceCookies devices({"shared secret"}, 90 * 24h);
+  const TimePoint now = from_unix_ms(1'800'000'000'000);
+  const std::string cookie = devices.issue("amir@example.org", now);
+  for (std::size_t i = 0; i < cookie.size(); ++i) {
+    std::string altered = cookie;
+    altered[i] = altered[i] == 'A' ? 'B' : 'A';
+    EXPECT_FALSE(devices.verify(altered, "amir@example.org", now).has_value()) << altered;
+  }
+  for (const std::string& bad :
+       {std::string(), std::string("1"), std::string("1.2.3"), cookie + ".x",
+        "2" + cookie.substr(1), std::string(200, 'a'), cookie.substr(0, cookie.size() - 1)})
+    EXPECT_FALSE(devices.verify(bad, "amir@example.org", now).has_value()) << bad;
 }
 
 }  // namespace

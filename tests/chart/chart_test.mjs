@@ -670,6 +670,14 @@ await check("Secrets by reference only: no Secret rendered, secrets reach the po
   }
 });
 
+await check("trusted proxies: the private ranges by default, none when emptied, only addresses and blocks", () => {
+  eq(serveConfig(R1)["trusted-proxies"], "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fd00::/8", "default");
+  eq(serveConfig(render(required, { trustedProxies: ["10.42.0.0/16"] }))["trusted-proxies"], "10.42.0.0/16", "narrowed");
+  eq(serveConfig(render(required, { trustedProxies: [] }))["trusted-proxies"], undefined, "emptied");
+  const { err } = refuse(required, { trustedProxies: ["ingress-nginx"] });
+  assert(/values don't meet the specifications of the schema/.test(err), `a name was not refused:\n${err}`);
+});
+
 await check("secret values are refused by the schema and never rendered", () => {
   const marker = `canopy-secret-${createHash("sha256").update(String(Math.random())).digest("hex").slice(0, 12)}`;
   const attempts = [

@@ -57,7 +57,8 @@ HttpResult HttpClient::request(std::string_view method, std::string_view target,
     std::string name(f.name_string());
     for (auto& c : name)
       c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    out.headers[name] = std::string(f.value());
+    if (name == "set-cookie") out.set_cookies.emplace_back(f.value());
+    out.headers.emplace(name, std::string(f.value()));  // a repeated field: the first
   }
   out.body = std::move(res.body());
   beast::error_code ec;

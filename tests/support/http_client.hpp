@@ -16,7 +16,8 @@ namespace canopy::testing {
 
 struct HttpResult {
   unsigned status = 0;
-  std::map<std::string, std::string> headers;  // names lower-case
+  std::map<std::string, std::string> headers;  // names lower-case; a repeated one: the first
+  std::vector<std::string> set_cookies;        // every Set-Cookie, in order
   std::string body;
 
   nlohmann::json json() const { return nlohmann::json::parse(body); }
@@ -24,6 +25,13 @@ struct HttpResult {
   std::string header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
     return it == headers.end() ? "" : it->second;
+  }
+  // The value of the cookie `name` set by the response; empty when none.
+  std::string cookie(const std::string& name) const {
+    for (const auto& c : set_cookies)
+      if (c.compare(0, name.size() + 1, name + "=") == 0)
+        return c.substr(name.size() + 1, c.find(';') - name.size() - 1);
+    return "";
   }
 };
 
