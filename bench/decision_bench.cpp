@@ -95,6 +95,10 @@ struct NoStore final : store::ConnectionStore, store::DirectoryStore {
   std::vector<store::Connection> pending_requests_before(TimePoint, std::size_t) override {
     return {};
   }
+  std::optional<std::vector<store::Connection>> go_live(std::string_view,
+                                                        const GoLiveRecords&) override {
+    return {};
+  }
   store::Upsert upsert_site(const Site&) override { return store::Upsert::unchanged; }
   std::optional<Site> find_site(std::string_view) override { return {}; }
   std::vector<Site> list_sites() override { return {}; }

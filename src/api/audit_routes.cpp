@@ -21,8 +21,8 @@ namespace {
 constexpr std::size_t kDefaultLimit = 50;
 // A CSV export is one download: up to this many records per response (the rest via `before`).
 constexpr std::size_t kMaxCsvRows = 10000;
-constexpr std::array<std::string_view, 5> kActions = {"request", "approve", "reject", "import",
-                                                      "expire"};
+constexpr std::array<std::string_view, 6> kActions = {"request", "approve", "reject",
+                                                      "import",  "expire",  "go_live"};
 
 struct Request {
   store::AuditQuery query;
@@ -85,7 +85,7 @@ Result<Request> parse_request(const http::RequestContext& ctx) {
   }
   if (const auto* action = ctx.query_param("action")) {
     if (std::find(kActions.begin(), kActions.end(), *action) == kActions.end()) {
-      return invalid("action must be request, approve, reject, import or expire");
+      return invalid("action must be request, approve, reject, import, expire or go_live");
     }
     r.query.action = *action;
   }
@@ -175,7 +175,7 @@ asio::awaitable<http::Response> school_audit(http::RequestContext& ctx, AuditRou
   co_return respond(co_await on_pool(g.edge, [&]() -> Result<http::Response> {
     auto who = authenticate_user(ctx, g.edge);
     if (!who) return who.error();
-    auto school = g.consent.school(ctx.param("school"));
+    auto school = school_in_reach(g.edge, who->user, ctx.param("school"));
     if (!school) return school.error();
     // The same rule as acting in the school; reading needs no terms acceptance.
     if (auto actor = tenancy::resolve_school_admin(who->user, *school, g.edge.policy.current());

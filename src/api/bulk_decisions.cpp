@@ -39,8 +39,11 @@ Status check_key(std::string_view key) {
 }
 
 Result<std::vector<consent::BulkItem>> parse_items(const http::RequestContext& ctx) {
-  auto body = parse_body(ctx, {{"items", JsonType::array}});
+  auto body = parse_body(
+      ctx, {{"items", JsonType::array}, {"confirm_dummy_sites", JsonType::boolean, false}});
   if (!body) return body.error();
+  // The one confirmation covers every approve of the batch at a dummy (migration) site.
+  const bool dummy_sites_confirmed = body->value("confirm_dummy_sites", false);
   const auto& items = (*body)["items"];
   if (items.empty() || items.size() > kMaxItems) {
     return make_error(Errc::invalid_value,
@@ -79,6 +82,7 @@ Result<std::vector<consent::BulkItem>> parse_items(const http::RequestContext& c
                           "'" + where + ".from' must be pending, approved, rejected or expired");
       }
     }
+    parsed.dummy_site_confirmed = dummy_sites_confirmed;
     out.push_back(std::move(parsed));
   }
   return out;

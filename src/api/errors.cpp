@@ -40,6 +40,8 @@ unsigned http_status(Errc code) {
     case Errc::method_not_allowed:
       return 405;
     case Errc::invalid_transition:
+    case Errc::dummy_site_not_confirmed:
+    case Errc::site_already_live:
     case Errc::request_rejected:
     case Errc::concurrent_change:
     case Errc::terms_changed:

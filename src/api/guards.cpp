@@ -64,11 +64,22 @@ Result<auth::Authenticated> authenticate_user(http::RequestContext& ctx, const E
   return who;
 }
 
+Result<Site> school_in_reach(const Edge& edge, const User& user, std::string_view id) {
+  auto site = edge.directory.site(id);
+  if (!site || !tenancy::within_reach(user, *site)) return tenancy::not_in_reach(id);
+  if (site->kind != SiteKind::school)
+    return make_error(Errc::unknown_school, "'" + site->id + "' is a trust, not a school");
+  return site;
+}
+
 Result<TrustCaller> authenticate_trust_admin(http::RequestContext& ctx, const Edge& edge) {
   auto who = authenticate_user(ctx, edge);
   if (!who) return who.error();
-  auto trust = edge.directory.trust(ctx.param("trust"));
-  if (!trust) return trust.error();
+  auto trust = edge.directory.site(ctx.param("trust"));
+  if (!trust || !tenancy::within_reach(who->user, *trust))
+    return tenancy::not_in_reach(ctx.param("trust"));
+  if (trust->kind != SiteKind::trust)
+    return make_error(Errc::unknown_trust, "'" + trust->id + "' is a school, not a trust");
   if (auto actor = tenancy::resolve_trust_admin(who->user, *trust, edge.policy.current()); !actor) {
     return actor.error();
   }

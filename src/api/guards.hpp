@@ -28,6 +28,11 @@ std::optional<std::string_view> bearer_token(const http::RequestContext& ctx);
 // the X-CSRF-Token header.
 Result<auth::Authenticated> authenticate_user(http::RequestContext& ctx, const Edge& edge);
 
+// Blocking. The school `id` names, when it is within the user's reach (tenancy::within_reach);
+// 403 in the same words whether another tenant's site exists or not; unknown_school for the
+// user's own trust.
+Result<Site> school_in_reach(const Edge& edge, const User& user, std::string_view id);
+
 // A trust's central user on one of the trust's routes.
 struct TrustCaller {
   User user;
@@ -35,7 +40,8 @@ struct TrustCaller {
 };
 
 // Blocking: run on the pool. The signed-in user, if they may act for the trust named by the
-// route's {trust} (tenancy::resolve_trust_admin). Failures in a fixed order: 401, 404 trust, 403.
+// route's {trust} (tenancy::resolve_trust_admin). Failures in a fixed order: 401, then 403 (a
+// trust that is not the user's, or none: tenancy::not_in_reach).
 Result<TrustCaller> authenticate_trust_admin(http::RequestContext& ctx, const Edge& edge);
 
 // Blocking: run on the pool.

@@ -18,6 +18,7 @@ void add_routes(http::Router& router, RouteGroups& g) {
   add_audit_routes(router, g.audit);
   add_policy_routes(router, g.policies);
   add_event_routes(router, g.events);
+  add_site_routes(router, g.sites);
   add_ui_routes(router);
 
   router.add(http::Method::get, "/healthz",

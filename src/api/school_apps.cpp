@@ -20,7 +20,7 @@ asio::awaitable<http::Response> as_school_admin(http::RequestContext& ctx, Schoo
   co_return respond(co_await on_pool(g.edge, [&]() -> Result<http::Response> {
     auto who = authenticate_user(ctx, g.edge);
     if (!who) return who.error();
-    auto school = g.consent.school(ctx.param("school"));
+    auto school = school_in_reach(g.edge, who->user, ctx.param("school"));
     if (!school) return school.error();
     auto actor = tenancy::resolve_school_admin(who->user, *school, g.edge.policy.current());
     if (!actor) return actor.error();
@@ -120,14 +120,18 @@ Result<std::optional<consent::RejectWhy>> reject_why(const nlohmann::json& body)
 asio::awaitable<http::Response> decide(http::RequestContext& ctx, SchoolAppRoutes& g,
                                        AdminAction action) {
   if (auto q = check_query(ctx, {}); !q) co_return error_response(q.error());
-  std::optional<consent::RejectWhy> why;
+  consent::DecisionInput input;
   if (action == AdminAction::reject) {
     auto body =
         parse_body(ctx, {{"reason", JsonType::string, false}, {"note", JsonType::string, false}});
     if (!body) co_return error_response(body.error());
     auto parsed = reject_why(*body);
     if (!parsed) co_return error_response(parsed.error());
-    why = std::move(*parsed);
+    input.why = std::move(*parsed);
+  } else if (action == AdminAction::approve) {
+    auto body = parse_body(ctx, {{"confirm_dummy_site", JsonType::boolean, false}});
+    if (!body) co_return error_response(body.error());
+    input.dummy_site_confirmed = body->value("confirm_dummy_site", false);
   } else if (auto body = parse_body(ctx, {}); !body) {
     co_return error_response(body.error());
   }
@@ -141,7 +145,7 @@ asio::awaitable<http::Response> decide(http::RequestContext& ctx, SchoolAppRoute
       });
   if (!actor) co_return who;
   auto decided = co_await g.changes.decide(*actor, std::string(ctx.param("app")), action,
-                                           {ctx.request_id, ctx.client_request_id}, why);
+                                           {ctx.request_id, ctx.client_request_id}, input);
   if (!decided) co_return error_response(with_terms_route(decided.error(), *actor));
   co_return json_response(200, connection_detail(&decided->connection, *decided->app, *school));
 }

@@ -124,6 +124,12 @@ struct EventRoutes {
   exec::BlockingPool& blocking;
 };
 
+struct SiteRoutes {
+  const auth::ServiceToken& service_token;
+  consent::Service& consent;
+  exec::BlockingPool& blocking;
+};
+
 // Every group, plus what health and readiness answer from.
 struct RouteGroups {
   SessionRoutes sessions;
@@ -137,6 +143,7 @@ struct RouteGroups {
   AuditRoutes audit;
   PolicyRoutes policies;
   EventRoutes events;
+  SiteRoutes sites;
   // True when the store answered its last probe and the server is not stopping. Never blocks
   // and waits on no pool: the probe runs on its own thread (main/readiness.hpp).
   std::function<bool()> ready;

@@ -16,14 +16,16 @@ constexpr std::size_t kDefaultLimit = 50;
 using SiteWork = std::function<Result<http::Response>(const Site& site)>;
 
 // Authenticates, finds the site, checks the caller may manage its users, then runs `work`; all
-// on the blocking pool in one hop. Failures come back in a fixed order: 401, 404 site, 403.
+// on the blocking pool in one hop. Failures come back in a fixed order: 401, then 403 (for a
+// site out of reach in the same words whether it exists or not: tenancy::not_in_reach).
 asio::awaitable<http::Response> as_user_manager(http::RequestContext& ctx, UserRoutes& g,
                                                 SiteWork work) {
   co_return respond(co_await on_pool(g.edge, [&]() -> Result<http::Response> {
     auto who = authenticate_user(ctx, g.edge);
     if (!who) return who.error();
     const auto site = g.edge.directory.site(ctx.param("site"));
-    if (!site) return site.error();
+    if (!site || !tenancy::within_reach(who->user, *site))
+      return tenancy::not_in_reach(ctx.param("site"));
     if (auto may = tenancy::may_manage_users_of(who->user, *site, g.edge.policy.current()); !may) {
       return may.error();
     }

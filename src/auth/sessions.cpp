@@ -117,8 +117,12 @@ SignInOutcome SessionService::sign_in(const SignInAttempt& attempt) {
     if (user) record(email, user->id, address, attempt.user_agent, "invalid_credentials");
     return {invalid_credentials()};
   }
-  throttle_.succeeded(address, email, account_charged, clock_.now());
-  if (device) throttle_.device_succeeded(*device);
+  // A device's success refills only its own budget: the (address, account) pair it did not
+  // use may be a guesser's, sharing the address.
+  if (device)
+    throttle_.device_succeeded(*device);
+  else
+    throttle_.succeeded(address, email, account_charged, clock_.now());
   sessions_.delete_expired_sessions(now);
   record(email, user->id, address, attempt.user_agent, "success");
   SignedIn out{random_token(), {}, *user, now + policy_.session_ttl, devices_.issue(email, now)};

@@ -65,12 +65,12 @@ asio::awaitable<Result<Decided>> Changes::decide_once(const tenancy::Actor& acto
                                                       RequestIds ids,
                                                       std::optional<std::int64_t> at_revision,
                                                       std::vector<cache::HoldRequest> takes_away,
-                                                      const std::optional<RejectWhy>& why) {
+                                                      const DecisionInput& input) {
   std::optional<Result<Decided>> decided;
   auto written =
       co_await commit(std::move(takes_away), [&](const store::CommitGuard& guard) -> Written {
         decided.emplace(
-            consent_.decide_with_app(actor, app_id, action, ids, at_revision, guard, why));
+            consent_.decide_with_app(actor, app_id, action, ids, at_revision, guard, input));
         if (!*decided) return decided->error();
         // A cancel changes nothing: nothing to publish.
         std::vector<store::Connection> changed;
@@ -83,11 +83,11 @@ asio::awaitable<Result<Decided>> Changes::decide_once(const tenancy::Actor& acto
 
 asio::awaitable<Result<Decided>> Changes::decide(const tenancy::Actor& actor, std::string app_id,
                                                  AdminAction action, RequestIds ids,
-                                                 std::optional<RejectWhy> why) {
+                                                 DecisionInput input) {
   if (action != AdminAction::reject || shared_ == nullptr) {
     // Takes no allow away, or there is nobody else to tell (embedded): the decision checks,
     // and retries a moved connection, by itself, in one hop.
-    co_return co_await decide_once(actor, app_id, action, ids, std::nullopt, {}, why);
+    co_return co_await decide_once(actor, app_id, action, ids, std::nullopt, {}, input);
   }
   for (int attempt = 0; attempt < revoker_.config().attempts; ++attempt) {
     std::optional<Result<store::Connection>> checked;
@@ -100,7 +100,7 @@ asio::awaitable<Result<Decided>> Changes::decide(const tenancy::Actor& actor, st
     if (current.status == ConnectionStatus::approved)
       takes_away.push_back({current.school_id, current.app_id, current.revision});
     auto decided = co_await decide_once(actor, app_id, AdminAction::reject, ids, current.revision,
-                                        std::move(takes_away), why);
+                                        std::move(takes_away), input);
     if (decided || decided.error().code != Errc::concurrent_change) co_return decided;
   }
   co_return make_error(Errc::concurrent_change, "the connection kept changing; try again");

@@ -47,7 +47,7 @@ class Changes {
   // answered a change that did not happen. `ids` and `actor` must outlive the call.
   asio::awaitable<Result<Decided>> decide(const tenancy::Actor& actor, std::string app_id,
                                           AdminAction action, RequestIds ids,
-                                          std::optional<RejectWhy> why = std::nullopt);
+                                          DecisionInput input = {});
   // Expires the pending requests made before `cutoff`, at most `limit` of them, each in its
   // own commit (a pending request allows nothing, so none needs protecting); the ones decided
   // meanwhile stay as decided. Returns how many expired.
@@ -72,7 +72,7 @@ class Changes {
                                                RequestIds ids,
                                                std::optional<std::int64_t> at_revision,
                                                std::vector<cache::HoldRequest> takes_away,
-                                               const std::optional<RejectWhy>& why);
+                                               const DecisionInput& input);
   // Level 2 and every other replica learn what a commit wrote.
   asio::awaitable<void> publish(const std::vector<store::Connection>& written, std::int64_t epoch);
 

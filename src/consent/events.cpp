@@ -70,4 +70,18 @@ store::OutboxEvent connection_event(const store::ConnectionChange& change,
   return {new_event_id(), std::string(type), body.dump()};
 }
 
+store::OutboxEvent ids_changed_event(const store::Connection& c, TimePoint at) {
+  nlohmann::json data = {{"school", c.school_id},
+                         {"app", c.app_id},
+                         {"status", to_string(c.status)},
+                         {"permission_set_version", c.permission_set_version},
+                         {"revision", c.revision},
+                         {"by", "canopy"},
+                         {"went_live_at", format_rfc3339(at)}};
+  nlohmann::json body = {{"type", event_type::kIdsChanged},
+                         {"timestamp", format_rfc3339(at)},
+                         {"data", std::move(data)}};
+  return {new_event_id(), std::string(event_type::kIdsChanged), body.dump()};
+}
+
 }  // namespace canopy::consent

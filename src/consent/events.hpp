@@ -16,6 +16,7 @@ inline constexpr std::string_view kRequested = "connection.requested";
 inline constexpr std::string_view kApproved = "connection.approved";
 inline constexpr std::string_view kRejected = "connection.rejected";
 inline constexpr std::string_view kExpired = "connection.expired";
+inline constexpr std::string_view kIdsChanged = "school.ids_changed";
 }  // namespace event_type
 
 // A new message id: "msg_" and 128 random bits (base64url), unique across replicas.
@@ -30,5 +31,11 @@ std::string new_event_id();
 // {requested, due_by, attest}: the partner is to delete the school's data and say so there.
 store::OutboxEvent connection_event(const store::ConnectionChange& change,
                                     const store::AuditRecord& audit);
+
+// Tells the partner of approved connection `c` that its school's dummy (migration) site went
+// live at `at`: every id it holds for the school (students, staff, ...) is replaced, and it
+// must sync again from the live site. data: {school, app, status, permission_set_version,
+// revision, by: "canopy", went_live_at}.
+store::OutboxEvent ids_changed_event(const store::Connection& c, TimePoint at);
 
 }  // namespace canopy::consent

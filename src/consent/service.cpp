@@ -25,6 +25,17 @@ Error not_connectable(const policy::App& app) {
                     "Application Not Live: " + app.name + " is not available for connections yet");
 }
 
+// The help article's warning, as the refusal of an unconfirmed approve on a dummy site.
+Error dummy_site_warning(const Site& school) {
+  return make_error(
+      Errc::dummy_site_not_confirmed,
+      school.name +
+          " is a dummy (migration) site. An approval made here is kept when the site is wiped "
+          "and remigrated, but its ids (students, staff) change then, so we recommend approving "
+          "on the live site. To approve here anyway, confirm that you have read this "
+          "(confirm_dummy_site: true); at go-live the app is told to use the new ids.");
+}
+
 }  // namespace
 
 cache::Entry cache_entry_for(const store::Connection& c) {
@@ -130,8 +141,8 @@ Result<store::Connection> Service::decide(const tenancy::Actor& actor, std::stri
                                           AdminAction action, RequestIds ids,
                                           std::optional<std::int64_t> at_revision,
                                           const store::CommitGuard& guard,
-                                          const std::optional<RejectWhy>& why) {
-  auto decided = decide_with_app(actor, app_id, action, ids, at_revision, guard, why);
+                                          const DecisionInput& input) {
+  auto decided = decide_with_app(actor, app_id, action, ids, at_revision, guard, input);
   if (!decided) return decided.error();
   return std::move(decided->connection);
 }
@@ -140,12 +151,18 @@ Result<Decided> Service::decide_with_app(const tenancy::Actor& actor, std::strin
                                          AdminAction action, RequestIds ids,
                                          std::optional<std::int64_t> at_revision,
                                          const store::CommitGuard& guard,
-                                         const std::optional<RejectWhy>& why) {
+                                         const DecisionInput& input) {
+  const auto& why = input.why;
   if (why && action != AdminAction::reject)
     return make_error(Errc::invalid_value, "only a reject takes a reason");
   if (auto accepted = terms_accepted(actor); !accepted) return accepted.error();
   auto app = this->app(app_id);
   if (!app) return app.error();
+  if (action == AdminAction::approve && !input.dummy_site_confirmed) {
+    auto site = school(actor.school_id);
+    if (!site) return site.error();
+    if (site->dummy) return dummy_site_warning(*site);
+  }
   const auto moved = [] {
     return make_error(Errc::concurrent_change, "the connection kept changing; try again");
   };
@@ -209,6 +226,50 @@ store::AuditedChange Service::decision_change(const tenancy::Actor& actor, const
   }
   item.change.event = connection_event(item.change, item.audit);
   return item;
+}
+
+Result<WentLive> Service::go_live(std::string_view school_id, RequestIds ids) {
+  auto site = school(school_id);
+  if (!site) return site.error();
+  const TimePoint now = clock_.now();
+  const auto told =
+      connections_.go_live(site->id, [&](std::span<const store::Connection> approved) {
+        std::vector<store::AuditedChange> records;
+        for (const auto& c : approved) {
+          store::AuditedChange r{
+              store::ConnectionChange{.school_id = c.school_id,
+                                      .app_id = c.app_id,
+                                      .to = c.status,
+                                      .permission_set_version = c.permission_set_version,
+                                      .at = now},
+              store::AuditRecord{.school_id = c.school_id,
+                                 .app_id = c.app_id,
+                                 .actor_kind = store::ActorKind::system,
+                                 .actor = "operator",
+                                 .actor_site = c.school_id,
+                                 .actor_role = "system",
+                                 .action = "go_live",
+                                 .from_status = c.status,
+                                 .to_status = c.status,
+                                 .permission_set_version = c.permission_set_version,
+                                 .at = now,
+                                 .request_id = std::string(ids.server),
+                                 .client_request_id = std::string(ids.client)}};
+          r.change.event = ids_changed_event(c, now);
+          records.push_back(std::move(r));
+        }
+        return records;
+      });
+  if (!told) {
+    return make_error(Errc::site_already_live,
+                      site->name + " is not a dummy site: it is live already");
+  }
+  site->dummy = false;
+  return WentLive{std::move(*site), std::move(*told)};
+}
+
+bool Service::go_live(std::string_view school_id) {
+  return go_live(school_id, RequestIds{"import", ""}).ok();
 }
 
 BulkValidation Service::plan_bulk(const User& user, const Site& trust,
@@ -291,6 +352,10 @@ BulkValidation Service::plan_bulk(const User& user, const Site& trust,
     auto next = this->next(*app, current->second, *action);
     if (!next) {
       refuse(next.error());
+      continue;
+    }
+    if (*action == AdminAction::approve && school->second.dummy && !item.dummy_site_confirmed) {
+      refuse(dummy_site_warning(school->second));
       continue;
     }
     plan.changes.push_back(decision_change(who, *app, current->second, *next, *action, ids));

@@ -28,6 +28,21 @@ struct RejectWhy {
   std::string note;
 };
 
+// What a school admin's decision says beyond its action.
+struct DecisionInput {
+  std::optional<RejectWhy> why;  // a reject's reason, when it gives one
+  // An approve on a dummy (migration) site: the admin was shown the warning that the MIS's ids
+  // change when the site is wiped and remigrated, and approves anyway.
+  bool dummy_site_confirmed = false;
+};
+
+// A dummy school's site gone live (Service::go_live): the approved connections whose partners
+// were told that the school's ids changed.
+struct WentLive {
+  Site school;
+  std::vector<store::Connection> told;
+};
+
 struct RequestOutcome {
   store::Connection connection;
   bool created = false;
@@ -49,6 +64,7 @@ struct BulkItem {
   // refused if the connection is in another one, so a batch never makes a change its sender
   // did not see (a revoke of an app approved since, say). Empty: any status the action allows.
   std::string from;
+  bool dummy_site_confirmed = false;  // DecisionInput::dummy_site_confirmed, for an approve
 };
 
 struct BulkItemError {
@@ -130,19 +146,27 @@ class Service : public tenancy::ConnectionSeeds {
   // An actor acting via a trust must have accepted the school's current terms first
   // (terms_not_accepted, listing them), for every action, cancel included.
   // `guard`: what the transaction must also do (revocation/ sets it for rejects).
-  // `why`: a reject's reason, kept on the connection while it stays rejected, in its audit
-  // record and in the partner's event; refused (invalid_value) with any other action.
+  // `input.why`: a reject's reason, kept on the connection while it stays rejected, in its
+  // audit record and in the partner's event; refused (invalid_value) with any other action.
+  // An approve on a dummy site without `input.dummy_site_confirmed` is refused
+  // (dummy_site_not_confirmed, with the warning to show).
   Result<Decided> decide_with_app(const tenancy::Actor& actor, std::string_view app_id,
                                   AdminAction action, RequestIds ids,
                                   std::optional<std::int64_t> at_revision = std::nullopt,
                                   const store::CommitGuard& guard = {},
-                                  const std::optional<RejectWhy>& why = std::nullopt);
+                                  const DecisionInput& input = {});
   // decide_with_app(), for a caller that needs only the connection.
   Result<store::Connection> decide(const tenancy::Actor& actor, std::string_view app_id,
                                    AdminAction action, RequestIds ids,
                                    std::optional<std::int64_t> at_revision = std::nullopt,
                                    const store::CommitGuard& guard = {},
-                                   const std::optional<RejectWhy>& why = std::nullopt);
+                                   const DecisionInput& input = {});
+
+  // Makes the dummy (migration) site of `school_id` live, keeping every connection as it is:
+  // each approved one gets an audit record (action go_live, by the operator) and its partner a
+  // school.ids_changed event, in the same transaction. unknown_school; site_already_live when
+  // the school is not a dummy site.
+  Result<WentLive> go_live(std::string_view school_id, RequestIds ids);
 
   // Status::ok when `actor` may change things in their school now: always for the school's
   // own admins; via a trust, once the school's current terms are accepted.
@@ -191,6 +215,8 @@ class Service : public tenancy::ConnectionSeeds {
   // away, so it needs no revocation protocol. The tenant files were checked against the
   // policies in force: an unknown app is a logic_error.
   store::Upsert seed(const tenancy::SeedConnection& seed) override;
+  // go_live() for the tenants import (request id "import"); false when live already.
+  bool go_live(std::string_view school_id) override;
 
   // Pending requests made before `cutoff` (the oldest `limit`): what expire_request expires.
   std::vector<store::Connection> stale_requests(TimePoint cutoff, std::size_t limit);

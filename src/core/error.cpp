@@ -61,6 +61,10 @@ std::string_view to_string(Errc code) {
       return "unknown_notification";
     case Errc::invalid_transition:
       return "invalid_transition";
+    case Errc::dummy_site_not_confirmed:
+      return "dummy_site_not_confirmed";
+    case Errc::site_already_live:
+      return "site_already_live";
     case Errc::request_rejected:
       return "request_rejected";
     case Errc::application_not_live:

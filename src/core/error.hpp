@@ -46,6 +46,8 @@ enum class Errc {
   competitor_not_connectable,
   concurrent_change,
   terms_changed,
+  dummy_site_not_confirmed,  // an approve on a dummy (migration) site, without its confirmation
+  site_already_live,         // go-live of a school that is not a dummy site
   // Bulk requests.
   invalid_items,                // the batch was refused; the body lists each item's error
   duplicate_item,               // an item names a (school, app) an earlier item of the batch names

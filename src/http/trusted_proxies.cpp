@@ -95,18 +95,18 @@ std::string_view forwarded_for(std::string_view element) {
   return {};
 }
 
-// Every hop the request's forwarding headers name, the client's end first.
-std::vector<std::string_view> hops(const RequestContext& ctx) {
+bool named(std::string_view name, std::string_view wanted) {
+  return name.size() == wanted.size() && strncasecmp(name.data(), wanted.data(), name.size()) == 0;
+}
+
+// Every hop the request's forwarding header names, the client's end first.
+std::vector<std::string_view> hops(const RequestContext& ctx, ForwardedHeader header) {
   std::vector<std::string_view> out;
-  bool forwarded = false;
   for (const auto& [name, value] : ctx.headers) {
-    if (name.size() == 9 && strncasecmp(name.data(), "forwarded", 9) == 0) {
-      if (!forwarded) out.clear();  // Forwarded wins over X-Forwarded-For
-      forwarded = true;
+    if (header == ForwardedHeader::forwarded && named(name, "forwarded")) {
       for (const auto element : split_list(value))
         out.push_back(forwarded_for(element));
-    } else if (!forwarded && name.size() == 15 &&
-               strncasecmp(name.data(), "x-forwarded-for", 15) == 0) {
+    } else if (header == ForwardedHeader::x_forwarded_for && named(name, "x-forwarded-for")) {
       for (const auto hop : split_list(value))
         out.push_back(hop);
     }
@@ -124,8 +124,16 @@ bool in_network(const Bytes& address, const Bytes& network, unsigned prefix) {
 
 }  // namespace
 
-std::optional<TrustedProxies> TrustedProxies::parse(std::string_view list, std::string& error) {
+std::optional<ForwardedHeader> parse_forwarded_header(std::string_view text) {
+  if (named(text, "x-forwarded-for")) return ForwardedHeader::x_forwarded_for;
+  if (named(text, "forwarded")) return ForwardedHeader::forwarded;
+  return std::nullopt;
+}
+
+std::optional<TrustedProxies> TrustedProxies::parse(std::string_view list, std::string& error,
+                                                    ForwardedHeader header) {
   TrustedProxies out;
+  out.header_ = header;
   if (trim(list).empty()) return out;
   for (auto part : split_list(list)) {
     part = trim(part);
@@ -168,7 +176,7 @@ std::string TrustedProxies::client_address(const RequestContext& ctx) const {
   if (!peer) return ctx.remote_address;
   Bytes current = *peer;
   if (!covers(current)) return canonical(current);
-  const auto chain = hops(ctx);
+  const auto chain = hops(ctx, header_);
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
     const auto hop = parse_hop(*it);
     if (!hop) break;  // written by the trusted proxy `current`: it is as far as we can see

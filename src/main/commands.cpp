@@ -120,6 +120,8 @@ int tenants_import(const Common& common, const std::filesystem::path& dir, bool 
               << c.unchanged << " unchanged\n";
   };
   line("sites", report.sites);
+  for (const auto& school : report.went_live)
+    std::cout << "went live: " << school << " (its approved partners are told its ids changed)\n";
   line("users", report.users);
   std::cout << "connections: " << report.connections.created << " created, "
             << report.connections.unchanged << " already present (kept as they are)\n";
@@ -222,6 +224,29 @@ int users_enable(const Common& common, const std::string& email) {
   } else {
     std::cout << user->email << " was not disabled\n";
   }
+  return kOk;
+}
+
+int schools_go_live(const Common& common, const std::string& school) {
+  auto policy = load_policies_or_report(common.policies);
+  if (!policy) return kInvalid;
+  SystemClock clock;
+  auto store = open_migrated_store(common.store, clock);
+  if (!store) return kFailure;
+  const policy::LivePolicies policies(policy);
+  cache::LocalCache cache;  // go-live changes no connection: nothing for any cache to learn
+  consent::Service consent(policies, *store, *store, *store, cache, clock);
+  const auto live = consent.go_live(school, {"cli:go-live"});
+  if (!live) {
+    std::cerr << live.error().message << '\n';
+    return kInvalid;
+  }
+  std::cout << live->school.name << " (" << live->school.id << ") is live; "
+            << count_of(live->told.size(), "approved partner") << " told its ids changed";
+  std::cout << (live->told.empty() ? "\n" : ":");
+  for (std::size_t i = 0; i < live->told.size(); ++i)
+    std::cout << (i == 0 ? " " : ", ") << live->told[i].app_id
+              << (i + 1 == live->told.size() ? "\n" : "");
   return kOk;
 }
 

@@ -34,6 +34,7 @@ struct ServeOptions {
   unsigned sign_in_per_minute = 60;  // and then per minute
   // CIDRs of proxies whose Forwarded / X-Forwarded-For headers name the client; empty: none.
   std::string trusted_proxies;
+  std::string forwarded_header = "x-forwarded-for";  // the one the trusted proxies write
   std::size_t max_connections = 1024;
   std::size_t max_connections_per_address = 256;  // 0: no per-address cap
   std::string internal_listen;                    // empty: /internal/* on the public listener
@@ -98,6 +99,8 @@ int users_disable(const Common& common, const std::string& email);
 // Undoes users_disable (sessions ended stay ended).
 int users_enable(const Common& common, const std::string& email);
 int partners_set_secret(const Common& common, const std::string& app, bool generate);
+// A dummy school's site goes live (consent::Service::go_live); prints the partners told.
+int schools_go_live(const Common& common, const std::string& school);
 // Walks every school's audit chain (or one school's) and prints the first broken link of each:
 // kOk when all are intact, kBroken otherwise.
 int audit_verify(const Common& common, const std::optional<std::string>& school);

@@ -116,6 +116,14 @@ int main(int argc, char** argv) {
                    "the client whose sign-ins are throttled and recorded. Never trusted otherwise")
       ->envname("CANOPY_TRUSTED_PROXIES");
   serve_cmd
+      ->add_option("--forwarded-header", serve_opts.forwarded_header,
+                   "The header the trusted proxies append the client to: x-forwarded-for "
+                   "(nginx, ingress-nginx, most load balancers) or forwarded (RFC 7239). Only "
+                   "that one is read: a proxy passes the other through as the client wrote it")
+      ->check(CLI::IsMember({"x-forwarded-for", "forwarded"}))
+      ->envname("CANOPY_FORWARDED_HEADER")
+      ->capture_default_str();
+  serve_cmd
       ->add_option("--max-connections", serve_opts.max_connections,
                    "Open connections before new ones get 503")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
@@ -385,6 +393,17 @@ int main(int argc, char** argv) {
   enable_cmd->add_option("EMAIL", email, "The user's email")->required();
   add_db(enable_cmd);
 
+  auto* schools_cmd = app.add_subcommand("schools", "Schools' sites");
+  schools_cmd->require_subcommand(1);
+  std::string school_id;
+  auto* go_live_cmd = schools_cmd->add_subcommand(
+      "go-live",
+      "A dummy (migration) site goes live: every approval is kept, the audit records it, the "
+      "banner goes, and each approved partner gets a school.ids_changed event");
+  go_live_cmd->add_option("SCHOOL", school_id, "The school's site id, as in tenants/")->required();
+  add_db(go_live_cmd);
+  add_policies(go_live_cmd);
+
   auto* partners_cmd = app.add_subcommand("partners", "Partner app credentials");
   partners_cmd->require_subcommand(1);
   std::string app_id;
@@ -452,6 +471,7 @@ int main(int argc, char** argv) {
     if (*disable_cmd) return users_disable(common, email);
     if (*enable_cmd) return users_enable(common, email);
     if (*secret_cmd) return partners_set_secret(common, app_id, generate);
+    if (*go_live_cmd) return schools_go_live(common, school_id);
     if (*verify_cmd) return audit_verify(common, audit_school);
     if (*housekeeping_cmd) return housekeeping(common);
   } catch (const std::exception& e) {

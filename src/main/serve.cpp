@@ -153,7 +153,8 @@ int serve(const Common& common, const ServeOptions& o) {
   config.sign_in.throttle.address = {static_cast<double>(o.sign_in_burst),
                                      std::chrono::milliseconds(60'000 / o.sign_in_per_minute)};
   std::string proxies_error;
-  const auto proxies = http::TrustedProxies::parse(o.trusted_proxies, proxies_error);
+  const auto proxies = http::TrustedProxies::parse(
+      o.trusted_proxies, proxies_error, *http::parse_forwarded_header(o.forwarded_header));
   if (!proxies) {
     std::cerr << "--trusted-proxies: " << proxies_error << "\n";
     return kUsage;

@@ -117,6 +117,7 @@ UseCases wire_use_cases(const Parts& parts, Readiness& readiness, PolicyReloads&
                    .blocking = blocking,
                    .reload = [&reloads] { return reloads.reload(); }},
       .events = {.service_token = *u.service_token, .events = *u.events, .blocking = blocking},
+      .sites = {.service_token = *u.service_token, .consent = *u.consent, .blocking = blocking},
       .ready = [&readiness] { return readiness.ready(); }});
   return u;
 }

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -119,6 +120,16 @@ class ConnectionStore {
   virtual std::vector<Connection> trust_connections(std::string_view trust_id) = 0;
   // Pending requests made before `cutoff`, oldest first, at most `limit`: what expires.
   virtual std::vector<Connection> pending_requests_before(TimePoint cutoff, std::size_t limit) = 0;
+
+  // A dummy (migration) school's site goes live, in one transaction: its dummy flag is
+  // cleared, and `tell` is given the school's approved connections, as locked, and returns
+  // the audit record and partner event (change.event; the connection itself is not written)
+  // for each. Returns the connections told; nullopt, with nothing written, when the school is
+  // not a dummy site (live already, or no such school).
+  using GoLiveRecords =
+      std::function<std::vector<AuditedChange>(std::span<const Connection> approved)>;
+  virtual std::optional<std::vector<Connection>> go_live(std::string_view school_id,
+                                                         const GoLiveRecords& tell) = 0;
 };
 
 }  // namespace canopy::store

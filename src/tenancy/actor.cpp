@@ -17,6 +17,16 @@ const policy::BusinessRole* role_granting(const User& user, SiteKind kind,
 
 }  // namespace
 
+bool within_reach(const User& user, const Site& site) {
+  if (user.home_site == site.id) return true;
+  return site.kind == SiteKind::school && !site.trust_id.empty() && user.home_site == site.trust_id;
+}
+
+Error not_in_reach(std::string_view requested) {
+  return make_error(Errc::forbidden, "'" + std::string(requested) +
+                                         "' is not your school, your trust or one of its schools");
+}
+
 Result<Actor> resolve_school_admin(const User& user, const Site& school,
                                    const policy::PolicySnapshot& policy) {
   if (school.kind != SiteKind::school) {

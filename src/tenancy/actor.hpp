@@ -26,6 +26,15 @@ struct Actor {
   std::optional<SiteTerms> required_terms;
 };
 
+// Whether `site` is one of the user's own: their home site, or a school of their home trust.
+// Only then may a refusal say anything about the site; see not_in_reach.
+bool within_reach(const User& user, const Site& site);
+
+// The refusal for a site id that is not within the user's reach, or names no site at all
+// (`requested` as the caller sent it): 403 forbidden, in the same words either way, so that
+// nobody learns whether another tenant's site exists or what it is called.
+Error not_in_reach(std::string_view requested);
+
 // A user may administer a school's apps when
 // - a business role they hold on that school, as their home site, grants
 //   "School: User Accounts: Administer"; or

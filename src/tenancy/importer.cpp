@@ -17,7 +17,18 @@ ImportReport import_tenants(const TenantSet& tenants, store::DirectoryStore& dir
     if (progress) progress(done, total);
   };
   for (const auto& site : tenants.sites) {
-    report.sites.add(directory.upsert_site(site));
+    // A dummy site listed as live goes live through the use case, never by a silent flag
+    // change: its partners must learn that the ids changed.
+    const auto existing = directory.find_site(site.id);
+    if (existing && existing->dummy && !site.dummy) {
+      Site kept = site;
+      kept.dummy = true;
+      (void)directory.upsert_site(kept);
+      if (connections.go_live(site.id)) report.went_live.push_back(site.id);
+      report.sites.add(store::Upsert::changed);
+    } else {
+      report.sites.add(directory.upsert_site(site));
+    }
     tick();
   }
   for (const auto& user : tenants.users) {

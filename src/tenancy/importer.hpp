@@ -28,17 +28,22 @@ struct ImportReport {
   Counts sites;
   Counts users;
   Counts connections;  // changed stays 0: existing connections are kept as they are
+  // Dummy (migration) schools the files now list as live: each went live as `canopy schools
+  // go-live` makes it, its approved partners told that its ids changed.
+  std::vector<std::string> went_live;
 };
 
 // Called after each item with (done, total); for progress on a terminal.
 using Progress = std::function<void(std::size_t done, std::size_t total)>;
 
-// Where the import's demo connections go: consent::Service, which owns every change to a
-// connection. `created` when the school had no connection for the app, else `unchanged`.
+// Where the import's demo connections and go-lives go: consent::Service, which owns every
+// change to a connection and what partners are told. seed: `created` when the school had no
+// connection for the app, else `unchanged`. go_live: false when the school was live already.
 class ConnectionSeeds {
  public:
   virtual ~ConnectionSeeds() = default;
   virtual store::Upsert seed(const SeedConnection& connection) = 0;
+  virtual bool go_live(std::string_view school_id) = 0;
 };
 
 ImportReport import_tenants(const TenantSet& tenants, store::DirectoryStore& directory,

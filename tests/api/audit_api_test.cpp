@@ -266,12 +266,12 @@ TEST_F(AuditApi, OnlyThoseWhoMayAdministerTheSchoolSeeItsAudit) {
   EXPECT_EQ(status(kOakAudit, t.sign_in(kClaire)), (P{403, "forbidden"}));
   EXPECT_EQ(status(kOakAudit, rhys), (P{403, "forbidden"}));
   EXPECT_EQ(status("/api/v1/schools/riverside-academy/audit", dana), (P{403, "forbidden"}));
-  EXPECT_EQ(status("/api/v1/schools/no-such-school/audit", amir), (P{404, "unknown_school"}));
+  EXPECT_EQ(status("/api/v1/schools/no-such-school/audit", amir), (P{403, "forbidden"}));
   EXPECT_EQ(status("/api/v1/schools/oakfield-trust/audit", dana), (P{404, "unknown_school"}));
   EXPECT_EQ(status(kTrustAudit, ""), (P{401, "unauthenticated"}));
   EXPECT_EQ(status(kTrustAudit, amir), (P{403, "forbidden"}));
   EXPECT_EQ(status(kTrustAudit, rhys), (P{403, "forbidden"}));
-  EXPECT_EQ(status("/api/v1/trusts/no-such-trust/audit", dana), (P{404, "unknown_trust"}));
+  EXPECT_EQ(status("/api/v1/trusts/no-such-trust/audit", dana), (P{403, "forbidden"}));
   EXPECT_EQ(status("/api/v1/trusts/oakfield-primary/audit", dana), (P{404, "unknown_trust"}));
   EXPECT_EQ(status(kTrustAudit, dana).first, 200u);
   EXPECT_EQ(t.state(), before);

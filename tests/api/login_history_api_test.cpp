@@ -254,7 +254,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "unknown_user"},
         Refusal{"unknown_user", kAmir, logins("oakfield-primary", "ghost@example.org"), 404,
                 "unknown_user"},
-        Refusal{"unknown_site", kAmir, logins("no-such-site", kJoanne), 404, "unknown_site"},
+        Refusal{"unknown_site", kAmir, logins("no-such-site", kJoanne), 403, "forbidden"},
         Refusal{"no_credentials", "", logins("oakfield-primary", kJoanne), 401, "unauthenticated"},
         Refusal{"bad_limit", kAmir, logins("oakfield-primary", kJoanne) + "?limit=500", 400,
                 "invalid_value"},
@@ -277,7 +277,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "forbidden"},
         Refusal{"users_trust_user_outside_the_trust", kDana, users("riverside-academy"), 403,
                 "forbidden"},
-        Refusal{"users_unknown_site", kAmir, users("no-such-site"), 404, "unknown_site"},
+        Refusal{"users_unknown_site", kAmir, users("no-such-site"), 403, "forbidden"},
         Refusal{"users_no_credentials", "", users("oakfield-primary"), 401, "unauthenticated"},
         // Not paged: paging parameters are unknown too.
         Refusal{"users_unknown_parameter", kAmir, users("oakfield-primary") + "?limit=10", 400,

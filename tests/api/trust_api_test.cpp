@@ -75,6 +75,45 @@ TEST_F(TrustApi, TrustUserActsInOwnSchoolOnlyAfterAcceptingItsTerms) {
   EXPECT_FALSE(t.store().audit_for_school("oakfield-primary", 1000).back().via_trust);
 }
 
+// Another tenant's site, and no site at all, get the same refusal: the same status and words,
+// naming only the id sent, so probing ids tells a stranger nothing.
+TEST_F(TrustApi, AnotherTenantsSiteAndNoSiteAreRefusedInTheSameWords) {
+  ASSERT_NO_FATAL_FAILURE(add_elm_trust(t));
+  const auto claire = bearer(t.sign_in(kClaire));  // admin of Hazelwood Primary
+  const auto elm = bearer(t.sign_in(kElmCentral));
+  const auto refusal = [&](const std::string& target, const Headers& who, const std::string& id) {
+    auto r = t.client().get(target, who);
+    EXPECT_EQ(r.status, 403u) << target << ": " << r.body;
+    EXPECT_EQ(r.code(), "forbidden") << target;
+    std::string message = r.json()["message"];
+    EXPECT_NE(message.find("'" + id + "'"), std::string::npos) << message;
+    // Said with the id replaced, so the two can be compared.
+    message.replace(message.find(id), id.size(), "ID");
+    return message;
+  };
+  struct Pair {
+    std::string existing, missing;
+    Headers who;
+    std::string existing_id, missing_id;
+  };
+  const std::vector<Pair> pairs{
+      {"/api/v1/schools/oakfield-primary/apps", "/api/v1/schools/oakfield-primarx/apps", claire,
+       "oakfield-primary", "oakfield-primarx"},
+      {"/api/v1/schools/oakfield-primary/audit", "/api/v1/schools/no-such-school/audit", elm,
+       "oakfield-primary", "no-such-school"},
+      {"/api/v1/sites/oakfield-primary/users", "/api/v1/sites/no-such-site/users", claire,
+       "oakfield-primary", "no-such-site"},
+      {"/api/v1/trusts/oakfield-trust/schools", "/api/v1/trusts/no-such-trust/schools", elm,
+       "oakfield-trust", "no-such-trust"},
+  };
+  for (const auto& p : pairs) {
+    const auto existing = refusal(p.existing, p.who, p.existing_id);
+    EXPECT_EQ(existing, refusal(p.missing, p.who, p.missing_id)) << p.existing;
+    // Nothing about the site but what the caller sent.
+    EXPECT_EQ(existing.find("Oakfield"), std::string::npos) << existing;
+  }
+}
+
 TEST_F(TrustApi, TermsAreAcceptedPerSchool) {
   ASSERT_EQ(post(kTerms, auth, version_body(terms_version("oakfield-primary"))).status, 201u);
   const auto before = t.state();
@@ -196,8 +235,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "unknown_school"},
         Refusal{"terms_of_an_unknown_school", "POST", kSchools + "/nowhere/terms-acceptance", kOne,
                 kDana, 404, "unknown_school"},
-        Refusal{"unknown_trust", "GET", "/api/v1/trusts/no-such-trust/schools", "", kDana, 404,
-                "unknown_trust"},
+        Refusal{"unknown_trust", "GET", "/api/v1/trusts/no-such-trust/schools", "", kDana, 403,
+                "forbidden"},
         Refusal{"school_as_trust", "POST",
                 "/api/v1/trusts/oakfield-primary/schools/oakfield-primary/terms-acceptance", kOne,
                 kDana, 404, "unknown_trust"},

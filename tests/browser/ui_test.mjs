@@ -25,6 +25,7 @@ const users = {
   trust: "dana.central@oakfield.example", // trust central team
   teacher: "tom.ashworth@hazelwood-primary.example",
   office: "joanne.hughes@oakfield-primary.example",
+  dummySite: "helen.marsh@millbrook-academy.example", // school admin, Millbrook (a dummy site)
 };
 const school = "oakfield-primary";
 const shots = join(root, "docs", "screenshots");
@@ -411,6 +412,9 @@ check("a school admin cannot reach another school by editing the URL", async (pa
     await page.getByRole("heading", { name: "You cannot manage apps here" }).waitFor();
     assert.equal(await page.locator("tbody tr").count(), 0);
   }
+  // A school that does not exist looks the same: the screen tells nothing about which exist.
+  await page.goto(`${url}/#/schools/no-such-school/pending`);
+  await page.getByRole("heading", { name: "You cannot manage apps here" }).waitFor();
   // Nor a trust's screens.
   await page.goto(`${url}/#/trusts/oakfield-trust`);
   await page.getByRole("heading", { name: "You cannot manage apps here" }).waitFor();
@@ -704,6 +708,46 @@ check("a trust's central team sees its schools and goes into one", async (page, 
   await axe(page, "a dummy site's lists");
   await page.getByRole("link", { name: "All schools of the trust" }).click();
   await page.getByRole("heading", { name: "Apps across the trust's schools" }).waitFor();
+});
+
+check("a dummy site's approve repeats the warning and needs confirming; go-live keeps it and clears the banner", async (page, url) => {
+  await signIn(page, url, users.dummySite);
+  await page.getByRole("heading", { name: "Pending requests" }).waitFor();
+  await page.getByRole("note").filter({ hasText: "Millbrook Academy is a dummy site" }).waitFor();
+  const dialog = await open(page, "LGfL");
+  await dialog.getByRole("button", { name: "Approve" }).click();
+  // Nothing is sent yet: the warning first, in the article's terms.
+  const step = dialog.getByRole("alertdialog");
+  await step.getByText("Millbrook Academy is a dummy (migration) site.").waitFor();
+  await step.getByText(/its ids \(students, staff\) change then, so we recommend approving on the live site/).waitFor();
+  assert.equal(await allows(page, url, "lgfl", "Student", "read", "millbrook-academy"), false);
+  await axe(page, "the dummy site's approve confirmation");
+  await page.screenshot({ path: join(shots, "dummy-site-approve.png") });
+  // Waiting changes nothing; confirming approves.
+  await step.getByRole("button", { name: "Wait for the live site" }).click();
+  await step.waitFor({ state: "detached" });
+  await dialog.getByRole("button", { name: "Approve" }).click();
+  await dialog.getByRole("alertdialog").getByRole("button", { name: "Approve on the dummy site" }).click();
+  await dialog.locator(".status").filter({ hasText: "approved" }).waitFor();
+  assert.equal(await allows(page, url, "lgfl", "Student", "read", "millbrook-academy"), true);
+  await dialog.getByRole("button", { name: "Close" }).click();
+
+  // The operator makes the site live: the approval stays, the banner goes, LGfL is told.
+  const live = await page.request.post(`${url}/internal/v1/schools/millbrook-academy/go-live`, {
+    headers: { Authorization: `Bearer ${serviceToken}` },
+  });
+  assert.equal(live.status(), 200, await live.text());
+  assert.deepEqual((await live.json()).told.map((t) => t.app), ["lgfl"]);
+  await page.reload();
+  await page.getByRole("heading", { name: "Pending requests" }).waitFor();
+  await page.getByRole("button", { name: "Class Charts", exact: true }).waitFor();
+  assert.equal(await page.getByRole("note").count(), 0, "no banner once live");
+  assert.equal(await allows(page, url, "lgfl", "Student", "read", "millbrook-academy"), true);
+  // The next approve there asks nothing.
+  const classcharts = await open(page, "Class Charts");
+  await classcharts.getByRole("button", { name: "Approve" }).click();
+  await classcharts.locator(".status").filter({ hasText: "approved" }).waitFor();
+  assert.equal(await classcharts.getByRole("alertdialog").count(), 0);
 });
 
 // CPOMS's set grows from version 2 (what the demo's schools approved, kept as history) to 3.

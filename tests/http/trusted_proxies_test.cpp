@@ -7,12 +7,15 @@
 namespace canopy::http {
 namespace {
 
-TrustedProxies proxies(std::string_view list) {
+TrustedProxies proxies(std::string_view list,
+                       ForwardedHeader header = ForwardedHeader::x_forwarded_for) {
   std::string error;
-  auto out = TrustedProxies::parse(list, error);
+  auto out = TrustedProxies::parse(list, error, header);
   EXPECT_TRUE(out.has_value()) << error;
   return out.value_or(TrustedProxies{});
 }
+
+using Headers = std::vector<std::pair<std::string_view, std::string_view>>;
 
 // A request from `peer` with the given headers (kept alive by the caller's strings).
 RequestContext from(std::string peer,
@@ -54,7 +57,8 @@ TEST(TrustedProxies, AnUntrustedPeerIsTheClientWhateverItClaims) {
   const auto p = proxies("10.0.0.0/8");
   EXPECT_EQ(p.client_address(from("203.0.113.9", {{"X-Forwarded-For", "198.51.100.1"}})),
             "203.0.113.9");
-  EXPECT_EQ(p.client_address(from("203.0.113.9", {{"Forwarded", "for=198.51.100.1"}})),
+  EXPECT_EQ(proxies("10.0.0.0/8", ForwardedHeader::forwarded)
+                .client_address(from("203.0.113.9", {{"Forwarded", "for=198.51.100.1"}})),
             "203.0.113.9");
   EXPECT_EQ(
       TrustedProxies{}.client_address(from("10.0.0.5", {{"X-Forwarded-For", "198.51.100.1"}})),
@@ -100,10 +104,25 @@ TEST(TrustedProxies, OnlyTheHopsOurProxiesWroteCount) {
             "10.7.7.7");
 }
 
-TEST(TrustedProxies, ForwardedWinsAndIsParsedPerRfc7239) {
-  const auto p = proxies("10.0.0.0/8");
-  EXPECT_EQ(p.client_address(from("10.0.0.5", {{"X-Forwarded-For", "192.0.2.99"},
-                                               {"Forwarded", "for=192.0.2.60;proto=https"}})),
+TEST(TrustedProxies, OnlyTheHeaderTheProxiesWriteIsRead) {
+  // A proxy that appends to X-Forwarded-For passes the client's own Forwarded through.
+  const Headers both{{"Forwarded", "for=192.0.2.1"}, {"X-Forwarded-For", "198.51.100.1"}};
+  EXPECT_EQ(proxies("10.0.0.0/8").client_address(from("10.0.0.5", both)), "198.51.100.1");
+  EXPECT_EQ(
+      proxies("10.0.0.0/8").client_address(from("10.0.0.5", {{"Forwarded", "for=192.0.2.1"}})),
+      "10.0.0.5");
+  // And the other way round.
+  const auto p = proxies("10.0.0.0/8", ForwardedHeader::forwarded);
+  EXPECT_EQ(p.client_address(from("10.0.0.5", both)), "192.0.2.1");
+  EXPECT_EQ(p.client_address(from("10.0.0.5", {{"X-Forwarded-For", "198.51.100.1"}})), "10.0.0.5");
+  EXPECT_EQ(parse_forwarded_header("X-Forwarded-For"), ForwardedHeader::x_forwarded_for);
+  EXPECT_EQ(parse_forwarded_header("forwarded"), ForwardedHeader::forwarded);
+  EXPECT_FALSE(parse_forwarded_header("x-real-ip").has_value());
+}
+
+TEST(TrustedProxies, ForwardedIsParsedPerRfc7239) {
+  const auto p = proxies("10.0.0.0/8", ForwardedHeader::forwarded);
+  EXPECT_EQ(p.client_address(from("10.0.0.5", {{"Forwarded", "for=192.0.2.60;proto=https"}})),
             "192.0.2.60");
   EXPECT_EQ(p.client_address(from("10.0.0.5", {{"Forwarded", "For=\"[2001:db8:cafe::17]:4711\""}})),
             "2001:db8:cafe::17");

@@ -167,8 +167,14 @@ export type BulkAnswer =
   | { kind: "applied"; replayed: boolean; items: BulkApplied[] }
   | { kind: "refused"; replayed: boolean; message: string; errors: BulkItemError[]; terms: TermsToAccept[] };
 
-export async function bulkDecide(trust: string, key: string, items: BulkItem[]): Promise<BulkAnswer> {
-  const body: Body<"bulkDecide"> = { items };
+// `confirmDummySites`: the user read the dummy-site warning for the batch's approves there.
+export async function bulkDecide(
+  trust: string,
+  key: string,
+  items: BulkItem[],
+  confirmDummySites = false,
+): Promise<BulkAnswer> {
+  const body: Body<"bulkDecide"> = confirmDummySites ? { items, confirm_dummy_sites: true } : { items };
   const response = await fetch(`${trustPath(trust)}/decisions`, {
     method: "POST",
     headers: {
@@ -232,6 +238,12 @@ export const rejectReasons: { code: RejectReasonCode; text: string }[] = [
   { code: "too_many_permissions", text: "The app asks for more data than it needs" },
   { code: "other", text: "Another reason" },
 ];
+
+// An approve on a dummy (migration) site, once the admin has read the warning.
+export function approveOnDummySite(school: string, app: string): Promise<AppDetail> {
+  const body: Body<"approveSchoolApp"> = { confirm_dummy_site: true };
+  return call<"approveSchoolApp">("POST", `${appPath(school, app)}/approve`, body);
+}
 
 export function reject(school: string, app: string, why: RejectWhy): Promise<AppDetail> {
   return call<"rejectSchoolApp">("POST", `${appPath(school, app)}/reject`, why);

@@ -27,7 +27,9 @@ export interface paths {
          *     in seconds>`, plus `Secure` unless the server listens on a loopback address without
          *     `--secure-cookies`, or runs with `--insecure-cookies`), never in the body, so no script
          *     can read it; the body holds `csrf_token`, which the browser must echo in `X-CSRF-Token`
-         *     on every state change.
+         *     on every state change. It also gets a device cookie, `canopy_device` (see the 201
+         *     response's `Set-Cookie`): sent back with a later sign-in at the same email, it puts that
+         *     attempt under the device's own throttle.
          *
          *     An API client asks for a bearer token with `"token": true`: the body then holds `token`
          *     (send it as `Authorization: Bearer`), and no cookie is set and no `csrf_token` given.
@@ -39,7 +41,16 @@ export interface paths {
          *       `--sign-in-per-minute` (60);
          *     - per client address and email: 5 attempts, then one a minute; a success refills it;
          *     - per email, from all addresses: 20 attempts, then one every 30 s; while that is spent,
-         *       only addresses that signed into the account before (within 90 days) still try.
+         *       only addresses that signed into the account before (within 90 days) still try;
+         *     - instead of all three, for an attempt carrying a valid `canopy_device` cookie issued for
+         *       the email it signs in with: per device, 5 attempts, then one a minute; a success
+         *       refills it, and only it (not the address and email bucket of the address it came
+         *       from, which another client at that address may be spending). Other clients' failures
+         *       never spend it. A cookie for another email, altered, forged or expired counts as none.
+         *
+         *     The client address is the TCP peer, or, when the peer is a proxy listed in
+         *     `--trusted-proxies`, the address it reports in the one header `--forwarded-header`
+         *     names (`X-Forwarded-For` by default, or `Forwarded`); the other header is never read.
          *
          *     Over a limit the answer is `429 too_many_attempts` with `Retry-After`, at once, and the
          *     password is not checked. Unknown emails are throttled exactly like known ones and get
@@ -209,14 +220,16 @@ export interface paths {
          *
          *     The change is one database transaction that updates the connection row (only if its revision is still the one read; otherwise it is read and decided again, up to five times) and appends one audit record (who, acting site, role, action, from/to status, permission set version, time, request id).
          *
-         *     The request body may be empty or `{}`; it takes no fields (a `reason` is `400 unknown_field`: only a reject says why).
+         *     The request body may be empty or `{}`. Its one field, `confirm_dummy_site` (boolean, default false), is for a school that is a dummy (migration) site (`school.dummy` in `getSchoolApp`): there an approve without `"confirm_dummy_site": true` changes nothing and answers `409 dummy_site_not_confirmed`, whose message is the warning to show the admin: the approval is kept when the site is wiped and remigrated, but the school's record ids (students, staff) change then, so approving on the live site is recommended. Send the approve again with `"confirm_dummy_site": true` once the admin has read it. At go-live (`goLiveSchool`) every app approved at the school is told, in a `school.ids_changed` event, to use the new ids. On a live school the field changes nothing. Any other field is `400 unknown_field` (a `reason` too: only a reject says why).
          *
          *     The caller must hold, on this school as their home site, a business role that grants
          *     `School: User Accounts: Administer`; or, on the school's trust as their home site, a trust
          *     role that grants `User Details: Manage All Users` (acting via the trust; never in a school
          *     of another trust). Checks run in this order: query (and body) validation (400/415), session
          *     (401), CSRF for cookie-authenticated changes (403), school (404 `unknown_school`), admin
-         *     permission (403 `forbidden`), then the operation itself.
+         *     permission (403 `forbidden`), then the operation itself: terms (below), the app (404
+         *     `unknown_app`), the dummy site's confirmation (409 `dummy_site_not_confirmed`), then the
+         *     connection (404 `connection_not_found`) and its transition (403, 409).
          *
          *     A caller acting via the trust must first have accepted the school's current terms and
          *     conditions (`acceptSchoolTerms`). Until then this route answers 403 `terms_not_accepted`,
@@ -555,7 +568,9 @@ export interface paths {
         put?: never;
         /**
          * Approve and reject many connections across the trust's schools at once
-         * @description Up to 5,000 decisions (`approve` or `reject`), each on one connection of one of the trust's schools, optionally with the status the client saw (`from`). Every item is checked first; if any is refused, nothing is applied and the answer is 422 `invalid_items` listing every refused item (`errors`: index, school, app, code, message) and, for `terms_not_accepted` items, the terms to accept (`terms`). Item codes: `invalid_value` (an action other than approve or reject), `unknown_school` (no such school in this trust), `unknown_app`, `duplicate_item` (an earlier item names the same school and app), `terms_not_accepted`, `connection_not_found`, `invalid_transition` (also for an expired request, which only the partner can renew), `application_not_live`, `competitor_not_connectable`. A bulk reject carries no reason.
+         * @description Up to 5,000 decisions (`approve` or `reject`), each on one connection of one of the trust's schools, optionally with the status the client saw (`from`). Every item is checked first; if any is refused, nothing is applied and the answer is 422 `invalid_items` listing every refused item (`errors`: index, school, app, code, message) and, for `terms_not_accepted` items, the terms to accept (`terms`). Item codes: `invalid_value` (an action other than approve or reject), `unknown_school` (no such school in this trust), `unknown_app`, `duplicate_item` (an earlier item names the same school and app), `terms_not_accepted`, `connection_not_found`, `invalid_transition` (also for an expired request, which only the partner can renew), `application_not_live`, `competitor_not_connectable`, `dummy_site_not_confirmed` (an approve at a school that is a dummy (migration) site, in a batch without `"confirm_dummy_sites": true`; the message is the warning to show, as for `approveSchoolApp`). A bulk reject carries no reason.
+         *
+         *     `confirm_dummy_sites` (boolean, default false) says the user has read that warning: it covers every approve of the batch at a dummy site. Rejects need nothing.
          *
          *     Otherwise all changes are applied in one transaction, each with its own audit record (acting via the trust, with this request's id), and the decision cache is updated after the commit. With replicas (`--cache redis`), every reject of an approved connection is held on every replica before the commit, as a single reject is; if the holds cannot be placed (Redis unreachable from this replica), the batch commits with a new revocation epoch and the answer waits, as for a single reject, or is 503 with nothing written in the same cases. If a connection changed between the check and the commit, nothing is written and the answer is 409 `concurrent_change`.
          *
@@ -822,7 +837,7 @@ export interface paths {
         };
         /**
          * A school's audit trail, newest first (JSON or CSV)
-         * @description The audit records of one school: one record per connection change (a partner's request, an approval, a reject, a request's expiry, a tenants import). A reject for which the school gave a reason carries it in `reason` (its code and the school's note; null on every other record), in JSON only: the CSV has no column for it yet. An expiry is action `expire` by the system actor `request-expiry`.
+         * @description The audit records of one school: one record per connection change (a partner's request, an approval, a reject, a request's expiry, a tenants import), and, when the school's dummy (migration) site went live, one per connection approved then. A reject for which the school gave a reason carries it in `reason` (its code and the school's note; null on every other record), in JSON only: the CSV has no column for it yet. An expiry is action `expire` by the system actor `request-expiry`; a go-live is action `go_live`, from `approved` to `approved`, by the system actor `operator`.
          *
          *     The caller must hold, on this school as their home site, a business role that grants `School: User Accounts: Administer`; or, on the school's trust as their home site, a trust role that grants `User Details: Manage All Users`. Reading needs no terms acceptance. Checks run in this order: query validation (400), session (401), school (404 `unknown_school`, also for a trust id), permission (403 `forbidden`).
          *
@@ -1186,6 +1201,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/internal/v1/schools/{school}/go-live": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A dummy (migration) school site goes live
+         * @description For the operator, when a school's MIS moves from its dummy (migration) site to the live one: the site is wiped and remigrated, and the school's record ids (students, staff, ...) change. In one transaction the school stops being a dummy site (`dummy: false`: the banner and the warnings go, and an approve there needs no `confirm_dummy_site` any more), and for each connection approved at the school at that moment an audit record is written (action `go_live`, from `approved` to `approved`, actor `operator` of kind `system`, this request's id) and its partner is sent `school.ids_changed` (see `webhooks`). Every connection stays as it is, in every status, at its revision: nothing is published to the caches, and decisions do not change. `told` lists the approved connections whose partners were told, by app id.
+         *
+         *     `canopy schools go-live SCHOOL` and `canopy tenants import` (for a dummy site its files list as live) do the same. The body must be empty or `{}`; no query parameters. Service token only; on the internal listener when there is one. Checks run in this order: the service token (401), query and body (400/415), the school (404), then the go-live (409 when the school is live already).
+         */
+        post: operations["goLiveSchool"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1346,6 +1395,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "school.ids_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A school's dummy site went live; its record ids changed
+         * @description Sent to every app approved at a school when the school's dummy (migration) site goes live (the operator's `POST /internal/v1/schools/{school}/go-live` or `canopy schools go-live`, or a `canopy tenants import` whose files list the site as live). The approval stands: the connection is as it was (`status` `approved`, `revision` unchanged), and the gateway goes on allowing what it allowed. But the school's MIS was wiped and remigrated, so every record id the app holds for the school (students, staff, ...) is the dummy site's and names nothing now: drop them and sync the school again, with the new ids. `went_live_at` is when it went live. An app that is not approved at the school at that moment (pending, rejected, expired) is not told. Canopy POSTs it to the app's endpoint in `serve --webhooks`, signed, with `Content-Type: application/json` and `User-Agent: Canopy-Webhooks/1.0`, until the endpoint answers `2xx` (see "Partner events" above).
+         */
+        post: operations["schoolIdsChangedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -1383,7 +1452,7 @@ export interface components {
          *     | `unsupported_media_type` | 415 | a non-empty body without `Content-Type: application/json` |
          *     | `unauthenticated` | 401 | no credentials, or a session token that is unknown, signed out or expired |
          *     | `invalid_credentials` | 401 | wrong email or password; unknown partner client id or wrong secret |
-         *     | `too_many_attempts` | 429 | sign-in throttled (by address or by email); see `Retry-After` |
+         *     | `too_many_attempts` | 429 | sign-in throttled (by address, by email or by device cookie); see `Retry-After` |
          *     | `csrf_token_invalid` | 403 | a cookie-authenticated change without the right `X-CSRF-Token` |
          *     | `forbidden` | 403 | the caller may not administer this school's apps (or act for this trust, or manage this site's users) |
          *     | `terms_not_accepted` | 403 | acting via the trust in a school whose current terms the caller has not accepted; the body lists them in `terms` |
@@ -1402,6 +1471,8 @@ export interface components {
          *     | `competitor_not_connectable` | 403 | the app competes with the MIS |
          *     | `concurrent_change` | 409 | the connection kept changing during the update; try again |
          *     | `terms_changed` | 409 | the terms version accepted is not the school's current one |
+         *     | `dummy_site_not_confirmed` | 409 | an approve at a dummy (migration) school site without `confirm_dummy_site` (in a bulk decision, an item error without `confirm_dummy_sites`); the message is the warning to show |
+         *     | `site_already_live` | 409 | a go-live of a school that is not a dummy site: it is live already |
          *     | `invalid_items` | 422 | a bulk decision was refused: the body lists every refused item in `errors` |
          *     | `duplicate_item` | 409 | (a bulk item) an earlier item names the same school and app |
          *     | `idempotency_key_reused` | 422 | the Idempotency-Key was used before with another request body |
@@ -1411,7 +1482,7 @@ export interface components {
          *     | `internal` | 500 | an unexpected failure; the message quotes the request id |
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "duplicate_key" | "unknown_field" | "missing_field" | "wrong_type" | "invalid_value" | "unknown_parameter" | "missing_parameter" | "body_too_large" | "headers_too_large" | "unsupported_media_type" | "unauthenticated" | "invalid_credentials" | "too_many_attempts" | "csrf_token_invalid" | "forbidden" | "terms_not_accepted" | "not_found" | "method_not_allowed" | "unknown_school" | "unknown_app" | "connection_not_found" | "unknown_trust" | "unknown_site" | "unknown_user" | "unknown_notification" | "invalid_transition" | "request_rejected" | "application_not_live" | "competitor_not_connectable" | "concurrent_change" | "terms_changed" | "invalid_items" | "duplicate_item" | "idempotency_key_reused" | "idempotency_key_in_progress" | "too_many_connections" | "unavailable" | "internal";
+        ErrorCode: "bad_request" | "malformed_json" | "duplicate_key" | "unknown_field" | "missing_field" | "wrong_type" | "invalid_value" | "unknown_parameter" | "missing_parameter" | "body_too_large" | "headers_too_large" | "unsupported_media_type" | "unauthenticated" | "invalid_credentials" | "too_many_attempts" | "csrf_token_invalid" | "forbidden" | "terms_not_accepted" | "not_found" | "method_not_allowed" | "unknown_school" | "unknown_app" | "connection_not_found" | "unknown_trust" | "unknown_site" | "unknown_user" | "unknown_notification" | "invalid_transition" | "request_rejected" | "application_not_live" | "competitor_not_connectable" | "concurrent_change" | "terms_changed" | "dummy_site_not_confirmed" | "site_already_live" | "invalid_items" | "duplicate_item" | "idempotency_key_reused" | "idempotency_key_in_progress" | "too_many_connections" | "unavailable" | "internal";
         SignInRequest: {
             /**
              * @description The MIS email; matched case-insensitively. At most 254 bytes (UTF-8).
@@ -1536,7 +1607,7 @@ export interface components {
              * @example Riverside Academy
              */
             school_name: string;
-            /** @description The site is a dummy (migration) site, whose record ids change when it is wiped and remigrated; screens show a banner. */
+            /** @description The site is a dummy (migration) site, whose record ids change when it is wiped and remigrated; screens show a banner until it goes live, and an approve there needs `confirm_dummy_site`. */
             dummy: boolean;
             /** @description The status filter, or null when none was given. */
             status: components["schemas"]["ConnectionStatus"] | null;
@@ -1559,7 +1630,7 @@ export interface components {
             id: string;
             /** @example Riverside Academy */
             name: string;
-            /** @description True while the school site is still a data-migration dummy site. */
+            /** @description True while the school site is still a data-migration dummy site; an approve there needs `confirm_dummy_site` (`approveSchoolApp`). False once it went live (`goLiveSchool`). */
             dummy: boolean;
         };
         /** @description An app as one school sees it: the connection fields of `ConnectionSummary` (null, with `status: not_requested`, when the app never asked), the app's catalogue entry, warnings, and the permission table of the app's current permission set. */
@@ -1611,6 +1682,14 @@ export interface components {
         };
         /** @description No fields. The body may also be left empty. */
         EmptyBody: Record<string, never>;
+        /** @description An approve's body; it may also be left empty. */
+        ApproveRequest: {
+            /**
+             * @description The admin has read the dummy (migration) site's warning (the message of `409 dummy_site_not_confirmed`) and approves there anyway. Needed for an approve at a dummy site; changes nothing at a live one.
+             * @default false
+             */
+            confirm_dummy_site?: boolean;
+        };
         /**
          * @description Why a school rejects, from a short list a partner can act on. The `text` that goes with each
          *     code in `RejectReason` (`describe` in `src/core/connection.cpp`):
@@ -1783,7 +1862,7 @@ export interface components {
         AuditActor: {
             /** @enum {string} */
             kind: "user" | "partner" | "system";
-            /** @description As recorded; a user's email, a partner's app id, or a system task: `tenants-import`, `request-expiry` (a request that expired). */
+            /** @description As recorded; a user's email, a partner's app id, or a system task: `tenants-import`, `request-expiry` (a request that expired), `operator` (a dummy site's go-live). */
             id: string;
             /** @description The user, when the actor is a user Canopy knows. */
             user_id: number | null;
@@ -1799,10 +1878,10 @@ export interface components {
             school: string;
             app: string;
             /**
-             * @description `expire`: a pending request nobody decided in time (actor `request-expiry`, kind `system`). A partner's request made again after its expiry is a `request` from `expired`.
+             * @description `expire`: a pending request nobody decided in time (actor `request-expiry`, kind `system`). A partner's request made again after its expiry is a `request` from `expired`. `go_live`: the school's dummy (migration) site went live while the connection was approved (actor `operator`, kind `system`; from `approved` to `approved`, the connection unchanged, and its partner told `school.ids_changed`). Its `request_id` is the go-live request's, `cli:go-live` for `canopy schools go-live`, or `import` for `canopy tenants import`.
              * @enum {string}
              */
-            action: "request" | "approve" | "reject" | "expire" | "import";
+            action: "request" | "approve" | "reject" | "expire" | "import" | "go_live";
             /**
              * @description Null when the change created the connection.
              * @enum {string|null}
@@ -1813,7 +1892,7 @@ export interface components {
             actor: components["schemas"]["AuditActor"];
             /** @description The site the actor acted from (the trust, when via the trust). */
             actor_site: string;
-            /** @description The business role that allowed the change (`partner`, `system` otherwise). */
+            /** @description The business role that allowed the change; `partner` for a partner's request, `system` for the import's and the expiries' records, empty on `go_live` records. */
             actor_role: string;
             via_trust: boolean;
             /** Format: date-time */
@@ -1866,7 +1945,7 @@ export interface components {
             at: string;
             /** @enum {string} */
             outcome: "success" | "invalid_credentials" | "too_many_attempts";
-            /** @description The client's address as the server saw it. */
+            /** @description The client's address as the server saw it; the TCP peer, or, when that is a proxy listed in `--trusted-proxies`, the client the proxy reported in the header `--forwarded-header` names. */
             address: string;
             /** @description The User-Agent the browser sent, its first 160 bytes (cut on a character boundary). What the browser reports, not a fact any party checked. */
             user_agent: string;
@@ -1955,6 +2034,11 @@ export interface components {
         };
         BulkDecisionRequest: {
             items: components["schemas"]["BulkDecisionItem"][];
+            /**
+             * @description The user has read the dummy (migration) site warning (the message of the item error `dummy_site_not_confirmed`); needed for every approve at a dummy site, and covers all of the batch's.
+             * @default false
+             */
+            confirm_dummy_sites?: boolean;
         };
         BulkDecisionResult: {
             trust: string;
@@ -2021,7 +2105,8 @@ export interface components {
             note?: string;
         };
         /**
-         * @description What happened to the connection. The type follows the status the connection moved to.
+         * @description What happened. A `connection.*` type follows the status the connection moved to;
+         *     `school.ids_changed` is about the school, and leaves the connection as it was.
          *
          *     | type | status | when |
          *     |------|--------|------|
@@ -2029,13 +2114,14 @@ export interface components {
          *     | `connection.approved` | `approved` | the school or its trust approved the app (alone or in a bulk decision), or an import created an approved connection |
          *     | `connection.rejected` | `rejected` | the school or its trust rejected a request or revoked an approval (alone or in a bulk decision), or an import created a rejected connection; with `reason` when the school gave one |
          *     | `connection.expired` | `expired` | nobody decided the app's request within `serve --request-expiry-days`; the app may ask again |
+         *     | `school.ids_changed` | `approved` | the school's dummy (migration) site went live while the app was approved there: the school's record ids (students, staff, ...) changed, so sync again from the live site; sent to every app approved at the school |
          *
          *     A cancel ("decide later") changes nothing and sends nothing. Later versions may add types:
          *     ignore a type you do not know (and answer it `2xx`, or it is retried).
          * @enum {string}
          */
-        PartnerEventType: "connection.requested" | "connection.approved" | "connection.rejected" | "connection.expired";
-        /** @description The connection after the change. It names no person. */
+        PartnerEventType: "connection.requested" | "connection.approved" | "connection.rejected" | "connection.expired" | "school.ids_changed";
+        /** @description The connection after the change, in every `connection.*` event. It names no person. */
         PartnerEventData: {
             /** @example riverside-academy */
             school: string;
@@ -2079,7 +2165,49 @@ export interface components {
              * @description When the change was made (RFC 3339, UTC, milliseconds); the same on every attempt, unlike `webhook-timestamp`.
              */
             timestamp: string;
-            data: components["schemas"]["PartnerEventData"];
+            /** @description `SchoolIdsChangedData` for `school.ids_changed`, `PartnerEventData` for every other type. */
+            data: components["schemas"]["PartnerEventData"] | components["schemas"]["SchoolIdsChangedData"];
+        };
+        /** @description In `school.ids_changed`: the school's dummy (migration) site went live, and the connection, approved, is as it was. It names no person. */
+        SchoolIdsChangedData: {
+            /** @example millbrook-academy */
+            school: string;
+            /** @example lgfl */
+            app: string;
+            /**
+             * @description Always `approved`; the connection did not change.
+             * @constant
+             */
+            status: "approved";
+            /**
+             * @description The permission set version the connection is approved at.
+             * @example 1
+             */
+            permission_set_version: number;
+            /**
+             * @description The connection's revision, unchanged by the go-live (the same as in the event of the approval that made it current).
+             * @example 2
+             */
+            revision: number;
+            /** @constant */
+            by: "canopy";
+            /**
+             * Format: date-time
+             * @description When the site went live (RFC 3339, UTC, milliseconds); the same as the payload's `timestamp`. Ids read from the school before then are the dummy site's.
+             */
+            went_live_at: string;
+        };
+        GoLiveResult: {
+            school: components["schemas"]["SchoolRef"];
+            /** @description The connections approved at the school when it went live, by app id; each app was sent `school.ids_changed`. */
+            told: {
+                /** @example lgfl */
+                app: string;
+                /** @description The version the connection is approved at. */
+                permission_set_version: number;
+                /** @description The connection's revision, unchanged by the go-live. */
+                revision: number;
+            }[];
         };
         /** @description An event as `GET /partner/v1/events` lists it, the webhook's payload with its id and cursor. */
         PartnerEvent: components["schemas"]["PartnerEventPayload"] & {
@@ -2367,12 +2495,12 @@ export interface components {
          */
         AuditApp: string;
         /**
-         * @description Only records of this actor, as recorded: a user's email (matched lower case), an app id (a partner's request) or a system task: `tenants-import`, or `request-expiry` (the requests that expired).
+         * @description Only records of this actor, as recorded: a user's email (matched lower case), an app id (a partner's request) or a system task: `tenants-import`, `request-expiry` (the requests that expired), or `operator` (a dummy site's go-live).
          * @example amir.admin@oakfield-primary.example
          */
         AuditActor: string;
-        /** @description Only records of this action (`expire`, the expiries of requests nobody decided, made by the system actor `request-expiry`). */
-        AuditAction: "request" | "approve" | "reject" | "import" | "expire";
+        /** @description Only records of this action (`expire`, the expiries of requests nobody decided, made by the system actor `request-expiry`; `go_live`, one per connection approved when the school's dummy site went live, made by the system actor `operator`). */
+        AuditAction: "request" | "approve" | "reject" | "import" | "expire" | "go_live";
         /**
          * @description Only records at or after this RFC 3339 date-time (with `Z` or an offset; send `+` as `%2B`).
          * @example 2026-11-01T00:00:00Z
@@ -2437,7 +2565,21 @@ export interface components {
          */
         "Retry-After-Throttle": number;
         /**
-         * @description `canopy_session=<token>; Path=/; HttpOnly; SameSite=Strict; Max-Age=<seconds>`, with `; Secure` unless the server listens on a loopback address (without `--secure-cookies`) or runs with `--insecure-cookies`. `Max-Age` is the session TTL (`--session-ttl-minutes`, 480 by default).
+         * @description A browser sign-in sets two cookies, in two `Set-Cookie` fields.
+         *
+         *     The session: `canopy_session=<token>; Path=/; HttpOnly; SameSite=Strict; Max-Age=<seconds>`, with
+         *     `; Secure` unless the server listens on a loopback address (without `--secure-cookies`) or runs with
+         *     `--insecure-cookies`. `Max-Age` is the session TTL (`--session-ttl-minutes`,
+         *     480 by default).
+         *
+         *     The device cookie: `canopy_device=1.<issued, unix seconds>.<22-character nonce>.<43-character MAC>;
+         *     Path=/api/v1/session; HttpOnly; SameSite=Strict; Max-Age=7776000` (90 days), with `; Secure` under
+         *     the same rule. The MAC (keyed BLAKE2b-256, base64url) binds the lower-cased email signed in with;
+         *     the email is not in the cookie. It signs nobody in: a later sign-in at the same email that carries it
+         *     is throttled by that device's own budget instead of the address's and the account's, so other
+         *     clients' failures (behind the same school NAT or proxy) cannot keep this browser out. Every
+         *     successful browser sign-in sets a fresh one. It is accepted by every replica (its key is derived
+         *     from the service token) and stops counting when the service token it was signed under is retired.
          * @example canopy_session=FdyxJw3ac9PTtm-sw7LXRR_O2_fkjRnMVaM3NCPPrZc; Path=/; HttpOnly; SameSite=Strict; Max-Age=28800
          */
         "Set-Cookie-Session": string;
@@ -2491,7 +2633,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Signed in. A browser gets the session cookie; an API client that asked (`"token": true`) gets `token`. */
+            /** @description Signed in. A browser gets two cookies, the session (`canopy_session`) and the device cookie (`canopy_device`), in two `Set-Cookie` fields; an API client that asked (`"token": true`) gets `token` and no cookie. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2533,7 +2675,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many attempts from this address, or at this email (`too_many_attempts`); the password was not checked. The same answer whether or not the email exists. */
+            /** @description Too many attempts from this address, at this email, or from this browser's device cookie (`too_many_attempts`); the password was not checked. The same answer whether or not the email exists. */
             429: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2855,7 +2997,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["EmptyBody"];
+                "application/json": components["schemas"]["ApproveRequest"];
             };
         };
         responses: {
@@ -2869,7 +3011,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConnectionDetail"];
                 };
             };
-            /** @description The request is malformed. This route takes no query parameters and no body fields. Codes: `bad_request`, `malformed_json`, `duplicate_key`, `unknown_field`, `unknown_parameter`, `wrong_type`. */
+            /** @description The request is malformed. This route takes no query parameters, and no body field but `confirm_dummy_site` (a boolean). Codes: `bad_request`, `malformed_json`, `duplicate_key`, `unknown_field`, `unknown_parameter`, `wrong_type`. */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2910,7 +3052,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The connection is already approved for the current permission set, or its request expired (`invalid_transition`), or it kept changing (`concurrent_change`). */
+            /** @description The school is a dummy (migration) site and the body did not confirm the warning (`dummy_site_not_confirmed`; the message is the warning, and nothing changed), or the connection is already approved for the current permission set, or its request expired (`invalid_transition`), or it kept changing (`concurrent_change`). */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3966,11 +4108,11 @@ export interface operations {
                  */
                 app?: components["parameters"]["AuditApp"];
                 /**
-                 * @description Only records of this actor, as recorded: a user's email (matched lower case), an app id (a partner's request) or a system task: `tenants-import`, or `request-expiry` (the requests that expired).
+                 * @description Only records of this actor, as recorded: a user's email (matched lower case), an app id (a partner's request) or a system task: `tenants-import`, `request-expiry` (the requests that expired), or `operator` (a dummy site's go-live).
                  * @example amir.admin@oakfield-primary.example
                  */
                 actor?: components["parameters"]["AuditActor"];
-                /** @description Only records of this action (`expire`, the expiries of requests nobody decided, made by the system actor `request-expiry`). */
+                /** @description Only records of this action (`expire`, the expiries of requests nobody decided, made by the system actor `request-expiry`; `go_live`, one per connection approved when the school's dummy site went live, made by the system actor `operator`). */
                 action?: components["parameters"]["AuditAction"];
                 /**
                  * @description Only records at or after this RFC 3339 date-time (with `Z` or an offset; send `+` as `%2B`).
@@ -4065,11 +4207,11 @@ export interface operations {
                  */
                 app?: components["parameters"]["AuditApp"];
                 /**
-                 * @description Only records of this actor, as recorded: a user's email (matched lower case), an app id (a partner's request) or a system task: `tenants-import`, or `request-expiry` (the requests that expired).
+                 * @description Only records of this actor, as recorded: a user's email (matched lower case), an app id (a partner's request) or a system task: `tenants-import`, `request-expiry` (the requests that expired), or `operator` (a dummy site's go-live).
                  * @example amir.admin@oakfield-primary.example
                  */
                 actor?: components["parameters"]["AuditActor"];
-                /** @description Only records of this action (`expire`, the expiries of requests nobody decided, made by the system actor `request-expiry`). */
+                /** @description Only records of this action (`expire`, the expiries of requests nobody decided, made by the system actor `request-expiry`; `go_live`, one per connection approved when the school's dummy site went live, made by the system actor `operator`). */
                 action?: components["parameters"]["AuditAction"];
                 /**
                  * @description Only records at or after this RFC 3339 date-time (with `Z` or an offset; send `+` as `%2B`).
@@ -4767,6 +4909,79 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    goLiveSchool: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The school id (a site id from `tenants/`; a trust id is not a school). Percent-decoded on its own, so `%2F` is a `/` inside the id.
+                 * @example riverside-academy
+                 */
+                school: components["parameters"]["School"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            /** @description The school, live now, and the approved connections whose partners were told that its ids changed (empty when none was approved). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoLiveResult"];
+                };
+            };
+            /** @description A query parameter, or a body other than `{}`. Codes: `bad_request`, `unknown_parameter`, `malformed_json`, `duplicate_key`, `wrong_type`, `unknown_field`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["ServiceTokenRequired"];
+            /** @description No such school (`unknown_school`), also for a trust id, and for a segment that is not an id (answered before the credentials are looked at). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The school is not a dummy site (`site_already_live`): it went live before, or never was a dummy. Nothing changed, and nobody was told again. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
@@ -5103,6 +5318,61 @@ export interface operations {
                 "application/json": components["schemas"]["PartnerEventPayload"] & {
                     /** @constant */
                     type: "connection.expired";
+                };
+            };
+        };
+        responses: {
+            /** @description Delivered. Canopy reads the status only (and at most 64 KiB of the body, which it ignores); the event is not sent again unless an operator redelivers it. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered (a signature that does not verify, for example), like any answer that is not `2xx`, a redirect included; tried again later. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not delivered; tried again later, with backoff, until the attempts or the event's age run out. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    schoolIdsChangedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The event's id (`msg_` and 22 base64url characters), the same on every attempt and on a redelivery, and the `id` that `GET /partner/v1/events` lists. Deduplicate on it.
+                 * @example msg_7pg9_VCALa4tkA9gDgJlAB
+                 */
+                "webhook-id": components["parameters"]["WebhookId"];
+                /**
+                 * @description When this attempt started, in Unix seconds; new on every attempt. Refuse one far from your clock (Standard Webhooks libraries allow 5 minutes), so that a captured request cannot be replayed later.
+                 * @example 1796029965
+                 */
+                "webhook-timestamp": components["parameters"]["WebhookTimestamp"];
+                /**
+                 * @description `v1,` and the standard base64 of HMAC-SHA256 over `<webhook-id>.<webhook-timestamp>.<body>` (the body as sent, byte for byte), keyed with the bytes the secret's base64 after `whsec_` decodes to. While the operator rotates the secret there are two, separated by a space: one with the current secret, one with the previous one. Accept the request when one of them matches, compared in constant time.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4= v1,3gW1y8V0fCq2OaQeXkO7Z2cB6n2hJc4s0yqJxH6kR9M=
+                 */
+                "webhook-signature": components["parameters"]["WebhookSignature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerEventPayload"] & {
+                    /** @constant */
+                    type: "school.ids_changed";
                 };
             };
         };

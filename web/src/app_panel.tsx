@@ -12,6 +12,7 @@ import {
   RejectReasonCode,
   appDetail,
   appHistory,
+  approveOnDummySite,
   dataCsvUrl,
   decide,
   reject,
@@ -91,6 +92,27 @@ function RejectStep(props: {
   );
 }
 
+// An approve on a dummy (migration) site: the help article's warning first, then an explicit
+// confirmation.
+function DummySiteStep(props: { detail: AppDetail; busy: boolean; onApprove: () => void; onKeep: () => void }) {
+  const { detail, busy, onApprove, onKeep } = props;
+  return (
+    <div class="confirm" role="alertdialog" aria-labelledby="dummy-text">
+      <p id="dummy-text">
+        {detail.school.name} is a dummy (migration) site. An approval made here is kept when the site
+        is wiped and remigrated, but its ids (students, staff) change then, so we recommend approving
+        on the live site. If you approve now, {detail.vendor} is told the new ids at go-live.
+      </p>
+      <button type="button" disabled={busy} onClick={onApprove}>
+        Approve on the dummy site
+      </button>
+      <button type="button" class="secondary" onClick={onKeep}>
+        Wait for the live site
+      </button>
+    </div>
+  );
+}
+
 // After a revocation: whether the partner said it deleted the school's data, in time.
 function DeletionLine({ detail, request }: { detail: AppDetail; request: DeletionAttestation }) {
   if (request.state === "attested" && request.attested_at) {
@@ -141,6 +163,7 @@ export function AppPanel(props: {
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const [approvingDummy, setApprovingDummy] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
@@ -166,14 +189,30 @@ export function AppPanel(props: {
   useEffect(() => {
     if (loaded) heading.current?.focus();
   }, [loaded]);
-  useDialogKeys(root, confirming ? () => setConfirming(false) : onClose);
+  useDialogKeys(
+    root,
+    confirming ? () => setConfirming(false) : approvingDummy ? () => setApprovingDummy(false) : onClose,
+  );
 
-  const act = async (decision: Decision, why?: { reason: RejectReasonCode | ""; note: string }) => {
+  // On a dummy site an approve asks first (DummySiteStep), then goes with the confirmation.
+  const approve = () => {
+    if (detail?.school.dummy) setApprovingDummy(true);
+    else act("approve");
+  };
+
+  const act = async (
+    decision: Decision,
+    why?: { reason: RejectReasonCode | ""; note: string },
+    dummyConfirmed = false,
+  ) => {
     setBusy(true);
     setError("");
     setConfirming(false);
+    setApprovingDummy(false);
     try {
-      if (decision === "reject" && why && why.reason !== "") {
+      if (decision === "approve" && dummyConfirmed) {
+        await approveOnDummySite(school, app);
+      } else if (decision === "reject" && why && why.reason !== "") {
         const note = why.note.trim();
         await reject(school, app, note ? { reason: why.reason, note } : { reason: why.reason });
       } else {
@@ -228,7 +267,7 @@ export function AppPanel(props: {
             <div class="actions">
               {detail.status === "pending" && (
                 <>
-                  <button type="button" disabled={busy} onClick={() => act("approve")}>
+                  <button type="button" disabled={busy} onClick={approve}>
                     Approve
                   </button>
                   {!confirming && (
@@ -243,7 +282,7 @@ export function AppPanel(props: {
               )}
               {detail.status === "approved" &&
                 detail.permission_set_version !== detail.current_permission_set_version && (
-                  <button type="button" disabled={busy} onClick={() => act("approve")}>
+                  <button type="button" disabled={busy} onClick={approve}>
                     Approve version {detail.current_permission_set_version}
                   </button>
                 )}
@@ -253,7 +292,7 @@ export function AppPanel(props: {
                 </button>
               )}
               {detail.status === "rejected" && (
-                <button type="button" disabled={busy} onClick={() => act("approve")}>
+                <button type="button" disabled={busy} onClick={approve}>
                   Approve
                 </button>
               )}
@@ -274,6 +313,14 @@ export function AppPanel(props: {
                 This request expired before anyone decided. {detail.name} can ask again; it then
                 shows under Pending requests.
               </p>
+            )}
+            {approvingDummy && (
+              <DummySiteStep
+                detail={detail}
+                busy={busy}
+                onApprove={() => act("approve", undefined, true)}
+                onKeep={() => setApprovingDummy(false)}
+              />
             )}
             {confirming && (
               <RejectStep

@@ -30,6 +30,7 @@ const reasons: Record<string, string> = {
   duplicate_item: "the batch names it twice",
   application_not_live: "the app is not live yet",
   competitor_not_connectable: "this app may not connect to schools on this MIS",
+  dummy_site_not_confirmed: "the school is a dummy (migration) site and the warning was not confirmed",
 };
 
 // What a failed attempt means for the batch, and whether trying again (same key) can help.
@@ -68,15 +69,20 @@ export function BulkDialog(props: {
   const { trust, action, onChanged, onClose } = props;
   const { onFailure } = useSession();
   // What the dialog was opened on, kept while it is open: the matrix may refresh behind it.
-  const [[p, terms, names]] = useState(() => {
+  const [[p, terms, names, dummies]] = useState(() => {
     const p = plan(props.selected, action);
     return [
       p,
       termsToAccept(props.schools, p.schools),
       new Map(props.schools.map((s) => [s.id, s.name])),
+      // Approves at dummy (migration) sites need the warning read and confirmed.
+      action === "approve"
+        ? props.schools.filter((s) => s.dummy && p.schools.includes(s.id)).map((s) => s.name)
+        : [],
     ] as const;
   });
   const [accepted, setAccepted] = useState(false);
+  const [dummyConfirmed, setDummyConfirmed] = useState(false);
   const [phase, setPhase] = useState<Phase>({ step: "confirm" });
   const batch = useRef<{ key: string; items: BulkItem[] } | null>(null);
   const root = useRef<HTMLDivElement>(null);
@@ -112,7 +118,7 @@ export function BulkDialog(props: {
         })),
       };
       setPhase({ step: "applying" });
-      const answer = await bulkDecide(trust, batch.current.key, batch.current.items);
+      const answer = await bulkDecide(trust, batch.current.key, batch.current.items, dummies.length > 0);
       setPhase({ step: "answered", answer });
       onChanged();
     } catch (e) {
@@ -183,6 +189,25 @@ export function BulkDialog(props: {
                 </label>
               </fieldset>
             )}
+            {p.changes.length > 0 && dummies.length > 0 && (
+              <fieldset class="terms">
+                <legend>Dummy (migration) sites</legend>
+                <p>
+                  {dummies.join(", ")} {dummies.length === 1 ? "is a dummy site" : "are dummy sites"}. An
+                  approval made there is kept when the site is wiped and remigrated, but its ids (students,
+                  staff) change then, so we recommend approving on the live site. The apps are told the
+                  new ids at go-live.
+                </p>
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={dummyConfirmed}
+                    onChange={(e) => setDummyConfirmed((e.target as HTMLInputElement).checked)}
+                  />{" "}
+                  I have read this: approve at the dummy {dummies.length === 1 ? "site" : "sites"} too
+                </label>
+              </fieldset>
+            )}
             {tooMany && (
               <p class="error" role="alert">
                 One batch holds at most {maxBatch.toLocaleString("en-GB")} decisions: select fewer
@@ -194,7 +219,7 @@ export function BulkDialog(props: {
                 <button
                   type="button"
                   class={action === "reject" ? "danger" : undefined}
-                  disabled={tooMany || (terms.length > 0 && !accepted)}
+                  disabled={tooMany || (terms.length > 0 && !accepted) || (dummies.length > 0 && !dummyConfirmed)}
                   onClick={run}
                 >
                   {verb} {plural(p.changes.length, "connection")}

@@ -281,3 +281,37 @@ std::optional<std::vector<Connection>> SqlStore::apply_all(std::span<const Audit
 }
 
 }  // namespace canopy::store
+
+namespace canopy::store {
+
+std::optional<std::vector<Connection>> SqlStore::go_live(std::string_view school_id,
+                                                         const GoLiveRecords& tell) {
+  return db_->transact("go_live", [&](db::Session& s) -> std::optional<std::vector<Connection>> {
+    auto live =
+        s.prepare("UPDATE sites SET dummy = 0 WHERE id = ? AND kind = 'school' AND dummy = 1");
+    live->bind(school_id);
+    if (live->execute() == 0) return std::nullopt;
+    // Locked, so an approval racing this one is told either by it or after it.
+    auto q = s.prepare("SELECT " + std::string(rows::kConnectionColumns) +
+                       " FROM connections WHERE school_id = ? AND status = ? ORDER BY app_id" +
+                       std::string(dialect_.for_update()));
+    q->bind(school_id).bind(to_string(ConnectionStatus::approved));
+    std::vector<Connection> approved;
+    while (q->next())
+      approved.push_back(rows::connection(*q));
+    const auto records = tell(approved);
+    if (!records.empty()) {
+      std::vector<const AuditRecord*> audits;
+      std::vector<const AuditedChange*> events;
+      for (const auto& r : records) {
+        audits.push_back(&r.audit);
+        if (r.change.event) events.push_back(&r);
+      }
+      append_audits(s, audits);
+      write_events(s, events);
+    }
+    return std::optional(std::move(approved));
+  });
+}
+
+}  // namespace canopy::store

@@ -37,6 +37,8 @@ class SqlStore : public Store {
                                                    const BatchAnswer* answer) override;
   std::vector<Connection> trust_connections(std::string_view trust_id) override;
   std::vector<Connection> pending_requests_before(TimePoint cutoff, std::size_t limit) override;
+  std::optional<std::vector<Connection>> go_live(std::string_view school_id,
+                                                 const GoLiveRecords& tell) override;
 
   // revocation.cpp
   std::int64_t revocation_epoch() override;
