@@ -16,6 +16,7 @@ unsigned http_status(Errc code) {
     case Errc::missing_field:
     case Errc::wrong_type:
     case Errc::invalid_value:
+    case Errc::redirect_uri_not_registered:
     case Errc::unknown_parameter:
     case Errc::missing_parameter:
       return 400;
@@ -27,6 +28,7 @@ unsigned http_status(Errc code) {
     case Errc::terms_not_accepted:
     case Errc::application_not_live:
     case Errc::competitor_not_connectable:
+    case Errc::alternative_connection_not_offered:
       return 403;
     case Errc::not_found:
     case Errc::unknown_school:

@@ -30,16 +30,25 @@ std::optional<std::string_view> bearer_token(const http::RequestContext& ctx) {
   return trim(auth.substr(kBearer.size()));
 }
 
-std::optional<std::string_view> cookie(const http::RequestContext& ctx, std::string_view name) {
-  std::string_view cookies = ctx.header("cookie");
-  while (!cookies.empty()) {
-    const auto semi = cookies.find(';');
-    const auto pair = trim(cookies.substr(0, semi));
-    cookies = semi == std::string_view::npos ? std::string_view() : cookies.substr(semi + 1);
+std::vector<std::string_view> cookies(const http::RequestContext& ctx, std::string_view name,
+                                      std::size_t max) {
+  std::vector<std::string_view> out;
+  std::string_view header = ctx.header("cookie");
+  while (!header.empty() && out.size() < max) {
+    const auto semi = header.find(';');
+    const auto pair = trim(header.substr(0, semi));
+    header = semi == std::string_view::npos ? std::string_view() : header.substr(semi + 1);
     const auto eq = pair.find('=');
-    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name)
+      out.push_back(pair.substr(eq + 1));
   }
-  return std::nullopt;
+  return out;
+}
+
+std::optional<std::string_view> cookie(const http::RequestContext& ctx, std::string_view name) {
+  const auto found = cookies(ctx, name, 1);
+  if (found.empty()) return std::nullopt;
+  return found.front();
 }
 
 std::optional<SessionToken> session_token(const http::RequestContext& ctx) {

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "api/services.hpp"
 #include "auth/sessions.hpp"
@@ -19,6 +20,10 @@ struct SessionToken {
   bool from_cookie = false;
 };
 
+// The cookies called `name` in the Cookie header, in order, at most `max` (a browser sends
+// one per Domain and Path it holds, a sibling domain's too).
+std::vector<std::string_view> cookies(const http::RequestContext& ctx, std::string_view name,
+                                      std::size_t max);
 // The first cookie called `name` in the Cookie header.
 std::optional<std::string_view> cookie(const http::RequestContext& ctx, std::string_view name);
 std::optional<SessionToken> session_token(const http::RequestContext& ctx);

@@ -65,6 +65,36 @@ asio::awaitable<http::Response> connection_status(http::RequestContext& ctx, Par
   });
 }
 
+// POST /partner/v1/connect-links {"school", "redirect_uri"?, "state"?}: the alternative
+// connection's one-time link for a school user (consent/connect_links.hpp). 201 with the url,
+// which is the only place the link's token is ever shown.
+asio::awaitable<http::Response> create_connect_link(http::RequestContext& ctx, PartnerRoutes& g) {
+  auto body = parse_body(ctx, {{"school", JsonType::string},
+                               {"redirect_uri", JsonType::string, false},
+                               {"state", JsonType::string, false}});
+  if (body) {
+    if (auto id = check_id("school", (*body)["school"].get_ref<const std::string&>()); !id)
+      body = id.error();
+  }
+  co_return co_await as_partner(ctx, g, [&](const policy::App& app) -> Result<http::Response> {
+    if (!body) return body.error();
+    auto made = g.links.create(app, (*body)["school"].get_ref<const std::string&>(),
+                               body->value("redirect_uri", ""), body->value("state", ""));
+    if (!made) return made.error();
+    const auto& link = made->link;
+    nlohmann::json out{
+        {"url", made->url},
+        {"school", link.school_id},
+        {"app", link.app_id},
+        {"expires_at", format_rfc3339(link.expires_at)},
+        {"redirect_uri",
+         link.redirect_uri.empty() ? nlohmann::json(nullptr) : nlohmann::json(link.redirect_uri)}};
+    auto r = json_response(201, out);
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  });
+}
+
 // POST /partner/v1/connections/{school}/deletion-attestation {"note"?}: the partner says it
 // deleted the school's data after a revocation. Attesting again changes nothing.
 asio::awaitable<http::Response> attest_deletion(http::RequestContext& ctx, PartnerRoutes& g) {
@@ -125,6 +155,8 @@ void add_partner_routes(http::Router& router, PartnerRoutes& g) {
              [&g](auto& ctx) { return request_connection(ctx, g); });
   router.add(http::Method::get, "/partner/v1/connection-requests/{school}",
              [&g](auto& ctx) { return connection_status(ctx, g); });
+  router.add(http::Method::post, "/partner/v1/connect-links",
+             [&g](auto& ctx) { return create_connect_link(ctx, g); });
   router.add(http::Method::post, "/partner/v1/connections/{school}/deletion-attestation",
              [&g](auto& ctx) { return attest_deletion(ctx, g); });
   router.add(http::Method::get, "/partner/v1/events",

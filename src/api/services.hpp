@@ -10,6 +10,7 @@
 #include "auth/sessions.hpp"
 #include "consent/audit_log.hpp"
 #include "consent/changes.hpp"
+#include "consent/connect_links.hpp"
 #include "consent/deletions.hpp"
 #include "consent/idempotency_keys.hpp"
 #include "consent/inbox.hpp"
@@ -61,6 +62,7 @@ struct PartnerRoutes {
   consent::Changes& changes;
   consent::PartnerEvents& events;
   consent::Deletions& deletions;
+  consent::ConnectLinks& links;
   exec::BlockingPool& blocking;
 };
 

@@ -51,12 +51,14 @@ asio::awaitable<http::Response> sign_in(http::RequestContext& ctx, SessionRoutes
     co_return error_response(make_error(Errc::invalid_value, "email or password is too long"));
   }
   const std::string address = g.edge.proxies.client_address(ctx);
-  const auth::SignInAttempt attempt{
-      .email = email,
-      .password = password,
-      .address = address,
-      .user_agent = ctx.header("user-agent"),
-      .device_cookie = cookie(ctx, auth::DeviceCookies::kName).value_or(std::string_view())};
+  // Every device cookie sent, not just the first: one set for a sibling domain must not hide
+  // the browser's own.
+  const auto devices = cookies(ctx, auth::DeviceCookies::kName, 4);
+  const auth::SignInAttempt attempt{.email = email,
+                                    .password = password,
+                                    .address = address,
+                                    .user_agent = ctx.header("user-agent"),
+                                    .device_cookies = devices};
   if (auto refused = g.edge.sessions.admit(attempt)) {
     count(g, metrics::SignIn::throttled);
     co_return refusal(*refused);

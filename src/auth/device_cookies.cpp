@@ -79,7 +79,9 @@ std::optional<std::string> DeviceCookies::verify(std::string_view cookie, std::s
   if (!parts || (*parts)[0] != "1") return std::nullopt;
   const auto [version, issued_text, nonce, given_mac] = *parts;
   (void)version;
+  // Unix seconds, at most 10 digits (until 2286): no larger value reaches the clock's type.
   long long issued = 0;
+  if (issued_text.empty() || issued_text.size() > 10) return std::nullopt;
   const auto [end, ec] =
       std::from_chars(issued_text.data(), issued_text.data() + issued_text.size(), issued);
   if (ec != std::errc() || end != issued_text.data() + issued_text.size() || issued < 0)

@@ -71,14 +71,17 @@ void SessionService::record(std::string_view email, std::int64_t user_id, std::s
 
 std::optional<std::string> SessionService::device_of(const SignInAttempt& attempt,
                                                      std::string_view email) const {
-  if (attempt.device_cookie.empty()) return std::nullopt;
-  return devices_.verify(attempt.device_cookie, email, clock_.now());
+  const TimePoint now = clock_.now();
+  for (const auto cookie : attempt.device_cookies)
+    if (auto device = devices_.verify(cookie, email, now)) return device;
+  return std::nullopt;
 }
 
 std::optional<SignInOutcome> SessionService::admit(const SignInAttempt& attempt) {
   const TimePoint now = clock_.now();
-  if (const auto device = device_of(attempt, lower(attempt.email))) {
-    if (const auto wait = throttle_.admit_device(*device, now)) return too_many(*wait);
+  const std::string email = lower(attempt.email);
+  if (const auto device = device_of(attempt, email)) {
+    if (const auto wait = throttle_.admit_device(*device, email, now)) return too_many(*wait);
     return std::nullopt;
   }
   if (const auto wait = throttle_.admit_address(attempt.address, now)) return too_many(*wait);

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -35,13 +36,13 @@ struct SignInPolicy {
   std::chrono::seconds device_lifetime{std::chrono::hours(24 * 90)};
 };
 
-// One sign-in attempt as it arrived. The device cookie may be empty.
+// One sign-in attempt as it arrived, with the device cookies it carried (often none).
 struct SignInAttempt {
   std::string_view email;
   std::string_view password;
   std::string_view address;  // the client's (http::TrustedProxies), not necessarily the peer's
   std::string_view user_agent;
-  std::string_view device_cookie;
+  std::span<const std::string_view> device_cookies;
 };
 
 struct SignedIn {

@@ -81,7 +81,8 @@ SignInThrottle::SignInThrottle(ThrottlePolicy policy)
     : addresses_(policy.address, policy.max_keys),
       pairs_(policy.pair, policy.max_keys),
       accounts_(policy.account, policy.max_keys),
-      devices_(policy.device, policy.max_keys) {}
+      devices_(policy.device, policy.max_keys),
+      device_accounts_(policy.device_account, policy.max_keys) {}
 
 std::string SignInThrottle::address_key(std::string_view address) {
   // Whoever holds one IPv6 address usually holds its whole /64: count that as one address.
@@ -107,8 +108,10 @@ std::optional<std::chrono::seconds> SignInThrottle::admit_address(std::string_vi
 }
 
 std::optional<std::chrono::seconds> SignInThrottle::admit_device(const std::string& device,
+                                                                 std::string_view email,
                                                                  TimePoint now) {
   std::lock_guard lock(mutex_);
+  if (const auto wait = device_accounts_.take(std::string(email), now)) return wait;
   return devices_.take(device, now);
 }
 

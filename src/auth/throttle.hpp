@@ -68,6 +68,11 @@ struct ThrottlePolicy {
   // right or wrong, instead of the three above); a success refills it. The owner's mistypes,
   // or a stolen cookie's guesses: nobody else's failures count here.
   BucketPolicy device{5, std::chrono::minutes(1)};
+  // Every attempt at one account from browsers holding its device cookies, right or wrong, and
+  // never refilled by a success: what they may cost in password hashing (a success issues a new
+  // cookie, so a per-device budget alone would not bound it). Only a browser that signed into
+  // the account can spend it.
+  BucketPolicy device_account{60, std::chrono::seconds(1)};
   // Keys each table holds at most (about 200 bytes each).
   std::size_t max_keys = 100'000;
 };
@@ -97,9 +102,10 @@ class SignInThrottle {
   void succeeded(std::string_view address, std::string_view email, bool account_charged,
                  TimePoint now);
 
-  // Every attempt carrying a device cookie for the account, instead of admit_address and
-  // check: the wait when the device is over its rate.
-  std::optional<std::chrono::seconds> admit_device(const std::string& device, TimePoint now);
+  // Every attempt carrying a device cookie for the account `email`, instead of admit_address
+  // and check: the wait when the account's device attempts or the device are over their rate.
+  std::optional<std::chrono::seconds> admit_device(const std::string& device,
+                                                   std::string_view email, TimePoint now);
   // The device's password was right: its budget is refilled.
   void device_succeeded(const std::string& device);
 
@@ -112,6 +118,7 @@ class SignInThrottle {
   TokenBuckets pairs_;
   TokenBuckets accounts_;
   TokenBuckets devices_;
+  TokenBuckets device_accounts_;
 };
 
 }  // namespace canopy::auth

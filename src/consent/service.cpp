@@ -228,7 +228,8 @@ store::AuditedChange Service::decision_change(const tenancy::Actor& actor, const
   return item;
 }
 
-Result<WentLive> Service::go_live(std::string_view school_id, RequestIds ids) {
+Result<WentLive> Service::go_live(std::string_view school_id, RequestIds ids,
+                                  std::string_view actor) {
   auto site = school(school_id);
   if (!site) return site.error();
   const TimePoint now = clock_.now();
@@ -245,7 +246,7 @@ Result<WentLive> Service::go_live(std::string_view school_id, RequestIds ids) {
               store::AuditRecord{.school_id = c.school_id,
                                  .app_id = c.app_id,
                                  .actor_kind = store::ActorKind::system,
-                                 .actor = "operator",
+                                 .actor = std::string(actor),
                                  .actor_site = c.school_id,
                                  .actor_role = "system",
                                  .action = "go_live",
@@ -269,7 +270,7 @@ Result<WentLive> Service::go_live(std::string_view school_id, RequestIds ids) {
 }
 
 bool Service::go_live(std::string_view school_id) {
-  return go_live(school_id, RequestIds{"import", ""}).ok();
+  return go_live(school_id, RequestIds{"tenants-import", ""}, "tenants-import").ok();
 }
 
 BulkValidation Service::plan_bulk(const User& user, const Site& trust,

@@ -166,7 +166,9 @@ class Service : public tenancy::ConnectionSeeds {
   // each approved one gets an audit record (action go_live, by the operator) and its partner a
   // school.ids_changed event, in the same transaction. unknown_school; site_already_live when
   // the school is not a dummy site.
-  Result<WentLive> go_live(std::string_view school_id, RequestIds ids);
+  // `actor`: the system actor the audit names ("operator", or "tenants-import").
+  Result<WentLive> go_live(std::string_view school_id, RequestIds ids,
+                           std::string_view actor = "operator");
 
   // Status::ok when `actor` may change things in their school now: always for the school's
   // own admins; via a trust, once the school's current terms are accepted.

@@ -65,6 +65,10 @@ std::string_view to_string(Errc code) {
       return "dummy_site_not_confirmed";
     case Errc::site_already_live:
       return "site_already_live";
+    case Errc::alternative_connection_not_offered:
+      return "alternative_connection_not_offered";
+    case Errc::redirect_uri_not_registered:
+      return "redirect_uri_not_registered";
     case Errc::request_rejected:
       return "request_rejected";
     case Errc::application_not_live:

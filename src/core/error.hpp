@@ -48,6 +48,8 @@ enum class Errc {
   terms_changed,
   dummy_site_not_confirmed,  // an approve on a dummy (migration) site, without its confirmation
   site_already_live,         // go-live of a school that is not a dummy site
+  alternative_connection_not_offered,  // a connect link for an app whose policy does not allow it
+  redirect_uri_not_registered,  // a connect link's redirect_uri is not one the app registered
   // Bulk requests.
   invalid_items,                // the batch was refused; the body lists each item's error
   duplicate_item,               // an item names a (school, app) an earlier item of the batch names

@@ -65,19 +65,22 @@ std::optional<Bytes> parse_hop(std::string_view hop) {
   return parse_address(hop);
 }
 
-// Splits on commas outside double quotes (a quoted Forwarded value may hold one).
-std::vector<std::string_view> split_list(std::string_view value) {
+// Splits on commas; with `quotes`, not on those inside double quotes (a quoted Forwarded value
+// may hold one). A quote the client left open would swallow the hops the proxies appended
+// after it, so then every comma splits after all.
+std::vector<std::string_view> split_list(std::string_view value, bool quotes) {
   std::vector<std::string_view> out;
   bool quoted = false;
   std::size_t start = 0;
   for (std::size_t i = 0; i < value.size(); ++i) {
-    if (value[i] == '"') quoted = !quoted;
+    if (quotes && value[i] == '"') quoted = !quoted;
     if (value[i] == ',' && !quoted) {
       out.push_back(value.substr(start, i - start));
       start = i + 1;
     }
   }
   out.push_back(value.substr(start));
+  if (quoted) return split_list(value, false);
   return out;
 }
 
@@ -104,10 +107,10 @@ std::vector<std::string_view> hops(const RequestContext& ctx, ForwardedHeader he
   std::vector<std::string_view> out;
   for (const auto& [name, value] : ctx.headers) {
     if (header == ForwardedHeader::forwarded && named(name, "forwarded")) {
-      for (const auto element : split_list(value))
+      for (const auto element : split_list(value, true))
         out.push_back(forwarded_for(element));
     } else if (header == ForwardedHeader::x_forwarded_for && named(name, "x-forwarded-for")) {
-      for (const auto hop : split_list(value))
+      for (const auto hop : split_list(value, false))
         out.push_back(hop);
     }
   }
@@ -135,7 +138,7 @@ std::optional<TrustedProxies> TrustedProxies::parse(std::string_view list, std::
   TrustedProxies out;
   out.header_ = header;
   if (trim(list).empty()) return out;
-  for (auto part : split_list(list)) {
+  for (auto part : split_list(list, false)) {
     part = trim(part);
     const auto slash = part.find('/');
     bool v4 = false;

@@ -70,6 +70,10 @@ struct AppConfig {
   // never. Looked for every expiry_interval.
   std::chrono::days request_expiry{30};
   std::chrono::milliseconds expiry_interval = std::chrono::minutes(5);
+  // The alternative connection's links: how long one lasts, and the URL school users' browsers
+  // reach this service at (empty: http:// and the public listener's address).
+  std::chrono::seconds connect_link_lifetime{std::chrono::hours(24)};
+  std::string public_url;
   // How long a partner whose approval is revoked has to attest it deleted the school's data.
   std::chrono::days deletion_deadline{30};
   // Partner webhook endpoints (events/endpoints.hpp), checked at create(); unset: partner

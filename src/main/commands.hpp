@@ -76,6 +76,8 @@ struct ServeOptions {
   unsigned webhook_max_attempts = 12;
   unsigned request_expiry_days = 30;  // 0: requests never expire
   unsigned deletion_deadline_days = 30;
+  unsigned connect_link_hours = 24;
+  std::string public_url;  // empty: http:// and the --listen address
 };
 
 int serve(const Common& common, const ServeOptions& options);

@@ -281,6 +281,19 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1u, 3650u))
       ->capture_default_str();
   serve_cmd
+      ->add_option("--connect-link-hours", serve_opts.connect_link_hours,
+                   "Hours a partner's alternative-connection link stays usable (it is spent by "
+                   "the approval it leads to)")
+      ->envname("CANOPY_CONNECT_LINK_HOURS")
+      ->check(CLI::Range(1u, 24u * 30))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--public-url", serve_opts.public_url,
+                   "The URL school users' browsers reach this service at, e.g. "
+                   "https://canopy.example.org (the alternative connection's links start with "
+                   "it); unset: http:// and the --listen address")
+      ->envname("CANOPY_PUBLIC_URL");
+  serve_cmd
       ->add_option("--webhooks", serve_opts.webhooks,
                    "YAML file of partner webhook endpoints (per app: url, and its signing "
                    "secret by reference, env:NAME or file:PATH); unset: partner events are kept "

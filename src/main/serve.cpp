@@ -190,6 +190,22 @@ int serve(const Common& common, const ServeOptions& o) {
   config.retention = retention_of(common);
   config.request_expiry = std::chrono::days(o.request_expiry_days);
   config.deletion_deadline = std::chrono::days(o.deletion_deadline_days);
+  config.connect_link_lifetime = std::chrono::hours(o.connect_link_hours);
+  if (!o.public_url.empty()) {
+    // An origin, perhaps with a path prefix: http(s)://host[:port][/prefix], no query or
+    // fragment, no trailing slash (one is dropped).
+    std::string url = o.public_url;
+    if (url.size() > 1 && url.back() == '/') url.pop_back();
+    const bool scheme = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+    const auto after = url.find("://");
+    if (!scheme || url.size() > 300 || after + 3 >= url.size() ||
+        url.find_first_of("?# \t@") != std::string::npos) {
+      std::cerr << "--public-url must be http(s)://HOST[:PORT][/PREFIX], e.g. "
+                   "https://canopy.example.org\n";
+      return kUsage;
+    }
+    config.public_url = url;
+  }
   if (!o.webhooks.empty()) config.webhooks = o.webhooks;
   config.webhook.timeout = std::chrono::milliseconds(o.webhook_timeout_ms);
   config.webhook.lease = std::chrono::milliseconds(o.webhook_lease_ms);

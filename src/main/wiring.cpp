@@ -46,6 +46,14 @@ bool secure_cookies(const AppConfig& config) {
   return ec || !address.is_loopback();
 }
 
+// Where browsers reach this service: as configured, or this listener's own address.
+std::string public_url(const AppConfig& config) {
+  if (!config.public_url.empty()) return config.public_url;
+  const bool v6 = config.address.find(':') != std::string::npos;
+  return "http://" + (v6 ? "[" + config.address + "]" : config.address) + ":" +
+         std::to_string(config.port);
+}
+
 // The use cases over the parts built before them, and what the handlers are given of them.
 UseCases wire_use_cases(const Parts& parts, Readiness& readiness, PolicyReloads& reloads) {
   const AppConfig& config = parts.config;
@@ -83,6 +91,10 @@ UseCases wire_use_cases(const Parts& parts, Readiness& readiness, PolicyReloads&
   u.keys = std::make_unique<consent::IdempotencyKeys>(store, clock);
   u.events = std::make_unique<consent::PartnerEvents>(store, clock);
   u.deletions = std::make_unique<consent::Deletions>(store, store, store, clock);
+  u.links = std::make_unique<consent::ConnectLinks>(
+      store, store, clock,
+      consent::ConnectLinkConfig{.lifetime = config.connect_link_lifetime,
+                                 .public_url = public_url(config)});
 
   exec::BlockingPool& blocking = parts.pools->blocking;
   const api::Edge edge{policies, *u.sessions, *u.directory,
@@ -101,6 +113,7 @@ UseCases wire_use_cases(const Parts& parts, Readiness& readiness, PolicyReloads&
                    .changes = *u.changes,
                    .events = *u.events,
                    .deletions = *u.deletions,
+                   .links = *u.links,
                    .blocking = blocking},
       .decisions = {.service_token = *u.service_token, .decisions = *u.decisions},
       .trusts = {.edge = edge, .consent = *u.consent, .deletions = *u.deletions},

@@ -11,6 +11,7 @@
 #include "cache/local_cache.hpp"
 #include "cache/shared_cache.hpp"
 #include "consent/changes.hpp"
+#include "consent/connect_links.hpp"
 #include "consent/service.hpp"
 #include "core/time.hpp"
 #include "decision/checker.hpp"
@@ -65,6 +66,7 @@ struct UseCases {
   std::unique_ptr<consent::IdempotencyKeys> keys;
   std::unique_ptr<consent::PartnerEvents> events;  // the outbox, read
   std::unique_ptr<consent::Deletions> deletions;   // attestations after revocations
+  std::unique_ptr<consent::ConnectLinks> links;    // the alternative connection's links
   std::unique_ptr<api::RouteGroups> routes;        // what each group of handlers is given
 };
 

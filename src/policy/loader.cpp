@@ -1,5 +1,6 @@
 // Validation of policies/: the only way a PolicySnapshot comes to exist.
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "core/id.hpp"
@@ -10,6 +11,33 @@ namespace canopy::policy {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Why `uri` cannot be a redirect URI, if it cannot: absolute https (or http on a loopback
+// host, for a partner's development), no fragment, no credentials, no spaces or controls,
+// at most 500 bytes. Compared exactly, so nothing else needs normalising.
+std::optional<std::string> redirect_uri_problem(const std::string& uri) {
+  if (uri.size() > 500) return "is longer than 500 bytes";
+  for (const unsigned char c : uri)
+    if (c <= 0x20 || c >= 0x7f) return "holds a space, a control or a non-ASCII character";
+  const bool https = uri.rfind("https://", 0) == 0;
+  const bool http = uri.rfind("http://", 0) == 0;
+  if (!https && !http) return "is not an absolute https URL";
+  const auto rest = uri.substr(https ? 8 : 7);
+  const auto host_end = rest.find_first_of("/?#");
+  const auto authority = rest.substr(0, host_end);
+  if (authority.empty()) return "has no host";
+  if (authority.find('@') != std::string::npos) return "holds credentials";
+  if (uri.find('#') != std::string::npos) return "has a fragment";
+  if (http) {
+    const auto host =
+        authority.substr(0, authority.rfind(':') == std::string::npos || authority.back() == ']'
+                                ? authority.size()
+                                : authority.rfind(':'));
+    if (host != "localhost" && host != "127.0.0.1" && host != "[::1]")
+      return "is http on a host other than localhost (use https)";
+  }
+  return std::nullopt;
+}
 
 // FNV-1a, 64 bits, over each file's name (relative to the directory) and the bytes the loader
 // parsed: which policies a process runs, for /metrics and the logs. Not a security measure.
@@ -135,7 +163,7 @@ class Loader {
     if (!root || !r.check_map(*root, "an app file", {"app", "permission_set"}, {"history"})) return;
     const YAML::Node a = (*root)["app"];
     if (!r.check_map(a, "app", {"id", "name", "vendor", "kind", "live", "competitor"},
-                     {"alternative_connection", "website", "description"})) {
+                     {"alternative_connection", "redirect_uris", "website", "description"})) {
       return;
     }
     App app;
@@ -165,6 +193,15 @@ class Loader {
     app.live = *live;
     app.competitor = *competitor;
     app.alternative_connection = r.boolean(a, "alternative_connection").value_or(false);
+    if (a["redirect_uris"]) {
+      app.redirect_uris = r.string_list(a, "redirect_uris").value_or(std::vector<std::string>{});
+      for (std::size_t i = 0; i < app.redirect_uris.size(); ++i) {
+        if (const auto why = redirect_uri_problem(app.redirect_uris[i]))
+          r.error(a["redirect_uris"][i], "redirect_uris: '" + app.redirect_uris[i] + "' " + *why);
+      }
+      if (!app.alternative_connection && !app.redirect_uris.empty())
+        r.error(a["redirect_uris"], "redirect_uris need alternative_connection: true");
+    }
     app.website = r.string(a, "website").value_or("");
     app.description = r.string(a, "description").value_or("");
     if (auto set = load_permission_set(r, (*root)["permission_set"], app)) {

@@ -28,6 +28,9 @@ struct App {
   bool live = false;
   bool competitor = false;
   bool alternative_connection = false;
+  // Where a school user's browser may be sent back after the alternative connection, compared
+  // exactly (no prefixes, no patterns): https URLs, or http on localhost for development.
+  std::vector<std::string> redirect_uris;
   PermissionSet permissions;
   // The sets of earlier versions, newest first, kept so that a school that approved one of them
   // keeps what it approved while the current set grows: its decisions follow what both grant.

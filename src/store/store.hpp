@@ -14,6 +14,7 @@
 #include "metrics/metrics.hpp"
 #include "store/accounts.hpp"
 #include "store/audit.hpp"
+#include "store/connect_links.hpp"
 #include "store/connections.hpp"
 #include "store/deletions.hpp"
 #include "store/directory.hpp"
@@ -59,7 +60,8 @@ class Store : public ConnectionStore,
               public RevocationStore,
               public GrantStore,
               public EventStore,
-              public DeletionStore {
+              public DeletionStore,
+              public ConnectLinkStore {
  public:
   // Applies pending migrations; refuses (Errc::unavailable) a database newer than this binary.
   virtual Result<MigrationReport> migrate(const Clock& clock) = 0;

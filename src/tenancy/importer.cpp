@@ -21,8 +21,14 @@ ImportReport import_tenants(const TenantSet& tenants, store::DirectoryStore& dir
     // change: its partners must learn that the ids changed.
     const auto existing = directory.find_site(site.id);
     if (existing && existing->dummy && !site.dummy) {
+      // Said live in so many words: it goes live. Silent on it: it stays as the store has it.
       Site kept = site;
       kept.dummy = true;
+      if (!tenants.declared_live.contains(site.id)) {
+        report.sites.add(directory.upsert_site(kept));
+        tick();
+        continue;
+      }
       (void)directory.upsert_site(kept);
       if (connections.go_live(site.id)) report.went_live.push_back(site.id);
       report.sites.add(store::Upsert::changed);

@@ -84,7 +84,9 @@ class TenantReader {
     school.name = *name;
     school.urn = *urn;
     school.phase = *phase;
-    school.dummy = r.boolean(s, "dummy").value_or(false);
+    const auto dummy = r.boolean(s, "dummy");
+    school.dummy = dummy.value_or(false);
+    if (dummy && !*dummy) out_.tenants.declared_live.insert(*id);
     school.terms = read_terms(r, s["terms"], school.name);
     if (!add_site(r, s["id"], school)) return;
     read_users(r, s["users"], school);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ struct TenantSet {
   std::vector<Site> sites;  // trusts before their schools
   std::vector<User> users;
   std::vector<SeedConnection> connections;
+  // Schools the files say are live in so many words (`dummy: false`): only these go live at
+  // import when the store has them as dummy sites. A file without the key changes nothing.
+  std::set<std::string> declared_live;
 };
 
 struct TenantsLoad {

@@ -201,9 +201,29 @@ TEST_F(GoLive, TenantFilesListingTheSiteAsLiveMakeItGoLiveTheSameWay) {
   EXPECT_NE(imported.out.find("went live: millbrook-academy"), std::string::npos) << imported.out;
   EXPECT_FALSE(t.store().find_site(kMillbrook)->dummy);
   EXPECT_EQ(events_of("lgfl").back()["type"], "school.ids_changed");
+  const auto audit =
+      t.client()
+          .get("/api/v1/schools/millbrook-academy/audit?action=go_live", bearer(helen))
+          .json();
+  ASSERT_EQ(audit["items"].size(), 1u);
+  EXPECT_EQ(audit["items"][0]["actor"]["id"], "tenants-import");
   // Imported again: nothing more happens.
   const auto again = canopy("tenants import " + quote(tenants.string()));
   EXPECT_EQ(again.out.find("went live"), std::string::npos) << again.out;
+}
+
+TEST_F(GoLive, TenantFilesSilentOnDummyLeaveTheSiteAsItIs) {
+  const auto tenants = dir.path() / "tenants";
+  std::filesystem::create_directories(tenants);
+  for (const auto& f : std::filesystem::directory_iterator(source_path("tenants"))) {
+    std::string text = slurp(f.path());
+    if (const auto at = text.find("    dummy: true\n"); at != std::string::npos) text.erase(at, 16);
+    std::ofstream(tenants / f.path().filename()) << text;
+  }
+  const auto imported = canopy("tenants import " + quote(tenants.string()));
+  EXPECT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_EQ(imported.out.find("went live"), std::string::npos) << imported.out;
+  EXPECT_TRUE(t.store().find_site(kMillbrook)->dummy);
 }
 
 }  // namespace

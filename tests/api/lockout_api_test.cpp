@@ -77,6 +77,19 @@ TEST(Lockout, AStrangerSharingTheAdminsAddressCannotKeepTheAdminOut) {
   }
 }
 
+// A cookie of the same name set for a sibling domain comes first in the header: the browser's
+// own, after it, still counts.
+TEST(Lockout, AnyDeviceCookieTheBrowserSendsCounts) {
+  TestApp t(kBackend);
+  const auto device = device_of(t, kAmir);
+  for (int i = 0; i < 7; ++i)
+    (void)sign_in(t, kAmir, "guess-" + std::to_string(i));
+  const auto admin =
+      sign_in(t, kAmir, kPassword,
+              {{"Cookie", kDeviceCookie + "=planted; other=1; " + kDeviceCookie + "=" + device}});
+  EXPECT_EQ(admin.status, 201u) << admin.body;
+}
+
 TEST(Lockout, AnotherAccountsDeviceCookieBuysAGuesserNothing) {
   TestApp t(kBackend);
   const auto joannes = device_of(t, kJoanne);

@@ -407,6 +407,31 @@ TEST(CryptoCsrf, DerivedFromTheSessionToken) {
   EXPECT_NE(csrf_token_for(a), digest_hex(a));
 }
 
+// A browser holding a device cookie signs in past its address's budget, but its account's
+// device attempts are still bounded: a fresh cookie with every success buys no more hashing.
+TEST_F(SessionServiceTest, DeviceAttemptsAtAnAccountHaveABudgetSuccessDoesNotRefill) {
+  policy_.throttle.address = {1, 1h};
+  policy_.throttle.device_account = {3, 1h};
+  service_ = std::make_unique<SessionService>(*store_, *store_, *store_, *store_, clock_, policy_);
+  ASSERT_FALSE(service_->admit({.address = kAddress}).has_value());
+  auto first = sign_in(kPassword);
+  ASSERT_TRUE(first.result.ok());
+  std::string cookie = first.result->device_cookie;
+  EXPECT_TRUE(service_->admit({.address = kAddress}).has_value());  // the address is spent
+  for (int i = 0; i < 3; ++i) {
+    const std::string_view cookies[] = {cookie};
+    const SignInAttempt attempt{kEmail, kPassword, kAddress, kAgent, cookies};
+    ASSERT_FALSE(service_->admit(attempt).has_value()) << i;
+    auto again = service_->sign_in(attempt);
+    ASSERT_TRUE(again.result.ok()) << i;
+    cookie = again.result->device_cookie;
+  }
+  const std::string_view cookies[] = {cookie};
+  const auto refused = service_->admit({kEmail, kPassword, kAddress, kAgent, cookies});
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->result.error().code, Errc::too_many_attempts);
+}
+
 TEST(DeviceCookies, VerifyForTheEmailTheyWereIssuedForWithinTheirLife) {
   const DeviceCookies devices({"shared secret"}, 90 * 24h);
   const TimePoint now = from_unix_ms(1'800'000'000'000);
@@ -435,6 +460,9 @@ TEST(DeviceCookies, RefuseEveryAlteration) {
     altered[i] = altered[i] == 'A' ? 'B' : 'A';
     EXPECT_FALSE(devices.verify(altered, "amir@example.org", now).has_value()) << altered;
   }
+  // An issue time too large for the clock (more than 10 digits) is refused before any use.
+  EXPECT_FALSE(devices.verify("1.99999999999999999." + cookie.substr(cookie.find('.', 2) + 1),
+                              "amir@example.org", now));
   for (const std::string& bad :
        {std::string(), std::string("1"), std::string("1.2.3"), cookie + ".x",
         "2" + cookie.substr(1), std::string(200, 'a'), cookie.substr(0, cookie.size() - 1)})

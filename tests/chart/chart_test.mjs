@@ -673,6 +673,9 @@ await check("Secrets by reference only: no Secret rendered, secrets reach the po
 await check("trusted proxies: the private ranges by default, none when emptied, only addresses and blocks", () => {
   eq(serveConfig(R1)["trusted-proxies"], "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fd00::/8", "default");
   eq(serveConfig(R1)["forwarded-header"], "x-forwarded-for", "default header");
+  eq(serveConfig(R1)["public-url"], undefined, "no public URL by default");
+  eq(serveConfig(render(required, { publicUrl: "https://canopy.example.org" }))["public-url"], "https://canopy.example.org", "public URL");
+  assert(/values don't meet the specifications of the schema/.test(refuse(required, { publicUrl: "canopy.example.org" }).err), "a URL without scheme was not refused");
   eq(serveConfig(render(required, { forwardedHeader: "forwarded" }))["forwarded-header"], "forwarded", "RFC 7239");
   eq(serveConfig(render(required, { trustedProxies: ["10.42.0.0/16"] }))["trusted-proxies"], "10.42.0.0/16", "narrowed");
   eq(serveConfig(render(required, { trustedProxies: [] }))["trusted-proxies"], undefined, "emptied");

@@ -120,6 +120,16 @@ TEST(TrustedProxies, OnlyTheHeaderTheProxiesWriteIsRead) {
   EXPECT_FALSE(parse_forwarded_header("x-real-ip").has_value());
 }
 
+// A quote the client leaves open must not swallow the hop the proxy appended after it.
+TEST(TrustedProxies, AnOpenQuoteHidesNoHop) {
+  EXPECT_EQ(proxies("10.0.0.0/8")
+                .client_address(from("10.0.0.5", {{"X-Forwarded-For", "\", 203.0.113.9"}})),
+            "203.0.113.9");
+  EXPECT_EQ(proxies("10.0.0.0/8", ForwardedHeader::forwarded)
+                .client_address(from("10.0.0.5", {{"Forwarded", "for=\"x, for=203.0.113.9"}})),
+            "203.0.113.9");
+}
+
 TEST(TrustedProxies, ForwardedIsParsedPerRfc7239) {
   const auto p = proxies("10.0.0.0/8", ForwardedHeader::forwarded);
   EXPECT_EQ(p.client_address(from("10.0.0.5", {{"Forwarded", "for=192.0.2.60;proto=https"}})),

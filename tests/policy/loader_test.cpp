@@ -247,6 +247,63 @@ TEST_F(PolicyLoader, DataProviderErrorPointsAtTheOffendingOperationLine) {
                                   "is not allowed");
 }
 
+// The alternative connection's redirect URIs: exact https URLs (http on localhost only),
+// each refused with its file, line and reason.
+TEST_F(PolicyLoader, RedirectUrisAreExactHttpsUrls) {
+  const auto app = [](const std::string& extra) {
+    return "app:\n"
+           "  id: hodder\n"
+           "  name: Hodder\n"
+           "  vendor: Hodder Education\n"
+           "  kind: partner\n"
+           "  live: true\n"
+           "  competitor: false\n" +
+           extra +
+           "permission_set:\n"
+           "  version: 1\n"
+           "  data_types:\n"
+           "    - type: Staff\n"
+           "      fields: all\n"
+           "      operations: [read]\n";
+  };
+  dir_.write("apps/hodder.yaml", app("  alternative_connection: true\n"
+                                     "  redirect_uris:\n"
+                                     "    - https://hodder.example/arbor/done?x=1\n"
+                                     "    - http://localhost:3000/done\n"
+                                     "    - http://127.0.0.1:8000/cb\n"));
+  auto ok = load();
+  ASSERT_TRUE(ok.errors.empty()) << dump(ok.errors);
+  EXPECT_EQ(ok.snapshot->find_app("hodder")->redirect_uris,
+            (std::vector<std::string>{"https://hodder.example/arbor/done?x=1",
+                                      "http://localhost:3000/done", "http://127.0.0.1:8000/cb"}));
+
+  dir_.write("apps/hodder.yaml", app("  alternative_connection: true\n"  // 8
+                                     "  redirect_uris:\n"                // 9
+                                     "    - http://hodder.example/cb\n"  // 10
+                                     "    - https://u:p@hodder.example/\n"
+                                     "    - https://hodder.example/cb#x\n"
+                                     "    - /relative\n"
+                                     "    - https://\n"
+                                     "    - javascript:alert(1)\n"));
+  auto bad = load();
+  EXPECT_EQ(bad.snapshot, nullptr);
+  ASSERT_EQ(bad.errors.size(), 6u) << dump(bad.errors);
+  EXPECT_EQ(bad.errors[0], file("apps/hodder.yaml") +
+                               ":10: redirect_uris: 'http://hodder.example/cb' is http on a host "
+                               "other than localhost (use https)");
+  EXPECT_NE(bad.errors[1].find("holds credentials"), std::string::npos) << bad.errors[1];
+  EXPECT_NE(bad.errors[2].find("has a fragment"), std::string::npos) << bad.errors[2];
+  EXPECT_NE(bad.errors[3].find("is not an absolute https URL"), std::string::npos);
+  EXPECT_NE(bad.errors[4].find("has no host"), std::string::npos) << bad.errors[4];
+  EXPECT_NE(bad.errors[5].find("is not an absolute https URL"), std::string::npos);
+
+  dir_.write("apps/hodder.yaml", app("  redirect_uris: [https://hodder.example/cb]\n"));
+  auto without = load();
+  ASSERT_EQ(without.errors.size(), 1u) << dump(without.errors);
+  EXPECT_NE(without.errors[0].find("redirect_uris need alternative_connection: true"),
+            std::string::npos);
+}
+
 TEST_F(PolicyLoader, DataProviderMayRead) {
   dir_.write("apps/wonde.yaml",
              "app:\n  id: wonde\n  name: Wonde\n  vendor: Wonde Ltd\n  kind: data_provider\n"

@@ -2198,6 +2198,49 @@ TYPED_TEST(StoreConformance, UpsertSiteCreatedChangedUnchanged) {
   EXPECT_EQ(sites[1].id, "oak-trust");
 }
 
+// Alternative-connection links: kept by the token's digest, found by it, and deleted once
+// expired, oldest first, a bounded batch at a time.
+TYPED_TEST(StoreConformance, ConnectLinksAreKeptByDigestAndDeletedOnceExpired) {
+  auto& store = *this->store_;
+  this->migrate();
+  const TimePoint t0 = from_unix_ms(1'800'000'000'000);
+  const auto link = [&](const std::string& hash, std::chrono::hours life) {
+    return ConnectLink{.token_hash = hash,
+                       .app_id = "hodder",
+                       .school_id = "oak",
+                       .redirect_uri = "https://hodder.example/done",
+                       .state = "xyz-123",
+                       .created_at = t0,
+                       .expires_at = t0 + life};
+  };
+  const std::string a(64, 'a');
+  const std::string b(64, 'b');
+  const std::string c(64, 'c');
+  store.create_connect_link(link(a, std::chrono::hours(1)));
+  store.create_connect_link(link(b, std::chrono::hours(2)));
+  store.create_connect_link(link(c, std::chrono::hours(48)));
+  const auto found = store.find_connect_link(a);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->app_id, "hodder");
+  EXPECT_EQ(found->school_id, "oak");
+  EXPECT_EQ(found->redirect_uri, "https://hodder.example/done");
+  EXPECT_EQ(found->state, "xyz-123");
+  EXPECT_EQ(found->created_at, t0);
+  EXPECT_EQ(found->expires_at, t0 + std::chrono::hours(1));
+  EXPECT_FALSE(found->used_at.has_value());
+  EXPECT_EQ(found->used_by, "");
+  EXPECT_FALSE(store.find_connect_link(std::string(64, 'A')).has_value());  // exact bytes only
+  EXPECT_FALSE(store.find_connect_link("").has_value());
+
+  const TimePoint later = t0 + std::chrono::hours(3);
+  EXPECT_EQ(store.delete_connect_links_before(later, 1), 1u);  // the oldest first
+  EXPECT_FALSE(store.find_connect_link(a).has_value());
+  EXPECT_TRUE(store.find_connect_link(b).has_value());
+  EXPECT_EQ(store.delete_connect_links_before(later, 10), 1u);
+  EXPECT_EQ(store.delete_connect_links_before(later, 10), 0u);
+  EXPECT_TRUE(store.find_connect_link(c).has_value());
+}
+
 TYPED_TEST(StoreConformance, SiteTextRoundTripsInFullUnicode) {
   auto& store = *this->store_;
   this->migrate();

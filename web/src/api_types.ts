@@ -126,7 +126,9 @@ export interface paths {
          *     `School: User Accounts: Administer`; or, on the school's trust as their home site, a trust
          *     role that grants `User Details: Manage All Users` (acting via the trust; never in a school
          *     of another trust). Checks run in this order: query (and body) validation (400/415), session
-         *     (401), CSRF for cookie-authenticated changes (403), school (404 `unknown_school`), admin
+         *     (401), CSRF for cookie-authenticated changes (403), school within the caller's reach (403
+         *     `forbidden`, in the same words whether or not the school exists; 404 `unknown_school` only
+         *     for the trust that is the caller's home site; see Errors, "Sites out of reach"), admin
          *     permission (403 `forbidden`), then the operation itself.
          *
          *     A trust user may read before accepting the school's terms and conditions.
@@ -174,7 +176,9 @@ export interface paths {
          *     `School: User Accounts: Administer`; or, on the school's trust as their home site, a trust
          *     role that grants `User Details: Manage All Users` (acting via the trust; never in a school
          *     of another trust). Checks run in this order: query (and body) validation (400/415), session
-         *     (401), CSRF for cookie-authenticated changes (403), school (404 `unknown_school`), admin
+         *     (401), CSRF for cookie-authenticated changes (403), school within the caller's reach (403
+         *     `forbidden`, in the same words whether or not the school exists; 404 `unknown_school` only
+         *     for the trust that is the caller's home site; see Errors, "Sites out of reach"), admin
          *     permission (403 `forbidden`), then the operation itself.
          *
          *     A trust user may read before accepting the school's terms and conditions.
@@ -226,7 +230,9 @@ export interface paths {
          *     `School: User Accounts: Administer`; or, on the school's trust as their home site, a trust
          *     role that grants `User Details: Manage All Users` (acting via the trust; never in a school
          *     of another trust). Checks run in this order: query (and body) validation (400/415), session
-         *     (401), CSRF for cookie-authenticated changes (403), school (404 `unknown_school`), admin
+         *     (401), CSRF for cookie-authenticated changes (403), school within the caller's reach (403
+         *     `forbidden`, in the same words whether or not the school exists; 404 `unknown_school` only
+         *     for the trust that is the caller's home site; see Errors, "Sites out of reach"), admin
          *     permission (403 `forbidden`), then the operation itself: terms (below), the app (404
          *     `unknown_app`), the dummy site's confirmation (409 `dummy_site_not_confirmed`), then the
          *     connection (404 `connection_not_found`) and its transition (403, 409).
@@ -282,7 +288,9 @@ export interface paths {
          *     `School: User Accounts: Administer`; or, on the school's trust as their home site, a trust
          *     role that grants `User Details: Manage All Users` (acting via the trust; never in a school
          *     of another trust). Checks run in this order: query (and body) validation (400/415), session
-         *     (401), CSRF for cookie-authenticated changes (403), school (404 `unknown_school`), admin
+         *     (401), CSRF for cookie-authenticated changes (403), school within the caller's reach (403
+         *     `forbidden`, in the same words whether or not the school exists; 404 `unknown_school` only
+         *     for the trust that is the caller's home site; see Errors, "Sites out of reach"), admin
          *     permission (403 `forbidden`), then the operation itself.
          *
          *     A caller acting via the trust must first have accepted the school's current terms and
@@ -334,7 +342,9 @@ export interface paths {
          *     `School: User Accounts: Administer`; or, on the school's trust as their home site, a trust
          *     role that grants `User Details: Manage All Users` (acting via the trust; never in a school
          *     of another trust). Checks run in this order: query (and body) validation (400/415), session
-         *     (401), CSRF for cookie-authenticated changes (403), school (404 `unknown_school`), admin
+         *     (401), CSRF for cookie-authenticated changes (403), school within the caller's reach (403
+         *     `forbidden`, in the same words whether or not the school exists; 404 `unknown_school` only
+         *     for the trust that is the caller's home site; see Errors, "Sites out of reach"), admin
          *     permission (403 `forbidden`), then the operation itself.
          *
          *     A caller acting via the trust must first have accepted the school's current terms and
@@ -420,7 +430,9 @@ export interface paths {
          *     `School: User Accounts: Administer`; or, on the school's trust as their home site, a trust
          *     role that grants `User Details: Manage All Users` (acting via the trust; never in a school
          *     of another trust). Checks run in this order: query (and body) validation (400/415), session
-         *     (401), CSRF for cookie-authenticated changes (403), school (404 `unknown_school`), admin
+         *     (401), CSRF for cookie-authenticated changes (403), school within the caller's reach (403
+         *     `forbidden`, in the same words whether or not the school exists; 404 `unknown_school` only
+         *     for the trust that is the caller's home site; see Errors, "Sites out of reach"), admin
          *     permission (403 `forbidden`), then the operation itself.
          *
          *     A trust user may read before accepting the school's terms and conditions.
@@ -457,7 +469,7 @@ export interface paths {
          * List a trust's schools with their terms and conditions
          * @description The schools of the trust, ordered by id, each with its site's current terms and conditions and whether the caller has accepted that version.
          *
-         *     Only for the trust's central team: a user whose home site is this trust and who holds a trust role granting `User Details: Manage All Users`. School admins, other trusts' users and trust users without that permission get 403 `forbidden`. Checks run in this order: query validation (400), session (401), trust (404 `unknown_trust`, also for a school id), permission (403 `forbidden`).
+         *     Only for the trust's central team: a user whose home site is this trust and who holds a trust role granting `User Details: Manage All Users`. School admins, other trusts' users and trust users without that permission get 403 `forbidden`. Checks run in this order: query validation (400), session (401), trust within the caller's reach (403 `forbidden`, in the same words whether or not the trust exists; 404 `unknown_trust` for a school within reach; see Errors, "Sites out of reach"), permission (403 `forbidden`).
          */
         get: operations["listTrustSchools"];
         put?: never;
@@ -502,7 +514,7 @@ export interface paths {
          *
          *     The acceptance is its own record (user, school, version, title, the trust acted from, time, request id); it is not an audit-log row, which describes connection changes.
          *
-         *     Only for the trust's central team (see `listTrustSchools`). Checks run in this order: query and body validation (400/415), session (401), CSRF for cookie-authenticated requests (403), trust (404 `unknown_trust`), permission (403 `forbidden`), school of this trust (404 `unknown_school`, also for a school of another trust), version (409 `terms_changed`).
+         *     Only for the trust's central team (see `listTrustSchools`). Checks run in this order: query and body validation (400/415), session (401), CSRF for cookie-authenticated requests (403), trust within the caller's reach (403 `forbidden`, in the same words whether or not the trust exists; 404 `unknown_trust` for a school within reach; see Errors, "Sites out of reach"), permission (403 `forbidden`), school of this trust (404 `unknown_school`, in the same words for another trust's school and for no school), version (409 `terms_changed`).
          */
         post: operations["acceptSchoolTerms"];
         delete?: never;
@@ -534,7 +546,7 @@ export interface paths {
          * The apps x schools matrix of a trust
          * @description Every app of the catalogue at every school of the trust, with the connection's status (`not_requested` where the app never asked) and when and by whom it was last decided. Cells are sorted by school id, then app id, and paged by cursor: pass the page's `next_after` as `after` to get the next page (`next_after` is null on the last page). `total` counts the cells that match the filters, over all pages.
          *
-         *     A read: allowed before the caller has accepted any school's terms. Only for the trust's central team (see `listTrustSchools`). Checks run in this order: query validation (400), session (401), trust (404 `unknown_trust`), permission (403 `forbidden`), then the `school` filter (404 `unknown_school` for a school outside the trust) and the `app` filter (404 `unknown_app`).
+         *     A read: allowed before the caller has accepted any school's terms. Only for the trust's central team (see `listTrustSchools`). Checks run in this order: query validation (400), session (401), trust within the caller's reach (403 `forbidden`, in the same words whether or not the trust exists; 404 `unknown_trust` for a school within reach; see Errors, "Sites out of reach"), permission (403 `forbidden`), then the `school` filter (404 `unknown_school` for a school outside the trust) and the `app` filter (404 `unknown_app`).
          */
         get: operations["trustMatrix"];
         put?: never;
@@ -576,7 +588,7 @@ export interface paths {
          *
          *     **Idempotency-Key** (required): a client-chosen key, unique per batch (for example a UUID). The first answer (200 or 422) is kept, per user, trust and key, in the database, so that a retry of the same request on any replica gets it again, verbatim, with `Idempotent-Replayed: true`, and applies nothing. The same key with another body answers 422 `idempotency_key_reused`; while the first request with the key is still running, 409 `idempotency_key_in_progress`. Answers that are no answer (409 `concurrent_change`, 503, 500) free the key for a retry. A request that never finished (its process died) holds its key for 5 minutes; then a retry takes it over. Malformed requests (400) do not use the key.
          *
-         *     Only for the trust's central team (see `listTrustSchools`). Checks run in this order: query and header validation (400), session (401), CSRF for cookie-authenticated requests (403), trust (404 `unknown_trust`), permission (403 `forbidden`), body validation (400/415), the key (replay, 409, 422), the items (422).
+         *     Only for the trust's central team (see `listTrustSchools`). Checks run in this order: query and header validation (400), session (401), CSRF for cookie-authenticated requests (403), trust within the caller's reach (403 `forbidden`, in the same words whether or not the trust exists; 404 `unknown_trust` for a school within reach; see Errors, "Sites out of reach"), permission (403 `forbidden`), body validation (400/415), the key (replay, 409, 422), the items (422).
          */
         post: operations["bulkDecide"];
         delete?: never;
@@ -762,7 +774,7 @@ export interface paths {
          *
          *     Not paged: a site's users are its staff, a list short enough to show whole (like `listTrustSchools`). The route takes no query parameters; `limit`, `before` or any other is `400 unknown_parameter`.
          *
-         *     Allowed to whoever may manage the site's users, as for `listUserLogins`: for a school, its admins (`School: User Accounts: Administer`) and the central team of its trust (`User Details: Manage All Users`); for a trust site, its central team. Office staff, teachers, admins of other schools and users of other trusts get 403 `forbidden`. Checks run in this order: query validation (400), session (401), site (404 `unknown_site`), permission (403 `forbidden`).
+         *     Allowed to whoever may manage the site's users, as for `listUserLogins`: for a school, its admins (`School: User Accounts: Administer`) and the central team of its trust (`User Details: Manage All Users`); for a trust site, its central team. Office staff, teachers, admins of other schools and users of other trusts get 403 `forbidden`. Checks run in this order: query validation (400), session (401), site within the caller's reach (403 `forbidden`, in the same words whether or not the site exists; see Errors, "Sites out of reach"), permission (403 `forbidden`).
          *
          *     Nothing secret is listed: no password hash, lock state or session.
          */
@@ -803,7 +815,7 @@ export interface paths {
          * A user's sign-in history
          * @description Every sign-in attempt of a user of the site (successes and failures), newest first, paged like `listNotifications`.
          *
-         *     Allowed to whoever may manage the site's users: for a school, its admins (`School: User Accounts: Administer`) and the central team of its trust (`User Details: Manage All Users`); for a trust site, its central team, who thus see the trust's own users too. Office staff, teachers and trust users without the permission get 403 `forbidden`. Checks run in this order: query validation (400), session (401), site (404 `unknown_site`), permission (403 `forbidden`), user at that site (404 `unknown_user`).
+         *     Allowed to whoever may manage the site's users: for a school, its admins (`School: User Accounts: Administer`) and the central team of its trust (`User Details: Manage All Users`); for a trust site, its central team, who thus see the trust's own users too. Office staff, teachers and trust users without the permission get 403 `forbidden`, and so does anyone asking about a site outside their reach. Checks run in this order: query validation (400), session (401), site within the caller's reach (403 `forbidden`, in the same words whether or not the site exists; see Errors, "Sites out of reach"), permission (403 `forbidden`), user at that site (404 `unknown_user`).
          *
          *     `address` and `user_agent` are what the client sent (bounded); bytes that are not UTF-8 are sent as U+FFFD.
          */
@@ -875,7 +887,7 @@ export interface paths {
         };
         /**
          * The audit trail of a trust's schools, newest first (JSON or CSV)
-         * @description The audit records of every school of the trust together, for the trust's central team: a user whose home site is this trust and who holds a trust role granting `User Details: Manage All Users`. School admins, other trusts' users and trust users without that permission get 403 `forbidden`. Checks run in this order: query validation (400), session (401), trust (404 `unknown_trust`, also for a school id), permission (403 `forbidden`).
+         * @description The audit records of every school of the trust together, for the trust's central team: a user whose home site is this trust and who holds a trust role granting `User Details: Manage All Users`. School admins, other trusts' users and trust users without that permission get 403 `forbidden`. Checks run in this order: query validation (400), session (401), trust within the caller's reach (403 `forbidden`, in the same words whether or not the trust exists; 404 `unknown_trust` for a school within reach; see Errors, "Sites out of reach"), permission (403 `forbidden`).
          *
          *     Records are ordered newest first: by time, then school, then id (which follows `seq` within a school), all descending. Pages go backwards: pass the `next_before` of a page as `before` for the next one; it is null on the last page. Every parameter is checked before any work: an unknown one is `400 unknown_parameter`, a bad or repeated value (including a `before` that is not a record in view, and `from` not before `to`) `400 invalid_value`.
          *
@@ -946,6 +958,38 @@ export interface paths {
         get: operations["getConnectionStatus"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/partner/v1/connect-links": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a one-time link for a school user (the alternative connection)
+         * @description The alternative connection, the partner's half. An app whose policy offers it (`alternative_connection: true` in `policies/apps/<app>.yaml`) makes a one-time link for one school and sends it to a user at that school, instead of asking the school with `requestConnection`. The page that opens the link comes next: there, a school user will sign in with their MIS email and password, see the app and its permission table, and approve, which spends the link. Canopy does not serve that page yet, so a link made today connects nothing. Making a link changes no connection, writes no audit record or partner event, and tells the school nothing.
+         *
+         *     `url` is the service's public URL (`canopy serve --public-url`) followed by `/connect#` and a token of 43 base64url characters (256 random bits). The token is in the fragment, which browsers send to no server, so it stays out of access logs, proxies and `Referer` headers. This answer is the only place it appears: Canopy keeps only its BLAKE2b-256 digest, so a lost link cannot be shown again (make another). The answer carries `Cache-Control: no-store`. Each call makes a new link, and earlier ones stay as they were. A link expires `canopy serve --connect-link-hours` after it is made (24 by default; `expires_at`).
+         *
+         *     `redirect_uri` is optional; when given (not empty), it must be exactly one of the `redirect_uris` registered in the app's policy, byte for byte: another case, a trailing slash, an extra path segment or another app's URI is `400 redirect_uri_not_registered`. `state` is the partner's own value, at most 500 printable ASCII characters without spaces (`400 invalid_value` otherwise). Both are kept with the link, for the page that comes next to send the browser back to `redirect_uri` with `state` once the user has decided; the answer does not repeat `state`.
+         *
+         *     Checks run in this order: credentials (401), the body (400, 415; a `school` that is not an id is `400 invalid_value`), the app (403 `alternative_connection_not_offered`, then `competitor_not_connectable`, then `application_not_live`), `redirect_uri` (400 `redirect_uri_not_registered`), `state` (400 `invalid_value`), the school (404 `unknown_school`; a trust id is not a school). A refused request makes no link.
+         */
+        post: operations["createConnectLink"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1454,15 +1498,15 @@ export interface components {
          *     | `invalid_credentials` | 401 | wrong email or password; unknown partner client id or wrong secret |
          *     | `too_many_attempts` | 429 | sign-in throttled (by address, by email or by device cookie); see `Retry-After` |
          *     | `csrf_token_invalid` | 403 | a cookie-authenticated change without the right `X-CSRF-Token` |
-         *     | `forbidden` | 403 | the caller may not administer this school's apps (or act for this trust, or manage this site's users) |
+         *     | `forbidden` | 403 | the caller may not administer this school's apps (or act for this trust, or manage this site's users); on `/api/v1`, also a school, trust or site outside the caller's reach, or an id that names none, in the same words (see Errors, "Sites out of reach") |
          *     | `terms_not_accepted` | 403 | acting via the trust in a school whose current terms the caller has not accepted; the body lists them in `terms` |
          *     | `not_found` | 404 | no route has this path; no partner event with this id |
          *     | `method_not_allowed` | 405 | the path exists with other methods; see `Allow` |
-         *     | `unknown_school` | 404 | no school with this id (a trust id is not a school) |
+         *     | `unknown_school` | 404 | no school with this id (a trust id is not a school); on `/api/v1`, only a path segment that is not an id, the caller's home trust asked for as a school, or a school outside the trust in a trust's routes |
          *     | `unknown_app` | 404 | no app with this id in the catalogue |
          *     | `connection_not_found` | 404 | the app has no connection with this school |
-         *     | `unknown_trust` | 404 | no trust with this id (a school id is not a trust) |
-         *     | `unknown_site` | 404 | no school or trust with this id |
+         *     | `unknown_trust` | 404 | a path segment that is not an id, or a school within the caller's reach asked for as a trust (a school id is not a trust) |
+         *     | `unknown_site` | 404 | a `{site}` path segment that is not an id |
          *     | `unknown_user` | 404 | no user with this email at this site |
          *     | `unknown_notification` | 404 | no notification with this id that the caller may see |
          *     | `invalid_transition` | 409 | the action is not allowed from the connection's current status (none is from `expired`: the partner must ask again) |
@@ -1473,6 +1517,8 @@ export interface components {
          *     | `terms_changed` | 409 | the terms version accepted is not the school's current one |
          *     | `dummy_site_not_confirmed` | 409 | an approve at a dummy (migration) school site without `confirm_dummy_site` (in a bulk decision, an item error without `confirm_dummy_sites`); the message is the warning to show |
          *     | `site_already_live` | 409 | a go-live of a school that is not a dummy site: it is live already |
+         *     | `alternative_connection_not_offered` | 403 | a partner asked for a connect link (`createConnectLink`), but its app's policy does not offer the alternative connection |
+         *     | `redirect_uri_not_registered` | 400 | a connect link's `redirect_uri` is not exactly one of the `redirect_uris` registered in the app's policy |
          *     | `invalid_items` | 422 | a bulk decision was refused: the body lists every refused item in `errors` |
          *     | `duplicate_item` | 409 | (a bulk item) an earlier item names the same school and app |
          *     | `idempotency_key_reused` | 422 | the Idempotency-Key was used before with another request body |
@@ -1482,7 +1528,7 @@ export interface components {
          *     | `internal` | 500 | an unexpected failure; the message quotes the request id |
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "duplicate_key" | "unknown_field" | "missing_field" | "wrong_type" | "invalid_value" | "unknown_parameter" | "missing_parameter" | "body_too_large" | "headers_too_large" | "unsupported_media_type" | "unauthenticated" | "invalid_credentials" | "too_many_attempts" | "csrf_token_invalid" | "forbidden" | "terms_not_accepted" | "not_found" | "method_not_allowed" | "unknown_school" | "unknown_app" | "connection_not_found" | "unknown_trust" | "unknown_site" | "unknown_user" | "unknown_notification" | "invalid_transition" | "request_rejected" | "application_not_live" | "competitor_not_connectable" | "concurrent_change" | "terms_changed" | "dummy_site_not_confirmed" | "site_already_live" | "invalid_items" | "duplicate_item" | "idempotency_key_reused" | "idempotency_key_in_progress" | "too_many_connections" | "unavailable" | "internal";
+        ErrorCode: "bad_request" | "malformed_json" | "duplicate_key" | "unknown_field" | "missing_field" | "wrong_type" | "invalid_value" | "unknown_parameter" | "missing_parameter" | "body_too_large" | "headers_too_large" | "unsupported_media_type" | "unauthenticated" | "invalid_credentials" | "too_many_attempts" | "csrf_token_invalid" | "forbidden" | "terms_not_accepted" | "not_found" | "method_not_allowed" | "unknown_school" | "unknown_app" | "connection_not_found" | "unknown_trust" | "unknown_site" | "unknown_user" | "unknown_notification" | "invalid_transition" | "request_rejected" | "application_not_live" | "competitor_not_connectable" | "concurrent_change" | "terms_changed" | "dummy_site_not_confirmed" | "site_already_live" | "alternative_connection_not_offered" | "redirect_uri_not_registered" | "invalid_items" | "duplicate_item" | "idempotency_key_reused" | "idempotency_key_in_progress" | "too_many_connections" | "unavailable" | "internal";
         SignInRequest: {
             /**
              * @description The MIS email; matched case-insensitively. At most 254 bytes (UTF-8).
@@ -1733,6 +1779,49 @@ export interface components {
              * @example riverside-academy
              */
             school: string;
+        };
+        ConnectLinkRequest: {
+            /**
+             * @description The school id (a trust id is not a school).
+             * @example riverside-academy
+             */
+            school: string;
+            /**
+             * @description Where the page that opens the link (still to come) sends the browser back once the school user has decided. Exactly one of the `redirect_uris` in the app's policy, byte for byte; absent or empty, nowhere.
+             * @example https://assessment.hoddereducation.co.uk/arbor/connected
+             */
+            redirect_uri?: string;
+            /**
+             * @description The partner's own value, kept with the link, to be sent back with the browser to `redirect_uri`. At most 500 printable ASCII characters, without spaces.
+             * @example rv-2026-11-29-7f3a
+             */
+            state?: string;
+        };
+        /** @description A new alternative-connection link. */
+        ConnectLink: {
+            /**
+             * @description `--public-url`, then `/connect#` and the token (43 base64url characters). The only place the token is ever shown: Canopy keeps its digest only.
+             * @example https://canopy.example.org/connect#uqFXO_8yBEJ-z-q8C6dm2LaMWmtKXlJbwUIL0ZKxwdI
+             */
+            url: string;
+            /** @example riverside-academy */
+            school: string;
+            /**
+             * @description The calling app.
+             * @example hodder
+             */
+            app: string;
+            /**
+             * Format: date-time
+             * @description When the link stops working, `--connect-link-hours` after it was made.
+             * @example 2026-11-30T18:23:27.349Z
+             */
+            expires_at: string;
+            /**
+             * @description The `redirect_uri` the request gave; null when it gave none.
+             * @example https://assessment.hoddereducation.co.uk/arbor/connected
+             */
+            redirect_uri: string | null;
         };
         /** @description A connection as the partner app sees it. */
         PartnerConnection: {
@@ -2333,7 +2422,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description A cookie-authenticated change without the right `X-CSRF-Token` (`csrf_token_invalid`), or the caller is not on this trust's central team (`forbidden`), for example a school admin or another trust's user. */
+        /** @description A cookie-authenticated change without the right `X-CSRF-Token` (`csrf_token_invalid`); or the id is not within the caller's reach (a school admin asking for a trust, another trust's user), or names no site: the same `forbidden` for both, naming only the id sent; or the trust is the caller's home site and they lack the permission (`forbidden`, naming it). */
         NotTrustAdmin: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2343,7 +2432,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description No trust with this id (`unknown_trust`); a school id is not a trust. */
+        /** @description The trust id is not an id, or names a school within the caller's reach (`unknown_trust`: a school is not a trust). An id that names no site is 403. */
         UnknownTrust: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2862,7 +2951,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller does not administer this school (`forbidden`). */
+            /** @description The school is not within the caller's reach, or the id names no school: the same `forbidden` for both, naming only the id sent. Or the caller's own school (or one of their trust's) without the permission to administer its apps: `forbidden`, naming the permission and the school. */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2872,7 +2961,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such school (`unknown_school`). */
+            /** @description The school id is not an id, or names the trust that is the caller's home site (`unknown_school`: a trust is not a school). An id that names no school is 403. */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2945,7 +3034,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller does not administer this school (`forbidden`). */
+            /** @description The school is not within the caller's reach, or the id names no school: the same `forbidden` for both, naming only the id sent. Or the caller's own school (or one of their trust's) without the permission to administer its apps: `forbidden`, naming the permission and the school. */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2955,7 +3044,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such school (`unknown_school`) or app (`unknown_app`). */
+            /** @description The school id is not an id, or names the trust that is the caller's home site (`unknown_school`: a trust is not a school); or no such app (`unknown_app`). An id that names no school is 403. */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3032,7 +3121,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A cookie-authenticated request without the right `X-CSRF-Token` (`csrf_token_invalid`), or the caller does not administer this school (`forbidden`), or acts via the trust and has not accepted the school's current terms (`terms_not_accepted`, with `terms`), or the app cannot be connected (`application_not_live`, `competitor_not_connectable`). */
+            /** @description A cookie-authenticated request without the right `X-CSRF-Token` (`csrf_token_invalid`), or the school is not within the caller's reach or the id names no school (`forbidden`, the same words for both), or the caller does not administer this school (`forbidden`, naming the permission), or acts via the trust and has not accepted the school's current terms (`terms_not_accepted`, with `terms`), or the app cannot be connected (`application_not_live`, `competitor_not_connectable`). */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3042,7 +3131,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such school (`unknown_school`), no such app (`unknown_app`), or the app has no connection with this school (`connection_not_found`). */
+            /** @description The school id is not an id, or names the trust that is the caller's home site (`unknown_school`: a trust is not a school); no such app (`unknown_app`); or the app has no connection with this school (`connection_not_found`). An id that names no school is 403. */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3139,7 +3228,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A cookie-authenticated request without the right `X-CSRF-Token` (`csrf_token_invalid`), or the caller does not administer this school (`forbidden`), or acts via the trust and has not accepted the school's current terms (`terms_not_accepted`, with `terms`). */
+            /** @description A cookie-authenticated request without the right `X-CSRF-Token` (`csrf_token_invalid`), or the school is not within the caller's reach or the id names no school (`forbidden`, the same words for both), or the caller does not administer this school (`forbidden`, naming the permission), or acts via the trust and has not accepted the school's current terms (`terms_not_accepted`, with `terms`). */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3149,7 +3238,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such school (`unknown_school`), no such app (`unknown_app`), or the app has no connection with this school (`connection_not_found`). */
+            /** @description The school id is not an id, or names the trust that is the caller's home site (`unknown_school`: a trust is not a school); no such app (`unknown_app`); or the app has no connection with this school (`connection_not_found`). An id that names no school is 403. */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3246,7 +3335,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A cookie-authenticated request without the right `X-CSRF-Token` (`csrf_token_invalid`), or the caller does not administer this school (`forbidden`), or acts via the trust and has not accepted the school's current terms (`terms_not_accepted`, with `terms`). */
+            /** @description A cookie-authenticated request without the right `X-CSRF-Token` (`csrf_token_invalid`), or the school is not within the caller's reach or the id names no school (`forbidden`, the same words for both), or the caller does not administer this school (`forbidden`, naming the permission), or acts via the trust and has not accepted the school's current terms (`terms_not_accepted`, with `terms`). */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3256,7 +3345,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such school (`unknown_school`), no such app (`unknown_app`), or the app has no connection with this school (`connection_not_found`). */
+            /** @description The school id is not an id, or names the trust that is the caller's home site (`unknown_school`: a trust is not a school); no such app (`unknown_app`); or the app has no connection with this school (`connection_not_found`). An id that names no school is 403. */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3344,7 +3433,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller may not manage this school's apps (`forbidden`). */
+            /** @description The school is not within the caller's reach, or the id names no school (`forbidden`, the same words for both); or the caller may not manage this school's apps (`forbidden`, naming the permission). */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3354,7 +3443,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such school (`unknown_school`). */
+            /** @description The school id is not an id, or names the trust that is the caller's home site (`unknown_school`: a trust is not a school). An id that names no school is 403. */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3433,7 +3522,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller does not administer this school (`forbidden`). */
+            /** @description The school is not within the caller's reach, or the id names no school: the same `forbidden` for both, naming only the id sent. Or the caller's own school (or one of their trust's) without the permission to administer its apps: `forbidden`, naming the permission and the school. */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3443,7 +3532,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such school (`unknown_school`) or app (`unknown_app`). */
+            /** @description The school id is not an id, or names the trust that is the caller's home site (`unknown_school`: a trust is not a school); or no such app (`unknown_app`). An id that names no school is 403. */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3561,7 +3650,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["NotTrustAdmin"];
-            /** @description No such trust (`unknown_trust`), or no such school in this trust (`unknown_school`). */
+            /** @description The trust id is not an id, or names a school within the caller's reach (`unknown_trust`); or the school is not one of this trust's, whether another trust's or none (`unknown_school`). A trust id that names no site is 403. */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3633,7 +3722,7 @@ export interface operations {
             400: components["responses"]["BadQuery"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["NotTrustAdmin"];
-            /** @description No such trust (`unknown_trust`), a `school` outside the trust (`unknown_school`), or an unknown `app` (`unknown_app`). */
+            /** @description The trust id is not an id, or names a school within the caller's reach (`unknown_trust`); a `school` outside the trust (`unknown_school`); or an unknown `app` (`unknown_app`). A trust id that names no site is 403. */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3780,7 +3869,7 @@ export interface operations {
                 };
             };
             403: components["responses"]["NotTrustAdmin"];
-            /** @description No such trust (`unknown_trust`). */
+            /** @description The trust id is not an id, or names a school within the caller's reach (`unknown_trust`). An id that names no site is 403. */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4006,7 +4095,7 @@ export interface operations {
             };
             400: components["responses"]["BadQuery"];
             401: components["responses"]["Unauthenticated"];
-            /** @description The caller may not manage this site's users (`forbidden`). */
+            /** @description The site is not within the caller's reach, or the id names no site: the same `forbidden` for both, naming only the id sent. Or the caller may not manage this site's users (`forbidden`, naming the permission and the site). */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4016,7 +4105,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such site (`unknown_site`). */
+            /** @description The site id is not an id (`unknown_site`). An id that names no site is 403. */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4074,7 +4163,7 @@ export interface operations {
             };
             400: components["responses"]["BadQuery"];
             401: components["responses"]["Unauthenticated"];
-            /** @description The caller may not manage this site's users (`forbidden`). */
+            /** @description The site is not within the caller's reach, or the id names no site: the same `forbidden` for both, naming only the id sent. Or the caller may not manage this site's users (`forbidden`, naming the permission and the site). */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4084,7 +4173,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such site (`unknown_site`), or no such user at this site (`unknown_user`). */
+            /** @description The site id is not an id (`unknown_site`), or no such user at this site (`unknown_user`). An id that names no site is 403. */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4173,7 +4262,7 @@ export interface operations {
             };
             400: components["responses"]["BadAuditQuery"];
             401: components["responses"]["Unauthenticated"];
-            /** @description The caller does not administer this school (`forbidden`). */
+            /** @description The school is not within the caller's reach, or the id names no school: the same `forbidden` for both, naming only the id sent. Or the caller's own school (or one of their trust's) without the permission to administer its apps: `forbidden`, naming the permission and the school. */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4183,7 +4272,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such school (`unknown_school`). */
+            /** @description The school id is not an id, or names the trust that is the caller's home site (`unknown_school`: a trust is not a school). An id that names no school is 403. */
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4448,6 +4537,94 @@ export interface operations {
                 };
             };
             413: components["responses"]["BodyTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createConnectLink: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectLinkRequest"];
+            };
+        };
+        responses: {
+            /** @description The new link. `url` holds its token; keep it secret, and send it only to the school's user. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description No cache may keep the answer, since `url` holds the link's token. */
+                    "Cache-Control"?: "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectLink"];
+                };
+            };
+            /** @description The request is malformed, or a value is refused. Codes: `bad_request`, `malformed_json`, `duplicate_key`, `missing_field`, `unknown_field`, `wrong_type`, `invalid_value` (a `school` that is not an id, a `state` that is too long or not printable ASCII without spaces), `redirect_uri_not_registered`. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or malformed Basic credentials (`unauthenticated`), or an unknown client id or wrong secret (`invalid_credentials`). A `WWW-Authenticate` challenge is sent. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate-Partner"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The app's policy does not offer the alternative connection (`alternative_connection_not_offered`: ask with `requestConnection` instead), or the app competes with the MIS (`competitor_not_connectable`) or is not live (`application_not_live`). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such school (`unknown_school`); a trust id is not a school. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            /** @description A non-empty body not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];

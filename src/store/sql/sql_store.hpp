@@ -141,6 +141,11 @@ class SqlStore : public Store {
   std::optional<DeletionRequest> attest_deletion(std::string_view school, std::string_view app,
                                                  TimePoint at, std::string_view note) override;
 
+  // connect_links.cpp
+  void create_connect_link(const ConnectLink& link) override;
+  std::optional<ConnectLink> find_connect_link(std::string_view token_hash) override;
+  std::size_t delete_connect_links_before(TimePoint cutoff, std::size_t limit) override;
+
  protected:
   db::Database& database() { return *db_; }
 

@@ -1,0 +1,74 @@
+// ConnectLinkStore: the alternative connection's one-time links.
+#include "store/db/statements.hpp"
+#include "store/sql/sql_store.hpp"
+
+namespace canopy::store {
+namespace {
+
+constexpr std::string_view kColumns =
+    "token_hash, app_id, school_id, redirect_uri, state, created_at_ms, expires_at_ms, used_at_ms,"
+    " used_by";
+
+ConnectLink link_row(const db::Statement& r) {
+  ConnectLink l;
+  l.token_hash = r.text(0);
+  l.app_id = r.text(1);
+  l.school_id = r.text(2);
+  l.redirect_uri = r.text(3);
+  l.state = r.text(4);
+  l.created_at = from_unix_ms(r.integer(5));
+  l.expires_at = from_unix_ms(r.integer(6));
+  if (auto at = r.optional_integer(7)) l.used_at = from_unix_ms(*at);
+  l.used_by = r.text(8);
+  return l;
+}
+
+}  // namespace
+
+void SqlStore::create_connect_link(const ConnectLink& link) {
+  db_->transact("create_connect_link", [&](db::Session& s) {
+    auto q = s.prepare("INSERT INTO connect_links (" + std::string(kColumns) +
+                       ") VALUES (?, ?, ?, ?, ?, ?, ?, NULL, '')");
+    q->bind(link.token_hash)
+        .bind(link.app_id)
+        .bind(link.school_id)
+        .bind(link.redirect_uri)
+        .bind(link.state)
+        .bind(to_unix_ms(link.created_at))
+        .bind(to_unix_ms(link.expires_at));
+    q->execute();
+  });
+}
+
+std::optional<ConnectLink> SqlStore::find_connect_link(std::string_view token_hash) {
+  return db_->read("find_connect_link", [&](db::Session& s) -> std::optional<ConnectLink> {
+    auto q =
+        s.prepare("SELECT " + std::string(kColumns) + " FROM connect_links WHERE token_hash = ?");
+    q->bind(token_hash);
+    if (!q->next()) return std::nullopt;
+    return link_row(*q);
+  });
+}
+
+std::size_t SqlStore::delete_connect_links_before(TimePoint cutoff, std::size_t limit) {
+  return db_->transact("delete_connect_links_before", [&](db::Session& s) {
+    // Oldest first, a bounded batch: a SELECT of the keys, then a DELETE of exactly those
+    // (MariaDB cannot LIMIT a DELETE with a subquery on the same table).
+    auto q = s.prepare(
+        "SELECT token_hash FROM connect_links WHERE expires_at_ms < ?"
+        " ORDER BY expires_at_ms LIMIT ?");
+    q->bind(to_unix_ms(cutoff)).bind(db::limit_value(limit));
+    std::vector<std::string> keys;
+    while (q->next())
+      keys.push_back(q->text(0));
+    std::size_t deleted = 0;
+    for (const auto& key : keys) {
+      auto d = s.prepare("DELETE FROM connect_links WHERE token_hash = ?");
+      d->bind(key);
+      deleted += static_cast<std::size_t>(d->execute());
+    }
+    return deleted;
+  });
+}
+
+}  // namespace canopy::store
