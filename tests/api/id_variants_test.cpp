@@ -107,7 +107,9 @@ std::string lower(std::string s) {
   return s;
 }
 
-enum class Caller { school_admin, trust_admin, partner, gateway };
+// partner: an app that asks for connections; connect_partner: one that offers the alternative
+// connection (its links).
+enum class Caller { school_admin, trust_admin, partner, connect_partner, gateway };
 
 // One route, with {name} placeholders in its target (path or query) and body. Each named
 // parameter has a canonical value and, for emails, a canonical form (lower case).
@@ -140,6 +142,8 @@ class IdVariants : public ::testing::Test {
         return dana;
       case Caller::partner:
         return basic("tucasi", kPartnerSecret);
+      case Caller::connect_partner:
+        return basic("hodder", kPartnerSecret);
       case Caller::gateway:
         return bearer(kServiceToken);
     }
@@ -257,6 +261,12 @@ TEST_F(IdVariants, NoRouteAnswersOrChangesAnythingForAVariantOfAnId) {
        "/partner/v1/connection-requests",
        R"({"school": {school}})",
        Caller::partner,
+       {{"school", kSchool}},
+       true},
+      {"POST",
+       "/partner/v1/connect-links",
+       R"({"school": {school}})",
+       Caller::connect_partner,
        {{"school", kSchool}},
        true},
       {"GET",
