@@ -145,9 +145,9 @@ asio::awaitable<void> BackgroundJobs::housekeeping() {
       if (report.total() > 0) {
         spdlog::info(
             "housekeeping: deleted {} expired sessions, {} sign-in attempts, {} idempotency "
-            "keys, {} replica records, {} partner events",
+            "keys, {} replica records, {} partner events, {} connect links",
             report.sessions, report.logins, report.idempotency_keys, report.replica_records,
-            report.partner_events);
+            report.partner_events, report.connect_links);
       }
     } catch (const std::exception& e) {
       spdlog::warn(

@@ -325,7 +325,9 @@ int housekeeping(const Common& common) {
             << with_separators(static_cast<std::int64_t>(report.replica_records))
             << " replica records older than 7 days, "
             << with_separators(static_cast<std::int64_t>(report.partner_events))
-            << " partner events and delivery records older than 90 days\n";
+            << " partner events and delivery records older than 90 days, "
+            << with_separators(static_cast<std::int64_t>(report.connect_links))
+            << " alternative-connection links expired over 7 days ago\n";
   return kOk;
 }
 

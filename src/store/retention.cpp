@@ -42,6 +42,10 @@ RetentionReport apply_retention(Store& store, TimePoint now, const Retention& re
   const TimePoint event_cutoff = now - retention.partner_events;
   report.partner_events = drain(
       [&] { return store.delete_events_before(event_cutoff, kRetentionBatch); }, total, progress);
+  const TimePoint link_cutoff = now - retention.connect_links;
+  report.connect_links =
+      drain([&] { return store.delete_connect_links_before(link_cutoff, kRetentionBatch); }, total,
+            progress);
   return report;
 }
 

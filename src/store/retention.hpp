@@ -23,6 +23,9 @@ struct Retention {
   // Partner events (delivered or not) and their delivery log: what a partner can re-read
   // (GET /partner/v1/events) and an operator can look into.
   std::chrono::days partner_events{90};
+  // Alternative-connection links this long past their expiry, spent or not: kept a while so the
+  // page can still say "expired" rather than "no such link".
+  std::chrono::days connect_links{7};
 };
 
 struct RetentionReport {
@@ -31,8 +34,9 @@ struct RetentionReport {
   std::size_t idempotency_keys = 0;
   std::size_t replica_records = 0;
   std::size_t partner_events = 0;  // events and delivery log rows
+  std::size_t connect_links = 0;
   std::size_t total() const {
-    return sessions + logins + idempotency_keys + replica_records + partner_events;
+    return sessions + logins + idempotency_keys + replica_records + partner_events + connect_links;
   }
 };
 

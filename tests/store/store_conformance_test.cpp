@@ -2595,6 +2595,25 @@ TYPED_TEST(StoreData, RetentionDeletesOldEventsAndTheirLog) {
   EXPECT_TRUE(store.deliveries({.event_id = "msg_old"}).empty());
 }
 
+TYPED_TEST(StoreData, RetentionDeletesConnectLinksAWeekPastTheirExpiry) {
+  auto& store = *this->store_;
+  const auto now = this->clock_.now();
+  const auto link = [&](char c, std::chrono::hours life) {
+    return ConnectLink{.token_hash = std::string(64, c),
+                       .app_id = "hodder",
+                       .school_id = "oak",
+                       .created_at = now,
+                       .expires_at = now + life};
+  };
+  store.create_connect_link(link('a', std::chrono::hours(24)));
+  store.create_connect_link(link('b', std::chrono::hours(24 * 8)));
+  this->clock_.advance(std::chrono::days(8) + std::chrono::hours(1));
+  const auto report = apply_retention(store, this->clock_.now(), Retention{});
+  EXPECT_EQ(report.connect_links, 1u);
+  EXPECT_FALSE(store.find_connect_link(std::string(64, 'a')).has_value());
+  EXPECT_TRUE(store.find_connect_link(std::string(64, 'b')).has_value());
+}
+
 TYPED_TEST(StoreData, ADeletionRequestIsWrittenWithItsRevocationAndAttestedOnce) {
   auto& store = *this->store_;
   auto approve = this->insert("oak", "wonde", ConnectionStatus::approved, true);
