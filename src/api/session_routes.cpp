@@ -8,20 +8,22 @@
 namespace canopy::api {
 namespace {
 
-std::string session_cookie(const SessionRoutes& g, std::string_view token, long max_age) {
-  std::string c = std::string(kSessionCookie) + "=" + std::string(token) +
-                  "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
+// A Set-Cookie value: HttpOnly and SameSite=Strict always, Secure unless told otherwise.
+std::string set_cookie(const SessionRoutes& g, std::string_view name, std::string_view value,
+                       std::string_view path, long max_age) {
+  std::string c = std::string(name) + "=" + std::string(value) + "; Path=" + std::string(path) +
+                  "; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
   if (g.secure_cookies) c += "; Secure";
   return c;
 }
 
+std::string session_cookie(const SessionRoutes& g, std::string_view token, long max_age) {
+  return set_cookie(g, kSessionCookie, token, "/", max_age);
+}
+
 // The browser's device cookie: sent only to the sign-in routes, for as long as it is valid.
 std::string device_cookie(const SessionRoutes& g, std::string_view value, long max_age) {
-  std::string c =
-      std::string(auth::DeviceCookies::kName) + "=" + std::string(value) +
-      "; Path=/api/v1/session; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
-  if (g.secure_cookies) c += "; Secure";
-  return c;
+  return set_cookie(g, auth::DeviceCookies::kName, value, "/api/v1/session", max_age);
 }
 
 http::Response refusal(const auth::SignInOutcome& outcome) {

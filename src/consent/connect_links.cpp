@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "auth/crypto.hpp"
+#include "consent/service.hpp"
 
 namespace canopy::consent {
 
@@ -15,14 +16,7 @@ Result<NewConnectLink> ConnectLinks::create(const policy::App& app, std::string_
                           " does not offer the alternative connection: ask the school "
                           "for a connection instead (POST /partner/v1/connection-requests)");
   }
-  if (app.competitor) {
-    return make_error(Errc::competitor_not_connectable,
-                      app.name + " competes with the MIS and cannot be connected");
-  }
-  if (!app.live) {
-    return make_error(Errc::application_not_live, "Application Not Live: " + app.name +
-                                                      " is not available for connections yet");
-  }
+  if (app.competitor || !app.live) return not_connectable(app);
   if (!redirect_uri.empty() && std::find(app.redirect_uris.begin(), app.redirect_uris.end(),
                                          redirect_uri) == app.redirect_uris.end()) {
     return make_error(Errc::redirect_uri_not_registered,

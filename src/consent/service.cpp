@@ -12,10 +12,6 @@
 #include <utility>
 
 namespace canopy::consent {
-namespace {
-
-constexpr int kMaxAttempts = 5;
-
 Error not_connectable(const policy::App& app) {
   if (app.competitor) {
     return make_error(Errc::competitor_not_connectable,
@@ -24,6 +20,10 @@ Error not_connectable(const policy::App& app) {
   return make_error(Errc::application_not_live,
                     "Application Not Live: " + app.name + " is not available for connections yet");
 }
+
+namespace {
+
+constexpr int kMaxAttempts = 5;
 
 // The help article's warning, as the refusal of an unconfirmed approve on a dummy site.
 Error dummy_site_warning(const Site& school) {

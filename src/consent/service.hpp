@@ -21,6 +21,10 @@
 
 namespace canopy::consent {
 
+// Why `app` can never be connected, when it is a competitor or not live: the one refusal
+// (competitor_not_connectable or application_not_live) every way of connecting gives.
+Error not_connectable(const policy::App& app);
+
 // Why a school rejects, when it says: a reason from the short list and, optionally, a note
 // (plain text, checked at the edge: api::plain_note).
 struct RejectWhy {

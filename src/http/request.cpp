@@ -30,6 +30,8 @@ char lower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
+}  // namespace
+
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -37,7 +39,6 @@ bool iequals(std::string_view a, std::string_view b) {
   }
   return true;
 }
-}  // namespace
 
 std::string_view RequestContext::header(std::string_view name) const {
   for (const auto& [k, v] : headers) {

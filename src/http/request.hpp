@@ -54,6 +54,9 @@ struct Response {
 
 using Handler = std::function<asio::awaitable<Response>(RequestContext&)>;
 
+// ASCII case-insensitive equality: header names, tokens in header values.
+bool iequals(std::string_view a, std::string_view b);
+
 // Splits "a=1&b=x%20y" into decoded pairs; false on a malformed escape.
 bool parse_query(std::string_view raw, std::vector<std::pair<std::string, std::string>>& out);
 // Percent-decoding; '+' is a space only in queries.

@@ -6,7 +6,6 @@
 #include <cstring>
 
 #include <arpa/inet.h>
-#include <strings.h>
 
 namespace canopy::http {
 namespace {
@@ -89,27 +88,21 @@ std::string_view forwarded_for(std::string_view element) {
   while (!element.empty()) {
     const auto semicolon = element.find(';');
     const auto pair = trim(element.substr(0, semicolon));
-    if (pair.size() > 4 && (pair[0] == 'f' || pair[0] == 'F') &&
-        (pair[1] == 'o' || pair[1] == 'O') && (pair[2] == 'r' || pair[2] == 'R') && pair[3] == '=')
-      return pair.substr(4);
+    if (pair.size() > 4 && iequals(pair.substr(0, 4), "for=")) return pair.substr(4);
     if (semicolon == std::string_view::npos) break;
     element.remove_prefix(semicolon + 1);
   }
   return {};
 }
 
-bool named(std::string_view name, std::string_view wanted) {
-  return name.size() == wanted.size() && strncasecmp(name.data(), wanted.data(), name.size()) == 0;
-}
-
 // Every hop the request's forwarding header names, the client's end first.
 std::vector<std::string_view> hops(const RequestContext& ctx, ForwardedHeader header) {
   std::vector<std::string_view> out;
   for (const auto& [name, value] : ctx.headers) {
-    if (header == ForwardedHeader::forwarded && named(name, "forwarded")) {
+    if (header == ForwardedHeader::forwarded && iequals(name, "forwarded")) {
       for (const auto element : split_list(value, true))
         out.push_back(forwarded_for(element));
-    } else if (header == ForwardedHeader::x_forwarded_for && named(name, "x-forwarded-for")) {
+    } else if (header == ForwardedHeader::x_forwarded_for && iequals(name, "x-forwarded-for")) {
       for (const auto hop : split_list(value, false))
         out.push_back(hop);
     }
@@ -128,8 +121,8 @@ bool in_network(const Bytes& address, const Bytes& network, unsigned prefix) {
 }  // namespace
 
 std::optional<ForwardedHeader> parse_forwarded_header(std::string_view text) {
-  if (named(text, "x-forwarded-for")) return ForwardedHeader::x_forwarded_for;
-  if (named(text, "forwarded")) return ForwardedHeader::forwarded;
+  if (iequals(text, "x-forwarded-for")) return ForwardedHeader::x_forwarded_for;
+  if (iequals(text, "forwarded")) return ForwardedHeader::forwarded;
   return std::nullopt;
 }
 

@@ -29,10 +29,9 @@ std::optional<std::string> redirect_uri_problem(const std::string& uri) {
   if (authority.find('@') != std::string::npos) return "holds credentials";
   if (uri.find('#') != std::string::npos) return "has a fragment";
   if (http) {
-    const auto host =
-        authority.substr(0, authority.rfind(':') == std::string::npos || authority.back() == ']'
-                                ? authority.size()
-                                : authority.rfind(':'));
+    // The host without its port: "[::1]:8000" to "[::1]", "localhost:3000" to "localhost".
+    const auto host = authority.front() == '[' ? authority.substr(0, authority.find(']') + 1)
+                                               : authority.substr(0, authority.find(':'));
     if (host != "localhost" && host != "127.0.0.1" && host != "[::1]")
       return "is http on a host other than localhost (use https)";
   }

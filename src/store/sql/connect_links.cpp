@@ -52,22 +52,11 @@ std::optional<ConnectLink> SqlStore::find_connect_link(std::string_view token_ha
 
 std::size_t SqlStore::delete_connect_links_before(TimePoint cutoff, std::size_t limit) {
   return db_->transact("delete_connect_links_before", [&](db::Session& s) {
-    // Oldest first, a bounded batch: a SELECT of the keys, then a DELETE of exactly those
-    // (MariaDB cannot LIMIT a DELETE with a subquery on the same table).
-    auto q = s.prepare(
-        "SELECT token_hash FROM connect_links WHERE expires_at_ms < ?"
-        " ORDER BY expires_at_ms LIMIT ?");
-    q->bind(to_unix_ms(cutoff)).bind(db::limit_value(limit));
-    std::vector<std::string> keys;
-    while (q->next())
-      keys.push_back(q->text(0));
-    std::size_t deleted = 0;
-    for (const auto& key : keys) {
-      auto d = s.prepare("DELETE FROM connect_links WHERE token_hash = ?");
-      d->bind(key);
-      deleted += static_cast<std::size_t>(d->execute());
-    }
-    return deleted;
+    return static_cast<std::size_t>(
+        s.prepare(dialect_.delete_oldest("connect_links", "expires_at_ms < ?", "expires_at_ms"))
+            ->bind(to_unix_ms(cutoff))
+            .bind(db::limit_value(limit))
+            .execute());
   });
 }
 
