@@ -17,11 +17,13 @@ unsigned http_status(Errc code) {
     case Errc::wrong_type:
     case Errc::invalid_value:
     case Errc::redirect_uri_not_registered:
+    case Errc::no_credentials:
     case Errc::unknown_parameter:
     case Errc::missing_parameter:
       return 400;
     case Errc::unauthenticated:
     case Errc::invalid_credentials:
+    case Errc::connect_sign_in_expired:
       return 401;
     case Errc::csrf_token_invalid:
     case Errc::forbidden:
@@ -29,6 +31,10 @@ unsigned http_status(Errc code) {
     case Errc::application_not_live:
     case Errc::competitor_not_connectable:
     case Errc::alternative_connection_not_offered:
+    case Errc::connect_link_other_school:
+    case Errc::not_authorised_for_school:
+    case Errc::approve_from_partner_apps:
+    case Errc::trust_requirements_not_met:
       return 403;
     case Errc::not_found:
     case Errc::unknown_school:
@@ -38,6 +44,7 @@ unsigned http_status(Errc code) {
     case Errc::unknown_site:
     case Errc::unknown_user:
     case Errc::unknown_notification:
+    case Errc::connect_link_unknown:
       return 404;
     case Errc::method_not_allowed:
       return 405;
@@ -53,6 +60,9 @@ unsigned http_status(Errc code) {
     case Errc::invalid_items:
     case Errc::idempotency_key_reused:
       return 422;
+    case Errc::connect_link_expired:
+    case Errc::connect_link_used:
+      return 410;
     case Errc::body_too_large:
       return 413;
     case Errc::unsupported_media_type:
@@ -78,6 +88,12 @@ http::Response error_response(const Error& error) {
     auto& terms = body["terms"] = nlohmann::json::array();
     for (const auto& t : error.terms)
       terms.push_back({{"site", t.site}, {"version", t.version}, {"title", t.title}});
+    r.body = body.dump();
+  }
+  if (!error.missing.empty()) {
+    // What a trust user lacks, so the page can say each in its words.
+    auto body = nlohmann::json::parse(r.body);
+    body["missing"] = error.missing;
     r.body = body.dump();
   }
   // People's routes take a session token; sign-in itself answers 401 without a challenge.

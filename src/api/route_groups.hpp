@@ -18,6 +18,7 @@ void add_audit_routes(http::Router& router, AuditRoutes& g);
 void add_policy_routes(http::Router& router, PolicyRoutes& g);
 void add_event_routes(http::Router& router, EventRoutes& g);
 void add_site_routes(http::Router& router, SiteRoutes& g);
+void add_connect_routes(http::Router& router, ConnectRoutes& g);
 void add_ui_routes(http::Router& router);
 
 }  // namespace canopy::api

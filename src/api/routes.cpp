@@ -19,6 +19,7 @@ void add_routes(http::Router& router, RouteGroups& g) {
   add_policy_routes(router, g.policies);
   add_event_routes(router, g.events);
   add_site_routes(router, g.sites);
+  add_connect_routes(router, g.connect);
   add_ui_routes(router);
 
   router.add(http::Method::get, "/healthz",

@@ -39,7 +39,9 @@ asio::awaitable<http::Response> list_apps(http::RequestContext& ctx, SchoolAppRo
     }
   }
   co_return co_await as_school_admin(
-      ctx, g, [&](const tenancy::Actor&, const Site& school) -> Result<http::Response> {
+      ctx, g, [&](const tenancy::Actor& actor, const Site& school) -> Result<http::Response> {
+        // A trust user opening the school's lists is the MIS's "signed in to the school".
+        g.consent.opened_school(actor);
         nlohmann::json items = nlohmann::json::array();
         for (const auto& c : g.consent.list(school.id, status)) {
           // A connection whose app left the catalogue cannot be shown or decided; skip it.

@@ -10,6 +10,7 @@
 #include "auth/sessions.hpp"
 #include "consent/audit_log.hpp"
 #include "consent/changes.hpp"
+#include "consent/connect_approvals.hpp"
 #include "consent/connect_links.hpp"
 #include "consent/deletions.hpp"
 #include "consent/idempotency_keys.hpp"
@@ -45,6 +46,17 @@ struct SessionRoutes {
   std::chrono::seconds session_ttl{std::chrono::hours(8)};
   std::chrono::seconds device_lifetime{std::chrono::hours(24 * 90)};  // the device cookie's
   metrics::ServiceMetrics* metrics = nullptr;  // where to count; none when counting is off
+};
+
+// The alternative connection's page: a school user with a partner's link, and no session.
+struct ConnectRoutes {
+  Edge edge;
+  exec::BlockingPool& hashing;  // argon2id, as for sign-in
+  consent::ConnectApprovals& approvals;
+  consent::Changes& changes;
+  bool secure_cookies = true;
+  std::chrono::seconds device_lifetime{std::chrono::hours(24 * 90)};
+  metrics::ServiceMetrics* metrics = nullptr;
 };
 
 // A school's admins: its apps, their decisions.
@@ -146,6 +158,7 @@ struct RouteGroups {
   PolicyRoutes policies;
   EventRoutes events;
   SiteRoutes sites;
+  ConnectRoutes connect;
   // True when the store answered its last probe and the server is not stopping. Never blocks
   // and waits on no pool: the probe runs on its own thread (main/readiness.hpp).
   std::function<bool()> ready;

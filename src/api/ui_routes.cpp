@@ -1,5 +1,5 @@
-// The browser UI (web/, embedded at build time): index.html at "/", and the bundles under
-// /assets/. Every UI response keeps the page to itself: a strict Content-Security-Policy (no
+// The browser UI (web/, embedded at build time): index.html at "/" and "/connect", and the bundles
+// under /assets/. Every UI response keeps the page to itself: a strict Content-Security-Policy (no
 // inline script or style, no framing) and no referrer to other sites; the server adds
 // X-Content-Type-Options: nosniff to every response.
 #include "api/errors.hpp"
@@ -34,6 +34,10 @@ http::Response file(std::string_view path) {
 
 void add_ui_routes(http::Router& router) {
   router.add(http::Method::get, "/",
+             [](auto&) -> asio::awaitable<http::Response> { co_return file("/index.html"); });
+  // The alternative connection's page: the same bundle, which reads the link from the URL's
+  // fragment (never sent here).
+  router.add(http::Method::get, "/connect",
              [](auto&) -> asio::awaitable<http::Response> { co_return file("/index.html"); });
   router.add(http::Method::get, "/assets/{asset}",
              [](auto& ctx) -> asio::awaitable<http::Response> {

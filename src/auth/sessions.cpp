@@ -89,6 +89,19 @@ std::optional<SignInOutcome> SessionService::admit(const SignInAttempt& attempt)
 }
 
 SignInOutcome SessionService::sign_in(const SignInAttempt& attempt) {
+  auto outcome = check_credentials(attempt);
+  if (!outcome.result) return outcome;
+  SignedIn& in = *outcome.result;
+  const TimePoint now = clock_.now();
+  sessions_.delete_expired_sessions(now);
+  in.token = random_token();
+  in.csrf_token = csrf_token_for(in.token);
+  in.expires_at = now + policy_.session_ttl;
+  sessions_.create_session({digest_hex(in.token), in.user.id, now, in.expires_at});
+  return outcome;
+}
+
+SignInOutcome SessionService::check_credentials(const SignInAttempt& attempt) {
   const std::string email = lower(attempt.email);
   const std::string_view address = attempt.address;
   const TimePoint now = clock_.now();
@@ -126,12 +139,8 @@ SignInOutcome SessionService::sign_in(const SignInAttempt& attempt) {
     throttle_.device_succeeded(*device);
   else
     throttle_.succeeded(address, email, account_charged, clock_.now());
-  sessions_.delete_expired_sessions(now);
   record(email, user->id, address, attempt.user_agent, "success");
-  SignedIn out{random_token(), {}, *user, now + policy_.session_ttl, devices_.issue(email, now)};
-  out.csrf_token = csrf_token_for(out.token);
-  sessions_.create_session({digest_hex(out.token), user->id, now, out.expires_at});
-  return {std::move(out)};
+  return {SignedIn{{}, {}, *user, {}, devices_.issue(email, now)}};
 }
 
 Result<Authenticated> SessionService::authenticate(std::string_view token) {

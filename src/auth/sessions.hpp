@@ -84,6 +84,10 @@ class SessionService {
   // throttles by (address, account) and by account come first; a refused attempt checks no
   // password and writes nothing.
   SignInOutcome sign_in(const SignInAttempt& attempt);
+  // sign_in() without the session: the same throttles, password check, login history and
+  // device cookie, for a page that asks for credentials to do one thing (the alternative
+  // connection's). The outcome's token, csrf_token and expires_at are left empty.
+  SignInOutcome check_credentials(const SignInAttempt& attempt);
   Result<Authenticated> authenticate(std::string_view token);
   std::chrono::milliseconds failure_delay() const { return policy_.failure_delay; }
   bool sign_out(std::string_view token);

@@ -60,6 +60,30 @@ asio::awaitable<Result<RequestOutcome>> Changes::request(const policy::App& app,
   co_return std::move(*outcome);
 }
 
+asio::awaitable<Result<LinkApproved>> Changes::approve_through_link(ConnectApprovals& approvals,
+                                                                    std::string token,
+                                                                    std::string ticket,
+                                                                    bool dummy_site_confirmed,
+                                                                    RequestIds ids) {
+  constexpr int kAttempts = 5;
+  std::optional<Result<LinkApproved>> approved;
+  auto written = co_await commit({}, [&](const store::CommitGuard&) -> Written {
+    for (int attempt = 0; attempt < kAttempts && !approved; ++attempt) {
+      if (auto once = approvals.approve_once(token, ticket, dummy_site_confirmed, ids))
+        approved.emplace(std::move(*once));
+    }
+    if (!approved)
+      approved.emplace(
+          make_error(Errc::concurrent_change, "the connection kept changing; try again"));
+    if (!*approved) return approved->error();
+    std::vector<store::Connection> changed;
+    if ((*approved)->changed) changed.push_back((*approved)->connection);
+    return changed;
+  });
+  if (!written) co_return written.error();
+  co_return std::move(*approved);
+}
+
 asio::awaitable<Result<Decided>> Changes::decide_once(const tenancy::Actor& actor,
                                                       const std::string& app_id, AdminAction action,
                                                       RequestIds ids,

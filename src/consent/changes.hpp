@@ -1,5 +1,6 @@
 // Every change to a connection, as one use case: a partner's request, a school admin's approve,
-// reject or cancel, and a trust's bulk decision. Handlers call only this. The order of a
+// reject or cancel, an approval through an alternative connection's link, and a trust's bulk
+// decision. Handlers call only this. The order of a
 // change's steps is decided here and nowhere else: the revocation epoch, the holds of what the
 // change takes away (revocation/), the commit on the blocking pool, then the publish.
 #pragma once
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "cache/shared_level.hpp"
+#include "consent/connect_approvals.hpp"
 #include "consent/service.hpp"
 #include "exec/blocking_pool.hpp"
 #include "http/asio.hpp"
@@ -48,6 +50,13 @@ class Changes {
   asio::awaitable<Result<Decided>> decide(const tenancy::Actor& actor, std::string app_id,
                                           AdminAction action, RequestIds ids,
                                           DecisionInput input = {});
+  // A school user approves through an alternative connection's link, holding the ticket they
+  // were given when they signed in on it (ConnectApprovals::approve_once, tried again while the
+  // connection moves). An approval takes no allow away: it needs no protection.
+  asio::awaitable<Result<LinkApproved>> approve_through_link(ConnectApprovals& approvals,
+                                                             std::string token, std::string ticket,
+                                                             bool dummy_site_confirmed,
+                                                             RequestIds ids);
   // Expires the pending requests made before `cutoff`, at most `limit` of them, each in its
   // own commit (a pending request allows nothing, so none needs protecting); the ones decided
   // meanwhile stay as decided. Returns how many expired.

@@ -12,6 +12,12 @@
 #include <utility>
 
 namespace canopy::consent {
+namespace {
+
+constexpr int kMaxAttempts = 5;
+
+}  // namespace
+
 Error not_connectable(const policy::App& app) {
   if (app.competitor) {
     return make_error(Errc::competitor_not_connectable,
@@ -21,11 +27,6 @@ Error not_connectable(const policy::App& app) {
                     "Application Not Live: " + app.name + " is not available for connections yet");
 }
 
-namespace {
-
-constexpr int kMaxAttempts = 5;
-
-// The help article's warning, as the refusal of an unconfirmed approve on a dummy site.
 Error dummy_site_warning(const Site& school) {
   return make_error(
       Errc::dummy_site_not_confirmed,
@@ -35,8 +36,6 @@ Error dummy_site_warning(const Site& school) {
           "on the live site. To approve here anyway, confirm that you have read this "
           "(confirm_dummy_site: true); at go-live the app is told to use the new ids.");
 }
-
-}  // namespace
 
 cache::Entry cache_entry_for(const store::Connection& c) {
   return cache::entry_for_connection(c.status, c.permission_set_version, c.revision);
@@ -72,6 +71,12 @@ Result<store::Connection> Service::connection(std::string_view school_id, std::s
                       "'" + std::string(app_id) + "' has not asked to connect to this school");
   }
   return std::move(*c);
+}
+
+void Service::opened_school(const tenancy::Actor& actor) {
+  // A read first: after the first visit, opening the school writes nothing.
+  if (actor.via_trust && !trusts_.first_school_visit(actor.user_id, actor.school_id))
+    trusts_.record_school_visit(actor.user_id, actor.school_id, clock_.now());
 }
 
 Status Service::terms_accepted(const tenancy::Actor& actor) {
@@ -175,7 +180,7 @@ Result<Decided> Service::decide_with_app(const tenancy::Actor& actor, std::strin
     if (!next) return next.error();
     if (action == AdminAction::cancel) return Decided{std::move(*current), *app};
     auto [change, audit] =
-        decision_change(actor, **app, *current, *next, action, ids, why ? &*why : nullptr);
+        decision_change(actor, **app, &*current, *next, action, ids, why ? &*why : nullptr);
     change.guard = guard;
     if (auto applied = connections_.apply(change, audit)) {
       remember(*applied, since);
@@ -186,37 +191,41 @@ Result<Decided> Service::decide_with_app(const tenancy::Actor& actor, std::strin
 }
 
 store::AuditedChange Service::decision_change(const tenancy::Actor& actor, const policy::App& app,
-                                              const store::Connection& current,
+                                              const store::Connection* current,
                                               ConnectionStatus next, AdminAction action,
                                               RequestIds ids, const RejectWhy* why) const {
   // Approving consents to the permission set shown now; rejecting keeps the version on record.
-  const int version =
-      action == AdminAction::approve ? app.permissions.version() : current.permission_set_version;
+  const int version = action == AdminAction::approve || current == nullptr
+                          ? app.permissions.version()
+                          : current->permission_set_version;
+  const auto from = current ? std::optional(current->status) : std::nullopt;
   const TimePoint now = clock_.now();
-  store::AuditedChange item{store::ConnectionChange{.school_id = actor.school_id,
-                                                    .app_id = app.id,
-                                                    .expected_revision = current.revision,
-                                                    .to = next,
-                                                    .permission_set_version = version,
-                                                    .at = now,
-                                                    .is_decision = true,
-                                                    .decided_by = actor.email},
-                            store::AuditRecord{.school_id = actor.school_id,
-                                               .app_id = app.id,
-                                               .actor_kind = store::ActorKind::user,
-                                               .actor = actor.email,
-                                               .actor_site = actor.acting_site,
-                                               .actor_role = actor.role,
-                                               .via_trust = actor.via_trust,
-                                               .action = std::string(to_string(action)),
-                                               .from_status = current.status,
-                                               .to_status = next,
-                                               .permission_set_version = version,
-                                               .at = now,
-                                               .request_id = std::string(ids.server),
-                                               .client_request_id = std::string(ids.client)}};
+  store::AuditedChange item{
+      store::ConnectionChange{
+          .school_id = actor.school_id,
+          .app_id = app.id,
+          .expected_revision = current ? std::optional(current->revision) : std::nullopt,
+          .to = next,
+          .permission_set_version = version,
+          .at = now,
+          .is_decision = true,
+          .decided_by = actor.email},
+      store::AuditRecord{.school_id = actor.school_id,
+                         .app_id = app.id,
+                         .actor_kind = store::ActorKind::user,
+                         .actor = actor.email,
+                         .actor_site = actor.acting_site,
+                         .actor_role = actor.role,
+                         .via_trust = actor.via_trust,
+                         .action = std::string(to_string(action)),
+                         .from_status = from,
+                         .to_status = next,
+                         .permission_set_version = version,
+                         .at = now,
+                         .request_id = std::string(ids.server),
+                         .client_request_id = std::string(ids.client)}};
   // A revocation asks the partner to delete what it holds of the school, and to say so.
-  if (current.status == ConnectionStatus::approved && next == ConnectionStatus::rejected)
+  if (from == ConnectionStatus::approved && next == ConnectionStatus::rejected)
     item.change.deletion_due = now + deletion_deadline_;
   if (why != nullptr) {
     item.change.reject_reason = why->reason;
@@ -271,6 +280,27 @@ Result<WentLive> Service::go_live(std::string_view school_id, RequestIds ids,
 
 bool Service::go_live(std::string_view school_id) {
   return go_live(school_id, RequestIds{"tenants-import", ""}, "tenants-import").ok();
+}
+
+std::optional<LinkApproval> Service::approve_through_link(const tenancy::Actor& actor,
+                                                          const policy::App& app,
+                                                          const store::LinkSpend& spend,
+                                                          RequestIds ids) {
+  const auto since = cache_.generation();
+  auto current = connections_.find_connection(actor.school_id, app.id);
+  if (current && current->status == ConnectionStatus::approved &&
+      current->permission_set_version == app.permissions.version()) {
+    return LinkApproval{std::move(*current), false};
+  }
+  // From nothing or any status: the link stands for the partner's request, the user approves.
+  auto [change, audit] = decision_change(actor, app, current ? &*current : nullptr,
+                                         ConnectionStatus::approved, AdminAction::approve, ids);
+  change.spends_link = spend;
+  if (auto applied = connections_.apply(change, audit)) {
+    remember(*applied, since);
+    return LinkApproval{std::move(*applied), true};
+  }
+  return std::nullopt;
 }
 
 BulkValidation Service::plan_bulk(const User& user, const Site& trust,
@@ -359,7 +389,7 @@ BulkValidation Service::plan_bulk(const User& user, const Site& trust,
       refuse(dummy_site_warning(school->second));
       continue;
     }
-    plan.changes.push_back(decision_change(who, *app, current->second, *next, *action, ids));
+    plan.changes.push_back(decision_change(who, *app, &current->second, *next, *action, ids));
     plan.current.push_back(current->second);
   }
   if (out.errors.empty()) out.plan = std::move(plan);

@@ -25,6 +25,10 @@ namespace canopy::consent {
 // (competitor_not_connectable or application_not_live) every way of connecting gives.
 Error not_connectable(const policy::App& app);
 
+// The help article's warning, as the refusal of an unconfirmed approve on a dummy site
+// (dummy_site_not_confirmed): the same for every way of approving.
+Error dummy_site_warning(const Site& school);
+
 // Why a school rejects, when it says: a reason from the short list and, optionally, a note
 // (plain text, checked at the edge: api::plain_note).
 struct RejectWhy {
@@ -45,6 +49,14 @@ struct DecisionInput {
 struct WentLive {
   Site school;
   std::vector<store::Connection> told;
+};
+
+// An approval through an alternative connection's link (Service::approve_through_link): the
+// connection as it is now, and whether the approval wrote it (false: it was approved at the
+// app's current permission set already, and nothing was written).
+struct LinkApproval {
+  store::Connection connection;
+  bool changed = false;
 };
 
 struct RequestOutcome {
@@ -174,6 +186,10 @@ class Service : public tenancy::ConnectionSeeds {
   Result<WentLive> go_live(std::string_view school_id, RequestIds ids,
                            std::string_view actor = "operator");
 
+  // `actor` opened their school's Partner Apps: a trust user's first time there is recorded,
+  // which the alternative connection asks of trust users (tenancy::resolve_link_approver).
+  void opened_school(const tenancy::Actor& actor);
+
   // Status::ok when `actor` may change things in their school now: always for the school's
   // own admins; via a trust, once the school's current terms are accepted.
   Status terms_accepted(const tenancy::Actor& actor);
@@ -224,6 +240,17 @@ class Service : public tenancy::ConnectionSeeds {
   // go_live() for the tenants import (request id "import"); false when live already.
   bool go_live(std::string_view school_id) override;
 
+  // `actor` approves `app` through an alternative connection's link (consent/connect_approvals):
+  // from no connection or any status to approved at the app's current permission set, with
+  // its audit record and the partner's event like any approval, spending the link
+  // (`spend`) in the same transaction. Nothing is written when it was approved at that set
+  // already (changed: false; the caller spends the link by itself). nullopt, with nothing
+  // written, when the connection moved or the link could not be spent: the caller looks again.
+  // The caller has checked the actor, the app and the dummy-site confirmation.
+  std::optional<LinkApproval> approve_through_link(const tenancy::Actor& actor,
+                                                   const policy::App& app,
+                                                   const store::LinkSpend& spend, RequestIds ids);
+
   // Pending requests made before `cutoff` (the oldest `limit`): what expire_request expires.
   std::vector<store::Connection> stale_requests(TimePoint cutoff, std::size_t limit);
   // `request`, still pending at its revision, expires (by the system, audited as "expire",
@@ -238,9 +265,9 @@ class Service : public tenancy::ConnectionSeeds {
   // (taken before the connection was read). The other replicas hear of it from the use case
   // (consent/changes.hpp).
   void remember(const store::Connection& connection, cache::Generation since);
-  // The change and audit record of `actor`'s decision on `current`.
+  // The change and audit record of `actor`'s decision on `current` (null: no connection yet).
   store::AuditedChange decision_change(const tenancy::Actor& actor, const policy::App& app,
-                                       const store::Connection& current, ConnectionStatus next,
+                                       const store::Connection* current, ConnectionStatus next,
                                        AdminAction action, RequestIds ids,
                                        const RejectWhy* why = nullptr) const;
 

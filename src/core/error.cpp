@@ -69,6 +69,24 @@ std::string_view to_string(Errc code) {
       return "alternative_connection_not_offered";
     case Errc::redirect_uri_not_registered:
       return "redirect_uri_not_registered";
+    case Errc::connect_link_unknown:
+      return "connect_link_unknown";
+    case Errc::connect_link_expired:
+      return "connect_link_expired";
+    case Errc::connect_link_used:
+      return "connect_link_used";
+    case Errc::connect_link_other_school:
+      return "connect_link_other_school";
+    case Errc::connect_sign_in_expired:
+      return "connect_sign_in_expired";
+    case Errc::no_credentials:
+      return "no_credentials";
+    case Errc::not_authorised_for_school:
+      return "not_authorised_for_school";
+    case Errc::approve_from_partner_apps:
+      return "approve_from_partner_apps";
+    case Errc::trust_requirements_not_met:
+      return "trust_requirements_not_met";
     case Errc::request_rejected:
       return "request_rejected";
     case Errc::application_not_live:

@@ -50,6 +50,17 @@ enum class Errc {
   site_already_live,         // go-live of a school that is not a dummy site
   alternative_connection_not_offered,  // a connect link for an app whose policy does not allow it
   redirect_uri_not_registered,  // a connect link's redirect_uri is not one the app registered
+  // The alternative connection's page (a link a partner sent a school user).
+  connect_link_unknown,       // no such link (or not a link at all)
+  connect_link_expired,       // the link's time ran out before it was used
+  connect_link_used,          // an approval spent the link already
+  connect_link_other_school,  // the user signed in belongs to neither the link's school nor its
+                              // trust
+  connect_sign_in_expired,    // the approval's ticket is too old, or not the link's approver's
+  no_credentials,             // email or password left empty
+  not_authorised_for_school,  // a school user without the permission to administer its apps
+  approve_from_partner_apps,  // a user who signs in to the MIS only by SSO or two-step verification
+  trust_requirements_not_met,  // a trust user missing one of the MAT requirements (Error::missing)
   // Bulk requests.
   invalid_items,                // the batch was refused; the body lists each item's error
   duplicate_item,               // an item names a (school, app) an earlier item of the batch names
@@ -81,6 +92,9 @@ struct Error {
   Errc code;
   std::string message;
   std::vector<TermsToAccept> terms;  // with Errc::terms_not_accepted only
+  // With Errc::trust_requirements_not_met only: what the trust user lacks, by stable name
+  // (permission, signed_in_to_school, terms_accepted).
+  std::vector<std::string> missing;
 };
 
 inline Error make_error(Errc code, std::string message) {

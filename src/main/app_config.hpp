@@ -48,6 +48,11 @@ struct AppConfig {
   std::string service_token;  // required: main generates one when none is configured
   // Also accepted while a rotation rolls out (the gateway moving to the new token); empty: none.
   std::string previous_service_token;
+  // The keys device cookies are signed with (auth/device_cookies.hpp), shared by every replica:
+  // the first signs, both verify. Empty: derived from the service tokens, which the gateway
+  // holds too (so it could forge them); an operator sets one of Canopy's own.
+  std::string device_cookie_key;
+  std::string previous_device_cookie_key;
   // Secure session cookies. automatic: Secure unless `address` is a loopback address (a
   // browser on this machine, over plain HTTP); a TLS proxy on the same host needs `secure`.
   enum class Cookies { automatic, secure, insecure } cookies = Cookies::automatic;

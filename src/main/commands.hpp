@@ -50,7 +50,9 @@ struct ServeOptions {
   // After SIGTERM, /readyz answers 503 at once and the listeners go on serving this long (a
   // load balancer's time to stop sending), before the grace period starts.
   unsigned shutdown_delay_seconds = 0;
-  std::filesystem::path service_token_previous_file;  // or CANOPY_SERVICE_TOKEN_PREVIOUS
+  std::filesystem::path service_token_previous_file;      // or CANOPY_SERVICE_TOKEN_PREVIOUS
+  std::filesystem::path device_cookie_key_file;           // or CANOPY_DEVICE_COOKIE_KEY
+  std::filesystem::path device_cookie_key_previous_file;  // or CANOPY_DEVICE_COOKIE_KEY_PREVIOUS
   std::string metrics_listen;  // empty: /metrics on the public (and internal) listener
   bool metrics = true;
   std::string log_format = "auto";  // auto: json unless stderr is a terminal

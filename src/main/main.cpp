@@ -189,6 +189,18 @@ int main(int argc, char** argv) {
                    "moves to the new one (or set CANOPY_SERVICE_TOKEN_PREVIOUS)")
       ->envname("CANOPY_SERVICE_TOKEN_PREVIOUS_FILE");
   serve_cmd
+      ->add_option("--device-cookie-key-file", serve_opts.device_cookie_key_file,
+                   "File holding the key (at least 32 bytes, the same on every replica) that "
+                   "signs device cookies, a browser's proof that it signed in before (or set "
+                   "CANOPY_DEVICE_COOKIE_KEY); unset: derived from the service token, which "
+                   "the gateway also holds")
+      ->envname("CANOPY_DEVICE_COOKIE_KEY_FILE");
+  serve_cmd
+      ->add_option("--device-cookie-key-previous-file", serve_opts.device_cookie_key_previous_file,
+                   "File holding the previous device-cookie key, still accepted while a rotation "
+                   "rolls out (or set CANOPY_DEVICE_COOKIE_KEY_PREVIOUS)")
+      ->envname("CANOPY_DEVICE_COOKIE_KEY_PREVIOUS_FILE");
+  serve_cmd
       ->add_option("--metrics-listen", serve_opts.metrics_listen,
                    "ADDRESS:PORT of a listener serving GET /metrics alone (Prometheus text); the "
                    "others then answer it 404. Unset: /metrics is on the public listener (and on "

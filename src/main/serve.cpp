@@ -260,11 +260,23 @@ int serve(const Common& common, const ServeOptions& o) {
   if (!read_secret(o.service_token_previous_file, "CANOPY_SERVICE_TOKEN_PREVIOUS",
                    "previous service token", config.previous_service_token))
     return kInvalid;
-  // The token is the gateway's only credential, compared on every decision: one short enough to
-  // guess is refused before anything listens. A generated one is 32 random bytes.
+  if (!read_secret(o.device_cookie_key_file, "CANOPY_DEVICE_COOKIE_KEY", "device-cookie key",
+                   config.device_cookie_key) ||
+      !read_secret(o.device_cookie_key_previous_file, "CANOPY_DEVICE_COOKIE_KEY_PREVIOUS",
+                   "previous device-cookie key", config.previous_device_cookie_key))
+    return kInvalid;
+  if (config.device_cookie_key.empty() && !config.previous_device_cookie_key.empty()) {
+    std::cerr << "a previous device-cookie key needs a current one (--device-cookie-key-file)\n";
+    return kInvalid;
+  }
+  // The token is the gateway's only credential, compared on every decision, and a device-cookie
+  // key lets whoever holds it skip sign-in's shared throttles: one short enough to guess is
+  // refused before anything listens. A generated token is 32 random bytes.
   for (const auto& [what, value] :
        {std::pair{"the service token", &config.service_token},
-        std::pair{"the previous service token", &config.previous_service_token}}) {
+        std::pair{"the previous service token", &config.previous_service_token},
+        std::pair{"the device-cookie key", &config.device_cookie_key},
+        std::pair{"the previous device-cookie key", &config.previous_device_cookie_key}}) {
     if (!value->empty() && value->size() < kMinServiceTokenBytes) {
       std::cerr << what << " is " << value->size() << " bytes; it must be at least "
                 << kMinServiceTokenBytes

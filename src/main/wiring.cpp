@@ -68,9 +68,14 @@ UseCases wire_use_cases(const Parts& parts, Readiness& readiness, PolicyReloads&
   u.consent = std::make_unique<consent::Service>(policies, store, store, store, cache, clock,
                                                  config.deletion_deadline);
   u.checker = std::make_unique<decision::Checker>(policies, cache, store, store);
-  // Device cookies must verify on every replica: their keys come from the secret all share.
+  // Device cookies must verify on every replica: their keys come from a secret all share, their
+  // own when the operator gives one, else the service token.
   auth::SignInPolicy sign_in = config.sign_in;
-  for (const auto* secret : {&config.service_token, &config.previous_service_token})
+  const bool own_key = !config.device_cookie_key.empty();
+  const std::string& current = own_key ? config.device_cookie_key : config.service_token;
+  const std::string& previous =
+      own_key ? config.previous_device_cookie_key : config.previous_service_token;
+  for (const auto* secret : {&current, &previous})
     if (!secret->empty()) sign_in.device_secrets.push_back(*secret);
   u.sessions = std::make_unique<auth::SessionService>(store, store, store, store, clock, sign_in);
   u.partners = std::make_unique<auth::PartnerAuthenticator>(policies, store);
@@ -95,6 +100,8 @@ UseCases wire_use_cases(const Parts& parts, Readiness& readiness, PolicyReloads&
       store, store, clock,
       consent::ConnectLinkConfig{.lifetime = config.connect_link_lifetime,
                                  .public_url = public_url(config)});
+  u.approvals =
+      std::make_unique<consent::ConnectApprovals>(store, store, store, *u.consent, policies, clock);
 
   exec::BlockingPool& blocking = parts.pools->blocking;
   const api::Edge edge{policies, *u.sessions, *u.directory,
@@ -131,6 +138,13 @@ UseCases wire_use_cases(const Parts& parts, Readiness& readiness, PolicyReloads&
                    .reload = [&reloads] { return reloads.reload(); }},
       .events = {.service_token = *u.service_token, .events = *u.events, .blocking = blocking},
       .sites = {.service_token = *u.service_token, .consent = *u.consent, .blocking = blocking},
+      .connect = {.edge = edge,
+                  .hashing = parts.pools->hashing,
+                  .approvals = *u.approvals,
+                  .changes = *u.changes,
+                  .secure_cookies = secure_cookies(config),
+                  .device_lifetime = config.sign_in.device_lifetime,
+                  .metrics = metrics},
       .ready = [&readiness] { return readiness.ready(); }});
   return u;
 }

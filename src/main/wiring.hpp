@@ -64,10 +64,11 @@ struct UseCases {
   std::unique_ptr<consent::Inbox> inbox;
   std::unique_ptr<consent::AuditLog> audit;
   std::unique_ptr<consent::IdempotencyKeys> keys;
-  std::unique_ptr<consent::PartnerEvents> events;  // the outbox, read
-  std::unique_ptr<consent::Deletions> deletions;   // attestations after revocations
-  std::unique_ptr<consent::ConnectLinks> links;    // the alternative connection's links
-  std::unique_ptr<api::RouteGroups> routes;        // what each group of handlers is given
+  std::unique_ptr<consent::PartnerEvents> events;        // the outbox, read
+  std::unique_ptr<consent::Deletions> deletions;         // attestations after revocations
+  std::unique_ptr<consent::ConnectLinks> links;          // the alternative connection's links
+  std::unique_ptr<consent::ConnectApprovals> approvals;  // and the page they open
+  std::unique_ptr<api::RouteGroups> routes;              // what each group of handlers is given
 };
 
 // Built by wire() only, on the heap and never moved, so the references between parts stay

@@ -14,6 +14,7 @@
 #include "core/connection.hpp"
 #include "core/time.hpp"
 #include "store/audit.hpp"
+#include "store/connect_links.hpp"
 #include "store/errors.hpp"
 #include "store/events.hpp"
 #include "store/notifications.hpp"
@@ -67,6 +68,10 @@ struct ConnectionChange {
   // A revocation: the partner is asked to delete the school's data and attest it by then
   // (store/deletions.hpp), in the same transaction.
   std::optional<TimePoint> deletion_due;
+  // An approval through an alternative connection's link spends the link in the same
+  // transaction: when it cannot (spent meanwhile, expired, or not this approver's ticket)
+  // nothing is written, as when the revision check fails. Single changes (apply) only.
+  std::optional<LinkSpend> spends_link;
   // For the whole transaction the change is in (any change of a batch may carry it).
   CommitGuard guard;
 };
@@ -100,7 +105,8 @@ class ConnectionStore {
                                                    std::optional<ConnectionStatus> status) = 0;
   // In one transaction: checks the expected revision, writes the connection, appends the
   // audit record and adds the notification and the partner event the change asks for. nullopt when
-  // the revision check failed (someone else changed it first); then nothing is written.
+  // the revision check failed (someone else changed it first), or the link it spends could not
+  // be spent; then nothing is written.
   virtual std::optional<Connection> apply(const ConnectionChange& change,
                                           const AuditRecord& audit) = 0;
   // `apply` for many changes in one transaction, all or nothing: every revision check passes

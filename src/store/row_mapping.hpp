@@ -138,7 +138,7 @@ AuditLink audit_link(const Row& row) {
 // role (NULL for a user without roles). The selects below add an ORDER BY that keeps each
 // user's rows together, roles sorted, as users_with_roles needs.
 inline constexpr std::string_view kSelectUsersWithRoles =
-    "SELECT u.id, u.email, u.name, u.home_site, u.disabled_at_ms, r.role FROM users u"
+    "SELECT u.id, u.email, u.name, u.home_site, u.disabled_at_ms, r.role, u.sign_in FROM users u"
     " LEFT JOIN user_roles r ON r.user_id = u.id";
 // Every user, by email.
 inline std::string select_all_users() {
@@ -148,6 +148,12 @@ inline std::string select_all_users() {
 inline std::string select_users_of_site() {
   return std::string(kSelectUsersWithRoles) +
          " WHERE u.home_site = ? ORDER BY u.name, u.email, r.role";
+}
+
+// A users.sign_in value; anything unknown (written by a newer version) counts as the strictest
+// for the alternative connection: not a password user.
+inline SignInMethod sign_in_method(std::string_view text) {
+  return parse_sign_in_method(text).value_or(SignInMethod::two_step_verification);
 }
 
 // Folds the rows of kSelectUsersWithRoles into users. `next` advances `rows` (false when done).
@@ -162,6 +168,7 @@ std::vector<User> users_with_roles(Rows& rows, Next next) {
       u.name = rows.text(2);
       u.home_site = rows.text(3);
       u.disabled = !rows.is_null(4);
+      u.sign_in = sign_in_method(rows.text(6));
     }
     if (!rows.is_null(5)) out.back().roles.push_back(rows.text(5));
   }

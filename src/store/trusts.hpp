@@ -38,6 +38,12 @@ class TrustStore {
                                                                int version) = 0;
   // Every acceptance of the user, by site and version.
   virtual std::vector<TermsAcceptance> terms_accepted_by(std::int64_t user_id) = 0;
+  // A trust user opened a school of their trust (its Partner Apps): the first time is kept,
+  // as the MIS keeps a MAT user's first sign-in to a school. When they first did, if ever.
+  virtual void record_school_visit(std::int64_t user_id, std::string_view school_id,
+                                   TimePoint at) = 0;
+  virtual std::optional<TimePoint> first_school_visit(std::int64_t user_id,
+                                                      std::string_view school_id) = 0;
 };
 
 }  // namespace canopy::store

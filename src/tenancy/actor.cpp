@@ -51,6 +51,56 @@ Result<Actor> resolve_school_admin(const User& user, const Site& school,
                                          "' permission on its trust, to manage its partner apps");
 }
 
+Result<Actor> resolve_link_approver(const User& user, const Site& school,
+                                    const policy::PolicySnapshot& policy,
+                                    const std::function<TrustUserAtSchool()>& at_school) {
+  const bool home = user.home_site == school.id;
+  const bool of_trust = !school.trust_id.empty() && user.home_site == school.trust_id;
+  if (school.kind != SiteKind::school || (!home && !of_trust)) {
+    return make_error(Errc::connect_link_other_school,
+                      "This link was made for " + school.name +
+                          ": sign in with an account of that school, or of its trust");
+  }
+  if (home && !role_granting(user, SiteKind::school, policy::kAdministerSchoolUsers, policy)) {
+    return make_error(Errc::not_authorised_for_school,
+                      "You are not authorised to approve apps on behalf of your school");
+  }
+  if (of_trust) {
+    Error e = make_error(Errc::trust_requirements_not_met, "");
+    std::vector<std::string> lacking;
+    if (!role_granting(user, SiteKind::trust, policy::kManageAllUsers, policy)) {
+      e.missing.emplace_back("permission");
+      lacking.push_back("the '" + std::string(policy::kManageAllUsers) +
+                        "' permission on your trust");
+    }
+    const TrustUserAtSchool facts = at_school();
+    if (!facts.signed_in) {
+      e.missing.emplace_back("signed_in_to_school");
+      lacking.push_back("to have signed in to " + school.name + " from your trust at least once");
+    }
+    if (!facts.terms_accepted) {
+      e.missing.emplace_back("terms_accepted");
+      lacking.push_back("to have accepted the terms and conditions of " + school.name);
+    }
+    if (!lacking.empty()) {
+      e.message = "To approve for a school of your trust you need ";
+      for (std::size_t i = 0; i < lacking.size(); ++i)
+        e.message += (i == 0 ? "" : i + 1 == lacking.size() ? " and " : ", ") + lacking[i];
+      return e;
+    }
+  }
+  if (user.sign_in != SignInMethod::password) {
+    return make_error(Errc::approve_from_partner_apps,
+                      std::string("You sign in to the MIS with ") +
+                          (user.sign_in == SignInMethod::single_sign_on ? "single sign-on"
+                                                                        : "two-step verification") +
+                          ", which this page cannot ask for: approve the app from System > "
+                          "Partner Apps (API Users) instead");
+  }
+  // The same actor as acting from Partner Apps, so the audit records it the same way.
+  return resolve_school_admin(user, school, policy);
+}
+
 Result<TrustActor> resolve_trust_admin(const User& user, const Site& trust,
                                        const policy::PolicySnapshot& policy) {
   if (trust.kind != SiteKind::trust) {

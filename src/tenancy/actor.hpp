@@ -3,6 +3,7 @@
 // makes. These functions are the one place that decides who may act where.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,28 @@ Error not_in_reach(std::string_view requested);
 //   "User Details: Manage All Users" (acting via the trust: acting_site is the trust).
 Result<Actor> resolve_school_admin(const User& user, const Site& school,
                                    const policy::PolicySnapshot& policy);
+
+// What Canopy knows of a trust user at a school of their trust, for the alternative connection:
+// whether they have opened the school from their trust (the MIS's "signed in to the school")
+// and accepted its current terms.
+struct TrustUserAtSchool {
+  bool signed_in = false;
+  bool terms_accepted = false;
+};
+
+// May `user`, who signed in with a password on an alternative connection's link made for
+// `school`, approve there? The help article's requirements, each refused in its own words:
+// - the school's own user needs the permission to administer its apps
+//   (not_authorised_for_school);
+// - a trust user needs the trust permission, to have signed in to the school at least once and
+//   to have accepted its current terms (trust_requirements_not_met, listing what is missing in
+//   Error::missing); `at_school` is asked only for a user of the school's trust;
+// - a user who signs in to the MIS only by single sign-on or two-step verification approves
+//   from Partner Apps instead (approve_from_partner_apps), once permitted;
+// - anyone else: the link was made for another school (connect_link_other_school).
+Result<Actor> resolve_link_approver(const User& user, const Site& school,
+                                    const policy::PolicySnapshot& policy,
+                                    const std::function<TrustUserAtSchool()>& at_school);
 
 struct TrustActor {
   std::int64_t user_id = 0;

@@ -121,11 +121,26 @@ class TenantReader {
     if (!list) return;
     if (!r.check_sequence(list, "users")) return;
     for (const auto& u : list) {
-      if (!r.check_map(u, "a user", {"email", "name", "roles"})) continue;
+      if (!r.check_map(u, "a user", {"email", "name", "roles"}, {"sign_in"})) continue;
       auto email = r.string(u, "email");
       auto name = r.string(u, "name");
       auto roles = r.string_list(u, "roles");
       if (!email || !name || !roles) continue;
+      // How the user signs in to the MIS (SignInMethod); a password unless the file says.
+      auto sign_in = SignInMethod::password;
+      if (u["sign_in"]) {
+        auto text = r.string(u, "sign_in");
+        if (!text) continue;
+        const auto method = parse_sign_in_method(*text);
+        if (!method) {
+          r.error(u["sign_in"],
+                  "sign_in must be password, single_sign_on or "
+                  "two_step_verification, not '" +
+                      *text + "'");
+          continue;
+        }
+        sign_in = *method;
+      }
       if (!is_email(*email)) {
         r.error(u["email"], "'" + *email + "' is not a lower-case email address");
         continue;
@@ -153,6 +168,7 @@ class TenantReader {
       user.name = *name;
       user.home_site = home.id;
       user.roles = *roles;
+      user.sign_in = sign_in;
       std::sort(user.roles.begin(), user.roles.end());
       out_.tenants.users.push_back(std::move(user));
     }

@@ -108,8 +108,8 @@ std::string lower(std::string s) {
 }
 
 // partner: an app that asks for connections; connect_partner: one that offers the alternative
-// connection (its links).
-enum class Caller { school_admin, trust_admin, partner, connect_partner, gateway };
+// connection (its links); anyone: no credentials (the alternative connection's page).
+enum class Caller { school_admin, trust_admin, partner, connect_partner, gateway, anyone };
 
 // One route, with {name} placeholders in its target (path or query) and body. Each named
 // parameter has a canonical value and, for emails, a canonical form (lower case).
@@ -146,6 +146,8 @@ class IdVariants : public ::testing::Test {
         return basic("hodder", kPartnerSecret);
       case Caller::gateway:
         return bearer(kServiceToken);
+      case Caller::anyone:
+        return {};
     }
     return {};
   }
@@ -210,6 +212,24 @@ class IdVariants : public ::testing::Test {
   std::string first_notification_id() {
     const auto list = t.client().get("/api/v1/notifications", amir).json();
     return std::to_string(list["items"].at(0)["id"].get<std::int64_t>());
+  }
+
+  // A Hodder link for the demo school, as the token in its URL's fragment.
+  std::string connect_link() {
+    const auto r = t.client().post_json("/partner/v1/connect-links",
+                                        nlohmann::json{{"school", "oakfield-primary"}}.dump(),
+                                        basic("hodder", kPartnerSecret));
+    EXPECT_EQ(r.status, 201u) << r.body;
+    const std::string url = r.json()["url"];
+    return url.substr(url.find('#') + 1);
+  }
+  // A ticket for approving through `link`, signed in as Amir.
+  std::string connect_ticket(const std::string& link) {
+    const auto r = t.client().post_json(
+        "/api/v1/connect/sign-in",
+        nlohmann::json{{"link", link}, {"email", kAmir}, {"password", kPassword}}.dump());
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return r.json().value("ticket", "");
   }
 
   HttpResult decision(const Variant* school, const Variant* app) {
@@ -302,6 +322,23 @@ TEST_F(IdVariants, NoRouteAnswersOrChangesAnythingForAVariantOfAnId) {
     SCOPED_TRACE(r.method + " " + r.target);
     check_route(r);
   }
+  // The alternative connection's page: the link's token and the ticket are ids too, and an
+  // email is one in any case.
+  const std::string link = connect_link();
+  check_route(
+      {"POST", "/api/v1/connect/link", R"({"link": {link}})", Caller::anyone, {{"link", link}}});
+  check_route(
+      {"POST",
+       "/api/v1/connect/sign-in",
+       R"({"link": {link}, "email": {user}, "password": ")" + std::string(kPassword) + R"("})",
+       Caller::anyone,
+       {{"link", link}, {"user", kAmir}}});
+  check_route({"POST",
+               "/api/v1/connect/approve",
+               R"({"link": {link}, "ticket": {ticket}})",
+               Caller::anyone,
+               {{"link", link}, {"ticket", connect_ticket(link)}},
+               true});
   // Numbers have a grammar too: a notification's id.
   check_route({"POST",
                "/api/v1/notifications/{notification}/read",

@@ -40,19 +40,26 @@ http::TrustedProxies trusted(std::string_view list) {
   return http::TrustedProxies::parse(list, error).value();
 }
 
-TEST(Lockout, TheDeviceCookieIsHttpOnlyAndScopedToSignIn) {
+// One cookie for sign-in and one, the same value, for the alternative connection's page: the
+// two places that ask for a password.
+TEST(Lockout, TheDeviceCookieIsHttpOnlyAndScopedToCredentialChecks) {
   TestApp t(kBackend);
   const auto r = sign_in(t, kAmir, kPassword);
   ASSERT_EQ(r.status, 201u) << r.body;
-  ASSERT_EQ(r.set_cookies.size(), 2u);
-  const auto& device = r.set_cookies[1];
-  EXPECT_EQ(device.rfind(kDeviceCookie + "=", 0), 0u) << device;
-  EXPECT_NE(device.find("HttpOnly"), std::string::npos);
-  EXPECT_NE(device.find("SameSite=Strict"), std::string::npos);
-  EXPECT_NE(device.find("Path=/api/v1/session"), std::string::npos);
-  EXPECT_NE(device.find("Max-Age=7776000"), std::string::npos);  // 90 days
-  // It names no account: the email is bound by its MAC, not written in it.
-  EXPECT_EQ(device.find("amir"), std::string::npos);
+  ASSERT_EQ(r.set_cookies.size(), 3u);
+  const std::string paths[] = {"Path=/api/v1/session", "Path=/api/v1/connect"};
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto& device = r.set_cookies[i + 1];
+    EXPECT_EQ(device.rfind(kDeviceCookie + "=", 0), 0u) << device;
+    EXPECT_NE(device.find("HttpOnly"), std::string::npos);
+    EXPECT_NE(device.find("SameSite=Strict"), std::string::npos);
+    EXPECT_NE(device.find(paths[i] + ";"), std::string::npos) << device;
+    EXPECT_NE(device.find("Max-Age=7776000"), std::string::npos);  // 90 days
+    // It names no account: the email is bound by its MAC, not written in it.
+    EXPECT_EQ(device.find("amir"), std::string::npos);
+  }
+  EXPECT_EQ(r.set_cookies[1].substr(0, r.set_cookies[1].find(';')),
+            r.set_cookies[2].substr(0, r.set_cookies[2].find(';')));
 }
 
 TEST(Lockout, AStrangerSharingTheAdminsAddressCannotKeepTheAdminOut) {
@@ -102,6 +109,22 @@ TEST(Lockout, AnotherAccountsDeviceCookieBuysAGuesserNothing) {
   forged.back() = forged.back() == 'A' ? 'B' : 'A';
   EXPECT_EQ(sign_in(t, kJoanne, "guess", with_device(forged)).status, 401u);
   EXPECT_EQ(sign_in(t, kAmir, kPassword, with_device(forged)).status, 429u);
+}
+
+// With a device-cookie key of Canopy's own, the service token (which the gateway holds) signs
+// no cookie that counts; while there is none, it does, and the operator's docs say so.
+TEST(Lockout, WithAKeyOfItsOwnTheServiceTokenForgesNoDeviceCookie) {
+  const std::string key(40, 'k');
+  TestApp t([&](cli::AppConfig& c) { c.device_cookie_key = key; }, kBackend);
+  const auto now = t.clock().now();
+  const auto by_token =
+      auth::DeviceCookies({kServiceToken}, std::chrono::hours(1)).issue(kAmir, now);
+  const auto by_key = auth::DeviceCookies({key}, std::chrono::hours(1)).issue(kAmir, now);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(sign_in(t, kAmir, "guess-" + std::to_string(i)).status, 401u) << i;
+  EXPECT_EQ(sign_in(t, kAmir, kPassword).status, 429u);
+  EXPECT_EQ(sign_in(t, kAmir, kPassword, with_device(by_token)).status, 429u);
+  EXPECT_EQ(sign_in(t, kAmir, kPassword, with_device(by_key)).status, 201u);
 }
 
 TEST(Lockout, ADevicesOwnBudgetStillSlowsGuessing) {

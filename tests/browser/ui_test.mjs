@@ -26,6 +26,8 @@ const users = {
   teacher: "tom.ashworth@hazelwood-primary.example",
   office: "joanne.hughes@oakfield-primary.example",
   dummySite: "helen.marsh@millbrook-academy.example", // school admin, Millbrook (a dummy site)
+  reporting: "rhys.morgan@oakfield.example", // trust user without the trust's admin permission
+  twoStep: "omar.haddad@riverside-academy.example", // school admin who signs in with 2SV
 };
 const school = "oakfield-primary";
 const shots = join(root, "docs", "screenshots");
@@ -750,6 +752,162 @@ check("a dummy site's approve repeats the warning and needs confirming; go-live 
   assert.equal(await classcharts.getByRole("alertdialog").count(), 0);
 });
 
+// The alternative connection: a partner makes a link, as its partner API allows, and the page
+// returns to the partner's registered URI (answered here by the test: nothing leaves this
+// machine).
+const partnerApps = {
+  hodder: { name: "Hodder Education Assessment", back: "https://assessment.hoddereducation.co.uk/arbor/connected" },
+  groupcall: { name: "Groupcall Xporter", back: "https://xporter.groupcall.com/arbor/connected" },
+};
+
+async function connectLink(page, url, at, app = "hodder", extra = {}) {
+  const r = await page.request.post(`${url}/partner/v1/connect-links`, {
+    headers: { Authorization: `Basic ${Buffer.from(`${app}:${partnerSecret}`).toString("base64")}` },
+    data: { school: at, ...extra },
+  });
+  assert.equal(r.status(), 201, await r.text());
+  return new URL((await r.json()).url).hash.slice(1);
+}
+
+// Signs in on the connect page.
+async function connectAs(page, email, pass) {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(pass);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+async function refusedWith(page, words) {
+  await page.getByRole("alert").filter({ hasText: words }).waitFor();
+}
+
+check(
+  "the alternative connection: every refusal in its words, then an approval the gateway and Approved apps show",
+  async (page, url) => {
+    const { name, back: returnTo } = partnerApps.groupcall;
+    await page.route(`${returnTo}**`, (route) =>
+      route.fulfill({ status: 200, contentType: "text/html", body: "<title>Groupcall</title><h1>Back</h1>" }),
+    );
+    const token = await connectLink(page, url, school, "groupcall", { redirect_uri: returnTo, state: "st-1" });
+    assert.equal(await allows(page, url, "groupcall", "Student", "read"), false);
+    await page.goto(`${url}/connect#${token}`);
+    const asks = page.getByRole("heading", { name: `${name} asks to connect to Oakfield Primary School` });
+    await asks.waitFor();
+    // The token leaves the address bar (and the history) at once; a reload still works.
+    assert.equal(new URL(page.url()).hash, "");
+    await page.reload();
+    await asks.waitFor();
+    await axe(page, "the connect page");
+
+    await connectAs(page, "", "");
+    await refusedWith(page, "No credentials");
+    await connectAs(page, users.admin, "not-the-password");
+    await refusedWith(page, "Invalid credentials");
+    await connectAs(page, users.office, password);
+    await refusedWith(page, "You are not authorised to approve apps on behalf of your school");
+    await connectAs(page, users.teacher, password);
+    await refusedWith(page, "This link was made for Oakfield Primary School");
+    await connectAs(page, users.reporting, password);
+    const problem = page.getByRole("alert").filter({ hasText: "you still need" });
+    await problem.waitFor();
+    assert.deepEqual(await problem.locator("li").allInnerTexts(), [
+      "the User Details: Manage All Users permission on your trust",
+      "signing in to this school from your trust at least once",
+      "accepting this school's terms and conditions",
+    ]);
+    await axe(page, "the connect page's refusal");
+    await page.screenshot({ path: join(shots, "connect-refused.png") });
+
+    // The school's admin: the app, its company and the full permission table.
+    await connectAs(page, users.admin, password);
+    await page.getByRole("heading", { name: "Review and approve" }).waitFor();
+    await page.getByText("Signed in as").waitFor();
+    await page.getByText("Groupcall Ltd", { exact: true }).first().waitFor();
+    const table = page.getByRole("table", { name: `What ${name} asks to do` });
+    assert.deepEqual((await table.locator("tbody th").allInnerTexts()).sort(), [
+      "Student",
+      "Staff",
+      "Guardian",
+      "StudentGuardianRelationship",
+      "EmailAddress",
+      "TelephoneNumber",
+      "RegistrationForm",
+      "YearGroup",
+      "AttendanceMark",
+      "TimetableSlot",
+    ].sort());
+    await axe(page, "the connect page's review");
+    await page.screenshot({ path: join(shots, "connect-review.png") });
+
+    // Approve: back at the partner with the outcome and its state; the gateway allows at once.
+    await page.getByRole("button", { name: "Approve" }).click();
+    await page.waitForURL((u) => u.href.startsWith(returnTo));
+    const back = new URL(page.url());
+    assert.equal(back.searchParams.get("outcome"), "approved");
+    assert.equal(back.searchParams.get("school"), school);
+    assert.equal(back.searchParams.get("state"), "st-1");
+    assert.equal(await allows(page, url, "groupcall", "Student", "read"), true);
+
+    // Spent: the same link again says so.
+    await page.goto(`${url}/connect#${token}`);
+    await page.getByRole("heading", { name: "This link cannot be used" }).waitFor();
+    await refusedWith(page, "This link has been used already");
+
+    // It is among the school's approved apps.
+    await signIn(page, url, users.admin);
+    await page.getByRole("heading", { name: "Pending requests" }).waitFor();
+    await page.goto(`${url}/#/schools/${school}/approved`);
+    await page.getByRole("heading", { name: "Approved apps" }).waitFor();
+    await page.getByRole("button", { name, exact: true }).waitFor();
+
+    // A user who signs in with two-step verification approves from Partner Apps instead.
+    const riverside = await connectLink(page, url, "riverside-academy");
+    await page.goto(`${url}/connect#${riverside}`);
+    await page
+      .getByRole("heading", { name: `${partnerApps.hodder.name} asks to connect to Riverside Academy` })
+      .waitFor();
+    await connectAs(page, users.twoStep, password);
+    await refusedWith(page, "approve the app from System > Partner Apps (API Users) instead");
+  },
+  [/status of 400/, /status of 410/],
+);
+
+check("the connect page says when the app is no longer live, or no longer offers the link", async (page) => {
+  // Its own database and server, on policies the operator changes after the link was made.
+  const dir = mkdtempSync(join(tmpdir(), "canopy-connect-"));
+  const ownEnv = { ...env, CANOPY_DB: join(dir, "canopy.db") };
+  cpSync(join(root, "policies"), join(dir, "policies"), { recursive: true });
+  const hodderFile = join(dir, "policies", "apps", "hodder.yaml");
+  const hodder = readFileSync(hodderFile, "utf8");
+  run(["tenants", "import", "tenants"], undefined, ownEnv);
+  run(["partners", "set-secret", "hodder"], `${partnerSecret}\n`, ownEnv);
+  const own = await serve(["--policies", join(dir, "policies")], ownEnv);
+  const reload = async () => {
+    const r = await page.request.post(`${own.url}/internal/v1/policies/reload`, {
+      headers: { Authorization: `Bearer ${serviceToken}` },
+    });
+    assert.equal(r.status(), 200, await r.text());
+  };
+  try {
+    const token = await connectLink(page, own.url, school);
+    writeFileSync(hodderFile, hodder.replace("live: true", "live: false"));
+    await reload();
+    await page.goto(`${own.url}/connect#${token}`);
+    await page.getByRole("heading", { name: "This link cannot be used" }).waitFor();
+    await refusedWith(page, "Application Not Live");
+    await axe(page, "the connect page, app not live");
+    writeFileSync(
+      hodderFile,
+      hodder.replace(/alternative_connection: true\n\s*redirect_uris: \[[^\]]*\]/, "alternative_connection: false"),
+    );
+    await reload();
+    await page.reload();
+    await refusedWith(page, "no longer offers the alternative connection");
+  } finally {
+    own.child.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, [/status of 403/]);
+
 // CPOMS's set grows from version 2 (what the demo's schools approved, kept as history) to 3.
 const grownCpoms = `app:
   id: cpoms
@@ -835,7 +993,8 @@ try {
   run(["tenants", "import", "tenants"]);
   for (const email of Object.values(users))
     run(["users", "set-password", email, "--cost", "minimum"], `${password}\n`);
-  for (const app of ["tucasi", "parentpay"]) run(["partners", "set-secret", app], `${partnerSecret}\n`);
+  for (const app of ["tucasi", "parentpay", "hodder", "groupcall"])
+    run(["partners", "set-secret", app], `${partnerSecret}\n`);
   server = await serve();
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true });
   for (const { name, fn, expected } of checks) {

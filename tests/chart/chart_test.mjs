@@ -175,6 +175,7 @@ const fullValues = merge(requiredValues, {
     macKey: { existingSecretPreviousKey: "mac-key-previous" },
   },
   serviceToken: { existingSecretPreviousKey: "token-previous" },
+  deviceCookieKey: { existingSecret: "canopy-device-cookie", existingSecretPreviousKey: "device-cookie-key-previous" },
   policies: {
     source: "values",
     files: {
@@ -646,7 +647,7 @@ await check("Secrets by reference only: no Secret rendered, secrets reach the po
       }
     }
     for (const [k, v] of Object.entries(serveConfig(r))) {
-      if (!/password|token|secret|mac-key/.test(k)) continue;
+      if (!/password|token|secret|mac-key|cookie-key/.test(k)) continue;
       assert(k.endsWith("-file"), `${name}: config key ${k} carries a value`);
       const vol = deployment(r).spec.template.spec.volumes.find((x) => x.name === "secrets");
       const paths = vol.projected.sources.flatMap((s) => s.secret.items.map((i) => `/var/run/secrets/canopy/${i.path}`));
@@ -657,6 +658,8 @@ await check("Secrets by reference only: no Secret rendered, secrets reach the po
   const refs = deployment(R3).spec.template.spec.volumes.find((v) => v.name === "secrets").projected.sources
     .flatMap((s) => s.secret.items.map((i) => `${s.secret.name}/${i.key}->${i.path}`)).sort();
   eq(refs, [
+    "canopy-device-cookie/device-cookie-key->device-cookie-key",
+    "canopy-device-cookie/device-cookie-key-previous->device-cookie-key-previous",
     "canopy-mysql/password->mysql-password",
     "canopy-redis-mac/mac-key->redis-mac-key",
     "canopy-redis-mac/mac-key-previous->redis-mac-key-previous",
@@ -665,9 +668,17 @@ await check("Secrets by reference only: no Secret rendered, secrets reach the po
     "canopy-service-token/token-previous->service-token-previous",
   ], "Secret items of the pods (every option on)");
   const config = serveConfig(R3);
-  for (const k of ["redis-password-file", "redis-mac-key-file", "redis-mac-key-previous-file", "service-token-file", "service-token-previous-file"]) {
+  for (const k of ["redis-password-file", "redis-mac-key-file", "redis-mac-key-previous-file", "service-token-file", "service-token-previous-file", "device-cookie-key-file", "device-cookie-key-previous-file"]) {
     assert(config[k], `config has no ${k}`);
   }
+});
+
+await check("device cookies: keyed from the service token unless a Secret of their own is named", () => {
+  eq(serveConfig(R1)["device-cookie-key-file"], undefined, "no key of their own by default");
+  const items = deployment(R1).spec.template.spec.volumes.find((v) => v.name === "secrets").projected.sources
+    .flatMap((s) => s.secret.items.map((i) => i.path));
+  assert(!items.includes("device-cookie-key"), "a device-cookie key is mounted without one named");
+  eq(serveConfig(R3)["device-cookie-key-file"], "/var/run/secrets/canopy/device-cookie-key", "their own key");
 });
 
 await check("trusted proxies: the private ranges by default, none when emptied, only addresses and blocks", () => {
@@ -691,6 +702,7 @@ await check("secret values are refused by the schema and never rendered", () => 
     { redis: { macKey: { value: marker } } },
     { serviceToken: { token: marker } },
     { serviceToken: { value: marker } },
+    { deviceCookieKey: { value: marker } },
     { config: { "mysql-password": marker } },
     { config: { "service-token": marker } },
     { config: { "redis-mac-key": marker } },

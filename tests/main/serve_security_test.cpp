@@ -98,6 +98,17 @@ TEST_F(ServeSecurity, AShortServiceTokenIsRefusedAtStart) {
   EXPECT_EQ(previous.exit_code, 1);
   EXPECT_NE(previous.err.find("the previous service token is 5 bytes"), std::string::npos)
       << previous.err;
+  // The device-cookie key, likewise: whoever has it skips sign-in's shared throttles.
+  const std::string token = "CANOPY_SERVICE_TOKEN=" + std::string(32, 'y');
+  const auto key = serve(token + " CANOPY_DEVICE_COOKIE_KEY=" + std::string(20, 'k'));
+  EXPECT_EQ(key.exit_code, 1);
+  EXPECT_NE(key.err.find("the device-cookie key is 20 bytes; it must be at least 32"),
+            std::string::npos)
+      << key.err;
+  const auto alone = serve(token + " CANOPY_DEVICE_COOKIE_KEY_PREVIOUS=" + std::string(32, 'k'));
+  EXPECT_EQ(alone.exit_code, 1);
+  EXPECT_NE(alone.err.find("a previous device-cookie key needs a current one"), std::string::npos)
+      << alone.err;
 }
 
 TEST_F(ServeSecurity, GeneratedServiceTokenGoesToAPrivateFileNotTheLog) {

@@ -36,6 +36,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    // With trust_requirements_not_met: what the trust user still lacks.
+    readonly missing: string[] = [],
   ) {
     super(message);
   }
@@ -55,11 +57,13 @@ function refusal(status: number, json: unknown): ApiError {
     status,
     error?.code ?? "unavailable",
     error?.message ?? `The service answered ${status}.`,
+    error?.missing,
   );
 }
 
 let csrfToken = "";
 
+// A request's JSON answer, or its refusal thrown as an ApiError.
 async function call<Op extends keyof operations>(
   method: string,
   path: string,
@@ -315,4 +319,24 @@ export function userLogins(site: string, email: string, before?: number): Promis
     "GET",
     `/api/v1/sites/${encodeURIComponent(site)}/users/${encodeURIComponent(email)}/logins?${q}`,
   );
+}
+
+// The alternative connection: a school user opens a link a partner made, signs in with their
+// MIS email and password, and approves the app there. No session and no CSRF token.
+export type ConnectLink = Answer<"openConnectLink">;
+export type ConnectSignedIn = Answer<"connectSignIn">;
+export type ConnectApproved = Answer<"approveThroughLink">;
+
+export function connectLink(link: string): Promise<ConnectLink> {
+  return call<"openConnectLink">("POST", "/api/v1/connect/link", { link });
+}
+
+export function connectSignIn(link: string, email: string, password: string): Promise<ConnectSignedIn> {
+  return call<"connectSignIn">("POST", "/api/v1/connect/sign-in", { link, email, password });
+}
+
+// `confirmDummySite`: the user read the dummy-site warning.
+export function connectApprove(link: string, ticket: string, confirmDummySite: boolean): Promise<ConnectApproved> {
+  const body = confirmDummySite ? { link, ticket, confirm_dummy_site: true } : { link, ticket };
+  return call<"approveThroughLink">("POST", "/api/v1/connect/approve", body);
 }

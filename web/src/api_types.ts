@@ -27,9 +27,11 @@ export interface paths {
          *     in seconds>`, plus `Secure` unless the server listens on a loopback address without
          *     `--secure-cookies`, or runs with `--insecure-cookies`), never in the body, so no script
          *     can read it; the body holds `csrf_token`, which the browser must echo in `X-CSRF-Token`
-         *     on every state change. It also gets a device cookie, `canopy_device` (see the 201
-         *     response's `Set-Cookie`): sent back with a later sign-in at the same email, it puts that
-         *     attempt under the device's own throttle.
+         *     on every state change. It also gets a device cookie, `canopy_device`, set twice with one
+         *     value, once for `Path=/api/v1/session` and once for `Path=/api/v1/connect` (see the 201
+         *     response's `Set-Cookie`): sent back with a later sign-in at the same email, here or on
+         *     the alternative connection's page (`connectSignIn`), it puts that attempt under the
+         *     device's own throttle.
          *
          *     An API client asks for a bearer token with `"token": true`: the body then holds `token`
          *     (send it as `Authorization: Bearer`), and no cookie is set and no `csrf_token` given.
@@ -99,6 +101,141 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/connect": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The alternative connection's page (HTML)
+         * @description The page a partner's link opens (`--public-url`, then `/connect#` and the link's token; see `createConnectLink`). It is the browser UI's `index.html`, the same bundle as `/`, which shows the alternative connection's page at this path: it reads the token from the URL's fragment, keeps it for a reload of the tab (`sessionStorage`) and takes it out of the address bar, then calls `openConnectLink`, `connectSignIn` and `approveThroughLink` with it in their bodies. The fragment is never sent to a server, so this request carries no token, needs no credentials, and answers the same page to everyone. Query parameters are ignored.
+         *
+         *     The page keeps to itself like the UI's other files: `Content-Security-Policy` (scripts, styles and requests only from Canopy's own origin, no inline script or style, no framing), `X-Frame-Options: DENY` and `Referrer-Policy: same-origin`. It is `Cache-Control: no-cache`, not `no-store`: it holds nothing of the link, and a cache must only ask again before reusing it.
+         */
+        get: operations["getConnectPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connect/link": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What an alternative-connection link is for
+         * @description The first step of the alternative connection's page (see "The alternative connection" above): which app asks to connect to which school, before anyone signs in. `link` is the token from the link's fragment, the 43 characters after `/connect#`. The answer names the app (its name, company and kind) and the school, says until when the link works, and gives `return_url`: where to send the browser when the user cancels, which is the link's `redirect_uri` with `outcome=cancelled`, the school and the partner's `state` (null when the link has no `redirect_uri`). It needs no credentials and writes nothing; whoever holds the link learns no more than the partner who made it knew.
+         *
+         *     A link works until it expires (`expires_at`, `--connect-link-hours` after it was made) or an approval spends it, whichever comes first. A token that is not 43 base64url characters names no link and is refused as unknown before the store is asked. The link's app is checked again against the policies in force: an operator may have taken it out of service, or stopped offering the alternative connection, since the link was made.
+         *
+         *     Checks run in this order: the body (400, 415), the link (404 `connect_link_unknown`: not a token, no such link, or its app or school is no longer in the catalogue or the tenants; 410 `connect_link_used`, then `connect_link_expired`), the app (403 `alternative_connection_not_offered`, then `competitor_not_connectable` or `application_not_live`).
+         */
+        post: operations["openConnectLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connect/sign-in": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in on an alternative-connection link, to approve its app
+         * @description The second step of the alternative connection's page: a school user gives their MIS email and password, to approve the link's app at the link's school. It opens no session and sets no session cookie; it gives a `ticket` for this one approval (`approveThroughLink`).
+         *
+         *     **The link first.** The link is checked as by `openConnectLink` before anything else: without a live link no password is checked and no attempt is counted, so the page can probe no more than sign-in can.
+         *
+         *     **The credentials**, as `signIn` checks them. Either field empty is `400 no_credentials` ("No credentials"); an email over 254 bytes or a password over 1024 is `400 invalid_value`. Then the same throttles, shared with `signIn` (by client address, by address and email, by email, or, for an attempt carrying a `canopy_device` cookie issued for the email, by that device alone): failures here spend the budgets sign-in uses, and the other way round; over a limit, `429 too_many_attempts` with `Retry-After`, at once, and no password is checked. The same hashing pool (`503 unavailable`, `Retry-After: 1`, when full). The same login history: a right password is recorded as `success` and a wrong one at a known account as `invalid_credentials`, with the address and user agent. A wrong password, an unknown email and a disabled user all get the same `401 invalid_credentials`, with the help article's words "Invalid credentials", sent 250 ms after the request arrived, so neither the body nor the time tells whether the email exists.
+         *
+         *     **The requirements**, after a right password only, each refused with its own code and the help article's words (403), in this order:
+         *
+         *     - the user must belong to the link's school or to its trust (`connect_link_other_school`, naming the link's school, which the page shows anyway);
+         *     - a user of the school needs a business role granting `School: User Accounts: Administer` there (`not_authorised_for_school`, "You are not authorised to approve apps on behalf of your school");
+         *     - a user of the school's trust (a MAT user) needs a trust role granting `User Details: Manage All Users`, to have signed in to the school from the trust at least once (opened its apps in Partner Apps, `listSchoolApps`), and to have accepted the school's current terms and conditions (`acceptTerms`): `trust_requirements_not_met`, whose message names each one missing and whose `missing` lists them (`permission`, `signed_in_to_school`, `terms_accepted`);
+         *     - the user must sign in to the MIS with a password (the user's `sign_in` in the tenants files): one who uses single sign-on or two-step verification, which this page cannot ask for, is told to approve from Partner Apps instead (`approve_from_partner_apps`).
+         *
+         *     **The answer.** A `ticket` (43 base64url characters, 256 random bits) and `ticket_expires_at`: 15 minutes on, or the link's expiry if that comes first. Canopy keeps only the ticket's digest, on the link, with the user; a later sign-in on the same link, by this user or another, replaces it. With it: the user, who they act as (`acting`: their school, or their trust with `via_trust` true, and the role that permits it, as the audit will record), the app as the school sees it (`detail`, as `getSchoolApp` shows it: company, website, description, status at the school, warnings, the full permission table and `permissions_for_review`), and `return_url` (as `openConnectLink`).
+         *
+         *     Every answer given after a right password, the 200 and any refusal that follows, sets the browser's device cookie (`canopy_device`, twice: for `/api/v1/session` and `/api/v1/connect`), as a sign-in does, and carries `Cache-Control: no-store`.
+         *
+         *     Checks run in this order: the body (400, 415), the link (404, 410, 403 as `openConnectLink`), empty fields (400 `no_credentials`), lengths (400 `invalid_value`), the throttles (429), the hashing pool (503), the password (401), the link again (404, 410, 403, should it have been spent, expired or refused meanwhile), then the requirements above (403).
+         */
+        post: operations["connectSignIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connect/approve": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve the link's app, with the ticket from signing in on the link
+         * @description The last step of the alternative connection's page: the user who signed in on the link (`connectSignIn`) approves its app at its school, holding the `ticket` they were given.
+         *
+         *     **Checked again, from the start**, with the approval: the link (404, 410, 403, as `openConnectLink`); the ticket (`401 connect_sign_in_expired`, "Your sign-in on this page has expired: sign in again to approve": not the link's current ticket, because it is another link's, was replaced by a later sign-in on this link, or is no ticket at all; older than 15 minutes; or its user was disabled since); the user's requirements as at `connectSignIn` (403, read again: roles, trust terms and sign-in method may have changed since); and, at a dummy (migration) school site, `confirm_dummy_site` (`409 dummy_site_not_confirmed`, whose message is the help article's warning, to show before asking again with `confirm_dummy_site: true`).
+         *
+         *     **The approval.** In one transaction, the connection becomes `approved` at the app's current permission set version from whatever it was: no connection yet (it is created, with `requested_at` the approval's time), `pending`, `rejected` (its reason is cleared), `expired`, or `approved` at an older version (re-consent). The link stands for the partner's request; the user approves it. The user is the actor (`decided_by`), the audit trail gets one `approve` record (via the trust for a trust user), and the partner one `connection.approved` event, as for an approval from Partner Apps. The same transaction spends the link, only with the ticket held: a second approve, or a sign-in on the link afterwards, gets `410 connect_link_used`. A connection that another change moves meanwhile is read again and the approval tried again, 5 times, then `409 concurrent_change`. When the app is already approved at its current version, nothing changes and no record or event is written, but the link is spent all the same, and `already_approved` is true. An approval takes nothing away, so it is not held on the other replicas; they learn of it as of any change.
+         *
+         *     **The answer** says what was approved, and gives `return_url`: the link's `redirect_uri` with `outcome=approved`, the school and the partner's `state`, each percent-encoded (null when the link has no `redirect_uri`). Send the browser there; the page does.
+         *
+         *     Checks run in this order: the body (400, 415), the link (404, 410, 403), the ticket (401), the user's requirements (403), the dummy-site confirmation (409), then the approval (409 `concurrent_change`, 503).
+         */
+        post: operations["approveThroughLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/schools/{school}/apps": {
         parameters: {
             query?: never;
@@ -131,7 +268,10 @@ export interface paths {
          *     for the trust that is the caller's home site; see Errors, "Sites out of reach"), admin
          *     permission (403 `forbidden`), then the operation itself.
          *
-         *     A trust user may read before accepting the school's terms and conditions.
+         *     A trust user may read before accepting the school's terms and conditions. A trust user's first
+         *     successful list of a school is recorded (once; later lists write nothing): it is what the
+         *     alternative connection takes as having "signed in to the school" (`connectSignIn`'s
+         *     `signed_in_to_school`).
          */
         get: operations["listSchoolApps"];
         put?: never;
@@ -981,11 +1121,11 @@ export interface paths {
         put?: never;
         /**
          * Make a one-time link for a school user (the alternative connection)
-         * @description The alternative connection, the partner's half. An app whose policy offers it (`alternative_connection: true` in `policies/apps/<app>.yaml`) makes a one-time link for one school and sends it to a user at that school, instead of asking the school with `requestConnection`. The page that opens the link comes next: there, a school user will sign in with their MIS email and password, see the app and its permission table, and approve, which spends the link. Canopy does not serve that page yet, so a link made today connects nothing. Making a link changes no connection, writes no audit record or partner event, and tells the school nothing.
+         * @description The alternative connection, the partner's half. An app whose policy offers it (`alternative_connection: true` in `policies/apps/<app>.yaml`) makes a one-time link for one school and sends it to a user at that school, instead of asking the school with `requestConnection`. The link opens Canopy's page (`GET /connect`), where a school user signs in with their MIS email and password, sees the app, its company and its permission table, and approves (`openConnectLink`, `connectSignIn`, `approveThroughLink`; see "The alternative connection" above). The approval is like one from Partner Apps, from whatever state the connection is in (none included): the app gets `connection.approved`, and the link is spent. Making a link changes no connection, writes no audit record or partner event, and tells the school nothing.
          *
          *     `url` is the service's public URL (`canopy serve --public-url`) followed by `/connect#` and a token of 43 base64url characters (256 random bits). The token is in the fragment, which browsers send to no server, so it stays out of access logs, proxies and `Referer` headers. This answer is the only place it appears: Canopy keeps only its BLAKE2b-256 digest, so a lost link cannot be shown again (make another). The answer carries `Cache-Control: no-store`. Each call makes a new link, and earlier ones stay as they were. A link expires `canopy serve --connect-link-hours` after it is made (24 by default; `expires_at`).
          *
-         *     `redirect_uri` is optional; when given (not empty), it must be exactly one of the `redirect_uris` registered in the app's policy, byte for byte: another case, a trailing slash, an extra path segment or another app's URI is `400 redirect_uri_not_registered`. `state` is the partner's own value, at most 500 printable ASCII characters without spaces (`400 invalid_value` otherwise). Both are kept with the link, for the page that comes next to send the browser back to `redirect_uri` with `state` once the user has decided; the answer does not repeat `state`.
+         *     `redirect_uri` is optional; when given (not empty), it must be exactly one of the `redirect_uris` registered in the app's policy, byte for byte: another case, a trailing slash, an extra path segment or another app's URI is `400 redirect_uri_not_registered`. `state` is the partner's own value, at most 500 printable ASCII characters without spaces (`400 invalid_value` otherwise). Both are kept with the link: once the user has approved or cancelled on the page, the browser goes back to `redirect_uri` with `outcome` (`approved` or `cancelled`), `school` and `state` added as query parameters, each percent-encoded (see `ConnectReturnUrl`); the answer does not repeat `state`. Without a `redirect_uri` the page says the outcome and sends the browser nowhere.
          *
          *     Checks run in this order: credentials (401), the body (400, 415; a `school` that is not an id is `400 invalid_value`), the app (403 `alternative_connection_not_offered`, then `competitor_not_connectable`, then `application_not_live`), `redirect_uri` (400 `redirect_uri_not_registered`), `state` (400 `invalid_value`), the school (404 `unknown_school`; a trust id is not a school). A refused request makes no link.
          */
@@ -1390,7 +1530,7 @@ export interface webhooks {
         put?: never;
         /**
          * A school approved the app
-         * @description Sent when a school's admin, or its trust's central team, approves the app (alone or in a bulk decision), or when `canopy tenants import` creates an approved connection. `permission_set_version` is the version approved: the gateway allows what that version and the current one both grant. Canopy POSTs it to the app's endpoint in `serve --webhooks`, signed, with `Content-Type: application/json` and `User-Agent: Canopy-Webhooks/1.0`, until the endpoint answers `2xx` (see "Partner events" above).
+         * @description Sent when a school's admin, or its trust's central team, approves the app (alone or in a bulk decision, from Partner Apps or through one of the app's alternative-connection links: then `previous_status` may be null, for a connection the approval created), or when `canopy tenants import` creates an approved connection. `permission_set_version` is the version approved: the gateway allows what that version and the current one both grant. Canopy POSTs it to the app's endpoint in `serve --webhooks`, signed, with `Content-Type: application/json` and `User-Agent: Canopy-Webhooks/1.0`, until the endpoint answers `2xx` (see "Partner events" above).
          */
         post: operations["connectionApprovedWebhook"];
         delete?: never;
@@ -1475,6 +1615,8 @@ export interface components {
             message: string;
             /** @description Only with `terms_not_accepted`; the terms and conditions to accept first. */
             terms?: components["schemas"]["TermsToAccept"][];
+            /** @description Only with `trust_requirements_not_met`: what the trust user lacks to approve through an alternative-connection link, each once, in this order: `permission` (a trust role granting `User Details: Manage All Users`), `signed_in_to_school` (has never opened the school from the trust), `terms_accepted` (has not accepted the school's current terms and conditions). */
+            missing?: ("permission" | "signed_in_to_school" | "terms_accepted")[];
         };
         /**
          * @description Stable error codes (`src/core/error.cpp`; the HTTP status mapping is in `src/api/errors.cpp`,
@@ -1495,8 +1637,8 @@ export interface components {
          *     | `headers_too_large` | 431 | the request headers are over 8 KiB |
          *     | `unsupported_media_type` | 415 | a non-empty body without `Content-Type: application/json` |
          *     | `unauthenticated` | 401 | no credentials, or a session token that is unknown, signed out or expired |
-         *     | `invalid_credentials` | 401 | wrong email or password; unknown partner client id or wrong secret |
-         *     | `too_many_attempts` | 429 | sign-in throttled (by address, by email or by device cookie); see `Retry-After` |
+         *     | `invalid_credentials` | 401 | wrong email or password (at sign-in, or on the alternative connection's page: "Invalid credentials"); unknown partner client id or wrong secret |
+         *     | `too_many_attempts` | 429 | sign-in, or the alternative connection's page, throttled (by address, by email or by device cookie); see `Retry-After` |
          *     | `csrf_token_invalid` | 403 | a cookie-authenticated change without the right `X-CSRF-Token` |
          *     | `forbidden` | 403 | the caller may not administer this school's apps (or act for this trust, or manage this site's users); on `/api/v1`, also a school, trust or site outside the caller's reach, or an id that names none, in the same words (see Errors, "Sites out of reach") |
          *     | `terms_not_accepted` | 403 | acting via the trust in a school whose current terms the caller has not accepted; the body lists them in `terms` |
@@ -1511,14 +1653,23 @@ export interface components {
          *     | `unknown_notification` | 404 | no notification with this id that the caller may see |
          *     | `invalid_transition` | 409 | the action is not allowed from the connection's current status (none is from `expired`: the partner must ask again) |
          *     | `request_rejected` | 409 | a partner asked a school that has rejected it |
-         *     | `application_not_live` | 403 | the app is not live ("Application Not Live") |
+         *     | `application_not_live` | 403 | the app is not live ("Application Not Live"), also when a partner's link for it is opened |
          *     | `competitor_not_connectable` | 403 | the app competes with the MIS |
          *     | `concurrent_change` | 409 | the connection kept changing during the update; try again |
          *     | `terms_changed` | 409 | the terms version accepted is not the school's current one |
-         *     | `dummy_site_not_confirmed` | 409 | an approve at a dummy (migration) school site without `confirm_dummy_site` (in a bulk decision, an item error without `confirm_dummy_sites`); the message is the warning to show |
+         *     | `dummy_site_not_confirmed` | 409 | an approve at a dummy (migration) school site (from Partner Apps or through a link) without `confirm_dummy_site` (in a bulk decision, an item error without `confirm_dummy_sites`); the message is the warning to show |
          *     | `site_already_live` | 409 | a go-live of a school that is not a dummy site: it is live already |
-         *     | `alternative_connection_not_offered` | 403 | a partner asked for a connect link (`createConnectLink`), but its app's policy does not offer the alternative connection |
+         *     | `alternative_connection_not_offered` | 403 | a partner asked for a connect link (`createConnectLink`), or a link was opened, but its app's policy does not offer the alternative connection (any more) |
          *     | `redirect_uri_not_registered` | 400 | a connect link's `redirect_uri` is not exactly one of the `redirect_uris` registered in the app's policy |
+         *     | `connect_link_unknown` | 404 | (the alternative connection's page) no link has this token, or it is not a token; or the link's app or school is gone |
+         *     | `connect_link_expired` | 410 | (the page) the link expired before an approval spent it |
+         *     | `connect_link_used` | 410 | (the page) an approval spent the link already: each link approves once |
+         *     | `connect_link_other_school` | 403 | (the page) the user who signed in belongs neither to the link's school nor to its trust |
+         *     | `connect_sign_in_expired` | 401 | (the page) the approve's ticket is older than 15 minutes, was replaced by a later sign-in on the link, is another link's or none, or its user was disabled since: sign in on the link again |
+         *     | `no_credentials` | 400 | (the page) the email or the password is empty ("No credentials") |
+         *     | `not_authorised_for_school` | 403 | (the page) a user of the school without the permission to administer its apps ("You are not authorised to approve apps on behalf of your school") |
+         *     | `approve_from_partner_apps` | 403 | (the page) a user who signs in to the MIS with single sign-on or two-step verification, which the page cannot ask for: approve from Partner Apps instead |
+         *     | `trust_requirements_not_met` | 403 | (the page) a trust user without the trust permission, who never opened the school from the trust, or who has not accepted its current terms; the body lists which in `missing` |
          *     | `invalid_items` | 422 | a bulk decision was refused: the body lists every refused item in `errors` |
          *     | `duplicate_item` | 409 | (a bulk item) an earlier item names the same school and app |
          *     | `idempotency_key_reused` | 422 | the Idempotency-Key was used before with another request body |
@@ -1528,7 +1679,7 @@ export interface components {
          *     | `internal` | 500 | an unexpected failure; the message quotes the request id |
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "duplicate_key" | "unknown_field" | "missing_field" | "wrong_type" | "invalid_value" | "unknown_parameter" | "missing_parameter" | "body_too_large" | "headers_too_large" | "unsupported_media_type" | "unauthenticated" | "invalid_credentials" | "too_many_attempts" | "csrf_token_invalid" | "forbidden" | "terms_not_accepted" | "not_found" | "method_not_allowed" | "unknown_school" | "unknown_app" | "connection_not_found" | "unknown_trust" | "unknown_site" | "unknown_user" | "unknown_notification" | "invalid_transition" | "request_rejected" | "application_not_live" | "competitor_not_connectable" | "concurrent_change" | "terms_changed" | "dummy_site_not_confirmed" | "site_already_live" | "alternative_connection_not_offered" | "redirect_uri_not_registered" | "invalid_items" | "duplicate_item" | "idempotency_key_reused" | "idempotency_key_in_progress" | "too_many_connections" | "unavailable" | "internal";
+        ErrorCode: "bad_request" | "malformed_json" | "duplicate_key" | "unknown_field" | "missing_field" | "wrong_type" | "invalid_value" | "unknown_parameter" | "missing_parameter" | "body_too_large" | "headers_too_large" | "unsupported_media_type" | "unauthenticated" | "invalid_credentials" | "too_many_attempts" | "csrf_token_invalid" | "forbidden" | "terms_not_accepted" | "not_found" | "method_not_allowed" | "unknown_school" | "unknown_app" | "connection_not_found" | "unknown_trust" | "unknown_site" | "unknown_user" | "unknown_notification" | "invalid_transition" | "request_rejected" | "application_not_live" | "competitor_not_connectable" | "concurrent_change" | "terms_changed" | "dummy_site_not_confirmed" | "site_already_live" | "alternative_connection_not_offered" | "redirect_uri_not_registered" | "connect_link_unknown" | "connect_link_expired" | "connect_link_used" | "connect_link_other_school" | "connect_sign_in_expired" | "no_credentials" | "not_authorised_for_school" | "approve_from_partner_apps" | "trust_requirements_not_met" | "invalid_items" | "duplicate_item" | "idempotency_key_reused" | "idempotency_key_in_progress" | "too_many_connections" | "unavailable" | "internal";
         SignInRequest: {
             /**
              * @description The MIS email; matched case-insensitively. At most 254 bytes (UTF-8).
@@ -1626,7 +1777,7 @@ export interface components {
             permission_set_version: number;
             /**
              * Format: date-time
-             * @description When the app asked; for a request asked again after it expired, the time it asked again.
+             * @description When the app asked; for a request asked again after it expired, the time it asked again; for a connection an approval through an alternative-connection link made, the time of that approval.
              */
             requested_at: string;
             /**
@@ -1706,7 +1857,7 @@ export interface components {
             website: string;
             live: boolean;
             competitor: boolean;
-            /** @description The app offers the alternative (link and sign-in) connection. Informational: no route implements that flow yet. */
+            /** @description The app offers the alternative connection: its partner may make one-time links (`createConnectLink`) through which a school user signs in and approves (`approveThroughLink`). */
             alternative_connection: boolean;
             /** @description The version of the app's permission set in the catalogue now. When it differs from an approved `permission_set_version`, decisions deny with `reconsent_required` until the school approves again. */
             current_permission_set_version: number;
@@ -1787,12 +1938,12 @@ export interface components {
              */
             school: string;
             /**
-             * @description Where the page that opens the link (still to come) sends the browser back once the school user has decided. Exactly one of the `redirect_uris` in the app's policy, byte for byte; absent or empty, nowhere.
+             * @description Where the link's page sends the browser back once the school user has approved or cancelled, with `outcome`, `school` and `state` added (see `ConnectReturnUrl`). Exactly one of the `redirect_uris` in the app's policy, byte for byte; absent or empty, nowhere.
              * @example https://assessment.hoddereducation.co.uk/arbor/connected
              */
             redirect_uri?: string;
             /**
-             * @description The partner's own value, kept with the link, to be sent back with the browser to `redirect_uri`. At most 500 printable ASCII characters, without spaces.
+             * @description The partner's own value, kept with the link and sent back, percent-encoded, with the browser to `redirect_uri`. At most 500 printable ASCII characters, without spaces.
              * @example rv-2026-11-29-7f3a
              */
             state?: string;
@@ -1822,6 +1973,124 @@ export interface components {
              * @example https://assessment.hoddereducation.co.uk/arbor/connected
              */
             redirect_uri: string | null;
+        };
+        ConnectLinkOpenRequest: {
+            /**
+             * @description The link's token, the 43 base64url characters after `/connect#` in its URL. Anything else names no link (`404 connect_link_unknown`).
+             * @example uqFXO_8yBEJ-z-q8C6dm2LaMWmtKXlJbwUIL0ZKxwdI
+             */
+            link: string;
+        };
+        ConnectSignInRequest: {
+            /**
+             * @description The link's token, as for `openConnectLink`.
+             * @example uqFXO_8yBEJ-z-q8C6dm2LaMWmtKXlJbwUIL0ZKxwdI
+             */
+            link: string;
+            /**
+             * @description The MIS email; matched case-insensitively. Empty is `400 no_credentials`; over 254 bytes (UTF-8), `400 invalid_value`.
+             * @example fiona.campbell@riverside-academy.example
+             */
+            email: string;
+            /**
+             * Format: password
+             * @description Empty is `400 no_credentials`; over 1024 bytes (UTF-8), `400 invalid_value`.
+             * @example correct horse battery
+             */
+            password: string;
+        };
+        ConnectApproveRequest: {
+            /**
+             * @description The link's token, as for `openConnectLink`.
+             * @example uqFXO_8yBEJ-z-q8C6dm2LaMWmtKXlJbwUIL0ZKxwdI
+             */
+            link: string;
+            /**
+             * @description The `ticket` of the latest `connectSignIn` on this link. Any other string, empty included, is `401 connect_sign_in_expired`.
+             * @example BNhnUKhELXyALQRcB4gB4uL1MT8sqpDqsq97w2QLTi4
+             */
+            ticket: string;
+            /**
+             * @description The user has read the dummy (migration) site's warning (the message of `409 dummy_site_not_confirmed`) and approves there anyway. Needed at a dummy site; changes nothing at a live one.
+             * @default false
+             */
+            confirm_dummy_site?: boolean;
+        };
+        /**
+         * @description Where to send the browser next: the link's `redirect_uri` (one the app's policy registers, as stored with the link), then `?` (or `&` when it has a query already) and `outcome` (`approved` after an approval, `cancelled` before one), `school` (the school id) and, when the partner gave one, `state`, each percent-encoded (every byte but letters, digits, `-`, `.`, `_` and `~`), so a `state` cannot add parameters of its own. Null when the link has no `redirect_uri`: there is nowhere to go back to.
+         * @example https://assessment.hoddereducation.co.uk/arbor/connected?outcome=cancelled&school=riverside-academy&state=rv-2026-11-29-7f3a
+         */
+        ConnectReturnUrl: string | null;
+        /** @description What an alternative-connection link is for, as its page shows it before anyone signs in. */
+        OpenedConnectLink: {
+            /** @description The app the link was made for. */
+            app: {
+                /** @example hodder */
+                id: string;
+                /** @example Hodder Education Assessment */
+                name: string;
+                /**
+                 * @description The company that makes the app (the catalogue's `vendor`).
+                 * @example Hodder Education
+                 */
+                company: string;
+                kind: components["schemas"]["AppKind"];
+            };
+            school: components["schemas"]["SchoolRef"];
+            /**
+             * Format: date-time
+             * @description When the link stops working, unless an approval spends it first.
+             * @example 2026-11-30T18:23:27.349Z
+             */
+            expires_at: string;
+            return_url: components["schemas"]["ConnectReturnUrl"];
+        };
+        /** @description A user signed in on an alternative-connection link, and what they are asked to approve. */
+        ConnectSignedIn: {
+            /**
+             * @description For `approveThroughLink`, on this link only (43 base64url characters, 256 random bits). Canopy keeps only its digest; a later sign-in on the link replaces it.
+             * @example BNhnUKhELXyALQRcB4gB4uL1MT8sqpDqsq97w2QLTi4
+             */
+            ticket: string;
+            /**
+             * Format: date-time
+             * @description 15 minutes after the sign-in, or when the link expires if that is sooner.
+             * @example 2026-11-29T18:46:02.114Z
+             */
+            ticket_expires_at: string;
+            user: components["schemas"]["User"];
+            /** @description Who the user approves as, as the audit trail will record it. */
+            acting: {
+                /**
+                 * @description The school, or for a trust user the trust.
+                 * @example riverside-academy
+                 */
+                site: string;
+                /**
+                 * @description The business role that permits it.
+                 * @example school_administrator
+                 */
+                role: string;
+                /** @description True for a trust user acting in one of the trust's schools. */
+                via_trust: boolean;
+            };
+            detail: components["schemas"]["ConnectionDetail"];
+            return_url: components["schemas"]["ConnectReturnUrl"];
+        };
+        /** @description An approval through an alternative-connection link. */
+        ConnectApproved: {
+            /** @constant */
+            outcome: "approved";
+            /** @description True when the app was approved at its current permission set already; then nothing was written but the link's use. */
+            already_approved: boolean;
+            connection: components["schemas"]["ConnectionSummary"];
+            school: {
+                /** @example riverside-academy */
+                id: string;
+                /** @example Riverside Academy */
+                name: string;
+            };
+            return_url: components["schemas"]["ConnectReturnUrl"];
         };
         /** @description A connection as the partner app sees it. */
         PartnerConnection: {
@@ -2537,6 +2806,46 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description The request is malformed. Codes: `bad_request`, `malformed_json`, `duplicate_key`, `missing_field`, `unknown_field`, `wrong_type`. Checked before the link is looked at. */
+        BadConnectBody: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The link's app can no longer connect, because the policies changed since the link was made: its policy no longer offers the alternative connection (`alternative_connection_not_offered`: approve from Partner Apps instead), or it competes with the MIS (`competitor_not_connectable`) or is not live (`application_not_live`, "Application Not Live"). The link stays unspent, and works again if the policy changes back before it expires. */
+        ConnectAppRefused: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description No such link (`connect_link_unknown`): a token that is not 43 base64url characters (refused before the store is asked; one over 64 characters gets the shorter message), one that names no link (mistyped, cut short, or deleted by housekeeping 7 days after it expired), or a link whose app or school is no longer in the catalogue or the tenants. */
+        ConnectLinkUnknown: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The link cannot be used any more: an approval spent it (`connect_link_used`; checked first), or it expired (`connect_link_expired`). Ask the app for a new one. */
+        ConnectLinkGone: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
         /**
@@ -2654,7 +2963,8 @@ export interface components {
          */
         "Retry-After-Throttle": number;
         /**
-         * @description A browser sign-in sets two cookies, in two `Set-Cookie` fields.
+         * @description A browser sign-in sets two cookies, in three `Set-Cookie` fields: the session, and the device
+         *     cookie once for each path it is sent to.
          *
          *     The session: `canopy_session=<token>; Path=/; HttpOnly; SameSite=Strict; Max-Age=<seconds>`, with
          *     `; Secure` unless the server listens on a loopback address (without `--secure-cookies`) or runs with
@@ -2663,12 +2973,15 @@ export interface components {
          *
          *     The device cookie: `canopy_device=1.<issued, unix seconds>.<22-character nonce>.<43-character MAC>;
          *     Path=/api/v1/session; HttpOnly; SameSite=Strict; Max-Age=7776000` (90 days), with `; Secure` under
-         *     the same rule. The MAC (keyed BLAKE2b-256, base64url) binds the lower-cased email signed in with;
-         *     the email is not in the cookie. It signs nobody in: a later sign-in at the same email that carries it
-         *     is throttled by that device's own budget instead of the address's and the account's, so other
-         *     clients' failures (behind the same school NAT or proxy) cannot keep this browser out. Every
-         *     successful browser sign-in sets a fresh one. It is accepted by every replica (its key is derived
-         *     from the service token) and stops counting when the service token it was signed under is retired.
+         *     the same rule, and the same value again with `Path=/api/v1/connect`: the two routes that ask for a
+         *     password, sign-in and the alternative connection's page (`connectSignIn`), and nothing else. The MAC
+         *     (keyed BLAKE2b-256, base64url) binds the lower-cased email signed in with; the email is not in the
+         *     cookie. It signs nobody in: a later attempt at the same email that carries it, on either route, is
+         *     throttled by that device's own budget instead of the address's and the account's, so other clients'
+         *     failures (behind the same school NAT or proxy) cannot keep this browser out. Every successful
+         *     browser sign-in, and every right password on the alternative connection's page, sets a fresh one.
+         *     It is accepted by every replica (its key is the operator's device-cookie key, or else derived from
+         *     the service token) and stops counting when the key it was signed under is retired.
          * @example canopy_session=FdyxJw3ac9PTtm-sw7LXRR_O2_fkjRnMVaM3NCPPrZc; Path=/; HttpOnly; SameSite=Strict; Max-Age=28800
          */
         "Set-Cookie-Session": string;
@@ -2677,6 +2990,16 @@ export interface components {
          * @example canopy_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0
          */
         "Set-Cookie-Clear": string;
+        /**
+         * @description The browser's device cookie, in two `Set-Cookie` fields with one value:
+         *     `canopy_device=<value>; Path=/api/v1/session; HttpOnly; SameSite=Strict; Max-Age=7776000` and the same
+         *     with `Path=/api/v1/connect`, each with `; Secure` under the session cookie's rule. It is the cookie a
+         *     browser sign-in sets (see `Set-Cookie-Session`): set after a right password on the alternative
+         *     connection's page, whatever follows, so that the browser's later attempts at the same email, here or at
+         *     sign-in, answer to its own throttle. It signs nobody in. No session cookie is set.
+         * @example canopy_device=1.1796029965.NSlX5IMjOIqSnM7HejyMWA.ou1pff2ojgSz1iQeJFmF2LF5ZeSmexH_guQCwYfsLcI; Path=/api/v1/connect; HttpOnly; SameSite=Strict; Max-Age=7776000
+         */
+        "Set-Cookie-Device": string;
         /** @description The Bearer challenge on every `unauthenticated` 401 of the `/api/v1` routes. Sign-in's `invalid_credentials` 401 carries no challenge. */
         "WWW-Authenticate-Session": "Bearer realm=\"canopy\"";
         /** @description The Basic challenge for partner apps, on every 401 of the `/partner/v1` routes (it replaces any other challenge). */
@@ -2722,7 +3045,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Signed in. A browser gets two cookies, the session (`canopy_session`) and the device cookie (`canopy_device`), in two `Set-Cookie` fields; an API client that asked (`"token": true`) gets `token` and no cookie. */
+            /** @description Signed in. A browser gets the session cookie (`canopy_session`) and the device cookie (`canopy_device`, once per path: `/api/v1/session` and `/api/v1/connect`), in three `Set-Cookie` fields; an API client that asked (`"token": true`) gets `token` and no cookie. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2888,6 +3211,246 @@ export interface operations {
                 };
             };
             413: components["responses"]["BodyTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getConnectPage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description The UI's policy, on every UI response. */
+                    "Content-Security-Policy"?: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+                    /** @description No other site may frame the page. */
+                    "X-Frame-Options"?: "DENY";
+                    /** @description Other sites get no `Referer` from the page. */
+                    "Referrer-Policy"?: "same-origin";
+                    /** @description A cache may keep the page but must ask again before using it. */
+                    "Cache-Control"?: "no-cache";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html; charset=utf-8": string;
+                };
+            };
+            /** @description A malformed request target (`bad_request`). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["TooManyConnections"];
+        };
+    };
+    openConnectLink: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectLinkOpenRequest"];
+            };
+        };
+        responses: {
+            /** @description What the link is for. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenedConnectLink"];
+                };
+            };
+            400: components["responses"]["BadConnectBody"];
+            403: components["responses"]["ConnectAppRefused"];
+            404: components["responses"]["ConnectLinkUnknown"];
+            410: components["responses"]["ConnectLinkGone"];
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    connectSignIn: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectSignInRequest"];
+            };
+        };
+        responses: {
+            /** @description Signed in on the link. The `ticket` approves through this link, for 15 minutes at most. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Set-Cookie": components["headers"]["Set-Cookie-Device"];
+                    /** @description No cache may keep the answer, since it holds the ticket. */
+                    "Cache-Control"?: "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectSignedIn"];
+                };
+            };
+            /** @description The request is malformed, or a credential is missing. Codes: `no_credentials` (the email or the password is empty), `invalid_value` (an email over 254 bytes or a password over 1024), `bad_request`, `malformed_json`, `duplicate_key`, `missing_field`, `unknown_field`, `wrong_type`. A malformed body is refused before the link is looked at; `no_credentials` and `invalid_value` only for a live link. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Wrong email or password, an unknown email, or a disabled user (`invalid_credentials`, "Invalid credentials"), one body for all, sent 250 ms after the request arrived. No `WWW-Authenticate` header is sent. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The link's app can no longer connect (`alternative_connection_not_offered`, `competitor_not_connectable`, `application_not_live`, as `openConnectLink`); or, after a right password, the user may not approve through this link (`connect_link_other_school`, `not_authorised_for_school`, `trust_requirements_not_met` with `missing`, `approve_from_partner_apps`). A refusal after a right password sets the device cookie and carries `Cache-Control: no-store`. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Set-Cookie": components["headers"]["Set-Cookie-Device"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: components["responses"]["ConnectLinkUnknown"];
+            410: components["responses"]["ConnectLinkGone"];
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Too many attempts from this address, at this email, or from this browser's device cookie (`too_many_attempts`), counted together with `signIn`'s; the password was not checked. The same answer whether or not the email exists. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After-Throttle"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    approveThroughLink: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectApproveRequest"];
+            };
+        };
+        responses: {
+            /** @description Approved, and the link spent. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectApproved"];
+                };
+            };
+            400: components["responses"]["BadConnectBody"];
+            /** @description The ticket does not approve through this link now (`connect_sign_in_expired`) - sign in on the link again. No `WWW-Authenticate` header is sent. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The link's app can no longer connect (`alternative_connection_not_offered`, `competitor_not_connectable`, `application_not_live`), or the user who signed in no longer meets the requirements (`connect_link_other_school`, `not_authorised_for_school`, `trust_requirements_not_met` with `missing`, `approve_from_partner_apps`), as at `connectSignIn`. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: components["responses"]["ConnectLinkUnknown"];
+            /** @description At a dummy (migration) school site without `confirm_dummy_site: true` (`dummy_site_not_confirmed`; the message is the warning to show); or the connection kept changing (`concurrent_change`; try again). Nothing was written and the link is not spent. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            410: components["responses"]["ConnectLinkGone"];
+            413: components["responses"]["BodyTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];

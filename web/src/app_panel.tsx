@@ -352,7 +352,7 @@ export function AppPanel(props: {
 }
 
 // A permission set as a table: data types by row, operations ticked or crossed, then fields.
-function Grants({ grants, label }: { grants: Grant[]; label: string }) {
+export function Grants({ grants, label }: { grants: Grant[]; label: string }) {
   return (
     <table class="permissions" aria-label={label}>
       <thead>

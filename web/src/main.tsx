@@ -1,8 +1,10 @@
 // Canopy's screens: "System > Partner Apps (API Users)" for a school admin, and the trust's
-// schools for a MAT central team. Routes live in the URL's hash, so the server serves one page.
+// schools for a MAT central team. Routes live in the URL's hash, so the server serves one page;
+// it serves it at /connect too, where a partner's link brings a school user to approve its app.
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { User, notifications, schoolApps } from "./api";
+import { ConnectPage } from "./connect";
 import { Notifications } from "./notifications";
 import { SchoolAudit, SchoolUsers } from "./school_audit";
 import { SessionProvider, useSession } from "./session";
@@ -143,9 +145,17 @@ function Home({ user, home }: { user: User; home: HomeKind | undefined }) {
   return <p class="loading">Loading…</p>;
 }
 
-render(
-  <SessionProvider>
-    <App />
-  </SessionProvider>,
-  document.getElementById("app")!,
-);
+// The alternative connection's page signs in for its one approval, never into a session: the
+// main sign-in screen must not show there.
+const root = document.getElementById("app")!;
+if (location.pathname === "/connect") {
+  document.title = "Connect an app — Partner Apps";
+  render(<ConnectPage />, root);
+} else {
+  render(
+    <SessionProvider>
+      <App />
+    </SessionProvider>,
+    root,
+  );
+}

@@ -284,6 +284,17 @@ The Secrets, mounted as files under /var/run/secrets/canopy (mode 0440, group fs
             - key: {{ $v.serviceToken.existingSecretPreviousKey }}
               path: service-token-previous
             {{- end }}
+      {{- if $v.deviceCookieKey.existingSecret }}
+      - secret:
+          name: {{ $v.deviceCookieKey.existingSecret }}
+          items:
+            - key: {{ $v.deviceCookieKey.existingSecretKey }}
+              path: device-cookie-key
+            {{- if $v.deviceCookieKey.existingSecretPreviousKey }}
+            - key: {{ $v.deviceCookieKey.existingSecretPreviousKey }}
+              path: device-cookie-key-previous
+            {{- end }}
+      {{- end }}
       {{- end }}
 {{- end }}
 

@@ -104,62 +104,70 @@ std::vector<Connection> SqlStore::pending_requests_before(TimePoint cutoff, std:
 // the database's write lock from its start, which gives the same order.
 std::optional<Connection> SqlStore::apply(const ConnectionChange& change,
                                           const AuditRecord& audit) {
+  // Thrown inside the transaction, after the connection was written, to roll it back: the
+  // link the change spends could not be spent.
+  struct LinkNotSpent {};
   // Retrying after a lost connection re-runs the revision check, so a change can never be
   // applied (or audited) twice.
-  return db_->transact("apply", [&](db::Session& s) -> std::optional<Connection> {
-    if (change.expected_revision) {
-      auto q =
-          s.prepare(std::string("UPDATE connections SET status = ?, permission_set_version = ?,"
-                                " revision = revision + 1, reject_reason = ?, reject_note = ?") +
-                    (change.is_decision ? ", decided_at_ms = ?, decided_by = ?" : "") +
-                    (change.renews_request ? ", requested_at_ms = ?" : "") +
-                    " WHERE school_id = ? AND app_id = ? AND revision = ?");
-      q->bind(to_string(change.to)).bind(change.permission_set_version);
-      bind_reason(*q, change.reject_reason, change.reject_note);
-      if (change.is_decision) q->bind(to_unix_ms(change.at)).bind(change.decided_by);
-      if (change.renews_request) q->bind(to_unix_ms(change.at));
-      q->bind(change.school_id).bind(change.app_id).bind(*change.expected_revision);
-      if (q->execute() == 0) return std::nullopt;
-    } else {
-      auto q = s.prepare(
-          "INSERT INTO connections (school_id, app_id, status, permission_set_version,"
-          " revision, requested_at_ms, decided_at_ms, decided_by, reject_reason, reject_note)"
-          " VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)");
-      q->bind(change.school_id)
-          .bind(change.app_id)
-          .bind(to_string(change.to))
-          .bind(change.permission_set_version)
-          .bind(to_unix_ms(change.at));
-      if (change.is_decision) {
-        q->bind(to_unix_ms(change.at)).bind(change.decided_by);
+  try {
+    return db_->transact("apply", [&](db::Session& s) -> std::optional<Connection> {
+      if (change.expected_revision) {
+        auto q =
+            s.prepare(std::string("UPDATE connections SET status = ?, permission_set_version = ?,"
+                                  " revision = revision + 1, reject_reason = ?, reject_note = ?") +
+                      (change.is_decision ? ", decided_at_ms = ?, decided_by = ?" : "") +
+                      (change.renews_request ? ", requested_at_ms = ?" : "") +
+                      " WHERE school_id = ? AND app_id = ? AND revision = ?");
+        q->bind(to_string(change.to)).bind(change.permission_set_version);
+        bind_reason(*q, change.reject_reason, change.reject_note);
+        if (change.is_decision) q->bind(to_unix_ms(change.at)).bind(change.decided_by);
+        if (change.renews_request) q->bind(to_unix_ms(change.at));
+        q->bind(change.school_id).bind(change.app_id).bind(*change.expected_revision);
+        if (q->execute() == 0) return std::nullopt;
       } else {
-        q->bind_null().bind_null();
+        auto q = s.prepare(
+            "INSERT INTO connections (school_id, app_id, status, permission_set_version,"
+            " revision, requested_at_ms, decided_at_ms, decided_by, reject_reason, reject_note)"
+            " VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)");
+        q->bind(change.school_id)
+            .bind(change.app_id)
+            .bind(to_string(change.to))
+            .bind(change.permission_set_version)
+            .bind(to_unix_ms(change.at));
+        if (change.is_decision) {
+          q->bind(to_unix_ms(change.at)).bind(change.decided_by);
+        } else {
+          q->bind_null().bind_null();
+        }
+        bind_reason(*q, change.reject_reason, change.reject_note);
+        // The connection exists already: insert-if-absent writes nothing.
+        if (!q->execute_unless_duplicate()) return std::nullopt;
       }
-      bind_reason(*q, change.reject_reason, change.reject_note);
-      // The connection exists already: insert-if-absent writes nothing.
-      if (!q->execute_unless_duplicate()) return std::nullopt;
-    }
-    const AuditRecord* records[] = {&audit};
-    append_audits(s, records);
-    if (change.notify) {
-      auto q = s.prepare(std::string(kInsertNotification) + "(?, ?, ?, ?, ?)");
-      bind_notification(*q, change, audit);
-      q->execute();
-    }
-    const AuditedChange one{change, audit};
-    const AuditedChange* just_one[] = {&one};
-    if (change.event) write_events(s, just_one);
-    if (change.deletion_due) write_deletion_requests(s, just_one);
-    auto q = s.prepare(select_connection());
-    q->bind(change.school_id).bind(change.app_id);
-    if (!q->next()) {
-      throw StoreError(std::string(dialect_.name()) +
-                       ": connection vanished inside its own transaction");
-    }
-    auto written = rows::connection(*q);
-    finish_transaction(s, std::span(&one, 1));
-    return std::optional(std::move(written));
-  });
+      if (change.spends_link && !spend_link(s, *change.spends_link)) throw LinkNotSpent{};
+      const AuditRecord* records[] = {&audit};
+      append_audits(s, records);
+      if (change.notify) {
+        auto q = s.prepare(std::string(kInsertNotification) + "(?, ?, ?, ?, ?)");
+        bind_notification(*q, change, audit);
+        q->execute();
+      }
+      const AuditedChange one{change, audit};
+      const AuditedChange* just_one[] = {&one};
+      if (change.event) write_events(s, just_one);
+      if (change.deletion_due) write_deletion_requests(s, just_one);
+      auto q = s.prepare(select_connection());
+      q->bind(change.school_id).bind(change.app_id);
+      if (!q->next()) {
+        throw StoreError(std::string(dialect_.name()) +
+                         ": connection vanished inside its own transaction");
+      }
+      auto written = rows::connection(*q);
+      finish_transaction(s, std::span(&one, 1));
+      return std::optional(std::move(written));
+    });
+  } catch (const LinkNotSpent&) {
+    return std::nullopt;
+  }
 }
 
 // The batch form of apply, built for thousands of changes: the rows are locked and their

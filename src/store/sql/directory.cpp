@@ -13,7 +13,7 @@ namespace {
 template <class Key>
 std::optional<User> find_user_on(db::Session& s, std::string_view column, const Key& key) {
   auto q = s.prepare(
-      "SELECT u.id, u.email, u.name, u.home_site, r.role, u.disabled_at_ms FROM users u"
+      "SELECT u.id, u.email, u.name, u.home_site, r.role, u.disabled_at_ms, u.sign_in FROM users u"
       " LEFT JOIN user_roles r ON r.user_id = u.id WHERE u." +
       std::string(column) + " = ? ORDER BY r.role");
   q->bind(key);
@@ -26,6 +26,7 @@ std::optional<User> find_user_on(db::Session& s, std::string_view column, const 
       user->name = q->text(2);
       user->home_site = q->text(3);
       user->disabled = !q->is_null(5);
+      user->sign_in = rows::sign_in_method(q->text(6));
     }
     if (!q->is_null(4)) user->roles.push_back(q->text(4));
   }
@@ -93,18 +94,19 @@ Upsert SqlStore::upsert_user(const User& user) {
     if (existed) {
       const auto existing = find_user_on(s, "id", *id);
       if (existing && existing->name == user.name && existing->home_site == user.home_site &&
-          existing->roles == roles) {
+          existing->roles == roles && existing->sign_in == user.sign_in) {
         return Upsert::unchanged;
       }
-      s.prepare("UPDATE users SET name = ?, home_site = ? WHERE id = ?")
+      s.prepare("UPDATE users SET name = ?, home_site = ?, sign_in = ? WHERE id = ?")
           ->bind(user.name)
           .bind(user.home_site)
+          .bind(to_string(user.sign_in))
           .bind(*id)
           .execute();
       s.prepare("DELETE FROM user_roles WHERE user_id = ?")->bind(*id).execute();
     } else {
-      auto q = s.prepare("INSERT INTO users (email, name, home_site) VALUES (?, ?, ?)");
-      q->bind(user.email).bind(user.name).bind(user.home_site);
+      auto q = s.prepare("INSERT INTO users (email, name, home_site, sign_in) VALUES (?, ?, ?, ?)");
+      q->bind(user.email).bind(user.name).bind(user.home_site).bind(to_string(user.sign_in));
       if (!q->execute_unless_duplicate()) throw db::RetryTransaction{};
       id = s.first_inserted_id(1);
     }

@@ -102,6 +102,9 @@ class SqlStore : public Store {
                                                        std::string_view site_id,
                                                        int version) override;
   std::vector<TermsAcceptance> terms_accepted_by(std::int64_t user_id) override;
+  void record_school_visit(std::int64_t user_id, std::string_view school_id, TimePoint at) override;
+  std::optional<TimePoint> first_school_visit(std::int64_t user_id,
+                                              std::string_view school_id) override;
 
   // notifications.cpp
   NotificationPage notifications_for(std::int64_t user_id, std::span<const std::string> schools,
@@ -144,6 +147,10 @@ class SqlStore : public Store {
   // connect_links.cpp
   void create_connect_link(const ConnectLink& link) override;
   std::optional<ConnectLink> find_connect_link(std::string_view token_hash) override;
+  bool admit_connect_approver(std::string_view token_hash, std::int64_t user_id,
+                              std::string_view ticket_hash, TimePoint until,
+                              TimePoint now) override;
+  bool spend_connect_link(const LinkSpend& spend) override;
   std::size_t delete_connect_links_before(TimePoint cutoff, std::size_t limit) override;
 
  protected:
@@ -161,6 +168,8 @@ class SqlStore : public Store {
                     const std::string& body, TimePoint at);
   // events.cpp: the partner events of `changes` (each has one).
   void write_events(db::Session& s, std::span<const AuditedChange* const> changes);
+  // connect_links.cpp: spends the link (LinkSpend's conditions); false when it cannot.
+  bool spend_link(db::Session& s, const LinkSpend& spend);
   // deletions.cpp: the deletion requests of `changes` (each has a deletion_due).
   void write_deletion_requests(db::Session& s, std::span<const AuditedChange* const> changes);
 

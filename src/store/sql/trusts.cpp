@@ -51,4 +51,23 @@ std::vector<TermsAcceptance> SqlStore::terms_accepted_by(std::int64_t user_id) {
   });
 }
 
+void SqlStore::record_school_visit(std::int64_t user_id, std::string_view school_id, TimePoint at) {
+  db_->transact("record_school_visit", [&](db::Session& s) {
+    auto q =
+        s.prepare("INSERT INTO school_visits (user_id, school_id, first_at_ms) VALUES (?, ?, ?)" +
+                  dialect_.on_conflict_do_nothing("user_id, school_id", "school_visits.user_id"));
+    q->bind(user_id).bind(school_id).bind(to_unix_ms(at)).execute();
+  });
+}
+
+std::optional<TimePoint> SqlStore::first_school_visit(std::int64_t user_id,
+                                                      std::string_view school_id) {
+  return db_->read("first_school_visit", [&](db::Session& s) -> std::optional<TimePoint> {
+    auto q = s.prepare("SELECT first_at_ms FROM school_visits WHERE user_id = ? AND school_id = ?");
+    q->bind(user_id).bind(school_id);
+    if (!q->next()) return std::nullopt;
+    return from_unix_ms(q->integer(0));
+  });
+}
+
 }  // namespace canopy::store
