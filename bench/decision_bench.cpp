@@ -92,6 +92,10 @@ struct NoStore final : store::ConnectionStore, store::DirectoryStore {
     return {};
   }
   std::vector<store::Connection> trust_connections(std::string_view) override { return {}; }
+  std::vector<store::Connection> app_connections(std::string_view,
+                                                 const AppConnectionsQuery&) override {
+    return {};
+  }
   std::vector<store::Connection> pending_requests_before(TimePoint, std::size_t) override {
     return {};
   }

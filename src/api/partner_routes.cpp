@@ -65,6 +65,49 @@ asio::awaitable<http::Response> connection_status(http::RequestContext& ctx, Par
   });
 }
 
+// GET /partner/v1/connections?status=&after=&limit=: the partner's own connections, by school,
+// a page at a time. status: pending, approved, rejected, expired, or permissions_for_review (the
+// schools whose approval is of an earlier version than the app's current set: they have its
+// new version to review).
+asio::awaitable<http::Response> list_connections(http::RequestContext& ctx, PartnerRoutes& g) {
+  constexpr std::size_t kDefaultLimit = 100;
+  const auto refuse = [](Error e) { return challenge(error_response(e), kPartnerChallenge); };
+  if (auto q = check_query(ctx, {}, {"status", "after", "limit"}); !q) co_return refuse(q.error());
+  store::ConnectionStore::AppConnectionsQuery query;
+  bool for_review = false;
+  if (const auto* text = ctx.query_param("status")) {
+    for_review = *text == "permissions_for_review";
+    if (!for_review) {
+      query.status = parse_connection_status(*text);
+      if (!query.status) {
+        co_return refuse(make_error(Errc::invalid_value,
+                                    "status must be pending, approved, rejected, expired or "
+                                    "permissions_for_review"));
+      }
+    }
+  }
+  if (const auto* text = ctx.query_param("after")) {
+    if (auto id = check_id("after", *text); !id) co_return refuse(id.error());
+    query.after = *text;
+  }
+  auto page = page_query(ctx, kDefaultLimit);
+  if (!page) co_return refuse(page.error());
+  query.limit = page->limit;
+  co_return co_await as_partner(ctx, g, [&](const policy::App& app) -> Result<http::Response> {
+    const auto found = g.consent.app_connections(app, for_review, query);
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& c : found) {
+      auto item = partner_view(c);
+      item["current_permission_set_version"] = app.permissions.version();
+      items.push_back(std::move(item));
+    }
+    const bool full = found.size() == query.limit;
+    return json_response(
+        200, {{"items", std::move(items)},
+              {"next_after", full ? nlohmann::json(found.back().school_id) : nlohmann::json()}});
+  });
+}
+
 // POST /partner/v1/connect-links {"school", "redirect_uri"?, "state"?}: the alternative
 // connection's one-time link for a school user (consent/connect_links.hpp). 201 with the url,
 // which is the only place the link's token is ever shown.
@@ -155,6 +198,8 @@ void add_partner_routes(http::Router& router, PartnerRoutes& g) {
              [&g](auto& ctx) { return request_connection(ctx, g); });
   router.add(http::Method::get, "/partner/v1/connection-requests/{school}",
              [&g](auto& ctx) { return connection_status(ctx, g); });
+  router.add(http::Method::get, "/partner/v1/connections",
+             [&g](auto& ctx) { return list_connections(ctx, g); });
   router.add(http::Method::post, "/partner/v1/connect-links",
              [&g](auto& ctx) { return create_connect_link(ctx, g); });
   router.add(http::Method::post, "/partner/v1/connections/{school}/deletion-attestation",

@@ -26,7 +26,8 @@ nlohmann::json permission_table(const PermissionSet& set) {
                     {"read", g.operations.has(Operation::read)},
                     {"write", g.operations.has(Operation::write)},
                     {"update", g.operations.has(Operation::update)},
-                    {"delete", g.operations.has(Operation::del)}});
+                    {"delete", g.operations.has(Operation::del)},
+                    {"purpose", g.purpose}});
   }
   return rows;
 }
@@ -36,19 +37,20 @@ nlohmann::json permissions_for_review(const policy::App& app, int approved_versi
   if (approved_version == app.permissions.version()) return rows;
   const PermissionSet* approved = app.permissions_at(approved_version);
   // One row per (fields, operations) the current set asks for and the approval did not give.
-  const auto row = [&rows](const std::string& type, nlohmann::json fields, Operations ops) {
-    rows.push_back({{"data_type", type},
+  // Each with the current set's purpose for its data type: why the app now asks for it.
+  const auto row = [&rows](const DataTypeGrant& g, nlohmann::json fields, Operations ops) {
+    rows.push_back({{"data_type", g.data_type},
                     {"fields", std::move(fields)},
                     {"read", ops.has(Operation::read)},
                     {"write", ops.has(Operation::write)},
                     {"update", ops.has(Operation::update)},
-                    {"delete", ops.has(Operation::del)}});
+                    {"delete", ops.has(Operation::del)},
+                    {"purpose", g.purpose}});
   };
   for (const auto& g : app.permissions.grants()) {
     const DataTypeGrant* before = approved != nullptr ? approved->find(g.data_type) : nullptr;
     if (before == nullptr) {  // a data type not approved at all
-      row(g.data_type, g.all_fields ? nlohmann::json("all") : nlohmann::json(g.fields),
-          g.operations);
+      row(g, g.all_fields ? nlohmann::json("all") : nlohmann::json(g.fields), g.operations);
       continue;
     }
     Operations added;
@@ -60,12 +62,12 @@ nlohmann::json permissions_for_review(const policy::App& app, int approved_versi
                           before->fields.end(), std::back_inserter(kept));
     if (!added.empty() && !kept.empty()) {
       const bool all = g.all_fields && before->all_fields;
-      row(g.data_type, all ? nlohmann::json("all") : nlohmann::json(kept), added);
+      row(g, all ? nlohmann::json("all") : nlohmann::json(kept), added);
     }
     std::vector<std::string> fresh;  // fields not approved, with every operation asked for
     std::set_difference(g.fields.begin(), g.fields.end(), before->fields.begin(),
                         before->fields.end(), std::back_inserter(fresh));
-    if (!fresh.empty()) row(g.data_type, fresh, g.operations);
+    if (!fresh.empty()) row(g, fresh, g.operations);
   }
   return rows;
 }

@@ -64,6 +64,14 @@ Result<OpenedLink> ConnectApprovals::open(std::string_view token) {
                           "request from Partner Apps instead");
   }
   if ((*app)->competitor || !(*app)->live) return not_connectable(**app);
+  // The operator withdrew the address the link sends the browser back to: it goes nowhere now.
+  const auto& uris = (*app)->redirect_uris;
+  if (!link->redirect_uri.empty() &&
+      std::find(uris.begin(), uris.end(), link->redirect_uri) == uris.end()) {
+    return make_error(Errc::connect_link_expired,
+                      "This link returns to an address " + (*app)->name +
+                          " no longer has registered: ask the app for a new link");
+  }
   auto school = consent_.school(link->school_id);
   if (!school) return unknown;
   return OpenedLink{std::move(*link), *app, std::move(*school)};

@@ -73,6 +73,12 @@ Result<store::Connection> Service::connection(std::string_view school_id, std::s
   return std::move(*c);
 }
 
+std::vector<store::Connection> Service::app_connections(
+    const policy::App& app, bool for_review, store::ConnectionStore::AppConnectionsQuery query) {
+  if (for_review) query.approved_below = app.permissions.version();
+  return connections_.app_connections(app.id, query);
+}
+
 void Service::opened_school(const tenancy::Actor& actor) {
   // A read first: after the first visit, opening the school writes nothing.
   if (actor.via_trust && !trusts_.first_school_visit(actor.user_id, actor.school_id))

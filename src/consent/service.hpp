@@ -149,6 +149,10 @@ class Service : public tenancy::ConnectionSeeds {
 
   std::vector<store::Connection> list(std::string_view school_id,
                                       std::optional<ConnectionStatus> status);
+  // A partner's own connections, by school, a page at a time (`query.after`, `query.limit`):
+  // in a status, or, with `for_review`, approved at a version before the app's current set.
+  std::vector<store::Connection> app_connections(const policy::App& app, bool for_review,
+                                                 store::ConnectionStore::AppConnectionsQuery query);
   Result<store::Connection> connection(std::string_view school_id, std::string_view app_id);
 
   // The connection a school admin's decision would change, once it is known to be valid now

@@ -18,6 +18,10 @@ struct DataTypeGrant {
   // the catalogue does not know is never granted.
   std::vector<std::string> fields;
   Operations operations;
+  // Why the app needs this data, in the policy's words for a school (`purpose`; required in an
+  // app's current set, absent from sets of earlier versions and recorded grants). Shown, never
+  // decided on.
+  std::string purpose;
 };
 
 enum class GrantVerdict {

@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
       "only from the environment or files: CANOPY_SERVICE_TOKEN(_FILE), "
       "CANOPY_MYSQL_PASSWORD(_FILE), CANOPY_REDIS_PASSWORD(_FILE), "
       "CANOPY_REDIS_MAC_KEY(_FILE), CANOPY_REDIS_MAC_KEY_PREVIOUS(_FILE), "
-      "CANOPY_SERVICE_TOKEN_PREVIOUS(_FILE)."};
+      "CANOPY_SERVICE_TOKEN_PREVIOUS(_FILE), CANOPY_DEVICE_COOKIE_KEY(_FILE), "
+      "CANOPY_DEVICE_COOKIE_KEY_PREVIOUS(_FILE)."};
   app.require_subcommand(1);
   // An option given by the configuration file and again on the command line takes the latter.
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);

@@ -38,6 +38,16 @@ std::optional<std::string> redirect_uri_problem(const std::string& uri) {
   return std::nullopt;
 }
 
+// Why `purpose` cannot say why an app needs a data type, if it cannot: one plain line a school
+// reads beside the permission, 1 to 200 bytes, no control characters.
+std::optional<std::string> purpose_problem(const std::string& purpose) {
+  if (purpose.empty() || purpose.size() > 200)
+    return "purpose must say in 1 to 200 bytes why the app needs this data";
+  for (const unsigned char c : purpose)
+    if (c < 0x20 || c == 0x7f) return "purpose must be one line of plain text";
+  return std::nullopt;
+}
+
 // FNV-1a, 64 bits, over each file's name (relative to the directory) and the bytes the loader
 // parsed: which policies a process runs, for /metrics and the logs. Not a security measure.
 class FileDigest {
@@ -203,7 +213,7 @@ class Loader {
     }
     app.website = r.string(a, "website").value_or("");
     app.description = r.string(a, "description").value_or("");
-    if (auto set = load_permission_set(r, (*root)["permission_set"], app)) {
+    if (auto set = load_permission_set(r, (*root)["permission_set"], app, /*current=*/true)) {
       app.permissions = std::move(*set);
       if (load_history(r, *root, app)) apps_.push_back(std::move(app));
     }
@@ -225,8 +235,10 @@ class Loader {
     return root;
   }
 
+  // `current`: the app's set in force, whose data types say why the app needs them (`purpose`,
+  // shown to schools); what earlier versions' sets (history) say is checked and not kept.
   std::optional<PermissionSet> load_permission_set(YamlReader& r, const YAML::Node& ps,
-                                                   const App& app) {
+                                                   const App& app, bool current) {
     if (!r.check_map(ps, "permission_set", {"version", "data_types"})) return std::nullopt;
     auto version = r.integer(ps, "version");
     if (!version) return std::nullopt;
@@ -239,7 +251,7 @@ class Loader {
     if (!r.check_sequence(list, "permission_set.data_types")) return std::nullopt;
     std::vector<DataTypeGrant> grants;
     for (const auto& item : list) {
-      if (!r.check_map(item, "a data type grant", {"type", "fields", "operations"})) {
+      if (!r.check_map(item, "a data type grant", {"type", "fields", "operations"}, {"purpose"})) {
         ok = false;
         continue;
       }
@@ -247,6 +259,19 @@ class Loader {
       if (!grant) {
         ok = false;
         continue;
+      }
+      if (item["purpose"]) {
+        auto purpose = r.string(item, "purpose");
+        if (!purpose) {
+          ok = false;
+          continue;
+        }
+        if (const auto problem = purpose_problem(*purpose)) {
+          r.error(item["purpose"], *problem);
+          ok = false;
+          continue;
+        }
+        if (current) grant->purpose = std::move(*purpose);
       }
       if (std::any_of(grants.begin(), grants.end(),
                       [&](const DataTypeGrant& g) { return g.data_type == grant->data_type; })) {
@@ -269,7 +294,7 @@ class Loader {
     bool ok = true;
     int newer = app.permissions.version();
     for (const auto& item : list) {
-      auto set = load_permission_set(r, item, app);
+      auto set = load_permission_set(r, item, app, /*current=*/false);
       if (!set) {
         ok = false;
         continue;

@@ -19,7 +19,8 @@ class CredentialStore {
   virtual ~CredentialStore() = default;
   virtual std::optional<std::string> password_hash(std::int64_t user_id) = 0;
   // Sets the password and, in the same transaction, ends every session of the user (whoever
-  // held one must sign in with the new password). Returns how many sessions it ended.
+  // held one must sign in with the new password) and voids their tickets for approving through
+  // alternative-connection links. Returns how many sessions it ended.
   virtual std::size_t set_password_hash(std::int64_t user_id, const std::string& hash) = 0;
   virtual void set_partner_secret_hash(std::string_view app_id, const std::string& hash,
                                        TimePoint at) = 0;
@@ -38,8 +39,9 @@ class AccountStore {
   virtual ~AccountStore() = default;
   // Every user, disabled ones included, by email.
   virtual std::vector<User> list_users() = 0;
-  // In one transaction: marks the user disabled (keeping the first time when already so) and
-  // deletes every session of theirs. nullopt when there is no such user.
+  // In one transaction: marks the user disabled (keeping the first time when already so),
+  // deletes every session of theirs and voids their tickets for approving through links. nullopt
+  // when there is no such user.
   virtual std::optional<UserDisabled> disable_user(std::int64_t user_id, TimePoint at) = 0;
   // Lets a disabled user sign in again, with the password they had; false when they were not
   // disabled (or do not exist).

@@ -124,6 +124,17 @@ class ConnectionStore {
   }
   // Every connection of the schools of `trust_id`, by school, then app.
   virtual std::vector<Connection> trust_connections(std::string_view trust_id) = 0;
+  // One app's connections, by school id, after school `after` ("": from the first), at most
+  // `limit`: in `status` when given, and approved at a version below `approved_below` when
+  // given (what a newer permission set leaves for review).
+  struct AppConnectionsQuery {
+    std::optional<ConnectionStatus> status;
+    std::optional<int> approved_below;
+    std::string after;
+    std::size_t limit = 100;
+  };
+  virtual std::vector<Connection> app_connections(std::string_view app_id,
+                                                  const AppConnectionsQuery& query) = 0;
   // Pending requests made before `cutoff`, oldest first, at most `limit`: what expires.
   virtual std::vector<Connection> pending_requests_before(TimePoint cutoff, std::size_t limit) = 0;
 

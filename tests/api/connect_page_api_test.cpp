@@ -297,6 +297,13 @@ TEST_F(ConnectPage, DeadLinksAndChangedPoliciesAreRefusedBeforeAnyPassword) {
   set_hodder("alternative_connection: false", offered);
   ASSERT_EQ(open(token).status, 200u);
 
+  // Or withdraws the address a link returns to: that link goes nowhere now.
+  const auto returning = link("oakfield-primary", "hodder", {{"redirect_uri", kRedirect}});
+  set_hodder("redirect_uris: [" + kRedirect + "]", "redirect_uris: [" + kRedirect + "/v2]");
+  EXPECT_EQ(open(returning).code(), "connect_link_expired");
+  EXPECT_EQ(open(token).status, 200u);
+  set_hodder("redirect_uris: [" + kRedirect + "/v2]", "redirect_uris: [" + kRedirect + "]");
+
   // A link lasts 24 hours.
   const auto ticket = ticket_of(token, kAmir);
   t.clock().advance(std::chrono::hours(24));
@@ -323,6 +330,12 @@ TEST_F(ConnectPage, OnlyAFreshTicketOfThisLinkApproves) {
   EXPECT_EQ(approve(token, second).code(), "connect_sign_in_expired");
   EXPECT_EQ(status_of("oakfield-primary"), "pending");
   ASSERT_EQ(approve(token, ticket_of(token, kAmir)).status, 200u);
+  // A new password (after a phishing, say) voids the tickets signed in with the old one.
+  const auto reset = link("oakfield-primary");
+  const auto before_reset = ticket_of(reset, kAmir);
+  t.store().set_password_hash(t.store().find_user_by_email(kAmir)->id,
+                              auth::hash_password(kPassword, auth::PasswordCost::minimum));
+  EXPECT_EQ(approve(reset, before_reset).code(), "connect_sign_in_expired");
   // The user's permission is checked again at approval.
   const auto later = link("meadowbank-infant");
   const auto ticket = ticket_of(later, "priya.shah@meadowbank-infant.example");

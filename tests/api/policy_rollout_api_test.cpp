@@ -29,18 +29,23 @@ permission_set:
     - type: Student
       fields: all
       operations: [read, update]
+      purpose: Links each concern to the pupil, and corrects pupils' details found wrong.
     - type: Staff
       fields: [title, firstName, lastName, jobTitle]
       operations: [read]
+      purpose: Names the staff who record and follow up concerns.
     - type: BehaviouralIncident
       fields: all
       operations: [read, write, update]
+      purpose: Records safeguarding concerns and updates them as they are handled.
     - type: MedicalCondition
       fields: all
       operations: [read]
+      purpose: Shows medical needs beside concerns.
     - type: AttendanceMark
       fields: all
       operations: [read]
+      purpose: Shows attendance beside concerns, so patterns of absence are seen early.
 history:
   - version: 2
     data_types:
@@ -128,9 +133,11 @@ TEST_F(PolicyRollout, AGrownSetKeepsTheSchoolOnWhatItApprovedUntilItApprovesAgai
   EXPECT_EQ(body["current_permission_set_version"], 3);
   EXPECT_EQ(body["permissions_for_review"], nlohmann::json::parse(R"([
               {"data_type": "AttendanceMark", "fields": "all", "read": true, "write": false,
-               "update": false, "delete": false},
+               "update": false, "delete": false,
+               "purpose": "Shows attendance beside concerns, so patterns of absence are seen early."},
               {"data_type": "Student", "fields": "all", "read": false, "write": false,
-               "update": true, "delete": false}])"))
+               "update": true, "delete": false,
+               "purpose": "Links each concern to the pupil, and corrects pupils' details found wrong."}])"))
       << body["permissions_for_review"].dump();
   ASSERT_FALSE(body["warnings"].empty());
 
@@ -155,6 +162,51 @@ TEST_F(PolicyRollout, AGrownSetKeepsTheSchoolOnWhatItApprovedUntilItApprovesAgai
   EXPECT_EQ(after["permissions_for_review"], nlohmann::json::array());
   EXPECT_EQ(decide("AttendanceMark", "read"), "allow");
   EXPECT_EQ(decide("Student", "update", "firstName"), "allow");
+}
+
+// The partner sees which schools have its new version to review, a page at a time, and every
+// purpose its current set gives is in the slide-over's table.
+TEST_F(PolicyRollout, APartnerListsTheSchoolsWithItsNewVersionToReview) {
+  const auto list = [&](const std::string& query) {
+    const auto r =
+        t.client().get("/partner/v1/connections" + query, basic("cpoms", kPartnerSecret));
+    EXPECT_EQ(r.status, 200u) << r.body;
+    const auto body = r.json();  // kept: a range-for over a temporary's member would dangle
+    std::vector<std::string> schools;
+    for (const auto& item : body["items"])
+      schools.push_back(item["school"]);
+    return std::pair(schools, body["next_after"]);
+  };
+  const auto [review, end] = list("?status=permissions_for_review");
+  EXPECT_EQ(review, std::vector<std::string>{"oakfield-primary"});
+  EXPECT_TRUE(end.is_null());
+  const auto item = t.client()
+                        .get("/partner/v1/connections?status=permissions_for_review",
+                             basic("cpoms", kPartnerSecret))
+                        .json()["items"][0];
+  EXPECT_EQ(item["permission_set_version"], 2);
+  EXPECT_EQ(item["current_permission_set_version"], 3);
+  // Every approved school, a page at a time.
+  const auto [first, next] = list("?status=approved&limit=1");
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_TRUE(next.is_string());
+  const auto [second, _] = list("?status=approved&limit=1&after=" + next.get<std::string>());
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_LT(first[0], second[0]);
+  // Only its own connections, and a status it knows.
+  EXPECT_EQ(list("?status=pending").first.size(), 0u);
+  EXPECT_EQ(
+      t.client().get("/partner/v1/connections?status=lost", basic("cpoms", kPartnerSecret)).code(),
+      "invalid_value");
+  EXPECT_EQ(t.client().get("/partner/v1/connections").status, 401u);
+
+  // Approved again, the school has nothing left to review.
+  ASSERT_EQ(t.client().post_json(kCpoms + "/approve", "{}", auth).status, 200u);
+  EXPECT_TRUE(list("?status=permissions_for_review").first.empty());
+
+  const auto detail = t.client().get(kCpoms, auth).json();
+  for (const auto& row : detail["permissions"])
+    EXPECT_FALSE(row["purpose"].get<std::string>().empty()) << row.dump();
 }
 
 }  // namespace

@@ -161,7 +161,8 @@ async function open(page, name) {
 async function shownTable(dialog) {
   return dialog.locator("table.permissions tbody tr").evaluateAll((rows) =>
     rows.map((tr) => ({
-      data_type: tr.querySelector("th").textContent,
+      data_type: tr.querySelector("th .data-type").textContent,
+      purpose: tr.querySelector("th .purpose")?.textContent ?? "",
       marks: [...tr.querySelectorAll("td span[role=img]")].map((m) => m.getAttribute("aria-label")),
       fields: tr.querySelector("td.fields").textContent,
     })),
@@ -182,6 +183,7 @@ check("slide-over: the API's table; approve, revoke, re-approve; cancel changes 
   );
   const expected = api.map((g) => ({
     data_type: g.data_type,
+    purpose: g.purpose,
     marks: ["read", "write", "update", "delete"].map((op) => `${op}: ${g[op] ? "yes" : "no"}`),
     fields: g.fields === "all" ? "all fields" : g.fields.join(", "),
   }));
@@ -823,7 +825,7 @@ check(
     await page.getByText("Signed in as").waitFor();
     await page.getByText("Groupcall Ltd", { exact: true }).first().waitFor();
     const table = page.getByRole("table", { name: `What ${name} asks to do` });
-    assert.deepEqual((await table.locator("tbody th").allInnerTexts()).sort(), [
+    assert.deepEqual((await table.locator("tbody th .data-type").allInnerTexts()).sort(), [
       "Student",
       "Staff",
       "Guardian",
@@ -909,6 +911,7 @@ check("the connect page says when the app is no longer live, or no longer offers
 }, [/status of 403/]);
 
 // CPOMS's set grows from version 2 (what the demo's schools approved, kept as history) to 3.
+const grownPurpose = "Shows attendance beside safeguarding concerns, so patterns of absence are seen early.";
 const grownCpoms = `app:
   id: cpoms
   name: CPOMS
@@ -919,11 +922,11 @@ const grownCpoms = `app:
 permission_set:
   version: 3
   data_types:
-    - {type: Student, fields: all, operations: [read]}
-    - {type: Staff, fields: [title, firstName, lastName, workEmail, jobTitle], operations: [read]}
-    - {type: BehaviouralIncident, fields: all, operations: [read, write, update]}
-    - {type: MedicalCondition, fields: all, operations: [read]}
-    - {type: AttendanceMark, fields: all, operations: [read]}
+    - {type: Student, fields: all, operations: [read], purpose: Links each concern to the pupil it is about.}
+    - {type: Staff, fields: [title, firstName, lastName, workEmail, jobTitle], operations: [read], purpose: Names the staff who record and follow up concerns.}
+    - {type: BehaviouralIncident, fields: all, operations: [read, write, update], purpose: Records and updates concerns.}
+    - {type: MedicalCondition, fields: all, operations: [read], purpose: Shows medical needs beside concerns.}
+    - {type: AttendanceMark, fields: all, operations: [read], purpose: "${grownPurpose}"}
 history:
   - version: 2
     data_types:
@@ -959,7 +962,9 @@ check("a grown permission set: the slide-over shows what is for review; approvin
     const dialog = await open(page, "CPOMS");
     const review = dialog.getByRole("table", { name: "For review" });
     await review.waitFor();
-    assert.deepEqual(await review.locator("tbody th").allInnerTexts(), ["AttendanceMark"]);
+    assert.deepEqual(await review.locator("tbody th .data-type").allInnerTexts(), ["AttendanceMark"]);
+    // Why the app now asks for it, in its policy's words, beside the difference.
+    await review.locator("tbody th .purpose").filter({ hasText: grownPurpose }).waitFor();
     assert.equal(await decide("AttendanceMark"), "reconsent_required");
     assert.equal(await decide("Student"), "approved");
     await axe(page, "slide-over with permissions for review");

@@ -329,6 +329,35 @@ TEST_F(PolicyLoader, UnknownKeyInGrant) {
   expect_only_error("apps/classcharts.yaml", 13, "unknown key 'note' in a data type grant");
 }
 
+// A data type's purpose is kept with the current set, for schools to read: one line, 1 to 200
+// bytes; anything else is refused where it stands.
+TEST_F(PolicyLoader, APurposeIsOnePlainLineOfAtMost200Bytes) {
+  std::string text = partner("classcharts");
+  text.insert(text.find("      operations: [read, update]"),
+              "      purpose: Builds seating plans from the school's classes.\n");  // 13
+  dir_.write("apps/classcharts.yaml", text);
+  auto result = load();
+  ASSERT_TRUE(result.errors.empty()) << dump(result.errors);
+  const auto& grants = result.snapshot->find_app("classcharts")->permissions.grants();
+  const auto with = std::find_if(grants.begin(), grants.end(),
+                                 [](const DataTypeGrant& g) { return !g.purpose.empty(); });
+  ASSERT_NE(with, grants.end());
+  EXPECT_EQ(with->purpose, "Builds seating plans from the school's classes.");
+
+  const std::string size = "purpose must say in 1 to 200 bytes why the app needs this data";
+  const std::pair<std::string, std::string> bad[] = {
+      {std::string(201, 'x'), size},
+      {"\"\"", "'purpose' must be a non-empty string"},
+      {"\"two\\nlines\"", "purpose must be one line of plain text"}};
+  for (const auto& [purpose, message] : bad) {
+    std::string wrong = partner("classcharts");
+    wrong.insert(wrong.find("      operations: [read, update]"),
+                 "      purpose: " + purpose + "\n");
+    dir_.write("apps/classcharts.yaml", wrong);
+    expect_only_error("apps/classcharts.yaml", 13, message);
+  }
+}
+
 TEST_F(PolicyLoader, UnknownKeyAtTopLevelOfAnAppFile) {
   dir_.write("apps/classcharts.yaml", partner("classcharts") + "extra: true\n");  // line 17
   expect_only_error("apps/classcharts.yaml", 17, "unknown key 'extra' in an app file");

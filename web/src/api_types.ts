@@ -1104,6 +1104,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/partner/v1/connections": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the calling app's connections, or the schools with its new permission set to review
+         * @description The calling app's connections, by school id, a page at a time: `after` is the last school of the page before (`next_after`, null on the last page). `status` keeps one status (`pending`, `approved`, `rejected`, `expired`), or `permissions_for_review`: the schools whose approval is of an earlier version of the app's permission set than its current one (`current_permission_set_version`). There the app keeps what both versions grant and is denied the rest until the school approves again; each such school's admins see the additions, each with its purpose, in Partner Apps.
+         */
+        get: operations["listPartnerConnections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/partner/v1/connect-links": {
         parameters: {
             query?: never;
@@ -1821,6 +1847,11 @@ export interface components {
             write: boolean;
             update: boolean;
             delete: boolean;
+            /**
+             * @description Why the app needs this data, in its policy's words (`purpose`, one line of at most 200 bytes), shown beside the permission so a school can judge it; in `permissions_for_review`, why the app's current set asks for what the school has not approved. Empty where the app's policy does not say (and in sets of earlier versions).
+             * @example Gives each pupil a school email address and keeps it up to date in the MIS.
+             */
+            purpose: string;
         };
         SchoolRef: {
             /** @example riverside-academy */
@@ -5093,6 +5124,70 @@ export interface operations {
             404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["BodyTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listPartnerConnections: {
+        parameters: {
+            query?: {
+                status?: "pending" | "approved" | "rejected" | "expired" | "permissions_for_review";
+                /** @description The school id the previous page ended with. */
+                after?: string;
+                limit?: number;
+            };
+            header?: {
+                /**
+                 * @description A request id to use instead of a generated one, echoed in the response and written to the access log. Used only when it is 1 to 64 characters of `[A-Za-z0-9._-]`; any other value is ignored (not refused) and a new id is generated.
+                 * @example gw-7f3a9c
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of connections. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: (components["schemas"]["PartnerConnection"] & {
+                            /** @description The version of the app's permission set in force now; above `permission_set_version` when the school has the new one to review. */
+                            current_permission_set_version: number;
+                        })[];
+                        /** @description The `after` of the next page; null on the last. */
+                        next_after: string | null;
+                    };
+                };
+            };
+            /** @description A query parameter is unknown (`unknown_parameter`) or invalid (`invalid_value`: a status, an `after` that is not an id, a `limit` outside 1 to 100). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or malformed Basic credentials (`unauthenticated`), or an unknown client id or wrong secret (`invalid_credentials`). A `WWW-Authenticate` challenge is sent. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate-Partner"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -351,7 +351,8 @@ export function AppPanel(props: {
   );
 }
 
-// A permission set as a table: data types by row, operations ticked or crossed, then fields.
+// A permission set as a table: data types by row, each with why the app needs it, operations
+// ticked or crossed, then fields.
 export function Grants({ grants, label }: { grants: Grant[]; label: string }) {
   return (
     <table class="permissions" aria-label={label}>
@@ -368,7 +369,10 @@ export function Grants({ grants, label }: { grants: Grant[]; label: string }) {
       <tbody>
         {grants.map((g, i) => (
           <tr key={`${g.data_type}-${i}`} data-type={g.data_type}>
-            <th scope="row">{g.data_type}</th>
+            <th scope="row">
+              <span class="data-type">{g.data_type}</span>
+              {g.purpose && <span class="purpose">{g.purpose}</span>}
+            </th>
             {operations.map((op) => (
               <td key={op}>
                 <Mark yes={g[op]} label={op} />

@@ -2,7 +2,7 @@
 // connection's status. An ARIA grid with one tab stop: arrows, Home and End move, Space or Enter
 // selects a cell, and the header buttons select a whole row, a whole column or everything shown.
 import { useRef, useState } from "preact/hooks";
-import { CellStatus } from "./api";
+import { Cell, CellStatus } from "./api";
 import { Filter, Layout, Named, cellKey, selectable } from "./matrix";
 
 export const statuses: { value: CellStatus; label: string }[] = [
@@ -165,7 +165,10 @@ export function Grid(props: {
                         <span class="visually-hidden">Not requested</span>
                       </span>
                     ) : kept ? (
-                      <span class={`chip ${cell.status}`}>{statusLabel(cell.status)}</span>
+                      <>
+                        <span class={`chip ${cell.status}`}>{statusLabel(cell.status)}</span>
+                        {cell.permissions_for_review.length > 0 && <ForReview cell={cell} />}
+                      </>
                     ) : (
                       <span class="visually-hidden">not shown by the filters</span>
                     )}
@@ -177,5 +180,17 @@ export function Grid(props: {
         </tbody>
       </table>
     </div>
+  );
+}
+
+// An approval of an earlier version: the new set's additions wait for the school, each with
+// why the app now asks for it.
+function ForReview({ cell }: { cell: Cell }) {
+  const what = cell.permissions_for_review.map((g) => `${g.data_type}: ${g.purpose}`).join("; ");
+  return (
+    <span class="for-review" title={what}>
+      new version
+      <span class="visually-hidden"> to review: {what}</span>
+    </span>
   );
 }

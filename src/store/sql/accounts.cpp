@@ -31,6 +31,7 @@ std::optional<UserDisabled> SqlStore::disable_user(std::int64_t user_id, TimePoi
     }
     out.sessions_ended = static_cast<std::size_t>(
         s.prepare("DELETE FROM sessions WHERE user_id = ?")->bind(user_id).execute());
+    withdraw_connect_tickets(s, user_id);
     return std::optional(out);
   });
 }
@@ -62,6 +63,7 @@ std::size_t SqlStore::set_password_hash(std::int64_t user_id, const std::string&
         ->bind(hash)
         .bind(user_id)
         .execute();
+    withdraw_connect_tickets(s, user_id);
     return static_cast<std::size_t>(
         s.prepare("DELETE FROM sessions WHERE user_id = ?")->bind(user_id).execute());
   });

@@ -83,6 +83,14 @@ bool SqlStore::spend_link(db::Session& s, const LinkSpend& spend) {
   return q->execute() > 0;
 }
 
+void SqlStore::withdraw_connect_tickets(db::Session& s, std::int64_t user_id) {
+  s.prepare(
+       "UPDATE connect_links SET approver_ticket_hash = '', approver_until_ms = NULL"
+       " WHERE approver_user_id = ? AND used_at_ms IS NULL")
+      ->bind(user_id)
+      .execute();
+}
+
 std::size_t SqlStore::delete_connect_links_before(TimePoint cutoff, std::size_t limit) {
   return db_->transact("delete_connect_links_before", [&](db::Session& s) {
     return static_cast<std::size_t>(

@@ -81,6 +81,23 @@ std::vector<Connection> SqlStore::trust_connections(std::string_view trust_id) {
   });
 }
 
+std::vector<Connection> SqlStore::app_connections(std::string_view app_id,
+                                                  const AppConnectionsQuery& query) {
+  return db_->read("app_connections", [&](db::Session& s) {
+    auto q = s.prepare(
+        "SELECT " + std::string(rows::kConnectionColumns) +
+        " FROM connections WHERE app_id = ? AND school_id > ?" +
+        (query.status ? " AND status = ?" : "") +
+        (query.approved_below ? " AND status = 'approved' AND permission_set_version < ?" : "") +
+        " ORDER BY school_id LIMIT ?");
+    q->bind(app_id).bind(query.after);
+    if (query.status) q->bind(to_string(*query.status));
+    if (query.approved_below) q->bind(*query.approved_below);
+    q->bind(db::limit_value(query.limit));
+    return db::all_rows(*q, [](const db::Statement& r) { return rows::connection(r); });
+  });
+}
+
 std::vector<Connection> SqlStore::pending_requests_before(TimePoint cutoff, std::size_t limit) {
   return db_->read("pending_requests_before", [&](db::Session& s) {
     auto q = s.prepare("SELECT " + std::string(rows::kConnectionColumns) +

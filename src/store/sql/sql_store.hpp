@@ -36,6 +36,8 @@ class SqlStore : public Store {
   std::optional<std::vector<Connection>> apply_all(std::span<const AuditedChange> changes,
                                                    const BatchAnswer* answer) override;
   std::vector<Connection> trust_connections(std::string_view trust_id) override;
+  std::vector<Connection> app_connections(std::string_view app_id,
+                                          const AppConnectionsQuery& query) override;
   std::vector<Connection> pending_requests_before(TimePoint cutoff, std::size_t limit) override;
   std::optional<std::vector<Connection>> go_live(std::string_view school_id,
                                                  const GoLiveRecords& tell) override;
@@ -170,6 +172,9 @@ class SqlStore : public Store {
   void write_events(db::Session& s, std::span<const AuditedChange* const> changes);
   // connect_links.cpp: spends the link (LinkSpend's conditions); false when it cannot.
   bool spend_link(db::Session& s, const LinkSpend& spend);
+  // The user's tickets for approving through links: void, with their sessions, when their
+  // password changes or they are disabled.
+  void withdraw_connect_tickets(db::Session& s, std::int64_t user_id);
   // deletions.cpp: the deletion requests of `changes` (each has a deletion_due).
   void write_deletion_requests(db::Session& s, std::span<const AuditedChange* const> changes);
 
