@@ -107,14 +107,26 @@ asio::awaitable<http::Response> sign_in(http::RequestContext& ctx, ConnectRoutes
 asio::awaitable<http::Response> approve(http::RequestContext& ctx, ConnectRoutes& g) {
   auto body = parse_body(ctx, {{"link", JsonType::string},
                                {"ticket", JsonType::string},
-                               {"confirm_dummy_site", JsonType::boolean, false}});
+                               {"confirm_dummy_site", JsonType::boolean, false},
+                               {"permission_set_version", JsonType::integer, false}});
   if (!body) co_return error_response(body.error());
   auto link = link_of(*body);
   std::string ticket = (*body)["ticket"];
   if (ticket.size() > kMaxToken) ticket.clear();  // never a ticket: refused as one
-  auto approved = co_await g.changes.approve_through_link(
-      g.approvals, std::move(link), std::move(ticket), body->value("confirm_dummy_site", false),
-      {ctx.request_id, ctx.client_request_id});
+  consent::ConnectApprovals::Consent consent{.dummy_site_confirmed =
+                                                 body->value("confirm_dummy_site", false)};
+  if (body->contains("permission_set_version")) {
+    const auto& version = (*body)["permission_set_version"];
+    if (!version.is_number_integer() || version.get<std::int64_t>() < 1 ||
+        version.get<std::int64_t>() > 1'000'000) {
+      co_return error_response(
+          make_error(Errc::invalid_value, "permission_set_version must be a version number"));
+    }
+    consent.permission_set_version = version.get<int>();
+  }
+  auto approved =
+      co_await g.changes.approve_through_link(g.approvals, std::move(link), std::move(ticket),
+                                              consent, {ctx.request_id, ctx.client_request_id});
   if (!approved) co_return error_response(approved.error());
   const auto& a = *approved;
   ctx.actor = "user:" + std::to_string(a.actor.user_id);

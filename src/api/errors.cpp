@@ -50,6 +50,7 @@ unsigned http_status(Errc code) {
       return 405;
     case Errc::invalid_transition:
     case Errc::dummy_site_not_confirmed:
+    case Errc::permissions_changed:
     case Errc::site_already_live:
     case Errc::request_rejected:
     case Errc::concurrent_change:

@@ -60,16 +60,14 @@ asio::awaitable<Result<RequestOutcome>> Changes::request(const policy::App& app,
   co_return std::move(*outcome);
 }
 
-asio::awaitable<Result<LinkApproved>> Changes::approve_through_link(ConnectApprovals& approvals,
-                                                                    std::string token,
-                                                                    std::string ticket,
-                                                                    bool dummy_site_confirmed,
-                                                                    RequestIds ids) {
+asio::awaitable<Result<LinkApproved>> Changes::approve_through_link(
+    ConnectApprovals& approvals, std::string token, std::string ticket,
+    ConnectApprovals::Consent consent, RequestIds ids) {
   constexpr int kAttempts = 5;
   std::optional<Result<LinkApproved>> approved;
   auto written = co_await commit({}, [&](const store::CommitGuard&) -> Written {
     for (int attempt = 0; attempt < kAttempts && !approved; ++attempt) {
-      if (auto once = approvals.approve_once(token, ticket, dummy_site_confirmed, ids))
+      if (auto once = approvals.approve_once(token, ticket, consent, ids))
         approved.emplace(std::move(*once));
     }
     if (!approved)

@@ -55,7 +55,7 @@ class Changes {
   // connection moves). An approval takes no allow away: it needs no protection.
   asio::awaitable<Result<LinkApproved>> approve_through_link(ConnectApprovals& approvals,
                                                              std::string token, std::string ticket,
-                                                             bool dummy_site_confirmed,
+                                                             ConnectApprovals::Consent consent,
                                                              RequestIds ids);
   // Expires the pending requests made before `cutoff`, at most `limit` of them, each in its
   // own commit (a pending request allows nothing, so none needs protecting); the ones decided

@@ -110,10 +110,34 @@ Result<AdmittedApprover> ConnectApprovals::admit(std::string_view token, const U
       .connection = connection ? std::optional(std::move(*connection)) : std::nullopt};
 }
 
+std::optional<LinkApproved> ConnectApprovals::approved_by(std::string_view token,
+                                                          std::string_view ticket) {
+  if (!token_shaped(token)) return std::nullopt;
+  auto link = links_.find_connect_link(auth::digest_hex(token));
+  if (!link || !link->used_at || link->approver_ticket_hash.empty() || !link->approver_user_id ||
+      !link->approver_until || *link->approver_until <= clock_.now() ||
+      !auth::constant_time_equal(auth::digest_hex(ticket), link->approver_ticket_hash))
+    return std::nullopt;
+  const auto user = directory_.find_user(*link->approver_user_id);
+  if (!user || user->email != link->used_by) return std::nullopt;
+  auto app = consent_.app(link->app_id);
+  auto school = consent_.school(link->school_id);
+  if (!app || !school) return std::nullopt;
+  auto connection = consent_.connection(school->id, (*app)->id);
+  if (!connection || connection->status != ConnectionStatus::approved) return std::nullopt;
+  tenancy::Actor actor;
+  actor.user_id = user->id;
+  actor.email = user->email;
+  actor.school_id = school->id;
+  return LinkApproved{OpenedLink{std::move(*link), *app, std::move(*school)}, std::move(actor),
+                      std::move(*connection), false};
+}
+
 std::optional<Result<LinkApproved>> ConnectApprovals::approve_once(std::string_view token,
                                                                    std::string_view ticket,
-                                                                   bool dummy_site_confirmed,
+                                                                   const Consent& consent,
                                                                    RequestIds ids) {
+  if (auto again = approved_by(token, ticket)) return std::move(*again);
   auto opened = open(token);
   if (!opened) return opened.error();
   const store::ConnectLink& link = opened->link;
@@ -128,7 +152,17 @@ std::optional<Result<LinkApproved>> ConnectApprovals::approve_once(std::string_v
   // Checked again: roles, terms and the user's sign-in method may have changed since.
   auto actor = approver(*user, opened->school);
   if (!actor) return actor.error();
-  if (opened->school.dummy && !dummy_site_confirmed) return dummy_site_warning(opened->school);
+  if (opened->school.dummy && !consent.dummy_site_confirmed)
+    return dummy_site_warning(opened->school);
+  // What the user consents to is what the page showed them, not a set reloaded since.
+  const int current = opened->app->permissions.version();
+  if (consent.permission_set_version && *consent.permission_set_version != current) {
+    return make_error(Errc::permissions_changed,
+                      opened->app->name +
+                          " has changed what it asks for since this page showed "
+                          "it (now version " +
+                          std::to_string(current) + "): sign in again to review it");
+  }
 
   const store::LinkSpend spend{.token_hash = link.token_hash,
                                .ticket_hash = link.approver_ticket_hash,

@@ -70,14 +70,23 @@ class ConnectApprovals {
   // a new ticket, in place of any earlier one on the link.
   Result<AdmittedApprover> admit(std::string_view token, const User& user);
 
+  // What the user who approves saw and confirmed on the page.
+  struct Consent {
+    bool dummy_site_confirmed = false;
+    // The version of the app's permission set the page showed (nullopt: not said).
+    std::optional<int> permission_set_version;
+  };
+
   // One attempt at committing the approval of the link's app by the holder of `ticket`, checked
   // again from the start (the link, the ticket, the user, the requirements, the dummy-site
   // confirmation): the refusals of admit(), connect_sign_in_expired (an old ticket, one
-  // replaced by a later sign-in, or a user disabled since), dummy_site_not_confirmed. nullopt
-  // when the connection moved or the link was spent meanwhile and nothing was written: try
-  // again (the next attempt finds a spent link and says so).
+  // replaced by a later sign-in, or a user disabled since), dummy_site_not_confirmed,
+  // permissions_changed (the app's set is no longer the version shown). The same ticket again
+  // after its approval (an answer lost on the way) gets that approval back, unchanged, while
+  // the ticket lasts and the app stays approved. nullopt when the connection moved or the link
+  // was spent meanwhile and nothing was written: try again (the next attempt says why).
   std::optional<Result<LinkApproved>> approve_once(std::string_view token, std::string_view ticket,
-                                                   bool dummy_site_confirmed, RequestIds ids);
+                                                   const Consent& consent, RequestIds ids);
 
   // Where the browser goes back to: the link's redirect_uri with `outcome` (approved or
   // cancelled), the school and the partner's state as query parameters; "" without one.
@@ -85,6 +94,8 @@ class ConnectApprovals {
 
  private:
   Result<tenancy::Actor> approver(const User& user, const Site& school);
+  // The approval `ticket` made through the link already, when it did and still stands.
+  std::optional<LinkApproved> approved_by(std::string_view token, std::string_view ticket);
 
   store::ConnectLinkStore& links_;
   store::DirectoryStore& directory_;

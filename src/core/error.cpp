@@ -79,6 +79,8 @@ std::string_view to_string(Errc code) {
       return "connect_link_other_school";
     case Errc::connect_sign_in_expired:
       return "connect_sign_in_expired";
+    case Errc::permissions_changed:
+      return "permissions_changed";
     case Errc::no_credentials:
       return "no_credentials";
     case Errc::not_authorised_for_school:

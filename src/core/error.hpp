@@ -57,6 +57,7 @@ enum class Errc {
   connect_link_other_school,  // the user signed in belongs to neither the link's school nor its
                               // trust
   connect_sign_in_expired,    // the approval's ticket is too old, or not the link's approver's
+  permissions_changed,        // the app's set changed between what the user was shown and now
   no_credentials,             // email or password left empty
   not_authorised_for_school,  // a school user without the permission to administer its apps
   approve_from_partner_apps,  // a user who signs in to the MIS only by SSO or two-step verification

@@ -161,10 +161,18 @@ TEST_F(ConnectPage, ASchoolAdminApprovesOnceAuditedAndThePartnerTold) {
         told || (e["type"] == "connection.approved" && e["data"]["school"] == "oakfield-primary");
   EXPECT_TRUE(told) << events.dump();
 
-  // Spent: neither the ticket nor a new sign-in approves again.
-  EXPECT_EQ(approve(token, seen["ticket"]).code(), "connect_link_used");
+  // Spent. The same ticket again (an answer lost on the way) gets the approval back, changing
+  // nothing; nobody signs in on the link again, and once the ticket is old it is spent for all.
+  const auto audits = t.store().audit_count();
+  const auto again = approve(token, seen["ticket"]);
+  ASSERT_EQ(again.status, 200u) << again.body;
+  EXPECT_EQ(again.json()["already_approved"], true);
+  EXPECT_EQ(again.json()["return_url"], r.json()["return_url"]);
+  EXPECT_EQ(t.store().audit_count(), audits);
   EXPECT_EQ(open(token).status, 410u);
   EXPECT_EQ(sign_in(token, kAmir).code(), "connect_link_used");
+  t.clock().advance(std::chrono::minutes(15));
+  EXPECT_EQ(approve(token, seen["ticket"]).code(), "connect_link_used");
   const auto spent = t.store().find_connect_link(auth::digest_hex(token));
   ASSERT_TRUE(spent.has_value());
   EXPECT_EQ(spent->used_by, kAmir);
@@ -344,6 +352,26 @@ TEST_F(ConnectPage, OnlyAFreshTicketOfThisLinkApproves) {
       "'priya.shah@meadowbank-infant.example')");
   EXPECT_EQ(approve(later, ticket).code(), "not_authorised_for_school");
   EXPECT_EQ(status_of("meadowbank-infant"), "pending");
+}
+
+// The approval is of the set the page showed: a set changed since is refused, not consented to
+// unseen.
+TEST_F(ConnectPage, WhatIsApprovedIsWhatThePageShowed) {
+  const auto token = link("oakfield-primary");
+  const auto in = sign_in(token, kAmir).json();
+  const int shown = in["detail"]["current_permission_set_version"];
+  auto body = nlohmann::json{
+      {"link", token}, {"ticket", in["ticket"]}, {"permission_set_version", shown - 1}};
+  auto r = t.client().post_json("/api/v1/connect/approve", body.dump());
+  EXPECT_EQ(r.status, 409u) << r.body;
+  EXPECT_EQ(r.code(), "permissions_changed");
+  EXPECT_EQ(status_of("oakfield-primary"), "pending");
+  body["permission_set_version"] = "2";
+  EXPECT_EQ(t.client().post_json("/api/v1/connect/approve", body.dump()).status, 400u);
+  body["permission_set_version"] = shown;
+  r = t.client().post_json("/api/v1/connect/approve", body.dump());
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(t.store().find_connection("oakfield-primary", "hodder")->permission_set_version, shown);
 }
 
 TEST_F(ConnectPage, ADummySiteRepeatsTheWarningAndNeedsItsConfirmation) {

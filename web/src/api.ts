@@ -335,8 +335,17 @@ export function connectSignIn(link: string, email: string, password: string): Pr
   return call<"connectSignIn">("POST", "/api/v1/connect/sign-in", { link, email, password });
 }
 
-// `confirmDummySite`: the user read the dummy-site warning.
-export function connectApprove(link: string, ticket: string, confirmDummySite: boolean): Promise<ConnectApproved> {
-  const body = confirmDummySite ? { link, ticket, confirm_dummy_site: true } : { link, ticket };
-  return call<"approveThroughLink">("POST", "/api/v1/connect/approve", body);
+// `confirmDummySite`: the user read the dummy-site warning; `version`: the permission set shown.
+export function connectApprove(
+  link: string,
+  ticket: string,
+  confirmDummySite: boolean,
+  version: number,
+): Promise<ConnectApproved> {
+  const body = { link, ticket, permission_set_version: version };
+  return call<"approveThroughLink">(
+    "POST",
+    "/api/v1/connect/approve",
+    confirmDummySite ? { ...body, confirm_dummy_site: true } : body,
+  );
 }

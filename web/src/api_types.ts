@@ -221,7 +221,9 @@ export interface paths {
          * Approve the link's app, with the ticket from signing in on the link
          * @description The last step of the alternative connection's page: the user who signed in on the link (`connectSignIn`) approves its app at its school, holding the `ticket` they were given.
          *
-         *     **Checked again, from the start**, with the approval: the link (404, 410, 403, as `openConnectLink`); the ticket (`401 connect_sign_in_expired`, "Your sign-in on this page has expired: sign in again to approve": not the link's current ticket, because it is another link's, was replaced by a later sign-in on this link, or is no ticket at all; older than 15 minutes; or its user was disabled since); the user's requirements as at `connectSignIn` (403, read again: roles, trust terms and sign-in method may have changed since); and, at a dummy (migration) school site, `confirm_dummy_site` (`409 dummy_site_not_confirmed`, whose message is the help article's warning, to show before asking again with `confirm_dummy_site: true`).
+         *     **Checked again, from the start**, with the approval: the link (404, 410, 403, as `openConnectLink`); the ticket (`401 connect_sign_in_expired`, "Your sign-in on this page has expired: sign in again to approve": not the link's current ticket, because it is another link's, was replaced by a later sign-in on this link, or is no ticket at all; older than 15 minutes; or its user was disabled since); the user's requirements as at `connectSignIn` (403, read again: roles, trust terms and sign-in method may have changed since); and, at a dummy (migration) school site, `confirm_dummy_site` (`409 dummy_site_not_confirmed`, whose message is the help article's warning, to show before asking again with `confirm_dummy_site: true`); and, when the body names the `permission_set_version` the page showed, that the app's set is still that version (`409 permissions_changed`).
+         *
+         *     **The same ticket again**, after its approval committed (an answer lost on the way, a retry), gets that approval back (`already_approved: true`, the `return_url` with `outcome=approved`) while the ticket lasts and the app is still approved there; nothing is written.
          *
          *     **The approval.** In one transaction, the connection becomes `approved` at the app's current permission set version from whatever it was: no connection yet (it is created, with `requested_at` the approval's time), `pending`, `rejected` (its reason is cleared), `expired`, or `approved` at an older version (re-consent). The link stands for the partner's request; the user approves it. The user is the actor (`decided_by`), the audit trail gets one `approve` record (via the trust for a trust user), and the partner one `connection.approved` event, as for an approval from Partner Apps. The same transaction spends the link, only with the ticket held: a second approve, or a sign-in on the link afterwards, gets `410 connect_link_used`. A connection that another change moves meanwhile is read again and the approval tried again, 5 times, then `409 concurrent_change`. When the app is already approved at its current version, nothing changes and no record or event is written, but the link is spent all the same, and `already_approved` is true. An approval takes nothing away, so it is not held on the other replicas; they learn of it as of any change.
          *
@@ -1691,7 +1693,8 @@ export interface components {
          *     | `connect_link_expired` | 410 | (the page) the link expired before an approval spent it |
          *     | `connect_link_used` | 410 | (the page) an approval spent the link already: each link approves once |
          *     | `connect_link_other_school` | 403 | (the page) the user who signed in belongs neither to the link's school nor to its trust |
-         *     | `connect_sign_in_expired` | 401 | (the page) the approve's ticket is older than 15 minutes, was replaced by a later sign-in on the link, is another link's or none, or its user was disabled since: sign in on the link again |
+         *     | `connect_sign_in_expired` | 401 | (the page) the approve's ticket is older than 15 minutes, was replaced by a later sign-in on the link, is another link's or none, or its user was disabled or given a new password since: sign in on the link again |
+         *     | `permissions_changed` | 409 | (the page) the approve names the version of the app's permission set the page showed, and the app's set has changed since: sign in on the link again to review it |
          *     | `no_credentials` | 400 | (the page) the email or the password is empty ("No credentials") |
          *     | `not_authorised_for_school` | 403 | (the page) a user of the school without the permission to administer its apps ("You are not authorised to approve apps on behalf of your school") |
          *     | `approve_from_partner_apps` | 403 | (the page) a user who signs in to the MIS with single sign-on or two-step verification, which the page cannot ask for: approve from Partner Apps instead |
@@ -1705,7 +1708,7 @@ export interface components {
          *     | `internal` | 500 | an unexpected failure; the message quotes the request id |
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "duplicate_key" | "unknown_field" | "missing_field" | "wrong_type" | "invalid_value" | "unknown_parameter" | "missing_parameter" | "body_too_large" | "headers_too_large" | "unsupported_media_type" | "unauthenticated" | "invalid_credentials" | "too_many_attempts" | "csrf_token_invalid" | "forbidden" | "terms_not_accepted" | "not_found" | "method_not_allowed" | "unknown_school" | "unknown_app" | "connection_not_found" | "unknown_trust" | "unknown_site" | "unknown_user" | "unknown_notification" | "invalid_transition" | "request_rejected" | "application_not_live" | "competitor_not_connectable" | "concurrent_change" | "terms_changed" | "dummy_site_not_confirmed" | "site_already_live" | "alternative_connection_not_offered" | "redirect_uri_not_registered" | "connect_link_unknown" | "connect_link_expired" | "connect_link_used" | "connect_link_other_school" | "connect_sign_in_expired" | "no_credentials" | "not_authorised_for_school" | "approve_from_partner_apps" | "trust_requirements_not_met" | "invalid_items" | "duplicate_item" | "idempotency_key_reused" | "idempotency_key_in_progress" | "too_many_connections" | "unavailable" | "internal";
+        ErrorCode: "bad_request" | "malformed_json" | "duplicate_key" | "unknown_field" | "missing_field" | "wrong_type" | "invalid_value" | "unknown_parameter" | "missing_parameter" | "body_too_large" | "headers_too_large" | "unsupported_media_type" | "unauthenticated" | "invalid_credentials" | "too_many_attempts" | "csrf_token_invalid" | "forbidden" | "terms_not_accepted" | "not_found" | "method_not_allowed" | "unknown_school" | "unknown_app" | "connection_not_found" | "unknown_trust" | "unknown_site" | "unknown_user" | "unknown_notification" | "invalid_transition" | "request_rejected" | "application_not_live" | "competitor_not_connectable" | "concurrent_change" | "terms_changed" | "dummy_site_not_confirmed" | "site_already_live" | "alternative_connection_not_offered" | "redirect_uri_not_registered" | "connect_link_unknown" | "connect_link_expired" | "connect_link_used" | "connect_link_other_school" | "connect_sign_in_expired" | "permissions_changed" | "no_credentials" | "not_authorised_for_school" | "approve_from_partner_apps" | "trust_requirements_not_met" | "invalid_items" | "duplicate_item" | "idempotency_key_reused" | "idempotency_key_in_progress" | "too_many_connections" | "unavailable" | "internal";
         SignInRequest: {
             /**
              * @description The MIS email; matched case-insensitively. At most 254 bytes (UTF-8).
@@ -2046,6 +2049,11 @@ export interface components {
              * @default false
              */
             confirm_dummy_site?: boolean;
+            /**
+             * @description The version of the app's permission set the page showed (`detail.current_permission_set_version` of `connectSignIn`). When the app's set has changed since (a policy reload), the approval is refused with `409 permissions_changed`, so nobody consents to a set they were not shown; sign in again to see the new one. Without it, the set in force at the approval is approved.
+             * @example 2
+             */
+            permission_set_version?: number;
         };
         /**
          * @description Where to send the browser next: the link's `redirect_uri` (one the app's policy registers, as stored with the link), then `?` (or `&` when it has a query already) and `outcome` (`approved` after an approval, `cancelled` before one), `school` (the school id) and, when the partner gave one, `state`, each percent-encoded (every byte but letters, digits, `-`, `.`, `_` and `~`), so a `state` cannot add parameters of its own. Null when the link has no `redirect_uri`: there is nowhere to go back to.
@@ -3469,7 +3477,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["ConnectLinkUnknown"];
-            /** @description At a dummy (migration) school site without `confirm_dummy_site: true` (`dummy_site_not_confirmed`; the message is the warning to show); or the connection kept changing (`concurrent_change`; try again). Nothing was written and the link is not spent. */
+            /** @description At a dummy (migration) school site without `confirm_dummy_site: true` (`dummy_site_not_confirmed`; the message is the warning to show); the app's permission set is no longer the `permission_set_version` the page showed (`permissions_changed`; sign in again to review it); or the connection kept changing (`concurrent_change`; try again). Nothing was written and the link is not spent. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];

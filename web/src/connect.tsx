@@ -161,10 +161,11 @@ function ReviewStep(props: {
     setBusy(true);
     setError(null);
     try {
-      onApproved(await connectApprove(link, ticket, understood));
+      // The version shown here: a set changed since is refused, not consented to unseen.
+      onApproved(await connectApprove(link, ticket, understood, detail.current_permission_set_version));
     } catch (e) {
       const refused = toApiError(e);
-      if (refused.code === "connect_sign_in_expired") onExpired(refused);
+      if (refused.code === "connect_sign_in_expired" || refused.code === "permissions_changed") onExpired(refused);
       else setError(refused);
     } finally {
       setBusy(false);
