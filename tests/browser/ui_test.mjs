@@ -28,6 +28,7 @@ const users = {
   dummySite: "helen.marsh@millbrook-academy.example", // school admin, Millbrook (a dummy site)
   reporting: "rhys.morgan@oakfield.example", // trust user without the trust's admin permission
   twoStep: "omar.haddad@riverside-academy.example", // school admin who signs in with 2SV
+  standalone: "fiona.campbell@riverside-academy.example", // school admin, Riverside
 };
 const school = "oakfield-primary";
 const shots = join(root, "docs", "screenshots");
@@ -869,6 +870,15 @@ check(
       .waitFor();
     await connectAs(page, users.twoStep, password);
     await refusedWith(page, "approve the app from System > Partner Apps (API Users) instead");
+
+    // Its admin decides not to: nothing changes, and the link leaves the tab (a reload finds none).
+    await connectAs(page, users.standalone, password);
+    await page.getByRole("heading", { name: "Review and approve" }).waitFor();
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await page.getByRole("heading", { name: "Cancelled" }).waitFor();
+    assert.equal(await allows(page, url, "hodder", "Student", "read", "riverside-academy"), false);
+    await page.reload();
+    await page.getByText("This page opens from a link an app sent you.").waitFor();
   },
   [/status of 400/, /status of 410/],
 );

@@ -173,6 +173,8 @@ function ReviewStep(props: {
   };
   // Back to the partner, which its return address tells that nothing was approved.
   const cancel = () => {
+    // The user decided: the link leaves this tab, as after an approval.
+    storage()?.removeItem(storageKey);
     if (return_url) location.assign(return_url);
     else onCancelled();
   };
