@@ -116,9 +116,8 @@ asio::awaitable<http::Response> approve(http::RequestContext& ctx, ConnectRoutes
   consent::ConnectApprovals::Consent consent{.dummy_site_confirmed =
                                                  body->value("confirm_dummy_site", false)};
   if (body->contains("permission_set_version")) {
-    const auto& version = (*body)["permission_set_version"];
-    if (!version.is_number_integer() || version.get<std::int64_t>() < 1 ||
-        version.get<std::int64_t>() > 1'000'000) {
+    const auto& version = (*body)["permission_set_version"];  // an integer: parse_body says so
+    if (version.get<std::int64_t>() < 1 || version.get<std::int64_t>() > 1'000'000) {
       co_return error_response(
           make_error(Errc::invalid_value, "permission_set_version must be a version number"));
     }

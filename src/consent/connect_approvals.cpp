@@ -39,12 +39,30 @@ Error sign_in_again() {
 
 }  // namespace
 
+std::optional<store::ConnectLink> ConnectApprovals::find(std::string_view token) {
+  if (!token_shaped(token)) return std::nullopt;
+  return links_.find_connect_link(auth::digest_hex(token));
+}
+
+namespace {
+
+// Whether `ticket` is the one the link's latest sign-in was given, and still lasts at `now`.
+bool holds_ticket(const store::ConnectLink& link, std::string_view ticket, TimePoint now) {
+  return !link.approver_ticket_hash.empty() && link.approver_user_id && link.approver_until &&
+         *link.approver_until > now &&
+         auth::constant_time_equal(auth::digest_hex(ticket), link.approver_ticket_hash);
+}
+
+}  // namespace
+
 Result<OpenedLink> ConnectApprovals::open(std::string_view token) {
+  return usable(find(token));
+}
+
+Result<OpenedLink> ConnectApprovals::usable(std::optional<store::ConnectLink> link) {
   const auto unknown = make_error(Errc::connect_link_unknown,
                                   "This link is not valid: check that you opened the whole link, "
                                   "or ask the app for a new one");
-  if (!token_shaped(token)) return unknown;
-  auto link = links_.find_connect_link(auth::digest_hex(token));
   if (!link) return unknown;
   if (link->used_at) {
     return make_error(Errc::connect_link_used,
@@ -110,18 +128,13 @@ Result<AdmittedApprover> ConnectApprovals::admit(std::string_view token, const U
       .connection = connection ? std::optional(std::move(*connection)) : std::nullopt};
 }
 
-std::optional<LinkApproved> ConnectApprovals::approved_by(std::string_view token,
+std::optional<LinkApproved> ConnectApprovals::approved_by(store::ConnectLink& link,
                                                           std::string_view ticket) {
-  if (!token_shaped(token)) return std::nullopt;
-  auto link = links_.find_connect_link(auth::digest_hex(token));
-  if (!link || !link->used_at || link->approver_ticket_hash.empty() || !link->approver_user_id ||
-      !link->approver_until || *link->approver_until <= clock_.now() ||
-      !auth::constant_time_equal(auth::digest_hex(ticket), link->approver_ticket_hash))
-    return std::nullopt;
-  const auto user = directory_.find_user(*link->approver_user_id);
-  if (!user || user->email != link->used_by) return std::nullopt;
-  auto app = consent_.app(link->app_id);
-  auto school = consent_.school(link->school_id);
+  if (!link.used_at || !holds_ticket(link, ticket, clock_.now())) return std::nullopt;
+  const auto user = directory_.find_user(*link.approver_user_id);
+  if (!user || user->email != link.used_by) return std::nullopt;
+  auto app = consent_.app(link.app_id);
+  auto school = consent_.school(link.school_id);
   if (!app || !school) return std::nullopt;
   auto connection = consent_.connection(school->id, (*app)->id);
   if (!connection || connection->status != ConnectionStatus::approved) return std::nullopt;
@@ -129,7 +142,7 @@ std::optional<LinkApproved> ConnectApprovals::approved_by(std::string_view token
   actor.user_id = user->id;
   actor.email = user->email;
   actor.school_id = school->id;
-  return LinkApproved{OpenedLink{std::move(*link), *app, std::move(*school)}, std::move(actor),
+  return LinkApproved{OpenedLink{std::move(link), *app, std::move(*school)}, std::move(actor),
                       std::move(*connection), false};
 }
 
@@ -137,16 +150,15 @@ std::optional<Result<LinkApproved>> ConnectApprovals::approve_once(std::string_v
                                                                    std::string_view ticket,
                                                                    const Consent& consent,
                                                                    RequestIds ids) {
-  if (auto again = approved_by(token, ticket)) return std::move(*again);
-  auto opened = open(token);
+  auto found = find(token);
+  if (found) {
+    if (auto again = approved_by(*found, ticket)) return std::move(*again);
+  }
+  auto opened = usable(std::move(found));
   if (!opened) return opened.error();
   const store::ConnectLink& link = opened->link;
   const TimePoint now = clock_.now();
-  if (link.approver_ticket_hash.empty() || !link.approver_user_id || !link.approver_until ||
-      *link.approver_until <= now ||
-      !auth::constant_time_equal(auth::digest_hex(ticket), link.approver_ticket_hash)) {
-    return sign_in_again();
-  }
+  if (!holds_ticket(link, ticket, now)) return sign_in_again();
   const auto user = directory_.find_user(*link.approver_user_id);
   if (!user || user->disabled) return sign_in_again();
   // Checked again: roles, terms and the user's sign-in method may have changed since.

@@ -93,9 +93,14 @@ class ConnectApprovals {
   static std::string return_url(const store::ConnectLink& link, std::string_view outcome);
 
  private:
+  // The link whose token is `token`, read once; nullopt for a token of the wrong shape too.
+  std::optional<store::ConnectLink> find(std::string_view token);
+  // open() of a link already read.
+  Result<OpenedLink> usable(std::optional<store::ConnectLink> link);
   Result<tenancy::Actor> approver(const User& user, const Site& school);
-  // The approval `ticket` made through the link already, when it did and still stands.
-  std::optional<LinkApproved> approved_by(std::string_view token, std::string_view ticket);
+  // The approval `ticket` made through `link` already, when it did and still stands (then
+  // `link` is moved into the answer).
+  std::optional<LinkApproved> approved_by(store::ConnectLink& link, std::string_view ticket);
 
   store::ConnectLinkStore& links_;
   store::DirectoryStore& directory_;

@@ -24,12 +24,7 @@ class ConnectPage : public ::testing::Test {
  protected:
   // The policies in a directory of the test's own, so the operator can change them mid-test.
   TempDir dir;
-  std::filesystem::path policies = [this] {
-    const auto root = dir.path() / "policies";
-    std::filesystem::copy(std::string(CANOPY_SOURCE_DIR) + "/policies", root,
-                          std::filesystem::copy_options::recursive);
-    return root;
-  }();
+  std::filesystem::path policies = copy_of_policies(dir.path());
   TestApp t{[this](cli::AppConfig& c) {
               c.policies = policies;
               c.public_url = "https://canopy.example.org";

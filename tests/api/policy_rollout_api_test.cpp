@@ -64,9 +64,7 @@ history:
 )";
 
 std::filesystem::path grown_policies(const TempDir& dir) {
-  const auto root = dir.path() / "policies";
-  std::filesystem::copy(std::string(CANOPY_SOURCE_DIR) + "/policies", root,
-                        std::filesystem::copy_options::recursive);
+  const auto root = copy_of_policies(dir.path());
   std::ofstream(root / "apps" / "cpoms.yaml") << kGrownCpoms;
   return root;
 }
@@ -220,12 +218,7 @@ namespace {
 class PolicyReload : public ::testing::Test {
  protected:
   TempDir dir;
-  std::filesystem::path policies = [this] {
-    const auto root = dir.path() / "policies";
-    std::filesystem::copy(std::string(CANOPY_SOURCE_DIR) + "/policies", root,
-                          std::filesystem::copy_options::recursive);
-    return root;
-  }();
+  std::filesystem::path policies = copy_of_policies(dir.path());
   TestApp t{[this](cli::AppConfig& c) { c.policies = policies; }};
 
   HttpResult reload(const Headers& headers = bearer(kServiceToken)) {

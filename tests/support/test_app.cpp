@@ -17,6 +17,12 @@ std::string source_path(const std::string& relative) {
   return std::string(CANOPY_SOURCE_DIR) + "/" + relative;
 }
 
+std::filesystem::path copy_of_policies(const std::filesystem::path& dir) {
+  const auto root = dir / "policies";
+  std::filesystem::copy(source_path("policies"), root, std::filesystem::copy_options::recursive);
+  return root;
+}
+
 TestApp::TestApp(cli::AppConfig config, TestBackend backend,
                  const std::function<void(cli::AppConfig&)>& configure) {
   if (backend == TestBackend::mysql) {

@@ -1,6 +1,7 @@
 // A real Canopy on port 0 with the demo policies and tenants, for end-to-end tests.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -31,6 +32,8 @@ inline constexpr char kDana[] = "dana.central@oakfield.example";  // trust centr
 inline constexpr char kRhys[] = "rhys.morgan@oakfield.example";   // trust reporting, no admin
 
 std::string source_path(const std::string& relative);
+// A copy of the repository's policies/ at `dir`/policies, for a test that changes them.
+std::filesystem::path copy_of_policies(const std::filesystem::path& dir);
 
 // Which store the app runs on. MariaDB needs the servers fixture (tests labelled mysql).
 enum class TestBackend { sqlite, mysql };

@@ -1,4 +1,4 @@
-// The alternative connection's page (issue 19 point 1), /connect#<token>: a partner sends a school
+// The alternative connection's page, /connect#<token>: a partner sends a school
 // user this link; they sign in with their MIS email and password, see the app, its company and
 // everything it asks for, and approve it. No session: the sign-in is for this one approval, so
 // the main sign-in screen never shows here.
